@@ -1,0 +1,53 @@
+# ZJTX: every target installs what it needs into .venv first (Python 3.11, pip).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONPATH := $(CURDIR)/services
+
+.PHONY: venv up down demo test unit lint protos check-protos bench clean
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --pre -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+## Start everything in the foreground (embedded MongoDB unless MONGO_URI is set); Ctrl-C stops.
+up: venv
+	$(PY) -m zjtx.up
+
+## Stop a set started by `make up`.
+down: venv
+	$(PY) -m zjtx.up --down
+
+## The Hunan 2020 programme end to end; outputs under out/demo/.
+demo: venv
+	$(PY) -m demo
+
+## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server.
+test: venv check-protos lint
+	$(PY) -m pytest tests
+
+unit: venv
+	$(PY) -m pytest tests/unit
+
+lint: venv
+	$(VENV)/bin/ruff check services tests
+
+## Regenerate the gRPC/protobuf stubs from proto/ into services/zjtx_api/.
+protos: venv
+	$(PY) -m zjtx.protos generate
+
+## Fail when the committed stubs differ from what proto/ generates.
+check-protos: venv
+	$(PY) -m zjtx.protos check
+
+bench: venv
+	$(PY) -m bench
+
+clean:
+	rm -rf var out .pytest_cache .ruff_cache

@@ -1,0 +1,113 @@
+"""The embedded MongoDB-protocol server (SecantusDB, see ../shared/STACK.md).
+
+Used by ``make up`` / ``make demo`` when MONGO_URI is unset, and by the tests. Real
+deployments point MONGO_URI at MongoDB (docker-compose does).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pymongo import MongoClient
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@dataclass
+class EmbeddedMongo:
+    process: subprocess.Popen[bytes]
+    port: int
+    data_dir: Path
+    log_path: Path
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+
+    def stop(self, timeout: float = 20.0) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def server_command() -> str:
+    found = shutil.which("secantusd-py") or str(Path(sys.executable).with_name("secantusd-py"))
+    if not Path(found).exists():
+        raise RuntimeError("secantusd-py is not installed; run `make venv` (pip install -r requirements.txt)")
+    return found
+
+
+def start(data_dir: Path, port: int | None = None, log_path: Path | None = None,
+          timeout: float = 60.0, sync_on_commit: bool = False) -> EmbeddedMongo:
+    """Start SecantusDB on loopback and wait until it answers a ping."""
+    port = port or free_port()
+    if not port_is_free(port):
+        raise RuntimeError(f"port {port} for the embedded MongoDB server is taken; "
+                           "stop what uses it, or set MONGO_URI to a running server")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_path or data_dir.parent / f"{data_dir.name}.log"
+    command = [server_command(), "--host", "127.0.0.1", "--port", str(port),
+               "--storage-path", str(data_dir), "--log-level", "WARNING"]
+    if sync_on_commit:
+        command.append("--sync-on-commit")
+    log_file = open(log_path, "ab")
+    process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+    server = EmbeddedMongo(process, port, data_dir, log_path)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"embedded MongoDB server exited with {process.returncode}; see {log_path}")
+        try:
+            with MongoClient(server.uri, serverSelectionTimeoutMS=500) as client:
+                client.admin.command("ping")
+            return server
+        except Exception:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError(f"embedded MongoDB server did not answer within {timeout:.0f}s; see {log_path}")
+
+
+def main() -> None:
+    """``python -m zjtx.embedded_mongo DIR [PORT]``: run in the foreground (for scripts)."""
+    data_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "var/mongo")
+    port = int(sys.argv[2]) if len(sys.argv) > 2 else int(os.environ.get("ZJTX_MONGO_PORT", "27017"))
+    server = start(data_dir, port)
+    print(server.uri, flush=True)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

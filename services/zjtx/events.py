@@ -1,0 +1,135 @@
+"""Consuming integration events: reliable queues, idempotent handlers, dead letters.
+
+``@handles("registration", "application.submitted")`` declares a SERVICE_POOL handler
+whose queue is a durable quorum queue with a delivery limit and a dead-letter exchange:
+a handler that fails is retried (with a short back-off) until the limit, then RabbitMQ
+moves the message to ``<queue>.dead-letter`` where operations staff can list and replay
+it; the queue behind it keeps flowing. The handler runs inside a Store transaction
+together with its inbox record, so each event id takes effect once.
+
+Handler signature: ``def on_x(self, unit: UnitOfWork, event: Envelope) -> None``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import eventlet
+from kombu import Exchange, Queue
+from kombu.common import maybe_declare
+from nameko import config
+from nameko.amqp.publish import get_connection
+from nameko.events import SERVICE_POOL, EventHandler
+from nameko.messaging import Consumer
+from nameko.standalone.events import get_event_exchange
+from opentelemetry import trace
+
+from zjtx import inbox
+from zjtx.envelope import Envelope, EnvelopeError
+
+log = logging.getLogger(__name__)
+
+DEAD_LETTER_EXCHANGE = "zjtx.dead-letter"
+DEFAULT_MAX_ATTEMPTS = 5
+
+
+class PermanentEventError(Exception):
+    """Raised by a handler when retrying cannot help (e.g. a malformed payload):
+    the message is dead-lettered at once."""
+
+
+def dead_letter_queue_name(queue_name: str) -> str:
+    return f"{queue_name}.dead-letter"
+
+
+def dead_letter_exchange() -> Exchange:
+    return Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
+
+
+class ReliableEventHandler(EventHandler):
+    """A nameko event handler on a quorum queue with a delivery limit and dead letters."""
+
+    def __init__(self, source_service: str, event_type: str, **kwargs: Any) -> None:
+        super().__init__(source_service, event_type, handler_type=SERVICE_POOL,
+                         reliable_delivery=True, requeue_on_error=True, **kwargs)
+
+    @property
+    def max_attempts(self) -> int:
+        return int(config.get("EVENT_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+
+    def setup(self) -> None:
+        # nameko's SERVICE_POOL queue name, so operators recognise it
+        name = f"evt-{self.source_service}-{self.event_type}--{self.container.service_name}.{self.method_name}"
+        arguments = {
+            "x-queue-type": "quorum",
+            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+            "x-dead-letter-routing-key": name,
+            # quorum queues count redeliveries themselves: the limit survives restarts
+            "x-delivery-limit": max(0, self.max_attempts - 1),
+        }
+        self.queue = Queue(name, exchange=get_event_exchange(self.source_service),
+                           routing_key=self.event_type, durable=True, queue_arguments=arguments)
+        self.dead_letter_queue = Queue(
+            dead_letter_queue_name(name), exchange=dead_letter_exchange(), routing_key=name,
+            durable=True, queue_arguments={"x-queue-type": "quorum"},
+        )
+        with get_connection(config["AMQP_URI"]) as connection:
+            channel = connection.channel()
+            maybe_declare(dead_letter_exchange(), channel)
+            maybe_declare(self.dead_letter_queue, channel)
+        Consumer.setup(self)
+
+    def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None) -> None:
+        if exc_info is None:
+            self.consumer.ack_message(message)
+            return
+        error = exc_info[1]
+        if isinstance(error, PermanentEventError | EnvelopeError):
+            log.error("event %s dead-lettered at once: %s", message.properties.get("message_id"), error)
+            if message.channel.connection:
+                message.reject(requeue=False)
+            return
+        # quorum queues expose the count of earlier failed deliveries
+        attempt = int(message.headers.get("x-delivery-count", 0)) + 1
+        log.warning("handler %s.%s failed on attempt %d/%d: %s", self.container.service_name,
+                    self.method_name, attempt, self.max_attempts, error)
+        eventlet.sleep(min(2.0, 0.1 * 2 ** (attempt - 1)))  # back off before the redelivery
+        self.consumer.requeue_message(message)
+
+
+def handles(source: str, event_type: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare an idempotent, dead-lettering handler of ``<source>``'s ``event_type``.
+
+    The decorated method is called as ``method(self, unit, envelope)`` inside a Store
+    transaction; the service must have ``store = Store(...)``.
+    """
+
+    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
+        consumer_name = method.__qualname__
+
+        @functools.wraps(method)
+        def entrypoint(self: Any, body: Any) -> Any:
+            envelope = Envelope.from_dict(body)
+            span = trace.get_current_span()
+            span.set_attribute("zjtx.event.id", envelope.id)
+            span.set_attribute("zjtx.event.type", envelope.type)
+            span.set_attribute("zjtx.application.id", envelope.subject)
+
+            def work(unit: Any) -> Any:
+                inbox.claim(unit.db, unit.session, consumer_name, envelope.id, envelope.type)
+                return method(self, unit, envelope)
+
+            try:
+                if inbox.applied(self.store.db, consumer_name, envelope.id):
+                    raise inbox.AlreadyApplied(envelope.id)
+                return self.store.transact(work)
+            except inbox.AlreadyApplied:
+                log.info("event %s already applied by %s; skipped", envelope.id, consumer_name)
+                return None
+
+        return ReliableEventHandler.decorator(source, event_type, **kwargs)(entrypoint)
+
+    return decorate

@@ -1,0 +1,181 @@
+"""gRPC plumbing for nameko-grpc services: health, reflection, errors, caller identity.
+
+A service class inherits ``GrpcOperations`` to answer ``grpc.health.v1.Health`` and
+server reflection on the same port as its own API, and decorates its methods with
+``@api(...)`` so domain errors become gRPC statuses carrying a ``google.rpc.ErrorInfo``
+(the stable code) and a ``google.rpc.BadRequest`` (every field violation).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf import any_pb2, descriptor_pool
+from google.rpc import error_details_pb2, status_pb2
+from grpc import StatusCode
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2_grpc
+from grpc_reflection.v1alpha.reflection import ReflectionServicer
+from nameko_grpc.entrypoint import Grpc
+from nameko_grpc.errors import GrpcError
+from opentelemetry import trace
+
+from zjtx.errors import DomainError, Violation
+
+GRPC_CODES = {
+    "invalid": StatusCode.INVALID_ARGUMENT,
+    "not_found": StatusCode.NOT_FOUND,
+    "conflict": StatusCode.ABORTED,
+    "already_exists": StatusCode.ALREADY_EXISTS,
+    "precondition": StatusCode.FAILED_PRECONDITION,
+    "forbidden": StatusCode.PERMISSION_DENIED,
+    "unauthenticated": StatusCode.UNAUTHENTICATED,
+}
+HEALTH_SERVICE = "grpc.health.v1.Health"
+REFLECTION_SERVICE = "grpc.reflection.v1alpha.ServerReflection"
+
+
+def to_grpc_error(error: DomainError) -> GrpcError:
+    code = GRPC_CODES.get(error.kind, StatusCode.INVALID_ARGUMENT)
+    status = status_pb2.Status(code=code.value[0], message=error.message)
+    info = any_pb2.Any()
+    info.Pack(error_details_pb2.ErrorInfo(reason=error.code, domain="zjtx"))
+    status.details.append(info)
+    if error.violations:
+        bad = error_details_pb2.BadRequest(field_violations=[
+            error_details_pb2.BadRequest.FieldViolation(field=v.field, description=f"{v.code}|{v.message}")
+            for v in error.violations
+        ])
+        packed = any_pb2.Any()
+        packed.Pack(bad)
+        status.details.append(packed)
+    return GrpcError(code=code, message=error.message, status=status)
+
+
+def from_status(code_name: str, message: str, status: status_pb2.Status | None) -> DomainError:
+    """Rebuild a DomainError on the client side from a gRPC status (used by the gateway)."""
+    reason, violations = "", []
+    for detail in status.details if status else []:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            reason = info.reason
+        elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            for fv in bad.field_violations:
+                vcode, _, vmessage = fv.description.partition("|")
+                violations.append(Violation(fv.field, vcode, vmessage))
+    kinds = {v.name: k for k, v in GRPC_CODES.items()}
+    return DomainError(reason or code_name.lower(), message, violations, kinds.get(code_name, "invalid"))
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling, as the gateway asserted it in gRPC metadata.
+
+    ``role``: enterprise | reviewer | admin | operations | system. Services check it again
+    (defence in depth), so a service reached directly still refuses what the role may not do.
+    """
+
+    subject: str = ""
+    role: str = "system"
+    unit: str = ""
+    enterprise_id: str = ""
+    client_address: str = ""
+
+    @classmethod
+    def from_metadata(cls, metadata: Iterable[tuple[str, Any]]) -> Caller:
+        values = {key: value for key, value in metadata}
+        raw = values.get("x-zjtx-caller")
+        if not raw:
+            return cls()
+        try:
+            data = json.loads(raw if isinstance(raw, str) else raw.decode())
+        except (ValueError, AttributeError):
+            return cls()
+        return cls(**{k: str(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def metadata(self) -> tuple[str, str]:
+        return ("x-zjtx-caller", json.dumps(self.__dict__, ensure_ascii=False))
+
+
+def api(stub: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``@api(RegistrationStub)``: a nameko-grpc entrypoint that turns DomainErrors into statuses."""
+    # GrpcError is how refusals travel: expected, so logged as a warning, not a crash
+    entrypoint = Grpc.implementing(stub)(expected_exceptions=(GrpcError,))
+
+    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
+        if inspect.isgeneratorfunction(method):
+            @functools.wraps(method)
+            def streaming(self: Any, request: Any, context: Any) -> Any:
+                try:
+                    yield from method(self, request, context)
+                except DomainError as error:
+                    _record(error)
+                    raise to_grpc_error(error) from error
+
+            return entrypoint(streaming)
+
+        @functools.wraps(method)
+        def unary(self: Any, request: Any, context: Any) -> Any:
+            try:
+                return method(self, request, context)
+            except DomainError as error:
+                _record(error)
+                raise to_grpc_error(error) from error
+
+        return entrypoint(unary)
+
+    return decorate
+
+
+def _record(error: DomainError) -> None:
+    span = trace.get_current_span()
+    span.set_attribute("zjtx.error.code", error.code)
+
+
+health_entrypoint = Grpc.implementing(health_pb2_grpc.HealthStub)
+reflection_entrypoint = Grpc.implementing(reflection_pb2_grpc.ServerReflectionStub)
+
+
+class GrpcOperations:
+    """Mixin: standard health checking and server reflection for a nameko-grpc service.
+
+    Subclasses set ``grpc_service_names`` (their own full service names) and may override
+    ``health_problems`` to report NOT_SERVING (e.g. database unreachable).
+    """
+
+    grpc_service_names: tuple[str, ...] = ()
+
+    def health_problems(self) -> list[str]:
+        return []
+
+    @health_entrypoint
+    def Check(self, request: health_pb2.HealthCheckRequest, context: Any) -> health_pb2.HealthCheckResponse:
+        known = {"", *self.grpc_service_names, HEALTH_SERVICE, REFLECTION_SERVICE}
+        if request.service not in known:
+            raise GrpcError(code=StatusCode.NOT_FOUND, message=f"unknown service {request.service!r}")
+        serving = not self.health_problems()
+        status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        return health_pb2.HealthCheckResponse(status=status)
+
+    @health_entrypoint
+    def Watch(self, request: health_pb2.HealthCheckRequest, context: Any) -> Any:
+        # One answer, then the stream ends: probes use Check; Watch clients re-watch.
+        yield self.Check(request, context)
+
+    @reflection_entrypoint
+    def ServerReflectionInfo(self, request_iterator: Any, context: Any) -> Any:
+        names = (*self.grpc_service_names, HEALTH_SERVICE, REFLECTION_SERVICE)
+        servicer = ReflectionServicer(names, pool=descriptor_pool.Default())
+        yield from servicer.ServerReflectionInfo(request_iterator, context)
+
+
+def caller_of(context: Any) -> Caller:
+    return Caller.from_metadata(context.invocation_metadata())

@@ -1,0 +1,150 @@
+"""Run one ZJTX Nameko service as its own OS process: ``python -m zjtx.launch <service>``.
+
+Start-up refuses, with one line that says what is wrong and how to fix it, when the
+config is malformed or lacks a variable, the broker is unreachable, or the database is
+unreachable. SIGTERM and SIGINT stop the service cleanly (in-flight workers finish).
+"""
+
+from __future__ import annotations
+
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402 - must precede every other import that touches sockets
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import logging  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+from typing import Any  # noqa: E402
+
+from zjtx.config import ConfigError, load_config  # noqa: E402
+
+SERVICES = {
+    "registration": "registration.service:RegistrationService",
+    "review": "review.service:ReviewService",
+    "notification": "notification.service:NotificationService",
+    "reporting": "reporting.service:ReportingService",
+}
+
+log = logging.getLogger("zjtx.launch")
+
+
+class StartupError(Exception):
+    pass
+
+
+def fail(message: str) -> None:
+    print(f"zjtx: cannot start: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(2)
+
+
+def check_broker(uri: str, timeout: float = 5.0) -> None:
+    from kombu import Connection
+
+    from zjtx.mongo import redact
+
+    try:
+        with Connection(uri, connect_timeout=timeout) as connection:
+            connection.ensure_connection(max_retries=1, timeout=timeout)
+    except Exception as exc:  # kombu raises several socket and AMQP error types
+        raise StartupError(
+            f"RabbitMQ is not reachable at {redact(uri)} ({type(exc).__name__}: {exc}); "
+            "start it with `rabbitmq-server -detached`, or set AMQP_URI to a running broker"
+        ) from None
+
+
+def service_class(name: str) -> type:
+    if name not in SERVICES:
+        raise StartupError(f"unknown service {name!r}; accepted: {', '.join(SERVICES)}")
+    module_name, class_name = SERVICES[name].split(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def prepare(name: str, instance: str | None = None) -> tuple[type, dict[str, Any]]:
+    config = load_config(name, instance)
+    from zjtx.logs import setup_logging
+    from zjtx.tracing import TracingError, setup_tracing
+
+    setup_logging(name, str(config.get("LOG_LEVEL") or "INFO"))
+    try:
+        setup_tracing(name)
+    except TracingError as exc:
+        raise StartupError(str(exc)) from None
+    check_broker(config["AMQP_URI"])
+    from zjtx.mongo import StoreUnavailable, connect
+
+    try:
+        connect(config.get("MONGO_URI") or "mongodb://127.0.0.1:27017/", int(config.get("MONGO_TIMEOUT_MS", 5000))).close()
+    except StoreUnavailable as exc:
+        raise StartupError(str(exc)) from None
+    return service_class(name), config
+
+
+def run(name: str, instance: str | None = None) -> None:
+    from nameko import config as nameko_config
+    from nameko.runners import ServiceRunner
+
+    try:
+        cls, config = prepare(name, instance)
+    except (ConfigError, StartupError) as exc:
+        fail(str(exc))
+        return
+
+    nameko_config.update(config)
+    runner = ServiceRunner()
+    runner.add_service(cls)
+
+    stopping = eventlet.event.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        if not stopping.ready():
+            stopping.send(signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    try:
+        runner.start()
+    except Exception as exc:
+        from zjtx.mongo import StoreUnavailable
+
+        if isinstance(exc, StoreUnavailable | ConfigError):
+            fail(str(exc))
+        raise
+    log.info("%s started: gRPC on %s:%s", name, config.get("GRPC_BIND_HOST"), config.get("GRPC_BIND_PORT"))
+    print(f"zjtx: {name} ready (gRPC {config.get('GRPC_BIND_HOST')}:{config.get('GRPC_BIND_PORT')})",
+          file=sys.stderr, flush=True)
+
+    waiter = eventlet.spawn(runner.wait)
+    watcher = eventlet.spawn(stopping.wait)
+    # whichever ends first: a signal, or the container dying on its own
+    done = eventlet.event.Event()
+    waiter.link(lambda gt: done.ready() or done.send("died"))
+    watcher.link(lambda gt: done.ready() or done.send("signal"))
+    reason = done.wait()
+    if reason == "signal":
+        log.info("%s stopping", name)
+        with eventlet.Timeout(20, False):
+            runner.stop()
+        runner.kill()
+    from zjtx.tracing import shutdown_tracing
+
+    shutdown_tracing()
+    if reason == "died":
+        try:
+            waiter.wait()
+        except Exception as exc:
+            fail(f"{name} stopped with {type(exc).__name__}: {exc}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Run one ZJTX service")
+    parser.add_argument("service", help=f"one of: {', '.join(SERVICES)}")
+    parser.add_argument("--instance", help="deploy/instances/<name>.yaml overrides (or ZJTX_INSTANCE)")
+    args = parser.parse_args(argv)
+    run(args.service, args.instance)
+
+
+if __name__ == "__main__":
+    main()

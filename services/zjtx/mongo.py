@@ -1,0 +1,176 @@
+"""MongoDB access for a service: one database, indexes declared in code, transactions.
+
+``Store`` is the Nameko DependencyProvider every service uses. It connects at start
+(failing with one clear line when the server cannot be reached), creates the declared
+indexes, runs the outbox relay, and hands each worker a ``Database`` plus ``transact``,
+the unit of work in which state changes and the events they cause are written together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from nameko import config
+from nameko.extensions import DependencyProvider
+from pymongo import ASCENDING, IndexModel, MongoClient
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
+
+from zjtx.inbox import INBOX_INDEXES
+from zjtx.outbox import OUTBOX_INDEXES, OutboxRelay, PendingEvent, write_events
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DEFAULT_MONGO_URI = "mongodb://127.0.0.1:27017/"
+
+
+class StoreUnavailable(RuntimeError):
+    """The database could not be reached; the message says where and what to do."""
+
+
+def connect(uri: str, timeout_ms: int = 5000) -> MongoClient:
+    """A client that has answered a ping, or StoreUnavailable naming the URI."""
+    client: MongoClient = MongoClient(
+        uri, serverSelectionTimeoutMS=timeout_ms, tz_aware=True, retryWrites=True
+    )
+    try:
+        client.admin.command("ping")
+    except ServerSelectionTimeoutError:
+        client.close()
+        raise StoreUnavailable(
+            f"MongoDB is not reachable at {redact(uri)} (waited {timeout_ms} ms); start it, "
+            "or unset MONGO_URI so that `make up` starts the embedded server"
+        ) from None
+    return client
+
+
+def redact(uri: str) -> str:
+    """The URI without its password, for logs and error lines."""
+    if "@" not in uri or "://" not in uri:
+        return uri
+    scheme, rest = uri.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def ensure_indexes(db: Database, indexes: Mapping[str, Sequence[IndexModel]]) -> None:
+    for collection, models in indexes.items():
+        if models:
+            db[collection].create_indexes(list(models))
+
+
+@dataclass
+class UnitOfWork:
+    """One transaction: writes go through ``session``; ``emit`` queues an outbox event."""
+
+    db: Database
+    session: ClientSession
+    source: str
+    events: list[PendingEvent] = field(default_factory=list)
+
+    def emit(self, event_type: str, subject: str, data: dict[str, Any]) -> PendingEvent:
+        event = PendingEvent.create(self.source, event_type, subject, data)
+        self.events.append(event)
+        return event
+
+
+class StoreHandle:
+    """What a worker gets: the service's database and its unit of work."""
+
+    def __init__(self, provider: Store) -> None:
+        self._provider = provider
+        self.db: Database = provider.db
+
+    def transact(self, work: Callable[[UnitOfWork], T]) -> T:
+        return self._provider.transact(work)
+
+    @property
+    def source(self) -> str:
+        return self._provider.source
+
+
+class Store(DependencyProvider):
+    """Mongo DependencyProvider: ``store = Store(indexes={"applications": [IndexModel(...)]})``.
+
+    Config keys: MONGO_URI, MONGO_DATABASE (default ``zjtx_<service>``), OUTBOX_* (see
+    ``zjtx.outbox``). The service name is the events' ``source``.
+    """
+
+    def __init__(self, indexes: Mapping[str, Sequence[IndexModel]] | None = None, relay: bool = True):
+        self.indexes = dict(indexes or {})
+        self.relay_enabled = relay
+        self.client: MongoClient | None = None
+        self.relay: OutboxRelay | None = None
+
+    @property
+    def source(self) -> str:
+        return self.container.service_name
+
+    def setup(self) -> None:
+        uri = config.get("MONGO_URI") or DEFAULT_MONGO_URI
+        database = config.get("MONGO_DATABASE") or f"zjtx_{self.source}"
+        self.client = connect(uri, int(config.get("MONGO_TIMEOUT_MS", 5000)))
+        self.db = self.client[database]
+        declared = {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES}
+        ensure_indexes(self.db, declared)
+        if self.relay_enabled and str(config.get("OUTBOX_RELAY_ENABLED", True)).lower() not in {"false", "off", "0"}:
+            self.relay = OutboxRelay(self.db, self.source, dict(config))
+
+    def start(self) -> None:
+        if self.relay is not None:
+            self.container.spawn_managed_thread(self.relay.run, identifier="outbox-relay")
+
+    def stop(self) -> None:
+        if self.relay is not None:
+            self.relay.stop()
+        if self.client is not None:
+            self.client.close()
+
+    def kill(self) -> None:
+        self.stop()
+
+    def transact(self, work: Callable[[UnitOfWork], T]) -> T:
+        """Run ``work`` in a transaction; retried whole on transient errors (write conflicts)."""
+        assert self.client is not None
+        units: list[UnitOfWork] = []
+
+        def callback(session: ClientSession) -> T:
+            unit = UnitOfWork(self.db, session, self.source)
+            units[:] = [unit]
+            result = work(unit)
+            write_events(self.db, unit.events, session)
+            return result
+
+        with self.client.start_session() as session:
+            result = session.with_transaction(callback)
+        if units and units[0].events and self.relay is not None:
+            self.relay.wake()
+        return result
+
+    def get_dependency(self, worker_ctx: Any) -> StoreHandle:
+        return StoreHandle(self)
+
+
+def simple_index(*keys: str, unique: bool = False, name: str | None = None, **options: Any) -> IndexModel:
+    """IndexModel over ascending keys, the common case."""
+    kwargs: dict[str, Any] = {"unique": unique, **options}
+    if name:
+        kwargs["name"] = name
+    return IndexModel([(key, ASCENDING) for key in keys], **kwargs)
+
+
+__all__ = [
+    "PyMongoError",
+    "Store",
+    "StoreHandle",
+    "StoreUnavailable",
+    "UnitOfWork",
+    "connect",
+    "simple_index",
+]

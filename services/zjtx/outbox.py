@@ -1,0 +1,291 @@
+"""Transactional outbox (states as in eShop: NotPublished, InProgress, Published, Failed).
+
+An event is inserted into the producer's own ``outbox`` collection in the same transaction
+as the state change that caused it, so a crash between the two loses nothing. The relay,
+a green thread in every service process, claims pending entries, publishes each to
+RabbitMQ with publisher confirms, and marks it Published only after the broker confirmed.
+An entry claimed by a relay that died is reclaimed after a lease. Consumers are
+idempotent by event id, so the rare re-publish after a crash is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import eventlet
+from eventlet.event import Event
+from kombu import Connection, Exchange, Producer
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from pymongo import ASCENDING, IndexModel
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+
+from zjtx.clock import iso, now
+from zjtx.envelope import SCHEMA_VERSION, exchange_name
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("zjtx.outbox")
+
+NOT_PUBLISHED, IN_PROGRESS, PUBLISHED, FAILED = "NotPublished", "InProgress", "Published", "Failed"
+PUBLISHED_RETENTION_SECONDS = 7 * 24 * 3600
+
+OUTBOX_INDEXES = {
+    "outbox": [
+        IndexModel([("state", ASCENDING), ("next_attempt_at", ASCENDING), ("seq", ASCENDING)], name="pending"),
+        IndexModel([("subject", ASCENDING), ("seq", ASCENDING)], name="by_subject"),
+        # Published entries are kept a week for operations staff, then expire.
+        IndexModel([("published_at", ASCENDING)], name="published_ttl",
+                   expireAfterSeconds=PUBLISHED_RETENTION_SECONDS),
+    ]
+}
+
+
+def _utcnow() -> datetime:
+    # Outbox bookkeeping follows the wall clock, not the platform clock: leases and
+    # back-off are about real elapsed time even when the platform replays 2020.
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """An event produced inside a unit of work, with the trace context it was produced in."""
+
+    id: str
+    type: str
+    source: str
+    subject: str
+    time: str
+    data: dict[str, Any]
+    trace_headers: dict[str, str]
+
+    @classmethod
+    def create(cls, source: str, event_type: str, subject: str, data: dict[str, Any]) -> PendingEvent:
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        return cls(uuid.uuid4().hex, event_type, source, subject, iso(now()), data, carrier)
+
+    def envelope(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "type": self.type, "source": self.source, "time": self.time,
+            "subject": self.subject, "schemaversion": SCHEMA_VERSION, "data": self.data,
+        }
+
+
+def write_events(db: Database, events: list[PendingEvent], session: ClientSession | None) -> None:
+    if not events:
+        return
+    created = _utcnow()
+    # seq orders entries by production: wall time in ns plus the position in this batch.
+    base = time.time_ns()
+    documents = [
+        {
+            "_id": event.id,
+            "seq": base + position,
+            "type": event.type,
+            "subject": event.subject,
+            "envelope": event.envelope(),
+            "trace_headers": event.trace_headers,
+            "state": NOT_PUBLISHED,
+            "attempts": 0,
+            "created_at": created,
+            "next_attempt_at": created,
+        }
+        for position, event in enumerate(events)
+    ]
+    db.outbox.insert_many(documents, session=session)
+
+
+class OutboxRelay:
+    """Publishes outbox entries of one database to the source's events exchange."""
+
+    def __init__(self, db: Database, source: str, settings: dict[str, Any]) -> None:
+        self.db = db
+        self.source = source
+        self.amqp_uri = settings.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/"
+        self.batch_size = int(settings.get("OUTBOX_BATCH_SIZE", 100))
+        self.poll_seconds = float(settings.get("OUTBOX_POLL_SECONDS", 1.0))
+        self.lease_seconds = float(settings.get("OUTBOX_LEASE_SECONDS", 30))
+        self.max_backoff_seconds = float(settings.get("OUTBOX_MAX_BACKOFF_SECONDS", 30))
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.exchange = Exchange(exchange_name(source), type="topic", durable=True, delivery_mode=2)
+        self._wakeup = Event()
+        self._running = True
+        self._connection: Connection | None = None
+        self._producer: Producer | None = None
+        self.published_total = 0
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def wake(self) -> None:
+        if not self._wakeup.ready():
+            self._wakeup.send(True)
+
+    def stop(self) -> None:
+        self._running = False
+        self.wake()
+        self._close_connection()
+
+    def run(self) -> None:
+        failures = 0
+        while self._running:
+            try:
+                published = self.relay_batch()
+                failures = 0
+            except Exception as exc:  # broker or database down: back off, keep the entries
+                failures += 1
+                delay = min(self.max_backoff_seconds, 0.5 * 2 ** min(failures, 6))
+                log.warning("outbox relay of %s failed (%s: %s); retrying in %.1fs",
+                            self.source, type(exc).__name__, exc, delay)
+                self._close_connection()
+                eventlet.sleep(delay)
+                continue
+            if published >= self.batch_size:
+                eventlet.sleep(0)
+                continue
+            with eventlet.Timeout(self.poll_seconds, False):
+                self._wakeup.wait()
+            self._wakeup = Event()
+
+    # -- one pass ----------------------------------------------------------------------
+
+    def _claimable(self, at: datetime) -> dict[str, Any]:
+        return {
+            "$or": [
+                {"state": {"$in": [NOT_PUBLISHED, FAILED]}, "next_attempt_at": {"$lte": at}},
+                {"state": IN_PROGRESS, "claimed_at": {"$lt": at - timedelta(seconds=self.lease_seconds)}},
+            ]
+        }
+
+    def claim(self) -> list[dict[str, Any]]:
+        at = _utcnow()
+        query = self._claimable(at)
+        ids = [d["_id"] for d in self.db.outbox.find(query, {"_id": 1}).sort("seq", ASCENDING).limit(self.batch_size)]
+        if not ids:
+            return []
+        self.db.outbox.update_many(
+            {"_id": {"$in": ids}, **query},
+            {"$set": {"state": IN_PROGRESS, "claimed_by": self.owner, "claimed_at": at}},
+        )
+        return list(
+            self.db.outbox.find({"_id": {"$in": ids}, "state": IN_PROGRESS, "claimed_by": self.owner})
+            .sort("seq", ASCENDING)
+        )
+
+    def relay_batch(self) -> int:
+        entries = self.claim()
+        published: list[str] = []
+        try:
+            for entry in entries:
+                self.publish(entry)
+                published.append(entry["_id"])
+        except Exception:
+            self._release_failed(entries, published)
+            raise
+        finally:
+            if published:
+                self.db.outbox.update_many(
+                    {"_id": {"$in": published}},
+                    {"$set": {"state": PUBLISHED, "published_at": _utcnow()}, "$inc": {"attempts": 1}},
+                )
+                self.published_total += len(published)
+        return len(published)
+
+    def _release_failed(self, entries: list[dict[str, Any]], published: list[str]) -> None:
+        """Entries not confirmed go back as Failed with a back-off, never lost."""
+        remaining = [e for e in entries if e["_id"] not in set(published)]
+        for entry in remaining:
+            attempts = int(entry.get("attempts", 0)) + 1
+            delay = min(self.max_backoff_seconds, 0.5 * 2 ** min(attempts, 6))
+            try:
+                self.db.outbox.update_one(
+                    {"_id": entry["_id"], "claimed_by": self.owner},
+                    {"$set": {"state": FAILED, "attempts": attempts,
+                              "next_attempt_at": _utcnow() + timedelta(seconds=delay)}},
+                )
+            except Exception:  # the lease will hand the entry back anyway
+                log.debug("could not mark outbox entry %s failed", entry["_id"], exc_info=True)
+
+    # -- AMQP ----------------------------------------------------------------------------
+
+    def _ensure_producer(self) -> Producer:
+        if self._producer is None:
+            self._connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
+                                          connect_timeout=5)
+            self._connection.ensure_connection(max_retries=1)
+            self._producer = Producer(self._connection.channel(), exchange=self.exchange)
+            self.exchange(self._producer.channel).declare()
+        return self._producer
+
+    def _close_connection(self) -> None:
+        connection, self._connection, self._producer = self._connection, None, None
+        if connection is not None:
+            try:
+                connection.release()
+            except Exception:
+                log.debug("error closing relay connection", exc_info=True)
+
+    def publish(self, entry: dict[str, Any]) -> None:
+        """Publish one entry and return once the broker confirmed it."""
+        envelope = entry["envelope"]
+        parent = propagate.extract(entry.get("trace_headers") or {})
+        token = otel_context.attach(parent)
+        try:
+            with tracer.start_as_current_span(
+                f"{envelope['type']} publish",
+                kind=trace.SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "rabbitmq",
+                    "messaging.destination.name": exchange_name(self.source),
+                    "messaging.rabbitmq.destination.routing_key": envelope["type"],
+                    "messaging.message.id": envelope["id"],
+                    "zjtx.subject": envelope["subject"],
+                },
+            ):
+                headers: dict[str, str] = {}
+                propagate.inject(headers)
+                body = dict(envelope)
+                if "traceparent" in headers:
+                    body["traceparent"] = headers["traceparent"]
+                self._ensure_producer().publish(
+                    json.dumps(body, ensure_ascii=False),
+                    routing_key=envelope["type"],
+                    content_type="application/json",
+                    content_encoding="utf-8",
+                    delivery_mode=2,
+                    message_id=envelope["id"],
+                    type=envelope["type"],
+                    headers=headers,
+                    retry=False,
+                )
+        finally:
+            otel_context.detach(token)
+
+
+def outbox_backlog(db: Database) -> dict[str, int]:
+    """Counts per state, for health and operations."""
+    counts = {NOT_PUBLISHED: 0, IN_PROGRESS: 0, PUBLISHED: 0, FAILED: 0}
+    for row in db.outbox.aggregate([{"$group": {"_id": "$state", "n": {"$sum": 1}}}]):
+        counts[row["_id"]] = row["n"]
+    return counts
+
+
+def oldest_pending_age_seconds(db: Database) -> float:
+    entry = db.outbox.find_one({"state": {"$ne": PUBLISHED}}, sort=[("seq", ASCENDING)])
+    if not entry:
+        return 0.0
+    created = entry["created_at"]
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=timezone.utc)
+    return max(0.0, (_utcnow() - created).total_seconds())
+
+
+__all__ = ["OUTBOX_INDEXES", "OutboxRelay", "PendingEvent", "write_events", "outbox_backlog", "iso"]

@@ -1,0 +1,99 @@
+"""OpenTelemetry set-up from the standard OTEL_* variables, for every ZJTX process.
+
+``OTEL_TRACES_EXPORTER``: comma list of ``otlp``, ``console``, ``none`` (default ``none``).
+``OTEL_EXPORTER_OTLP_PROTOCOL``: ``http/protobuf`` (the default; service processes run
+under eventlet, where the grpc exporter's channel cannot be driven, so ``grpc`` is
+accepted only for the gateway and falls back to http/protobuf elsewhere with a warning).
+``OTEL_EXPORTER_OTLP_ENDPOINT`` / ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``, ``OTEL_SERVICE_NAME``,
+``OTEL_RESOURCE_ATTRIBUTES`` and the ``OTEL_BSP_*`` batch settings are read by the SDK.
+
+W3C trace context travels in the AMQP header ``traceparent`` (events, outbox relay) and
+in gRPC metadata (nameko-grpc and grpcio instrumentations), so spans of different
+processes join one trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+
+log = logging.getLogger(__name__)
+
+ACCEPTED_EXPORTERS = ("otlp", "console", "none")
+_configured = False
+
+
+class TracingError(ValueError):
+    pass
+
+
+def exporters_from_env(env: dict[str, str] | os._Environ[str] | None = None) -> list[SpanExporter]:
+    env = os.environ if env is None else env
+    names = [n.strip() for n in env.get("OTEL_TRACES_EXPORTER", "none").split(",") if n.strip()]
+    unknown = [n for n in names if n not in ACCEPTED_EXPORTERS]
+    if unknown:
+        raise TracingError(
+            f"OTEL_TRACES_EXPORTER has unknown exporter(s) {unknown}; accepted: {', '.join(ACCEPTED_EXPORTERS)}"
+        )
+    exporters: list[SpanExporter] = []
+    for name in names:
+        if name == "console":
+            exporters.append(ConsoleSpanExporter())
+        elif name == "otlp":
+            protocol = env.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or env.get("OTEL_EXPORTER_OTLP_PROTOCOL") or "http/protobuf"
+            if protocol not in ("http/protobuf", "grpc"):
+                raise TracingError(f"OTEL_EXPORTER_OTLP_PROTOCOL={protocol!r}; accepted: http/protobuf, grpc")
+            if protocol == "grpc":
+                log.warning("OTLP over grpc is not usable under eventlet; exporting over http/protobuf")
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+            exporters.append(OTLPSpanExporter())
+    return exporters
+
+
+def setup_tracing(service_name: str, instrument_nameko: bool = True) -> TracerProvider | None:
+    """Install the tracer provider and the instrumentations (once per process)."""
+    global _configured
+    if _configured:
+        return None
+    _configured = True
+    exporters = exporters_from_env()
+    resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME") or service_name,
+                                "service.namespace": "zjtx"})
+    provider = TracerProvider(resource=resource)
+    for exporter in exporters:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+
+    from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+
+    PymongoInstrumentor().instrument(capture_statement=False)
+    if instrument_nameko:
+        from nameko_grpc_opentelemetry import NamekoGrpcInstrumentor
+        from nameko_opentelemetry import NamekoInstrumentor
+
+        NamekoInstrumentor().instrument(
+            entrypoint_adapters={
+                "nameko_grpc.entrypoint.Grpc": "nameko_grpc_opentelemetry.GrpcEntrypointAdapter",
+                "zjtx.events.ReliableEventHandler": "nameko_opentelemetry.events.EventHandlerEntrypointAdapter",
+            }
+        )
+        NamekoGrpcInstrumentor().instrument()
+    return provider
+
+
+def shutdown_tracing() -> None:
+    provider: Any = trace.get_tracer_provider()
+    if hasattr(provider, "shutdown"):
+        provider.shutdown()
+
+
+def current_trace_id() -> str | None:
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else None

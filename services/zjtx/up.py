@@ -1,0 +1,240 @@
+"""``make up``: the whole suite as local OS processes, in the foreground.
+
+Starts the embedded MongoDB-protocol server unless MONGO_URI is set, checks RabbitMQ,
+starts each service (and the gateway) as its own process, waits until every one reports
+healthy, prints where each listens, and stops them all cleanly on Ctrl-C or SIGTERM.
+``python -m zjtx.up --down`` (``make down``) stops a running set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zjtx import embedded_mongo
+from zjtx.config import REPO_ROOT, ConfigError, load_config
+from zjtx.health import grpc_serving
+
+SERVICE_ORDER = ("review", "registration", "notification", "reporting")
+GATEWAY = "gateway"
+
+
+def var_dir() -> Path:
+    return Path(os.environ.get("ZJTX_VAR_DIR") or REPO_ROOT / "var")
+
+
+def state_file() -> Path:
+    return var_dir() / "run" / "up.json"
+
+
+@dataclass
+class Suite:
+    """A running set of processes; also used by the demo, the tests and the benchmarks."""
+
+    env: dict[str, str]
+    log_dir: Path
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    mongo: embedded_mongo.EmbeddedMongo | None = None
+    endpoints: dict[str, str] = field(default_factory=dict)
+
+    def start_mongo(self, data_dir: Path, port: int | None = None) -> None:
+        if self.env.get("MONGO_URI"):
+            return
+        self.mongo = embedded_mongo.start(data_dir, port, log_path=self.log_dir / "mongo.log")
+        self.env["MONGO_URI"] = self.mongo.uri
+
+    def start_service(self, name: str) -> None:
+        command = [sys.executable, "-m", "zjtx.launch", name]
+        if name == GATEWAY:
+            command = [sys.executable, "-m", "gateway"]
+        log = open(self.log_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            command, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT, start_new_session=True
+        )
+
+    def endpoint(self, name: str) -> str:
+        config = load_config(name, env=self.env)
+        if name == GATEWAY:
+            return f"http://127.0.0.1:{config['HTTP_PORT']}"
+        return f"127.0.0.1:{config['GRPC_BIND_PORT']}"
+
+    def healthy(self, name: str) -> bool:
+        target = self.endpoints[name]
+        if name == GATEWAY:
+            import urllib.request
+
+            try:
+                with urllib.request.urlopen(f"{target}/healthz", timeout=2) as response:
+                    return response.status == 200
+            except OSError:
+                return False
+        return grpc_serving(target)
+
+    def wait_healthy(self, names: list[str], timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        pending = list(names)
+        while pending and time.monotonic() < deadline:
+            for name in list(pending):
+                process = self.processes[name]
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with code {process.returncode} during start-up:\n"
+                                       + self.tail(name))
+                if self.healthy(name):
+                    pending.remove(name)
+            time.sleep(0.2)
+        if pending:
+            raise RuntimeError(f"not healthy after {timeout:.0f}s: {', '.join(pending)}\n"
+                               + "\n".join(self.tail(n) for n in pending))
+
+    def tail(self, name: str, lines: int = 15) -> str:
+        path = self.log_dir / f"{name}.log"
+        text = path.read_text(encoding="utf-8", errors="replace").splitlines() if path.exists() else []
+        return "\n".join(f"  {name}| {line}" for line in text[-lines:])
+
+    def start(self, names: tuple[str, ...] = (*SERVICE_ORDER, GATEWAY), timeout: float = 90.0) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            self.endpoints[name] = self.endpoint(name)
+            self.start_service(name)
+        self.wait_healthy(list(names), timeout)
+
+    def stop_service(self, name: str, timeout: float = 25.0) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def kill_service(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def stop(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.stop_service(name)
+        if self.mongo is not None:
+            self.mongo.stop()
+            self.mongo = None
+
+
+def broker_problem(env: dict[str, str]) -> str | None:
+    from kombu import Connection
+
+    uri = env.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/"
+    try:
+        with Connection(uri, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1, timeout=3)
+    except Exception as exc:
+        return (f"RabbitMQ is not reachable at {uri} ({type(exc).__name__}). Start it with "
+                "`rabbitmq-server -detached` (or `sudo systemctl start rabbitmq-server`), "
+                "or set AMQP_URI to a running broker, then run `make up` again.")
+    return None
+
+
+def up() -> int:
+    env = dict(os.environ)
+    env.setdefault("PYTHONPATH", str(REPO_ROOT / "services"))
+    problem = broker_problem(env)
+    if problem:
+        print(f"zjtx up: {problem}", file=sys.stderr)
+        return 2
+    run_dir = var_dir() / "run"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if state_file().exists():
+        previous = json.loads(state_file().read_text())
+        if _alive(previous.get("pid", 0)):
+            print(f"zjtx up: already running (pid {previous['pid']}); `make down` stops it", file=sys.stderr)
+            return 2
+    suite = Suite(env, var_dir() / "log")
+    stopping = False
+
+    def on_signal(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    started = time.monotonic()
+    try:
+        suite.log_dir.mkdir(parents=True, exist_ok=True)
+        suite.start_mongo(var_dir() / "mongo", int(env.get("ZJTX_MONGO_PORT", "27017")))
+        suite.start()
+    except (RuntimeError, ConfigError) as exc:
+        print(f"zjtx up: {exc}", file=sys.stderr)
+        suite.stop()
+        return 1
+    state_file().write_text(json.dumps({"pid": os.getpid(), "endpoints": suite.endpoints}))
+    print(f"zjtx up: healthy in {time.monotonic() - started:.1f}s")
+    print(f"  {'mongodb':14} {suite.env['MONGO_URI']}{' (embedded)' if suite.mongo else ''}")
+    for name, target in suite.endpoints.items():
+        print(f"  {name:14} {target}")
+    print(f"  logs           {suite.log_dir}/<service>.log    stop: Ctrl-C or `make down`", flush=True)
+    try:
+        while not stopping:
+            for name, process in suite.processes.items():
+                if process.poll() is not None:
+                    print(f"zjtx up: {name} exited with code {process.returncode}; stopping the rest\n"
+                          + suite.tail(name), file=sys.stderr)
+                    stopping = True
+                    break
+            time.sleep(0.5)
+    finally:
+        print("zjtx up: stopping", flush=True)
+        suite.stop()
+        state_file().unlink(missing_ok=True)
+        print("zjtx up: stopped", flush=True)
+    return 0
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def down() -> int:
+    if not state_file().exists():
+        print("zjtx down: nothing is running")
+        return 0
+    pid = json.loads(state_file().read_text()).get("pid", 0)
+    if not _alive(pid):
+        state_file().unlink(missing_ok=True)
+        print("zjtx down: nothing is running (stale state removed)")
+        return 0
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 60
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _alive(pid):
+        print(f"zjtx down: {pid} did not stop within 60s", file=sys.stderr)
+        return 1
+    print("zjtx down: stopped")
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Start (or stop) every ZJTX process locally")
+    parser.add_argument("--down", action="store_true", help="stop a running set")
+    args = parser.parse_args()
+    raise SystemExit(down() if args.down else up())
+
+
+if __name__ == "__main__":
+    main()
