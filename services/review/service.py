@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from nameko import config
-
 from review import storage
-from review.rules.programmes import load_programmes
-from zjtx.config import REPO_ROOT
+from review.catalogue import Catalogue, CatalogueProvider
 from zjtx.envelope import Envelope
 from zjtx.events import handles
 from zjtx.grpc_support import GrpcOperations, api
@@ -19,23 +15,23 @@ from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub
 
 
-def programmes_dir() -> Path:
-    return Path(config.get("PROGRAMMES_DIR") or REPO_ROOT / "deploy" / "programmes")
-
-
 class ReviewService(GrpcOperations):
     name = "review"
     grpc_service_names = ("zjtx.review.v1.Review",)
 
     store = Store(indexes=storage.INDEXES)
+    catalogue: Catalogue = CatalogueProvider()
 
     @api(ReviewStub)
     def ListProgrammes(self, request: pb.ListProgrammesRequest, context: Any) -> pb.ListProgrammesResponse:
-        programmes = load_programmes(programmes_dir())
         return pb.ListProgrammesResponse(programmes=[
             pb.ProgrammeSummary(id=p.id, version=p.version, title=p.title, year=p.year, level=p.level, owner=p.owner)
-            for p in sorted(programmes.values(), key=lambda p: p.id)
+            for p in sorted(self.catalogue.programmes.values(), key=lambda p: p.id)
         ])
+
+    @api(ReviewStub)
+    def GetProgramme(self, request: pb.GetProgrammeRequest, context: Any) -> pb.Programme:
+        return self.catalogue.message(request.programme_id)
 
     @handles("registration", "enterprise.registered")
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:

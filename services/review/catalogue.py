@@ -1,0 +1,113 @@
+"""The programme catalogue: programme documents loaded and validated at start, served as protos.
+
+A document that does not validate stops the service at start with every error named
+(an admin fixes the YAML, not the code).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from nameko import config
+from nameko.extensions import DependencyProvider
+
+from review.rules.programmes import Programme, load_programmes, read_yaml
+from review.rules.units import UnitDirectory, load_units
+from zjtx.config import REPO_ROOT
+from zjtx.errors import not_found
+from zjtx_api import review_pb2 as pb
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, tuple | set):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def _operand(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, tuple | list):
+        return [_operand(v) for v in value]
+    return value
+
+
+def programme_message(programme: Programme, document: dict[str, Any]) -> pb.Programme:
+    p = programme
+    return pb.Programme(
+        id=p.id, version=p.version, title=p.title, year=p.year, level=p.level, owner=p.owner,
+        owner_name=p.owner_name, target_count=p.target_count or 0, publicity_days=p.publicity_days,
+        window=pb.Window(opens_at=p.window.opens_at.isoformat(), closes_at=p.window.closes_at.isoformat(),
+                         review_closes_at=p.window.review_closes_at.isoformat()),
+        max_return_rounds=p.max_return_rounds,
+        review_chain=[pb.ChainLevel(
+            level=c.level, unit_kind=c.unit_kind, title=c.title, checks=list(c.checks),
+            requires_summary_upload=c.requires_summary_upload, final=c.final,
+            requires_report_upload=c.requires_report_upload,
+            review_closes_at=c.review_closes_at.isoformat() if c.review_closes_at else "",
+        ) for c in p.review_chain],
+        sections=[pb.Section(id=s.id, title=s.title, fields=[pb.Field(
+            id=f.id, label=f.label, type=f.type, required=f.required, min=_text(f.min), max=_text(f.max),
+            min_length=f.min_length or 0, max_length=f.max_length or 0, pattern=f.pattern or "",
+            options=[pb.Option(value=o.value, label=o.label) for o in f.options], unit=f.unit or "", help=f.help or "",
+        ) for f in s.fields]) for s in p.sections],
+        attachments=[pb.AttachmentSpec(
+            kind=a.kind, title=a.title, min_count=a.min_count, max_count=a.max_count, media_types=list(a.media_types),
+            max_bytes=a.max_bytes, required=a.required, help=a.help or "",
+        ) for a in p.attachments],
+        pledge=pb.Pledge(required=p.pledge.required, title=p.pledge.title, text=p.pledge.text),
+        eligibility_gates=[pb.Gate(
+            id=g.id, field=g.condition.field, operator=g.condition.test.operator,
+            operand_json=json.dumps(_operand(g.condition.test.operand), ensure_ascii=False), message=g.message,
+        ) for g in p.eligibility_gates],
+        priority_markers=[pb.PriorityMarker(id=m.id, title=m.title, field=m.field) for m in p.priority_markers],
+        focus_categories=[pb.FocusCategory(id=f.id, title=f.title, text=f.text) for f in p.focus_categories],
+        summary_table_columns=[pb.SummaryColumn(title=c.title, source=c.source) for c in p.summary_table_columns],
+        recommend_to=p.recommend_to or "", has_rubric=p.rubric is not None,
+        document_json=json.dumps(document, ensure_ascii=False, default=_json_default),
+    )
+
+
+class Catalogue:
+    """Programmes and review units of this deployment."""
+
+    def __init__(self, programmes_dir: Path, units_file: Path) -> None:
+        self.programmes: dict[str, Programme] = load_programmes(programmes_dir)
+        self.documents = {pid: read_yaml(programmes_dir / f"{pid}.yaml") for pid in self.programmes}
+        self.units: UnitDirectory = load_units(units_file)
+        self.messages = {pid: programme_message(p, self.documents[pid]) for pid, p in self.programmes.items()}
+
+    def programme(self, programme_id: str) -> Programme:
+        try:
+            return self.programmes[programme_id]
+        except KeyError:
+            raise not_found("programme.not_found",
+                            f"培育批次 {programme_id} 不存在；现有：{'、'.join(sorted(self.programmes))}") from None
+
+    def message(self, programme_id: str) -> pb.Programme:
+        self.programme(programme_id)
+        return self.messages[programme_id]
+
+
+class CatalogueProvider(DependencyProvider):
+    def setup(self) -> None:
+        programmes_dir = Path(config.get("PROGRAMMES_DIR") or REPO_ROOT / "deploy" / "programmes")
+        units_file = Path(config.get("UNITS_FILE") or REPO_ROOT / "deploy" / "units" / "hunan.yaml")
+        self.catalogue = Catalogue(programmes_dir, units_file)
+
+    def get_dependency(self, worker_ctx: Any) -> Catalogue:
+        return self.catalogue

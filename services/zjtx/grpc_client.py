@@ -1,0 +1,94 @@
+"""Calling another service's gRPC API from inside a Nameko service.
+
+``review = ServiceClient(ReviewStub, "REVIEW_TARGET")`` gives workers a proxy whose
+calls carry a deadline (``GRPC_DEADLINE_SECONDS``, default 10 s) and the worker's trace
+context. Unlike nameko-grpc's ``GrpcProxy`` it connects on first use and reconnects after
+a failure, so a service does not die at start when the other one is not up yet.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nameko import config
+from nameko.extensions import DependencyProvider
+from nameko_grpc.client import ClientBase, Method
+from nameko_grpc.context import metadata_from_context_data
+from nameko_grpc.errors import GrpcError
+
+log = logging.getLogger(__name__)
+
+
+class _Client(ClientBase):
+    def __init__(self, provider: ServiceClient, target: str, stub: type) -> None:
+        super().__init__(target, stub)
+        self.provider = provider
+
+    def spawn_thread(self, target: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None,
+                     name: str | None = None) -> None:
+        self.provider.container.spawn_managed_thread(lambda: target(*args, **(kwargs or {})), identifier=name)
+
+
+class _Method:
+    def __init__(self, provider: ServiceClient, name: str, context_data: dict[str, Any]) -> None:
+        self.provider, self.name, self.context_data = provider, name, context_data
+
+    def __call__(self, request: Any, timeout: float | None = None, metadata: list[tuple[str, str]] | None = None) -> Any:
+        client = self.provider.client()
+        method = Method(client, self.name, metadata_from_context_data(self.context_data))
+        try:
+            return method(request, timeout=timeout or self.provider.deadline, metadata=metadata)
+        except GrpcError as error:
+            if error.code.name in {"UNAVAILABLE", "INTERNAL"} and "onnect" in str(error.message):
+                self.provider.reset()
+            raise
+        except OSError:
+            self.provider.reset()
+            raise
+
+
+class _Proxy:
+    def __init__(self, provider: ServiceClient, context_data: dict[str, Any]) -> None:
+        self.provider, self.context_data = provider, context_data
+
+    def __getattr__(self, name: str) -> _Method:
+        return _Method(self.provider, name, self.context_data)
+
+
+class ServiceClient(DependencyProvider):
+    def __init__(self, stub: type, target_key: str) -> None:
+        self.stub = stub
+        self.target_key = target_key
+        self._client: _Client | None = None
+
+    @property
+    def deadline(self) -> float:
+        return float(config.get("GRPC_DEADLINE_SECONDS", 10))
+
+    def client(self) -> _Client:
+        if self._client is None:
+            target = config.get(self.target_key)
+            if not target:
+                raise RuntimeError(f"config key {self.target_key} (host:port of the service to call) is not set")
+            client = _Client(self, str(target), self.stub)
+            client.start()  # raises ConnectionRefusedError if the target is down: caller sees it
+            self._client = client
+        return self._client
+
+    def reset(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.stop()
+            except Exception:
+                log.debug("error stopping gRPC client", exc_info=True)
+
+    def stop(self) -> None:
+        self.reset()
+
+    def kill(self) -> None:
+        self.reset()
+
+    def get_dependency(self, worker_ctx: Any) -> _Proxy:
+        return _Proxy(self, worker_ctx.context_data)
