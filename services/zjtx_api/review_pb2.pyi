@@ -6,6 +6,44 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class GetUnitRequest(_message.Message):
+    __slots__ = ("unit_id",)
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    unit_id: str
+    def __init__(self, unit_id: _Optional[str] = ...) -> None: ...
+
+class Reviewer(_message.Message):
+    __slots__ = ("account_id", "name", "email", "mobile", "unit_id", "role")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    MOBILE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    name: str
+    email: str
+    mobile: str
+    unit_id: str
+    role: str
+    def __init__(self, account_id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., mobile: _Optional[str] = ..., unit_id: _Optional[str] = ..., role: _Optional[str] = ...) -> None: ...
+
+class Unit(_message.Message):
+    __slots__ = ("id", "name", "kind", "division_code", "parent", "reviewers")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DIVISION_CODE_FIELD_NUMBER: _ClassVar[int]
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    REVIEWERS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    kind: str
+    division_code: str
+    parent: str
+    reviewers: _containers.RepeatedCompositeFieldContainer[Reviewer]
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[str] = ..., division_code: _Optional[str] = ..., parent: _Optional[str] = ..., reviewers: _Optional[_Iterable[_Union[Reviewer, _Mapping]]] = ...) -> None: ...
+
 class ListProgrammesRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

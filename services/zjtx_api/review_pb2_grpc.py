@@ -44,6 +44,11 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.GetProgrammeRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.Programme.FromString,
                 _registered_method=True)
+        self.GetUnit = channel.unary_unary(
+                '/zjtx.review.v1.Review/GetUnit',
+                request_serializer=zjtx__api_dot_review__pb2.GetUnitRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Unit.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -62,6 +67,13 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetUnit(self, request, context):
+        """A review unit with its reviewers' and admins' contacts (notification addresses them).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -74,6 +86,11 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.GetProgramme,
                     request_deserializer=zjtx__api_dot_review__pb2.GetProgrammeRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.Programme.SerializeToString,
+            ),
+            'GetUnit': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUnit,
+                    request_deserializer=zjtx__api_dot_review__pb2.GetUnitRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Unit.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -130,6 +147,33 @@ class Review:
             '/zjtx.review.v1.Review/GetProgramme',
             zjtx__api_dot_review__pb2.GetProgrammeRequest.SerializeToString,
             zjtx__api_dot_review__pb2.Programme.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUnit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/GetUnit',
+            zjtx__api_dot_review__pb2.GetUnitRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Unit.FromString,
             options,
             channel_credentials,
             insecure,
