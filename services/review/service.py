@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from review import storage
 from review.catalogue import Catalogue, CatalogueProvider
+from review.rules.accounts import check_account, check_can_manage
+from zjtx.clock import now
 from zjtx.envelope import Envelope
+from zjtx.errors import not_found
 from zjtx.events import handles
-from zjtx.grpc_support import GrpcOperations, api
+from zjtx.grpc_support import GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
 from zjtx_api import registration_pb2
 from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub
+
+
+def reviewer_message(document: dict[str, Any]) -> pb.Reviewer:
+    return pb.Reviewer(account_id=document["_id"], name=document["name"], email=document["email"],
+                       mobile=document.get("mobile", ""), unit_id=document["unit_id"], role=document["role"])
 
 
 class ReviewService(GrpcOperations):
@@ -32,6 +41,26 @@ class ReviewService(GrpcOperations):
     @api(ReviewStub)
     def GetProgramme(self, request: pb.GetProgrammeRequest, context: Any) -> pb.Programme:
         return self.catalogue.message(request.programme_id)
+
+    @api(ReviewStub)
+    def GetUnit(self, request: pb.GetUnitRequest, context: Any) -> pb.Unit:
+        if request.unit_id not in self.catalogue.units:
+            raise not_found("unit.not_found", f"审核单位 {request.unit_id} 不存在")
+        unit = self.catalogue.units.get(request.unit_id)
+        reviewers = self.store.db.reviewers.find({"unit_id": unit.id}).sort("created_at", 1)
+        return pb.Unit(id=unit.id, name=unit.name, kind=unit.kind, division_code=unit.division_code,
+                       parent=unit.parent or "", reviewers=[reviewer_message(r) for r in reviewers])
+
+    @api(ReviewStub)
+    def CreateReviewer(self, request: pb.CreateReviewerRequest, context: Any) -> pb.Reviewer:
+        caller = caller_of(context)
+        check_account(self.catalogue.units, request.unit_id, request.name, request.email, request.mobile, request.role)
+        check_can_manage(self.catalogue.units, caller.role, caller.unit, request.unit_id)
+        document = {"_id": uuid.uuid4().hex, "unit_id": request.unit_id, "name": request.name.strip(),
+                    "email": request.email.strip(), "mobile": request.mobile.strip(), "role": request.role,
+                    "created_at": now(), "created_by": caller.subject or caller.role}
+        self.store.transact(lambda unit: unit.db.reviewers.insert_one(document, session=unit.session))
+        return reviewer_message(document)
 
     @handles("registration", "enterprise.registered")
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:

@@ -6,4 +6,5 @@ from zjtx.mongo import simple_index
 
 INDEXES = {
     "enterprises": [simple_index("uscc", unique=True), simple_index("region_code")],
+    "reviewers": [simple_index("unit_id", "created_at")],
 }

@@ -6,6 +6,20 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class CreateReviewerRequest(_message.Message):
+    __slots__ = ("unit_id", "name", "email", "mobile", "role")
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    MOBILE_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    unit_id: str
+    name: str
+    email: str
+    mobile: str
+    role: str
+    def __init__(self, unit_id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., mobile: _Optional[str] = ..., role: _Optional[str] = ...) -> None: ...
+
 class GetUnitRequest(_message.Message):
     __slots__ = ("unit_id",)
     UNIT_ID_FIELD_NUMBER: _ClassVar[int]

@@ -49,6 +49,11 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.GetUnitRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.Unit.FromString,
                 _registered_method=True)
+        self.CreateReviewer = channel.unary_unary(
+                '/zjtx.review.v1.Review/CreateReviewer',
+                request_serializer=zjtx__api_dot_review__pb2.CreateReviewerRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Reviewer.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -74,6 +79,13 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateReviewer(self, request, context):
+        """An admin creates reviewer and admin accounts for a unit within its jurisdiction.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -91,6 +103,11 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.GetUnit,
                     request_deserializer=zjtx__api_dot_review__pb2.GetUnitRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.Unit.SerializeToString,
+            ),
+            'CreateReviewer': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateReviewer,
+                    request_deserializer=zjtx__api_dot_review__pb2.CreateReviewerRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Reviewer.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -174,6 +191,33 @@ class Review:
             '/zjtx.review.v1.Review/GetUnit',
             zjtx__api_dot_review__pb2.GetUnitRequest.SerializeToString,
             zjtx__api_dot_review__pb2.Unit.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateReviewer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/CreateReviewer',
+            zjtx__api_dot_review__pb2.CreateReviewerRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Reviewer.FromString,
             options,
             channel_credentials,
             insecure,
