@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv up down demo test unit lint protos check-protos bench clean
+.PHONY: venv up down demo test unit lint protos check-protos definitions bench clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -37,6 +37,10 @@ unit: venv
 
 lint: venv
 	$(VENV)/bin/ruff check services tests
+
+## RabbitMQ definitions for production, generated from the handlers.
+definitions: venv
+	$(PY) -m zjtx.broker_definitions
 
 ## Regenerate the gRPC/protobuf stubs from proto/ into services/zjtx_api/.
 protos: venv

@@ -34,7 +34,7 @@ PORT_VARIABLES = {
 @pytest.fixture(scope="session")
 def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[embedded_mongo.EmbeddedMongo]:
     directory = tmp_path_factory.mktemp("mongo")
-    server = embedded_mongo.start(directory / "data", log_path=directory / "server.log")
+    server = embedded_mongo.start(directory / "data", log_path=directory / "server.log", timeout=180)
     yield server
     server.stop()
 

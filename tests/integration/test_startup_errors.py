@@ -1,0 +1,75 @@
+"""A service that cannot start says why in one line, never with a bare stack trace."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zjtx.config import REPO_ROOT
+
+
+def start(tmp_path: Path, amqp_uri: str, mongo_uri: str, **overrides: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "ZJTX_"))}
+    env.update({"PYTHONPATH": str(REPO_ROOT / "services"), "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
+                "MONGO_TIMEOUT_MS": "1000", "REGISTRATION_GRPC_PORT": "0"})
+    env.update(overrides)
+    return subprocess.run([sys.executable, "-m", "zjtx.launch", "registration"], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path)
+
+
+def last_line(result: subprocess.CompletedProcess[str]) -> str:
+    return [line for line in result.stderr.splitlines() if line.strip()][-1]
+
+
+@pytest.fixture
+def broken_instance(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.yaml"
+    path.write_text("registration: {MONGO_URI: [unclosed\n")
+    return path
+
+
+@pytest.fixture
+def instance_needing_variable(tmp_path: Path) -> Path:
+    path = tmp_path / "needs.yaml"
+    path.write_text("registration:\n  MONGO_DATABASE: ${ZJTX_DB_THAT_IS_NOT_SET}\n")
+    return path
+
+
+def test_unreachable_broker(tmp_path: Path, mongo_server: object) -> None:
+    result = start(tmp_path, "amqp://guest:guest@127.0.0.1:1/", mongo_server.uri)  # type: ignore[attr-defined]
+    assert result.returncode == 2
+    assert last_line(result).startswith("zjtx: cannot start: RabbitMQ is not reachable at amqp://guest:***@127.0.0.1:1/")
+    assert "rabbitmq-server -detached" in last_line(result)
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database(tmp_path: Path, amqp_uri: str) -> None:
+    result = start(tmp_path, amqp_uri, "mongodb://127.0.0.1:1/")
+    assert result.returncode == 2
+    assert "MongoDB is not reachable at mongodb://127.0.0.1:1/" in last_line(result)
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_instance_file(tmp_path: Path, amqp_uri: str, mongo_server: object,
+                                 broken_instance: Path) -> None:
+    result = start(tmp_path, amqp_uri, mongo_server.uri, ZJTX_INSTANCE=str(broken_instance))  # type: ignore[attr-defined]
+    assert result.returncode == 2
+    assert f"config file {broken_instance} is not valid YAML at line" in last_line(result)
+
+
+def test_missing_variable(tmp_path: Path, amqp_uri: str, mongo_server: object,
+                          instance_needing_variable: Path) -> None:
+    result = start(tmp_path, amqp_uri, mongo_server.uri,  # type: ignore[attr-defined]
+                   ZJTX_INSTANCE=str(instance_needing_variable))
+    assert result.returncode == 2
+    assert "ZJTX_DB_THAT_IS_NOT_SET" in last_line(result) and "MONGO_DATABASE" in last_line(result)
+
+
+def test_unknown_trace_exporter(tmp_path: Path, amqp_uri: str, mongo_server: object) -> None:
+    result = start(tmp_path, amqp_uri, mongo_server.uri, OTEL_TRACES_EXPORTER="zipkin")  # type: ignore[attr-defined]
+    assert result.returncode == 2
+    assert "accepted: otlp, console, none" in last_line(result)
