@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv up down demo test unit lint protos check-protos definitions bench clean
+.PHONY: venv broker up down demo test unit lint protos check-protos definitions bench clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -29,8 +29,12 @@ demo: venv
 	$(PY) -m demo
 
 ## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server.
-test: venv check-protos lint
+test: venv check-protos lint broker
 	$(PY) -m pytest tests
+
+## RabbitMQ running, with the management API the tests use.
+broker:
+	@bash scripts/ensure-rabbitmq.sh
 
 unit: venv
 	$(PY) -m pytest tests/unit
