@@ -95,6 +95,7 @@ def service_env(amqp_uri: str, mongo_uri: str, otlp_endpoint: str, clock_file: P
         port = embedded_mongo.free_port()
         env[variable] = str(port)
         env[f"{service.upper()}_TARGET"] = f"127.0.0.1:{port}"
+        env[f"{service.upper()}_METRICS_PORT"] = str(embedded_mongo.free_port())
     env["GATEWAY_HTTP_PORT"] = str(embedded_mongo.free_port())
     return env
 

@@ -19,7 +19,7 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from zjtx.config import REPO_ROOT
 from zjtx.events import DEAD_LETTER_EXCHANGE, DEFAULT_MAX_ATTEMPTS, ReliableEventHandler, dead_letter_queue_name
-from zjtx.launch import SERVICES
+from zjtx.processes import SERVICES
 
 TARGET = REPO_ROOT / "deploy" / "rabbitmq" / "definitions.json"
 VHOST = "/"

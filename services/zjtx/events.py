@@ -27,7 +27,7 @@ from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
 from opentelemetry import trace
 
-from zjtx import inbox
+from zjtx import attributes, inbox
 from zjtx.envelope import Envelope, EnvelopeError
 
 log = logging.getLogger(__name__)
@@ -114,9 +114,9 @@ def handles(source: str, event_type: str, **kwargs: Any) -> Callable[[Callable[.
         def entrypoint(self: Any, body: Any) -> Any:
             envelope = Envelope.from_dict(body)
             span = trace.get_current_span()
-            span.set_attribute("zjtx.event.id", envelope.id)
-            span.set_attribute("zjtx.event.type", envelope.type)
-            span.set_attribute("zjtx.application.id", envelope.subject)
+            span.set_attribute(attributes.EVENT_ID, envelope.id)
+            span.set_attribute(attributes.EVENT_TYPE, envelope.type)
+            span.set_attribute(attributes.APPLICATION_ID, envelope.subject)
 
             def work(unit: Any) -> Any:
                 inbox.claim(unit.db, unit.session, consumer_name, envelope.id, envelope.type)

@@ -21,11 +21,16 @@ from grpc import StatusCode
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2_grpc
 from grpc_reflection.v1alpha.reflection import ReflectionServicer
+from nameko.web.handlers import http
 from nameko_grpc.entrypoint import Grpc
 from nameko_grpc.errors import GrpcError
 from opentelemetry import trace
+from werkzeug.wrappers import Response
 
+from zjtx import attributes
 from zjtx.errors import DomainError, Violation
+from zjtx.metrics import CONTENT_TYPE, Metrics, render
+from zjtx.outbox import oldest_pending_age_seconds, outbox_backlog
 
 GRPC_CODES = {
     "invalid": StatusCode.INVALID_ARGUMENT,
@@ -114,6 +119,7 @@ def api(stub: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         if inspect.isgeneratorfunction(method):
             @functools.wraps(method)
             def streaming(self: Any, request: Any, context: Any) -> Any:
+                _annotate(request, context)
                 try:
                     yield from method(self, request, context)
                 except DomainError as error:
@@ -124,6 +130,7 @@ def api(stub: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
         @functools.wraps(method)
         def unary(self: Any, request: Any, context: Any) -> Any:
+            _annotate(request, context)
             try:
                 return method(self, request, context)
             except DomainError as error:
@@ -136,8 +143,25 @@ def api(stub: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def _record(error: DomainError) -> None:
+    trace.get_current_span().set_attribute(attributes.ERROR_CODE, error.code)
+
+
+def _annotate(request: Any, context: Any) -> None:
+    """Copy the domain ids of a request onto the current span (see zjtx.attributes)."""
     span = trace.get_current_span()
-    span.set_attribute("zjtx.error.code", error.code)
+    if not span.is_recording():
+        return
+    caller = caller_of(context)
+    span.set_attribute(attributes.CALLER_ROLE, caller.role)
+    if caller.unit:
+        span.set_attribute(attributes.UNIT_ID, caller.unit)
+    descriptor = getattr(request, "DESCRIPTOR", None)
+    if descriptor is None:
+        return  # a request stream: the ids arrive with its first message
+    for field, attribute in attributes.REQUEST_FIELDS.items():
+        value = getattr(request, field, "") if field in descriptor.fields_by_name else ""
+        if value:
+            span.set_attribute(attribute, value)
 
 
 health_entrypoint = Grpc.implementing(health_pb2_grpc.HealthStub)
@@ -145,13 +169,26 @@ reflection_entrypoint = Grpc.implementing(reflection_pb2_grpc.ServerReflectionSt
 
 
 class GrpcOperations:
-    """Mixin: standard health checking and server reflection for a nameko-grpc service.
+    """Mixin: health checking, server reflection and Prometheus metrics for a service.
 
     Subclasses set ``grpc_service_names`` (their own full service names) and may override
-    ``health_problems`` to report NOT_SERVING (e.g. database unreachable).
+    ``health_problems`` to report NOT_SERVING, and ``extra_metrics`` to add gauges
+    (name, labels, value) to ``/metrics``.
     """
 
     grpc_service_names: tuple[str, ...] = ()
+    metrics = Metrics()
+
+    def extra_metrics(self) -> list[tuple[str, dict[str, str], float]]:
+        return []
+
+    @http("GET", "/metrics")
+    def prometheus_metrics(self, request: Any) -> Response:
+        store = getattr(self, "store", None)
+        counts = outbox_backlog(store.db) if store is not None else {}
+        lag = oldest_pending_age_seconds(store.db) if store is not None else 0.0
+        body = render(getattr(self, "name", "service"), counts, lag, self.extra_metrics())
+        return Response(body, content_type=CONTENT_TYPE)
 
     def health_problems(self) -> list[str]:
         return []

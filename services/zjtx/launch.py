@@ -14,18 +14,13 @@ eventlet.monkey_patch()  # noqa: E402 - must precede every other import that tou
 import argparse  # noqa: E402
 import importlib  # noqa: E402
 import logging  # noqa: E402
+import os  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 from typing import Any  # noqa: E402
 
 from zjtx.config import ConfigError, load_config  # noqa: E402
-
-SERVICES = {
-    "registration": "registration.service:RegistrationService",
-    "review": "review.service:ReviewService",
-    "notification": "notification.service:NotificationService",
-    "reporting": "reporting.service:ReportingService",
-}
+from zjtx.processes import METRICS_PORTS, SERVICES  # noqa: E402
 
 log = logging.getLogger("zjtx.launch")
 
@@ -91,6 +86,9 @@ def run(name: str, instance: str | None = None) -> None:
         fail(str(exc))
         return
 
+    # /metrics listens on nameko's web server: <SERVICE>_METRICS_PORT or the documented default
+    metrics_port = os.environ.get(f"{name.upper()}_METRICS_PORT") or METRICS_PORTS[name]
+    config.setdefault("WEB_SERVER_ADDRESS", f"{config.get('GRPC_BIND_HOST') or '0.0.0.0'}:{metrics_port}")
     nameko_config.update(config)
     runner = ServiceRunner()
     runner.add_service(cls)

@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 
 from opentelemetry import trace
 
+from zjtx.attributes import APPLICATION_ID
+
 
 class JsonFormatter(logging.Formatter):
     def __init__(self, service: str) -> None:
@@ -27,7 +29,8 @@ class JsonFormatter(logging.Formatter):
         if context.is_valid:
             line["trace_id"] = format(context.trace_id, "032x")
             line["span_id"] = format(context.span_id, "016x")
-        application_id = getattr(record, "application_id", None)
+        span_attributes = getattr(trace.get_current_span(), "attributes", None) or {}
+        application_id = getattr(record, "application_id", None) or span_attributes.get(APPLICATION_ID)
         if application_id:
             line["application_id"] = application_id
         if record.exc_info:

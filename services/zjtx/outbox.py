@@ -29,6 +29,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 
+from zjtx import attributes
 from zjtx.clock import iso, now
 from zjtx.envelope import SCHEMA_VERSION, exchange_name
 
@@ -247,7 +248,7 @@ class OutboxRelay:
                     "messaging.destination.name": exchange_name(self.source),
                     "messaging.rabbitmq.destination.routing_key": envelope["type"],
                     "messaging.message.id": envelope["id"],
-                    "zjtx.subject": envelope["subject"],
+                    attributes.SUBJECT: envelope["subject"],
                 },
             ):
                 headers: dict[str, str] = {}

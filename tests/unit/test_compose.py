@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from zjtx.config import REPO_ROOT, load_config
-from zjtx.launch import SERVICES
+from zjtx.processes import SERVICES
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 CONFIG_VARIABLE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)")
