@@ -77,6 +77,8 @@ class ReliableEventHandler(EventHandler):
             durable=True, queue_arguments={"x-queue-type": "quorum"},
         )
         with get_connection(config["AMQP_URI"]) as connection:
+            # a busy broker can stall one handshake: retry rather than die at start
+            connection.ensure_connection(max_retries=5, interval_start=1, interval_step=1)
             channel = connection.channel()
             maybe_declare(dead_letter_exchange(), channel)
             maybe_declare(self.dead_letter_queue, channel)

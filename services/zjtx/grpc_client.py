@@ -27,7 +27,20 @@ class _Client(ClientBase):
 
     def spawn_thread(self, target: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None,
                      name: str | None = None) -> None:
-        self.provider.container.spawn_managed_thread(lambda: target(*args, **(kwargs or {})), identifier=name)
+        def run() -> None:
+            try:
+                target(*args, **(kwargs or {}))
+            except OSError as error:
+                # nameko-grpc reconnects in this thread when a connection ends; with the peer
+                # down that raises, which would kill the whole container. The next call reconnects.
+                log.warning("gRPC connection to %s lost: %s", self.target, error)
+
+        self.provider.container.spawn_managed_thread(run, identifier=name)
+
+    def connected(self) -> bool:
+        """True while a live connection is pooled (nameko-grpc waits forever for one otherwise)."""
+        pooled = getattr(self.channel.conn_pool.connections, "queue", ())
+        return any(ref() is not None and ref().alive for ref in list(pooled))
 
 
 class _Method:
@@ -67,11 +80,16 @@ class ServiceClient(DependencyProvider):
         return float(config.get("GRPC_DEADLINE_SECONDS", 10))
 
     def client(self) -> _Client:
+        if self._client is not None and not self._client.connected():
+            self.reset()  # the peer went away: connect afresh (raises if it is still down)
         if self._client is None:
             target = config.get(self.target_key)
             if not target:
                 raise RuntimeError(f"config key {self.target_key} (host:port of the service to call) is not set")
-            client = _Client(self, str(target), self.stub)
+            target = str(target)
+            if "://" not in target:  # nameko-grpc parses the target as a URL
+                target = f"grpc://{target}"
+            client = _Client(self, target, self.stub)
             client.start()  # raises ConnectionRefusedError if the target is down: caller sees it
             self._client = client
         return self._client

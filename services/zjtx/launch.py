@@ -8,8 +8,11 @@ unreachable. SIGTERM and SIGINT stop the service cleanly (in-flight workers fini
 from __future__ import annotations
 
 import eventlet
+import eventlet.debug
 
 eventlet.monkey_patch()  # noqa: E402 - must precede every other import that touches sockets
+# start-up refusals are reported in one line by run(); the hub must not print them as tracebacks
+eventlet.debug.hub_exceptions(False)
 
 import argparse  # noqa: E402
 import importlib  # noqa: E402
@@ -17,6 +20,7 @@ import logging  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
+import time  # noqa: E402
 from typing import Any  # noqa: E402
 
 from zjtx.config import ConfigError, load_config  # noqa: E402
@@ -34,19 +38,26 @@ def fail(message: str) -> None:
     raise SystemExit(2)
 
 
-def check_broker(uri: str, timeout: float = 5.0) -> None:
+def check_broker(uri: str, timeout: float = 30.0) -> None:
+    """Fail with one line when the broker does not answer within ``timeout`` (a busy
+    broker can take several seconds for one handshake, so a few attempts are made)."""
     from kombu import Connection
 
     from zjtx.mongo import redact
 
-    try:
-        with Connection(uri, connect_timeout=timeout) as connection:
-            connection.ensure_connection(max_retries=1, timeout=timeout)
-    except Exception as exc:  # kombu raises several socket and AMQP error types
-        raise StartupError(
-            f"RabbitMQ is not reachable at {redact(uri)} ({type(exc).__name__}: {exc}); "
-            "start it with `rabbitmq-server -detached`, or set AMQP_URI to a running broker"
-        ) from None
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with Connection(uri, connect_timeout=10) as connection:
+                connection.ensure_connection(max_retries=1, timeout=10)
+            return
+        except Exception as exc:  # kombu raises several socket and AMQP error types
+            if time.monotonic() + 2 > deadline or isinstance(exc, ConnectionRefusedError | PermissionError):
+                raise StartupError(
+                    f"RabbitMQ is not reachable at {redact(uri)} ({type(exc).__name__}: {exc}); "
+                    "start it with `rabbitmq-server -detached`, or set AMQP_URI to a running broker"
+                ) from None
+            time.sleep(1)
 
 
 def service_class(name: str) -> type:

@@ -16,7 +16,7 @@ from zjtx.processes import SERVICES
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 CONFIG_VARIABLE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)")
 # read by the SDK, the launcher or the config loader rather than config.yaml
-PROCESS_VARIABLES = {"OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
+PROCESS_VARIABLES = {"PYTHONPATH", "OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
                      "OTEL_SERVICE_NAME", "ZJTX_INSTANCE", "ZJTX_CLOCK"}
 DEFAULT_PORTS = {"registration": 50051, "review": 50052, "notification": 50053, "reporting": 50054, "gateway": 8080}
 
