@@ -16,9 +16,9 @@ from nameko import config
 from nameko.extensions import DependencyProvider
 
 from review.rules.programmes import Programme, load_programmes, read_yaml
-from review.rules.units import UnitDirectory, load_units
+from review.rules.units import Unit, UnitDirectory, load_units
 from zjtx.config import REPO_ROOT
-from zjtx.errors import not_found
+from zjtx.errors import not_found, precondition
 from zjtx_api import review_pb2 as pb
 
 
@@ -97,6 +97,19 @@ class Catalogue:
         except KeyError:
             raise not_found("programme.not_found",
                             f"培育批次 {programme_id} 不存在；现有：{'、'.join(sorted(self.programmes))}") from None
+
+    def owner_unit(self, programme: Programme) -> Unit:
+        """The unit that ranks, recognises and publishes (the programme's owner)."""
+        unit = self.units.for_division(programme.owner)
+        if unit is None:
+            raise precondition("programme.no_owner_unit",
+                               f"本部署没有{programme.owner_name}（{programme.owner}）的审核单位，请在审核单位配置中添加")
+        return unit
+
+    def unit(self, unit_id: str) -> Unit:
+        if unit_id not in self.units:
+            raise not_found("unit.not_found", f"审核单位 {unit_id} 不存在")
+        return self.units.get(unit_id)
 
     def message(self, programme_id: str) -> pb.Programme:
         self.programme(programme_id)

@@ -1,27 +1,61 @@
-"""Review service entrypoints (gRPC and events); rules in ``rules/``, storage in ``storage``."""
+"""Review service entrypoints (gRPC, events, timer): thin. Use cases in ``workflow``,
+read side in ``queries``, rules in ``rules/``, storage in ``storage``."""
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
-from review import storage
+from nameko import config
+from nameko.timer import Timer
+
+from review import queries, storage, workflow
 from review.catalogue import Catalogue, CatalogueProvider
+from review.messages import application_message, history_message, objection_message, summary_message, task_message
+from review.rules.access import REVIEW_ROLES, check_can_view_application, check_can_view_unit, check_owner_view
 from review.rules.accounts import check_account, check_can_manage
-from zjtx.clock import now
+from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
+from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
-from zjtx.errors import not_found
-from zjtx.events import handles
-from zjtx.grpc_support import GrpcOperations, api, caller_of
+from zjtx.errors import invalid, not_found
+from zjtx.events import PermanentEventError, handles
+from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
 from zjtx_api import registration_pb2
 from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub
 
+log = logging.getLogger(__name__)
+
+
+class ConfiguredTimer(Timer):
+    """A nameko timer whose interval comes from config (REVIEW_CLOCK_TICK_SECONDS)."""
+
+    def setup(self) -> None:
+        self.interval = float(config.get("REVIEW_CLOCK_TICK_SECONDS") or self.interval)
+        super().setup()
+
 
 def reviewer_message(document: dict[str, Any]) -> pb.Reviewer:
     return pb.Reviewer(account_id=document["_id"], name=document["name"], email=document["email"],
                        mobile=document.get("mobile", ""), unit_id=document["unit_id"], role=document["role"])
+
+
+def _snapshot_of(event: Envelope, message_type: type, catalogue: Catalogue) -> Any:
+    """Parse a registration payload; a payload that can never apply is dead-lettered."""
+    try:
+        payload = event.payload(message_type)
+    except Exception as error:  # json_format raises several types for bad payloads
+        raise PermanentEventError(f"{event.type} {event.id}: unreadable payload ({error})") from error
+    snapshot = getattr(payload, "application", payload)
+    if not snapshot.application_id:
+        raise PermanentEventError(f"{event.type} {event.id}: no application_id")
+    if snapshot.programme_id not in catalogue.programmes:
+        raise PermanentEventError(f"{event.type} {event.id}: unknown programme {snapshot.programme_id!r}; "
+                                  f"loaded: {', '.join(sorted(catalogue.programmes))}")
+    return payload
 
 
 class ReviewService(GrpcOperations):
@@ -30,6 +64,11 @@ class ReviewService(GrpcOperations):
 
     store = Store(indexes=storage.INDEXES)
     catalogue: Catalogue = CatalogueProvider()
+
+    def _ctx(self, context: Any) -> workflow.Context:
+        return workflow.Context(self.catalogue, caller_of(context), now())
+
+    # ---------------------------------------------------------------- programmes, units, accounts
 
     @api(ReviewStub)
     def ListProgrammes(self, request: pb.ListProgrammesRequest, context: Any) -> pb.ListProgrammesResponse:
@@ -44,9 +83,7 @@ class ReviewService(GrpcOperations):
 
     @api(ReviewStub)
     def GetUnit(self, request: pb.GetUnitRequest, context: Any) -> pb.Unit:
-        if request.unit_id not in self.catalogue.units:
-            raise not_found("unit.not_found", f"审核单位 {request.unit_id} 不存在")
-        unit = self.catalogue.units.get(request.unit_id)
+        unit = self.catalogue.unit(request.unit_id)
         reviewers = self.store.db.reviewers.find({"unit_id": unit.id}).sort("created_at", 1)
         return pb.Unit(id=unit.id, name=unit.name, kind=unit.kind, division_code=unit.division_code,
                        parent=unit.parent or "", reviewers=[reviewer_message(r) for r in reviewers])
@@ -62,6 +99,213 @@ class ReviewService(GrpcOperations):
         self.store.transact(lambda unit: unit.db.reviewers.insert_one(document, session=unit.session))
         return reviewer_message(document)
 
+    # ---------------------------------------------------------------- tasks and decisions
+
+    @api(ReviewStub)
+    def ListTasks(self, request: pb.ListTasksRequest, context: Any) -> pb.ListTasksResponse:
+        caller = caller_of(context)
+        unit_id = request.unit_id or caller.unit
+        if not unit_id:
+            raise invalid("unit_id.required", "请指定审核单位（unit_id）")
+        self.catalogue.unit(unit_id)
+        check_can_view_unit(self.catalogue.units, caller, unit_id)
+        return pb.ListTasksResponse(tasks=queries.tasks(self.store.db, unit_id, request.programme_id, request.status))
+
+    @api(ReviewStub)
+    def GetTask(self, request: pb.GetTaskRequest, context: Any) -> pb.Task:
+        task = self.store.db.tasks.find_one({"_id": request.task_id})
+        if task is None:
+            raise not_found("task.not_found", f"审核任务 {request.task_id} 不存在")
+        workflow.tag_application(task["application_id"])
+        check_can_view_unit(self.catalogue.units, caller_of(context), task["unit_id"])
+        return task_message(task, self.store.db.applications.find_one({"_id": task["application_id"]}), True)
+
+    def _decision(self, outcome: workflow.Outcome) -> pb.DecisionResult:
+        programme = self.catalogue.programme(outcome.application["programme_id"])
+        result = pb.DecisionResult(task=task_message(outcome.task, outcome.application),
+                                   application=application_message(outcome.application, programme.max_return_rounds))
+        if outcome.next_task:
+            result.next_task.CopyFrom(task_message(outcome.next_task, outcome.application))
+        return result
+
+    @api(ReviewStub)
+    def PassTask(self, request: pb.PassTaskRequest, context: Any) -> pb.DecisionResult:
+        ctx = self._ctx(context)
+        return self._decision(self.store.transact(lambda unit: workflow.decide_pass(unit, ctx, request.task_id,
+                                                                                    request.opinion)))
+
+    @api(ReviewStub)
+    def ReturnTask(self, request: pb.ReturnTaskRequest, context: Any) -> pb.DecisionResult:
+        ctx = self._ctx(context)
+        items = [(r.target_kind, r.target, r.reason) for r in request.reasons]
+        return self._decision(self.store.transact(lambda unit: workflow.decide_return(unit, ctx, request.task_id, items)))
+
+    @api(ReviewStub)
+    def RejectTask(self, request: pb.RejectTaskRequest, context: Any) -> pb.DecisionResult:
+        ctx = self._ctx(context)
+        return self._decision(self.store.transact(lambda unit: workflow.decide_reject(unit, ctx, request.task_id,
+                                                                                      request.reason)))
+
+    # ---------------------------------------------------------------- applications
+
+    def _viewable_application(self, caller: Caller, application_id: str) -> dict[str, Any]:
+        application = self.store.db.applications.find_one({"_id": application_id}, {"sections": 0})
+        if application is None:
+            raise not_found("application.not_found", f"申请 {application_id} 不在审核中")
+        programme = self.catalogue.programme(application["programme_id"])
+        owner = self.catalogue.units.for_division(programme.owner)
+        check_can_view_application(self.catalogue.units, caller,
+                                   enterprise_id=application["enterprise"]["enterprise_id"],
+                                   unit_ids=application.get("unit_ids", []), owner_unit_id=owner.id if owner else "")
+        return application
+
+    @api(ReviewStub)
+    def GetApplication(self, request: pb.GetApplicationRequest, context: Any) -> pb.ReviewApplication:
+        application = self._viewable_application(caller_of(context), request.application_id)
+        programme = self.catalogue.programme(application["programme_id"])
+        return application_message(application, programme.max_return_rounds)
+
+    @api(ReviewStub)
+    def ListHistory(self, request: pb.ListHistoryRequest, context: Any) -> pb.ListHistoryResponse:
+        caller = caller_of(context)
+        self._viewable_application(caller, request.application_id)
+        hide = caller.role == "enterprise"  # enterprises see units and reasons, not reviewers' accounts
+        return pb.ListHistoryResponse(entries=[history_message(e, hide)
+                                               for e in storage.history_of(self.store.db, request.application_id)])
+
+    @api(ReviewStub)
+    def ListUnroutable(self, request: pb.ListUnroutableRequest, context: Any) -> pb.ListUnroutableResponse:
+        programme = self.catalogue.programme(request.programme_id)
+        owner = self.catalogue.owner_unit(programme)
+        check_owner_view(caller_of(context), owner.id, owner.name, "查看无法分派的申请")
+        return pb.ListUnroutableResponse(applications=queries.unroutable(self.store.db, programme.id))
+
+    @api(ReviewStub)
+    def RetryRouting(self, request: pb.RetryRoutingRequest, context: Any) -> pb.ReviewApplication:
+        ctx = self._ctx(context)
+        application = self.store.transact(lambda unit: workflow.retry_routing(unit, ctx, request.application_id))
+        return application_message(application, self.catalogue.programme(application["programme_id"]).max_return_rounds)
+
+    # ---------------------------------------------------------------- 推荐汇总表
+
+    @api(ReviewStub)
+    def UploadSummary(self, request_iterator: Iterator[pb.SummaryChunk], context: Any) -> pb.SummaryUpload:
+        ctx = self._ctx(context)
+        chunks = iter(request_iterator)
+        first = next(chunks, None)
+        if first is None:
+            raise invalid("summary.empty", "没有收到上传内容，请选择签字盖章后的推荐汇总表扫描件")
+        plan = workflow.plan_upload(ctx, first.programme_id, first.unit_id or ctx.caller.unit, first.kind)
+        max_bytes = int(config.get("SUMMARY_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+        def check(head: bytes, size: int) -> str:
+            return check_scan(plan.kind, detect_media_type(head), size, max_bytes)
+
+        data = (c.data for c in _chain(first, chunks))
+        stored = storage.store_file(self.store.db, uuid.uuid4().hex, first.filename.strip()[:200], data, max_bytes, check)
+        try:
+            upload = self.store.transact(lambda unit: workflow.record_upload(unit, ctx, plan, stored))
+        except Exception:
+            storage.delete_file(self.store.db, stored["file_id"])  # nothing refers to it: remove
+            raise
+        return summary_message(upload)
+
+    @api(ReviewStub)
+    def DownloadSummary(self, request: pb.DownloadSummaryRequest, context: Any) -> Iterator[pb.FileChunk]:
+        upload = self.store.db.summaries.find_one({"_id": request.file_id})
+        if upload is None:
+            raise not_found("summary.not_found", f"推荐材料 {request.file_id} 不存在")
+        self._check_unit_reader(caller_of(context), self.catalogue.programme(upload["programme_id"]), upload["unit_id"])
+        return _file_chunks(self.store.db, upload)
+
+    def _check_unit_reader(self, caller: Caller, programme: Any, unit_id: str) -> None:
+        """A unit's own staff, admins above it, and the owner unit's staff read its progress and scans."""
+        owner = self.catalogue.owner_unit(programme)
+        if caller.role in REVIEW_ROLES and caller.unit == owner.id:
+            return
+        check_can_view_unit(self.catalogue.units, caller, unit_id)
+
+    def _progress_request(self, request: pb.UnitProgressRequest, context: Any) -> tuple[Any, str, Caller]:
+        caller = caller_of(context)
+        programme = self.catalogue.programme(request.programme_id)
+        unit_id = request.unit_id or caller.unit
+        if not unit_id:
+            raise invalid("unit_id.required", "请指定审核单位（unit_id）")
+        self.catalogue.unit(unit_id)
+        return programme, unit_id, caller
+
+    @api(ReviewStub)
+    def GetUnitProgress(self, request: pb.UnitProgressRequest, context: Any) -> pb.UnitProgress:
+        programme, unit_id, caller = self._progress_request(request, context)
+        self._check_unit_reader(caller, programme, unit_id)
+        return queries.unit_progress(self.store.db, self.catalogue, programme, unit_id)
+
+    @api(ReviewStub)
+    def FinaliseUnit(self, request: pb.UnitProgressRequest, context: Any) -> pb.UnitProgress:
+        programme, unit_id, _ = self._progress_request(request, context)
+        ctx = self._ctx(context)
+        self.store.transact(lambda unit: workflow.finalise_unit(unit, ctx, programme, unit_id))
+        return queries.unit_progress(self.store.db, self.catalogue, programme, unit_id)
+
+    # ---------------------------------------------------------------- final level
+
+    def _owner_view(self, programme_id: str, context: Any, what: str) -> Any:
+        programme = self.catalogue.programme(programme_id)
+        owner = self.catalogue.owner_unit(programme)
+        check_owner_view(caller_of(context), owner.id, owner.name, what)
+        return programme
+
+    @api(ReviewStub)
+    def GetProgrammeStatus(self, request: pb.GetProgrammeStatusRequest, context: Any) -> pb.ProgrammeStatus:
+        programme = self.catalogue.programme(request.programme_id)
+        return queries.programme_status(self.store.db, programme, now())
+
+    @api(ReviewStub)
+    def RankRecommended(self, request: pb.RankRecommendedRequest, context: Any) -> pb.RankRecommendedResponse:
+        programme = self._owner_view(request.programme_id, context, "查看推荐排序")
+        return queries.ranking(self.store.db, programme)
+
+    @api(ReviewStub)
+    def Recognise(self, request: pb.RecogniseRequest, context: Any) -> pb.Publicity:
+        ctx = self._ctx(context)
+        programme = self.catalogue.programme(request.programme_id)
+        self.store.transact(lambda unit: workflow.recognise(unit, ctx, programme, list(request.application_ids)))
+        return queries.publicity(self.store.db, programme)
+
+    @api(ReviewStub)
+    def GetPublicity(self, request: pb.GetPublicityRequest, context: Any) -> pb.Publicity:
+        programme = self.catalogue.programme(request.programme_id)
+        caller = caller_of(context)
+        if caller.role != "enterprise":  # the 公示 list is public; objections are not
+            programme = self._owner_view(request.programme_id, context, "查看公示")
+            return queries.publicity(self.store.db, programme)
+        publicity = queries.publicity(self.store.db, programme)
+        del publicity.objections[:]
+        return publicity
+
+    @api(ReviewStub)
+    def RecordObjection(self, request: pb.RecordObjectionRequest, context: Any) -> pb.Objection:
+        ctx = self._ctx(context)
+        programme = self.catalogue.programme(request.programme_id)
+        return objection_message(self.store.transact(lambda unit: workflow.record_objection(
+            unit, ctx, programme, request.application_id, request.objector, request.contact, request.content)))
+
+    @api(ReviewStub)
+    def ResolveObjection(self, request: pb.ResolveObjectionRequest, context: Any) -> pb.Objection:
+        ctx = self._ctx(context)
+        return objection_message(self.store.transact(lambda unit: workflow.resolve_objection(
+            unit, ctx, request.objection_id, request.upheld, request.resolution)))
+
+    @api(ReviewStub)
+    def Publish(self, request: pb.PublishRequest, context: Any) -> pb.PublishResult:
+        ctx = self._ctx(context)
+        programme = self.catalogue.programme(request.programme_id)
+        recognised, others = self.store.transact(lambda unit: workflow.publish(unit, ctx, programme))
+        return pb.PublishResult(programme_id=programme.id, published_at=iso(ctx.now), recognised=recognised,
+                                not_recognised=others)
+
+    # ---------------------------------------------------------------- events
+
     @handles("registration", "enterprise.registered")
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:
         """Keep a directory of enterprises: reviewers see names, routing needs regions."""
@@ -72,3 +316,52 @@ class ReviewService(GrpcOperations):
              "region_code": payload.region_code, "park_id": payload.park_id, "industry": payload.industry},
             upsert=True, session=unit.session,
         )
+
+    @handles("registration", "application.submitted")
+    def on_application_submitted(self, unit: UnitOfWork, event: Envelope) -> None:
+        """Open the first level's task at the unit whose jurisdiction holds the enterprise."""
+        payload = _snapshot_of(event, registration_pb2.ApplicationSubmitted, self.catalogue)
+        workflow.take_submitted(unit, self.catalogue, payload.application, now())
+
+    @handles("registration", "application.resubmitted")
+    def on_application_resubmitted(self, unit: UnitOfWork, event: Envelope) -> None:
+        """A corrected application: a new task at the level that returned it."""
+        payload = _snapshot_of(event, registration_pb2.ApplicationResubmitted, self.catalogue)
+        workflow.take_resubmitted(unit, self.catalogue, payload, now())
+
+    @handles("registration", "application.withdrawn")
+    def on_application_withdrawn(self, unit: UnitOfWork, event: Envelope) -> None:
+        payload = event.payload(registration_pb2.ApplicationWithdrawn)
+        if not payload.application_id:
+            raise PermanentEventError(f"application.withdrawn {event.id}: no application_id")
+        workflow.take_withdrawn(unit, self.catalogue, payload, now())
+
+    # ---------------------------------------------------------------- clock
+
+    @ConfiguredTimer.decorator(interval=5)
+    def on_clock(self) -> None:
+        """Announce window changes and complete recommendations as the platform clock moves."""
+        at = now()
+        for programme in self.catalogue.programmes.values():
+            try:
+                self.store.transact(lambda unit, p=programme: workflow.announce_window(unit, p, at))
+                if not storage.programme_state(self.store.db, programme.id).get("recommendations_complete_at"):
+                    self.store.transact(lambda unit, p=programme: workflow.check_complete(unit, p, at))
+            except Exception:  # one programme's trouble must not stop the others' announcements
+                log.exception("clock tick failed for programme %s", programme.id)
+
+
+def _chain(first: pb.SummaryChunk, rest: Iterator[pb.SummaryChunk]) -> Iterator[pb.SummaryChunk]:
+    yield first
+    yield from rest
+
+
+def _file_chunks(db: Any, upload: dict[str, Any]) -> Iterator[pb.FileChunk]:
+    first = True
+    for data in storage.read_file(db, upload["_id"]):
+        if first:
+            yield pb.FileChunk(filename=upload.get("filename", ""), media_type=upload["media_type"],
+                               sha256=upload["sha256"], data=data)
+            first = False
+        else:
+            yield pb.FileChunk(data=data)

@@ -1,10 +1,262 @@
-"""Review's MongoDB collections and the indexes they need."""
+"""Review's MongoDB collections, the indexes they need, and the queries over them.
+
+- ``applications``: one document per application in review (``_id`` = application id):
+  the snapshot review keeps (enterprise, sections, attachments, hash), status, current
+  level/unit, return count, rubric result, ``version`` (optimistic concurrency; every
+  change increments it) and ``history_seq`` (the last history number).
+- ``tasks``: one per review of one application at one level in one round.
+- ``history``: append-only decision history; nothing updates or deletes an entry.
+- ``summaries``: a unit's uploaded 推荐汇总表 / 推荐报告 (the bytes are in GridFS bucket
+  ``summary_files``), with SHA-256 and detected media type.
+- ``unit_progress``: when a unit confirmed its recommendations (FinaliseUnit).
+- ``programme_state``: per programme, the window state last announced, when the
+  recommendations were complete, and the 公示 (the confirmed list, period, published).
+- ``objections``: objections received during a 公示 and how each was resolved.
+- ``enterprises``: directory from enterprise.registered; ``reviewers``: accounts.
+"""
 
 from __future__ import annotations
 
-from zjtx.mongo import simple_index
+import hashlib
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from gridfs import GridFSBucket
+from pymongo import ASCENDING
+
+from review.rules.decisions import PASSED_PENDING_SUMMARY, TASK_OPEN
+from zjtx.errors import conflict
+from zjtx.mongo import UnitOfWork, simple_index
+
+SUMMARY_BUCKET = "summary_files"
 
 INDEXES = {
     "enterprises": [simple_index("uscc", unique=True), simple_index("region_code")],
     "reviewers": [simple_index("unit_id", "created_at")],
+    "applications": [
+        simple_index("programme_id", "status"),
+        simple_index("programme_id", "pending_unit_id", "status"),
+        simple_index("enterprise.enterprise_id"),
+    ],
+    "tasks": [
+        simple_index("unit_id", "status", "opened_seq"),
+        simple_index("application_id", "opened_seq"),
+        simple_index("programme_id", "status"),
+    ],
+    "history": [simple_index("application_id", "seq", unique=True)],
+    "summaries": [simple_index("programme_id", "unit_id", "uploaded_seq")],
+    "objections": [simple_index("programme_id", "received_seq"), simple_index("application_id")],
 }
+
+
+def next_seq() -> int:
+    """An ordering number from the wall clock: the platform clock may be frozen (tests,
+    replays), so it cannot order two things that happen at the same platform instant."""
+    return time.time_ns()
+
+
+# ---------------------------------------------------------------- applications
+
+
+def get_application(unit: UnitOfWork, application_id: str) -> dict[str, Any] | None:
+    return unit.db.applications.find_one({"_id": application_id}, session=unit.session)
+
+
+def insert_application(unit: UnitOfWork, document: dict[str, Any]) -> None:
+    unit.db.applications.insert_one(document, session=unit.session)
+
+
+def update_application(unit: UnitOfWork, document: dict[str, Any], changes: dict[str, Any],
+                       unset: Iterable[str] = ()) -> dict[str, Any]:
+    """Apply ``changes`` if nobody changed the application since it was read."""
+    update: dict[str, Any] = {"$set": changes, "$inc": {"version": 1}}
+    if unset:
+        update["$unset"] = {key: "" for key in unset}
+    result = unit.db.applications.update_one({"_id": document["_id"], "version": document["version"]},
+                                             update, session=unit.session)
+    if result.matched_count != 1:
+        raise conflict("application.changed", "该申请刚刚被其他操作修改，请刷新后重试")
+    fresh = {**document, **changes, "version": document["version"] + 1}
+    for key in unset:
+        fresh.pop(key, None)
+    return fresh
+
+
+def applications_of(db: Any, programme_id: str, statuses: Iterable[str] | None = None,
+                    session: Any = None) -> list[dict[str, Any]]:
+    query: dict[str, Any] = {"programme_id": programme_id}
+    if statuses is not None:
+        query["status"] = {"$in": list(statuses)}
+    return list(db.applications.find(query, session=session).sort("first_submitted_seq", ASCENDING))
+
+
+def pending_of_unit(unit: UnitOfWork, programme_id: str, unit_id: str) -> list[dict[str, Any]]:
+    return list(unit.db.applications.find(
+        {"programme_id": programme_id, "pending_unit_id": unit_id, "status": PASSED_PENDING_SUMMARY},
+        session=unit.session,
+    ).sort("first_submitted_seq", ASCENDING))
+
+
+def recommended_by_unit(unit: UnitOfWork, programme_id: str, unit_id: str) -> list[dict[str, Any]]:
+    return list(unit.db.applications.find({"programme_id": programme_id, "recommended_unit_id": unit_id},
+                                          session=unit.session))
+
+
+def set_unit_rank(unit: UnitOfWork, application_id: str, unit_rank: int) -> None:
+    """推荐顺序 moves when the unit recommends more; not a state change, so no version bump."""
+    unit.db.applications.update_one({"_id": application_id}, {"$set": {"unit_rank": unit_rank}}, session=unit.session)
+
+
+def count_by_status(db: Any, programme_id: str, session: Any = None) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in db.applications.aggregate([{"$match": {"programme_id": programme_id}},
+                                          {"$group": {"_id": "$status", "n": {"$sum": 1}}}], session=session):
+        counts[row["_id"]] = int(row["n"])
+    return counts
+
+
+# ---------------------------------------------------------------- tasks
+
+
+def get_task(unit: UnitOfWork, task_id: str) -> dict[str, Any] | None:
+    return unit.db.tasks.find_one({"_id": task_id}, session=unit.session)
+
+
+def insert_task(unit: UnitOfWork, document: dict[str, Any]) -> None:
+    unit.db.tasks.insert_one(document, session=unit.session)
+
+
+def close_task(unit: UnitOfWork, task: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Close an open task; a concurrent decision on it is a conflict."""
+    result = unit.db.tasks.update_one({"_id": task["_id"], "status": TASK_OPEN}, {"$set": changes},
+                                      session=unit.session)
+    if result.matched_count != 1:
+        raise conflict("task.decided", "该审核任务刚刚已被处理，请刷新任务列表")
+    return {**task, **changes}
+
+
+def tasks_of_unit(db: Any, unit_id: str, programme_id: str, status: str) -> list[dict[str, Any]]:
+    query: dict[str, Any] = {"unit_id": unit_id}
+    if programme_id:
+        query["programme_id"] = programme_id
+    if status != "all":
+        query["status"] = status or TASK_OPEN
+    return list(db.tasks.find(query, {"sections": 0}).sort("opened_seq", ASCENDING))
+
+
+def count_tasks(db: Any, query: dict[str, Any], session: Any = None) -> int:
+    return db.tasks.count_documents(query, session=session)
+
+
+# ---------------------------------------------------------------- history
+
+
+def append_history(unit: UnitOfWork, application: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    """Append one entry; the application's ``history_seq`` numbers it. Returns the
+    application with the new sequence (the caller's later update keeps it)."""
+    seq = int(application.get("history_seq", 0)) + 1
+    unit.db.history.insert_one({"_id": f"{application['_id']}:{seq:05d}", "application_id": application["_id"],
+                                "programme_id": application["programme_id"], "seq": seq, **entry},
+                               session=unit.session)
+    unit.db.applications.update_one({"_id": application["_id"]}, {"$set": {"history_seq": seq}},
+                                    session=unit.session)
+    return {**application, "history_seq": seq}
+
+
+def history_of(db: Any, application_id: str) -> list[dict[str, Any]]:
+    return list(db.history.find({"application_id": application_id}).sort("seq", ASCENDING))
+
+
+# ---------------------------------------------------------------- summaries, progress
+
+
+def insert_summary(unit: UnitOfWork, document: dict[str, Any]) -> None:
+    unit.db.summaries.insert_one(document, session=unit.session)
+
+
+def summaries_of(db: Any, programme_id: str, unit_id: str, session: Any = None) -> list[dict[str, Any]]:
+    return list(db.summaries.find({"programme_id": programme_id, "unit_id": unit_id},
+                                  session=session).sort("uploaded_seq", ASCENDING))
+
+
+def unit_progress(db: Any, programme_id: str, unit_id: str, session: Any = None) -> dict[str, Any] | None:
+    return db.unit_progress.find_one({"_id": f"{programme_id}:{unit_id}"}, session=session)
+
+
+def set_unit_finalised(unit: UnitOfWork, programme_id: str, unit_id: str, changes: dict[str, Any]) -> None:
+    unit.db.unit_progress.update_one({"_id": f"{programme_id}:{unit_id}"},
+                                     {"$set": {"programme_id": programme_id, "unit_id": unit_id, **changes}},
+                                     upsert=True, session=unit.session)
+
+
+# ---------------------------------------------------------------- programme state, objections
+
+
+def programme_state(db: Any, programme_id: str, session: Any = None) -> dict[str, Any]:
+    return db.programme_state.find_one({"_id": programme_id}, session=session) or {"_id": programme_id}
+
+
+def set_programme_state(unit: UnitOfWork, programme_id: str, expected: dict[str, Any],
+                        changes: dict[str, Any]) -> None:
+    """Change the programme's state only if ``expected`` still holds (one winner; a
+    ``None`` expectation also matches a missing key)."""
+    unit.db.programme_state.update_one({"_id": programme_id}, {"$setOnInsert": {"created": True}},
+                                       upsert=True, session=unit.session)
+    result = unit.db.programme_state.update_one({"_id": programme_id, **expected}, {"$set": changes},
+                                                session=unit.session)
+    if result.matched_count != 1:
+        raise conflict("programme.changed", "培育批次状态刚刚被其他操作修改，请刷新后重试")
+
+
+def insert_objection(unit: UnitOfWork, document: dict[str, Any]) -> None:
+    unit.db.objections.insert_one(document, session=unit.session)
+
+
+def objections_of(db: Any, programme_id: str, session: Any = None) -> list[dict[str, Any]]:
+    return list(db.objections.find({"programme_id": programme_id}, session=session).sort("received_seq", ASCENDING))
+
+
+# ---------------------------------------------------------------- GridFS (推荐汇总表 scans)
+
+
+def store_file(db: Any, file_id: str, filename: str, chunks: Iterable[bytes], max_bytes: int,
+               check: Any) -> dict[str, Any]:
+    """Stream ``chunks`` into GridFS, hashing as it goes.
+
+    ``check(head, size)`` decides whether the file is acceptable (it raises
+    otherwise; the stored part is then deleted) and returns the media type. Files are
+    written before the transaction that references them, so a refused upload leaves
+    nothing behind and an accepted one is whole before anything points to it.
+    """
+    bucket = GridFSBucket(db, bucket_name=SUMMARY_BUCKET)
+    stream = bucket.open_upload_stream_with_id(file_id, filename or file_id)
+    digest, head, size = hashlib.sha256(), b"", 0
+    try:
+        for data in chunks:
+            size += len(data)
+            if size > max_bytes:
+                check(head, size)  # refuses: stop reading a file that is already too large
+            if len(head) < 16:
+                head += data[: 16 - len(head)]
+            digest.update(data)
+            stream.write(data)
+        media_type = check(head, size)
+    except BaseException:
+        stream.abort()
+        raise
+    stream.close()
+    sha256 = digest.hexdigest()
+    db[f"{SUMMARY_BUCKET}.files"].update_one({"_id": file_id},
+                                             {"$set": {"metadata": {"sha256": sha256, "media_type": media_type}}})
+    return {"file_id": file_id, "filename": filename, "size": size, "sha256": sha256, "media_type": media_type}
+
+
+def delete_file(db: Any, file_id: str) -> None:
+    GridFSBucket(db, bucket_name=SUMMARY_BUCKET).delete(file_id)
+
+
+def read_file(db: Any, file_id: str, chunk_size: int = 256 * 1024) -> Iterable[bytes]:
+    with GridFSBucket(db, bucket_name=SUMMARY_BUCKET).open_download_stream(file_id) as stream:
+        while data := stream.read(chunk_size):
+            yield data
