@@ -1,12 +1,251 @@
-"""Notification's MongoDB collections and the indexes they need."""
+"""Notification's MongoDB collections, their indexes and the queries on them.
+
+- ``inbox``: in-app messages, one per (recipient, event);
+- ``deliveries``: one per (event, recipient, channel), unique: a redelivered event or a
+  second service instance can never record (and so send) a message twice;
+- ``enterprises``, ``applications``, ``tasks``: what the events taught us (contacts,
+  application -> enterprise, open review tasks), for addressing and reminders;
+- ``reminders``: one per reminder sent (the key makes each step go once);
+- ``preferences``: a recipient's channel choices;
+- ``service_state``: progress of the reminder checker (for operations and tests).
+
+Times: ``created_at`` and the like follow the platform clock (what people see);
+``next_attempt_at`` and ``lease_until`` follow the wall clock (back-off is real time).
+"""
 
 from __future__ import annotations
 
-from pymongo import DESCENDING, IndexModel
+import time
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
-from zjtx.mongo import simple_index
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.database import Database
+
+from notification.rules.deliveries import DUE_STATES, FAILED, PENDING, SENDING
+from zjtx.mongo import UnitOfWork, simple_index
 
 INDEXES = {
-    "inbox": [IndexModel([("recipient", 1), ("created_at", DESCENDING)], name="by_recipient"),
-              simple_index("recipient", "event_id", unique=True, name="once_per_event")],
+    "inbox": [IndexModel([("recipient", ASCENDING), ("created_at", DESCENDING)], name="by_recipient"),
+              simple_index("recipient", "event_id", unique=True, name="once_per_event"),
+              simple_index("recipient", "read", name="unread")],
+    "deliveries": [simple_index("event_id", "recipient", "channel", unique=True, name="once_per_recipient_channel"),
+                   simple_index("state", "next_attempt_at", name="due"),
+                   IndexModel([("state", ASCENDING), ("seq", DESCENDING)], name="by_state"),
+                   simple_index("recipient", name="by_recipient"),
+                   simple_index("subject", name="by_subject")],
+    "enterprises": [simple_index("region_code", name="by_region")],
+    "applications": [simple_index("programme_id", "enterprise_id", name="by_programme"),
+                     simple_index("enterprise_id", name="by_enterprise")],
+    "tasks": [simple_index("open", "programme_id", "unit_id", name="open_by_unit")],
+    "preferences": [],
+    "reminders": [simple_index("kind", "programme_id", name="by_programme")],
 }
+
+
+def wall_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def seq() -> int:
+    """Orders documents written under a frozen platform clock (wall nanoseconds)."""
+    return time.time_ns()
+
+
+# -- what events taught us -------------------------------------------------------------
+
+
+def save_enterprise(unit: UnitOfWork, enterprise_id: str, values: dict[str, Any], at: datetime) -> None:
+    """Upsert what we know of an enterprise; empty values never overwrite known ones."""
+    known = {key: value for key, value in values.items() if value not in ("", None)}
+    contact = {f"contact.{k}": v for k, v in (known.pop("contact", None) or {}).items() if v}
+    unit.db.enterprises.update_one({"_id": enterprise_id}, {"$set": {**known, **contact, "updated_at": at}},
+                                   upsert=True, session=unit.session)
+
+
+def enterprise(unit: UnitOfWork, enterprise_id: str) -> dict[str, Any]:
+    return unit.db.enterprises.find_one({"_id": enterprise_id}, session=unit.session) or {}
+
+
+def save_application(unit: UnitOfWork, application_id: str, values: dict[str, Any], at: datetime) -> None:
+    known = {key: value for key, value in values.items() if value not in ("", None)}
+    unit.db.applications.update_one({"_id": application_id}, {"$set": {**known, "updated_at": at}},
+                                    upsert=True, session=unit.session)
+
+
+def application(unit: UnitOfWork, application_id: str) -> dict[str, Any]:
+    return unit.db.applications.find_one({"_id": application_id}, session=unit.session) or {}
+
+
+def open_task(unit: UnitOfWork, task_id: str, values: dict[str, Any]) -> None:
+    # a decision may have arrived first (separate queues): never reopen a closed task
+    unit.db.tasks.update_one({"_id": task_id}, {"$setOnInsert": {**values, "open": True}},
+                             upsert=True, session=unit.session)
+
+
+def close_task(unit: UnitOfWork, task_id: str, outcome: str, at: datetime) -> None:
+    unit.db.tasks.update_one({"_id": task_id}, {"$set": {"open": False, "outcome": outcome, "closed_at": at}},
+                             upsert=True, session=unit.session)
+
+
+def close_tasks_of(unit: UnitOfWork, application_id: str, outcome: str, at: datetime) -> None:
+    unit.db.tasks.update_many({"application_id": application_id, "open": True},
+                              {"$set": {"open": False, "outcome": outcome, "closed_at": at}}, session=unit.session)
+
+
+# -- inbox -----------------------------------------------------------------------------
+
+
+def inbox_has(unit: UnitOfWork, recipient: str, event_id: str) -> bool:
+    return unit.db.inbox.find_one({"recipient": recipient, "event_id": event_id}, {"_id": 1},
+                                  session=unit.session) is not None
+
+
+def add_inbox(unit: UnitOfWork, document: dict[str, Any]) -> None:
+    unit.db.inbox.insert_one({**document, "seq": seq(), "read": False, "read_at": None}, session=unit.session)
+
+
+def list_inbox(db: Database, recipient: str, unread_only: bool, limit: int) -> list[dict[str, Any]]:
+    query: dict[str, Any] = {"recipient": recipient}
+    if unread_only:
+        query["read"] = False
+    return list(db.inbox.find(query).sort([("created_at", DESCENDING), ("seq", DESCENDING)]).limit(limit))
+
+
+def unread_count(db: Database, recipient: str) -> int:
+    return db.inbox.count_documents({"recipient": recipient, "read": False})
+
+
+def mark_read(db: Database, recipient: str, message_ids: Iterable[str] | None, at: datetime) -> int:
+    query: dict[str, Any] = {"recipient": recipient, "read": False}
+    if message_ids is not None:
+        query["_id"] = {"$in": list(message_ids)}
+    return db.inbox.update_many(query, {"$set": {"read": True, "read_at": at}}).modified_count
+
+
+def existing_inbox_ids(db: Database, recipient: str, message_ids: list[str]) -> set[str]:
+    return {d["_id"] for d in db.inbox.find({"recipient": recipient, "_id": {"$in": message_ids}}, {"_id": 1})}
+
+
+# -- deliveries ------------------------------------------------------------------------
+
+
+def delivery_exists(unit: UnitOfWork, event_id: str, recipient: str, channel: str) -> bool:
+    return unit.db.deliveries.find_one({"event_id": event_id, "recipient": recipient, "channel": channel},
+                                       {"_id": 1}, session=unit.session) is not None
+
+
+def add_delivery(unit: UnitOfWork, document: dict[str, Any]) -> None:
+    unit.db.deliveries.insert_one({**document, "seq": seq()}, session=unit.session)
+
+
+def claim_due(db: Database, owner: str, lease_seconds: float, channels: Iterable[str]) -> dict[str, Any] | None:
+    """Take one due delivery on one of ``channels`` for this sender (atomic: one sender per delivery).
+
+    A delivery left in ``sending`` by a sender that died is taken again after its lease.
+    """
+    at = wall_now()
+    query = {
+        "channel": {"$in": list(channels)},
+        "$or": [{"state": {"$in": list(DUE_STATES)}, "next_attempt_at": {"$lte": at}},
+                {"state": SENDING, "lease_until": {"$lt": at}}],
+    }
+    return db.deliveries.find_one_and_update(
+        query, {"$set": {"state": SENDING, "claimed_by": owner, "lease_until": at + timedelta(seconds=lease_seconds)}},
+        sort=[("next_attempt_at", ASCENDING)], return_document=ReturnDocument.AFTER,
+    )
+
+
+def finish_attempt(unit: UnitOfWork, delivery_id: str, owner: str, changes: dict[str, Any],
+                   attempt: dict[str, Any]) -> bool:
+    """Record an attempt's outcome if this sender still holds the delivery; False if it lost the lease."""
+    result = unit.db.deliveries.update_one(
+        {"_id": delivery_id, "state": SENDING, "claimed_by": owner},
+        {"$set": changes, "$inc": {"attempts": 1, "total_attempts": 1}, "$push": {"history": attempt},
+         "$unset": {"claimed_by": "", "lease_until": ""}},
+        session=unit.session,
+    )
+    return result.modified_count == 1
+
+
+def get_delivery(db: Database, delivery_id: str, session: Any = None) -> dict[str, Any] | None:
+    return db.deliveries.find_one({"_id": delivery_id}, session=session)
+
+
+def reopen_failed(unit: UnitOfWork, delivery_id: str, at: datetime, by: str) -> bool:
+    """An operator's retry: a failed delivery starts a new round of attempts."""
+    result = unit.db.deliveries.update_one(
+        {"_id": delivery_id, "state": FAILED},
+        {"$set": {"state": PENDING, "attempts": 0, "next_attempt_at": wall_now()},
+         "$inc": {"retries": 1}, "$push": {"history": {"at": at, "outcome": "operator_retry", "by": by}}},
+        session=unit.session,
+    )
+    return result.modified_count == 1
+
+
+def delivery_query(state: str, channel: str, recipient: str, event_id: str, subject: str) -> dict[str, Any]:
+    given = {"state": state, "channel": channel, "recipient": recipient, "event_id": event_id, "subject": subject}
+    return {key: value for key, value in given.items() if value}
+
+
+def list_deliveries(db: Database, query: dict[str, Any], limit: int) -> tuple[list[dict[str, Any]], int]:
+    documents = list(db.deliveries.find(query, {"body": 0, "history": 0}).sort("seq", DESCENDING).limit(limit))
+    return documents, db.deliveries.count_documents(query)
+
+
+def delivery_stats(db: Database) -> list[tuple[str, str, int]]:
+    rows = db.deliveries.aggregate([{"$group": {"_id": {"channel": "$channel", "state": "$state"}, "n": {"$sum": 1}}}])
+    return sorted((row["_id"]["channel"], row["_id"]["state"], int(row["n"])) for row in rows)
+
+
+# -- preferences -----------------------------------------------------------------------
+
+
+def preferences(db: Database, recipient: str, session: Any = None) -> dict[str, Any]:
+    return db.preferences.find_one({"_id": recipient}, session=session) or {}
+
+
+def save_preferences(db: Database, recipient: str, channels: dict[str, bool], at: datetime, by: str) -> dict[str, Any]:
+    return db.preferences.find_one_and_update(
+        {"_id": recipient}, {"$set": {"channels": channels, "updated_at": at, "updated_by": by}},
+        upsert=True, return_document=ReturnDocument.AFTER,
+    )
+
+
+# -- reminders -------------------------------------------------------------------------
+
+
+def reminder_sent(unit: UnitOfWork, key: str) -> bool:
+    return unit.db.reminders.find_one({"_id": key}, {"_id": 1}, session=unit.session) is not None
+
+
+def add_reminder(unit: UnitOfWork, key: str, values: dict[str, Any]) -> None:
+    unit.db.reminders.insert_one({"_id": key, **values}, session=unit.session)
+
+
+def draft_candidates(db: Database, region_prefix: str, programme_id: str) -> list[dict[str, Any]]:
+    """Enterprises of the region that have no application submitted to the programme (see README)."""
+    applied = {d["enterprise_id"] for d in db.applications.find({"programme_id": programme_id}, {"enterprise_id": 1})
+               if d.get("enterprise_id")}
+    found = db.enterprises.find({"region_code": {"$regex": f"^{region_prefix}"}})
+    return [d for d in found if d["_id"] not in applied]
+
+
+def open_tasks_by_unit(db: Database, programme_id: str) -> list[dict[str, Any]]:
+    """Open review tasks of a programme, grouped by unit and deadline."""
+    groups: dict[tuple[str, datetime], dict[str, Any]] = {}
+    for task in db.tasks.find({"open": True, "programme_id": programme_id}):
+        if not task.get("due_at"):
+            continue
+        key = (task["unit_id"], task["due_at"])
+        group = groups.setdefault(key, {"unit_id": task["unit_id"], "unit_name": task.get("unit_name", ""),
+                                        "due_at": task["due_at"], "count": 0})
+        group["count"] += 1
+    return list(groups.values())
+
+
+def note_reminder_pass(db: Database, clock: datetime, due: int) -> None:
+    db.service_state.update_one({"_id": "reminders"},
+                                {"$set": {"clock": clock, "wall": wall_now(), "last_due": due}, "$inc": {"passes": 1}},
+                                upsert=True)

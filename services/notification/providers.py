@@ -1,0 +1,125 @@
+"""Nameko extensions of the notification service: its settings, its templates, its timers.
+
+Both providers check everything at start-up and raise ``ConfigError`` (one line, printed
+by ``zjtx.launch``) when a template or a setting is wrong: a broken template must stop
+the service, not produce a blank in a message.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import eventlet.debug
+from nameko import config
+from nameko.extensions import DependencyProvider
+from nameko.timer import Timer
+
+from notification.channels import Channel, configured_channels
+from notification.rules.deliveries import RetryPolicy
+from notification.rules.preferences import as_bool
+from notification.rules.reminders import ReminderConfigError, parse_steps
+from notification.rules.templates import TemplateSet, load_templates
+from zjtx.config import ConfigError
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class Settings:
+    platform_name: str
+    sms_signature: str
+    inbox_enabled: bool
+    channels: dict[str, Channel]          # outside channels switched on: email, sms
+    retry: RetryPolicy
+    lease_seconds: float
+    batch_size: int
+    draft_steps: tuple[int, ...]
+    review_steps: tuple[int, ...]
+    cache_seconds: float
+    owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
+
+    @property
+    def deployment_channels(self) -> tuple[str, ...]:
+        return (*(("inbox",) if self.inbox_enabled else ()), *self.channels)
+
+
+def load_settings(values: dict[str, Any]) -> Settings:
+    try:
+        retry = RetryPolicy(max_attempts=int(values.get("DELIVERY_MAX_ATTEMPTS") or 5),
+                            base_seconds=float(values.get("DELIVERY_BACKOFF_SECONDS") or 30),
+                            max_seconds=float(values.get("DELIVERY_MAX_BACKOFF_SECONDS") or 3600))
+        draft_steps = parse_steps(values.get("REMINDER_DAYS_BEFORE_CLOSE"), "REMINDER_DAYS_BEFORE_CLOSE")
+        review_steps = parse_steps(values.get("REMINDER_DAYS_BEFORE_REVIEW_CLOSE"), "REMINDER_DAYS_BEFORE_REVIEW_CLOSE")
+    except (ValueError, ReminderConfigError) as exc:
+        raise ConfigError(f"notification config: {exc}") from None
+    return Settings(
+        platform_name=str(values.get("PLATFORM_NAME") or "专精特新中小企业培育申报平台"),
+        sms_signature=str(values.get("SMS_SIGNATURE") or ""),
+        inbox_enabled=as_bool(values.get("INBOX_ENABLED", True)),
+        channels=configured_channels(values),
+        retry=retry,
+        lease_seconds=float(values.get("DELIVERY_LEASE_SECONDS") or 60),
+        batch_size=int(values.get("SENDER_BATCH_SIZE") or 50),
+        draft_steps=draft_steps,
+        review_steps=review_steps,
+        cache_seconds=float(values.get("DIRECTORY_CACHE_SECONDS") or 60),
+    )
+
+
+def refuse_start(error: ConfigError) -> NoReturn:
+    """Stop the container's start with ``error``; ``zjtx.launch`` prints it as one line.
+
+    Setup runs in green threads: eventlet's hub would also print the same error twice as
+    tracebacks, burying the line that says what to fix, so its printing is switched off
+    (the process is about to exit).
+    """
+    eventlet.debug.hub_exceptions(False)
+    raise error
+
+
+class SettingsProvider(DependencyProvider):
+    settings: Settings
+
+    def setup(self) -> None:
+        try:
+            self.settings = load_settings(dict(config))
+        except ConfigError as error:
+            refuse_start(error)
+
+    def get_dependency(self, worker_ctx: Any) -> Settings:
+        return self.settings
+
+
+class TemplatesProvider(DependencyProvider):
+    templates: TemplateSet
+
+    def setup(self) -> None:
+        directory = config.get("TEMPLATES_DIR") or DEFAULT_TEMPLATES
+        try:
+            self.templates = load_templates(Path(directory))
+        except ConfigError as error:  # TemplateError: every bad file and field, one line
+            refuse_start(error)
+
+    def get_dependency(self, worker_ctx: Any) -> TemplateSet:
+        return self.templates
+
+
+class ConfiguredTimer(Timer):
+    """A nameko timer whose interval is a config key, read when the service starts."""
+
+    def __init__(self, key: str, default: float, **kwargs: Any) -> None:
+        super().__init__(interval=default, **kwargs)
+        self.key = key
+        self.default = default
+
+    def start(self) -> None:
+        self.interval = float(config.get(self.key) or self.default)
+        super().start()
+
+
+configured_timer = ConfiguredTimer.decorator

@@ -1,0 +1,155 @@
+"""The field values of each kind of notice, from the event payload and the programme.
+
+One function per kind; each returns exactly the fields ``catalogue.FIELDS`` declares
+(``checked_fields`` enforces it), as text ready for the templates.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from notification.rules.notices import (
+    ProgrammeInfo,
+    checked_fields,
+    days_left,
+    fmt_time,
+    format_reasons,
+    next_step_text,
+    or_default,
+    programme_fields,
+    round_text,
+)
+from zjtx_api import registration_pb2, review_pb2
+
+# what a message says when an event left a name out: never a blank
+ENTERPRISE = "贵企业"
+UNIT = "审核单位"
+
+
+def registered(payload: registration_pb2.EnterpriseRegistered) -> dict[str, str]:
+    return checked_fields("enterprise.registered", {"enterprise_name": or_default(payload.name, ENTERPRISE),
+                                                    "uscc": or_default(payload.uscc, "（未提供）")})
+
+
+def _application(programme: ProgrammeInfo, application_id: str, enterprise_name: str) -> dict[str, object]:
+    return {**programme_fields(programme), "application_id": application_id,
+            "enterprise_name": or_default(enterprise_name, ENTERPRISE)}
+
+
+def submitted(snapshot: registration_pb2.ApplicationSnapshot, programme: ProgrammeInfo) -> dict[str, str]:
+    return checked_fields("application.submitted", {
+        **_application(programme, snapshot.application_id, snapshot.enterprise.name),
+        "submitted_at": fmt_time(snapshot.submitted_at), "closes_at": fmt_time(programme.closes_at),
+        "content_hash": or_default(snapshot.content_hash, "（无）"),
+    })
+
+
+def resubmitted(payload: registration_pb2.ApplicationResubmitted, programme: ProgrammeInfo) -> dict[str, str]:
+    snapshot = payload.application
+    return checked_fields("application.resubmitted", {
+        **_application(programme, snapshot.application_id, snapshot.enterprise.name),
+        "submitted_at": fmt_time(snapshot.submitted_at), "closes_at": fmt_time(programme.closes_at),
+        "content_hash": or_default(snapshot.content_hash, "（无）"), "round": payload.round,
+    })
+
+
+def withdrawn(payload: registration_pb2.ApplicationWithdrawn, programme: ProgrammeInfo,
+              enterprise_name: str) -> dict[str, str]:
+    return checked_fields("application.withdrawn", {
+        **_application(programme, payload.application_id, enterprise_name),
+        "withdrawn_at": fmt_time(payload.withdrawn_at), "reason": or_default(payload.reason, "未说明"),
+    })
+
+
+def task_opened(payload: review_pb2.TaskOpened, programme: ProgrammeInfo) -> dict[str, str]:
+    step = payload.step
+    return checked_fields("review.task_opened", {
+        "unit_name": or_default(step.unit_name, UNIT), "enterprise_name": or_default(step.enterprise_name, "（企业名称未提供）"),
+        "programme_title": programme.title,
+        "application_id": step.application_id, "level": step.level, "level_title": programme.level_title(step.level),
+        "due_at": fmt_time(payload.due_at or programme.review_closes_at), "round_text": round_text(payload.round),
+    })
+
+
+def _step(step: review_pb2.ReviewStep, programme: ProgrammeInfo) -> dict[str, object]:
+    return {**_application(programme, step.application_id, step.enterprise_name),
+            "unit_name": or_default(step.unit_name, UNIT)}
+
+
+def passed(payload: review_pb2.Passed, programme: ProgrammeInfo) -> dict[str, str]:
+    step = payload.step
+    return checked_fields("review.passed", {
+        **_step(step, programme), "level": step.level, "level_title": programme.level_title(step.level),
+        "opinion": or_default(payload.opinion, "无"), "next_step": next_step_text(programme, payload.next_level),
+    })
+
+
+def returned(payload: review_pb2.Returned, programme: ProgrammeInfo) -> dict[str, str]:
+    step = payload.step
+    reasons = [(r.target_kind, r.target, r.target_title, r.reason) for r in payload.reasons]
+    return checked_fields("review.returned", {
+        **_step(step, programme), "level_title": programme.level_title(step.level),
+        "reasons": format_reasons(reasons), "reason_count": len({(r[0], r[1]) for r in reasons}) or 1,
+        "round": payload.round or 1, "max_rounds": payload.max_rounds or programme.max_return_rounds,
+        "resubmit_by": fmt_time(payload.resubmit_by or programme.closes_at),
+    })
+
+
+def rejected(payload: review_pb2.Rejected, programme: ProgrammeInfo) -> dict[str, str]:
+    step = payload.step
+    return checked_fields("review.rejected", {
+        **_step(step, programme), "level_title": programme.level_title(step.level),
+        "reason": or_default(payload.reason, "（审核单位未填写理由，请联系审核单位）"),
+    })
+
+
+def recommended(payload: review_pb2.Recommended, programme: ProgrammeInfo) -> dict[str, str]:
+    return checked_fields("review.recommended", {
+        **_step(payload.step, programme), "unit_rank": payload.unit_rank or "—",
+        "opinion": or_default(payload.opinion, "无"),
+    })
+
+
+def summary_uploaded(payload: review_pb2.SummaryUploaded, programme: ProgrammeInfo) -> dict[str, str]:
+    return checked_fields("review.summary_uploaded", {
+        **programme_fields(programme), "unit_name": or_default(payload.unit_name, UNIT), "level": payload.level,
+        "recommended_count": len(payload.application_ids), "uploaded_at": fmt_time(payload.at),
+    })
+
+
+def recommendations_complete(payload: review_pb2.RecommendationsComplete, programme: ProgrammeInfo) -> dict[str, str]:
+    return checked_fields("review.recommendations_complete", {
+        **programme_fields(programme), "recommended": payload.recommended, "unit_count": len(payload.unit_ids),
+        "completed_at": fmt_time(payload.at),
+    })
+
+
+def publicity_opened(payload: review_pb2.PublicityOpened, programme: ProgrammeInfo, application_id: str,
+                     enterprise_name: str) -> dict[str, str]:
+    return checked_fields("review.publicity_opened", {
+        **_application(programme, application_id, enterprise_name),
+        "opens_at": fmt_time(payload.opens_at), "closes_at": fmt_time(payload.closes_at),
+    })
+
+
+def recognition(payload: review_pb2.Recognition, programme: ProgrammeInfo) -> dict[str, str]:
+    base = {**_application(programme, payload.application_id, payload.enterprise_name),
+            "published_at": fmt_time(payload.published_at)}
+    if payload.recognised:
+        return checked_fields("review.recognised", {**base, "rank": payload.rank or "—"})
+    return checked_fields("review.not_recognised", {**base, "reason": or_default(payload.reason, "未进入择优认定名单")})
+
+
+def draft_reminder(programme: ProgrammeInfo, enterprise_name: str, now: datetime) -> dict[str, str]:
+    return checked_fields("reminder.draft", {
+        **programme_fields(programme), "enterprise_name": enterprise_name, "closes_at": fmt_time(programme.closes_at),
+        "days_left": days_left(now, programme.closes_at),
+    })
+
+
+def review_reminder(programme: ProgrammeInfo, unit_name: str, open_tasks: int, due_at: datetime,
+                    now: datetime) -> dict[str, str]:
+    return checked_fields("reminder.review", {
+        "unit_name": unit_name, "programme_title": programme.title, "open_tasks": open_tasks,
+        "due_at": fmt_time(due_at), "days_left": days_left(now, due_at),
+    })
