@@ -1,25 +1,83 @@
-"""``python -m gateway``: serve the gateway over HTTP."""
+"""``python -m gateway``: serve the gateway over HTTP with waitress (threaded, production-grade).
+
+Start-up refuses with one line when the config is malformed, the token key is missing in
+production mode (or too short), or the database cannot be reached.
+"""
 
 from __future__ import annotations
 
+import signal
 import sys
+from typing import Any
 
-from werkzeug.serving import run_simple
-
-from gateway.app import Gateway
 from zjtx.config import ConfigError, load_config
-from zjtx.logs import setup_logging
+
+
+def fail(message: str) -> None:
+    print(f"zjtx: cannot start: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(2)
+
+
+def start_tracing() -> None:
+    """One HTTP request = one trace: client spans on every gRPC call (instrumented before any
+    channel exists), a server span per request (the WSGI middleware)."""
+    from opentelemetry.instrumentation.grpc import GrpcInstrumentorClient
+
+    from zjtx.tracing import TracingError, setup_tracing
+
+    try:
+        setup_tracing("gateway", instrument_nameko=False)
+    except TracingError as exc:
+        fail(str(exc))
+    GrpcInstrumentorClient().instrument()
 
 
 def main() -> None:
     try:
         config = load_config("gateway")
     except ConfigError as exc:
-        print(f"zjtx: cannot start: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    setup_logging("gateway", str(config.get("LOG_LEVEL") or "INFO"))
-    print(f"zjtx: gateway ready (HTTP {config['HTTP_HOST']}:{config['HTTP_PORT']})", file=sys.stderr, flush=True)
-    run_simple(config["HTTP_HOST"], int(config["HTTP_PORT"]), Gateway(config), threaded=True)
+        fail(str(exc))
+        return
+    from gateway import wiring
+
+    wiring.setup_logging(str(config.get("LOG_LEVEL") or "INFO"))
+    start_tracing()
+    try:
+        gateway = wiring.build(config)
+    except wiring.StartupError as exc:
+        fail(str(exc))
+        return
+    gateway.bootstrap.run_in_background()
+    from opentelemetry.instrumentation.wsgi import OpenTelemetryMiddleware
+
+    instrumented = OpenTelemetryMiddleware(gateway)
+
+    from waitress.server import create_server
+
+    proxy: dict[str, Any] = {}
+    if config.get("TRUSTED_PROXY"):  # X-Forwarded-For only from the configured proxy
+        proxy = {"trusted_proxy": str(config["TRUSTED_PROXY"]), "trusted_proxy_headers": {"x-forwarded-for"}}
+    server = create_server(
+        instrumented, host=str(config["HTTP_HOST"]), port=int(config["HTTP_PORT"]), threads=int(config["HTTP_THREADS"]),
+        max_request_body_size=int(config["UPLOAD_LIMIT_BYTES"]) + 1024 * 1024, ident="zjtx-gateway",
+        clear_untrusted_proxy_headers=True, channel_timeout=120, **proxy,
+    )
+
+    def stop(signum: int, frame: Any) -> None:
+        server.close()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"zjtx: gateway ready (HTTP {config['HTTP_HOST']}:{server.effective_port})", file=sys.stderr, flush=True)
+    try:
+        server.run()
+    except (OSError, ValueError):
+        pass  # closed by the signal handler
+    finally:
+        from zjtx.tracing import shutdown_tracing
+
+        gateway.upstreams.close()
+        shutdown_tracing()
 
 
 if __name__ == "__main__":

@@ -1,62 +1,260 @@
 """The gateway's WSGI application: HTTP/JSON in front of the services' gRPC APIs.
 
-This first version serves health and the OpenAPI document; the gateway issue adds
-sign-in, roles and every endpoint people use.
+Every request goes the same way: match a route (404/405), authenticate the bearer token
+and check the route's roles (401/403), validate path, query and body against the route's
+schemas and the key guard (400/413/415), run the handler (which checks the resource and
+calls the services with the caller in gRPC metadata), answer JSON or a stream. Errors are
+``{"code", "message", "violations"}`` with a Chinese message; every write is logged as a
+JSON line with who, what, from where and the trace id.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import math
+import time
+from collections.abc import Iterable
 from typing import Any
 
-from werkzeug.exceptions import HTTPException, NotFound
+from opentelemetry import trace
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from zjtx.health import grpc_serving
+from gateway import openapi
+from gateway.api import build_registry
+from gateway.auth import Accounts
+from gateway.directory import Directory
+from gateway.routes import Context, Registry, Reply, Route
+from gateway.rules import problems
+from gateway.rules.access import Identity, require_role
+from gateway.rules.validation import SchemaChecker, check_body, check_query
+from gateway.upstream import Upstreams
+from zjtx.errors import DomainError, Violation, invalid, unauthenticated
+
+log = logging.getLogger("gateway")
+audit_log = logging.getLogger("gateway.audit")
 
 UPSTREAMS = ("registration", "review", "notification", "reporting")
+JSON_TYPES = ("application/json",)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+}
+# JSON with <, > and & escaped: markup people typed is returned verbatim yet inert
+_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def json_response(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+def dumps(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False).translate(_ESCAPES)
 
 
-def openapi_document() -> dict[str, Any]:
-    return {
-        "openapi": "3.0.3",
-        "info": {"title": "ZJTX 专精特新企业培育申报平台 API", "version": "1"},
-        "paths": {
-            "/healthz": {"get": {"summary": "Health of the gateway and every service it calls",
-                                 "responses": {"200": {"description": "all serving"},
-                                               "503": {"description": "some service not serving"}}}},
-        },
-    }
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    if status == 204:
+        return Response(status=204, headers=headers)
+    return Response(dumps(body), status=status, mimetype="application/json", headers=headers)
+
+
+def problem_response(error: DomainError) -> Response:
+    headers = {}
+    retry_after = getattr(error, "retry_after", 0)
+    if retry_after:
+        headers["Retry-After"] = str(retry_after)
+    return json_response(problems.body_of(error), problems.status_of(error), headers)
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"JSON constant {name} is not accepted")
+
+
+def _number(text: str) -> float | int:
+    """JSON numbers: a whole number written 12.0 is the integer 12 (JSON Schema agrees,
+    protobuf integer fields need it); infinities are not numbers."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text} is out of range")
+    return int(value) if value.is_integer() and abs(value) <= 2**53 else value
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+class Compiled:
+    """A route with its schemas compiled once at start."""
+
+    def __init__(self, route: Route) -> None:
+        self.route = route
+        self.body = SchemaChecker(route.body) if route.body is not None else None
+        self.query = SchemaChecker(route.query or {"type": "object", "properties": {}, "additionalProperties": False})
+        self.path = SchemaChecker({"type": "object", "properties": route.path_params, "additionalProperties": False})
 
 
 class Gateway:
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any], accounts: Accounts, upstreams: Upstreams,
+                 extras: dict[str, Any] | None = None) -> None:
         self.config = config
-        self.urls = Map([Rule("/healthz", endpoint="health"), Rule("/openapi.json", endpoint="openapi")])
+        self.accounts = accounts
+        self.upstreams = upstreams
+        self.directory = Directory(upstreams)
+        self.extras = extras or {}
+        self.bootstrap: Any = None  # gateway.bootstrap.Bootstrap, set by wiring
+        self.json_limit = int(config.get("JSON_BODY_LIMIT_BYTES") or 1048576)
+        self.registry: Registry = build_registry()
+        self.compiled = {route.operation_id: Compiled(route) for route in self.registry}
+        rules = [Rule("/healthz", endpoint="health", methods=["GET"]),
+                 Rule("/openapi.json", endpoint="openapi", methods=["GET"])]
+        rules += [Rule(r.werkzeug_rule, endpoint=r.operation_id, methods=[r.method]) for r in self.registry]
+        self.urls = Map(rules, strict_slashes=False, merge_slashes=False)
+        self._document = openapi.document(self.registry)
 
-    def target(self, service: str) -> str:
-        return str(self.config[f"{service.upper()}_TARGET"])
+    # ---- built-in endpoints -------------------------------------------------------
 
-    def on_health(self, request: Request) -> Response:
-        services = {name: "SERVING" if grpc_serving(self.target(name)) else "NOT_SERVING" for name in UPSTREAMS}
+    def health(self) -> Response:
+        services = {name: self.upstreams.health(name) for name in UPSTREAMS}
         ok = all(state == "SERVING" for state in services.values())
         return json_response({"status": "ok" if ok else "degraded", "services": services}, 200 if ok else 503)
 
-    def on_openapi(self, request: Request) -> Response:
-        return json_response(openapi_document())
+    # ---- the pipeline -------------------------------------------------------------
 
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        request = Request(environ)
+    def identity_of(self, request: Request, route: Route) -> Identity | None:
+        if not route.roles:
+            return None
+        header = request.headers.get("Authorization", "")
+        if not header:
+            raise unauthenticated("auth.required", "请先登录：请求需要在 Authorization 头中携带“Bearer <令牌>”")
+        identity = self.accounts.authenticate(header)
+        require_role(identity, route.roles, route.action_zh)
+        return identity
+
+    def read_json(self, request: Request, compiled: Compiled) -> Any:
+        mimetype = request.mimetype
+        if mimetype not in JSON_TYPES:
+            raise DomainError("request.media_type", f"请求内容类型“{mimetype or '未指定'}”不被接受；请使用 application/json",
+                              [], "media_type")
+        length = request.content_length
+        if length is not None and length > self.json_limit:
+            raise self.too_large(self.json_limit)
+        raw = request.stream.read(self.json_limit + 1)
+        if len(raw) > self.json_limit:
+            raise self.too_large(self.json_limit)
         try:
-            endpoint, values = self.urls.bind_to_environ(environ).match()
-            response = getattr(self, f"on_{endpoint}")(request, **values)
+            body = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_pairs, parse_constant=_no_constants,
+                              parse_float=_number)
+            json.dumps(body, ensure_ascii=False).encode("utf-8")  # lone surrogates (\ud800) are not text
+        except (UnicodeError, ValueError) as exc:
+            raise invalid("request.malformed_json", "请求内容不是有效的 UTF-8 JSON；请检查引号、逗号和括号",
+                          [Violation("body", "request.malformed_json", str(exc)[:200])]) from None
+        assert compiled.body is not None
+        check_body(compiled.body, body)
+        return body
+
+    @staticmethod
+    def too_large(limit: int) -> DomainError:
+        return DomainError("request.too_large", f"请求内容超过上限（最大{limit}字节）；请缩减内容后重试", [], "too_large")
+
+    def context(self, request: Request, compiled: Compiled, values: dict[str, str]) -> Context:
+        route = compiled.route
+        identity = self.identity_of(request, route)
+        path_problems = compiled.path.problems(values)
+        if path_problems:
+            raise invalid("request.invalid", f"路径参数有{len(path_problems)}处不符合要求", path_problems)
+        query = check_query(compiled.query, request.args.to_dict(flat=False))
+        body = self.read_json(request, compiled) if compiled.body is not None else None
+        return Context(identity=identity, path=values, query=query, body=body,
+                       client_address=request.remote_addr or "", request=request, gw=self,
+                       trace_id=_trace_id())
+
+    def dispatch(self, request: Request) -> tuple[Response, Context | None, Route | None]:
+        adapter = self.urls.bind_to_environ(request.environ)
+        try:
+            endpoint, values = adapter.match()
         except NotFound:
-            response = json_response({"code": "not_found", "message": "请求的地址不存在"}, 404)
-        except HTTPException as exc:
-            response = json_response({"code": "http_error", "message": exc.description}, exc.code or 500)
+            return problem_response(problems.gateway_error("not_found", "请求的地址不存在；接口列表见 /openapi.json",
+                                                           "not_found")), None, None
+        except MethodNotAllowed as exc:
+            response = problem_response(problems.gateway_error(
+                "method_not_allowed", f"该地址不支持 {request.method} 方法；可用方法：{', '.join(exc.valid_methods or [])}",
+                "method"))
+            response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+            return response, None, None
+        if endpoint == "health":
+            return self.health(), None, None
+        if endpoint == "openapi":
+            return json_response(self._document), None, None
+        compiled = self.compiled[endpoint]
+        ctx = self.context(request, compiled, values)
+        result = compiled.route.handler(ctx)
+        return self.render(result, compiled.route), ctx, compiled.route
+
+    def render(self, result: Any, route: Route) -> Response:
+        if isinstance(result, Response):
+            return result
+        if isinstance(result, Reply):
+            return json_response(result.body, result.status, result.headers)
+        return json_response(result, route.status)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        started = time.monotonic()
+        request = Request(environ)
+        ctx: Context | None = None
+        route: Route | None = None
+        try:
+            response, ctx, route = self.dispatch(request)
+        except DomainError as error:
+            response = problem_response(error)
+            route = self._route_of(request)
+        except Exception:  # a bug here must not leak a stack trace to people
+            log.exception("unhandled error on %s %s", request.method, request.path)
+            response = problem_response(problems.gateway_error("internal", "服务器内部错误，请稍后重试；如持续出现请联系运维人员",
+                                                               "upstream"))
+            response.status_code = 500
+        trace_id = _trace_id()
+        if trace_id:
+            response.headers["X-Trace-Id"] = trace_id
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        self.log_request(request, response, ctx, route, started)
         return response(environ, start_response)
+
+    def _route_of(self, request: Request) -> Route | None:
+        try:
+            endpoint, _ = self.urls.bind_to_environ(request.environ).match()
+        except Exception:
+            return None
+        compiled = self.compiled.get(endpoint)
+        return compiled.route if compiled else None
+
+    def log_request(self, request: Request, response: Response, ctx: Context | None, route: Route | None,
+                    started: float) -> None:
+        """Every write (and every refused write) is logged: who, what, from where, outcome."""
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return
+        identity = ctx.identity if ctx else None
+        audit_log.info("write %s %s -> %s", request.method, request.path, response.status_code, extra={"audit": {
+            "subject": identity.subject if identity else "",
+            "role": identity.role if identity else "anonymous",
+            "unit": identity.unit if identity else "",
+            "route": route.operation_id if route else "",
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "client_address": request.remote_addr or "",
+            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+        }})
+
+    def openapi(self) -> dict[str, Any]:
+        return self._document
+
+
+def _trace_id() -> str:
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else ""

@@ -1,0 +1,15 @@
+"""The HTTP API, one module per area; each ``register``s its routes."""
+
+from __future__ import annotations
+
+from gateway.api import accounts, applications, enterprises, final, inbox, operations, programmes, reports, reviews, statistics
+from gateway.routes import Registry
+
+MODULES = (accounts, enterprises, applications, programmes, reviews, final, reports, inbox, statistics, operations)
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    for module in MODULES:
+        module.register(registry)
+    return registry

@@ -1,0 +1,80 @@
+"""Enterprises: self-registration with a password, and the enterprise's own profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.api.common import PASSWORD_SCHEMA, USCC_SCHEMA, audit, body_schema, build, out, rpc, schema
+from gateway.auth import enterprise_login
+from gateway.routes import Context, Registry, Reply, Route
+from gateway.rules.access import Identity, check_own_enterprise
+from gateway.rules.passwords import password_problems
+from zjtx.errors import invalid
+from zjtx_api import registration_pb2 as pb
+
+CONTACT = {"person": {"type": "string", "minLength": 1, "maxLength": 30},
+           "mobile": {"type": "string", "maxLength": 20},
+           "email": {"type": "string", "maxLength": 100}}
+
+
+def registration_body() -> dict[str, Any]:
+    body = body_schema(pb.RegisterEnterpriseRequest, required=("uscc", "name", "region_code", "industry", "contact"),
+                       overrides={
+                           "uscc": USCC_SCHEMA,
+                           "name": {"type": "string", "minLength": 1, "maxLength": 100},
+                           "region_code": {"type": "string", "pattern": "^[0-9]{6}$",
+                                           "x-message": "行政区划代码为6位数字（GB/T 2260），如 430405"},
+                           "industry": {"type": "string", "minLength": 1, "maxLength": 100},
+                           "park_id": {"type": "string", "maxLength": 64},
+                           "contact": {"type": "object", "properties": CONTACT, "additionalProperties": False,
+                                       "required": ["person", "mobile", "email"]},
+                       })
+    body["properties"]["password"] = PASSWORD_SCHEMA
+    body["required"].append("password")
+    return body
+
+
+def register_enterprise(ctx: Context) -> Reply:
+    data = dict(ctx.body)
+    password = data.pop("password")
+    uscc = data["uscc"].upper()
+    problems = password_problems(password, "password", login=uscc)
+    if problems:
+        raise invalid("password.invalid", "密码不符合要求", problems)
+    accounts = ctx.gw.accounts
+    credential_id = accounts.reserve(enterprise_login(uscc), "enterprise", "enterprise", password,
+                                     name=data["name"], created_by="self-registration")
+    # the enterprise does not exist yet: assert an enterprise caller without an id
+    applicant = Identity(subject="", role="enterprise")
+    try:
+        enterprise = ctx.gw.upstreams.call("registration", "RegisterEnterprise",
+                                           build(pb.RegisterEnterpriseRequest, {**data, "uscc": uscc}),
+                                           applicant, ctx.client_address)
+    except Exception:
+        accounts.release(credential_id)
+        raise
+    accounts.activate(credential_id, enterprise.id, enterprise_id=enterprise.id, name=enterprise.name)
+    audit(ctx, "account.created", enterprise.id, {"login": enterprise_login(uscc), "kind": "enterprise"})
+    return Reply(out(enterprise), 201)
+
+
+def get_enterprise(ctx: Context) -> Any:
+    enterprise_id = ctx.path["enterprise_id"]
+    check_own_enterprise(ctx.who, enterprise_id)
+    return out(rpc(ctx, "registration", "GetEnterprise", pb.GetEnterpriseRequest(enterprise_id=enterprise_id)))
+
+
+def my_enterprise(ctx: Context) -> Any:
+    return out(rpc(ctx, "registration", "GetEnterprise", pb.GetEnterpriseRequest(enterprise_id=ctx.who.enterprise_id)))
+
+
+def register(r: Registry) -> None:
+    r.add(Route("POST", "/api/v1/enterprises", "registerEnterprise",
+                "Register an enterprise and set its sign-in password (USCC + password)", "enterprises", (),
+                register_enterprise, body=registration_body(), response=schema(pb.Enterprise), status=201))
+    r.add(Route("GET", "/api/v1/enterprise", "getMyEnterprise", "The signed-in enterprise's own profile",
+                "enterprises", ("enterprise",), my_enterprise, response=schema(pb.Enterprise),
+                action_zh="查看企业信息"))
+    r.add(Route("GET", "/api/v1/enterprises/{enterprise_id}", "getEnterprise", "An enterprise's profile (its own only)",
+                "enterprises", ("enterprise",), get_enterprise, response=schema(pb.Enterprise),
+                action_zh="查看企业信息"))

@@ -1,0 +1,155 @@
+"""Sign-in, tokens and credentials: the only place passwords are handled.
+
+Enterprises sign in with their USCC, staff (reviewers, admins, operations) with a
+username. Passwords are argon2id hashes; failures slow down and then lock the login
+(``rules.lockout``); tokens are HMAC-signed (``rules.tokens``), expire, and are revoked
+on sign-out or when the password changes. Lockout and expiry use the wall clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from gateway.rules import lockout, tokens
+from gateway.rules.access import Identity
+from gateway.rules.passwords import Hasher
+from gateway.storage import GatewayStore
+from zjtx.errors import DomainError, already_exists, unauthenticated
+
+log = logging.getLogger(__name__)
+
+SIGNIN_FAILED = "账号或密码错误，请检查后重试"
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    claims: tokens.Claims
+    must_change_password: bool
+
+
+def enterprise_login(uscc: str) -> str:
+    return f"enterprise:{uscc.strip().upper()}"
+
+
+def staff_login(username: str) -> str:
+    return f"staff:{username.strip().lower()}"
+
+
+class Accounts:
+    def __init__(self, store: GatewayStore, hasher: Hasher, policy: lockout.Policy, key: bytes, ttl: int,
+                 clock: Callable[[], float] = time.time) -> None:
+        tokens.check_key(key)
+        self.store = store
+        self.hasher = hasher
+        self.policy = policy
+        self.key = key
+        self.ttl = ttl
+        self.clock = clock
+        # one attempt per login at a time: two parallel guesses must not share one delay
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def _lock_for(self, login: str) -> threading.Lock:
+        with self._locks_guard:
+            if len(self._locks) > 10000:
+                self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+            return self._locks.setdefault(login, threading.Lock())
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), timezone.utc)
+
+    # ---- sign-in ------------------------------------------------------------------
+
+    def sign_in(self, login: str, password: str, kinds: tuple[str, ...]) -> Session:
+        with self._lock_for(login):
+            now = self.clock()
+            state = self.store.attempts(login)
+            lockout.check_allowed(state, self.policy, now)
+            credential = self.store.credential_by_login(login)
+            usable = credential is not None and credential.get("state") == "active" and credential["kind"] in kinds
+            if not usable:
+                self.hasher.verify_dummy(password)  # same cost whether or not the login exists
+                ok = False
+            else:
+                ok = self.hasher.verify(credential["password_hash"], password)
+            if not ok:
+                self._fail(login, state, self.clock())  # the delay runs from the answer, not the request
+            self.store.clear_attempts(login)
+        assert credential is not None
+        if self.hasher.needs_rehash(credential["password_hash"]):
+            self.store.set_password(credential["_id"], self.hasher.hash(password), self.now(),
+                                    must_change=bool(credential.get("must_change_password")))
+        self.store.touch_sign_in(credential["_id"], self.now())
+        return self.issue(credential)
+
+    def _fail(self, login: str, state: lockout.Attempts, now: float) -> None:
+        after = lockout.after_failure(state, self.policy, now)
+        self.store.save_attempts(login, after)
+        if after.locked_until > now:
+            raise lockout.refused("account.locked", f"连续{self.policy.lock_after}次登录失败，账号已锁定，"
+                                  f"请{lockout._wait_text(after.locked_until - now)}后再试或联系管理员",
+                                  after.locked_until - now)
+        left = lockout.remaining_attempts(after, self.policy)
+        raise DomainError("signin.failed", f"{SIGNIN_FAILED}；再失败{left}次账号将被锁定", [], "unauthenticated")
+
+    def issue(self, credential: dict[str, Any]) -> Session:
+        now = int(self.clock())
+        claims = tokens.new_claims(sub=credential["subject"], role=credential["role"], unit=credential.get("unit", ""),
+                                   enterprise_id=credential.get("enterprise_id", ""), name=credential.get("name", ""),
+                                   now=now, ttl=self.ttl, gen=int(credential.get("generation", 0)))
+        return Session(tokens.issue(claims, self.key), claims, bool(credential.get("must_change_password")))
+
+    # ---- every request ------------------------------------------------------------
+
+    def authenticate(self, header: str) -> Identity:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise unauthenticated("token.invalid", "登录凭证格式不正确；请在 Authorization 头中发送“Bearer <令牌>”")
+        claims = tokens.verify(token.strip(), self.key, int(self.clock()))
+        if self.store.is_revoked(claims.jti):
+            raise unauthenticated("token.revoked", "该登录已退出或已失效，请重新登录")
+        credential = self.store.credential_by_subject(claims.sub)
+        if credential is None or credential["role"] != claims.role:
+            raise unauthenticated("token.revoked", "账号已停用或已变更，请重新登录")
+        if claims.gen != int(credential.get("generation", 0)):
+            raise unauthenticated("token.revoked", "密码已修改，请用新密码重新登录")
+        return Identity(subject=claims.sub, role=claims.role, unit=claims.unit, enterprise_id=claims.enterprise_id,
+                        name=claims.name, token_id=claims.jti, expires_at=claims.exp)
+
+    def sign_out(self, identity: Identity) -> None:
+        self.store.revoke(identity.token_id, identity.subject, identity.expires_at, self.now())
+
+    # ---- credentials --------------------------------------------------------------
+
+    def reserve(self, login: str, kind: str, role: str, password: str, *, name: str, created_by: str,
+                unit: str = "", must_change: bool = False) -> str:
+        """A pending credential holding the hash, before the identity exists in its service."""
+        credential_id = uuid.uuid4().hex
+        document = {"_id": credential_id, "login": login, "kind": kind, "role": role, "unit": unit, "name": name,
+                    "password_hash": self.hasher.hash(password), "must_change_password": must_change,
+                    "created_at": self.now(), "created_by": created_by, "generation": 0}
+        if not self.store.reserve_credential(document):
+            raise already_exists("account.login_taken", "该登录名已被使用，请换一个")
+        return credential_id
+
+    def activate(self, credential_id: str, subject: str, **fields: Any) -> None:
+        self.store.activate_credential(credential_id, subject, fields)
+
+    def release(self, credential_id: str) -> None:
+        self.store.drop_pending(credential_id)
+
+    def change_password(self, identity: Identity, current: str, new: str) -> None:
+        credential = self.store.credential_by_subject(identity.subject)
+        if credential is None or not self.hasher.verify(credential["password_hash"], current):
+            raise DomainError("password.wrong", "当前密码不正确", [], "invalid")
+        # a new generation: every token issued before, this session's included, stops working
+        self.store.set_password(credential["_id"], self.hasher.hash(new), self.now(), must_change=False,
+                                new_generation=True)

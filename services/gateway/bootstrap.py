@@ -1,0 +1,109 @@
+"""The first accounts: a programme admin for the owner unit and an operations account,
+from config (``ZJTX_BOOTSTRAP_ADMIN_PASSWORD``, ``ZJTX_BOOTSTRAP_OPERATIONS_PASSWORD``).
+
+Each is created once, when its password is set and its username is not yet taken: at
+start (retried in the background until review answers) and, at the latest, at that
+username's first sign-in. Changing the variable later changes nothing: the person
+changes the password through the API. ``python -m gateway.accounts`` does the same by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from gateway.auth import Accounts, staff_login
+from gateway.upstream import Upstreams
+from zjtx.errors import DomainError
+from zjtx_api import review_pb2
+
+log = logging.getLogger(__name__)
+
+
+def create_admin(accounts: Accounts, upstreams: Upstreams, *, username: str, password: str, unit_id: str,
+                 name: str, email: str, mobile: str = "", created_by: str) -> str:
+    """A review account (role admin) and its credential; returns the account id."""
+    credential_id = accounts.reserve(staff_login(username), "staff", "admin", password, name=name,
+                                     created_by=created_by, unit=unit_id)
+    try:
+        account = upstreams.call("review", "CreateReviewer", review_pb2.CreateReviewerRequest(
+            unit_id=unit_id, name=name, email=email, mobile=mobile, role="admin"))
+    except Exception:
+        accounts.release(credential_id)
+        raise
+    accounts.activate(credential_id, account.account_id, name=account.name)
+    return str(account.account_id)
+
+
+def create_operations(accounts: Accounts, *, username: str, password: str, name: str, created_by: str) -> str:
+    """Operations staff exist only at the gateway: no service owns them."""
+    credential_id = accounts.reserve(staff_login(username), "staff", "operations", password, name=name,
+                                     created_by=created_by)
+    subject = f"ops-{credential_id[:12]}"
+    accounts.activate(credential_id, subject)
+    return subject
+
+
+class Bootstrap:
+    def __init__(self, config: dict[str, Any], accounts: Accounts, upstreams: Upstreams) -> None:
+        self.config = config
+        self.accounts = accounts
+        self.upstreams = upstreams
+        self._lock = threading.Lock()
+        self._done: set[str] = set()
+
+    def _wanted(self) -> dict[str, str]:
+        wanted = {}
+        if self.config.get("BOOTSTRAP_ADMIN_PASSWORD"):
+            wanted["admin"] = staff_login(str(self.config["BOOTSTRAP_ADMIN_USERNAME"]))
+        if self.config.get("BOOTSTRAP_OPERATIONS_PASSWORD"):
+            wanted["operations"] = staff_login(str(self.config["BOOTSTRAP_OPERATIONS_USERNAME"]))
+        return wanted
+
+    def ensure_for(self, login: str) -> None:
+        """Called at a staff sign-in: create the bootstrap account now if that is who signs in."""
+        for kind, wanted in self._wanted().items():
+            if wanted == login and kind not in self._done:
+                try:
+                    self.ensure(kind)
+                except DomainError as error:
+                    log.warning("bootstrap %s account not created yet: %s", kind, error)
+
+    def ensure(self, kind: str) -> None:
+        c = self.config
+        with self._lock:
+            if kind in self._done:
+                return
+            login = self._wanted()[kind]
+            if self.accounts.store.credential_by_login(login) is None:
+                if kind == "admin":
+                    create_admin(self.accounts, self.upstreams, username=str(c["BOOTSTRAP_ADMIN_USERNAME"]),
+                                 password=str(c["BOOTSTRAP_ADMIN_PASSWORD"]), unit_id=str(c["BOOTSTRAP_ADMIN_UNIT"]),
+                                 name=str(c["BOOTSTRAP_ADMIN_NAME"]), email=str(c["BOOTSTRAP_ADMIN_EMAIL"]),
+                                 created_by="bootstrap")
+                else:
+                    create_operations(self.accounts, username=str(c["BOOTSTRAP_OPERATIONS_USERNAME"]),
+                                      password=str(c["BOOTSTRAP_OPERATIONS_PASSWORD"]),
+                                      name=str(c["BOOTSTRAP_OPERATIONS_NAME"]), created_by="bootstrap")
+                log.info("bootstrap %s account %s created", kind, login)
+            self._done.add(kind)
+
+    def run_in_background(self, give_up_after: float = 600.0) -> None:
+        def work() -> None:
+            deadline = time.monotonic() + give_up_after
+            pending = list(self._wanted())
+            while pending and time.monotonic() < deadline:
+                for kind in list(pending):
+                    try:
+                        self.ensure(kind)
+                        pending.remove(kind)
+                    except DomainError as error:  # review not up yet: try again shortly
+                        log.debug("bootstrap %s waiting: %s", kind, error)
+                    except Exception:
+                        log.exception("bootstrap %s failed", kind)
+                        pending.remove(kind)
+                time.sleep(1.0)
+
+        threading.Thread(target=work, name="gateway-bootstrap", daemon=True).start()

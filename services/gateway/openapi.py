@@ -1,0 +1,130 @@
+"""The OpenAPI 3.1 document, generated from the routing table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.routes import Registry, Route
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["code", "message", "violations"],
+    "additionalProperties": False,
+    "properties": {
+        "code": {"type": "string", "description": "stable machine-readable code, e.g. request.invalid, token.expired"},
+        "message": {"type": "string", "description": "for people, in Chinese: what was wrong and what is accepted"},
+        "violations": {"type": "array", "items": {
+            "type": "object", "required": ["field", "code", "message"], "additionalProperties": False,
+            "properties": {"field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}},
+        }},
+    },
+}
+
+ERROR_TEXT = {
+    400: "invalid input (schema, forbidden keys, domain rules); every problem in `violations`",
+    401: "no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required)",
+    403: "the caller's role or jurisdiction does not allow this",
+    404: "no such resource",
+    405: "method not allowed on this path",
+    409: "state conflict (version, window closed, wrong status) or already exists",
+    413: "request body too large",
+    415: "unsupported media type",
+    423: "account locked after repeated sign-in failures",
+    429: "sign-in attempted too soon after a failure (Retry-After)",
+    502: "a service failed",
+    503: "a service is unavailable",
+    504: "a service did not answer in time",
+}
+
+DESCRIPTION = """\
+The HTTP/JSON API of the ZJTX platform (专精特新 SME cultivation programmes): enterprises
+register, apply and follow their applications; reviewers review their unit's tasks; programme
+admins rank, recognise and publish; operations staff watch health, queues and deliveries.
+
+Sign in with `POST /api/v1/sessions/enterprise` (USCC + password) or
+`POST /api/v1/sessions/staff` (username + password) and send the token as
+`Authorization: Bearer <token>`. Every error answer is
+`{"code": "<stable machine code>", "message": "<Chinese, for people>", "violations": [{"field", "code", "message"}]}`.
+Every answer carries `X-Trace-Id` (the OpenTelemetry trace id operations staff look up).
+"""
+
+
+def _responses(route: Route) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    if route.download:
+        responses[str(route.status)] = {
+            "description": "the file, streamed",
+            "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in route.download.media_types},
+        }
+    elif route.status == 204:
+        responses["204"] = {"description": "done, no content"}
+    else:
+        responses[str(route.status)] = {
+            "description": "success",
+            "content": {"application/json": {"schema": route.response or {}}},
+        }
+    statuses = {400, 404, 405, 502, 503, 504, *route.errors}
+    if route.roles:
+        statuses |= {401, 403}
+    if route.body is not None or route.upload is not None:
+        statuses |= {413, 415}
+    if route.writes:
+        statuses.add(409)
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for status in sorted(statuses):
+        responses[str(status)] = {"description": ERROR_TEXT.get(status, "error"), **error}
+    return responses
+
+
+def _parameters(route: Route) -> list[dict[str, Any]]:
+    parameters = [{"name": name, "in": "path", "required": True, "schema": schema}
+                  for name, schema in route.path_params.items()]
+    if route.query:
+        required = set(route.query.get("required", []))
+        for name, schema in route.query["properties"].items():
+            parameters.append({"name": name, "in": "query", "required": name in required, "schema": schema})
+    return parameters
+
+
+def _operation(route: Route) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": route.operation_id,
+        "summary": route.summary,
+        "tags": [route.tag],
+        "responses": _responses(route),
+    }
+    if route.description:
+        operation["description"] = route.description
+    roles = ", ".join(route.roles) if route.roles else "anyone (no token)"
+    operation["x-roles"] = list(route.roles)
+    operation["description"] = (operation.get("description", "") + f"\n\nRoles: {roles}.").strip()
+    parameters = _parameters(route)
+    if parameters:
+        operation["parameters"] = parameters
+    if route.body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}}}
+    elif route.upload is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "description": f"the file itself, streamed (at most {route.upload.max_bytes} bytes)",
+            "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in route.upload.media_types},
+        }
+    operation["security"] = [{"bearer": []}] if route.roles else []
+    return operation
+
+
+def document(registry: Registry, version: str = "1") -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for route in registry:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+    tags = sorted({route.tag for route in registry})
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "ZJTX 专精特新企业培育申报平台 API", "version": version, "description": DESCRIPTION},
+        "tags": [{"name": tag} for tag in tags],
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": ERROR_SCHEMA},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "zjtx1 (HMAC-SHA256)"}},
+        },
+    }

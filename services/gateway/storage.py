@@ -1,0 +1,108 @@
+"""The gateway's own MongoDB database (``zjtx_gateway``): credentials, sign-in attempts,
+revoked tokens and the audit trail of the gateway's own writes.
+
+Identities live in the services (enterprise ids in registration, reviewer and admin
+accounts in review); the gateway keeps only what proves them: password hashes.
+Plain pymongo from request threads (the gateway is not eventlet-patched).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel, MongoClient, ReturnDocument
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from gateway.rules.lockout import Attempts
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "credentials": [IndexModel([("login", ASCENDING)], unique=True, name="login_unique"),
+                    IndexModel([("subject", ASCENDING)], name="subject")],
+    "revoked_tokens": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl")],
+    "audit": [IndexModel([("at", ASCENDING)], name="at"), IndexModel([("subject", ASCENDING), ("at", ASCENDING)],
+                                                                       name="subject_at")],
+}
+
+
+def utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+class GatewayStore:
+    def __init__(self, client: MongoClient, database: str) -> None:
+        self.client = client
+        self.db: Database = client[database]
+
+    def ensure_indexes(self) -> None:
+        for collection, models in INDEXES.items():
+            self.db[collection].create_indexes(models)
+
+    # ---- credentials --------------------------------------------------------------
+
+    def reserve_credential(self, document: dict[str, Any]) -> bool:
+        """Insert a pending credential; False when the login is taken."""
+        try:
+            self.db.credentials.insert_one({**document, "state": "pending"})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def activate_credential(self, credential_id: str, subject: str, fields: dict[str, Any]) -> None:
+        self.db.credentials.update_one({"_id": credential_id, "state": "pending"},
+                                       {"$set": {"state": "active", "subject": subject, **fields}})
+
+    def drop_pending(self, credential_id: str) -> None:
+        self.db.credentials.delete_one({"_id": credential_id, "state": "pending"})
+
+    def credential_by_login(self, login: str) -> dict[str, Any] | None:
+        return self.db.credentials.find_one({"login": login})
+
+    def credential_by_subject(self, subject: str) -> dict[str, Any] | None:
+        return self.db.credentials.find_one({"subject": subject, "state": "active"})
+
+    def set_password(self, credential_id: str, password_hash: str, at: datetime, *, must_change: bool,
+                     new_generation: bool = False) -> None:
+        update: dict[str, Any] = {"$set": {"password_hash": password_hash, "password_changed_at": at,
+                                           "must_change_password": must_change}}
+        if new_generation:
+            update["$inc"] = {"generation": 1}
+        self.db.credentials.update_one({"_id": credential_id}, update)
+
+    def touch_sign_in(self, credential_id: str, at: datetime) -> None:
+        self.db.credentials.update_one({"_id": credential_id}, {"$set": {"last_sign_in_at": at}})
+
+    # ---- sign-in attempts ---------------------------------------------------------
+
+    def attempts(self, login: str) -> Attempts:
+        document = self.db.signin_attempts.find_one({"_id": login})
+        if not document:
+            return Attempts()
+        return Attempts(failures=document["failures"], last_failure_at=document["last_failure_at"],
+                        next_allowed_at=document["next_allowed_at"], locked_until=document["locked_until"])
+
+    def save_attempts(self, login: str, state: Attempts) -> None:
+        self.db.signin_attempts.find_one_and_update(
+            {"_id": login},
+            {"$set": {"failures": state.failures, "last_failure_at": state.last_failure_at,
+                      "next_allowed_at": state.next_allowed_at, "locked_until": state.locked_until}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+
+    def clear_attempts(self, login: str) -> None:
+        self.db.signin_attempts.delete_one({"_id": login})
+
+    # ---- tokens -------------------------------------------------------------------
+
+    def revoke(self, jti: str, subject: str, expires_at: int, at: datetime) -> None:
+        self.db.revoked_tokens.update_one(
+            {"_id": jti}, {"$setOnInsert": {"subject": subject, "revoked_at": at, "expires_at": utc(expires_at)}},
+            upsert=True)
+
+    def is_revoked(self, jti: str) -> bool:
+        return self.db.revoked_tokens.count_documents({"_id": jti}, limit=1) > 0
+
+    # ---- audit --------------------------------------------------------------------
+
+    def audit(self, record: dict[str, Any]) -> None:
+        self.db.audit.insert_one(record)

@@ -1,0 +1,79 @@
+"""The gateway refuses to start with one clear line when it cannot sign tokens safely or
+reach its database; the accounts CLI creates the first accounts by hand."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from gwclient import Api
+
+from zjtx.config import REPO_ROOT
+from zjtx.up import Suite
+
+
+def start(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "ZJTX_", "GATEWAY_"))}
+    base.update({"PYTHONPATH": str(REPO_ROOT / "services"), "ZJTX_VAR_DIR": str(tmp_path), "GATEWAY_HTTP_PORT": "0",
+                 "MONGO_URI": "mongodb://127.0.0.1:1/", "MONGO_TIMEOUT_MS": "500", **env})
+    return subprocess.run([sys.executable, "-m", "gateway"], env=base, capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path)
+
+
+def last_line(result: subprocess.CompletedProcess[str]) -> str:
+    return [line for line in result.stderr.splitlines() if line.strip()][-1]
+
+
+def test_production_mode_needs_a_token_key(tmp_path: Path) -> None:
+    result = start(tmp_path, GATEWAY_MODE="production")
+    assert result.returncode == 2
+    assert last_line(result).startswith("zjtx: cannot start: GATEWAY_TOKEN_KEY is not set; production mode needs")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_short_token_key_is_refused(tmp_path: Path) -> None:
+    result = start(tmp_path, GATEWAY_TOKEN_KEY="too-short")
+    assert result.returncode == 2
+    assert "GATEWAY_TOKEN_KEY is too short" in last_line(result) and "at least 32 bytes" in last_line(result)
+
+
+def test_an_unreachable_database_is_named(tmp_path: Path) -> None:
+    result = start(tmp_path, GATEWAY_TOKEN_KEY="k" * 40)
+    assert result.returncode == 2
+    assert "MongoDB is not reachable at mongodb://127.0.0.1:1/" in last_line(result)
+
+
+def test_development_mode_makes_a_private_key_once(tmp_path: Path) -> None:
+    from gateway import wiring
+
+    os.environ["ZJTX_VAR_DIR"], saved = str(tmp_path), os.environ.get("ZJTX_VAR_DIR")
+    try:
+        first = wiring.token_key({"MODE": "development", "TOKEN_KEY": ""})
+        assert first == wiring.token_key({"MODE": "development", "TOKEN_KEY": ""}) and len(first) >= 32
+        assert (tmp_path / "gateway" / "token.key").stat().st_mode & 0o777 == 0o600
+    finally:
+        if saved is None:
+            os.environ.pop("ZJTX_VAR_DIR")
+        else:
+            os.environ["ZJTX_VAR_DIR"] = saved
+
+
+def test_the_cli_creates_an_operations_account(suite: Suite, api: Api, tmp_path: Path) -> None:
+    username = f"cli-ops-{os.getpid()}"
+    env = {**suite.env, "PYTHONPATH": str(REPO_ROOT / "services")}
+    weak = subprocess.run([sys.executable, "-m", "gateway.accounts", "create-operations", "--username", username,
+                           "--name", "值班"], input="short\n", env=env, capture_output=True, text=True, timeout=60,
+                          cwd=REPO_ROOT)
+    assert weak.returncode == 2 and "密码" in weak.stderr
+    made = subprocess.run([sys.executable, "-m", "gateway.accounts", "create-operations", "--username", username,
+                           "--name", "值班"], input="Cli-ops-password-1\n", env=env, capture_output=True, text=True,
+                          timeout=60, cwd=REPO_ROOT)
+    assert made.returncode == 0, made.stderr
+    token = api.sign_in_staff(username, "Cli-ops-password-1")
+    assert api.get("/api/v1/me", token=token).body["role"] == "operations"
+    again = subprocess.run([sys.executable, "-m", "gateway.accounts", "create-operations", "--username", username,
+                            "--name", "值班"], input="Cli-ops-password-1\n", env=env, capture_output=True, text=True,
+                           timeout=60, cwd=REPO_ROOT)
+    assert again.returncode == 1 and "account.login_taken" in again.stderr

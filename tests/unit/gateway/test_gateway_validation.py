@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+
+from gateway.routes import obj, text
+from gateway.rules.validation import SchemaChecker, check_body, check_query, forbidden_keys
+from zjtx.errors import DomainError
+
+BODY = obj({"name": text(10, 1), "count": {"type": "integer", "minimum": 1, "maximum": 5},
+            "kind": {"type": "string", "enum": ["a", "b"]},
+            "code": {"type": "string", "pattern": "^[0-9]{6}$", "x-message": "6位数字"},
+            "data": {"type": "object", "propertyNames": {"pattern": "^[a-z_]+$"}}}, required=("name",))
+
+
+def problems(body: object) -> dict[str, str]:
+    with pytest.raises(DomainError) as error:
+        check_body(SchemaChecker(BODY), body)
+    assert error.value.code == "request.invalid"
+    return {v.field: f"{v.code}|{v.message}" for v in error.value.violations}
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"$where": "1"}, "$where"),
+    ({"name": "x", "data": {"a.b": 1}}, "data.a.b"),
+    ({"name": "x", "data": {"ok": [{"$gt": ""}]}}, "data.ok[0].$gt"),
+    ({"name": {"$ne": None}}, "name.$ne"),
+    ({"name": "x", "data": {"nul\x00": 1}}, "data.nul\x00"),
+])
+def test_operator_and_dotted_keys_are_refused_at_any_depth(body: object, field: str) -> None:
+    found = forbidden_keys(body)
+    assert [v.field for v in found] == [field]
+    assert found[0].code == "request.forbidden_key"
+    assert problems(body)[field].startswith("request.forbidden_key|字段名")
+
+
+def test_every_schema_problem_is_named_in_chinese() -> None:
+    found = problems({"name": "", "count": 9, "kind": "c", "code": "12", "extra": 1})
+    assert found["name"] == "request.empty|不能为空"
+    assert found["count"] == "request.too_large|不能大于5"
+    assert found["kind"].startswith("request.not_allowed|取值“c”无效；可选：a、b")
+    assert found["code"] == "request.format|格式不正确（“12”）；6位数字"
+    assert found["body"].startswith("request.unknown_field|不接受字段：extra")
+
+
+def test_missing_and_mistyped_fields() -> None:
+    found = problems({"count": "3"})
+    assert found["body"] == "request.required|缺少必填字段：name"
+    assert found["count"] == "request.type|类型错误：应为整数"
+
+
+def test_markup_is_just_text() -> None:
+    check_body(SchemaChecker(BODY), {"name": "<b>x</b>"})
+
+
+def test_query_values_are_typed_before_validation() -> None:
+    checker = SchemaChecker(obj({"limit": {"type": "integer", "minimum": 1, "maximum": 50}, "unread": {"type": "boolean"}}))
+    assert check_query(checker, {"limit": ["20"], "unread": ["true"]}) == {"limit": 20, "unread": True}
+    with pytest.raises(DomainError) as error:
+        check_query(checker, {"limit": ["x"], "status[$ne]": ["1"], "$where": ["1"]})
+    fields = {v.field: v.code for v in error.value.violations}
+    assert fields == {"$where": "request.forbidden_key"}  # key guard first, then the schema
+    with pytest.raises(DomainError) as error:
+        check_query(checker, {"limit": ["x"], "other": ["1"]})
+    fields = {v.field: v.code for v in error.value.violations}
+    assert fields == {"limit": "request.type", "body": "request.unknown_field"}
+    with pytest.raises(DomainError) as error:
+        check_query(checker, {"limit": ["1", "2"]})
+    assert error.value.violations[0].code == "request.repeated"
