@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from opentelemetry import propagate, trace
 from pymongo.errors import DuplicateKeyError
 
 from notification import directory, storage
@@ -33,12 +36,14 @@ from notification.rules.notices import (
 from notification.rules.preferences import effective
 from notification.rules.reminders import draft_key, due_step, review_key
 from notification.rules.templates import TemplateSet
+from zjtx import attributes
 from zjtx.clock import iso, now
 from zjtx.envelope import payload_to_data
 from zjtx.mongo import StoreHandle, UnitOfWork
 from zjtx_api import notification_pb2
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("zjtx.notification")
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ def record_target(deps: Deps, unit: UnitOfWork, notice: Notice, target: Target) 
         "state": initial.state, "skip_reason": initial.skip_reason, "attempts": 0, "total_attempts": 0, "retries": 0,
         "max_attempts": deps.settings.retry.max_attempts, "created_at": at, "next_attempt_at": storage.wall_now(),
         "sent_at": at if initial.state == SENT else None, "last_error": "", "history": [],
+        "trace_headers": trace_headers(),  # the sender continues the trace of the event that caused it
     }
     storage.add_delivery(unit, delivery)
     if target.channel == "inbox" and initial.state == SENT:
@@ -118,18 +124,36 @@ def send_pass(store: StoreHandle, settings: Settings) -> int:
         if delivery is None:
             break
         handled += 1
-        try:
-            settings.channels[delivery["channel"]].send(delivery)
-        except ChannelError as exc:
-            if exc.unreachable:
-                down.add(delivery["channel"])
-            finish_failed(store, settings, delivery, str(exc))
-        except Exception as exc:  # a bug in a channel must not leave the delivery stuck in "sending"
-            log.exception("delivery %s: unexpected error from %s", delivery["_id"], delivery["channel"])
-            finish_failed(store, settings, delivery, f"{type(exc).__name__}: {exc}")
-        else:
-            finish_sent(store, settings, delivery)
+        with delivery_span(delivery):
+            try:
+                settings.channels[delivery["channel"]].send(delivery)
+            except ChannelError as exc:
+                if exc.unreachable:
+                    down.add(delivery["channel"])
+                finish_failed(store, settings, delivery, str(exc))
+            except Exception as exc:  # a bug in a channel must not leave the delivery stuck in "sending"
+                log.exception("delivery %s: unexpected error from %s", delivery["_id"], delivery["channel"])
+                finish_failed(store, settings, delivery, f"{type(exc).__name__}: {exc}")
+            else:
+                finish_sent(store, settings, delivery)
     return handled
+
+
+def trace_headers() -> dict[str, str]:
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+@contextmanager
+def delivery_span(delivery: dict[str, Any]) -> Iterator[None]:
+    """A span for one send, child of the span that recorded the delivery (same trace)."""
+    parent = propagate.extract(delivery.get("trace_headers") or {})
+    with tracer.start_as_current_span(f"deliver {delivery['channel']}", context=parent, kind=trace.SpanKind.CLIENT,
+                                      attributes={attributes.APPLICATION_ID: delivery.get("subject", ""),
+                                                  "zjtx.delivery.id": delivery["_id"],
+                                                  "zjtx.delivery.channel": delivery["channel"]}):
+        yield
 
 
 def finish_sent(store: StoreHandle, settings: Settings, delivery: dict[str, Any]) -> None:

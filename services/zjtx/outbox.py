@@ -219,8 +219,10 @@ class OutboxRelay:
 
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
+            # generous: under load one AMQP handshake can take many seconds, and failing it
+            # only delays the events further
             self._connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
-                                          connect_timeout=5)
+                                          connect_timeout=20)
             self._connection.ensure_connection(max_retries=1)
             self._producer = Producer(self._connection.channel(), exchange=self.exchange)
             self.exchange(self._producer.channel).declare()
