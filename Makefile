@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv broker up down demo test unit lint protos check-protos definitions bench clean
+.PHONY: venv broker up down demo ops test unit lint protos check-protos definitions bench clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -27,6 +27,10 @@ down: venv
 ## The Hunan 2020 programme end to end; outputs under out/demo/.
 demo: venv
 	$(PY) -m demo
+
+## An application's timeline across services (APP=<id>), or the suite's state; DATA=var/demo/mongo after make demo.
+ops: venv
+	$(PY) -m zjtx.ops $(if $(DATA),--data $(DATA)) $(APP)
 
 ## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server.
 test: venv check-protos lint broker

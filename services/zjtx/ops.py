@@ -2,6 +2,7 @@
 
     python -m zjtx.ops <application id>   # every event, decision and delivery, in order, with trace ids
     python -m zjtx.ops                    # health, queues and consumers, outbox backlog, dead letters, failed deliveries
+    python -m zjtx.ops --data var/demo/mongo <application id>   # on the data `make demo` left behind
 
 It reads what the building blocks keep in every service's database (the outbox holds each
 event with the trace context it was produced in; ``processed_events`` records when each
@@ -169,9 +170,23 @@ class Operations:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("application_id", nargs="?", help="print this application's timeline")
+    parser.add_argument("--data", help="start the embedded database on this folder (e.g. var/demo/mongo) to read it")
     args = parser.parse_args(argv)
-    operations = Operations()
-    status = operations.print_timeline(args.application_id) if args.application_id else operations.print_state()
+    env = dict(os.environ)
+    server = None
+    if args.data:
+        from pathlib import Path
+
+        from zjtx import embedded_mongo
+
+        server = embedded_mongo.start(Path(args.data), log_path=Path(args.data).parent / "ops-mongo.log")
+        env["MONGO_URI"] = server.uri
+    try:
+        operations = Operations(env)
+        status = operations.print_timeline(args.application_id) if args.application_id else operations.print_state()
+    finally:
+        if server is not None:
+            server.stop()
     sys.exit(status)
 
 
