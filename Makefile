@@ -59,7 +59,7 @@ check-protos: venv
 	$(PY) -m zjtx.protos check
 
 bench: venv
-	$(PY) -m bench
+	$(PY) tests/bench/reporting_bench.py $(if $(SIZES),--sizes $(SIZES))
 
 clean:
 	rm -rf var out .pytest_cache .ruff_cache

@@ -1,18 +1,34 @@
-"""Reporting service entrypoints (gRPC and events); rules in ``rules/``, storage in ``storage``."""
+"""Reporting service entrypoints (gRPC and events); rules in ``rules/``, storage in
+``storage``, report production in ``reports``."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from reporting import storage
+from nameko import config
+
+from reporting import catalogue, reports, storage
+from reporting.messages import job_message, progress_message, report_message, statistics_message
+from reporting.rules import access, pdf
+from reporting.rules.divisions import load_regions
+from reporting.rules.events import ProjectionError, normalise
+from reporting.rules.programme import ProgrammeInfo
+from reporting.rules.summary import display
+from zjtx.clock import now
+from zjtx.config import REPO_ROOT
 from zjtx.envelope import Envelope
-from zjtx.events import handles
-from zjtx.grpc_support import GrpcOperations, api
+from zjtx.errors import DomainError, invalid, not_found
+from zjtx.events import PermanentEventError, handles
+from zjtx.grpc_client import ServiceClient
+from zjtx.grpc_support import GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
-from zjtx_api import registration_pb2
 from zjtx_api import reporting_pb2 as pb
 from zjtx_api.reporting_pb2_grpc import ReportingStub
+from zjtx_api.review_pb2_grpc import ReviewStub
+
+DOWNLOAD_CHUNK, MAX_CHUNK = 256 * 1024, 4 * 1024 * 1024
 
 
 class ReportingService(GrpcOperations):
@@ -20,20 +36,213 @@ class ReportingService(GrpcOperations):
     grpc_service_names = ("zjtx.reporting.v1.Reporting",)
 
     store = Store(indexes=storage.INDEXES)
+    review = ServiceClient(ReviewStub, "REVIEW_GRPC_URL")  # see config.yaml
+    cache = catalogue.Cache()
+
+    # ---- helpers (not entrypoints) ------------------------------------------------------
+
+    def _requester(self, context: Any) -> access.Requester:
+        caller = caller_of(context)
+        return access.Requester(role=caller.role, unit=caller.unit, enterprise_id=caller.enterprise_id,
+                                subject=caller.subject)
+
+    def _context(self, requester: access.Requester, output_dir: str = "") -> reports.Context:
+        root = Path(config.get("REPORTS_ROOT") or REPO_ROOT / "out")
+        pdf.use_font(str(config.get("PDF_FONT_FILE") or ""))
+        access.check_output_dir(requester, output_dir)
+        return reports.Context(
+            db=self.store.db, transact=self.store.transact, now=now, requester=requester,
+            regions=load_regions(str(config.get("DIVISIONS_FILE") or "")),
+            unit_names=lambda unit_id: catalogue.unit_name(self.review, self.cache, unit_id),
+            reports_root=root, output_dir=reports.output_directory(root, output_dir),
+            font_file=str(config.get("CJK_FONT_FILE") or ""),
+        )
+
+    def _programme(self, programme_id: str) -> ProgrammeInfo:
+        access.check_programme_id(programme_id)
+        return catalogue.fetch_programme(self.review, self.cache, programme_id.strip())
+
+    def _run(self, ctx: reports.Context, kind: str, programme_id: str,
+             producer: Iterator[dict[str, Any]]) -> Iterator[pb.ReportProgress]:
+        """Stream a producer's progress and keep its job record (pollable with GetJob)."""
+        requested_by = {"role": ctx.requester.role, "unit": ctx.requester.unit, "subject": ctx.requester.subject}
+        job_id = storage.create_job(self.store.db, kind, programme_id, requested_by, now())
+        ctx.job_id = job_id
+        try:
+            for progress in producer:
+                storage.update_job(self.store.db, job_id, stage=progress["stage"], done=progress["done"],
+                                   total=progress["total"], message=progress["message"])
+                yield progress_message(job_id, progress)
+        except GeneratorExit:  # the client went away: the run stops with it
+            storage.update_job(self.store.db, job_id, state="failed", error="客户端已断开，报表生成已中止", finished_at=now())
+            raise
+        except Exception as error:
+            message = error.message if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+            storage.update_job(self.store.db, job_id, state="failed", error=message, finished_at=now())
+            raise
+        storage.update_job(self.store.db, job_id, state="done", finished_at=now())
+
+    def _project(self, unit: UnitOfWork, event: Envelope) -> None:
+        envelope = event.to_dict()
+        try:
+            projected = normalise(envelope)
+        except ProjectionError as error:
+            raise PermanentEventError(f"reporting cannot apply event {event.id}: {error}") from None
+        storage.archive_and_apply(unit, envelope, projected)
+
+    # ---- gRPC ---------------------------------------------------------------------------
 
     @api(ReportingStub)
     def CountEnterprises(self, request: pb.CountEnterprisesRequest, context: Any) -> pb.CountEnterprisesResponse:
-        prefix = re.sub(r"[^0-9]", "", request.region_prefix)
-        query = {"region_code": {"$regex": f"^{prefix}"}} if prefix else {}
-        return pb.CountEnterprisesResponse(count=self.store.db.enterprises.count_documents(query))
+        return pb.CountEnterprisesResponse(count=storage.count_enterprises(self.store.db, request.region_prefix))
+
+    @api(ReportingStub)
+    def GetStatistics(self, request: pb.StatisticsRequest, context: Any) -> pb.Statistics:
+        programme = self._programme(request.programme_id)
+        ctx = self._context(self._requester(context))
+        return statistics_message(reports.compute_statistics(ctx, programme, request.region_prefix))
+
+    @api(ReportingStub)
+    def GetSummaryRows(self, request: pb.SummaryRowsRequest, context: Any) -> pb.SummaryRows:
+        programme = self._programme(request.programme_id)
+        ctx = self._context(self._requester(context))
+        spec, rows = reports.summary_rows(ctx, programme, request.unit_id, request.include_pending)
+        limit = max(1, min(request.limit or 1000, 10000))
+        total = storage.summary_count(self.store.db, programme.id, request.unit_id, request.include_pending)
+        shown = [pb.SummaryRow(application_id=app_id, unit_id=unit, cells=[display(v) for v in cells])
+                 for _, (unit, app_id, cells) in zip(range(limit), rows, strict=False)]
+        return pb.SummaryRows(title=spec.title, unit_id=request.unit_id, unit_name=spec.unit_name, headers=spec.headers,
+                              rows=shown, total=total, truncated=total > len(shown))
+
+    @api(ReportingStub)
+    def GenerateReport(self, request: pb.GenerateReportRequest, context: Any) -> Iterator[pb.ReportProgress]:
+        kind = request.kind.strip()
+        if kind not in reports.KINDS:
+            raise invalid("request.kind", f"报表类型“{kind}”无效；可选：summary_table（推荐汇总表）、charts（统计图）、"
+                          "recognition_list（公示/认定名单）、application_pdf（申报书PDF）")
+        programme = self._programme(request.programme_id)
+        ctx = self._context(self._requester(context), request.output_dir)
+        producers = {
+            "summary_table": lambda: reports.summary_table(ctx, programme, request.unit_id.strip(), request.include_pending),
+            "charts": lambda: reports.chart_reports(ctx, programme, "", list(request.formats)),
+            "recognition_list": lambda: reports.recognition_list(ctx, programme, request.stage.strip(),
+                                                                 list(request.formats)),
+            "application_pdf": lambda: reports.application_pdf(ctx, programme, request.application_id.strip()),
+        }
+        yield from self._run(ctx, kind, programme.id, producers[kind]())
+
+    @api(ReportingStub)
+    def GetJob(self, request: pb.GetJobRequest, context: Any) -> pb.Job:
+        job = storage.get_job(self.store.db, request.job_id)
+        requester = self._requester(context)
+        if job is None or not reports.may_see_job(requester, job):
+            raise not_found("job.not_found", f"报表任务 {request.job_id} 不存在")
+        return job_message(job)
+
+    @api(ReportingStub)
+    def GetReport(self, request: pb.GetReportRequest, context: Any) -> pb.Report:
+        return report_message(self._visible_report(request.report_id, context))
+
+    @api(ReportingStub)
+    def ListReports(self, request: pb.ListReportsRequest, context: Any) -> pb.ListReportsResponse:
+        programme = self._programme(request.programme_id)
+        query = reports.report_query(self._requester(context), programme, request.kind.strip(), request.unit_id.strip())
+        limit = max(1, min(request.limit or 50, 500))
+        return pb.ListReportsResponse(reports=[report_message(r) for r in storage.list_reports(self.store.db, query, limit)])
+
+    @api(ReportingStub)
+    def DownloadReport(self, request: pb.DownloadReportRequest, context: Any) -> Iterator[pb.ReportChunk]:
+        report = self._visible_report(request.report_id, context)
+        size = max(1024, min(request.chunk_size or DOWNLOAD_CHUNK, MAX_CHUNK))
+        offset = 0
+        for chunk in storage.read_file(self.store.db, report["file_id"], size):
+            first = offset == 0
+            yield pb.ReportChunk(data=chunk, offset=offset, size=report["size"] if first else 0,
+                                 sha256=report["sha256"] if first else "", filename=report["filename"] if first else "",
+                                 media_type=report["media_type"] if first else "")
+            offset += len(chunk)
+
+    def _visible_report(self, report_id: str, context: Any) -> dict[str, Any]:
+        report = storage.get_report(self.store.db, report_id.strip())
+        if report is None:
+            raise not_found("report.not_found", f"报表 {report_id} 不存在")
+        reports.check_report(self._requester(context), report)
+        return report
+
+    @api(ReportingStub)
+    def Rebuild(self, request: pb.RebuildRequest, context: Any) -> Iterator[pb.ReportProgress]:
+        requester = self._requester(context)
+        access.check_rebuild(requester)
+        ctx = self._context(requester)
+        producer = storage.rebuild(self.store.db, self.store.db, transact=self.store.transact)
+        yield from self._run(ctx, "rebuild", "", producer)
+
+    # ---- events: archive, then project (one transaction with the inbox record) ------------
 
     @handles("registration", "enterprise.registered")
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:
-        unit.db.event_archive.insert_one({"_id": event.id, "seq": event.time, **event.to_dict()}, session=unit.session)
-        payload = event.payload(registration_pb2.EnterpriseRegistered)
-        unit.db.enterprises.replace_one(
-            {"_id": payload.enterprise_id},
-            {"_id": payload.enterprise_id, "name": payload.name, "uscc": payload.uscc,
-             "region_code": payload.region_code, "industry": payload.industry},
-            upsert=True, session=unit.session,
-        )
+        self._project(unit, event)
+
+    @handles("registration", "enterprise.profile_changed")
+    def on_enterprise_profile_changed(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("registration", "application.submitted")
+    def on_application_submitted(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("registration", "application.resubmitted")
+    def on_application_resubmitted(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("registration", "application.withdrawn")
+    def on_application_withdrawn(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "programme.opened")
+    def on_programme_opened(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "programme.closed")
+    def on_programme_closed(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "review.task_opened")
+    def on_task_opened(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "review.passed")
+    def on_passed(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "review.returned")
+    def on_returned(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "review.rejected")
+    def on_rejected(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "review.recommended")
+    def on_recommended(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "review.summary_uploaded")
+    def on_summary_uploaded(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "review.recommendations_complete")
+    def on_recommendations_complete(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "review.publicity_opened")
+    def on_publicity_opened(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "review.recognised")
+    def on_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)
+
+    @handles("review", "review.not_recognised")
+    def on_not_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
+        self._project(unit, event)

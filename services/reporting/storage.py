@@ -1,10 +1,370 @@
-"""Reporting's MongoDB collections: the event archive and the read models built from it."""
+"""Reporting's MongoDB collections: the event archive, the read models built from it,
+the reports (files in GridFS) and the report runs (jobs).
+
+- ``event_archive``: every consumed event as received (envelope), with the read-model
+  document it changes (``collection``, ``key``) and its instant ``at``;
+- ``applications``, ``enterprises``, ``programmes``: the read models (``facts`` plus a
+  derived view, see ``rules.projections``);
+- ``reports`` + GridFS bucket ``report_files``; ``report_jobs``; ``meta`` (rebuild runs).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+from gridfs import GridFSBucket
+from gridfs.errors import NoFile
+from pymongo import ASCENDING, DESCENDING
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from reporting.rules import projections
+from reporting.rules.events import APPLICATIONS, ENTERPRISES, PROGRAMMES, READ_MODELS, ProjectionError, ProjectionEvent, normalise
+from reporting.rules.statistics import DIMENSIONS
 from zjtx.mongo import simple_index
 
+FILES_BUCKET = "report_files"
+# a transaction that started before a rebuild may commit this much later (with_transaction's limit)
+CATCH_UP_MARGIN = timedelta(seconds=120)
+
 INDEXES = {
-    "event_archive": [simple_index("seq"), simple_index("subject")],
+    "event_archive": [
+        simple_index("key", "at", "_id", name="replay"),
+        simple_index("at", "_id", name="by_time"),
+        simple_index("archived_at", name="by_arrival"),
+        simple_index("subject"),  # the skeleton created it under its default name
+    ],
     "enterprises": [simple_index("region_code")],
+    "applications": [
+        simple_index("programme_id", "status", name="by_status"),
+        simple_index("programme_id", "in_table", "rec_sort", "rec_rank", "_id", name="programme_table"),
+        simple_index("programme_id", "rec_unit_id", "rec_rank", "_id", name="unit_table"),
+        simple_index("programme_id", "draft_unit_id", "pf_at", "_id", name="unit_draft"),
+        simple_index("programme_id", "recognition_rank", name="recognition"),
+        simple_index("programme_id", "unit_ids", name="by_unit"),
+        simple_index("enterprise_id"),
+    ],
+    "reports": [simple_index("programme_id", "kind", "created_at"), simple_index("job_id")],
+    "report_jobs": [simple_index("started_at")],
 }
+
+
+class Unit(Protocol):
+    db: Database
+    session: ClientSession
+
+
+Transact = Callable[[Callable[[Any], Any]], Any]
+
+
+# ---- events and projections -------------------------------------------------------------
+
+def archive_document(envelope: Mapping[str, Any], event: ProjectionEvent) -> dict[str, Any]:
+    return {**{k: v for k, v in envelope.items() if k != "_id"}, "_id": event.id, "collection": event.collection,
+            "key": event.key, "at": event.at, "archived_at": datetime.now(timezone.utc)}
+
+
+def apply_event(db: Database, session: ClientSession | None, event: ProjectionEvent) -> dict[str, Any]:
+    """Load the document the event changes, apply it, store the new document."""
+    collection = db[event.collection]
+    current = collection.find_one({"_id": event.key}, {"facts": 1}, session=session)
+    facts = projections.apply(event.collection, (current or {}).get("facts"), event)
+    document = projections.derive(event.collection, event.key, facts)
+    collection.replace_one({"_id": event.key}, document, upsert=True, session=session)
+    return document
+
+
+def archive_and_apply(unit: Unit, envelope: Mapping[str, Any], event: ProjectionEvent) -> bool:
+    """Archive the event and apply it, in the handler's transaction. False: archived already."""
+    try:
+        unit.db.event_archive.insert_one(archive_document(envelope, event), session=unit.session)
+    except DuplicateKeyError:
+        return False
+    apply_event(unit.db, unit.session, event)
+    return True
+
+
+def _backfill_archive(db: Database) -> int:
+    """Archive entries written before they carried a key (the walking skeleton's)."""
+    fixed = 0
+    for entry in db.event_archive.find({"key": {"$exists": False}}):
+        try:
+            event = normalise(entry)
+        except ProjectionError:
+            continue
+        db.event_archive.update_one({"_id": entry["_id"]}, {"$set": {
+            "collection": event.collection, "key": event.key, "at": event.at,
+            "archived_at": entry.get("archived_at") or datetime.now(timezone.utc)}})
+        fixed += 1
+    return fixed
+
+
+def rebuild(source: Database, target: Database, transact: Transact | None = None,
+            batch: int = 500, catch_up: bool = True) -> Iterator[dict[str, Any]]:
+    """Drop ``target``'s read models and replay ``source``'s archive through the projections.
+
+    Each document depends only on the events that name it, so the archive is replayed key
+    by key, each key's events in (time, id) order: the same order as a replay of the whole
+    archive by time, with each document written once. Events archived while the replay ran
+    are applied again at the end (applying is idempotent), so none is missed. Yields progress.
+    """
+    started = datetime.now(timezone.utc)
+    _backfill_archive(source)
+    for name in READ_MODELS:
+        target[name].delete_many({})
+    total = source.event_archive.count_documents({})
+    yield {"stage": "replay", "done": 0, "total": total, "message": f"开始重放事件存档，共 {total} 条事件"}
+    pending: dict[str, list[tuple[dict[str, Any], list[ProjectionEvent]]]] = {name: [] for name in READ_MODELS}
+    counts = {name: 0 for name in READ_MODELS}
+    done = skipped = 0
+    every = max(1000, total // 20)
+    key: tuple[str, str] | None = None
+    events: list[ProjectionEvent] = []
+
+    def close_key() -> None:
+        if key is None or not events:
+            return
+        pending[key[0]].append((projections.fold(key[0], key[1], events), events))
+        counts[key[0]] += 1
+        if len(pending[key[0]]) >= batch:
+            _write_folded(target, key[0], pending[key[0]])
+            pending[key[0]] = []
+
+    cursor = source.event_archive.find({}, sort=[("key", ASCENDING), ("at", ASCENDING), ("_id", ASCENDING)],
+                                       batch_size=1000)
+    for entry in cursor:
+        done += 1
+        try:
+            event = normalise(entry, trusted=True)
+        except ProjectionError:
+            skipped += 1
+            continue
+        if (event.collection, event.key) != key:
+            close_key()
+            key, events = (event.collection, event.key), []
+        events.append(event)
+        if done % every == 0:
+            yield {"stage": "replay", "done": done, "total": total, "message": f"已重放 {done}/{total} 条事件"}
+    close_key()
+    for name, folded in pending.items():
+        if folded:
+            _write_folded(target, name, folded)
+    late = list(source.event_archive.find({"archived_at": {"$gte": started - CATCH_UP_MARGIN}},
+                                          sort=[("at", ASCENDING), ("_id", ASCENDING)])) if catch_up else []
+    for entry in late:
+        try:
+            event = normalise(entry, trusted=True)
+        except ProjectionError:
+            continue
+        if transact is not None:
+            transact(lambda unit, e=event: apply_event(unit.db, unit.session, e))
+        else:
+            apply_event(target, None, event)
+    names = {APPLICATIONS: "申报", ENTERPRISES: "企业", PROGRAMMES: "培育批次"}
+    summary = "、".join(f"{names[name]} {n} 条" for name, n in counts.items())
+    yield {"stage": "done", "done": done, "total": total, "skipped": skipped, "counts": counts, "finished": True,
+           "message": f"重建完成：重放 {done} 条事件（跳过 {skipped} 条无法解析的事件），生成 {summary}"}
+
+
+def _write_folded(target: Database, collection: str, folded: list[tuple[dict[str, Any], list[ProjectionEvent]]]) -> None:
+    """Insert rebuilt documents (the collection was emptied, so inserts, not upserts). A key a
+    live event created meanwhile gets the replayed events applied on top: applying is
+    idempotent, so the result holds both."""
+    try:
+        target[collection].insert_many([document for document, _ in folded], ordered=False)
+    except BulkWriteError as error:
+        duplicates = {e["op"]["_id"] for e in error.details.get("writeErrors", []) if e.get("code") == 11000}
+        if len(duplicates) != len(error.details.get("writeErrors", [])):
+            raise
+        for document, events in folded:
+            if document["_id"] in duplicates:
+                for event in events:
+                    apply_event(target, None, event)
+
+
+# ---- queries --------------------------------------------------------------------------------
+
+def digits(text: str) -> str:
+    return re.sub(r"[^0-9]", "", text or "")
+
+
+def count_enterprises(db: Database, region_prefix: str) -> int:
+    prefix = digits(region_prefix)
+    return db.enterprises.count_documents({"region_code": {"$regex": f"^{prefix}"}} if prefix else {})
+
+
+def programme_document(db: Database, programme_id: str) -> dict[str, Any]:
+    return db.programmes.find_one({"_id": programme_id}) or {"_id": programme_id, "publicity_ids": []}
+
+
+def application(db: Database, application_id: str) -> dict[str, Any] | None:
+    return db.applications.find_one({"_id": application_id})
+
+
+def _scope_filter(programme_id: str, scope: str, region_prefix: str) -> dict[str, Any]:
+    query: dict[str, Any] = {"programme_id": programme_id, "submitted": True}
+    if scope != "programme":
+        query["unit_ids"] = scope
+    prefix = digits(region_prefix)
+    if prefix:
+        query["region_code"] = {"$regex": f"^{prefix}"}
+    return query
+
+
+def _grouped(db: Database, query: dict[str, Any]) -> list[dict[str, Any]]:
+    pipeline = [{"$match": query}, {"$group": {"_id": {d: f"${d}" for d in DIMENSIONS}, "n": {"$sum": 1}}}]
+    return [{**row["_id"], "n": row["n"]} for row in db.applications.aggregate(pipeline)]
+
+
+def statistics_groups(db: Database, programme_id: str, scope: str, region_prefix: str
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Grouped counts of submitted applications, and of those on the open 公示 list."""
+    query = _scope_filter(programme_id, scope, region_prefix)
+    groups = _grouped(db, query)
+    listed = programme_document(db, programme_id).get("publicity_ids") or []
+    in_publicity = _grouped(db, {**query, "_id": {"$in": listed}, "status": "recommended"}) if listed else []
+    return groups, in_publicity
+
+
+def summary_query(programme_id: str, unit_id: str) -> tuple[dict[str, Any], list[tuple[str, int]]]:
+    if unit_id:
+        return ({"programme_id": programme_id, "rec_unit_id": unit_id, "in_table": True},
+                [("rec_rank", ASCENDING), ("_id", ASCENDING)])
+    return ({"programme_id": programme_id, "in_table": True},
+            [("rec_sort", ASCENDING), ("rec_rank", ASCENDING), ("_id", ASCENDING)])
+
+
+def summary_count(db: Database, programme_id: str, unit_id: str, include_pending: bool) -> int:
+    query, _ = summary_query(programme_id, unit_id)
+    count = db.applications.count_documents(query)
+    if include_pending:
+        count += db.applications.count_documents(_draft_query(programme_id, unit_id))
+    return count
+
+
+def _draft_query(programme_id: str, unit_id: str) -> dict[str, Any]:
+    return {"programme_id": programme_id, "draft_unit_id": unit_id} if unit_id else \
+        {"programme_id": programme_id, "draft_unit_id": {"$gt": ""}}
+
+
+def summary_documents(db: Database, programme_id: str, unit_id: str, include_pending: bool
+                      ) -> Iterator[dict[str, Any]]:
+    """Recommended applications in 推荐顺序 (then, for a draft, the passed ones by pass time),
+    read through a cursor in batches: memory does not grow with the table."""
+    query, order = summary_query(programme_id, unit_id)
+    yield from db.applications.find(query, sort=order, batch_size=500)
+    if include_pending:
+        yield from db.applications.find(_draft_query(programme_id, unit_id),
+                                        sort=[("draft_unit_id", ASCENDING), ("pf_at", ASCENDING), ("_id", ASCENDING)],
+                                        batch_size=500)
+
+
+def unit_name_from_documents(db: Database, programme_id: str, unit_id: str) -> str:
+    found = db.applications.find_one({"programme_id": programme_id, "unit_ids": unit_id},
+                                     {"rec_unit_id": 1, "rec_unit_name": 1, "facts.tasks": 1})
+    if not found:
+        return ""
+    if found.get("rec_unit_id") == unit_id and found.get("rec_unit_name"):
+        return str(found["rec_unit_name"])
+    for task in (found.get("facts") or {}).get("tasks", {}).values():
+        for part in (task.get("opened"), task.get("decision")):
+            if part and part.get("unit_id") == unit_id and part.get("unit_name"):
+                return str(part["unit_name"])
+    return ""
+
+
+def recognised_documents(db: Database, programme_id: str) -> Iterator[dict[str, Any]]:
+    yield from db.applications.find({"programme_id": programme_id, "status": "recognised"},
+                                    sort=[("recognition_rank", ASCENDING), ("_id", ASCENDING)], batch_size=500)
+
+
+def publicity_documents(db: Database, programme_id: str, ids: list[str]) -> list[dict[str, Any]]:
+    """The 公示 list in the order review published it."""
+    found = {d["_id"]: d for d in db.applications.find({"_id": {"$in": ids}})}
+    return [found[i] for i in ids if i in found]
+
+
+# ---- reports, files and jobs ------------------------------------------------------------------
+
+def store_file(db: Database, path: Path, filename: str, media_type: str) -> tuple[Any, str, int]:
+    """Upload to GridFS in chunks, hashing as it goes; returns (file id, sha256, size)."""
+    digest = hashlib.sha256()
+    size = 0
+
+    class Hashing:
+        def __init__(self, handle: BinaryIO) -> None:
+            self.handle = handle
+
+        def read(self, n: int = -1) -> bytes:
+            nonlocal size
+            chunk = self.handle.read(n)
+            digest.update(chunk)
+            size += len(chunk)
+            return chunk
+
+    bucket = GridFSBucket(db, bucket_name=FILES_BUCKET)
+    with path.open("rb") as handle:
+        file_id = bucket.upload_from_stream(filename, Hashing(handle), metadata={"media_type": media_type})
+    return file_id, digest.hexdigest(), size
+
+
+def delete_file(db: Database, file_id: Any) -> None:
+    try:
+        GridFSBucket(db, bucket_name=FILES_BUCKET).delete(file_id)
+    except NoFile:
+        pass
+
+
+def read_file(db: Database, file_id: Any, chunk_size: int) -> Iterator[bytes]:
+    with GridFSBucket(db, bucket_name=FILES_BUCKET).open_download_stream(file_id) as stream:
+        while True:
+            chunk = stream.read(chunk_size)
+            if not chunk:
+                return
+            yield chunk
+
+
+def insert_report(unit: Unit, report: dict[str, Any]) -> None:
+    unit.db.reports.insert_one(report, session=unit.session)
+
+
+def get_report(db: Database, report_id: str) -> dict[str, Any] | None:
+    return db.reports.find_one({"_id": report_id})
+
+
+def list_reports(db: Database, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    return list(db.reports.find(query).sort("created_at", DESCENDING).limit(limit))
+
+
+def set_report_path(db: Database, report_id: str, path: str) -> None:
+    db.reports.update_one({"_id": report_id}, {"$set": {"path": path}})
+
+
+def create_job(db: Database, kind: str, programme_id: str, requested_by: dict[str, str], at: datetime) -> str:
+    job_id = uuid.uuid4().hex
+    db.report_jobs.insert_one({"_id": job_id, "kind": kind, "programme_id": programme_id, "state": "running",
+                               "stage": "start", "done": 0, "total": 0, "message": "", "report_ids": [],
+                               "started_at": at, "finished_at": None, "error": "", "requested_by": requested_by})
+    return job_id
+
+
+def update_job(db: Database, job_id: str, **fields: Any) -> None:
+    db.report_jobs.update_one({"_id": job_id}, {"$set": fields})
+
+
+def add_job_report(db: Database, job_id: str, report_id: str) -> None:
+    db.report_jobs.update_one({"_id": job_id}, {"$push": {"report_ids": report_id}})
+
+
+def get_job(db: Database, job_id: str) -> dict[str, Any] | None:
+    return db.report_jobs.find_one({"_id": job_id})
+
+
+__all__ = ["APPLICATIONS", "ENTERPRISES", "PROGRAMMES", "INDEXES", "rebuild", "archive_and_apply"]

@@ -1,0 +1,163 @@
+"""The events reporting consumes, normalised for the projections.
+
+Every consumed event changes exactly one read-model document, named by ``collection``
+and ``key`` (an application, an enterprise or a programme). The payload is parsed with
+its proto message (unknown fields ignored, defaults filled in), so projections read a
+complete dict whatever the producer left out. A payload that cannot be parsed, or that
+names no document, raises ``ProjectionError``: it can never succeed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from google.protobuf import json_format
+from google.protobuf.descriptor import Descriptor
+from google.protobuf.message import Message
+
+from zjtx.clock import iso
+from zjtx_api import registration_pb2, review_pb2
+
+APPLICATIONS, ENTERPRISES, PROGRAMMES = "applications", "enterprises", "programmes"
+READ_MODELS = (APPLICATIONS, ENTERPRISES, PROGRAMMES)
+# ids become Mongo keys and file names: no dots, dollars, slashes or spaces
+SAFE_ID = re.compile(r"^[A-Za-z0-9_\-:]{1,128}$")
+
+
+class ProjectionError(ValueError):
+    """An event reporting can never apply (malformed payload, no document named)."""
+
+
+@dataclass(frozen=True)
+class Consumed:
+    source: str
+    payload: type[Message]
+    collection: str
+    key: Callable[[dict[str, Any]], str]
+
+
+def _step_application(data: dict[str, Any]) -> str:
+    return str(data.get("step", {}).get("application_id", ""))
+
+
+CONSUMED: dict[str, Consumed] = {
+    "enterprise.registered": Consumed("registration", registration_pb2.EnterpriseRegistered, ENTERPRISES,
+                                      lambda d: d["enterprise_id"]),
+    "enterprise.profile_changed": Consumed("registration", registration_pb2.EnterpriseProfileChanged, ENTERPRISES,
+                                           lambda d: d["enterprise_id"]),
+    "application.submitted": Consumed("registration", registration_pb2.ApplicationSubmitted, APPLICATIONS,
+                                      lambda d: d["application"]["application_id"]),
+    "application.resubmitted": Consumed("registration", registration_pb2.ApplicationResubmitted, APPLICATIONS,
+                                        lambda d: d["application"]["application_id"]),
+    "application.withdrawn": Consumed("registration", registration_pb2.ApplicationWithdrawn, APPLICATIONS,
+                                      lambda d: d["application_id"]),
+    "programme.opened": Consumed("review", review_pb2.ProgrammeWindowChanged, PROGRAMMES, lambda d: d["programme_id"]),
+    "programme.closed": Consumed("review", review_pb2.ProgrammeWindowChanged, PROGRAMMES, lambda d: d["programme_id"]),
+    "review.task_opened": Consumed("review", review_pb2.TaskOpened, APPLICATIONS, _step_application),
+    "review.passed": Consumed("review", review_pb2.Passed, APPLICATIONS, _step_application),
+    "review.returned": Consumed("review", review_pb2.Returned, APPLICATIONS, _step_application),
+    "review.rejected": Consumed("review", review_pb2.Rejected, APPLICATIONS, _step_application),
+    "review.recommended": Consumed("review", review_pb2.Recommended, APPLICATIONS, _step_application),
+    "review.summary_uploaded": Consumed("review", review_pb2.SummaryUploaded, PROGRAMMES, lambda d: d["programme_id"]),
+    "review.recommendations_complete": Consumed("review", review_pb2.RecommendationsComplete, PROGRAMMES,
+                                                lambda d: d["programme_id"]),
+    "review.publicity_opened": Consumed("review", review_pb2.PublicityOpened, PROGRAMMES, lambda d: d["programme_id"]),
+    "review.recognised": Consumed("review", review_pb2.Recognition, APPLICATIONS, lambda d: d["application_id"]),
+    "review.not_recognised": Consumed("review", review_pb2.Recognition, APPLICATIONS, lambda d: d["application_id"]),
+}
+
+
+@dataclass(frozen=True)
+class ProjectionEvent:
+    """One consumed event, ready for ``projections.apply``."""
+
+    id: str
+    type: str
+    source: str
+    time: str          # ISO 8601 UTC with Z (normalised)
+    at: datetime       # the same instant, for sorting
+    subject: str
+    data: dict[str, Any]
+    collection: str
+    key: str
+
+    @property
+    def order(self) -> list[str]:
+        """Replay order and tie-break of competing facts: event time, then event id."""
+        return [self.time, self.id]
+
+
+def parse_time(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ProjectionError(f"event time {text!r} is not ISO 8601") from None
+    if value.tzinfo is None:
+        raise ProjectionError(f"event time {text!r} has no UTC offset")
+    return value.astimezone(timezone.utc)
+
+
+def validate_payload(message_type: type[Message], data: Mapping[str, Any]) -> None:
+    """Refuse a payload its proto message cannot hold (wrong types); unknown fields are fine."""
+    try:
+        json_format.ParseDict(dict(data), message_type(), ignore_unknown_fields=True)
+    except (json_format.ParseError, TypeError, ValueError) as exc:
+        raise ProjectionError(f"payload is not a valid {message_type.DESCRIPTOR.name}: {exc}") from None
+
+
+def with_defaults(descriptor: Descriptor, data: Any) -> dict[str, Any]:
+    """The payload with every field of its message present under its proto name (JSON
+    camelCase names accepted), defaults filled in, unknown fields dropped. Values keep
+    their JSON form (a Struct stays the dict it was). Much cheaper than a round trip
+    through the message, which matters when a rebuild replays the whole archive."""
+    source = data if isinstance(data, Mapping) else {}
+    out: dict[str, Any] = {}
+    for field in descriptor.fields:
+        raw = source.get(field.name)
+        if raw is None:
+            raw = source.get(field.json_name)
+        kind = field.message_type
+        if kind is not None and kind.full_name == "google.protobuf.Struct":
+            out[field.name] = dict(raw) if isinstance(raw, Mapping) else {}
+        elif kind is not None:
+            out[field.name] = [with_defaults(kind, item) for item in raw or []] if field.is_repeated \
+                else with_defaults(kind, raw)
+        elif field.is_repeated:
+            out[field.name] = list(raw or [])
+        else:
+            out[field.name] = field.default_value if raw is None else raw
+    return out
+
+
+def normalise(envelope: Mapping[str, Any], trusted: bool = False) -> ProjectionEvent:
+    """An archived or received envelope (the wire JSON) as a ProjectionEvent.
+
+    ``trusted``: the envelope comes from reporting's own archive, where only envelopes
+    that passed this function were stored; the payload's types are not checked again."""
+    event_type = str(envelope.get("type", ""))
+    consumed = CONSUMED.get(event_type)
+    if consumed is None:
+        raise ProjectionError(f"reporting does not consume {event_type!r}; accepted: {', '.join(sorted(CONSUMED))}")
+    source = str(envelope.get("source", ""))
+    if source != consumed.source:
+        raise ProjectionError(f"{event_type} must come from {consumed.source}, not {source!r}")
+    event_id = str(envelope.get("id", ""))
+    if not SAFE_ID.match(event_id):
+        raise ProjectionError(f"event id {event_id!r} is not a plain id")
+    data = envelope.get("data")
+    if not isinstance(data, Mapping):
+        raise ProjectionError("event data must be a JSON object")
+    if not trusted:
+        validate_payload(consumed.payload, data)
+    payload = with_defaults(consumed.payload.DESCRIPTOR, data)
+    subject = str(envelope.get("subject", ""))
+    key = str(consumed.key(payload) or subject)
+    if not SAFE_ID.match(key):
+        raise ProjectionError(f"{event_type} names no valid {consumed.collection[:-1]} id (got {key!r})")
+    at = parse_time(str(envelope.get("time", "")))
+    return ProjectionEvent(id=event_id, type=event_type, source=source, time=iso(at), at=at, subject=subject,
+                           data=payload, collection=consumed.collection, key=key)

@@ -1,0 +1,188 @@
+"""Benchmark (run by hand or by ``make bench``; not collected by pytest): reporting's
+projection and the programme-wide 推荐汇总表 at 1,000, 10,000 and 100,000 applications.
+
+    PYTHONPATH=services .venv/bin/python tests/bench/reporting_bench.py [--sizes 1000,10000,100000]
+
+For each size, on the embedded MongoDB-protocol server (SecantusDB, started here):
+
+1. archive: the synthetic events of N recommended applications (submitted, task opened,
+   passed, recommended: 4 per application) are written to ``event_archive`` as the
+   service archives them (bulk inserts);
+2. project: the read models are rebuilt from the archive (``storage.rebuild``, the code
+   behind the gRPC Rebuild and ``python -m reporting.rebuild``);
+3. workbook: the programme-wide 推荐汇总表 is written from the read model (cursor +
+   openpyxl write-only), as the service writes it.
+
+Each phase runs in its own process so that its peak resident memory (ru_maxrss) is its
+own; ``baseline`` is the same process doing nothing but its imports. For scale, the raw
+pymongo insert rate of the read-model documents is measured on the same server in the
+same run (STACK.md: report the suite's rate as a ratio to raw pymongo).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "services"))
+
+PROGRAMME = "hunan-2020-little-giant"
+PROGRAMME_FILE = ROOT / "deploy" / "programmes" / f"{PROGRAMME}.yaml"
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def phase_baseline(uri: str, database: str, size: int) -> dict[str, Any]:
+    import pymongo  # noqa: F401 - an interpreter with the driver: what every phase has at least
+    return {}
+
+
+def phase_archive(uri: str, database: str, size: int) -> dict[str, Any]:
+    from pymongo import MongoClient
+
+    from reporting import storage
+    from reporting.rules.events import normalise
+    from reporting.synthetic import programme_events
+    from zjtx.mongo import ensure_indexes
+
+    db = MongoClient(uri, tz_aware=True)[database]
+    ensure_indexes(db, storage.INDEXES)
+    batch: list[dict[str, Any]] = []
+    events = 0
+    for envelope in programme_events(size, PROGRAMME):
+        batch.append(storage.archive_document(envelope, normalise(envelope)))
+        if len(batch) == 2000:
+            db.event_archive.insert_many(batch, ordered=False)
+            events += len(batch)
+            batch = []
+    if batch:
+        db.event_archive.insert_many(batch, ordered=False)
+        events += len(batch)
+    return {"events": events}
+
+
+def phase_project(uri: str, database: str, size: int) -> dict[str, Any]:
+    from pymongo import MongoClient
+
+    from reporting import storage
+
+    db = MongoClient(uri, tz_aware=True)[database]
+    last: dict[str, Any] = {}
+    for progress in storage.rebuild(db, db, catch_up=False):
+        last = progress
+    return {"events": last["done"], "documents": sum(last["counts"].values()),
+            "applications": db.applications.count_documents({"in_table": True})}
+
+
+def phase_workbook(uri: str, database: str, size: int) -> dict[str, Any]:
+    from datetime import datetime, timezone
+
+    from pymongo import MongoClient
+
+    from reporting import storage
+    from reporting.rules import summary
+    from reporting.rules.programme import from_message
+    from reporting.rules.xlsx import Layout, TableWriter
+    from reporting.synthetic import programme_from_yaml
+
+    db = MongoClient(uri, tz_aware=True)[database]
+    programme = from_message(programme_from_yaml(PROGRAMME_FILE))
+    spec = summary.table_spec(programme, "", "", datetime.now(timezone.utc))
+    docs = storage.summary_documents(db, PROGRAMME, "", False)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "summary.xlsx"
+        writer = TableWriter(path, Layout("推荐汇总表", spec.title, spec.unit_line, spec.date_line, spec.headers,
+                                          summary.column_widths(spec), "单位负责人（签字）："))
+        for _ in writer.write(cells for _, cells in summary.rows(docs, spec, programme, lambda unit: unit)):
+            pass
+        return {"rows": writer.rows, "file_mib": round(path.stat().st_size / 2**20, 1)}
+
+
+def phase_raw(uri: str, database: str, size: int) -> dict[str, Any]:
+    """Raw pymongo: insert_many of copies of the projected documents into a scratch collection."""
+    from pymongo import MongoClient
+
+    db = MongoClient(uri, tz_aware=True)[database]
+    sample = list(db.applications.find({}, limit=100))
+    count = min(size, 20000)
+    started = time.perf_counter()
+    for offset in range(0, count, 1000):
+        db.raw_copy.insert_many([{**sample[(offset + i) % len(sample)], "_id": f"r{offset + i}"}
+                                 for i in range(min(1000, count - offset))], ordered=False)
+    elapsed = time.perf_counter() - started
+    db.raw_copy.drop()
+    return {"documents": count, "rate": count / elapsed}
+
+
+PHASES = {"baseline": phase_baseline, "archive": phase_archive, "project": phase_project,
+          "workbook": phase_workbook, "raw": phase_raw}
+
+
+def child(phase: str, uri: str, database: str, size: int) -> None:
+    started = time.perf_counter()
+    result = PHASES[phase](uri, database, size)
+    result.update(seconds=time.perf_counter() - started, peak_mib=peak_mib())
+    print(json.dumps(result), flush=True)
+
+
+def run_phase(phase: str, uri: str, database: str, size: int) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "services")}
+    done = subprocess.run([sys.executable, __file__, "--child", phase, "--uri", uri, "--database", database,
+                           "--size", str(size)], env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"phase {phase} at {size} failed (database server log: {tempfile.gettempdir()}/zjtx-bench-mongo-*.log):"
+                         f"\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--child")
+    parser.add_argument("--uri")
+    parser.add_argument("--database")
+    parser.add_argument("--size", type=int)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.uri, args.database, args.size)
+        return
+
+    from zjtx import embedded_mongo
+
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    log = Path(tempfile.gettempdir()) / f"zjtx-bench-mongo-{os.getpid()}.log"  # kept: read it if a phase fails
+    with tempfile.TemporaryDirectory(prefix="zjtx-bench-") as scratch:
+        server = embedded_mongo.start(Path(scratch) / "data", log_path=log)
+        try:
+            baseline = run_phase("baseline", server.uri, "bench_baseline", 0)
+            print(f"embedded server {server.uri}; a bare process (python + pymongo): {baseline['peak_mib']:.0f} MiB peak RSS")
+            print(f"{'applications':>12} {'phase':>9} {'seconds':>8} {'per second':>11} {'peak MiB':>9}  detail")
+            for size in sizes:
+                database = f"bench_reporting_{size}"
+                for phase in ("archive", "project", "workbook", "raw"):
+                    result = run_phase(phase, server.uri, database, size)
+                    units = {"archive": result.get("events"), "project": result.get("events"),
+                             "workbook": result.get("rows"), "raw": result.get("documents")}[phase] or 0
+                    rate = result["rate"] if phase == "raw" else units / result["seconds"]
+                    detail = {k: v for k, v in result.items() if k not in ("seconds", "peak_mib", "rate")}
+                    print(f"{size:>12,} {phase:>9} {result['seconds']:>8.1f} {rate:>11,.0f} {result['peak_mib']:>9.0f}  "
+                          f"{json.dumps(detail, ensure_ascii=False)}", flush=True)
+                with __import__("pymongo").MongoClient(server.uri) as client:
+                    client.drop_database(database)
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
