@@ -18,7 +18,13 @@ from typing import Any
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from zjtx.config import REPO_ROOT
-from zjtx.events import DEAD_LETTER_EXCHANGE, DEFAULT_MAX_ATTEMPTS, ReliableEventHandler, dead_letter_queue_name
+from zjtx.events import (
+    DEAD_LETTER_EXCHANGE,
+    DEAD_LETTER_QUEUE_ARGUMENTS,
+    DEFAULT_MAX_ATTEMPTS,
+    ReliableEventHandler,
+    dead_letter_queue_name,
+)
 from zjtx.processes import SERVICES
 
 TARGET = REPO_ROOT / "deploy" / "rabbitmq" / "definitions.json"
@@ -51,7 +57,7 @@ def definitions(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> dict[str, Any]:
             "x-queue-type": "quorum", "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
             "x-dead-letter-routing-key": queue, "x-delivery-limit": max_attempts - 1}})
         queues.append({"name": dead_letter_queue_name(queue), "vhost": VHOST, "durable": True, "auto_delete": False,
-                       "arguments": {"x-queue-type": "quorum"}})
+                       "arguments": dict(DEAD_LETTER_QUEUE_ARGUMENTS)})
         bindings.append({"source": f"{source}.events", "vhost": VHOST, "destination": queue,
                          "destination_type": "queue", "routing_key": event_type, "arguments": {}})
         bindings.append({"source": DEAD_LETTER_EXCHANGE, "vhost": VHOST, "destination": dead_letter_queue_name(queue),

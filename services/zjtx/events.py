@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 
 DEAD_LETTER_EXCHANGE = "zjtx.dead-letter"
 DEFAULT_MAX_ATTEMPTS = 5
+# Dead letters only wait for an operator: a durable classic queue is enough, and it costs
+# the broker far fewer file handles than a quorum queue (one per handler adds up).
+DEAD_LETTER_QUEUE_ARGUMENTS = {"x-queue-type": "classic"}
 
 
 class PermanentEventError(Exception):
@@ -74,7 +77,7 @@ class ReliableEventHandler(EventHandler):
                            routing_key=self.event_type, durable=True, queue_arguments=arguments)
         self.dead_letter_queue = Queue(
             dead_letter_queue_name(name), exchange=dead_letter_exchange(), routing_key=name,
-            durable=True, queue_arguments={"x-queue-type": "quorum"},
+            durable=True, queue_arguments=DEAD_LETTER_QUEUE_ARGUMENTS,
         )
         with get_connection(config["AMQP_URI"]) as connection:
             # a busy broker can stall one handshake: retry rather than die at start

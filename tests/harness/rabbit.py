@@ -23,9 +23,36 @@ def api(method: str, path: str, **kwargs: Any) -> requests.Response:
     return response
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_vhosts() -> list[str]:
+    """Delete the vhosts of test sessions that died without cleaning up.
+
+    Each holds quorum queues, and the broker's file handles are limited: a few leftovers
+    are enough to make new connections hang.
+    """
+    removed = []
+    for entry in api("GET", "/vhosts").json():
+        parts = entry["name"].split("-")
+        if entry["name"].startswith("zjtx-test-") and len(parts) == 4 and parts[2].isdigit() \
+                and not _alive(int(parts[2])):
+            requests.delete(f"{MANAGEMENT}/api/vhosts/{quote(entry['name'], safe='')}", timeout=30)
+            removed.append(entry["name"])
+    return removed
+
+
 @contextmanager
 def vhost() -> Iterator[str]:
-    name = f"zjtx-test-{uuid.uuid4().hex[:10]}"
+    remove_stale_vhosts()
+    name = f"zjtx-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     api("PUT", f"/vhosts/{quote(name, safe='')}")
     api("PUT", f"/permissions/{quote(name, safe='')}/guest", json={"configure": ".*", "write": ".*", "read": ".*"})
     try:
