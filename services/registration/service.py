@@ -1,32 +1,28 @@
-"""Registration service entrypoints (gRPC and events); rules in ``rules/``, storage in ``storage``."""
+"""Registration service entrypoints (gRPC and review's events): thin. Use cases in
+``workflow`` and ``uploads``, review's events in ``review_events``, rules in ``rules/``,
+storage in ``storage``."""
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Iterator
 from typing import Any
 
+from google.protobuf import json_format
 from nameko import config
 
-from registration import storage
+from registration import messages, review_events, storage, uploads, workflow
+from registration.context import Context
+from registration.directory import DEFAULT_TTL_SECONDS, Directory
 from registration.rules.divisions import DivisionTable, load_division_table
-from registration.rules.enterprises import EnterpriseProfile, check_profile, duplicate_uscc
-from zjtx.clock import iso, now
-from zjtx.envelope import payload_to_data
+from zjtx.clock import now
+from zjtx.envelope import Envelope
+from zjtx.events import handles
+from zjtx.grpc_client import ServiceClient
 from zjtx.grpc_support import GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
 from zjtx_api import registration_pb2 as pb
 from zjtx_api.registration_pb2_grpc import RegistrationStub
-
-
-def enterprise_message(document: dict[str, Any]) -> pb.Enterprise:
-    profile = document["profile"]
-    return pb.Enterprise(
-        id=document["_id"], uscc=document["uscc"], name=profile["name"], region_code=profile["region_code"],
-        region_name=profile.get("region_name", ""), industry=profile["industry"], park_id=profile["park_id"],
-        contact=pb.Contact(person=profile["contact_person"], mobile=profile["contact_mobile"],
-                           email=profile["contact_email"]),
-        version=document["version"], registered_at=iso(document["registered_at"]),
-    )
+from zjtx_api.review_pb2_grpc import ReviewStub
 
 
 class RegistrationService(GrpcOperations):
@@ -34,48 +30,132 @@ class RegistrationService(GrpcOperations):
     grpc_service_names = ("zjtx.registration.v1.Registration",)
 
     store = Store(indexes=storage.INDEXES)
+    review = ServiceClient(ReviewStub, "REVIEW_GRPC_URL")
 
     @property
     def divisions(self) -> DivisionTable:
         return load_division_table(config.get("DIVISIONS_FILE") or None)  # cached per path
 
+    def ctx(self, context: Any) -> Context:
+        ttl = float(config.get("PROGRAMME_CACHE_SECONDS") or DEFAULT_TTL_SECONDS)
+        return Context(self.store, Directory(self.review, ttl), self.divisions, caller_of(context), now())
+
+    # ---------------------------------------------------------------- enterprises
+
     @api(RegistrationStub)
     def RegisterEnterprise(self, request: pb.RegisterEnterpriseRequest, context: Any) -> pb.Enterprise:
-        profile = EnterpriseProfile(
-            uscc=request.uscc, name=request.name.strip(), region_code=request.region_code,
-            industry=request.industry.strip(), park_id=request.park_id.strip(),
-            contact_person=request.contact.person.strip(), contact_mobile=request.contact.mobile.strip(),
-            contact_email=request.contact.email.strip(),
-        )
-        check_profile(profile, self.divisions)
-        caller = caller_of(context)
-        at = now()
-        document = {
-            "_id": uuid.uuid4().hex,
-            "uscc": profile.uscc,
-            "profile": {**profile.__dict__, "region_name": self.divisions.name_path(profile.region_code)},
-            "version": 1,
-            "registered_at": at,
-            "registered_by": caller.subject or "self-registration",
-        }
-
-        def register(unit: UnitOfWork) -> None:
-            if not storage.insert_enterprise(unit, document):
-                raise duplicate_uscc(profile.uscc)
-            message = enterprise_message(document)
-            unit.emit("enterprise.registered", document["_id"], payload_to_data(pb.EnterpriseRegistered(
-                enterprise_id=message.id, uscc=message.uscc, name=message.name, region_code=message.region_code,
-                industry=message.industry, park_id=message.park_id, contact=message.contact,
-            )))
-
-        self.store.transact(register)
-        return enterprise_message(document)
+        return messages.enterprise_message(workflow.register_enterprise(self.ctx(context), request))
 
     @api(RegistrationStub)
     def GetEnterprise(self, request: pb.GetEnterpriseRequest, context: Any) -> pb.Enterprise:
-        from zjtx.errors import not_found
+        return workflow.get_enterprise(self.ctx(context), request)
 
-        document = self.store.db.enterprises.find_one({"_id": request.enterprise_id})
-        if document is None:
-            raise not_found("enterprise.not_found", f"企业 {request.enterprise_id} 不存在")
-        return enterprise_message(document)
+    @api(RegistrationStub)
+    def UpdateEnterpriseProfile(self, request: pb.UpdateEnterpriseProfileRequest, context: Any) -> pb.Enterprise:
+        return messages.enterprise_message(workflow.update_profile(self.ctx(context), request))
+
+    # ---------------------------------------------------------------- applications
+
+    @api(RegistrationStub)
+    def CreateApplication(self, request: pb.CreateApplicationRequest, context: Any) -> pb.Application:
+        document, programme = workflow.create_application(self.ctx(context), request.enterprise_id,
+                                                          request.programme_id)
+        return messages.application_message(document, programme, [])
+
+    @api(RegistrationStub)
+    def GetApplication(self, request: pb.GetApplicationRequest, context: Any) -> pb.Application:
+        return workflow.application_view(self.ctx(context), request.application_id)
+
+    @api(RegistrationStub)
+    def ListApplications(self, request: pb.ListApplicationsRequest, context: Any) -> pb.ListApplicationsResponse:
+        return workflow.list_applications(self.ctx(context), request)
+
+    @api(RegistrationStub)
+    def SaveSection(self, request: pb.SaveSectionRequest, context: Any) -> pb.SaveSectionResponse:
+        # Struct -> plain dict; values are only ever stored as values
+        data = json_format.MessageToDict(request.data) if request.HasField("data") else {}
+        return workflow.save_section(self.ctx(context), request, data)
+
+    @api(RegistrationStub)
+    def GetCompleteness(self, request: pb.GetCompletenessRequest, context: Any) -> pb.Completeness:
+        return workflow.completeness(self.ctx(context), request.application_id)
+
+    @api(RegistrationStub)
+    def SignPledge(self, request: pb.SignPledgeRequest, context: Any) -> pb.Application:
+        ctx = self.ctx(context)
+        workflow.sign_pledge(ctx, request)
+        return workflow.application_view(ctx, request.application_id)
+
+    @api(RegistrationStub)
+    def Submit(self, request: pb.SubmitRequest, context: Any) -> pb.SubmitResponse:
+        return workflow.submit(self.ctx(context), request)
+
+    @api(RegistrationStub)
+    def Resubmit(self, request: pb.ResubmitRequest, context: Any) -> pb.SubmitResponse:
+        return workflow.resubmit(self.ctx(context), request)
+
+    @api(RegistrationStub)
+    def Withdraw(self, request: pb.WithdrawRequest, context: Any) -> pb.Application:
+        ctx = self.ctx(context)
+        workflow.withdraw(ctx, request)
+        return workflow.application_view(ctx, request.application_id)
+
+    @api(RegistrationStub)
+    def GetSnapshot(self, request: pb.GetSnapshotRequest, context: Any) -> pb.ApplicationSnapshot:
+        return workflow.snapshot_view(self.ctx(context), request)
+
+    @api(RegistrationStub)
+    def ListApplicationHistory(self, request: pb.ListApplicationHistoryRequest,
+                               context: Any) -> pb.ListApplicationHistoryResponse:
+        return workflow.history_view(self.ctx(context), request.application_id)
+
+    # ---------------------------------------------------------------- attachments
+
+    @api(RegistrationStub)
+    def UploadAttachment(self, request_iterator: Iterator[pb.AttachmentChunk], context: Any) -> pb.Attachment:
+        return uploads.upload(self.ctx(context), request_iterator)
+
+    @api(RegistrationStub)
+    def ListAttachments(self, request: pb.ListAttachmentsRequest, context: Any) -> pb.ListAttachmentsResponse:
+        return uploads.list_attachments(self.ctx(context), request.application_id)
+
+    @api(RegistrationStub)
+    def RemoveAttachment(self, request: pb.RemoveAttachmentRequest, context: Any) -> pb.Application:
+        ctx = self.ctx(context)
+        uploads.remove(ctx, request)
+        return workflow.application_view(ctx, request.application_id)
+
+    @api(RegistrationStub)
+    def DownloadAttachment(self, request: pb.DownloadAttachmentRequest, context: Any) -> Iterator[pb.DownloadChunk]:
+        yield from uploads.download(self.ctx(context), request)
+
+    # ---------------------------------------------------------------- review's events
+
+    @handles("review", "review.task_opened")
+    def on_task_opened(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.apply(unit, event)
+
+    @handles("review", "review.passed")
+    def on_passed(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.apply(unit, event)
+
+    @handles("review", "review.returned")
+    def on_returned(self, unit: UnitOfWork, event: Envelope) -> None:
+        """Reopen what the reviewer named, with the reasons, for correction and resubmission."""
+        review_events.apply(unit, event)
+
+    @handles("review", "review.rejected")
+    def on_rejected(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.apply(unit, event)
+
+    @handles("review", "review.recommended")
+    def on_recommended(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.apply(unit, event)
+
+    @handles("review", "review.recognised")
+    def on_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.apply(unit, event)
+
+    @handles("review", "review.not_recognised")
+    def on_not_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.apply(unit, event)

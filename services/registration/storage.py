@@ -1,17 +1,57 @@
-"""Registration's MongoDB collections and the indexes they need."""
+"""Registration's MongoDB collections, their indexes and the queries on them.
+
+- ``enterprises``: one per USCC, with the current ``profile`` and its ``version``;
+  ``enterprise_versions`` keeps every profile version (snapshots name theirs).
+- ``applications``: one per enterprise and programme; ``sections.<id>`` holds
+  ``{data, version, saved_at, saved_by}``; ``version`` counts every change.
+- ``attachments``: one per uploaded file (its bytes in the GridFS bucket
+  ``attachment_files``); removed ones keep their document with ``removed_at``.
+- ``snapshots``: the frozen submissions, ``<application>:<version>``.
+- ``application_history``: every change, append only.
+
+Every value from a request reaches these queries as a value (ids are strings from
+protobuf fields; section and field names come from the programme, never from the
+request), so nothing an enterprise types can act as a query operator.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
+import gridfs
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from zjtx.mongo import UnitOfWork, simple_index
 
+FILES_BUCKET = "attachment_files"
+
 INDEXES = {
-    "enterprises": [simple_index("uscc", unique=True, name="uscc_unique"), simple_index("region_code")],
+    "enterprises": [simple_index("uscc", unique=True, name="uscc_unique"), simple_index("profile.region_code")],
     "enterprise_versions": [simple_index("enterprise_id", "version", unique=True)],
+    "applications": [
+        simple_index("enterprise_id", "programme_id", unique=True, name="one_per_enterprise_and_programme"),
+        IndexModel([("programme_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)],
+                   name="by_programme"),
+        IndexModel([("enterprise_id", ASCENDING), ("created_at", DESCENDING)], name="by_enterprise"),
+    ],
+    "attachments": [simple_index("application_id", "kind", "seq")],
+    "snapshots": [simple_index("application_id", "snapshot_version", unique=True)],
+    "application_history": [simple_index("application_id", "seq")],
 }
+
+
+def seq() -> int:
+    """Ordering key for history and uploads (wall time in ns; ties broken by _id)."""
+    return time.time_ns()
+
+
+# --------------------------------------------------------------------------- enterprises
 
 
 def insert_enterprise(unit: UnitOfWork, document: dict[str, Any]) -> bool:
@@ -20,9 +60,163 @@ def insert_enterprise(unit: UnitOfWork, document: dict[str, Any]) -> bool:
         unit.db.enterprises.insert_one(document, session=unit.session)
     except DuplicateKeyError:
         return False
+    insert_profile_version(unit, document["_id"], document["version"], document["profile"],
+                           document["registered_at"], document["registered_by"])
+    return True
+
+
+def insert_profile_version(unit: UnitOfWork, enterprise_id: str, version: int, profile: dict[str, Any],
+                           at: datetime, by: str) -> None:
     unit.db.enterprise_versions.insert_one(
-        {"enterprise_id": document["_id"], "version": document["version"], "profile": document["profile"],
-         "changed_at": document["registered_at"], "changed_by": document["registered_by"]},
+        {"enterprise_id": enterprise_id, "version": version, "profile": profile, "changed_at": at, "changed_by": by},
         session=unit.session,
     )
+
+
+def get_enterprise(db: Database, enterprise_id: str, session: Any = None) -> dict[str, Any] | None:
+    return db.enterprises.find_one({"_id": enterprise_id}, session=session)
+
+
+def find_enterprise_by_uscc(db: Database, uscc: str) -> dict[str, Any] | None:
+    return db.enterprises.find_one({"uscc": uscc})
+
+
+def get_profile_version(db: Database, enterprise_id: str, version: int) -> dict[str, Any] | None:
+    return db.enterprise_versions.find_one({"enterprise_id": enterprise_id, "version": version})
+
+
+def update_profile(unit: UnitOfWork, enterprise_id: str, expected_version: int, profile: dict[str, Any],
+                   at: datetime) -> bool:
+    """Conditional on the version the change was made on; False if it moved on."""
+    result = unit.db.enterprises.update_one(
+        {"_id": enterprise_id, "version": expected_version},
+        {"$set": {"profile": profile, "updated_at": at}, "$inc": {"version": 1}}, session=unit.session)
+    return result.matched_count == 1
+
+
+# --------------------------------------------------------------------------- applications
+
+
+def insert_application(unit: UnitOfWork, document: dict[str, Any]) -> bool:
+    """False if the enterprise already has an application for the programme."""
+    try:
+        unit.db.applications.insert_one(document, session=unit.session)
+    except DuplicateKeyError:
+        return False
     return True
+
+
+def get_application(db: Database, application_id: str, session: Any = None) -> dict[str, Any] | None:
+    return db.applications.find_one({"_id": application_id}, session=session)
+
+
+def find_application(db: Database, enterprise_id: str, programme_id: str) -> dict[str, Any] | None:
+    return db.applications.find_one({"enterprise_id": enterprise_id, "programme_id": programme_id})
+
+
+def list_applications(db: Database, query: dict[str, Any], skip: int, limit: int) -> list[dict[str, Any]]:
+    cursor = db.applications.find(query, {"sections": 0}).sort([("created_at", DESCENDING), ("_id", ASCENDING)])
+    return list(cursor.skip(skip).limit(limit))
+
+
+def save_section(unit: UnitOfWork, application_id: str, section_id: str, expected_version: int,
+                 statuses: tuple[str, ...], state: dict[str, Any], at: datetime) -> dict[str, Any] | None:
+    """Write one section if it is still at ``expected_version`` (0: never saved) and the
+    application in one of ``statuses``; the updated application, or None (nothing written)."""
+    path = f"sections.{section_id}"
+    condition: dict[str, Any] = {"_id": application_id, "status": {"$in": list(statuses)}}
+    if expected_version:
+        condition[f"{path}.version"] = expected_version
+    else:
+        condition[path] = {"$exists": False}
+    return _update(unit, condition, {"$set": {path: state, "updated_at": at}, "$inc": {"version": 1}})
+
+
+def change_application(unit: UnitOfWork, application_id: str, expected: dict[str, Any], changes: dict[str, Any],
+                       at: datetime, inc: dict[str, int] | None = None, unset: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    """Set ``changes`` if the application still matches ``expected`` (e.g. status, version);
+    the updated application or None."""
+    update: dict[str, Any] = {"$set": {**changes, "updated_at": at}, "$inc": {"version": 1, **(inc or {})}}
+    if unset:
+        update["$unset"] = {key: "" for key in unset}
+    return _update(unit, {"_id": application_id, **expected}, update)
+
+
+def _update(unit: UnitOfWork, condition: dict[str, Any], update: dict[str, Any]) -> dict[str, Any] | None:
+    return unit.db.applications.find_one_and_update(condition, update, session=unit.session,
+                                                    return_document=ReturnDocument.AFTER)
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def files(db: Database) -> gridfs.GridFSBucket:
+    return gridfs.GridFSBucket(db, bucket_name=FILES_BUCKET)
+
+
+def live_attachments(db: Database, application_id: str, session: Any = None) -> list[dict[str, Any]]:
+    return list(db.attachments.find({"application_id": application_id, "removed_at": None}, session=session)
+                .sort([("seq", ASCENDING), ("_id", ASCENDING)]))
+
+
+def count_attachments(db: Database, application_id: str, kind: str, session: Any = None) -> int:
+    return db.attachments.count_documents({"application_id": application_id, "kind": kind, "removed_at": None},
+                                          session=session)
+
+
+def get_attachment(db: Database, application_id: str, attachment_id: str) -> dict[str, Any] | None:
+    return db.attachments.find_one({"_id": attachment_id, "application_id": application_id})
+
+
+def insert_attachment(unit: UnitOfWork, document: dict[str, Any]) -> None:
+    unit.db.attachments.insert_one(document, session=unit.session)
+
+
+def remove_attachment(unit: UnitOfWork, attachment_id: str, at: datetime, by: str) -> bool:
+    result = unit.db.attachments.update_one({"_id": attachment_id, "removed_at": None},
+                                            {"$set": {"removed_at": at, "removed_by": by}}, session=unit.session)
+    return result.modified_count == 1
+
+
+def mark_in_snapshot(unit: UnitOfWork, attachment_ids: list[str]) -> None:
+    """Files a snapshot refers to are kept for good, even if later removed from the draft."""
+    if attachment_ids:
+        unit.db.attachments.update_many({"_id": {"$in": attachment_ids}}, {"$set": {"in_snapshot": True}},
+                                        session=unit.session)
+
+
+def delete_file(db: Database, file_id: ObjectId) -> None:
+    try:
+        files(db).delete(file_id)
+    except gridfs.errors.NoFile:
+        pass
+
+
+def read_file(db: Database, file_id: ObjectId, chunk_size: int) -> Iterator[bytes]:
+    with files(db).open_download_stream(file_id) as stream:
+        while True:
+            data = stream.read(chunk_size)
+            if not data:
+                return
+            yield data
+
+
+# --------------------------------------------------------------------------- snapshots and history
+
+
+def insert_snapshot(unit: UnitOfWork, snapshot: dict[str, Any]) -> None:
+    document = {"_id": f"{snapshot['application_id']}:{snapshot['snapshot_version']}", **snapshot}
+    unit.db.snapshots.insert_one(document, session=unit.session)
+
+
+def get_snapshot(db: Database, application_id: str, version: int) -> dict[str, Any] | None:
+    return db.snapshots.find_one({"application_id": application_id, "snapshot_version": version})
+
+
+def append_history(unit: UnitOfWork, entry: dict[str, Any]) -> None:
+    unit.db.application_history.insert_one({"seq": seq(), **entry}, session=unit.session)
+
+
+def history(db: Database, application_id: str) -> list[dict[str, Any]]:
+    return list(db.application_history.find({"application_id": application_id})
+                .sort([("seq", ASCENDING), ("_id", ASCENDING)]))

@@ -1,0 +1,84 @@
+"""Review's events, applied to the enterprise-facing application.
+
+Each handler runs inside the idempotent-consumer transaction (``zjtx.events.handles``).
+An event about an application this registration does not hold (another deployment's,
+or a test's made-up one) is logged and skipped: replaying it could never succeed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from registration import storage
+from registration.rules.applications import review_change
+from zjtx.clock import now
+from zjtx.envelope import Envelope
+from zjtx.events import PermanentEventError
+from zjtx.mongo import UnitOfWork
+from zjtx_api import review_pb2
+
+log = logging.getLogger(__name__)
+
+PAYLOADS = {
+    "review.task_opened": review_pb2.TaskOpened,
+    "review.passed": review_pb2.Passed,
+    "review.returned": review_pb2.Returned,
+    "review.rejected": review_pb2.Rejected,
+    "review.recommended": review_pb2.Recommended,
+    "review.recognised": review_pb2.Recognition,
+    "review.not_recognised": review_pb2.Recognition,
+}
+
+
+def event_info(event: Envelope) -> tuple[str, dict[str, Any]]:
+    """(application id, what the rules need) from one review event."""
+    message_type = PAYLOADS.get(event.type)
+    if message_type is None:
+        raise PermanentEventError(f"{event.type} is not a review event registration handles")
+    payload: Any = event.payload(message_type)
+    if message_type is review_pb2.Recognition:
+        return payload.application_id, {"rank": payload.rank, "reason": payload.reason, "actor": "",
+                                        "unit_name": ""}
+    step = payload.step
+    info: dict[str, Any] = {"level": step.level, "unit_id": step.unit_id, "unit_name": step.unit_name,
+                            "task_id": step.task_id, "actor": step.reviewer}
+    if event.type == "review.task_opened":
+        info["round"] = payload.round
+    elif event.type == "review.passed":
+        info["opinion"] = payload.opinion
+    elif event.type == "review.returned":
+        info.update(round=payload.round, max_rounds=payload.max_rounds, resubmit_by=payload.resubmit_by,
+                    corrections=[{"target_kind": r.target_kind, "target": r.target, "target_title": r.target_title,
+                                  "reason": r.reason} for r in payload.reasons])
+    elif event.type == "review.rejected":
+        info["reason"] = payload.reason
+    elif event.type == "review.recommended":
+        info.update(opinion=payload.opinion, rank=payload.unit_rank)
+    return step.application_id, info
+
+
+def apply(unit: UnitOfWork, event: Envelope) -> None:
+    application_id, info = event_info(event)
+    if not application_id or application_id != event.subject:
+        raise PermanentEventError(f"{event.type} {event.id}: application id {application_id!r} "
+                                  f"does not match the subject {event.subject!r}")
+    application = storage.get_application(unit.db, application_id, unit.session)
+    if application is None:
+        log.warning("%s %s for unknown application %s skipped", event.type, event.id, application_id)
+        return
+    change = review_change(event.type, application["status"], application.get("return_round", 0), info)
+    at = now()
+    if change.status is not None or change.set:
+        updates = {**change.set, **({"status": change.status} if change.status else {})}
+        application = storage.change_application(unit, application_id, {"version": application["version"]}, updates, at)
+        if application is None:  # changed under us: let the event be redelivered
+            raise RuntimeError(f"application {application_id} changed while applying {event.type}")
+    storage.append_history(unit, {
+        "application_id": application_id, "at": at,
+        "actor": info.get("actor") or (f"review:{info['unit_name']}" if info.get("unit_name") else "review"),
+        "role": "reviewer" if info.get("actor") else "system", "action": change.action,
+        "detail": change.ignored or change.detail, "reason": change.reason, "version": application["version"],
+        "data": {"event_id": event.id, "event_type": event.type, "ignored": bool(change.ignored),
+                 **{k: v for k, v in info.items() if k in ("level", "unit_id", "task_id", "round", "rank")}},
+    })

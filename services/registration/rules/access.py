@@ -1,0 +1,82 @@
+"""Who may do what in registration (defence in depth: the gateway checks first).
+
+- ``system`` (no caller metadata: another service, a test) may do everything;
+- an ``enterprise`` reaches only its own enterprise and applications, and is the only
+  role (with system) that changes anything;
+- a ``reviewer`` or ``admin`` reads what was submitted (snapshots, attachments, history,
+  the application's status) from inside its unit's jurisdiction, never drafts;
+- ``operations`` reads statuses and histories (tracing an application), not contents.
+
+The caller is any object with ``role``, ``enterprise_id`` and ``unit`` attributes
+(``zjtx.grpc_support.Caller``). A reviewer's jurisdiction is its unit's division code,
+resolved by the service (review's GetUnit) and passed in.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from registration.rules.programme_model import division_within
+from zjtx.errors import forbidden
+
+Read = Literal["profile", "application", "snapshot", "history"]
+REVIEWING_ROLES = ("reviewer", "admin")
+
+
+def check_write(caller: Any, enterprise_id: str) -> None:
+    """Changing an enterprise or its applications: the enterprise itself, or a service."""
+    if caller.role == "system":
+        return
+    if caller.role == "enterprise":
+        if caller.enterprise_id and caller.enterprise_id == enterprise_id:
+            return
+        raise forbidden("access.other_enterprise", "只能查看和修改本企业的信息和申请")
+    raise forbidden("access.read_only", f"角色“{caller.role}”只能查看已提交的申请，不能修改企业的信息和申请")
+
+
+def check_register(caller: Any) -> None:
+    """Self-registration (through the gateway), a service, or an admin registering on behalf."""
+    if caller.role in ("system", "admin") or (caller.role == "enterprise" and not caller.enterprise_id):
+        return
+    if caller.role == "enterprise":
+        raise forbidden("access.already_registered", "本账号已关联一家企业，不能再注册其他企业")
+    raise forbidden("access.cannot_register", f"角色“{caller.role}”不能注册企业")
+
+
+def needs_jurisdiction(caller: Any) -> bool:
+    """True if the check needs the caller's unit division (reviewers and admins)."""
+    return caller.role in REVIEWING_ROLES
+
+
+def check_read(caller: Any, what: Read, enterprise_id: str, *, submitted: bool = True, region_code: str = "",
+               unit_division: str | None = None) -> None:
+    """Reading ``what`` of an enterprise (``submitted``: the application was submitted at
+    least once; ``region_code``: the enterprise's region in the submission)."""
+    if caller.role == "system":
+        return
+    if caller.role == "enterprise":
+        check_write(caller, enterprise_id)
+        return
+    if caller.role == "operations":
+        if what in ("application", "history", "profile"):
+            return
+        raise forbidden("access.operations_content", "运维人员可以查看申请的状态和记录，不能查看申请内容和附件")
+    if caller.role in REVIEWING_ROLES:
+        if what == "profile":
+            return
+        if not submitted:
+            raise forbidden("access.draft", "申请尚未提交，审核人员不能查看草稿")
+        if unit_division and region_code and division_within(region_code, unit_division):
+            return
+        raise forbidden("access.outside_jurisdiction", "该申请不属于本审核单位的辖区，不能查看")
+    raise forbidden("access.unknown_role", f"未知角色“{caller.role}”，不能访问")
+
+
+def list_scope(caller: Any, enterprise_id: str) -> str:
+    """The enterprise whose applications a caller may list ("" = any, for services and operations)."""
+    if caller.role in ("system", "operations"):
+        return enterprise_id
+    if caller.role == "enterprise":
+        check_write(caller, enterprise_id or caller.enterprise_id)
+        return caller.enterprise_id
+    raise forbidden("access.list", "审核人员请在审核任务中查看本单位的申请")
