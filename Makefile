@@ -32,9 +32,10 @@ demo: venv
 ops: venv
 	$(PY) -m zjtx.ops $(if $(DATA),--data $(DATA)) $(APP)
 
-## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server.
+## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server. The session shares one
+## suite of services; the end-to-end runs go last because they recognise the Hunan 2020 programme for real.
 test: venv check-protos lint broker
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests/unit tests/integration tests/e2e
 
 ## RabbitMQ running, with the management API the tests use.
 broker:

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bzjtx_api/notification.proto\x12\x14zjtx.notification.v1\"I\n\x10ListInboxRequest\x12\x11\n\trecipient\x18\x01 \x01(\t\x12\x13\n\x0bunread_only\x18\x02 \x01(\x08\x12\r\n\x05limit\x18\x03 \x01(\x05\"\x91\x01\n\x0cInboxMessage\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\trecipient\x18\x02 \x01(\t\x12\x12\n\nevent_type\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\r\n\x05title\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12\x12\n\ncreated_at\x18\x07 \x01(\t\x12\x0c\n\x04read\x18\x08 \x01(\x08\"Y\n\x11ListInboxResponse\x12\x34\n\x08messages\x18\x01 \x03(\x0b\x32\".zjtx.notification.v1.InboxMessage\x12\x0e\n\x06unread\x18\x02 \x01(\x05\"\x9d\x01\n\x0f\x44\x65liveryOutcome\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\x12\x11\n\trecipient\x18\x02 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x04 \x01(\t\x12\x12\n\nevent_type\x18\x05 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x06 \x01(\x05\x12\r\n\x05\x65rror\x18\x07 \x01(\t\x12\n\n\x02\x61t\x18\x08 \x01(\t2l\n\x0cNotification\x12\\\n\tListInbox\x12&.zjtx.notification.v1.ListInboxRequest\x1a\'.zjtx.notification.v1.ListInboxResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bzjtx_api/notification.proto\x12\x14zjtx.notification.v1\"I\n\x10ListInboxRequest\x12\x11\n\trecipient\x18\x01 \x01(\t\x12\x13\n\x0bunread_only\x18\x02 \x01(\x08\x12\r\n\x05limit\x18\x03 \x01(\x05\"\xa2\x01\n\x0cInboxMessage\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\trecipient\x18\x02 \x01(\t\x12\x12\n\nevent_type\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\r\n\x05title\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12\x12\n\ncreated_at\x18\x07 \x01(\t\x12\x0c\n\x04read\x18\x08 \x01(\x08\x12\x0f\n\x07read_at\x18\t \x01(\t\"Y\n\x11ListInboxResponse\x12\x34\n\x08messages\x18\x01 \x03(\x0b\x32\".zjtx.notification.v1.InboxMessage\x12\x0e\n\x06unread\x18\x02 \x01(\x05\"\'\n\x12\x43ountUnreadRequest\x12\x11\n\trecipient\x18\x01 \x01(\t\"%\n\x13\x43ountUnreadResponse\x12\x0e\n\x06unread\x18\x01 \x01(\x05\"F\n\x0fMarkReadRequest\x12\x11\n\trecipient\x18\x01 \x01(\t\x12\x13\n\x0bmessage_ids\x18\x02 \x03(\t\x12\x0b\n\x03\x61ll\x18\x03 \x01(\x08\"2\n\x10MarkReadResponse\x12\x0e\n\x06marked\x18\x01 \x01(\x05\x12\x0e\n\x06unread\x18\x02 \x01(\x05\"2\n\x0e\x43hannelSetting\x12\x0f\n\x07\x63hannel\x18\x01 \x01(\t\x12\x0f\n\x07\x65nabled\x18\x02 \x01(\x08\"*\n\x15GetPreferencesRequest\x12\x11\n\trecipient\x18\x01 \x01(\t\"b\n\x15SetPreferencesRequest\x12\x11\n\trecipient\x18\x01 \x01(\t\x12\x36\n\x08settings\x18\x02 \x03(\x0b\x32$.zjtx.notification.v1.ChannelSetting\"l\n\x0bPreferences\x12\x11\n\trecipient\x18\x01 \x01(\t\x12\x36\n\x08settings\x18\x02 \x03(\x0b\x32$.zjtx.notification.v1.ChannelSetting\x12\x12\n\nupdated_at\x18\x03 \x01(\t\"\xd8\x02\n\x08\x44\x65livery\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x12\n\nevent_type\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\x11\n\trecipient\x18\x05 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x06 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x07 \x01(\t\x12\r\n\x05state\x18\x08 \x01(\t\x12\x10\n\x08\x61ttempts\x18\t \x01(\x05\x12\x14\n\x0cmax_attempts\x18\n \x01(\x05\x12\x12\n\nlast_error\x18\x0b \x01(\t\x12\r\n\x05title\x18\x0c \x01(\t\x12\x12\n\ncreated_at\x18\r \x01(\t\x12\x0f\n\x07sent_at\x18\x0e \x01(\t\x12\x17\n\x0fnext_attempt_at\x18\x0f \x01(\t\x12\x13\n\x0bskip_reason\x18\x10 \x01(\t\x12\x16\n\x0etotal_attempts\x18\x11 \x01(\x05\x12\x0f\n\x07retries\x18\x12 \x01(\x05\"|\n\x15ListDeliveriesRequest\x12\r\n\x05state\x18\x01 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x02 \x01(\t\x12\x11\n\trecipient\x18\x03 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\r\n\x05limit\x18\x06 \x01(\x05\"[\n\x16ListDeliveriesResponse\x12\x32\n\ndeliveries\x18\x01 \x03(\x0b\x32\x1e.zjtx.notification.v1.Delivery\x12\r\n\x05total\x18\x02 \x01(\x05\"+\n\x14RetryDeliveryRequest\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\"\x16\n\x14\x44\x65liveryStatsRequest\"B\n\x11\x43hannelStateCount\x12\x0f\n\x07\x63hannel\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x05\"P\n\x15\x44\x65liveryStatsResponse\x12\x37\n\x06\x63ounts\x18\x01 \x03(\x0b\x32\'.zjtx.notification.v1.ChannelStateCount\"\x9d\x01\n\x0f\x44\x65liveryOutcome\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\x12\x11\n\trecipient\x18\x02 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x04 \x01(\t\x12\x12\n\nevent_type\x18\x05 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x06 \x01(\x05\x12\r\n\x05\x65rror\x18\x07 \x01(\t\x12\n\n\x02\x61t\x18\x08 \x01(\t2\xa3\x06\n\x0cNotification\x12\\\n\tListInbox\x12&.zjtx.notification.v1.ListInboxRequest\x1a\'.zjtx.notification.v1.ListInboxResponse\x12\x62\n\x0b\x43ountUnread\x12(.zjtx.notification.v1.CountUnreadRequest\x1a).zjtx.notification.v1.CountUnreadResponse\x12Y\n\x08MarkRead\x12%.zjtx.notification.v1.MarkReadRequest\x1a&.zjtx.notification.v1.MarkReadResponse\x12`\n\x0eGetPreferences\x12+.zjtx.notification.v1.GetPreferencesRequest\x1a!.zjtx.notification.v1.Preferences\x12`\n\x0eSetPreferences\x12+.zjtx.notification.v1.SetPreferencesRequest\x1a!.zjtx.notification.v1.Preferences\x12k\n\x0eListDeliveries\x12+.zjtx.notification.v1.ListDeliveriesRequest\x1a,.zjtx.notification.v1.ListDeliveriesResponse\x12[\n\rRetryDelivery\x12*.zjtx.notification.v1.RetryDeliveryRequest\x1a\x1e.zjtx.notification.v1.Delivery\x12h\n\rDeliveryStats\x12*.zjtx.notification.v1.DeliveryStatsRequest\x1a+.zjtx.notification.v1.DeliveryStatsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,11 +34,41 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTINBOXREQUEST']._serialized_start=53
   _globals['_LISTINBOXREQUEST']._serialized_end=126
   _globals['_INBOXMESSAGE']._serialized_start=129
-  _globals['_INBOXMESSAGE']._serialized_end=274
-  _globals['_LISTINBOXRESPONSE']._serialized_start=276
-  _globals['_LISTINBOXRESPONSE']._serialized_end=365
-  _globals['_DELIVERYOUTCOME']._serialized_start=368
-  _globals['_DELIVERYOUTCOME']._serialized_end=525
-  _globals['_NOTIFICATION']._serialized_start=527
-  _globals['_NOTIFICATION']._serialized_end=635
+  _globals['_INBOXMESSAGE']._serialized_end=291
+  _globals['_LISTINBOXRESPONSE']._serialized_start=293
+  _globals['_LISTINBOXRESPONSE']._serialized_end=382
+  _globals['_COUNTUNREADREQUEST']._serialized_start=384
+  _globals['_COUNTUNREADREQUEST']._serialized_end=423
+  _globals['_COUNTUNREADRESPONSE']._serialized_start=425
+  _globals['_COUNTUNREADRESPONSE']._serialized_end=462
+  _globals['_MARKREADREQUEST']._serialized_start=464
+  _globals['_MARKREADREQUEST']._serialized_end=534
+  _globals['_MARKREADRESPONSE']._serialized_start=536
+  _globals['_MARKREADRESPONSE']._serialized_end=586
+  _globals['_CHANNELSETTING']._serialized_start=588
+  _globals['_CHANNELSETTING']._serialized_end=638
+  _globals['_GETPREFERENCESREQUEST']._serialized_start=640
+  _globals['_GETPREFERENCESREQUEST']._serialized_end=682
+  _globals['_SETPREFERENCESREQUEST']._serialized_start=684
+  _globals['_SETPREFERENCESREQUEST']._serialized_end=782
+  _globals['_PREFERENCES']._serialized_start=784
+  _globals['_PREFERENCES']._serialized_end=892
+  _globals['_DELIVERY']._serialized_start=895
+  _globals['_DELIVERY']._serialized_end=1239
+  _globals['_LISTDELIVERIESREQUEST']._serialized_start=1241
+  _globals['_LISTDELIVERIESREQUEST']._serialized_end=1365
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=1367
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=1458
+  _globals['_RETRYDELIVERYREQUEST']._serialized_start=1460
+  _globals['_RETRYDELIVERYREQUEST']._serialized_end=1503
+  _globals['_DELIVERYSTATSREQUEST']._serialized_start=1505
+  _globals['_DELIVERYSTATSREQUEST']._serialized_end=1527
+  _globals['_CHANNELSTATECOUNT']._serialized_start=1529
+  _globals['_CHANNELSTATECOUNT']._serialized_end=1595
+  _globals['_DELIVERYSTATSRESPONSE']._serialized_start=1597
+  _globals['_DELIVERYSTATSRESPONSE']._serialized_end=1677
+  _globals['_DELIVERYOUTCOME']._serialized_start=1680
+  _globals['_DELIVERYOUTCOME']._serialized_end=1837
+  _globals['_NOTIFICATION']._serialized_start=1840
+  _globals['_NOTIFICATION']._serialized_end=2643
 # @@protoc_insertion_point(module_scope)

@@ -39,13 +39,95 @@ class NotificationStub:
                 request_serializer=zjtx__api_dot_notification__pb2.ListInboxRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_notification__pb2.ListInboxResponse.FromString,
                 _registered_method=True)
+        self.CountUnread = channel.unary_unary(
+                '/zjtx.notification.v1.Notification/CountUnread',
+                request_serializer=zjtx__api_dot_notification__pb2.CountUnreadRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_notification__pb2.CountUnreadResponse.FromString,
+                _registered_method=True)
+        self.MarkRead = channel.unary_unary(
+                '/zjtx.notification.v1.Notification/MarkRead',
+                request_serializer=zjtx__api_dot_notification__pb2.MarkReadRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_notification__pb2.MarkReadResponse.FromString,
+                _registered_method=True)
+        self.GetPreferences = channel.unary_unary(
+                '/zjtx.notification.v1.Notification/GetPreferences',
+                request_serializer=zjtx__api_dot_notification__pb2.GetPreferencesRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_notification__pb2.Preferences.FromString,
+                _registered_method=True)
+        self.SetPreferences = channel.unary_unary(
+                '/zjtx.notification.v1.Notification/SetPreferences',
+                request_serializer=zjtx__api_dot_notification__pb2.SetPreferencesRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_notification__pb2.Preferences.FromString,
+                _registered_method=True)
+        self.ListDeliveries = channel.unary_unary(
+                '/zjtx.notification.v1.Notification/ListDeliveries',
+                request_serializer=zjtx__api_dot_notification__pb2.ListDeliveriesRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_notification__pb2.ListDeliveriesResponse.FromString,
+                _registered_method=True)
+        self.RetryDelivery = channel.unary_unary(
+                '/zjtx.notification.v1.Notification/RetryDelivery',
+                request_serializer=zjtx__api_dot_notification__pb2.RetryDeliveryRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_notification__pb2.Delivery.FromString,
+                _registered_method=True)
+        self.DeliveryStats = channel.unary_unary(
+                '/zjtx.notification.v1.Notification/DeliveryStats',
+                request_serializer=zjtx__api_dot_notification__pb2.DeliveryStatsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_notification__pb2.DeliveryStatsResponse.FromString,
+                _registered_method=True)
 
 
 class NotificationServicer:
     """Missing associated documentation comment in .proto file."""
 
     def ListInbox(self, request, context):
+        """Inbox of one recipient, newest first, with the unread count.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CountUnread(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkRead(self, request, context):
+        """Mark some messages (or all) of one recipient's inbox as read.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPreferences(self, request, context):
+        """A recipient's channel preferences (a channel not set is on).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetPreferences(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDeliveries(self, request, context):
+        """Operations: deliveries by state (e.g. "failed"), and retrying a failed one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryDelivery(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeliveryStats(self, request, context):
+        """How many deliveries are in each state on each channel (demo, dashboards).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -57,6 +139,41 @@ def add_NotificationServicer_to_server(servicer, server):
                     servicer.ListInbox,
                     request_deserializer=zjtx__api_dot_notification__pb2.ListInboxRequest.FromString,
                     response_serializer=zjtx__api_dot_notification__pb2.ListInboxResponse.SerializeToString,
+            ),
+            'CountUnread': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountUnread,
+                    request_deserializer=zjtx__api_dot_notification__pb2.CountUnreadRequest.FromString,
+                    response_serializer=zjtx__api_dot_notification__pb2.CountUnreadResponse.SerializeToString,
+            ),
+            'MarkRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkRead,
+                    request_deserializer=zjtx__api_dot_notification__pb2.MarkReadRequest.FromString,
+                    response_serializer=zjtx__api_dot_notification__pb2.MarkReadResponse.SerializeToString,
+            ),
+            'GetPreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPreferences,
+                    request_deserializer=zjtx__api_dot_notification__pb2.GetPreferencesRequest.FromString,
+                    response_serializer=zjtx__api_dot_notification__pb2.Preferences.SerializeToString,
+            ),
+            'SetPreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetPreferences,
+                    request_deserializer=zjtx__api_dot_notification__pb2.SetPreferencesRequest.FromString,
+                    response_serializer=zjtx__api_dot_notification__pb2.Preferences.SerializeToString,
+            ),
+            'ListDeliveries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDeliveries,
+                    request_deserializer=zjtx__api_dot_notification__pb2.ListDeliveriesRequest.FromString,
+                    response_serializer=zjtx__api_dot_notification__pb2.ListDeliveriesResponse.SerializeToString,
+            ),
+            'RetryDelivery': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryDelivery,
+                    request_deserializer=zjtx__api_dot_notification__pb2.RetryDeliveryRequest.FromString,
+                    response_serializer=zjtx__api_dot_notification__pb2.Delivery.SerializeToString,
+            ),
+            'DeliveryStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeliveryStats,
+                    request_deserializer=zjtx__api_dot_notification__pb2.DeliveryStatsRequest.FromString,
+                    response_serializer=zjtx__api_dot_notification__pb2.DeliveryStatsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -86,6 +203,195 @@ class Notification:
             '/zjtx.notification.v1.Notification/ListInbox',
             zjtx__api_dot_notification__pb2.ListInboxRequest.SerializeToString,
             zjtx__api_dot_notification__pb2.ListInboxResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CountUnread(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.notification.v1.Notification/CountUnread',
+            zjtx__api_dot_notification__pb2.CountUnreadRequest.SerializeToString,
+            zjtx__api_dot_notification__pb2.CountUnreadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.notification.v1.Notification/MarkRead',
+            zjtx__api_dot_notification__pb2.MarkReadRequest.SerializeToString,
+            zjtx__api_dot_notification__pb2.MarkReadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.notification.v1.Notification/GetPreferences',
+            zjtx__api_dot_notification__pb2.GetPreferencesRequest.SerializeToString,
+            zjtx__api_dot_notification__pb2.Preferences.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetPreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.notification.v1.Notification/SetPreferences',
+            zjtx__api_dot_notification__pb2.SetPreferencesRequest.SerializeToString,
+            zjtx__api_dot_notification__pb2.Preferences.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDeliveries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.notification.v1.Notification/ListDeliveries',
+            zjtx__api_dot_notification__pb2.ListDeliveriesRequest.SerializeToString,
+            zjtx__api_dot_notification__pb2.ListDeliveriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryDelivery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.notification.v1.Notification/RetryDelivery',
+            zjtx__api_dot_notification__pb2.RetryDeliveryRequest.SerializeToString,
+            zjtx__api_dot_notification__pb2.Delivery.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeliveryStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.notification.v1.Notification/DeliveryStats',
+            zjtx__api_dot_notification__pb2.DeliveryStatsRequest.SerializeToString,
+            zjtx__api_dot_notification__pb2.DeliveryStatsResponse.FromString,
             options,
             channel_credentials,
             insecure,

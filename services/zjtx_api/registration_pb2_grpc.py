@@ -44,19 +44,229 @@ class RegistrationStub:
                 request_serializer=zjtx__api_dot_registration__pb2.GetEnterpriseRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_registration__pb2.Enterprise.FromString,
                 _registered_method=True)
+        self.UpdateEnterpriseProfile = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/UpdateEnterpriseProfile',
+                request_serializer=zjtx__api_dot_registration__pb2.UpdateEnterpriseProfileRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.Enterprise.FromString,
+                _registered_method=True)
+        self.CreateApplication = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/CreateApplication',
+                request_serializer=zjtx__api_dot_registration__pb2.CreateApplicationRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.Application.FromString,
+                _registered_method=True)
+        self.GetApplication = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/GetApplication',
+                request_serializer=zjtx__api_dot_registration__pb2.GetApplicationRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.Application.FromString,
+                _registered_method=True)
+        self.ListApplications = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/ListApplications',
+                request_serializer=zjtx__api_dot_registration__pb2.ListApplicationsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.ListApplicationsResponse.FromString,
+                _registered_method=True)
+        self.SaveSection = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/SaveSection',
+                request_serializer=zjtx__api_dot_registration__pb2.SaveSectionRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.SaveSectionResponse.FromString,
+                _registered_method=True)
+        self.GetCompleteness = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/GetCompleteness',
+                request_serializer=zjtx__api_dot_registration__pb2.GetCompletenessRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.Completeness.FromString,
+                _registered_method=True)
+        self.UploadAttachment = channel.stream_unary(
+                '/zjtx.registration.v1.Registration/UploadAttachment',
+                request_serializer=zjtx__api_dot_registration__pb2.AttachmentChunk.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.Attachment.FromString,
+                _registered_method=True)
+        self.ListAttachments = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/ListAttachments',
+                request_serializer=zjtx__api_dot_registration__pb2.ListAttachmentsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.ListAttachmentsResponse.FromString,
+                _registered_method=True)
+        self.RemoveAttachment = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/RemoveAttachment',
+                request_serializer=zjtx__api_dot_registration__pb2.RemoveAttachmentRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.Application.FromString,
+                _registered_method=True)
+        self.DownloadAttachment = channel.unary_stream(
+                '/zjtx.registration.v1.Registration/DownloadAttachment',
+                request_serializer=zjtx__api_dot_registration__pb2.DownloadAttachmentRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.DownloadChunk.FromString,
+                _registered_method=True)
+        self.SignPledge = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/SignPledge',
+                request_serializer=zjtx__api_dot_registration__pb2.SignPledgeRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.Application.FromString,
+                _registered_method=True)
+        self.Submit = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/Submit',
+                request_serializer=zjtx__api_dot_registration__pb2.SubmitRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.SubmitResponse.FromString,
+                _registered_method=True)
+        self.Resubmit = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/Resubmit',
+                request_serializer=zjtx__api_dot_registration__pb2.ResubmitRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.SubmitResponse.FromString,
+                _registered_method=True)
+        self.Withdraw = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/Withdraw',
+                request_serializer=zjtx__api_dot_registration__pb2.WithdrawRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.Application.FromString,
+                _registered_method=True)
+        self.GetSnapshot = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/GetSnapshot',
+                request_serializer=zjtx__api_dot_registration__pb2.GetSnapshotRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.ApplicationSnapshot.FromString,
+                _registered_method=True)
+        self.ListApplicationHistory = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/ListApplicationHistory',
+                request_serializer=zjtx__api_dot_registration__pb2.ListApplicationHistoryRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.ListApplicationHistoryResponse.FromString,
+                _registered_method=True)
 
 
 class RegistrationServicer:
     """Missing associated documentation comment in .proto file."""
 
     def RegisterEnterprise(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """---- enterprises ----
+        Register with a valid USCC (GB 32100-2015), a GB/T 2260 region and contacts; a USCC
+        already registered is refused (ALREADY_EXISTS). Emits enterprise.registered.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetEnterprise(self, request, context):
+        """The current profile, or an earlier version (version > 0); by id or by USCC.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateEnterpriseProfile(self, request, context):
+        """A new profile version (expected_version must be the current one, else ABORTED).
+        Snapshots already taken keep the old data. Emits enterprise.profile_changed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateApplication(self, request, context):
+        """---- applications ----
+        Open a draft: one application per enterprise per programme (ALREADY_EXISTS names the
+        existing one); the enterprise must lie in the programme's jurisdiction and the window
+        must not be closed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetApplication(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListApplications(self, request, context):
+        """An enterprise's applications (enterprise_id), or a programme's (system/operations).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SaveSection(self, request, context):
+        """Save one section as a draft: validated against the programme's field schema (every
+        error named by field); missing required fields are allowed in a draft and reported
+        back. expected_version is the section's version as read (0 = never saved); a
+        mismatch is ABORTED and nothing is overwritten.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCompleteness(self, request, context):
+        """What is still missing or wrong before the application can be submitted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadAttachment(self, request_iterator, context):
+        """Client streaming: the first message is the header (application, kind, file name),
+        then the bytes in chunks (up to 1 MiB each). The media type is detected from the
+        content (executables refused whatever their name), the kind's size limit stops the
+        upload as soon as it is exceeded, the file name is sanitised, the SHA-256 recorded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAttachments(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveAttachment(self, request, context):
+        """Only while the kind may be edited (draft, or returned naming the kind).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadAttachment(self, request, context):
+        """Server streaming: the first message carries the attachment's description, then the
+        bytes in chunks. Used by review and reporting for the files of a snapshot.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SignPledge(self, request, context):
+        """The authenticity pledge (真实性承诺), signed by a named person with the time and the
+        hash of the programme's pledge text.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Submit(self, request, context):
+        """Refused (FAILED_PRECONDITION) with every reason at once: sections, fields,
+        attachments, pledge, eligibility gates, the window. Otherwise freezes snapshot 1 and
+        emits application.submitted. A second Submit returns the first result.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Resubmit(self, request, context):
+        """After review.returned, with what the reviewer named corrected, while the window is
+        open and within max_return_rounds: snapshot n+1 and application.resubmitted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Withdraw(self, request, context):
+        """Before the final decision. Emits application.withdrawn; withdrawing again returns the
+        withdrawn application.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSnapshot(self, request, context):
+        """A frozen snapshot (snapshot_version 0 = the latest).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListApplicationHistory(self, request, context):
+        """Every change of one application, oldest first: who, when, what, why.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -73,6 +283,86 @@ def add_RegistrationServicer_to_server(servicer, server):
                     servicer.GetEnterprise,
                     request_deserializer=zjtx__api_dot_registration__pb2.GetEnterpriseRequest.FromString,
                     response_serializer=zjtx__api_dot_registration__pb2.Enterprise.SerializeToString,
+            ),
+            'UpdateEnterpriseProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateEnterpriseProfile,
+                    request_deserializer=zjtx__api_dot_registration__pb2.UpdateEnterpriseProfileRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.Enterprise.SerializeToString,
+            ),
+            'CreateApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateApplication,
+                    request_deserializer=zjtx__api_dot_registration__pb2.CreateApplicationRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.Application.SerializeToString,
+            ),
+            'GetApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApplication,
+                    request_deserializer=zjtx__api_dot_registration__pb2.GetApplicationRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.Application.SerializeToString,
+            ),
+            'ListApplications': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListApplications,
+                    request_deserializer=zjtx__api_dot_registration__pb2.ListApplicationsRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.ListApplicationsResponse.SerializeToString,
+            ),
+            'SaveSection': grpc.unary_unary_rpc_method_handler(
+                    servicer.SaveSection,
+                    request_deserializer=zjtx__api_dot_registration__pb2.SaveSectionRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.SaveSectionResponse.SerializeToString,
+            ),
+            'GetCompleteness': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCompleteness,
+                    request_deserializer=zjtx__api_dot_registration__pb2.GetCompletenessRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.Completeness.SerializeToString,
+            ),
+            'UploadAttachment': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadAttachment,
+                    request_deserializer=zjtx__api_dot_registration__pb2.AttachmentChunk.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.Attachment.SerializeToString,
+            ),
+            'ListAttachments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAttachments,
+                    request_deserializer=zjtx__api_dot_registration__pb2.ListAttachmentsRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.ListAttachmentsResponse.SerializeToString,
+            ),
+            'RemoveAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveAttachment,
+                    request_deserializer=zjtx__api_dot_registration__pb2.RemoveAttachmentRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.Application.SerializeToString,
+            ),
+            'DownloadAttachment': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadAttachment,
+                    request_deserializer=zjtx__api_dot_registration__pb2.DownloadAttachmentRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.DownloadChunk.SerializeToString,
+            ),
+            'SignPledge': grpc.unary_unary_rpc_method_handler(
+                    servicer.SignPledge,
+                    request_deserializer=zjtx__api_dot_registration__pb2.SignPledgeRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.Application.SerializeToString,
+            ),
+            'Submit': grpc.unary_unary_rpc_method_handler(
+                    servicer.Submit,
+                    request_deserializer=zjtx__api_dot_registration__pb2.SubmitRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.SubmitResponse.SerializeToString,
+            ),
+            'Resubmit': grpc.unary_unary_rpc_method_handler(
+                    servicer.Resubmit,
+                    request_deserializer=zjtx__api_dot_registration__pb2.ResubmitRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.SubmitResponse.SerializeToString,
+            ),
+            'Withdraw': grpc.unary_unary_rpc_method_handler(
+                    servicer.Withdraw,
+                    request_deserializer=zjtx__api_dot_registration__pb2.WithdrawRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.Application.SerializeToString,
+            ),
+            'GetSnapshot': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSnapshot,
+                    request_deserializer=zjtx__api_dot_registration__pb2.GetSnapshotRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.ApplicationSnapshot.SerializeToString,
+            ),
+            'ListApplicationHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListApplicationHistory,
+                    request_deserializer=zjtx__api_dot_registration__pb2.ListApplicationHistoryRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.ListApplicationHistoryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -129,6 +419,438 @@ class Registration:
             '/zjtx.registration.v1.Registration/GetEnterprise',
             zjtx__api_dot_registration__pb2.GetEnterpriseRequest.SerializeToString,
             zjtx__api_dot_registration__pb2.Enterprise.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateEnterpriseProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/UpdateEnterpriseProfile',
+            zjtx__api_dot_registration__pb2.UpdateEnterpriseProfileRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.Enterprise.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/CreateApplication',
+            zjtx__api_dot_registration__pb2.CreateApplicationRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/GetApplication',
+            zjtx__api_dot_registration__pb2.GetApplicationRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListApplications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/ListApplications',
+            zjtx__api_dot_registration__pb2.ListApplicationsRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.ListApplicationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SaveSection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/SaveSection',
+            zjtx__api_dot_registration__pb2.SaveSectionRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.SaveSectionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCompleteness(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/GetCompleteness',
+            zjtx__api_dot_registration__pb2.GetCompletenessRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.Completeness.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadAttachment(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/zjtx.registration.v1.Registration/UploadAttachment',
+            zjtx__api_dot_registration__pb2.AttachmentChunk.SerializeToString,
+            zjtx__api_dot_registration__pb2.Attachment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAttachments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/ListAttachments',
+            zjtx__api_dot_registration__pb2.ListAttachmentsRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.ListAttachmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/RemoveAttachment',
+            zjtx__api_dot_registration__pb2.RemoveAttachmentRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/DownloadAttachment',
+            zjtx__api_dot_registration__pb2.DownloadAttachmentRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.DownloadChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SignPledge(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/SignPledge',
+            zjtx__api_dot_registration__pb2.SignPledgeRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Submit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/Submit',
+            zjtx__api_dot_registration__pb2.SubmitRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.SubmitResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Resubmit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/Resubmit',
+            zjtx__api_dot_registration__pb2.ResubmitRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.SubmitResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Withdraw(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/Withdraw',
+            zjtx__api_dot_registration__pb2.WithdrawRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSnapshot(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/GetSnapshot',
+            zjtx__api_dot_registration__pb2.GetSnapshotRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.ApplicationSnapshot.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListApplicationHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/ListApplicationHistory',
+            zjtx__api_dot_registration__pb2.ListApplicationHistoryRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.ListApplicationHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,

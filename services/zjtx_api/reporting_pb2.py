@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18zjtx_api/reporting.proto\x12\x11zjtx.reporting.v1\"0\n\x17\x43ountEnterprisesRequest\x12\x15\n\rregion_prefix\x18\x01 \x01(\t\")\n\x18\x43ountEnterprisesResponse\x12\r\n\x05\x63ount\x18\x01 \x01(\x03\"\x8f\x01\n\x0bReportReady\x12\x11\n\treport_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x14\n\x0cprogramme_id\x18\x03 \x01(\t\x12\x0f\n\x07unit_id\x18\x04 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x05 \x01(\t\x12\x0e\n\x06sha256\x18\x06 \x01(\t\x12\x0c\n\x04rows\x18\x07 \x01(\x03\x12\n\n\x02\x61t\x18\x08 \x01(\t2x\n\tReporting\x12k\n\x10\x43ountEnterprises\x12*.zjtx.reporting.v1.CountEnterprisesRequest\x1a+.zjtx.reporting.v1.CountEnterprisesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18zjtx_api/reporting.proto\x12\x11zjtx.reporting.v1\"0\n\x17\x43ountEnterprisesRequest\x12\x15\n\rregion_prefix\x18\x01 \x01(\t\")\n\x18\x43ountEnterprisesResponse\x12\r\n\x05\x63ount\x18\x01 \x01(\x03\"@\n\x11StatisticsRequest\x12\x14\n\x0cprogramme_id\x18\x01 \x01(\t\x12\x15\n\rregion_prefix\x18\x02 \x01(\t\"3\n\x06\x42ucket\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x03\"=\n\nDailyCount\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x03\x12\x12\n\ncumulative\x18\x03 \x01(\x03\"\xb5\x01\n\x11RegionRecognition\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x13\n\x0bregion_name\x18\x02 \x01(\t\x12\x14\n\x0c\x61pplications\x18\x03 \x01(\x03\x12\x13\n\x0brecommended\x18\x04 \x01(\x03\x12\x12\n\nrecognised\x18\x05 \x01(\x03\x12\x16\n\x0enot_recognised\x18\x06 \x01(\x03\x12\x0c\n\x04rate\x18\x07 \x01(\x01\x12\x11\n\trate_text\x18\x08 \x01(\t\"\xa0\x04\n\nStatistics\x12\x14\n\x0cprogramme_id\x18\x01 \x01(\t\x12\x17\n\x0fprogramme_title\x18\x02 \x01(\t\x12\r\n\x05\x61s_of\x18\x03 \x01(\t\x12\r\n\x05scope\x18\x04 \x01(\t\x12\x14\n\x0c\x61pplications\x18\x05 \x01(\x03\x12,\n\tby_status\x18\x06 \x03(\x0b\x32\x19.zjtx.reporting.v1.Bucket\x12*\n\x07\x62y_city\x18\x07 \x03(\x0b\x32\x19.zjtx.reporting.v1.Bucket\x12,\n\tby_county\x18\x08 \x03(\x0b\x32\x19.zjtx.reporting.v1.Bucket\x12.\n\x0b\x62y_industry\x18\t \x03(\x0b\x32\x19.zjtx.reporting.v1.Bucket\x12\x34\n\x11\x62y_focus_category\x18\n \x03(\x0b\x32\x19.zjtx.reporting.v1.Bucket\x12+\n\x08\x62y_level\x18\x0b \x03(\x0b\x32\x19.zjtx.reporting.v1.Bucket\x12:\n\x13submissions_per_day\x18\x0c \x03(\x0b\x32\x1d.zjtx.reporting.v1.DailyCount\x12\x41\n\x13recognition_by_city\x18\r \x03(\x0b\x32$.zjtx.reporting.v1.RegionRecognition\x12\x15\n\rregion_prefix\x18\x0e \x01(\t\"c\n\x12SummaryRowsRequest\x12\x14\n\x0cprogramme_id\x18\x01 \x01(\t\x12\x0f\n\x07unit_id\x18\x02 \x01(\t\x12\x17\n\x0finclude_pending\x18\x03 \x01(\x08\x12\r\n\x05limit\x18\x04 \x01(\x05\"D\n\nSummaryRow\x12\x16\n\x0e\x61pplication_id\x18\x01 \x01(\t\x12\r\n\x05\x63\x65lls\x18\x02 \x03(\t\x12\x0f\n\x07unit_id\x18\x03 \x01(\t\"\xa0\x01\n\x0bSummaryRows\x12\r\n\x05title\x18\x01 \x01(\t\x12\x0f\n\x07unit_id\x18\x02 \x01(\t\x12\x11\n\tunit_name\x18\x03 \x01(\t\x12\x0f\n\x07headers\x18\x04 \x03(\t\x12+\n\x04rows\x18\x05 \x03(\x0b\x32\x1d.zjtx.reporting.v1.SummaryRow\x12\r\n\x05total\x18\x06 \x01(\x03\x12\x11\n\ttruncated\x18\x07 \x01(\x08\"\xb1\x01\n\x15GenerateReportRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x14\n\x0cprogramme_id\x18\x02 \x01(\t\x12\x0f\n\x07unit_id\x18\x03 \x01(\t\x12\x16\n\x0e\x61pplication_id\x18\x04 \x01(\t\x12\x12\n\noutput_dir\x18\x05 \x01(\t\x12\r\n\x05stage\x18\x06 \x01(\t\x12\x17\n\x0finclude_pending\x18\x07 \x01(\x08\x12\x0f\n\x07\x66ormats\x18\x08 \x03(\t\"\xa5\x02\n\x06Report\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x14\n\x0cprogramme_id\x18\x03 \x01(\t\x12\x0f\n\x07unit_id\x18\x04 \x01(\t\x12\x16\n\x0e\x61pplication_id\x18\x05 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x06 \x01(\t\x12\x10\n\x08\x66ilename\x18\x07 \x01(\t\x12\r\n\x05title\x18\x08 \x01(\t\x12\x0e\n\x06sha256\x18\t \x01(\t\x12\x0c\n\x04size\x18\n \x01(\x03\x12\x0c\n\x04rows\x18\x0b \x01(\x03\x12\x12\n\ncreated_at\x18\x0c \x01(\t\x12\x0c\n\x04path\x18\r \x01(\t\x12\x10\n\x08warnings\x18\x0e \x03(\t\x12\x0e\n\x06job_id\x18\x0f \x01(\t\x12\r\n\x05\x63hart\x18\x10 \x01(\t\x12\x12\n\nmedia_type\x18\x11 \x01(\t\"\x9b\x01\n\x0eReportProgress\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\r\n\x05stage\x18\x02 \x01(\t\x12\x0c\n\x04\x64one\x18\x03 \x01(\x03\x12\r\n\x05total\x18\x04 \x01(\x03\x12\x0f\n\x07message\x18\x05 \x01(\t\x12*\n\x07reports\x18\x06 \x03(\x0b\x32\x19.zjtx.reporting.v1.Report\x12\x10\n\x08\x66inished\x18\x07 \x01(\x08\"\x1f\n\rGetJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\xcd\x01\n\x03Job\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x14\n\x0cprogramme_id\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\x12\r\n\x05stage\x18\x05 \x01(\t\x12\x0c\n\x04\x64one\x18\x06 \x01(\x03\x12\r\n\x05total\x18\x07 \x01(\x03\x12\x0f\n\x07message\x18\x08 \x01(\t\x12\x12\n\nreport_ids\x18\t \x03(\t\x12\x12\n\nstarted_at\x18\n \x01(\t\x12\x13\n\x0b\x66inished_at\x18\x0b \x01(\t\x12\r\n\x05\x65rror\x18\x0c \x01(\t\"%\n\x10GetReportRequest\x12\x11\n\treport_id\x18\x01 \x01(\t\"X\n\x12ListReportsRequest\x12\x14\n\x0cprogramme_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0f\n\x07unit_id\x18\x03 \x01(\t\x12\r\n\x05limit\x18\x04 \x01(\x05\"A\n\x13ListReportsResponse\x12*\n\x07reports\x18\x01 \x03(\x0b\x32\x19.zjtx.reporting.v1.Report\">\n\x15\x44ownloadReportRequest\x12\x11\n\treport_id\x18\x01 \x01(\t\x12\x12\n\nchunk_size\x18\x02 \x01(\x05\"o\n\x0bReportChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x0e\n\x06offset\x18\x02 \x01(\x03\x12\x0c\n\x04size\x18\x03 \x01(\x03\x12\x0e\n\x06sha256\x18\x04 \x01(\t\x12\x10\n\x08\x66ilename\x18\x05 \x01(\t\x12\x12\n\nmedia_type\x18\x06 \x01(\t\"\x10\n\x0eRebuildRequest\"\xe6\x01\n\x0bReportReady\x12\x11\n\treport_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x14\n\x0cprogramme_id\x18\x03 \x01(\t\x12\x0f\n\x07unit_id\x18\x04 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x05 \x01(\t\x12\x0e\n\x06sha256\x18\x06 \x01(\t\x12\x0c\n\x04rows\x18\x07 \x01(\x03\x12\n\n\x02\x61t\x18\x08 \x01(\t\x12\x16\n\x0e\x61pplication_id\x18\t \x01(\t\x12\x10\n\x08\x66ilename\x18\n \x01(\t\x12\r\n\x05title\x18\x0b \x01(\t\x12\x0c\n\x04size\x18\x0c \x01(\x03\x12\x0e\n\x06job_id\x18\r \x01(\t2\xa8\x06\n\tReporting\x12k\n\x10\x43ountEnterprises\x12*.zjtx.reporting.v1.CountEnterprisesRequest\x1a+.zjtx.reporting.v1.CountEnterprisesResponse\x12T\n\rGetStatistics\x12$.zjtx.reporting.v1.StatisticsRequest\x1a\x1d.zjtx.reporting.v1.Statistics\x12W\n\x0eGetSummaryRows\x12%.zjtx.reporting.v1.SummaryRowsRequest\x1a\x1e.zjtx.reporting.v1.SummaryRows\x12_\n\x0eGenerateReport\x12(.zjtx.reporting.v1.GenerateReportRequest\x1a!.zjtx.reporting.v1.ReportProgress0\x01\x12\x42\n\x06GetJob\x12 .zjtx.reporting.v1.GetJobRequest\x1a\x16.zjtx.reporting.v1.Job\x12K\n\tGetReport\x12#.zjtx.reporting.v1.GetReportRequest\x1a\x19.zjtx.reporting.v1.Report\x12\\\n\x0bListReports\x12%.zjtx.reporting.v1.ListReportsRequest\x1a&.zjtx.reporting.v1.ListReportsResponse\x12\\\n\x0e\x44ownloadReport\x12(.zjtx.reporting.v1.DownloadReportRequest\x1a\x1e.zjtx.reporting.v1.ReportChunk0\x01\x12Q\n\x07Rebuild\x12!.zjtx.reporting.v1.RebuildRequest\x1a!.zjtx.reporting.v1.ReportProgress0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,8 +35,46 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_COUNTENTERPRISESREQUEST']._serialized_end=95
   _globals['_COUNTENTERPRISESRESPONSE']._serialized_start=97
   _globals['_COUNTENTERPRISESRESPONSE']._serialized_end=138
-  _globals['_REPORTREADY']._serialized_start=141
-  _globals['_REPORTREADY']._serialized_end=284
-  _globals['_REPORTING']._serialized_start=286
-  _globals['_REPORTING']._serialized_end=406
+  _globals['_STATISTICSREQUEST']._serialized_start=140
+  _globals['_STATISTICSREQUEST']._serialized_end=204
+  _globals['_BUCKET']._serialized_start=206
+  _globals['_BUCKET']._serialized_end=257
+  _globals['_DAILYCOUNT']._serialized_start=259
+  _globals['_DAILYCOUNT']._serialized_end=320
+  _globals['_REGIONRECOGNITION']._serialized_start=323
+  _globals['_REGIONRECOGNITION']._serialized_end=504
+  _globals['_STATISTICS']._serialized_start=507
+  _globals['_STATISTICS']._serialized_end=1051
+  _globals['_SUMMARYROWSREQUEST']._serialized_start=1053
+  _globals['_SUMMARYROWSREQUEST']._serialized_end=1152
+  _globals['_SUMMARYROW']._serialized_start=1154
+  _globals['_SUMMARYROW']._serialized_end=1222
+  _globals['_SUMMARYROWS']._serialized_start=1225
+  _globals['_SUMMARYROWS']._serialized_end=1385
+  _globals['_GENERATEREPORTREQUEST']._serialized_start=1388
+  _globals['_GENERATEREPORTREQUEST']._serialized_end=1565
+  _globals['_REPORT']._serialized_start=1568
+  _globals['_REPORT']._serialized_end=1861
+  _globals['_REPORTPROGRESS']._serialized_start=1864
+  _globals['_REPORTPROGRESS']._serialized_end=2019
+  _globals['_GETJOBREQUEST']._serialized_start=2021
+  _globals['_GETJOBREQUEST']._serialized_end=2052
+  _globals['_JOB']._serialized_start=2055
+  _globals['_JOB']._serialized_end=2260
+  _globals['_GETREPORTREQUEST']._serialized_start=2262
+  _globals['_GETREPORTREQUEST']._serialized_end=2299
+  _globals['_LISTREPORTSREQUEST']._serialized_start=2301
+  _globals['_LISTREPORTSREQUEST']._serialized_end=2389
+  _globals['_LISTREPORTSRESPONSE']._serialized_start=2391
+  _globals['_LISTREPORTSRESPONSE']._serialized_end=2456
+  _globals['_DOWNLOADREPORTREQUEST']._serialized_start=2458
+  _globals['_DOWNLOADREPORTREQUEST']._serialized_end=2520
+  _globals['_REPORTCHUNK']._serialized_start=2522
+  _globals['_REPORTCHUNK']._serialized_end=2633
+  _globals['_REBUILDREQUEST']._serialized_start=2635
+  _globals['_REBUILDREQUEST']._serialized_end=2651
+  _globals['_REPORTREADY']._serialized_start=2654
+  _globals['_REPORTREADY']._serialized_end=2884
+  _globals['_REPORTING']._serialized_start=2887
+  _globals['_REPORTING']._serialized_end=3695
 # @@protoc_insertion_point(module_scope)

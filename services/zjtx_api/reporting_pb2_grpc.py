@@ -39,6 +39,46 @@ class ReportingStub:
                 request_serializer=zjtx__api_dot_reporting__pb2.CountEnterprisesRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_reporting__pb2.CountEnterprisesResponse.FromString,
                 _registered_method=True)
+        self.GetStatistics = channel.unary_unary(
+                '/zjtx.reporting.v1.Reporting/GetStatistics',
+                request_serializer=zjtx__api_dot_reporting__pb2.StatisticsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_reporting__pb2.Statistics.FromString,
+                _registered_method=True)
+        self.GetSummaryRows = channel.unary_unary(
+                '/zjtx.reporting.v1.Reporting/GetSummaryRows',
+                request_serializer=zjtx__api_dot_reporting__pb2.SummaryRowsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_reporting__pb2.SummaryRows.FromString,
+                _registered_method=True)
+        self.GenerateReport = channel.unary_stream(
+                '/zjtx.reporting.v1.Reporting/GenerateReport',
+                request_serializer=zjtx__api_dot_reporting__pb2.GenerateReportRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_reporting__pb2.ReportProgress.FromString,
+                _registered_method=True)
+        self.GetJob = channel.unary_unary(
+                '/zjtx.reporting.v1.Reporting/GetJob',
+                request_serializer=zjtx__api_dot_reporting__pb2.GetJobRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_reporting__pb2.Job.FromString,
+                _registered_method=True)
+        self.GetReport = channel.unary_unary(
+                '/zjtx.reporting.v1.Reporting/GetReport',
+                request_serializer=zjtx__api_dot_reporting__pb2.GetReportRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_reporting__pb2.Report.FromString,
+                _registered_method=True)
+        self.ListReports = channel.unary_unary(
+                '/zjtx.reporting.v1.Reporting/ListReports',
+                request_serializer=zjtx__api_dot_reporting__pb2.ListReportsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_reporting__pb2.ListReportsResponse.FromString,
+                _registered_method=True)
+        self.DownloadReport = channel.unary_stream(
+                '/zjtx.reporting.v1.Reporting/DownloadReport',
+                request_serializer=zjtx__api_dot_reporting__pb2.DownloadReportRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_reporting__pb2.ReportChunk.FromString,
+                _registered_method=True)
+        self.Rebuild = channel.unary_stream(
+                '/zjtx.reporting.v1.Reporting/Rebuild',
+                request_serializer=zjtx__api_dot_reporting__pb2.RebuildRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_reporting__pb2.ReportProgress.FromString,
+                _registered_method=True)
 
 
 class ReportingServicer:
@@ -50,6 +90,64 @@ class ReportingServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetStatistics(self, request, context):
+        """Figures of one programme: counts by status, region, industry, focus category and
+        review level, submissions per day, recognition rate per city. A reviewer sees the
+        applications its unit handled; the owner's staff, operations and system see all.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSummaryRows(self, request, context):
+        """The rows of a 推荐汇总表 exactly as the workbook would hold them (display text).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GenerateReport(self, request, context):
+        """Produce a report; streams progress, the last message (finished = true) lists the
+        reports made. Each report is stored with its sha256 and announced by report.ready.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetJob(self, request, context):
+        """The record of a report run (the same progress, for a client that polls).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReport(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListReports(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadReport(self, request, context):
+        """The stored file, in chunks (the first chunk carries size, sha256 and filename).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Rebuild(self, request, context):
+        """Drop the read models and replay the event archive through the projections
+        (operations and system only); streams progress.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReportingServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -57,6 +155,46 @@ def add_ReportingServicer_to_server(servicer, server):
                     servicer.CountEnterprises,
                     request_deserializer=zjtx__api_dot_reporting__pb2.CountEnterprisesRequest.FromString,
                     response_serializer=zjtx__api_dot_reporting__pb2.CountEnterprisesResponse.SerializeToString,
+            ),
+            'GetStatistics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStatistics,
+                    request_deserializer=zjtx__api_dot_reporting__pb2.StatisticsRequest.FromString,
+                    response_serializer=zjtx__api_dot_reporting__pb2.Statistics.SerializeToString,
+            ),
+            'GetSummaryRows': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSummaryRows,
+                    request_deserializer=zjtx__api_dot_reporting__pb2.SummaryRowsRequest.FromString,
+                    response_serializer=zjtx__api_dot_reporting__pb2.SummaryRows.SerializeToString,
+            ),
+            'GenerateReport': grpc.unary_stream_rpc_method_handler(
+                    servicer.GenerateReport,
+                    request_deserializer=zjtx__api_dot_reporting__pb2.GenerateReportRequest.FromString,
+                    response_serializer=zjtx__api_dot_reporting__pb2.ReportProgress.SerializeToString,
+            ),
+            'GetJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetJob,
+                    request_deserializer=zjtx__api_dot_reporting__pb2.GetJobRequest.FromString,
+                    response_serializer=zjtx__api_dot_reporting__pb2.Job.SerializeToString,
+            ),
+            'GetReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReport,
+                    request_deserializer=zjtx__api_dot_reporting__pb2.GetReportRequest.FromString,
+                    response_serializer=zjtx__api_dot_reporting__pb2.Report.SerializeToString,
+            ),
+            'ListReports': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReports,
+                    request_deserializer=zjtx__api_dot_reporting__pb2.ListReportsRequest.FromString,
+                    response_serializer=zjtx__api_dot_reporting__pb2.ListReportsResponse.SerializeToString,
+            ),
+            'DownloadReport': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadReport,
+                    request_deserializer=zjtx__api_dot_reporting__pb2.DownloadReportRequest.FromString,
+                    response_serializer=zjtx__api_dot_reporting__pb2.ReportChunk.SerializeToString,
+            ),
+            'Rebuild': grpc.unary_stream_rpc_method_handler(
+                    servicer.Rebuild,
+                    request_deserializer=zjtx__api_dot_reporting__pb2.RebuildRequest.FromString,
+                    response_serializer=zjtx__api_dot_reporting__pb2.ReportProgress.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -86,6 +224,222 @@ class Reporting:
             '/zjtx.reporting.v1.Reporting/CountEnterprises',
             zjtx__api_dot_reporting__pb2.CountEnterprisesRequest.SerializeToString,
             zjtx__api_dot_reporting__pb2.CountEnterprisesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStatistics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.reporting.v1.Reporting/GetStatistics',
+            zjtx__api_dot_reporting__pb2.StatisticsRequest.SerializeToString,
+            zjtx__api_dot_reporting__pb2.Statistics.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSummaryRows(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.reporting.v1.Reporting/GetSummaryRows',
+            zjtx__api_dot_reporting__pb2.SummaryRowsRequest.SerializeToString,
+            zjtx__api_dot_reporting__pb2.SummaryRows.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GenerateReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/zjtx.reporting.v1.Reporting/GenerateReport',
+            zjtx__api_dot_reporting__pb2.GenerateReportRequest.SerializeToString,
+            zjtx__api_dot_reporting__pb2.ReportProgress.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.reporting.v1.Reporting/GetJob',
+            zjtx__api_dot_reporting__pb2.GetJobRequest.SerializeToString,
+            zjtx__api_dot_reporting__pb2.Job.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.reporting.v1.Reporting/GetReport',
+            zjtx__api_dot_reporting__pb2.GetReportRequest.SerializeToString,
+            zjtx__api_dot_reporting__pb2.Report.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReports(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.reporting.v1.Reporting/ListReports',
+            zjtx__api_dot_reporting__pb2.ListReportsRequest.SerializeToString,
+            zjtx__api_dot_reporting__pb2.ListReportsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/zjtx.reporting.v1.Reporting/DownloadReport',
+            zjtx__api_dot_reporting__pb2.DownloadReportRequest.SerializeToString,
+            zjtx__api_dot_reporting__pb2.ReportChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Rebuild(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/zjtx.reporting.v1.Reporting/Rebuild',
+            zjtx__api_dot_reporting__pb2.RebuildRequest.SerializeToString,
+            zjtx__api_dot_reporting__pb2.ReportProgress.FromString,
             options,
             channel_credentials,
             insecure,

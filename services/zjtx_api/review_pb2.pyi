@@ -1,3 +1,4 @@
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -285,6 +286,610 @@ class Programme(_message.Message):
     has_rubric: bool
     document_json: str
     def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., title: _Optional[str] = ..., year: _Optional[int] = ..., level: _Optional[str] = ..., owner: _Optional[str] = ..., owner_name: _Optional[str] = ..., target_count: _Optional[int] = ..., publicity_days: _Optional[int] = ..., window: _Optional[_Union[Window, _Mapping]] = ..., max_return_rounds: _Optional[int] = ..., review_chain: _Optional[_Iterable[_Union[ChainLevel, _Mapping]]] = ..., sections: _Optional[_Iterable[_Union[Section, _Mapping]]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentSpec, _Mapping]]] = ..., pledge: _Optional[_Union[Pledge, _Mapping]] = ..., eligibility_gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ..., priority_markers: _Optional[_Iterable[_Union[PriorityMarker, _Mapping]]] = ..., focus_categories: _Optional[_Iterable[_Union[FocusCategory, _Mapping]]] = ..., summary_table_columns: _Optional[_Iterable[_Union[SummaryColumn, _Mapping]]] = ..., recommend_to: _Optional[str] = ..., has_rubric: _Optional[bool] = ..., document_json: _Optional[str] = ...) -> None: ...
+
+class EnterpriseBrief(_message.Message):
+    __slots__ = ("enterprise_id", "uscc", "name", "region_code", "region_name", "park_id", "industry")
+    ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
+    USCC_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    REGION_NAME_FIELD_NUMBER: _ClassVar[int]
+    PARK_ID_FIELD_NUMBER: _ClassVar[int]
+    INDUSTRY_FIELD_NUMBER: _ClassVar[int]
+    enterprise_id: str
+    uscc: str
+    name: str
+    region_code: str
+    region_name: str
+    park_id: str
+    industry: str
+    def __init__(self, enterprise_id: _Optional[str] = ..., uscc: _Optional[str] = ..., name: _Optional[str] = ..., region_code: _Optional[str] = ..., region_name: _Optional[str] = ..., park_id: _Optional[str] = ..., industry: _Optional[str] = ...) -> None: ...
+
+class AttachmentInfo(_message.Message):
+    __slots__ = ("attachment_id", "kind", "title", "filename", "media_type", "size", "sha256")
+    ATTACHMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    attachment_id: str
+    kind: str
+    title: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    def __init__(self, attachment_id: _Optional[str] = ..., kind: _Optional[str] = ..., title: _Optional[str] = ..., filename: _Optional[str] = ..., media_type: _Optional[str] = ..., size: _Optional[int] = ..., sha256: _Optional[str] = ...) -> None: ...
+
+class Task(_message.Message):
+    __slots__ = ("id", "application_id", "programme_id", "level", "level_title", "unit_id", "unit_name", "round", "status", "status_label", "opened_at", "due_at", "decided_at", "decided_by", "opinion", "reasons", "reason", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "focus_category", "score", "checks")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_TITLE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_LABEL_FIELD_NUMBER: _ClassVar[int]
+    OPENED_AT_FIELD_NUMBER: _ClassVar[int]
+    DUE_AT_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    OPINION_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_HASH_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    SECTIONS_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
+    FOCUS_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    CHECKS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    application_id: str
+    programme_id: str
+    level: int
+    level_title: str
+    unit_id: str
+    unit_name: str
+    round: int
+    status: str
+    status_label: str
+    opened_at: str
+    due_at: str
+    decided_at: str
+    decided_by: str
+    opinion: str
+    reasons: _containers.RepeatedCompositeFieldContainer[ReturnReason]
+    reason: str
+    enterprise: EnterpriseBrief
+    snapshot_version: int
+    content_hash: str
+    submitted_at: str
+    sections: _struct_pb2.Struct
+    attachments: _containers.RepeatedCompositeFieldContainer[AttachmentInfo]
+    focus_category: str
+    score: str
+    checks: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., level: _Optional[int] = ..., level_title: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., round: _Optional[int] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., opened_at: _Optional[str] = ..., due_at: _Optional[str] = ..., decided_at: _Optional[str] = ..., decided_by: _Optional[str] = ..., opinion: _Optional[str] = ..., reasons: _Optional[_Iterable[_Union[ReturnReason, _Mapping]]] = ..., reason: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentInfo, _Mapping]]] = ..., focus_category: _Optional[str] = ..., score: _Optional[str] = ..., checks: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListTasksRequest(_message.Message):
+    __slots__ = ("unit_id", "programme_id", "status")
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    unit_id: str
+    programme_id: str
+    status: str
+    def __init__(self, unit_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class ListTasksResponse(_message.Message):
+    __slots__ = ("tasks",)
+    TASKS_FIELD_NUMBER: _ClassVar[int]
+    tasks: _containers.RepeatedCompositeFieldContainer[Task]
+    def __init__(self, tasks: _Optional[_Iterable[_Union[Task, _Mapping]]] = ...) -> None: ...
+
+class GetTaskRequest(_message.Message):
+    __slots__ = ("task_id",)
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    def __init__(self, task_id: _Optional[str] = ...) -> None: ...
+
+class PassTaskRequest(_message.Message):
+    __slots__ = ("task_id", "opinion")
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    OPINION_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    opinion: str
+    def __init__(self, task_id: _Optional[str] = ..., opinion: _Optional[str] = ...) -> None: ...
+
+class ReturnTaskRequest(_message.Message):
+    __slots__ = ("task_id", "reasons")
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    reasons: _containers.RepeatedCompositeFieldContainer[ReturnReason]
+    def __init__(self, task_id: _Optional[str] = ..., reasons: _Optional[_Iterable[_Union[ReturnReason, _Mapping]]] = ...) -> None: ...
+
+class RejectTaskRequest(_message.Message):
+    __slots__ = ("task_id", "reason")
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    reason: str
+    def __init__(self, task_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DecisionResult(_message.Message):
+    __slots__ = ("task", "application", "next_task")
+    TASK_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    NEXT_TASK_FIELD_NUMBER: _ClassVar[int]
+    task: Task
+    application: ReviewApplication
+    next_task: Task
+    def __init__(self, task: _Optional[_Union[Task, _Mapping]] = ..., application: _Optional[_Union[ReviewApplication, _Mapping]] = ..., next_task: _Optional[_Union[Task, _Mapping]] = ...) -> None: ...
+
+class ReviewApplication(_message.Message):
+    __slots__ = ("application_id", "programme_id", "status", "status_label", "level", "unit_id", "unit_name", "returns", "max_return_rounds", "enterprise", "first_submitted_at", "submitted_at", "snapshot_version", "content_hash", "open_task_id", "score", "rubric_note", "rubric_passed", "unit_rank", "rank", "reason", "recommended_at", "version")
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_LABEL_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
+    RETURNS_FIELD_NUMBER: _ClassVar[int]
+    MAX_RETURN_ROUNDS_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    FIRST_SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_HASH_FIELD_NUMBER: _ClassVar[int]
+    OPEN_TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    RUBRIC_NOTE_FIELD_NUMBER: _ClassVar[int]
+    RUBRIC_PASSED_FIELD_NUMBER: _ClassVar[int]
+    UNIT_RANK_FIELD_NUMBER: _ClassVar[int]
+    RANK_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    application_id: str
+    programme_id: str
+    status: str
+    status_label: str
+    level: int
+    unit_id: str
+    unit_name: str
+    returns: int
+    max_return_rounds: int
+    enterprise: EnterpriseBrief
+    first_submitted_at: str
+    submitted_at: str
+    snapshot_version: int
+    content_hash: str
+    open_task_id: str
+    score: str
+    rubric_note: str
+    rubric_passed: bool
+    unit_rank: int
+    rank: int
+    reason: str
+    recommended_at: str
+    version: int
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., level: _Optional[int] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., returns: _Optional[int] = ..., max_return_rounds: _Optional[int] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., first_submitted_at: _Optional[str] = ..., submitted_at: _Optional[str] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., open_task_id: _Optional[str] = ..., score: _Optional[str] = ..., rubric_note: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., unit_rank: _Optional[int] = ..., rank: _Optional[int] = ..., reason: _Optional[str] = ..., recommended_at: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class GetApplicationRequest(_message.Message):
+    __slots__ = ("application_id",)
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    application_id: str
+    def __init__(self, application_id: _Optional[str] = ...) -> None: ...
+
+class HistoryEntry(_message.Message):
+    __slots__ = ("seq", "at", "actor", "role", "unit_id", "unit_name", "level", "action", "action_label", "detail", "opinion", "reason", "reasons", "task_id", "round")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    ACTION_LABEL_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    OPINION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    at: str
+    actor: str
+    role: str
+    unit_id: str
+    unit_name: str
+    level: int
+    action: str
+    action_label: str
+    detail: str
+    opinion: str
+    reason: str
+    reasons: _containers.RepeatedCompositeFieldContainer[ReturnReason]
+    task_id: str
+    round: int
+    def __init__(self, seq: _Optional[int] = ..., at: _Optional[str] = ..., actor: _Optional[str] = ..., role: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., level: _Optional[int] = ..., action: _Optional[str] = ..., action_label: _Optional[str] = ..., detail: _Optional[str] = ..., opinion: _Optional[str] = ..., reason: _Optional[str] = ..., reasons: _Optional[_Iterable[_Union[ReturnReason, _Mapping]]] = ..., task_id: _Optional[str] = ..., round: _Optional[int] = ...) -> None: ...
+
+class ListHistoryRequest(_message.Message):
+    __slots__ = ("application_id",)
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    application_id: str
+    def __init__(self, application_id: _Optional[str] = ...) -> None: ...
+
+class ListHistoryResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[HistoryEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[HistoryEntry, _Mapping]]] = ...) -> None: ...
+
+class Unroutable(_message.Message):
+    __slots__ = ("application_id", "programme_id", "enterprise", "level", "unit_kind", "reason", "at")
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    UNIT_KIND_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    application_id: str
+    programme_id: str
+    enterprise: EnterpriseBrief
+    level: int
+    unit_kind: str
+    reason: str
+    at: str
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., level: _Optional[int] = ..., unit_kind: _Optional[str] = ..., reason: _Optional[str] = ..., at: _Optional[str] = ...) -> None: ...
+
+class ListUnroutableRequest(_message.Message):
+    __slots__ = ("programme_id",)
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
+
+class ListUnroutableResponse(_message.Message):
+    __slots__ = ("applications",)
+    APPLICATIONS_FIELD_NUMBER: _ClassVar[int]
+    applications: _containers.RepeatedCompositeFieldContainer[Unroutable]
+    def __init__(self, applications: _Optional[_Iterable[_Union[Unroutable, _Mapping]]] = ...) -> None: ...
+
+class RetryRoutingRequest(_message.Message):
+    __slots__ = ("application_id",)
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    application_id: str
+    def __init__(self, application_id: _Optional[str] = ...) -> None: ...
+
+class SummaryChunk(_message.Message):
+    __slots__ = ("programme_id", "unit_id", "kind", "filename", "data")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    unit_id: str
+    kind: str
+    filename: str
+    data: bytes
+    def __init__(self, programme_id: _Optional[str] = ..., unit_id: _Optional[str] = ..., kind: _Optional[str] = ..., filename: _Optional[str] = ..., data: _Optional[bytes] = ...) -> None: ...
+
+class SummaryUpload(_message.Message):
+    __slots__ = ("file_id", "programme_id", "unit_id", "unit_name", "level", "kind", "filename", "media_type", "size", "sha256", "uploaded_by", "uploaded_at", "finalised_application_ids")
+    FILE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    UPLOADED_BY_FIELD_NUMBER: _ClassVar[int]
+    UPLOADED_AT_FIELD_NUMBER: _ClassVar[int]
+    FINALISED_APPLICATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    file_id: str
+    programme_id: str
+    unit_id: str
+    unit_name: str
+    level: int
+    kind: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: str
+    finalised_application_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, file_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., level: _Optional[int] = ..., kind: _Optional[str] = ..., filename: _Optional[str] = ..., media_type: _Optional[str] = ..., size: _Optional[int] = ..., sha256: _Optional[str] = ..., uploaded_by: _Optional[str] = ..., uploaded_at: _Optional[str] = ..., finalised_application_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DownloadSummaryRequest(_message.Message):
+    __slots__ = ("file_id",)
+    FILE_ID_FIELD_NUMBER: _ClassVar[int]
+    file_id: str
+    def __init__(self, file_id: _Optional[str] = ...) -> None: ...
+
+class FileChunk(_message.Message):
+    __slots__ = ("filename", "media_type", "sha256", "data")
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    filename: str
+    media_type: str
+    sha256: str
+    data: bytes
+    def __init__(self, filename: _Optional[str] = ..., media_type: _Optional[str] = ..., sha256: _Optional[str] = ..., data: _Optional[bytes] = ...) -> None: ...
+
+class UnitProgressRequest(_message.Message):
+    __slots__ = ("programme_id", "unit_id")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    unit_id: str
+    def __init__(self, programme_id: _Optional[str] = ..., unit_id: _Optional[str] = ...) -> None: ...
+
+class UnitProgress(_message.Message):
+    __slots__ = ("programme_id", "unit_id", "unit_name", "level", "open_tasks", "pending_summary", "recommended", "returned", "rejected", "pending_application_ids", "missing", "uploads", "finalised_at", "note")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    OPEN_TASKS_FIELD_NUMBER: _ClassVar[int]
+    PENDING_SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDED_FIELD_NUMBER: _ClassVar[int]
+    RETURNED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    PENDING_APPLICATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FIELD_NUMBER: _ClassVar[int]
+    UPLOADS_FIELD_NUMBER: _ClassVar[int]
+    FINALISED_AT_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    unit_id: str
+    unit_name: str
+    level: int
+    open_tasks: int
+    pending_summary: int
+    recommended: int
+    returned: int
+    rejected: int
+    pending_application_ids: _containers.RepeatedScalarFieldContainer[str]
+    missing: _containers.RepeatedScalarFieldContainer[str]
+    uploads: _containers.RepeatedCompositeFieldContainer[SummaryUpload]
+    finalised_at: str
+    note: str
+    def __init__(self, programme_id: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., level: _Optional[int] = ..., open_tasks: _Optional[int] = ..., pending_summary: _Optional[int] = ..., recommended: _Optional[int] = ..., returned: _Optional[int] = ..., rejected: _Optional[int] = ..., pending_application_ids: _Optional[_Iterable[str]] = ..., missing: _Optional[_Iterable[str]] = ..., uploads: _Optional[_Iterable[_Union[SummaryUpload, _Mapping]]] = ..., finalised_at: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class GetProgrammeStatusRequest(_message.Message):
+    __slots__ = ("programme_id",)
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
+
+class StatusCount(_message.Message):
+    __slots__ = ("status", "status_label", "count")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_LABEL_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    status: str
+    status_label: str
+    count: int
+    def __init__(self, status: _Optional[str] = ..., status_label: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
+class ProgrammeStatus(_message.Message):
+    __slots__ = ("programme_id", "window_state", "reviews_closed", "recommendations_complete_at", "publicity_state", "counts", "now")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_STATE_FIELD_NUMBER: _ClassVar[int]
+    REVIEWS_CLOSED_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDATIONS_COMPLETE_AT_FIELD_NUMBER: _ClassVar[int]
+    PUBLICITY_STATE_FIELD_NUMBER: _ClassVar[int]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    NOW_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    window_state: str
+    reviews_closed: bool
+    recommendations_complete_at: str
+    publicity_state: str
+    counts: _containers.RepeatedCompositeFieldContainer[StatusCount]
+    now: str
+    def __init__(self, programme_id: _Optional[str] = ..., window_state: _Optional[str] = ..., reviews_closed: _Optional[bool] = ..., recommendations_complete_at: _Optional[str] = ..., publicity_state: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., now: _Optional[str] = ...) -> None: ...
+
+class MarkerValue(_message.Message):
+    __slots__ = ("id", "title", "value")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    value: str
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+
+class RankedApplication(_message.Message):
+    __slots__ = ("rank", "application_id", "enterprise", "unit_id", "unit_name", "unit_rank", "score", "rubric_passed", "rubric_note", "markers", "first_submitted_at", "within_target", "status")
+    RANK_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
+    UNIT_RANK_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    RUBRIC_PASSED_FIELD_NUMBER: _ClassVar[int]
+    RUBRIC_NOTE_FIELD_NUMBER: _ClassVar[int]
+    MARKERS_FIELD_NUMBER: _ClassVar[int]
+    FIRST_SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    WITHIN_TARGET_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    rank: int
+    application_id: str
+    enterprise: EnterpriseBrief
+    unit_id: str
+    unit_name: str
+    unit_rank: int
+    score: str
+    rubric_passed: bool
+    rubric_note: str
+    markers: _containers.RepeatedCompositeFieldContainer[MarkerValue]
+    first_submitted_at: str
+    within_target: bool
+    status: str
+    def __init__(self, rank: _Optional[int] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., unit_rank: _Optional[int] = ..., score: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., rubric_note: _Optional[str] = ..., markers: _Optional[_Iterable[_Union[MarkerValue, _Mapping]]] = ..., first_submitted_at: _Optional[str] = ..., within_target: _Optional[bool] = ..., status: _Optional[str] = ...) -> None: ...
+
+class RankRecommendedRequest(_message.Message):
+    __slots__ = ("programme_id",)
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
+
+class RankRecommendedResponse(_message.Message):
+    __slots__ = ("programme_id", "target_count", "ranked", "order")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RANKED_FIELD_NUMBER: _ClassVar[int]
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    target_count: int
+    ranked: _containers.RepeatedCompositeFieldContainer[RankedApplication]
+    order: str
+    def __init__(self, programme_id: _Optional[str] = ..., target_count: _Optional[int] = ..., ranked: _Optional[_Iterable[_Union[RankedApplication, _Mapping]]] = ..., order: _Optional[str] = ...) -> None: ...
+
+class RecogniseRequest(_message.Message):
+    __slots__ = ("programme_id", "application_ids")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    application_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, programme_id: _Optional[str] = ..., application_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListedApplication(_message.Message):
+    __slots__ = ("application_id", "enterprise", "rank", "score", "status", "removed_reason")
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    RANK_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_REASON_FIELD_NUMBER: _ClassVar[int]
+    application_id: str
+    enterprise: EnterpriseBrief
+    rank: int
+    score: str
+    status: str
+    removed_reason: str
+    def __init__(self, application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., status: _Optional[str] = ..., removed_reason: _Optional[str] = ...) -> None: ...
+
+class Objection(_message.Message):
+    __slots__ = ("id", "programme_id", "application_id", "enterprise_name", "objector", "contact", "content", "received_at", "recorded_by", "status", "resolution", "resolved_by", "resolved_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_NAME_FIELD_NUMBER: _ClassVar[int]
+    OBJECTOR_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    RESOLUTION_FIELD_NUMBER: _ClassVar[int]
+    RESOLVED_BY_FIELD_NUMBER: _ClassVar[int]
+    RESOLVED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    programme_id: str
+    application_id: str
+    enterprise_name: str
+    objector: str
+    contact: str
+    content: str
+    received_at: str
+    recorded_by: str
+    status: str
+    resolution: str
+    resolved_by: str
+    resolved_at: str
+    def __init__(self, id: _Optional[str] = ..., programme_id: _Optional[str] = ..., application_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., objector: _Optional[str] = ..., contact: _Optional[str] = ..., content: _Optional[str] = ..., received_at: _Optional[str] = ..., recorded_by: _Optional[str] = ..., status: _Optional[str] = ..., resolution: _Optional[str] = ..., resolved_by: _Optional[str] = ..., resolved_at: _Optional[str] = ...) -> None: ...
+
+class Publicity(_message.Message):
+    __slots__ = ("programme_id", "state", "opens_at", "closes_at", "recognised_by", "recognised_at", "listed", "objections", "published_at")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    OPENS_AT_FIELD_NUMBER: _ClassVar[int]
+    CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    RECOGNISED_BY_FIELD_NUMBER: _ClassVar[int]
+    RECOGNISED_AT_FIELD_NUMBER: _ClassVar[int]
+    LISTED_FIELD_NUMBER: _ClassVar[int]
+    OBJECTIONS_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    state: str
+    opens_at: str
+    closes_at: str
+    recognised_by: str
+    recognised_at: str
+    listed: _containers.RepeatedCompositeFieldContainer[ListedApplication]
+    objections: _containers.RepeatedCompositeFieldContainer[Objection]
+    published_at: str
+    def __init__(self, programme_id: _Optional[str] = ..., state: _Optional[str] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ..., recognised_by: _Optional[str] = ..., recognised_at: _Optional[str] = ..., listed: _Optional[_Iterable[_Union[ListedApplication, _Mapping]]] = ..., objections: _Optional[_Iterable[_Union[Objection, _Mapping]]] = ..., published_at: _Optional[str] = ...) -> None: ...
+
+class GetPublicityRequest(_message.Message):
+    __slots__ = ("programme_id",)
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
+
+class RecordObjectionRequest(_message.Message):
+    __slots__ = ("programme_id", "application_id", "objector", "contact", "content")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    OBJECTOR_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    application_id: str
+    objector: str
+    contact: str
+    content: str
+    def __init__(self, programme_id: _Optional[str] = ..., application_id: _Optional[str] = ..., objector: _Optional[str] = ..., contact: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
+
+class ResolveObjectionRequest(_message.Message):
+    __slots__ = ("objection_id", "upheld", "resolution")
+    OBJECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    UPHELD_FIELD_NUMBER: _ClassVar[int]
+    RESOLUTION_FIELD_NUMBER: _ClassVar[int]
+    objection_id: str
+    upheld: bool
+    resolution: str
+    def __init__(self, objection_id: _Optional[str] = ..., upheld: _Optional[bool] = ..., resolution: _Optional[str] = ...) -> None: ...
+
+class PublishRequest(_message.Message):
+    __slots__ = ("programme_id",)
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
+
+class PublishResult(_message.Message):
+    __slots__ = ("programme_id", "published_at", "recognised", "not_recognised")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECOGNISED_FIELD_NUMBER: _ClassVar[int]
+    NOT_RECOGNISED_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    published_at: str
+    recognised: _containers.RepeatedCompositeFieldContainer[Recognition]
+    not_recognised: _containers.RepeatedCompositeFieldContainer[Recognition]
+    def __init__(self, programme_id: _Optional[str] = ..., published_at: _Optional[str] = ..., recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., not_recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ...) -> None: ...
 
 class ProgrammeWindowChanged(_message.Message):
     __slots__ = ("programme_id", "version", "title", "opens_at", "closes_at", "review_closes_at", "at")

@@ -54,6 +54,106 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.CreateReviewerRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.Reviewer.FromString,
                 _registered_method=True)
+        self.ListTasks = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListTasks',
+                request_serializer=zjtx__api_dot_review__pb2.ListTasksRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListTasksResponse.FromString,
+                _registered_method=True)
+        self.GetTask = channel.unary_unary(
+                '/zjtx.review.v1.Review/GetTask',
+                request_serializer=zjtx__api_dot_review__pb2.GetTaskRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Task.FromString,
+                _registered_method=True)
+        self.PassTask = channel.unary_unary(
+                '/zjtx.review.v1.Review/PassTask',
+                request_serializer=zjtx__api_dot_review__pb2.PassTaskRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.DecisionResult.FromString,
+                _registered_method=True)
+        self.ReturnTask = channel.unary_unary(
+                '/zjtx.review.v1.Review/ReturnTask',
+                request_serializer=zjtx__api_dot_review__pb2.ReturnTaskRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.DecisionResult.FromString,
+                _registered_method=True)
+        self.RejectTask = channel.unary_unary(
+                '/zjtx.review.v1.Review/RejectTask',
+                request_serializer=zjtx__api_dot_review__pb2.RejectTaskRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.DecisionResult.FromString,
+                _registered_method=True)
+        self.GetApplication = channel.unary_unary(
+                '/zjtx.review.v1.Review/GetApplication',
+                request_serializer=zjtx__api_dot_review__pb2.GetApplicationRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ReviewApplication.FromString,
+                _registered_method=True)
+        self.ListHistory = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListHistory',
+                request_serializer=zjtx__api_dot_review__pb2.ListHistoryRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListHistoryResponse.FromString,
+                _registered_method=True)
+        self.ListUnroutable = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListUnroutable',
+                request_serializer=zjtx__api_dot_review__pb2.ListUnroutableRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListUnroutableResponse.FromString,
+                _registered_method=True)
+        self.RetryRouting = channel.unary_unary(
+                '/zjtx.review.v1.Review/RetryRouting',
+                request_serializer=zjtx__api_dot_review__pb2.RetryRoutingRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ReviewApplication.FromString,
+                _registered_method=True)
+        self.UploadSummary = channel.stream_unary(
+                '/zjtx.review.v1.Review/UploadSummary',
+                request_serializer=zjtx__api_dot_review__pb2.SummaryChunk.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.SummaryUpload.FromString,
+                _registered_method=True)
+        self.DownloadSummary = channel.unary_stream(
+                '/zjtx.review.v1.Review/DownloadSummary',
+                request_serializer=zjtx__api_dot_review__pb2.DownloadSummaryRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.FileChunk.FromString,
+                _registered_method=True)
+        self.GetUnitProgress = channel.unary_unary(
+                '/zjtx.review.v1.Review/GetUnitProgress',
+                request_serializer=zjtx__api_dot_review__pb2.UnitProgressRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.UnitProgress.FromString,
+                _registered_method=True)
+        self.FinaliseUnit = channel.unary_unary(
+                '/zjtx.review.v1.Review/FinaliseUnit',
+                request_serializer=zjtx__api_dot_review__pb2.UnitProgressRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.UnitProgress.FromString,
+                _registered_method=True)
+        self.GetProgrammeStatus = channel.unary_unary(
+                '/zjtx.review.v1.Review/GetProgrammeStatus',
+                request_serializer=zjtx__api_dot_review__pb2.GetProgrammeStatusRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ProgrammeStatus.FromString,
+                _registered_method=True)
+        self.RankRecommended = channel.unary_unary(
+                '/zjtx.review.v1.Review/RankRecommended',
+                request_serializer=zjtx__api_dot_review__pb2.RankRecommendedRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.RankRecommendedResponse.FromString,
+                _registered_method=True)
+        self.Recognise = channel.unary_unary(
+                '/zjtx.review.v1.Review/Recognise',
+                request_serializer=zjtx__api_dot_review__pb2.RecogniseRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Publicity.FromString,
+                _registered_method=True)
+        self.GetPublicity = channel.unary_unary(
+                '/zjtx.review.v1.Review/GetPublicity',
+                request_serializer=zjtx__api_dot_review__pb2.GetPublicityRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Publicity.FromString,
+                _registered_method=True)
+        self.RecordObjection = channel.unary_unary(
+                '/zjtx.review.v1.Review/RecordObjection',
+                request_serializer=zjtx__api_dot_review__pb2.RecordObjectionRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Objection.FromString,
+                _registered_method=True)
+        self.ResolveObjection = channel.unary_unary(
+                '/zjtx.review.v1.Review/ResolveObjection',
+                request_serializer=zjtx__api_dot_review__pb2.ResolveObjectionRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Objection.FromString,
+                _registered_method=True)
+        self.Publish = channel.unary_unary(
+                '/zjtx.review.v1.Review/Publish',
+                request_serializer=zjtx__api_dot_review__pb2.PublishRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.PublishResult.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -86,6 +186,149 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListTasks(self, request, context):
+        """---- review tasks and decisions (a unit's reviewers) ----
+        A unit's tasks (default: its open ones). Reviewers see their unit; admins also the units below.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTask(self, request, context):
+        """One task with the application snapshot it reviews.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PassTask(self, request, context):
+        """Pass with an opinion: opens the next reviewing level, or waits for the unit's 推荐汇总表.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReturnTask(self, request, context):
+        """Return for correction naming each section/attachment and why (bounded rounds).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectTask(self, request, context):
+        """Reject with a reason.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetApplication(self, request, context):
+        """---- applications and their history ----
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListHistory(self, request, context):
+        """The append-only decision history of one application (who, unit, level, when, what, why).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUnroutable(self, request, context):
+        """Applications no review unit could be found for (owner unit's reviewers and admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryRouting(self, request, context):
+        """Route an unroutable application again once the units data is corrected (owner admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadSummary(self, request_iterator, context):
+        """---- a unit's 推荐汇总表 ----
+        Client streaming: the first chunk names programme, unit and kind; the data follows in
+        chunks. PDF, JPEG or PNG (detected from the bytes), stored with its SHA-256. Makes the
+        unit's passed applications final (recommended) once its level's documents are all in.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadSummary(self, request, context):
+        """Server streaming: an uploaded scan back, in chunks.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetUnitProgress(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FinaliseUnit(self, request, context):
+        """The unit confirms its recommendations (提交推荐); refused while a passed application
+        lacks the 推荐汇总表 (or 推荐报告) or a task is still open.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetProgrammeStatus(self, request, context):
+        """---- final level: 择优认定, 公示, publishing (owner unit's admins) ----
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RankRecommended(self, request, context):
+        """Recommended applications best first (rubric score, priority markers, tie-break).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Recognise(self, request, context):
+        """Confirm the list (at most target_count) and open the 公示 (publicity_days).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPublicity(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordObjection(self, request, context):
+        """Record an objection received during the 公示.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveObjection(self, request, context):
+        """Resolve it: upheld takes the application off the list.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Publish(self, request, context):
+        """After the 公示, with every objection resolved: review.recognised / review.not_recognised.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -108,6 +351,106 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.CreateReviewer,
                     request_deserializer=zjtx__api_dot_review__pb2.CreateReviewerRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.Reviewer.SerializeToString,
+            ),
+            'ListTasks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTasks,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListTasksRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListTasksResponse.SerializeToString,
+            ),
+            'GetTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTask,
+                    request_deserializer=zjtx__api_dot_review__pb2.GetTaskRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Task.SerializeToString,
+            ),
+            'PassTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.PassTask,
+                    request_deserializer=zjtx__api_dot_review__pb2.PassTaskRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.DecisionResult.SerializeToString,
+            ),
+            'ReturnTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReturnTask,
+                    request_deserializer=zjtx__api_dot_review__pb2.ReturnTaskRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.DecisionResult.SerializeToString,
+            ),
+            'RejectTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectTask,
+                    request_deserializer=zjtx__api_dot_review__pb2.RejectTaskRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.DecisionResult.SerializeToString,
+            ),
+            'GetApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApplication,
+                    request_deserializer=zjtx__api_dot_review__pb2.GetApplicationRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ReviewApplication.SerializeToString,
+            ),
+            'ListHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHistory,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListHistoryRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListHistoryResponse.SerializeToString,
+            ),
+            'ListUnroutable': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUnroutable,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListUnroutableRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListUnroutableResponse.SerializeToString,
+            ),
+            'RetryRouting': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryRouting,
+                    request_deserializer=zjtx__api_dot_review__pb2.RetryRoutingRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ReviewApplication.SerializeToString,
+            ),
+            'UploadSummary': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadSummary,
+                    request_deserializer=zjtx__api_dot_review__pb2.SummaryChunk.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.SummaryUpload.SerializeToString,
+            ),
+            'DownloadSummary': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadSummary,
+                    request_deserializer=zjtx__api_dot_review__pb2.DownloadSummaryRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.FileChunk.SerializeToString,
+            ),
+            'GetUnitProgress': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUnitProgress,
+                    request_deserializer=zjtx__api_dot_review__pb2.UnitProgressRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.UnitProgress.SerializeToString,
+            ),
+            'FinaliseUnit': grpc.unary_unary_rpc_method_handler(
+                    servicer.FinaliseUnit,
+                    request_deserializer=zjtx__api_dot_review__pb2.UnitProgressRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.UnitProgress.SerializeToString,
+            ),
+            'GetProgrammeStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProgrammeStatus,
+                    request_deserializer=zjtx__api_dot_review__pb2.GetProgrammeStatusRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ProgrammeStatus.SerializeToString,
+            ),
+            'RankRecommended': grpc.unary_unary_rpc_method_handler(
+                    servicer.RankRecommended,
+                    request_deserializer=zjtx__api_dot_review__pb2.RankRecommendedRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.RankRecommendedResponse.SerializeToString,
+            ),
+            'Recognise': grpc.unary_unary_rpc_method_handler(
+                    servicer.Recognise,
+                    request_deserializer=zjtx__api_dot_review__pb2.RecogniseRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Publicity.SerializeToString,
+            ),
+            'GetPublicity': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPublicity,
+                    request_deserializer=zjtx__api_dot_review__pb2.GetPublicityRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Publicity.SerializeToString,
+            ),
+            'RecordObjection': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordObjection,
+                    request_deserializer=zjtx__api_dot_review__pb2.RecordObjectionRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Objection.SerializeToString,
+            ),
+            'ResolveObjection': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveObjection,
+                    request_deserializer=zjtx__api_dot_review__pb2.ResolveObjectionRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Objection.SerializeToString,
+            ),
+            'Publish': grpc.unary_unary_rpc_method_handler(
+                    servicer.Publish,
+                    request_deserializer=zjtx__api_dot_review__pb2.PublishRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.PublishResult.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -218,6 +561,546 @@ class Review:
             '/zjtx.review.v1.Review/CreateReviewer',
             zjtx__api_dot_review__pb2.CreateReviewerRequest.SerializeToString,
             zjtx__api_dot_review__pb2.Reviewer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTasks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListTasks',
+            zjtx__api_dot_review__pb2.ListTasksRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListTasksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/GetTask',
+            zjtx__api_dot_review__pb2.GetTaskRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Task.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PassTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/PassTask',
+            zjtx__api_dot_review__pb2.PassTaskRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.DecisionResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReturnTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ReturnTask',
+            zjtx__api_dot_review__pb2.ReturnTaskRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.DecisionResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/RejectTask',
+            zjtx__api_dot_review__pb2.RejectTaskRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.DecisionResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/GetApplication',
+            zjtx__api_dot_review__pb2.GetApplicationRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ReviewApplication.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListHistory',
+            zjtx__api_dot_review__pb2.ListHistoryRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUnroutable(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListUnroutable',
+            zjtx__api_dot_review__pb2.ListUnroutableRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListUnroutableResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryRouting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/RetryRouting',
+            zjtx__api_dot_review__pb2.RetryRoutingRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ReviewApplication.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadSummary(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/zjtx.review.v1.Review/UploadSummary',
+            zjtx__api_dot_review__pb2.SummaryChunk.SerializeToString,
+            zjtx__api_dot_review__pb2.SummaryUpload.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadSummary(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/zjtx.review.v1.Review/DownloadSummary',
+            zjtx__api_dot_review__pb2.DownloadSummaryRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.FileChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUnitProgress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/GetUnitProgress',
+            zjtx__api_dot_review__pb2.UnitProgressRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.UnitProgress.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FinaliseUnit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/FinaliseUnit',
+            zjtx__api_dot_review__pb2.UnitProgressRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.UnitProgress.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetProgrammeStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/GetProgrammeStatus',
+            zjtx__api_dot_review__pb2.GetProgrammeStatusRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ProgrammeStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RankRecommended(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/RankRecommended',
+            zjtx__api_dot_review__pb2.RankRecommendedRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.RankRecommendedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Recognise(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/Recognise',
+            zjtx__api_dot_review__pb2.RecogniseRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Publicity.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPublicity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/GetPublicity',
+            zjtx__api_dot_review__pb2.GetPublicityRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Publicity.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordObjection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/RecordObjection',
+            zjtx__api_dot_review__pb2.RecordObjectionRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Objection.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveObjection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ResolveObjection',
+            zjtx__api_dot_review__pb2.ResolveObjectionRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Objection.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Publish(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/Publish',
+            zjtx__api_dot_review__pb2.PublishRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.PublishResult.FromString,
             options,
             channel_credentials,
             insecure,
