@@ -13,11 +13,6 @@ from review.rules.programmes import (
     NATIONAL,
     Programme,
     ProgrammeError,
-    check_application,
-    check_attachment_counts,
-    check_attachment_file,
-    check_field,
-    failed_gates,
     load_programme,
     load_programmes,
     parse_programme,
@@ -260,41 +255,3 @@ def test_directory_checks_names_and_recommendations(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- value checks
-
-
-def test_value_checks_speak_to_enterprises(hengyang: Programme, hunan: Programme) -> None:
-    plan = hengyang.field("profile.profile_and_plan")
-    assert check_field(plan, None) == ["请填写“企业简介及未来三年发展规划”"]
-    assert check_field(plan, "简" * 599 + " \n" * 50) == ["“企业简介及未来三年发展规划”不少于600字（当前599字）"]
-    assert check_field(plan, "简" * 1000) == []
-    assert check_field(plan, "简" * 1501) == ["“企业简介及未来三年发展规划”不超过1500字（当前1501字）"]
-    share = hunan.field("specialisation.market_share")
-    assert check_field(share, "101") == ["“主导产品国内细分市场占有率”不能大于100%"]
-    assert check_field(hunan.field("innovation.invention_patents"), 2.5) == ["“有效发明专利数”应为整数"]
-    assert check_field(hunan.field("basic.focus_category"), "steel") == ["“培育重点方向”的选项“steel”无效"]
-    assert check_field(hunan.field("basic.established_on"), "2015-06-01") == []
-    problems = check_application(hunan, {"other": {"cloud_platform": True, "colour": "red"}})
-    assert problems["other.colour"] == ["“其他”中没有字段“colour”"]
-    assert problems["basic.legal_representative"] == ["请填写“法定代表人”"]
-    assert "other.cloud_platform" not in problems
-
-
-def test_cloud_platform_gate(hunan: Programme) -> None:
-    assert [g.id for g in failed_gates(hunan, {"other": {"cloud_platform": False}})] == ["cloud_platform"]
-    assert [g.id for g in failed_gates(hunan, {})] == ["cloud_platform"]
-    assert failed_gates(hunan, {"other": {"cloud_platform": True}}) == []
-
-
-def test_attachment_checks(hunan: Programme) -> None:
-    counts = {"authenticity_pledge": 1, "financial_statements": 2, "business_licence": 1,
-              "supporting_evidence": 3, "development_report": 1, "photos": 11}
-    assert check_attachment_counts(hunan, counts) == {
-        "financial_statements": ["“财务报表”至少需上传3个文件（已上传2个）"],
-        "photos": ["“照片”最多上传10个文件（已上传11个）"],
-    }
-    photos = hunan.attachment("photos")
-    assert check_attachment_file(photos, "image/png", 1024) == []
-    assert check_attachment_file(photos, "application/pdf", 11 * 1024 * 1024) == [
-        "“照片”不接受该文件类型（application/pdf），可上传：JPG、PNG",
-        "“照片”单个文件不能超过10MB",
-    ]
