@@ -18,9 +18,10 @@ from typing import Any
 
 import grpc
 import pytest
-from review_support import EventTap, as_unit, open_task_of, pdf_bytes, publish_submitted, snapshot
+from review_support import EventTap, as_unit, open_task_of, publish_submitted, snapshot
 
 from harness.clients import call, domain_error, org_body
+from harness.files import pdf as pdf_bytes
 from harness.wait import until
 from registration.rules.uscc import make_uscc
 from zjtx_api import review_pb2 as pb

@@ -20,12 +20,10 @@ import grpc
 import pytest
 from pymongo import MongoClient
 from review_support import (
-    PNG_BYTES,
     EventTap,
     as_enterprise,
     as_unit,
     open_task_of,
-    pdf_bytes,
     publish_resubmitted,
     publish_submitted,
     publish_withdrawn,
@@ -34,6 +32,8 @@ from review_support import (
 
 from harness import rabbit
 from harness.clients import call, domain_error, org_body
+from harness.files import PNG as PNG_BYTES
+from harness.files import pdf as pdf_bytes
 from harness.otlp import OtlpReceiver
 from harness.wait import until
 from registration.rules.uscc import make_uscc
