@@ -163,6 +163,11 @@ class NotificationService(GrpcOperations):
         return pb.DeliveryStatsResponse(counts=[pb.ChannelStateCount(channel=c, state=s, count=n)
                                                 for c, s, n in storage.delivery_stats(self.store.db)])
 
+    def extra_metrics(self) -> list[tuple[str, dict[str, str], float]]:
+        """Delivery outcomes on /metrics: deliveries by channel and state."""
+        return [("deliveries", {"channel": channel, "state": state}, float(count))
+                for channel, state, count in storage.delivery_stats(self.store.db)]
+
     # -- timers --------------------------------------------------------------------------
 
     @configured_timer("SENDER_POLL_SECONDS", 1.0)

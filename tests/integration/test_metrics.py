@@ -1,23 +1,45 @@
-"""Every service exposes Prometheus text at /metrics: handler counts and latencies, outbox lag."""
+"""Every service exposes Prometheus text at /metrics: handler counts and latencies, outbox
+lag, and (notification) delivery outcomes."""
 
 from __future__ import annotations
 
+import grpc
 import requests
 from prometheus_client.parser import text_string_to_metric_families
+from pymongo import MongoClient
 
+from harness.clients import call, org_body
+from harness.wait import until
+from registration.rules.uscc import make_uscc
 from zjtx.up import SERVICE_ORDER, Suite
+from zjtx_api import registration_pb2, registration_pb2_grpc
 
 
-def test_metrics_parse_as_prometheus_text(suite: Suite) -> None:
+def scrape(suite: Suite, service: str) -> dict:
+    port = suite.env[f"{service.upper()}_METRICS_PORT"]
+    response = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/plain")
+    return {family.name: family for family in text_string_to_metric_families(response.text)}
+
+
+def test_metrics_parse_as_prometheus_text(suite: Suite, channels: dict[str, grpc.Channel], mongo: MongoClient) -> None:
+    stub = registration_pb2_grpc.RegistrationStub(channels["registration"])
+    enterprise = call(stub.RegisterEnterprise, registration_pb2.RegisterEnterpriseRequest(
+        uscc=make_uscc("9", "1", "430600", org_body("M")), name="岳阳度量可见科技有限公司", region_code="430602",
+        industry="通用设备制造业",
+        contact=registration_pb2.Contact(person="周九", mobile="13300133000", email="zhou@example.cn")))
+    until(lambda: mongo.zjtx_notification.deliveries.find_one({"subject": enterprise.id}),
+          what="a delivery for the registration")
     for service in SERVICE_ORDER:
-        if service not in suite.endpoints:
-            continue
-        port = suite.env[f"{service.upper()}_METRICS_PORT"]
-        response = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10)
-        assert response.status_code == 200
-        assert response.headers["Content-Type"].startswith("text/plain")
-        families = {family.name: family for family in text_string_to_metric_families(response.text)}
+        families = scrape(suite, service)
         assert {"zjtx_handled", "zjtx_handler_seconds", "zjtx_outbox_entries",
                 "zjtx_outbox_oldest_pending_seconds"} <= set(families), service
         lag = [s for s in families["zjtx_outbox_oldest_pending_seconds"].samples if s.labels["service"] == service]
         assert lag and lag[0].value >= 0
+    handled = [s for s in scrape(suite, "registration")["zjtx_handled"].samples
+               if s.labels.get("entrypoint") == "RegisterEnterprise" and s.name.endswith("_total")]
+    assert handled and handled[0].value >= 1
+    outcomes = [s for s in scrape(suite, "notification")["zjtx_service_value"].samples
+                if s.labels["name"] == "deliveries"]
+    assert outcomes and all("channel=" in s.labels["labels"] and "state=" in s.labels["labels"] for s in outcomes)
