@@ -30,7 +30,7 @@ class RegistrationService(GrpcOperations):
     grpc_service_names = ("zjtx.registration.v1.Registration",)
 
     store = Store(indexes=storage.INDEXES)
-    review = ServiceClient(ReviewStub, "REVIEW_GRPC_URL")
+    review = ServiceClient(ReviewStub, "REVIEW_TARGET")
 
     @property
     def divisions(self) -> DivisionTable:
