@@ -366,7 +366,8 @@ def test_inbox_lists_counts_and_marks_read(channels: dict[str, grpc.Channel], am
     firm = register(channels, "娄底站内信验证有限公司")
     submit(amqp_uri, firm)
     listed = until(lambda: (r := stub_call(notification.ListInbox, npb.ListInboxRequest(recipient=firm.recipient),
-                                           firm.caller)).unread == 2 and r, what="two unread inbox messages")
+                                           firm.caller)).unread == 2 and len(r.messages) == 2 and r,
+                   what="two unread inbox messages")  # list and count are two reads: wait until both show them
     assert {m.event_type for m in listed.messages} == {"enterprise.registered", "application.submitted"}
     assert all(not m.read and m.created_at for m in listed.messages)
 
