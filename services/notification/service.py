@@ -67,7 +67,7 @@ class NotificationService(GrpcOperations):
     grpc_service_names = ("zjtx.notification.v1.Notification",)
 
     store = Store(indexes=storage.INDEXES)
-    review = ServiceClient(ReviewStub, "REVIEW_GRPC_URL")  # see config.yaml
+    review = ServiceClient(ReviewStub, "REVIEW_TARGET")
     settings: Settings = SettingsProvider()
     templates: TemplateSet = TemplatesProvider()
 

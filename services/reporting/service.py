@@ -36,7 +36,7 @@ class ReportingService(GrpcOperations):
     grpc_service_names = ("zjtx.reporting.v1.Reporting",)
 
     store = Store(indexes=storage.INDEXES)
-    review = ServiceClient(ReviewStub, "REVIEW_GRPC_URL")  # see config.yaml
+    review = ServiceClient(ReviewStub, "REVIEW_TARGET")
     cache = catalogue.Cache()
 
     # ---- helpers (not entrypoints) ------------------------------------------------------
