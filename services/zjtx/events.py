@@ -93,16 +93,27 @@ class ReliableEventHandler(EventHandler):
             return
         error = exc_info[1]
         if isinstance(error, PermanentEventError | EnvelopeError):
-            log.error("event %s dead-lettered at once: %s", message.properties.get("message_id"), error)
+            event_id, subject = _identity(message)
+            log.error("event %s dead-lettered at once: %s", event_id, error, extra={"application_id": subject})
             if message.channel.connection:
                 message.reject(requeue=False)
             return
         # quorum queues expose the count of earlier failed deliveries
         attempt = int(message.headers.get("x-delivery-count", 0)) + 1
-        log.warning("handler %s.%s failed on attempt %d/%d: %s", self.container.service_name,
-                    self.method_name, attempt, self.max_attempts, error)
+        event_id, subject = _identity(message)
+        # the event id matches these lines to `python -m zjtx.ops dead-letters`
+        log.warning("handler %s.%s failed on attempt %d/%d for event %s: %s", self.container.service_name,
+                    self.method_name, attempt, self.max_attempts, event_id, error, extra={"application_id": subject})
         eventlet.sleep(min(2.0, 0.1 * 2 ** (attempt - 1)))  # back off before the redelivery
         self.consumer.requeue_message(message)
+
+
+def _identity(message: Any) -> tuple[str, str | None]:
+    """(event id, subject) of a message for log lines, whatever state its body is in."""
+    body = message.payload if isinstance(message.payload, dict) else {}
+    event_id = body.get("id") or message.properties.get("message_id") or "?"
+    subject = body.get("subject")
+    return str(event_id), subject if isinstance(subject, str) and subject else None
 
 
 def handles(source: str, event_type: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
