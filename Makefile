@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv broker up down demo ops test unit lint protos check-protos definitions bench clean
+.PHONY: venv broker up down demo ops dead-letters replay test unit lint protos check-protos definitions bench clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -31,6 +31,15 @@ demo: venv
 ## An application's timeline across services (APP=<id>), or the suite's state; DATA=var/demo/mongo after make demo.
 ops: venv
 	$(PY) -m zjtx.ops $(if $(DATA),--data $(DATA)) $(APP)
+
+## Every dead letter: event id, type, subject, source queue, reason and count, since when (no contents).
+dead-letters: venv
+	$(PY) -m zjtx.ops dead-letters
+
+## After the fix: QUEUE=<dead-letter queue> EVENT=<event id> (or ALL=1) back to the consumer that failed it.
+replay: venv
+	@test -n "$(QUEUE)" || { echo "make replay: QUEUE=<dead-letter queue> and EVENT=<event id> or ALL=1 (see make dead-letters)"; exit 2; }
+	$(PY) -m zjtx.ops replay $(QUEUE) $(if $(ALL),--all,--event $(EVENT))
 
 ## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server. The session shares one
 ## suite of services; the end-to-end runs go last because they recognise the Hunan 2020 programme for real.

@@ -3,6 +3,8 @@
     python -m zjtx.ops <application id>   # every event, decision and delivery, in order, with trace ids
     python -m zjtx.ops                    # health, queues and consumers, outbox backlog, dead letters, failed deliveries
     python -m zjtx.ops --data var/demo/mongo <application id>   # on the data `make demo` left behind
+    python -m zjtx.ops dead-letters [--json]                # every dead letter: event, source queue, why, since when
+    python -m zjtx.ops replay <queue> (--event <id> | --all)   # after a fix: back to the queue that failed it
 
 It reads what the building blocks keep in every service's database (the outbox holds each
 event with the trace context it was produced in; ``processed_events`` records when each
@@ -11,19 +13,32 @@ consumer applied it), the RabbitMQ management API (``RABBIT_MANAGEMENT_URI``, de
 health. ``ZJTX_TRACE_URL`` (e.g. ``http://localhost:16686/trace/{trace_id}`` for Jaeger)
 turns trace ids into links. It shows no application contents beyond event types, states
 and reviewers' reasons.
+
+Dead letters are read and replayed over AMQP (``AMQP_URI``): a handler that kept failing
+left its message in ``<queue>.dead-letter`` (exchange ``zjtx.dead-letter``, routing key =
+the queue's own name). ``replay`` publishes it to the default exchange with routing key =
+that queue, so it reaches only the consumer that failed, not every subscriber of the
+event; the dead letter is acknowledged only after the broker confirmed the copy, so a
+replay that fails midway loses nothing (at worst the event is in both queues, and the
+consumer applies it once).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+import amqp
 import requests
+from kombu import Connection
 from pymongo import MongoClient
 
 from zjtx.clock import to_shanghai
@@ -32,6 +47,10 @@ from zjtx.health import grpc_serving
 from zjtx.processes import SERVICES
 
 DEFAULT_MANAGEMENT = "http://guest:guest@127.0.0.1:15672"
+DEAD_LETTER_SUFFIX = ".dead-letter"  # zjtx.events.dead_letter_queue_name (not imported: it pulls in nameko)
+# Broker bookkeeping that must not travel with a replayed copy: a quorum queue counts the
+# copy's deliveries afresh, and a stale count would mislead the handler's attempt log.
+NOT_REPLAYED_HEADERS = ("x-delivery-count",)
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,67 @@ def describe(event_type: str, data: dict[str, Any]) -> str:
     return ", ".join(p for p in parts if p)
 
 
+@dataclass(frozen=True)
+class DeadLetter:
+    """What operations staff need to decide about a dead letter, and nothing of its contents."""
+
+    dead_letter_queue: str
+    event_id: str
+    type: str
+    subject: str          # the application (or enterprise) the event is about
+    source_queue: str     # the consumer's queue that gave up on it
+    reason: str           # x-death reason: delivery_limit (kept failing), rejected (could never apply)...
+    count: int            # how often it was dead-lettered from that queue (a replay that fails again adds one)
+    first_death: str      # ISO time, UTC
+    last_death: str
+    replays: int          # how often operations replayed it
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        return _aware(value).astimezone(timezone.utc).isoformat(timespec="seconds")
+    return str(value or "")
+
+
+def source_queue_of(dead_letter_queue: str, headers: dict[str, Any]) -> str:
+    """The queue a dead letter came from: the newest x-death entry, else the queue's name."""
+    deaths = headers.get("x-death") or []
+    if deaths and deaths[0].get("queue"):
+        return str(deaths[0]["queue"])
+    return dead_letter_queue.removesuffix(DEAD_LETTER_SUFFIX)
+
+
+def dead_letter_of(dead_letter_queue: str, message: Any) -> DeadLetter:
+    headers = dict(message.headers or {})
+    properties = message.properties or {}
+    try:
+        body = json.loads(message.body)
+    except (TypeError, ValueError):
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    source = source_queue_of(dead_letter_queue, headers)
+    deaths = [d for d in headers.get("x-death") or [] if d.get("queue") == source] or headers.get("x-death") or [{}]
+    times = sorted(_iso(d.get("time")) for d in deaths if d.get("time"))
+    return DeadLetter(
+        dead_letter_queue=dead_letter_queue,
+        # a malformed body has no envelope id: the AMQP message id still names it
+        event_id=str(body.get("id") or properties.get("message_id") or ""),
+        type=str(body.get("type") or properties.get("type") or ""),
+        subject=str(body.get("subject") or ""),
+        source_queue=source,
+        reason=str(deaths[0].get("reason") or headers.get("x-first-death-reason") or ""),
+        count=sum(int(d.get("count") or 0) for d in deaths),
+        first_death=times[0] if times else "",
+        last_death=times[-1] if times else "",
+        replays=int(headers.get("x-zjtx-replays") or 0),
+    )
+
+
+class ReplayError(Exception):
+    """A replay that cannot be done; the message says what was wrong and what is accepted."""
+
+
 class Operations:
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self.env = dict(os.environ) if env is None else env
@@ -82,6 +162,7 @@ class Operations:
         self.management = self.env.get("RABBIT_MANAGEMENT_URI", DEFAULT_MANAGEMENT)
         amqp_path = urlsplit(self.env.get("AMQP_URI") or self.configs["registration"]["AMQP_URI"]).path
         self.vhost = unquote(amqp_path.lstrip("/")) or "/"
+        self.amqp_uri = self.env.get("AMQP_URI") or self.configs["registration"]["AMQP_URI"]
         self.trace_url = self.env.get("ZJTX_TRACE_URL", "")
 
     def database(self, service: str) -> Any:
@@ -158,6 +239,8 @@ class Operations:
         print(f"Dead letters: {sum(q.get('messages', 0) for q in dead)}")
         for queue in dead:
             print(f"  {queue['name']}: {queue['messages']}")
+        if dead:
+            print("  each one: python -m zjtx.ops dead-letters; after the fix: python -m zjtx.ops replay <queue> --event <id>")
         failed = list(self.database("notification").deliveries.find({"state": "failed"}).limit(20)) \
             if "deliveries" in self.database("notification").list_collection_names() else []
         print(f"Failed deliveries: {len(failed)}")
@@ -166,9 +249,168 @@ class Operations:
                   f"{delivery.get('last_error') or delivery.get('error')}")
         return 0
 
+    # -- dead letters --------------------------------------------------------------
+
+    @contextmanager
+    def broker(self) -> Iterator[Connection]:
+        # confirms on: replay acknowledges a dead letter only once its copy is confirmed
+        connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True}, connect_timeout=20)
+        try:
+            connection.ensure_connection(max_retries=3)
+            yield connection
+        finally:
+            connection.release()
+
+    def dead_letter_queues(self) -> list[str]:
+        return sorted(q["name"] for q in self.queues() if q["name"].endswith(DEAD_LETTER_SUFFIX))
+
+    @staticmethod
+    def depth(connection: Connection, queue: str) -> int | None:
+        """Messages in ``queue`` as the broker counts them now, or None when it does not exist.
+
+        Its own channel: a passive declare of a missing queue closes the channel it ran on."""
+        channel = connection.channel()
+        try:
+            _, count, _ = channel.queue_declare(queue, passive=True)
+            return int(count)
+        except Exception as exc:  # amqp.exceptions.NotFound, but also a refused vhost
+            if getattr(exc, "code", None) == 404:
+                return None
+            raise
+        finally:
+            if channel.is_open:
+                channel.close()
+
+    def dead_letters(self, queues: list[str] | None = None, limit: int = 1000) -> dict[str, tuple[int, list[DeadLetter]]]:
+        """Per dead-letter queue: its depth and (up to ``limit``) its messages, left in place."""
+        found: dict[str, tuple[int, list[DeadLetter]]] = {}
+        with self.broker() as connection:
+            for name in queues or self.dead_letter_queues():
+                count = self.depth(connection, name)
+                if count is None:
+                    continue
+                channel = connection.channel()
+                letters: list[DeadLetter] = []
+                try:
+                    # basic.get without ack: the broker keeps each message until the channel
+                    # closes, then puts it back where it was (nothing is consumed by looking)
+                    for _ in range(min(count, limit)):
+                        message = channel.basic_get(name, no_ack=False)
+                        if message is None:
+                            break
+                        letters.append(dead_letter_of(name, message))
+                finally:
+                    channel.close()
+                found[name] = (count, letters)
+        return found
+
+    def print_dead_letters(self, queues: list[str] | None = None, as_json: bool = False) -> int:
+        found = self.dead_letters(queues)
+        if as_json:
+            print(json.dumps({name: {"messages": count, "dead_letters": [asdict(letter) for letter in letters]}
+                              for name, (count, letters) in found.items()}, ensure_ascii=False, indent=1))
+            return 0
+        total = sum(count for count, _ in found.values())
+        holding = {name: value for name, value in found.items() if value[0]}
+        print(f"Dead letters (vhost {self.vhost}): {total} in {len(holding)} of {len(found)} dead-letter queues")
+        for name, (count, letters) in holding.items():
+            print(f"{name}: {count}")
+            for letter in letters:
+                first = f"{to_shanghai(datetime.fromisoformat(letter.first_death)):%Y-%m-%d %H:%M:%S}" \
+                    if letter.first_death else "?"
+                replays = f", replayed {letter.replays}x" if letter.replays else ""
+                print(f"  event {letter.event_id or '?'}  {letter.type or '?'}  subject {letter.subject or '?'}  "
+                      f"from {letter.source_queue}  {letter.reason or '?'} x{letter.count}  since {first}{replays}")
+            if len(letters) < count:
+                print(f"  ... {count - len(letters)} more not shown")
+        if holding:
+            print("Replay one after the fix: python -m zjtx.ops replay <dead-letter queue> --event <event id>")
+        return 0
+
+    def replay(self, queue: str, event_id: str | None = None, replay_all: bool = False) -> list[DeadLetter]:
+        """Move dead letters back to the queue that failed them: one event, or all of them."""
+        if bool(event_id) == replay_all:
+            raise ReplayError("say which dead letters to replay: --event <event id> or --all")
+        dead_letter_queue = queue if queue.endswith(DEAD_LETTER_SUFFIX) else queue + DEAD_LETTER_SUFFIX
+        replayed: list[DeadLetter] = []
+        with self.broker() as connection:
+            count = self.depth(connection, dead_letter_queue)
+            if count is None:
+                raise ReplayError(f"no queue {dead_letter_queue!r} in vhost {self.vhost!r}; accepted: a dead-letter "
+                                  "queue (or its source queue) as `python -m zjtx.ops dead-letters` lists them")
+            reader, publisher = connection.channel(), connection.channel()
+            try:
+                # only what is there now: a copy that fails again is dead-lettered to the tail
+                # of this queue and must not be replayed a second time by the same run
+                for _ in range(count):
+                    message = reader.basic_get(dead_letter_queue, no_ack=False)
+                    if message is None:
+                        break
+                    letter = dead_letter_of(dead_letter_queue, message)
+                    if not replay_all and letter.event_id != event_id:
+                        continue  # not acked: goes back in place when the channel closes
+                    if self.depth(connection, letter.source_queue) is None:
+                        raise ReplayError(f"event {letter.event_id}: its source queue {letter.source_queue!r} no "
+                                          "longer exists (consumer removed?); the dead letter was left in place")
+                    headers = {k: v for k, v in (message.headers or {}).items() if k not in NOT_REPLAYED_HEADERS}
+                    headers["x-zjtx-replays"] = letter.replays + 1
+                    # every property as it was (message id, type, content type...), persistent
+                    copy = amqp.Message(message.body, **{**(message.properties or {}), "application_headers": headers,
+                                                         "delivery_mode": 2})
+                    # default exchange, routing key = the queue: only the consumer that failed
+                    # gets it again; returns once the broker confirmed (raises on nack/unroutable)
+                    publisher.basic_publish(copy, exchange="", routing_key=letter.source_queue, mandatory=True)
+                    reader.basic_ack(message.delivery_tag)
+                    replayed.append(letter)
+                    if not replay_all:
+                        break
+            finally:
+                for channel in (reader, publisher):
+                    if channel.is_open:
+                        channel.close()
+        if event_id and not replayed:
+            raise ReplayError(f"event {event_id} is not among the {count} message(s) in {dead_letter_queue}; "
+                              "list them with `python -m zjtx.ops dead-letters`")
+        return replayed
+
+    def print_replay(self, queue: str, event_id: str | None, replay_all: bool) -> int:
+        try:
+            replayed = self.replay(queue, event_id, replay_all)
+        except ReplayError as error:
+            print(f"replay refused: {error}", file=sys.stderr)
+            return 1
+        for letter in replayed:
+            print(f"replayed event {letter.event_id} ({letter.type}, subject {letter.subject}) "
+                  f"from {letter.dead_letter_queue} to {letter.source_queue}")
+        print(f"{len(replayed)} dead letter(s) replayed")
+        return 0
+
+
+
+def dead_letter_main(command: str, argv: list[str], env: dict[str, str]) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m zjtx.ops {command}")
+    if command == "dead-letters":
+        parser.description = "List every dead letter: event id, type, subject, source queue, why and since when."
+        parser.add_argument("queues", nargs="*", help="only these dead-letter queues")
+        parser.add_argument("--json", action="store_true", help="machine-readable output")
+        args = parser.parse_args(argv)
+        return Operations(env).print_dead_letters(args.queues or None, as_json=args.json)
+    parser.description = "Move dead letters back to the queue whose consumer failed them (after the fix)."
+    parser.add_argument("queue", help="the dead-letter queue (or its source queue)")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--event", help="the event id to replay")
+    which.add_argument("--all", action="store_true", help="every message in the queue now")
+    args = parser.parse_args(argv)
+    return Operations(env).print_replay(args.queue, args.event, args.all)
+
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("dead-letters", "replay"):
+        sys.exit(dead_letter_main(argv[0], argv[1:], dict(os.environ)))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     epilog="Dead letters: `python -m zjtx.ops dead-letters`, "
+                                            "`python -m zjtx.ops replay <queue> (--event <id> | --all)`.")
     parser.add_argument("application_id", nargs="?", help="print this application's timeline")
     parser.add_argument("--data", help="start the embedded database on this folder (e.g. var/demo/mongo) to read it")
     args = parser.parse_args(argv)
