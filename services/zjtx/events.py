@@ -4,7 +4,11 @@
 whose queue is a durable quorum queue with a delivery limit and a dead-letter exchange:
 a handler that fails is retried (with a short back-off) until the limit, then RabbitMQ
 moves the message to ``<queue>.dead-letter`` where operations staff can list and replay
-it; the queue behind it keeps flowing. The handler runs inside a Store transaction
+it; the queue behind it keeps flowing. A handler that fails because the infrastructure
+is away (the database restarting, a peer service down: ``zjtx.transient``) is not at
+fault: the message stays unacknowledged and is retried in place with back-off, without
+spending the delivery limit, for as long as the outage lasts (prefetch bounds how many
+messages wait like this). The handler runs inside a Store transaction
 together with its inbox record, so each event id takes effect once.
 
 Handler signature: ``def on_x(self, unit: UnitOfWork, event: Envelope) -> None``.
@@ -29,6 +33,7 @@ from opentelemetry import trace
 
 from zjtx import attributes, inbox
 from zjtx.envelope import Envelope, EnvelopeError
+from zjtx.transient import is_infrastructure_error
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +42,13 @@ DEFAULT_MAX_ATTEMPTS = 5
 # Dead letters only wait for an operator: a durable classic queue is enough, and it costs
 # the broker far fewer file handles than a quorum queue (one per handler adds up).
 DEAD_LETTER_QUEUE_ARGUMENTS = {"x-queue-type": "classic"}
+# Waiting out an outage: first retry after 0.5 s, doubling up to this.
+INFRASTRUCTURE_MAX_BACKOFF_SECONDS = 10.0
+
+
+def infrastructure_backoff(attempt: int) -> float:
+    """Seconds before in-place retry number ``attempt`` (1-based)."""
+    return min(INFRASTRUCTURE_MAX_BACKOFF_SECONDS, 0.5 * 2 ** max(0, attempt - 1))
 
 
 class PermanentEventError(Exception):
@@ -58,6 +70,8 @@ class ReliableEventHandler(EventHandler):
     def __init__(self, source_service: str, event_type: str, **kwargs: Any) -> None:
         super().__init__(source_service, event_type, handler_type=SERVICE_POOL,
                          reliable_delivery=True, requeue_on_error=True, **kwargs)
+        # in-place retries per message in hand, keyed by the message object's id
+        self._outage_attempts: dict[int, int] = {}
 
     @property
     def max_attempts(self) -> int:
@@ -89,9 +103,14 @@ class ReliableEventHandler(EventHandler):
 
     def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None) -> None:
         if exc_info is None:
+            self._outage_attempts.pop(id(message), None)
             self.consumer.ack_message(message)
             return
         error = exc_info[1]
+        if is_infrastructure_error(error):
+            self._retry_in_place(message, error)
+            return
+        self._outage_attempts.pop(id(message), None)
         if isinstance(error, PermanentEventError | EnvelopeError):
             event_id, subject = _identity(message)
             log.error("event %s dead-lettered at once: %s", event_id, error, extra={"application_id": subject})
@@ -106,6 +125,27 @@ class ReliableEventHandler(EventHandler):
                     self.method_name, attempt, self.max_attempts, event_id, error, extra={"application_id": subject})
         eventlet.sleep(min(2.0, 0.1 * 2 ** (attempt - 1)))  # back off before the redelivery
         self.consumer.requeue_message(message)
+
+    def _retry_in_place(self, message: Any, error: BaseException) -> None:
+        """Run the handler again on the same delivery after a back-off: a requeue would count
+        against the quorum queue's delivery limit and dead-letter healthy events in a long outage."""
+        key = id(message)
+        attempt = self._outage_attempts.get(key, 0) + 1
+        self._outage_attempts[key] = attempt
+        delay = infrastructure_backoff(attempt)
+        log.warning("handler %s.%s: infrastructure unavailable (%s: %s); event %s kept, retry %d in %.1fs",
+                    self.container.service_name, self.method_name, type(error).__name__, error,
+                    message.properties.get("message_id"), attempt, delay)
+
+        def again() -> None:
+            eventlet.sleep(delay)  # a managed thread: the worker slot is free while we wait
+            if not message.channel.connection or self.consumer.should_stop:
+                # the connection ended (or is ending) meanwhile: the broker redelivers the message
+                self._outage_attempts.pop(key, None)
+                return
+            self.handle_message(message.payload, message)
+
+        self.container.spawn_managed_thread(again, identifier=f"{self.method_name}.retry-in-place")
 
 
 def _identity(message: Any) -> tuple[str, str | None]:

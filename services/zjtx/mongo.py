@@ -22,6 +22,7 @@ from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
 
 from zjtx.inbox import INBOX_INDEXES
 from zjtx.outbox import OUTBOX_INDEXES, OutboxRelay, PendingEvent, write_events
+from zjtx.transient import InfrastructureUnavailable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,7 +30,7 @@ T = TypeVar("T")
 DEFAULT_MONGO_URI = "mongodb://127.0.0.1:27017/"
 
 
-class StoreUnavailable(RuntimeError):
+class StoreUnavailable(InfrastructureUnavailable):
     """The database could not be reached; the message says where and what to do."""
 
 
