@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,9 @@ from zjtx import attributes
 from zjtx.errors import DomainError, Violation
 from zjtx.metrics import CONTENT_TYPE, Metrics, render
 from zjtx.outbox import oldest_pending_age_seconds, outbox_backlog
+from zjtx.transient import is_infrastructure_error
+
+log = logging.getLogger(__name__)
 
 GRPC_CODES = {
     "invalid": StatusCode.INVALID_ARGUMENT,
@@ -41,6 +45,10 @@ GRPC_CODES = {
     "forbidden": StatusCode.PERMISSION_DENIED,
     "unauthenticated": StatusCode.UNAUTHENTICATED,
 }
+# Said to people when the database (or another dependency) is away for a moment; the
+# engineers' detail goes to the log. Writes are transactions (all or nothing), and
+# Submit and the decisions answer a repeat with the first result, so a retry is safe there.
+UNAVAILABLE_MESSAGE = "系统暂时繁忙（数据服务正在恢复），本次操作未能确认完成，请稍后重试。"
 HEALTH_SERVICE = "grpc.health.v1.Health"
 REFLECTION_SERVICE = "grpc.reflection.v1alpha.ServerReflection"
 
@@ -60,6 +68,16 @@ def to_grpc_error(error: DomainError) -> GrpcError:
         packed.Pack(bad)
         status.details.append(packed)
     return GrpcError(code=code, message=error.message, status=status)
+
+
+def unavailable(error: BaseException) -> GrpcError:
+    """UNAVAILABLE (clients retry it) instead of the INTERNAL an unexpected exception gives."""
+    log.warning("answering UNAVAILABLE: infrastructure error %s: %s", type(error).__name__, error)
+    status = status_pb2.Status(code=StatusCode.UNAVAILABLE.value[0], message=UNAVAILABLE_MESSAGE)
+    info = any_pb2.Any()
+    info.Pack(error_details_pb2.ErrorInfo(reason="service.unavailable", domain="zjtx"))
+    status.details.append(info)
+    return GrpcError(code=StatusCode.UNAVAILABLE, message=UNAVAILABLE_MESSAGE, status=status)
 
 
 def from_status(code_name: str, message: str, status: status_pb2.Status | None) -> DomainError:
@@ -125,6 +143,12 @@ def api(stub: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 except DomainError as error:
                     _record(error)
                     raise to_grpc_error(error) from error
+                except GrpcError:
+                    raise
+                except Exception as error:
+                    if is_infrastructure_error(error):
+                        raise unavailable(error) from error
+                    raise
 
             return entrypoint(streaming)
 
@@ -136,6 +160,12 @@ def api(stub: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             except DomainError as error:
                 _record(error)
                 raise to_grpc_error(error) from error
+            except GrpcError:
+                raise  # a refusal, or a peer's status passed on as it is
+            except Exception as error:
+                if is_infrastructure_error(error):
+                    raise unavailable(error) from error
+                raise
 
         return entrypoint(unary)
 
