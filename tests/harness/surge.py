@@ -145,9 +145,10 @@ def _in_parallel(work: Callable[[Any], Any], items: Iterable[Any], clients: int)
 
 
 def prepare_drafts(registration_target: str, count: int, *, clients: int = 4, tag: str = "A",
-                   give_up_after: float = 120.0) -> list[Draft]:
+                   give_up_after: float = 120.0, regions: Sequence[str] = REGIONS) -> list[Draft]:
     """``count`` complete, unsubmitted applications; ``tag`` (one USCC letter) keeps the
-    enterprises of different batches on one server apart."""
+    enterprises of different batches on one server apart; ``regions`` (district codes) are
+    used in turn (a 省直管县's code routes to its own unit, which ``Draft.unit_id`` does not know)."""
     assert len(tag) == 1 and tag in USCC_LETTERS, f"tag must be one of {USCC_LETTERS}"
     channel = grpc.insecure_channel(registration_target)
     stub = RegistrationStub(channel)
@@ -159,7 +160,7 @@ def prepare_drafts(registration_target: str, count: int, *, clients: int = 4, ta
         return result
 
     def one(index: int) -> Draft:
-        region = REGIONS[index % len(REGIONS)]
+        region = regions[index % len(regions)]
         uscc = make_uscc("9", "1", f"{region[:4]}00", f"{tag}{index:07d}")
         try:
             enterprise = retried(stub.RegisterEnterprise, reg.RegisterEnterpriseRequest(
