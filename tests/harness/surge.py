@@ -252,12 +252,17 @@ def pass_all(review_target: str, drafts: Sequence[Draft], task_ids: dict[str, st
         request = rev.PassTaskRequest(task_id=decision.task_id, opinion="材料真实完整，同意推荐")
         metadata = reviewer_metadata(draft.unit_id)
 
+        tries = 0  # decision.attempts is only filled in once _retrying returns
+
         def attempt() -> Any:
+            nonlocal tries
+            tries += 1
             try:
                 return stub.PassTask(request, timeout=DEADLINE, metadata=metadata)
             except grpc.RpcError as error:
-                # a retry after a lost answer finds the task decided already: that is success
-                if error.code() == grpc.StatusCode.FAILED_PRECONDITION and decision.attempts:
+                # a retry after a lost answer finds the task decided already (review answers
+                # ABORTED task.decided): that is success when the task is passed
+                if error.code() in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.ABORTED) and tries > 1:
                     task = stub.GetTask(rev.GetTaskRequest(task_id=decision.task_id), timeout=DEADLINE,
                                         metadata=metadata)
                     if task.status == "passed":
