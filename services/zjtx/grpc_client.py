@@ -8,6 +8,7 @@ a failure, so a service does not die at start when the other one is not up yet.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -18,6 +19,27 @@ from nameko_grpc.context import metadata_from_context_data
 from nameko_grpc.errors import GrpcError
 
 log = logging.getLogger(__name__)
+
+# nameko 3 turns every AMQP header of the message that started a worker into its context
+# data, which calls forward as gRPC metadata. The broker's own bookkeeping describes that
+# delivery, not the call, and a dead-lettered message's x-death (tables with timestamps)
+# does not even encode: a replayed event would fail in every handler that calls a service.
+NOT_FORWARDED = ("x-death", "x-first-death-", "x-last-death-", "x-delivery-count")
+
+
+def forwarded_metadata(context_data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The worker's context data as gRPC metadata, without broker bookkeeping or values JSON cannot carry."""
+    kept = {}
+    for key, value in context_data.items():
+        if key.startswith(NOT_FORWARDED):
+            continue
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            log.debug("context data %r not forwarded over gRPC: %s is not JSON", key, type(value).__name__)
+            continue
+        kept[key] = value
+    return metadata_from_context_data(kept)
 
 
 class _Client(ClientBase):
@@ -49,7 +71,7 @@ class _Method:
 
     def __call__(self, request: Any, timeout: float | None = None, metadata: list[tuple[str, str]] | None = None) -> Any:
         client = self.provider.client()
-        method = Method(client, self.name, metadata_from_context_data(self.context_data))
+        method = Method(client, self.name, forwarded_metadata(self.context_data))
         try:
             return method(request, timeout=timeout or self.provider.deadline, metadata=metadata)
         except GrpcError as error:
