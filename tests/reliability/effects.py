@@ -78,7 +78,8 @@ def applied_once(mongo: MongoClient, events: list[dict[str, Any]]) -> list[Tally
 
 
 # Event types of a surge that notify someone: each leaves at least one inbox message, and
-# those addressed to the enterprise (contact with e-mail and mobile) also deliveries.
+# those addressed to the enterprise also deliveries (its inbox; e-mail and SMS when a
+# provider is configured).
 INBOX_TYPES = ("enterprise.registered", "application.submitted", "review.task_opened", "review.passed")
 DELIVERY_TYPES = ("enterprise.registered", "application.submitted", "review.passed")
 
@@ -110,7 +111,7 @@ def effects_once(mongo: MongoClient, events: list[dict[str, Any]]) -> list[Tally
     return [
         tally("registration history entries per review event", review_events, history),
         tally("notification inbox messages per event and recipient", of_types(*INBOX_TYPES), _worst(inbox)),
-        tally("notification e-mail/SMS deliveries per event, recipient and channel", of_types(*DELIVERY_TYPES),
+        tally("notification deliveries per event, recipient and channel", of_types(*DELIVERY_TYPES),
               _worst(deliveries)),
         tally("reporting archived events", archived, archive),
     ]
