@@ -305,7 +305,13 @@ class Operations:
         return found
 
     def print_dead_letters(self, queues: list[str] | None = None, as_json: bool = False) -> int:
-        found = self.dead_letters(queues)
+        try:
+            found = self.dead_letters(queues)
+        except requests.RequestException as exc:
+            # the queue names come from the management API; named queues need only AMQP
+            print(f"management API not reachable ({exc}): enable rabbitmq_management, or name the dead-letter "
+                  "queues: python -m zjtx.ops dead-letters <queue>.dead-letter ...", file=sys.stderr)
+            return 1
         if as_json:
             print(json.dumps({name: {"messages": count, "dead_letters": [asdict(letter) for letter in letters]}
                               for name, (count, letters) in found.items()}, ensure_ascii=False, indent=1))
