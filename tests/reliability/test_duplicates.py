@@ -21,6 +21,8 @@ from harness.wait import until
 from reliability import effects
 from reliability.rig import SURGE_N, Rig, seconds_until
 
+PATIENCE = 240 + 2 * SURGE_N  # seconds to wait for an effect; soak runs (ZJTX_SURGE_N) are bigger
+
 
 def test_every_event_delivered_twice_takes_effect_once(rig: Rig) -> None:
     registration, review = rig.targets["registration"], rig.targets["review"]
@@ -31,7 +33,7 @@ def test_every_event_delivered_twice_takes_effect_once(rig: Rig) -> None:
         submissions = submit_all(registration, drafts)
         assert all(s.accepted for s in submissions), [s.error for s in submissions if not s.accepted][:3]
         task_ids = until(lambda: (lambda found: found if len(found) == len(drafts) else None)(
-            open_task_ids(review, drafts)), timeout=180, interval=1, what="a level-1 task for every submission")
+            open_task_ids(review, drafts)), timeout=PATIENCE, interval=1, what="a level-1 task for every submission")
         decisions = pass_all(review, drafts, task_ids)
         assert all(d.decided for d in decisions), [d.error for d in decisions if not d.decided][:3]
         surge_seconds = time.monotonic() - surge_started
@@ -46,7 +48,7 @@ def test_every_event_delivered_twice_takes_effect_once(rig: Rig) -> None:
                     # every consumed event's copy was made and came back through the broker
                     and {e["_id"] for e in events} <= duplicator.snapshot().original_ids and duplicator.settled())
 
-        recovery = seconds_until(complete, timeout=240, what="every event and its copy applied")
+        recovery = seconds_until(complete, timeout=PATIENCE, what="every event and its copy applied")
     finally:
         duplicator.stop()
 

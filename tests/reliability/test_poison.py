@@ -32,6 +32,8 @@ from reliability import effects
 from reliability.rig import SURGE_N, Rig, seconds_until
 from zjtx.config import REPO_ROOT
 
+PATIENCE = 240 + 2 * SURGE_N  # seconds to wait for an effect; soak runs (ZJTX_SURGE_N) are bigger
+
 POISON_REGION, POISON_UNIT = "430481", "unit-430481"  # 耒阳市, reviewed by its own unit
 QUEUE = "evt-review-review.task_opened--notification.on_task_opened"
 DEAD_LETTER_QUEUE = f"{QUEUE}.dead-letter"
@@ -86,7 +88,7 @@ def test_poison_message_is_dead_lettered_without_blocking_and_replayed_once_afte
     submissions = submit_all(registration, [poison_draft, *drafts])
     assert all(s.accepted for s in submissions), [s.error for s in submissions if not s.accepted][:3]
     task_ids = until(lambda: (lambda found: found if len(found) == len(drafts) else None)(
-        open_task_ids(review, drafts)), timeout=180, interval=1, what="a level-1 task for every surge submission")
+        open_task_ids(review, drafts)), timeout=PATIENCE, interval=1, what="a level-1 task for every surge submission")
     decisions = pass_all(review, drafts, task_ids)
     assert all(d.decided for d in decisions), [d.error for d in decisions if not d.decided][:3]
 
@@ -102,7 +104,7 @@ def test_poison_message_is_dead_lettered_without_blocking_and_replayed_once_afte
         return (all(t.lost == 0 for t in tallies) and len(surge_task_events) == len(drafts)
                 and notification_db.inbox.count_documents({"event_id": {"$in": surge_task_events}}) == len(drafts))
 
-    seconds_until(surge_through, timeout=240, what="the surge's effects while the poison waits")
+    seconds_until(surge_through, timeout=PATIENCE, what="the surge's effects while the poison waits")
     surge_seconds = time.monotonic() - surge_started
     [letter] = until(lambda: listed(rig, poison_id), timeout=120, interval=1, what="the poison in the dead letters")
 

@@ -29,6 +29,8 @@ from harness.wait import until
 from reliability import effects
 from reliability.rig import SURGE_N, Rig, seconds_until
 
+PATIENCE = 240 + 2 * SURGE_N  # seconds to wait for an effect; soak runs (ZJTX_SURGE_N) are bigger
+
 SLOW = "reporting"
 RUN_SECONDS, STOP_SECONDS = 0.1, 0.9  # runs a tenth of the time
 
@@ -142,7 +144,7 @@ def test_slow_consumer_queues_grow_memory_stays_bounded_nothing_dropped(rig: Rig
         submissions = submit_all(registration, drafts)
         assert all(s.accepted for s in submissions), [s.error for s in submissions if not s.accepted][:3]
         task_ids = until(lambda: (lambda found: found if len(found) == len(drafts) else None)(
-            open_task_ids(review, drafts)), timeout=180, interval=1, what="a level-1 task for every submission")
+            open_task_ids(review, drafts)), timeout=PATIENCE, interval=1, what="a level-1 task for every submission")
         decisions = pass_all(review, drafts, task_ids)
         assert all(d.decided for d in decisions), [d.error for d in decisions if not d.decided][:3]
         surge_seconds = time.monotonic() - surge_started
@@ -156,7 +158,7 @@ def test_slow_consumer_queues_grow_memory_stays_bounded_nothing_dropped(rig: Rig
         events = effects.consumed(effects.events_about(rig.mongo, subjects))
         return all(t.lost == 0 for t in tallies + effects.applied_once(rig.mongo, events))
 
-    catch_up = seconds_until(caught_up, timeout=240, what="the slow consumer catching up")
+    catch_up = seconds_until(caught_up, timeout=PATIENCE, what="the slow consumer catching up")
     time.sleep(1)
     samples = sampler.stop()
     samples.append(sampler.last())
