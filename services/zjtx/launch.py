@@ -23,6 +23,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from typing import Any  # noqa: E402
 
+from zjtx import grpc_wakeup  # noqa: E402
 from zjtx.config import ConfigError, load_config  # noqa: E402
 from zjtx.processes import METRICS_PORTS, SERVICES  # noqa: E402
 
@@ -90,6 +91,8 @@ def prepare(name: str, instance: str | None = None) -> tuple[type, dict[str, Any
 def run(name: str, instance: str | None = None) -> None:
     from nameko import config as nameko_config
     from nameko.runners import ServiceRunner
+
+    grpc_wakeup.install()  # before any gRPC connection exists: no 10 ms polling per call
 
     try:
         cls, config = prepare(name, instance)
