@@ -18,6 +18,13 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
+# A service killed in the middle of a transaction leaves it open on the server, holding the
+# documents it wrote, until the server reaps it (mongod: transactionLifetimeLimitSeconds,
+# 60 s by default; SecantusDB the same): until then every transaction touching those
+# documents waits, e.g. the redelivered event the dead process was handling. Ours last well
+# under a second, so the embedded server reaps after 15 s, like docker-compose's mongod.
+TRANSACTION_LIFETIME_SECONDS = 15.0
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -27,6 +34,9 @@ def free_port() -> int:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
+        # as the server binds (SO_REUSEADDR): connections of a server that just stopped,
+        # lingering in TIME_WAIT, do not stop it restarting on its port; a listener does
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -76,7 +86,11 @@ def start(data_dir: Path, port: int | None = None, log_path: Path | None = None,
                            "stop what uses it, or set MONGO_URI to a running server")
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_path or data_dir.parent / f"{data_dir.name}.log"
-    command = [server_command(), "--host", "127.0.0.1", "--port", str(port),
+    server_command()  # installed?
+    # secantusd-py's own command line, run through serve() for the transaction lifetime
+    launcher = (f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r}); "
+                "from zjtx.embedded_mongo import serve; raise SystemExit(serve(sys.argv[1:]))")
+    command = [sys.executable, "-c", launcher, "--host", "127.0.0.1", "--port", str(port),
                "--storage-path", str(data_dir), "--log-level", "WARNING"]
     if sync_on_commit:
         command.append("--sync-on-commit")
@@ -95,6 +109,18 @@ def start(data_dir: Path, port: int | None = None, log_path: Path | None = None,
             time.sleep(0.2)
     server.kill()
     raise RuntimeError(f"embedded MongoDB server did not answer within {timeout:.0f}s; see {log_path}")
+
+
+def serve(argv: list[str]) -> int:
+    """secantusd-py with TRANSACTION_LIFETIME_SECONDS (it has no flag or config key for it)."""
+    import functools
+
+    from secantus import cli
+
+    lifetime = float(os.environ.get("ZJTX_MONGO_TRANSACTION_LIFETIME_SECONDS", TRANSACTION_LIFETIME_SECONDS))
+    cli.SecantusDBServer = functools.partial(  # type: ignore[misc]
+        cli.SecantusDBServer, transaction_lifetime_seconds=lifetime)
+    return int(cli.main(argv))
 
 
 def main() -> None:
