@@ -32,6 +32,7 @@ from pymongo.database import Database
 from zjtx import attributes
 from zjtx.clock import iso, now
 from zjtx.envelope import SCHEMA_VERSION, exchange_name
+from zjtx.transient import is_infrastructure_error
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("zjtx.outbox")
@@ -115,7 +116,9 @@ class OutboxRelay:
         self.batch_size = int(settings.get("OUTBOX_BATCH_SIZE", 100))
         self.poll_seconds = float(settings.get("OUTBOX_POLL_SECONDS", 1.0))
         self.lease_seconds = float(settings.get("OUTBOX_LEASE_SECONDS", 30))
-        self.max_backoff_seconds = float(settings.get("OUTBOX_MAX_BACKOFF_SECONDS", 30))
+        # the relay's retry interval while the broker or database is away: short, because an
+        # attempt costs one connection and every second waited delays every event after it
+        self.max_backoff_seconds = float(settings.get("OUTBOX_MAX_BACKOFF_SECONDS", 5))
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.exchange = Exchange(exchange_name(source), type="topic", durable=True, delivery_mode=2)
         self._wakeup = Event()
@@ -136,6 +139,11 @@ class OutboxRelay:
         self._close_connection()
 
     def run(self) -> None:
+        try:
+            self.release_orphans()
+        except Exception as exc:  # the database may be away at start: the lease covers it then
+            log.warning("outbox relay of %s could not check for orphaned claims (%s: %s)",
+                        self.source, type(exc).__name__, exc)
         failures = 0
         while self._running:
             try:
@@ -155,6 +163,35 @@ class OutboxRelay:
             with eventlet.Timeout(self.poll_seconds, False):
                 self._wakeup.wait()
             self._wakeup = Event()
+
+    def release_orphans(self) -> int:
+        """Entries claimed by a relay whose process died on this host go back at once.
+
+        A service restarted after a crash (SIGKILL, OOM) would otherwise leave the events its
+        old relay had claimed for the lease (30 s) before anyone publishes them. Only claims
+        that are certainly dead are released: same host, and either the same pid as ours
+        (a restarted container) or a pid that no longer exists; any other waits out the lease.
+        """
+        host, pid = socket.gethostname(), os.getpid()
+        released = 0
+        for owner in self.db.outbox.distinct("claimed_by", {"state": IN_PROGRESS}):
+            if not isinstance(owner, str) or owner == self.owner:
+                continue
+            owner_host, _, rest = owner.partition(":")
+            owner_pid = rest.partition(":")[0]
+            if owner_host != host or not owner_pid.isdigit():
+                continue
+            if int(owner_pid) != pid and _process_alive(int(owner_pid)):
+                continue
+            result = self.db.outbox.update_many(
+                {"state": IN_PROGRESS, "claimed_by": owner},
+                {"$set": {"state": NOT_PUBLISHED, "next_attempt_at": _utcnow()},
+                 "$unset": {"claimed_by": "", "claimed_at": ""}},
+            )
+            released += result.modified_count
+        if released:
+            log.warning("outbox relay of %s released %d entries claimed by a relay that died", self.source, released)
+        return released
 
     # -- one pass ----------------------------------------------------------------------
 
@@ -188,8 +225,8 @@ class OutboxRelay:
             for entry in entries:
                 self.publish(entry)
                 published.append(entry["_id"])
-        except Exception:
-            self._release_failed(entries, published)
+        except Exception as exc:
+            self._release_failed(entries, published, infrastructure=is_infrastructure_error(exc))
             raise
         finally:
             if published:
@@ -200,12 +237,16 @@ class OutboxRelay:
                 self.published_total += len(published)
         return len(published)
 
-    def _release_failed(self, entries: list[dict[str, Any]], published: list[str]) -> None:
-        """Entries not confirmed go back as Failed with a back-off, never lost."""
+    def _release_failed(self, entries: list[dict[str, Any]], published: list[str], infrastructure: bool = False) -> None:
+        """Entries not confirmed go back as Failed with a back-off, never lost.
+
+        When the broker (or database) is away the entries are not at fault: they are due again
+        at once, and the relay's own back-off paces the next attempt, so they go out as soon
+        as the broker is back instead of each waiting out a back-off of its own."""
         remaining = [e for e in entries if e["_id"] not in set(published)]
         for entry in remaining:
             attempts = int(entry.get("attempts", 0)) + 1
-            delay = min(self.max_backoff_seconds, 0.5 * 2 ** min(attempts, 6))
+            delay = 0.0 if infrastructure else min(self.max_backoff_seconds, 0.5 * 2 ** min(attempts, 6))
             try:
                 self.db.outbox.update_one(
                     {"_id": entry["_id"], "claimed_by": self.owner},
@@ -271,6 +312,16 @@ class OutboxRelay:
                 )
         finally:
             otel_context.detach(token)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def outbox_backlog(db: Database) -> dict[str, int]:
