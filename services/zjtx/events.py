@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import eventlet
 from kombu import Exchange, Queue
 from kombu.common import maybe_declare
 from nameko import config
+from nameko.amqp.consume import Consumer as AmqpConsumer
 from nameko.amqp.publish import get_connection
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.messaging import Consumer
@@ -42,13 +44,33 @@ DEFAULT_MAX_ATTEMPTS = 5
 # Dead letters only wait for an operator: a durable classic queue is enough, and it costs
 # the broker far fewer file handles than a quorum queue (one per handler adds up).
 DEAD_LETTER_QUEUE_ARGUMENTS = {"x-queue-type": "classic"}
-# Waiting out an outage: first retry after 0.5 s, doubling up to this.
-INFRASTRUCTURE_MAX_BACKOFF_SECONDS = 10.0
+# Waiting out an outage: first retry after 0.5 s, doubling up to this. Short, because a retry
+# is cheap (with the database away it waits out server selection itself) and the first one
+# after the outage ends is what recovery waits for.
+INFRASTRUCTURE_MAX_BACKOFF_SECONDS = 2.0
 
 
 def infrastructure_backoff(attempt: int) -> float:
     """Seconds before in-place retry number ``attempt`` (1-based)."""
     return min(INFRASTRUCTURE_MAX_BACKOFF_SECONDS, 0.5 * 2 ** max(0, attempt - 1))
+
+
+# Reconnecting to a broker that went away: every second at first, then at most every 5 s
+# (kombu's default grows to 30 s, which after a broker restart leaves consumers idle that long).
+RECONNECT_INTERVAL_START, RECONNECT_INTERVAL_STEP, RECONNECT_INTERVAL_MAX = 1.0, 1.0, 5.0
+
+
+class QuickReconnectConsumer(AmqpConsumer):
+    """nameko's AMQP consumer, retrying its connection at a short, capped interval."""
+
+    @contextmanager
+    def establish_connection(self) -> Iterator[Any]:
+        with self.create_connection() as connection:
+            connection.ensure_connection(self.on_connection_error, self.connect_max_retries,
+                                         interval_start=RECONNECT_INTERVAL_START,
+                                         interval_step=RECONNECT_INTERVAL_STEP,
+                                         interval_max=RECONNECT_INTERVAL_MAX)
+            yield connection
 
 
 class PermanentEventError(Exception):
@@ -66,6 +88,8 @@ def dead_letter_exchange() -> Exchange:
 
 class ReliableEventHandler(EventHandler):
     """A nameko event handler on a quorum queue with a delivery limit and dead letters."""
+
+    consumer_cls = QuickReconnectConsumer
 
     def __init__(self, source_service: str, event_type: str, **kwargs: Any) -> None:
         super().__init__(source_service, event_type, handler_type=SERVICE_POOL,
