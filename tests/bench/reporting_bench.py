@@ -146,6 +146,39 @@ def run_phase(phase: str, uri: str, database: str, size: int) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def measure(sizes: list[int], log: Any = print) -> list[dict[str, Any]]:
+    """Every phase at every size on one fresh embedded server; one dict per (size, phase)."""
+    from zjtx import embedded_mongo
+
+    results: list[dict[str, Any]] = []
+    log_path = Path(tempfile.gettempdir()) / f"zjtx-bench-mongo-{os.getpid()}.log"  # kept: read it if a phase fails
+    with tempfile.TemporaryDirectory(prefix="zjtx-bench-") as scratch:
+        server = embedded_mongo.start(Path(scratch) / "data", log_path=log_path)
+        try:
+            baseline = run_phase("baseline", server.uri, "bench_baseline", 0)
+            results.append({"size": 0, "phase": "baseline", **baseline})
+            for size in sizes:
+                database = f"bench_reporting_{size}"
+                for phase in ("archive", "project", "workbook", "raw"):
+                    result = run_phase(phase, server.uri, database, size)
+                    units = {"archive": result.get("events"), "project": result.get("events"),
+                             "workbook": result.get("rows"), "raw": result.get("documents")}[phase] or 0
+                    result["per_second"] = result["rate"] if phase == "raw" else units / result["seconds"]
+                    results.append({"size": size, "phase": phase, **result})
+                    log(line(results[-1]))
+                with __import__("pymongo").MongoClient(server.uri) as client:
+                    client.drop_database(database)
+        finally:
+            server.stop()
+    return results
+
+
+def line(result: dict[str, Any]) -> str:
+    detail = {k: v for k, v in result.items() if k not in ("seconds", "peak_mib", "rate", "per_second", "size", "phase")}
+    return (f"{result['size']:>12,} {result['phase']:>9} {result['seconds']:>8.1f} {result['per_second']:>11,.0f} "
+            f"{result['peak_mib']:>9.0f}  {json.dumps(detail, ensure_ascii=False)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -157,31 +190,9 @@ def main() -> None:
     if args.child:
         child(args.child, args.uri, args.database, args.size)
         return
-
-    from zjtx import embedded_mongo
-
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    log = Path(tempfile.gettempdir()) / f"zjtx-bench-mongo-{os.getpid()}.log"  # kept: read it if a phase fails
-    with tempfile.TemporaryDirectory(prefix="zjtx-bench-") as scratch:
-        server = embedded_mongo.start(Path(scratch) / "data", log_path=log)
-        try:
-            baseline = run_phase("baseline", server.uri, "bench_baseline", 0)
-            print(f"embedded server {server.uri}; a bare process (python + pymongo): {baseline['peak_mib']:.0f} MiB peak RSS")
-            print(f"{'applications':>12} {'phase':>9} {'seconds':>8} {'per second':>11} {'peak MiB':>9}  detail")
-            for size in sizes:
-                database = f"bench_reporting_{size}"
-                for phase in ("archive", "project", "workbook", "raw"):
-                    result = run_phase(phase, server.uri, database, size)
-                    units = {"archive": result.get("events"), "project": result.get("events"),
-                             "workbook": result.get("rows"), "raw": result.get("documents")}[phase] or 0
-                    rate = result["rate"] if phase == "raw" else units / result["seconds"]
-                    detail = {k: v for k, v in result.items() if k not in ("seconds", "peak_mib", "rate")}
-                    print(f"{size:>12,} {phase:>9} {result['seconds']:>8.1f} {rate:>11,.0f} {result['peak_mib']:>9.0f}  "
-                          f"{json.dumps(detail, ensure_ascii=False)}", flush=True)
-                with __import__("pymongo").MongoClient(server.uri) as client:
-                    client.drop_database(database)
-        finally:
-            server.stop()
+    print(f"{'applications':>12} {'phase':>9} {'seconds':>8} {'per second':>11} {'peak MiB':>9}  detail", flush=True)
+    results = measure([int(s) for s in args.sizes.split(",") if s], log=lambda text: print(text, flush=True))
+    print(f"a bare process (python + pymongo): {results[0]['peak_mib']:.0f} MiB peak RSS")
 
 
 if __name__ == "__main__":
