@@ -68,8 +68,14 @@ protos: venv
 check-protos: venv
 	$(PY) -m zjtx.protos check
 
-bench: venv
-	$(PY) tests/bench/reporting_bench.py $(if $(SIZES),--sizes $(SIZES))
+## Benchmarks, not part of make test: gRPC before/after, the deadline surge at N/4, N/2 and N against the raw
+## ceiling of the same path, reporting at SIZES; one table at the end (also in out/bench/). The defaults fit
+## 15 minutes on 2 cores; N=2000 and SIZES=100000 take longer (docs/performance.md).
+N ?= 800
+SIZES ?= 1000,10000
+CLIENTS ?= 4
+bench: venv broker
+	$(PY) tests/bench/bench.py --n $(N) --sizes $(SIZES) --clients $(CLIENTS)
 
 clean:
 	rm -rf var out .pytest_cache .ruff_cache
