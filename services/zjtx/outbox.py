@@ -126,6 +126,8 @@ class OutboxRelay:
         self._connection: Connection | None = None
         self._producer: Producer | None = None
         self.published_total = 0
+        # confirmed by the broker, but marking them Published failed (the database went away)
+        self._unmarked: list[str] = []
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -200,6 +202,8 @@ class OutboxRelay:
             "$or": [
                 {"state": {"$in": [NOT_PUBLISHED, FAILED]}, "next_attempt_at": {"$lte": at}},
                 {"state": IN_PROGRESS, "claimed_at": {"$lt": at - timedelta(seconds=self.lease_seconds)}},
+                # ours, left over from a pass that failed (passes run one at a time): no lease to wait
+                {"state": IN_PROGRESS, "claimed_by": self.owner},
             ]
         }
 
@@ -219,6 +223,9 @@ class OutboxRelay:
         )
 
     def relay_batch(self) -> int:
+        if self._unmarked:  # before anything else, or the next claim would publish them again
+            self._mark_published(self._unmarked)
+            self._unmarked = []
         entries = self.claim()
         published: list[str] = []
         try:
@@ -230,12 +237,19 @@ class OutboxRelay:
             raise
         finally:
             if published:
-                self.db.outbox.update_many(
-                    {"_id": {"$in": published}},
-                    {"$set": {"state": PUBLISHED, "published_at": _utcnow()}, "$inc": {"attempts": 1}},
-                )
-                self.published_total += len(published)
+                try:
+                    self._mark_published(published)
+                except Exception:
+                    self._unmarked.extend(published)  # marked on the next pass
+                    raise
         return len(published)
+
+    def _mark_published(self, ids: list[str]) -> None:
+        self.db.outbox.update_many(
+            {"_id": {"$in": ids}},
+            {"$set": {"state": PUBLISHED, "published_at": _utcnow()}, "$inc": {"attempts": 1}},
+        )
+        self.published_total += len(ids)
 
     def _release_failed(self, entries: list[dict[str, Any]], published: list[str], infrastructure: bool = False) -> None:
         """Entries not confirmed go back as Failed with a back-off, never lost.

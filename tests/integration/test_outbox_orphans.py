@@ -14,7 +14,8 @@ import pytest
 from pymongo import MongoClient
 from pymongo.database import Database
 
-from zjtx.outbox import IN_PROGRESS, NOT_PUBLISHED, OutboxRelay
+from zjtx.outbox import FAILED, IN_PROGRESS, NOT_PUBLISHED, PUBLISHED, OutboxRelay
+from zjtx.transient import is_infrastructure_error
 
 
 @pytest.fixture
@@ -32,9 +33,10 @@ def dead_pid() -> int:
 
 def claimed(db: Database, entry_id: str, owner: str) -> None:
     now = datetime.now(timezone.utc)
-    db.outbox.insert_one({"_id": entry_id, "seq": 1, "type": "t", "subject": "s", "envelope": {}, "state": IN_PROGRESS,
-                          "attempts": 0, "created_at": now, "next_attempt_at": now, "claimed_by": owner,
-                          "claimed_at": now})
+    envelope = {"id": entry_id, "type": "t", "subject": "s"}
+    db.outbox.insert_one({"_id": entry_id, "seq": 1, "type": "t", "subject": "s", "envelope": envelope,
+                          "state": IN_PROGRESS, "attempts": 0, "created_at": now, "next_attempt_at": now,
+                          "claimed_by": owner, "claimed_at": now})
 
 
 def test_claims_of_a_dead_local_relay_are_released_and_no_others(db: Database) -> None:
@@ -52,5 +54,26 @@ def test_claims_of_a_dead_local_relay_are_released_and_no_others(db: Database) -
     assert states["live-local"][0] == IN_PROGRESS
     assert states["other-host"][0] == IN_PROGRESS
     assert states["own"][0] == IN_PROGRESS
-    # and the released entry is claimable again right away
-    assert [e["_id"] for e in relay.claim()] == ["dead-local"]
+    # the released entry is claimable again right away (and this relay's own, see below)
+    assert sorted(e["_id"] for e in relay.claim()) == ["dead-local", "own"]
+
+
+def test_a_relay_takes_back_its_own_claims_left_by_a_failed_pass(db: Database) -> None:
+    """A pass cut by a database outage leaves its claims IN_PROGRESS: the same relay must not
+    wait out its own lease for them, and what the broker had confirmed is marked, not re-sent."""
+    relay = OutboxRelay(db, "test", {"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})
+    claimed(db, "confirmed-not-marked", relay.owner)
+    claimed(db, "not-published", relay.owner)
+    claimed(db, "another-live-relay", f"{socket.gethostname()}:{os.getppid()}:5ca1ab1e")
+    relay._unmarked = ["confirmed-not-marked"]  # as relay_batch leaves it when marking failed
+
+    with pytest.raises(Exception) as raised:  # noqa: B017 - whatever kombu raises for a refused connection
+        relay.relay_batch()  # marks first, then claims "not-published" at once and fails to reach the broker
+    assert is_infrastructure_error(raised.value)
+
+    states = {e["_id"]: e for e in db.outbox.find()}
+    assert states["confirmed-not-marked"]["state"] == PUBLISHED and relay._unmarked == []
+    # not the entry's fault: due again at once (the relay's own back-off paces the retry)
+    assert states["not-published"]["state"] == FAILED
+    assert states["not-published"]["next_attempt_at"] <= datetime.now(timezone.utc)
+    assert states["another-live-relay"]["state"] == IN_PROGRESS
