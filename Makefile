@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv broker up down demo ops dead-letters replay test unit lint protos check-protos definitions bench clean
+.PHONY: venv broker up down demo ops dead-letters replay test unit lint protos check-protos definitions bench soak clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -67,6 +67,10 @@ protos: venv
 ## Fail when the committed stubs differ from what proto/ generates.
 check-protos: venv
 	$(PY) -m zjtx.protos check
+
+## The fault tests (tests/reliability) with a bigger deadline surge: SOAK_N applications per test (default 300).
+soak: venv broker
+	ZJTX_SURGE_N=$(or $(SOAK_N),300) $(PY) -m pytest tests/reliability
 
 ## Benchmarks, not part of make test: gRPC before/after, the deadline surge at N/4, N/2 and N against the raw
 ## ceiling of the same path, reporting at SIZES; one table at the end (also in out/bench/). The defaults fit

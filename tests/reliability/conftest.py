@@ -14,6 +14,12 @@ REPORTED: list[str] = []
 
 
 @pytest.fixture
+def reported() -> list[str]:
+    """The closing summary's lines, for tests that start a rig of their own (``start_rig``)."""
+    return REPORTED
+
+
+@pytest.fixture
 def rig(tmp_path: Path) -> Iterator[Rig]:
     started = start_rig(tmp_path, REPORTED)
     yield started
