@@ -82,6 +82,15 @@ class PendingEvent:
         }
 
 
+def _before(value: datetime | None, limit: datetime) -> bool:
+    """``value < limit`` for stored times, which a client without tz_aware reads naive (UTC)."""
+    if value is None:
+        return False
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value < limit
+
+
 def write_events(db: Database, events: list[PendingEvent], session: ClientSession | None) -> None:
     if not events:
         return
@@ -197,26 +206,43 @@ class OutboxRelay:
 
     # -- one pass ----------------------------------------------------------------------
 
-    def _claimable(self, at: datetime) -> dict[str, Any]:
-        return {
-            "$or": [
-                {"state": {"$in": [NOT_PUBLISHED, FAILED]}, "next_attempt_at": {"$lte": at}},
-                {"state": IN_PROGRESS, "claimed_at": {"$lt": at - timedelta(seconds=self.lease_seconds)}},
-                # ours, left over from a pass that failed (passes run one at a time): no lease to wait
-                {"state": IN_PROGRESS, "claimed_by": self.owner},
-            ]
-        }
+    def _claimable(self, at: datetime) -> list[dict[str, Any]]:
+        """The kinds of claimable entry, each a query the ``pending`` index (state first) answers.
+
+        Not one ``$or``: a server without index unions for ``$or`` (SecantusDB, the embedded
+        server) scans the whole outbox for it, Published entries included, so every relay pass
+        cost more as events accumulated (docs/performance.md)."""
+        return [
+            {"state": {"$in": [NOT_PUBLISHED, FAILED]}, "next_attempt_at": {"$lte": at}},
+            {"state": IN_PROGRESS, "claimed_at": {"$lt": at - timedelta(seconds=self.lease_seconds)}},
+            # ours, left over from a pass that failed (passes run one at a time): no lease to wait
+            {"state": IN_PROGRESS, "claimed_by": self.owner},
+        ]
 
     def claim(self) -> list[dict[str, Any]]:
         at = _utcnow()
-        query = self._claimable(at)
-        ids = [d["_id"] for d in self.db.outbox.find(query, {"_id": 1}).sort("seq", ASCENDING).limit(self.batch_size)]
-        if not ids:
+        kinds = self._claimable(at)
+        due = list(self.db.outbox.find(kinds[0]).sort("seq", ASCENDING).limit(self.batch_size))
+        # entries in flight are few: one look at them all, then which of them we may take
+        in_flight = list(self.db.outbox.find({"state": IN_PROGRESS}, {"_id": 1, "seq": 1, "state": 1,
+                                                                    "claimed_at": 1, "claimed_by": 1}))
+        expired = kinds[1]["claimed_at"]["$lt"]
+        stale = [d for d in in_flight if d.get("claimed_by") == self.owner or _before(d.get("claimed_at"), expired)]
+        chosen = sorted([*due, *stale], key=lambda d: d["seq"])[: self.batch_size]
+        if not chosen:
             return []
-        self.db.outbox.update_many(
-            {"_id": {"$in": ids}, **query},
-            {"$set": {"state": IN_PROGRESS, "claimed_by": self.owner, "claimed_at": at}},
-        )
+        claim = {"$set": {"state": IN_PROGRESS, "claimed_by": self.owner, "claimed_at": at}}
+        due_ids = [d["_id"] for d in chosen if d.get("state") in (NOT_PUBLISHED, FAILED)]
+        stale_ids = [d["_id"] for d in chosen if d.get("state") not in (NOT_PUBLISHED, FAILED)]
+        claimed = 0
+        if due_ids:  # still due: another relay may have taken some since we looked
+            claimed += self.db.outbox.update_many({"_id": {"$in": due_ids}, **kinds[0]}, claim).modified_count
+        for kind in kinds[1:] if stale_ids else []:
+            claimed += self.db.outbox.update_many({"_id": {"$in": stale_ids}, **kind}, claim).modified_count
+        if claimed == len(chosen) and not stale_ids:
+            # every due entry is ours and we hold its whole document already: no second read
+            return [{**d, **claim["$set"]} for d in chosen]
+        ids = [d["_id"] for d in chosen]
         return list(
             self.db.outbox.find({"_id": {"$in": ids}, "state": IN_PROGRESS, "claimed_by": self.owner})
             .sort("seq", ASCENDING)
