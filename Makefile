@@ -75,7 +75,7 @@ soak: venv broker
 ## Benchmarks, not part of make test: gRPC before/after, the deadline surge at N/4, N/2 and N against the raw
 ## ceiling of the same path, reporting at SIZES; one table at the end (also in out/bench/). The defaults fit
 ## 15 minutes on 2 cores; N=2000 and SIZES=100000 take longer (docs/performance.md).
-N ?= 800
+N ?= 400
 SIZES ?= 1000,10000
 CLIENTS ?= 4
 bench: venv broker
