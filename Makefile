@@ -42,9 +42,10 @@ replay: venv
 	$(PY) -m zjtx.ops replay $(QUEUE) $(if $(ALL),--all,--event $(EVENT))
 
 ## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server. The session shares one
-## suite of services; the end-to-end runs go last because they recognise the Hunan 2020 programme for real.
+## suite of services; the fault tests (tests/reliability) start a suite of their own each; the end-to-end
+## runs go last because they recognise the Hunan 2020 programme for real.
 test: venv check-protos lint broker
-	$(PY) -m pytest tests/unit tests/integration tests/e2e
+	$(PY) -m pytest tests/unit tests/integration tests/reliability tests/e2e
 
 ## RabbitMQ running, with the management API the tests use.
 broker:

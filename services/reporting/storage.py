@@ -23,7 +23,7 @@ from gridfs.errors import NoFile
 from pymongo import ASCENDING, DESCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from reporting.rules import projections
 from reporting.rules.events import APPLICATIONS, ENTERPRISES, PROGRAMMES, READ_MODELS, ProjectionError, ProjectionEvent, normalise
@@ -82,11 +82,13 @@ def apply_event(db: Database, session: ClientSession | None, event: ProjectionEv
 
 
 def archive_and_apply(unit: Unit, envelope: Mapping[str, Any], event: ProjectionEvent) -> bool:
-    """Archive the event and apply it, in the handler's transaction. False: archived already."""
-    try:
-        unit.db.event_archive.insert_one(archive_document(envelope, event), session=unit.session)
-    except DuplicateKeyError:
+    """Archive the event and apply it, in the handler's transaction. False: archived already.
+
+    Looked up first rather than caught as a duplicate key: on MongoDB a write error inside
+    a transaction aborts it, so the handler's inbox record could not be committed."""
+    if unit.db.event_archive.find_one({"_id": event.id}, {"_id": 1}, session=unit.session) is not None:
         return False
+    unit.db.event_archive.insert_one(archive_document(envelope, event), session=unit.session)
     apply_event(unit.db, unit.session, event)
     return True
 
