@@ -146,15 +146,29 @@ def claim_due(db: Database, owner: str, lease_seconds: float, channels: Iterable
     A delivery left in ``sending`` by a sender that died is taken again after its lease.
     """
     at = wall_now()
-    query = {
-        "channel": {"$in": list(channels)},
-        "$or": [{"state": {"$in": list(DUE_STATES)}, "next_attempt_at": {"$lte": at}},
-                {"state": SENDING, "lease_until": {"$lt": at}}],
-    }
-    return db.deliveries.find_one_and_update(
-        query, {"$set": {"state": SENDING, "claimed_by": owner, "lease_until": at + timedelta(seconds=lease_seconds)}},
-        sort=[("next_attempt_at", ASCENDING)], return_document=ReturnDocument.AFTER,
-    )
+    claim = {"$set": {"state": SENDING, "claimed_by": owner, "lease_until": at + timedelta(seconds=lease_seconds)}}
+    wanted = {"channel": {"$in": list(channels)}}
+    # Look-ups by one state each, then a conditional update_one by _id, rather than one
+    # find_one_and_update over a $or: the embedded server (SecantusDB) answers $or and $in
+    # on the state with a scan of every delivery ever made, and its findAndModify scans the
+    # collection too, once per delivery sent (docs/performance.md). Each of these uses the
+    # ``due`` index.
+    for _ in range(5):  # another sender may take the one we chose: look again
+        due = [db.deliveries.find_one({"state": state, "next_attempt_at": {"$lte": at}, **wanted},
+                                      sort=[("next_attempt_at", ASCENDING)]) for state in DUE_STATES]
+        candidates = [d for d in due if d is not None]
+        if candidates:
+            chosen = min(candidates, key=lambda d: d["next_attempt_at"])
+            condition = {"state": chosen["state"], "next_attempt_at": {"$lte": at}}
+        else:  # a delivery left in ``sending`` by a sender that died, once its lease is over
+            chosen = db.deliveries.find_one({"state": SENDING, "lease_until": {"$lt": at}, **wanted},
+                                            sort=[("next_attempt_at", ASCENDING)])
+            if chosen is None:
+                return None
+            condition = {"state": SENDING, "lease_until": {"$lt": at}}
+        if db.deliveries.update_one({"_id": chosen["_id"], **condition}, claim).modified_count == 1:
+            return {**chosen, **claim["$set"]}
+    return None
 
 
 def finish_attempt(unit: UnitOfWork, delivery_id: str, owner: str, changes: dict[str, Any],
