@@ -23,7 +23,7 @@ from typing import Any
 
 import gridfs
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -143,8 +143,12 @@ def change_application(unit: UnitOfWork, application_id: str, expected: dict[str
 
 
 def _update(unit: UnitOfWork, condition: dict[str, Any], update: dict[str, Any]) -> dict[str, Any] | None:
-    return unit.db.applications.find_one_and_update(condition, update, session=unit.session,
-                                                    return_document=ReturnDocument.AFTER)
+    # update_one then a read by _id in the same transaction, not find_one_and_update: the
+    # embedded server (SecantusDB) makes findAndModify scan the collection, so every edit of
+    # a draft cost more as a province's applications accumulated (docs/performance.md).
+    if unit.db.applications.update_one(condition, update, session=unit.session).matched_count != 1:
+        return None
+    return unit.db.applications.find_one({"_id": condition["_id"]}, session=unit.session)
 
 
 # --------------------------------------------------------------------------- attachments
