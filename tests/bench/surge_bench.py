@@ -92,12 +92,29 @@ def _pids(rig: Rig) -> dict[str, int]:
     return pids
 
 
-def _wait_applied(rig: Rig, event_type: str, consumers: dict[str, str], count: int, timeout: float) -> bool:
-    """Until each consumer's database recorded ``count`` events of ``event_type`` (or timeout)."""
+def _wait_applied(rig: Rig, producer: str, event_type: str, subjects: list[str], consumers: dict[str, str],
+                  timeout: float) -> bool:
+    """Until every consumer's database recorded the events about ``subjects`` (or timeout).
+
+    Polls by event id through the ``by_event`` index, and only for what is still missing:
+    a count over ``processed_events`` would scan it every time, and on this database
+    server a scan under the surge is a cost the suite itself does not have."""
+    wanted = set(subjects)
     deadline = time.monotonic() + timeout
+    events: list[str] = []
     while time.monotonic() < deadline:
-        if all(rig.mongo[db].processed_events.count_documents({"type": event_type}) >= count
-               for db in consumers.values()):
+        if len(events) < len(wanted):
+            events = list(_event_of(rig, producer, event_type, subjects).values())
+        if len(events) == len(wanted):
+            break
+        time.sleep(1.0)
+    pending = {db: set(events) for db in consumers.values()}
+    while time.monotonic() < deadline:
+        for db, missing in pending.items():
+            if missing:
+                seen = rig.mongo[db].processed_events.find({"event_id": {"$in": list(missing)[:2000]}}, {"event_id": 1})
+                missing.difference_update(doc["event_id"] for doc in seen)
+        if len(events) == len(wanted) and not any(pending.values()):
             return True
         time.sleep(1.0)
     return False
@@ -109,11 +126,14 @@ def _applied_at(rig: Rig, database: str, event_type: str) -> dict[str, float]:
             for doc in rig.mongo[database].processed_events.find({"type": event_type}, {"event_id": 1, "applied_at": 1})}
 
 
-def _event_of(rig: Rig, database: str, event_type: str) -> dict[str, str]:
-    """subject (application id) -> event id, from the producer's outbox (first event each)."""
+def _event_of(rig: Rig, database: str, event_type: str, subjects: list[str]) -> dict[str, str]:
+    """subject (application id) -> event id, from the producer's outbox (first event each;
+    looked up by subject, which the outbox indexes)."""
     found: dict[str, str] = {}
-    for doc in rig.mongo[database].outbox.find({"type": event_type}, {"subject": 1, "seq": 1}).sort("seq", 1):
-        found.setdefault(doc["subject"], doc["_id"])
+    for offset in range(0, len(subjects), 1000):
+        query = {"subject": {"$in": subjects[offset:offset + 1000]}, "type": event_type}
+        for doc in sorted(rig.mongo[database].outbox.find(query, {"subject": 1, "seq": 1}), key=lambda d: d["seq"]):
+            found.setdefault(doc["subject"], doc["_id"])
     return found
 
 
@@ -132,12 +152,12 @@ def measure_submissions(rig: Rig, drafts: list[surge.Draft], clients: int, timeo
     if accepted:
         phase.accepted_per_s = len(accepted) / max(1e-9, max(s.accepted for s in accepted) - first)  # type: ignore[type-var]
     consumers = {"review": "zjtx_review", "notification": "zjtx_notification", "reporting": "zjtx_reporting"}
-    # +1: the probe submitted before the surge
-    complete = _wait_applied(rig, "application.submitted", consumers, len(accepted) + 1, timeout)
+    complete = _wait_applied(rig, "zjtx_registration", "application.submitted",
+                             [s.draft.application_id for s in accepted], consumers, timeout)
     after = usages(_pids(rig))
     phase.cpu_seconds = _cpu_delta(before, after)
-    events = _event_of(rig, "zjtx_registration", "application.submitted")
     starts = {s.draft.application_id: s.started for s in accepted}
+    events = _event_of(rig, "zjtx_registration", "application.submitted", list(starts))
     review = _applied_at(rig, "zjtx_review", "application.submitted")
     inbox = _applied_at(rig, "zjtx_notification", "application.submitted")
     phase.latencies = {"task opened": _latencies(starts, events, review),
@@ -163,11 +183,12 @@ def measure_decisions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout
     if decided:
         phase.accepted_per_s = len(decided) / max(1e-9, max(d.decided for d in decided) - first)  # type: ignore[type-var]
     consumers = {"registration": "zjtx_registration", "notification": "zjtx_notification"}
-    complete = _wait_applied(rig, "review.passed", consumers, len(decided), timeout)
+    complete = _wait_applied(rig, "zjtx_review", "review.passed", [d.draft.application_id for d in decided],
+                             consumers, timeout)
     after = usages(_pids(rig))
     phase.cpu_seconds = _cpu_delta(before, after)
-    events = _event_of(rig, "zjtx_review", "review.passed")
     starts = {d.draft.application_id: d.started for d in decided}
+    events = _event_of(rig, "zjtx_review", "review.passed", list(starts))
     seen = _applied_at(rig, "zjtx_registration", "review.passed")
     inbox = _applied_at(rig, "zjtx_notification", "review.passed")
     phase.latencies = {"seen by registration": _latencies(starts, events, seen),
