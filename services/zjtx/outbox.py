@@ -32,6 +32,7 @@ from pymongo.database import Database
 from zjtx import attributes
 from zjtx.clock import iso, now
 from zjtx.envelope import SCHEMA_VERSION, exchange_name
+from zjtx.processes import process_alive
 from zjtx.transient import is_infrastructure_error
 
 log = logging.getLogger(__name__)
@@ -192,7 +193,7 @@ class OutboxRelay:
             owner_pid = rest.partition(":")[0]
             if owner_host != host or not owner_pid.isdigit():
                 continue
-            if int(owner_pid) != pid and _process_alive(int(owner_pid)):
+            if int(owner_pid) != pid and process_alive(int(owner_pid)):
                 continue
             result = self.db.outbox.update_many(
                 {"state": IN_PROGRESS, "claimed_by": owner},
@@ -353,15 +354,6 @@ class OutboxRelay:
         finally:
             otel_context.detach(token)
 
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def outbox_backlog(db: Database) -> dict[str, int]:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 from kombu import Connection
 
+from zjtx.processes import process_alive
+
 RABBITMQ_BIN = Path(os.environ.get("RABBITMQ_BIN", "/usr/lib/rabbitmq/bin"))
 # Records of live private nodes (one JSON file per node), so a later session can reap leftovers.
 REGISTRY = Path(os.environ.get("ZJTX_BROKER_NODES", "/tmp/zjtx-broker-nodes"))
@@ -36,15 +38,6 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class BrokerNodeError(RuntimeError):
@@ -186,7 +179,7 @@ def reap_stale_nodes() -> list[str]:
         except (OSError, ValueError):
             record.unlink(missing_ok=True)
             continue
-        if _alive(int(data.get("owner", 0))):
+        if process_alive(int(data.get("owner", 0))):
             continue
         pid = int(data.get("pgid", 0))
         if pid > 0:

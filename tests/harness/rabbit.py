@@ -13,6 +13,8 @@ from urllib.parse import quote
 import requests
 from kombu import Connection, Exchange
 
+from zjtx.processes import process_alive
+
 MANAGEMENT = os.environ.get("RABBIT_MANAGEMENT_URI", "http://guest:guest@127.0.0.1:15672")
 BROKER_HOST = os.environ.get("RABBIT_HOST", "127.0.0.1:5672")
 
@@ -22,15 +24,6 @@ def api(method: str, path: str, **kwargs: Any) -> requests.Response:
     response.raise_for_status()
     return response
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def remove_stale_vhosts() -> list[str]:
@@ -43,7 +36,7 @@ def remove_stale_vhosts() -> list[str]:
     for entry in api("GET", "/vhosts").json():
         parts = entry["name"].split("-")
         if entry["name"].startswith("zjtx-test-") and len(parts) == 4 and parts[2].isdigit() \
-                and not _alive(int(parts[2])):
+                and not process_alive(int(parts[2])):
             requests.delete(f"{MANAGEMENT}/api/vhosts/{quote(entry['name'], safe='')}", timeout=30)
             removed.append(entry["name"])
     return removed
