@@ -14,6 +14,7 @@ import grpc
 import pytest
 from google.protobuf import struct_pb2
 
+from harness import surge
 from harness.clients import call, org_body
 from harness.wait import until
 from registration.rules.uscc import make_uscc
@@ -26,22 +27,10 @@ from zjtx_api.review_pb2_grpc import ReviewStub
 
 PDF = b"%PDF-1.4\n%e2e\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
-SECTIONS: dict[str, dict[str, Any]] = {
-    "basic": {"legal_representative": "周建华", "established_on": "2011-03-08", "registered_capital": 3000,
-              "registration_type": "private", "industry": "C34", "main_product": "工业齿轮箱",
-              "focus_category": "industrial_foundation", "employees": 210, "address": "湖南省衡阳市蒸湘区华新大道8号",
-              "contact_name": "周敏", "contact_phone": "0734-8899001"},
-    "economic": {"main_revenue_2017": 9000, "main_revenue_2018": 10500, "main_revenue_2019": 12800,
-                 "operating_revenue_2019": 13000, "net_profit_2017": 500, "net_profit_2018": 640,
-                 "net_profit_2019": 820, "tax_paid_2019": 410, "total_assets_2019": 16000, "debt_ratio_2019": 38.2},
-    "specialisation": {"years_in_segment": 9, "main_product_revenue_2019": 11000, "main_product_share": 85.9,
-                       "market_share": 6.4, "supplies_large_enterprises": True},
-    "innovation": {"rnd_expense_2019": 700, "rnd_expense_ratio_2019": 5.5, "rnd_staff": 36, "invention_patents": 4,
-                   "rnd_institution": "municipal", "high_tech_enterprise": True},
-    "other": {"cloud_platform": True, "two_integration": False, "epidemic_supplies": False},
-}
-FILES = {"authenticity_pledge": 1, "financial_statements": 3, "business_licence": 1, "supporting_evidence": 1,
-         "development_report": 1, "photos": 1}
+# the surge's complete application, filed by an enterprise of 衡阳
+SECTIONS: dict[str, dict[str, Any]] = {**surge.SECTIONS, "basic": {
+    **surge.SECTIONS["basic"], "address": "湖南省衡阳市蒸湘区华新大道8号", "contact_phone": "0734-8899001"}}
+FILES = surge.ATTACHMENTS
 REVIEWER = (Caller(subject="reviewer-e2e", role="reviewer", unit="unit-430400").metadata(),)
 
 

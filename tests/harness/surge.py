@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +31,7 @@ from google.protobuf import struct_pb2
 from pymongo import MongoClient
 
 from harness.files import PNG, pdf
+from harness.wait import until
 from registration.rules.uscc import make_uscc
 from zjtx.grpc_support import Caller
 from zjtx_api import registration_pb2 as reg
@@ -280,6 +281,20 @@ def pass_all(review_target: str, drafts: Sequence[Draft], task_ids: dict[str, st
         channel.close()
 
 
+def submit_and_pass(registration_target: str, review_target: str, drafts: Sequence[Draft], *,
+                    submit_first: Sequence[Draft] = (), timeout: float = 180.0
+                    ) -> tuple[list[Submission], list[Decision]]:
+    """The surge in one go: submit ``submit_first`` then ``drafts``, wait until each of
+    ``drafts`` has its level-1 task, pass them all; every call must have been answered."""
+    submissions = submit_all(registration_target, [*submit_first, *drafts])
+    assert all(s.accepted for s in submissions), [s.error for s in submissions if not s.accepted][:3]
+    task_ids = until(lambda: (lambda found: found if len(found) == len(drafts) else None)(
+        open_task_ids(review_target, drafts)), timeout=timeout, interval=1, what="a level-1 task for every submission")
+    decisions = pass_all(review_target, drafts, task_ids)
+    assert all(d.decided for d in decisions), [d.error for d in decisions if not d.decided][:3]
+    return submissions, decisions
+
+
 # -- counting ---------------------------------------------------------------------------
 
 
@@ -290,7 +305,9 @@ def _per_subject(collection: Any, query: dict[str, Any], field_name: str = "subj
     return counts
 
 
-def _tally(what: str, expected: Sequence[str], counts: dict[str, int]) -> Tally:
+def tally(what: str, expected: Iterable[Any], counts: Mapping[Any, int]) -> Tally:
+    """Each expected key should have been counted exactly once."""
+    expected = list(expected)
     lost = [key for key in expected if counts.get(key, 0) == 0]
     doubled = [key for key in expected if counts.get(key, 0) > 1]
     details = [f"lost {key}" for key in lost[:5]] + [f"doubled {key} x{counts[key]}" for key in doubled[:5]]
@@ -309,18 +326,18 @@ def tally_submissions(mongo: MongoClient, submissions: Sequence[Submission]) -> 
     event_ids = [e["_id"] for e in registration.outbox.find({"type": "application.submitted", "subject": ids},
                                                             {"_id": 1})]
     tallies = [
-        _tally("registration application.submitted events", accepted, submitted_events),
-        _tally("review level-1 tasks", accepted, _per_subject(review.tasks, {"application_id": ids, "level": 1},
+        tally("registration application.submitted events", accepted, submitted_events),
+        tally("review level-1 tasks", accepted, _per_subject(review.tasks, {"application_id": ids, "level": 1},
                                                               "application_id")),
-        _tally("review task_opened events", accepted,
+        tally("review task_opened events", accepted,
                _per_subject(review.outbox, {"type": "review.task_opened", "subject": ids})),
-        _tally("notification acknowledgements in the inbox", accepted,
+        tally("notification acknowledgements in the inbox", accepted,
                _per_subject(notification.inbox, {"event_type": "application.submitted", "subject": ids})),
-        _tally("reporting read model", accepted, _per_subject(reporting.applications, {"_id": ids}, "_id")),
+        tally("reporting read model", accepted, _per_subject(reporting.applications, {"_id": ids}, "_id")),
     ]
     for service, db in (("review", review), ("notification", notification), ("reporting", reporting)):
         applied = _per_subject(db.processed_events, {"event_id": {"$in": event_ids}}, "event_id")
-        tallies.append(_tally(f"{service} applied application.submitted", event_ids, applied))
+        tallies.append(tally(f"{service} applied application.submitted", event_ids, applied))
     return tallies
 
 
@@ -333,14 +350,14 @@ def tally_decisions(mongo: MongoClient, decisions: Sequence[Decision]) -> list[T
     passed = _per_subject(review.outbox, {"type": "review.passed", "subject": ids})
     event_ids = [e["_id"] for e in review.outbox.find({"type": "review.passed", "subject": ids}, {"_id": 1})]
     tallies = [
-        _tally("review review.passed events", decided, passed),
-        _tally("notification decisions in the inbox", decided,
+        tally("review review.passed events", decided, passed),
+        tally("notification decisions in the inbox", decided,
                _per_subject(notification.inbox, {"event_type": "review.passed", "subject": ids})),
     ]
     for service, db in (("registration", registration), ("notification", notification),
                         ("reporting", mongo.zjtx_reporting)):
         applied = _per_subject(db.processed_events, {"event_id": {"$in": event_ids}}, "event_id")
-        tallies.append(_tally(f"{service} applied review.passed", event_ids, applied))
+        tallies.append(tally(f"{service} applied review.passed", event_ids, applied))
     return tallies
 
 

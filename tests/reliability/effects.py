@@ -22,7 +22,7 @@ from typing import Any
 
 from pymongo import MongoClient
 
-from harness.surge import Tally
+from harness.surge import Tally, tally
 from zjtx.ops import DeadLetter, Operations
 from zjtx.processes import SERVICES
 
@@ -37,14 +37,6 @@ def subscribers() -> dict[tuple[str, str], list[tuple[str, str]]]:
         class_name = SERVICES[service].split(":")[1]
         found.setdefault((source, event_type), []).append((service, f"{class_name}.{method}"))
     return found
-
-
-def tally(what: str, expected: Iterable[Any], counts: Counter) -> Tally:
-    expected = list(expected)
-    lost = [key for key in expected if counts.get(key, 0) == 0]
-    doubled = [key for key in expected if counts.get(key, 0) > 1]
-    details = [f"lost {key}" for key in lost[:5]] + [f"doubled {key} x{counts[key]}" for key in doubled[:5]]
-    return Tally(what, len(expected), len(expected) - len(lost), len(lost), len(doubled), details)
 
 
 def events_about(mongo: MongoClient, subjects: Iterable[str]) -> list[dict[str, Any]]:

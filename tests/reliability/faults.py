@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -41,19 +41,7 @@ from harness.surge import (
     tally_decisions,
     tally_submissions,
 )
-from reliability.rig import Rig
-
-POLL_SECONDS = 0.5
-
-
-def poll(done: Callable[[], bool], timeout: float, what: str) -> float:
-    """Seconds until ``done()``; AssertionError naming ``what`` after ``timeout``."""
-    started = time.monotonic()
-    while not done():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"no {what} after {timeout:.0f}s")
-        time.sleep(POLL_SECONDS)
-    return time.monotonic() - started
+from reliability.rig import Rig, seconds_until
 
 
 def budget_for(n: int) -> float:
@@ -94,7 +82,7 @@ class Surge:
             found.update(open_task_ids(review, first))
             return len(found) == len(first)
 
-        poll(all_opened, give_up_after, f"level-1 tasks for the first {len(first)} submissions")
+        seconds_until(all_opened, give_up_after, f"level-1 tasks for the first {len(first)} submissions")
         return cls(rig, drafts, first, second, found, submissions=list(submitted), budget=give_up_after)
 
     def start(self, *, clients: int = 4) -> None:
@@ -129,9 +117,9 @@ class Surge:
 
     def wait_under_way(self, submitted: int = 5, decided: int = 3, timeout: float = 120.0) -> None:
         """Until the surge is visibly in progress (some accepted, some decided), still unfinished."""
-        poll(lambda: self.accepted_count() >= min(submitted, len(self.second))
-             and self.decided_count() >= min(decided, len(self.first)),
-             timeout, "surge under way")
+        seconds_until(lambda: self.accepted_count() >= min(submitted, len(self.second))
+                      and self.decided_count() >= min(decided, len(self.first)),
+                      timeout, "surge under way")
 
     def running(self) -> bool:
         return any(thread.is_alive() for thread in self.threads)
@@ -162,12 +150,12 @@ class Surge:
         by_task = {task_id: app_id for app_id, task_id in self.task_ids.items()}
         drafts = {d.application_id: d for d in self.first}
         decided = [Decision(drafts[by_task[t]], t, started=0.0, decided=0.0) for t in decided_ids]
-        poll(lambda: complete(self.tallies(accepted, decided)) and backlog(self.rig.mongo) == 0,
-             timeout, "recovery (every effect of what was accepted before the fault ended, outboxes drained)")
+        seconds_until(lambda: complete(self.tallies(accepted, decided)) and backlog(self.rig.mongo) == 0,
+                      timeout, "recovery (every effect of what was accepted before the fault ended, outboxes drained)")
         recovery = time.monotonic() - started
         self.join(timeout)
-        poll(lambda: complete(self.tallies(self.submissions, self.decisions)) and backlog(self.rig.mongo) == 0,
-             timeout, "the whole surge's effects")
+        seconds_until(lambda: complete(self.tallies(self.submissions, self.decisions)) and backlog(self.rig.mongo) == 0,
+                      timeout, "the whole surge's effects")
         return recovery, time.monotonic() - started
 
 

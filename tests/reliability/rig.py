@@ -26,6 +26,7 @@ from zjtx.up import SERVICE_ORDER, Suite
 
 # The surge size of every fault test; `make soak` raises it.
 SURGE_N = int(os.environ.get("ZJTX_SURGE_N", "60"))
+PATIENCE = 240 + 2 * SURGE_N  # seconds to wait for an effect; soak runs are bigger
 
 
 @dataclass

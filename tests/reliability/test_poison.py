@@ -26,13 +26,11 @@ from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from harness.surge import open_task_ids, pass_all, prepare_drafts, submit_all, tally_decisions, tally_submissions
+from harness.surge import prepare_drafts, submit_and_pass, tally_decisions, tally_submissions
 from harness.wait import until
 from reliability import effects
-from reliability.rig import SURGE_N, Rig, seconds_until
+from reliability.rig import PATIENCE, SURGE_N, Rig, seconds_until
 from zjtx.config import REPO_ROOT
-
-PATIENCE = 240 + 2 * SURGE_N  # seconds to wait for an effect; soak runs (ZJTX_SURGE_N) are bigger
 
 POISON_REGION, POISON_UNIT = "430481", "unit-430481"  # 耒阳市, reviewed by its own unit
 QUEUE = "evt-review-review.task_opened--notification.on_task_opened"
@@ -85,12 +83,7 @@ def test_poison_message_is_dead_lettered_without_blocking_and_replayed_once_afte
     drafts = prepare_drafts(registration, SURGE_N, tag="P")
     surge_started = time.monotonic()
     # the poison goes first: everything else in the surge is behind it in the same queues
-    submissions = submit_all(registration, [poison_draft, *drafts])
-    assert all(s.accepted for s in submissions), [s.error for s in submissions if not s.accepted][:3]
-    task_ids = until(lambda: (lambda found: found if len(found) == len(drafts) else None)(
-        open_task_ids(review, drafts)), timeout=PATIENCE, interval=1, what="a level-1 task for every surge submission")
-    decisions = pass_all(review, drafts, task_ids)
-    assert all(d.decided for d in decisions), [d.error for d in decisions if not d.decided][:3]
+    submissions, decisions = submit_and_pass(registration, review, drafts, submit_first=[poison_draft], timeout=PATIENCE)
 
     poison = until(lambda: review_db.outbox.find_one({"type": "review.task_opened",
                                                       "subject": poison_draft.application_id}),

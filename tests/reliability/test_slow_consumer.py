@@ -24,12 +24,9 @@ from urllib.parse import quote
 import requests
 from kombu import Connection
 
-from harness.surge import open_task_ids, pass_all, prepare_drafts, submit_all, tally_decisions, tally_submissions
-from harness.wait import until
+from harness.surge import prepare_drafts, submit_and_pass, tally_decisions, tally_submissions
 from reliability import effects
-from reliability.rig import SURGE_N, Rig, seconds_until
-
-PATIENCE = 240 + 2 * SURGE_N  # seconds to wait for an effect; soak runs (ZJTX_SURGE_N) are bigger
+from reliability.rig import PATIENCE, SURGE_N, Rig, seconds_until
 
 SLOW = "reporting"
 RUN_SECONDS, STOP_SECONDS = 0.1, 0.9  # runs a tenth of the time
@@ -141,12 +138,7 @@ def test_slow_consumer_queues_grow_memory_stays_bounded_nothing_dropped(rig: Rig
     duty.start()
     try:
         surge_started = time.monotonic()
-        submissions = submit_all(registration, drafts)
-        assert all(s.accepted for s in submissions), [s.error for s in submissions if not s.accepted][:3]
-        task_ids = until(lambda: (lambda found: found if len(found) == len(drafts) else None)(
-            open_task_ids(review, drafts)), timeout=PATIENCE, interval=1, what="a level-1 task for every submission")
-        decisions = pass_all(review, drafts, task_ids)
-        assert all(d.decided for d in decisions), [d.error for d in decisions if not d.decided][:3]
+        submissions, decisions = submit_and_pass(registration, review, drafts, timeout=PATIENCE)
         surge_seconds = time.monotonic() - surge_started
     finally:
         duty.stop()
