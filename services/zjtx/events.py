@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import eventlet
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from amqp.exceptions import RecoverableConnectionError
 from kombu import Exchange, Queue
 from kombu.common import maybe_declare
 from nameko import config
@@ -71,6 +73,10 @@ class QuickReconnectConsumer(AmqpConsumer):
                                          interval_step=RECONNECT_INTERVAL_STEP,
                                          interval_max=RECONNECT_INTERVAL_MAX)
             yield connection
+
+
+# What acknowledging on a connection that has just died raises (socket errors are OSError).
+SETTLEMENT_LOST = (OSError, AmqpConnectionError, RecoverableConnectionError)
 
 
 class PermanentEventError(Exception):
@@ -126,6 +132,18 @@ class ReliableEventHandler(EventHandler):
         Consumer.setup(self)
 
     def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None) -> None:
+        try:
+            self._settle(message, exc_info)
+        except SETTLEMENT_LOST as error:
+            # The connection died while the worker ran (a broker restart): the broker redelivers
+            # the unacknowledged message, and the inbox turns it into a no-op if the handler had
+            # committed. Raising here would kill the whole service container.
+            log.warning("handler %s.%s: could not settle event %s, its connection is gone (%s: %s); "
+                        "the broker redelivers it", self.container.service_name, self.method_name,
+                        _identity(message)[0], type(error).__name__, error)
+
+    def _settle(self, message: Any, exc_info: Any) -> None:
+        """Acknowledge, retry in place, dead-letter or requeue the message after its handler ran."""
         if exc_info is None:
             self._outage_attempts.pop(id(message), None)
             self.consumer.ack_message(message)
