@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from nameko_grpc.errors import GrpcError
 from opentelemetry import propagate, trace
 from pymongo.errors import DuplicateKeyError
 
@@ -23,7 +24,7 @@ from notification import directory, storage
 from notification.channels import ChannelError
 from notification.providers import Settings
 from notification.rules import builders
-from notification.rules.deliveries import FAILED, SENT, after_failure, initial_state
+from notification.rules.deliveries import FAILED, SENT, SKIPPED, SUBMITTED_SINCE, after_failure, initial_state
 from notification.rules.notices import (
     Contact,
     Notice,
@@ -40,7 +41,7 @@ from zjtx import attributes
 from zjtx.clock import iso, now
 from zjtx.envelope import payload_to_data
 from zjtx.mongo import StoreHandle, UnitOfWork
-from zjtx_api import notification_pb2
+from zjtx_api import notification_pb2, registration_pb2
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("zjtx.notification")
@@ -53,6 +54,7 @@ class Deps:
     review: Any            # ServiceClient proxy of the review service
     templates: TemplateSet
     settings: Settings
+    registration: Any = None  # ServiceClient proxy of registration: who has submitted, right before a reminder
 
     def programme(self, programme_id: str) -> ProgrammeInfo:
         return directory.programme(self.review, programme_id, self.settings.cache_seconds)
@@ -114,8 +116,12 @@ def stored_contact(contact: dict[str, Any] | None) -> Contact:
 # -- sending ---------------------------------------------------------------------------
 
 
-def send_pass(store: StoreHandle, settings: Settings) -> int:
-    """Send what is due, at most a batch; a channel whose server is unreachable is left for the next pass."""
+def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) -> int:
+    """Send what is due, at most a batch; a channel whose server is unreachable is left for the next pass.
+
+    A "not yet submitted" reminder is checked with ``registration`` once more right before
+    it goes out (the e-mail or SMS may leave a moment after the reminder was recorded).
+    """
     down: set[str] = set()
     handled = 0
     while handled < settings.batch_size:
@@ -125,6 +131,9 @@ def send_pass(store: StoreHandle, settings: Settings) -> int:
             break
         handled += 1
         with delivery_span(delivery):
+            if delivery.get("kind") == "reminder.draft" and not still_unsubmitted(store, settings, registration,
+                                                                               delivery):
+                continue
             try:
                 settings.channels[delivery["channel"]].send(delivery)
             except ChannelError as exc:
@@ -137,6 +146,30 @@ def send_pass(store: StoreHandle, settings: Settings) -> int:
             else:
                 finish_sent(store, settings, delivery)
     return handled
+
+
+def still_unsubmitted(store: StoreHandle, settings: Settings, registration: Any, delivery: dict[str, Any]) -> bool:
+    """True when registration says the reminded enterprise has still not submitted; else the
+    delivery is skipped (it has submitted) or put back for later (registration did not answer)."""
+    enterprise_id = delivery["recipient"].removeprefix("enterprise:")
+    checked = storage.wall_now()
+    try:
+        if registration is None:
+            raise RegistrationUnavailable("no registration client configured")
+        submitted = enterprise_id in submitted_now(registration, delivery["subject"], [enterprise_id])
+    except RegistrationUnavailable as exc:
+        storage.release_claim(store.db, delivery["_id"], settings.owner, checked + timedelta(seconds=REMINDER_DEFER))
+        log.warning("reminder %s to %s deferred %ds: registration did not say whether it has submitted (%s)",
+                    delivery["_id"], delivery["recipient"], REMINDER_DEFER, exc)
+        return False
+    if submitted:
+        storage.release_claim(store.db, delivery["_id"], settings.owner, None,
+                              {"state": SKIPPED, "skip_reason": SUBMITTED_SINCE, "checked_wall": checked})
+        log.info("reminder %s to %s not sent: it has submitted since the reminder was recorded",
+                 delivery["_id"], delivery["recipient"])
+        return False
+    storage.note_checked(store.db, delivery["_id"], checked)
+    return True
 
 
 def trace_headers() -> dict[str, str]:
@@ -189,6 +222,28 @@ def finish_failed(store: StoreHandle, settings: Settings, delivery: dict[str, An
 # -- reminders -------------------------------------------------------------------------
 
 
+# Enterprises asked about in one FindSubmitted call right before their reminders are
+# recorded: small, so that little time passes between registration's answer and the
+# reminders written on it (registration accepts up to 1000 per call).
+SUBMITTED_BATCH = 20
+REMINDER_DEFER = 30  # seconds a reminder waits when registration cannot say who has submitted
+
+
+class RegistrationUnavailable(Exception):
+    """Registration did not answer who has submitted: the reminder waits, it is not sent blind."""
+
+
+def submitted_now(registration: Any, programme_id: str, enterprise_ids: list[str]) -> set[str]:
+    """Those of ``enterprise_ids`` that have submitted to the programme, by registration's own
+    state (not notification's copy, which trails its events); one call (with the client's deadline)."""
+    try:
+        answer = registration.FindSubmitted(registration_pb2.FindSubmittedRequest(
+            programme_id=programme_id, enterprise_ids=enterprise_ids))
+    except (GrpcError, OSError, RuntimeError) as exc:
+        raise RegistrationUnavailable(f"{type(exc).__name__}: {exc}") from exc
+    return set(answer.enterprise_ids)
+
+
 def reminder_pass(deps: Deps, store: StoreHandle) -> int:
     """Record every reminder due at the platform clock's now; each (target, deadline, step) once."""
     at = now()
@@ -197,9 +252,13 @@ def reminder_pass(deps: Deps, store: StoreHandle) -> int:
         programme = directory.lookup_programme(deps.review, programme_id, deps.settings.cache_seconds)
         if programme is None:
             continue
-        due += draft_reminders(deps, store, programme, at)
+        try:
+            due += draft_reminders(deps, store, programme, at)
+        except RegistrationUnavailable as exc:  # the next pass tries again
+            log.warning("draft reminders of %s deferred: registration did not say who has submitted (%s)",
+                        programme.id, exc)
         due += review_reminders(deps, store, programme, at)
-    storage.note_reminder_pass(store.db, at, due)
+    storage.note_reminder_pass(store.db, at, due, deps.settings.owner)
     return due
 
 
@@ -225,18 +284,31 @@ def draft_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeInfo, at
     sent = {r["target"] for r in store.db.reminders.find(
         {"kind": "draft", "programme_id": programme.id, "step": step, "deadline": programme.closes_at}, {"target": 1})}
     count = 0
-    for candidate in storage.draft_candidates(store.db, region_prefix(programme.owner), programme.id):
-        if candidate["_id"] in sent:
-            continue
-        key = draft_key(programme.id, candidate["_id"], programme.closes_at, step)
-        name = candidate.get("name") or "贵企业"  # an event without a name must not leave a blank
-        contact = candidate.get("contact") or {}
-        targets = enterprise_targets(candidate["_id"], name, stored_contact(contact))
-        notice = Notice("reminder.draft", f"reminder:{key}", "reminder.draft", programme.id,
-                        builders.draft_reminder(programme, name, at), targets)
-        count += _remind(deps, store, key, {"kind": "draft", "programme_id": programme.id, "target": candidate["_id"],
-                                            "step": step, "deadline": programme.closes_at}, notice)
+    # notification's own copy of the submissions trails registration's events; it only
+    # narrows the candidates: each batch is asked of registration right before its reminders
+    candidates = [c for c in storage.draft_candidates(store.db, region_prefix(programme.owner), programme.id)
+                  if c["_id"] not in sent]
+    for start in range(0, len(candidates), SUBMITTED_BATCH):
+        batch = candidates[start:start + SUBMITTED_BATCH]
+        checked = storage.wall_now()
+        submitted = submitted_now(deps.registration, programme.id, [c["_id"] for c in batch])
+        count += sum(draft_reminder(deps, store, programme, at, step, candidate, checked)
+                     for candidate in batch if candidate["_id"] not in submitted)
     return count
+
+
+def draft_reminder(deps: Deps, store: StoreHandle, programme: ProgrammeInfo, at: datetime, step: int,
+                   candidate: dict[str, Any], checked: datetime) -> int:
+    """One enterprise's reminder; ``checked``: when registration was asked (it had not submitted then)."""
+    key = draft_key(programme.id, candidate["_id"], programme.closes_at, step)
+    name = candidate.get("name") or "贵企业"  # an event without a name must not leave a blank
+    contact = candidate.get("contact") or {}
+    targets = enterprise_targets(candidate["_id"], name, stored_contact(contact))
+    notice = Notice("reminder.draft", f"reminder:{key}", "reminder.draft", programme.id,
+                    builders.draft_reminder(programme, name, at), targets)
+    return _remind(deps, store, key, {"kind": "draft", "programme_id": programme.id, "target": candidate["_id"],
+                                      "step": step, "deadline": programme.closes_at, "checked_wall": checked},
+                   notice)
 
 
 def review_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeInfo, at: datetime) -> int:

@@ -28,6 +28,7 @@ from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
 from zjtx_api import notification_pb2 as pb
 from zjtx_api.notification_pb2_grpc import NotificationStub
+from zjtx_api.registration_pb2_grpc import RegistrationStub
 from zjtx_api.review_pb2_grpc import ReviewStub
 
 log = logging.getLogger(__name__)
@@ -68,12 +69,13 @@ class NotificationService(GrpcOperations):
 
     store = Store(indexes=storage.INDEXES)
     review = ServiceClient(ReviewStub, "REVIEW_TARGET")
+    registration = ServiceClient(RegistrationStub, "REGISTRATION_TARGET")  # who has submitted, before a reminder
     settings: Settings = SettingsProvider()
     templates: TemplateSet = TemplatesProvider()
 
     @property
     def deps(self) -> Deps:
-        return Deps(self.review, self.templates, self.settings)
+        return Deps(self.review, self.templates, self.settings, self.registration)
 
     def _owner_unit(self, programme_id: str) -> str | None:
         found = directory.lookup_programme(self.review, programme_id, self.settings.cache_seconds)
@@ -172,7 +174,7 @@ class NotificationService(GrpcOperations):
 
     @configured_timer("SENDER_POLL_SECONDS", 1.0)
     def send_due(self) -> None:
-        dispatch.send_pass(self.store, self.settings)
+        dispatch.send_pass(self.store, self.settings, self.registration)
 
     @configured_timer("REMINDER_CHECK_SECONDS", 60.0)
     def check_reminders(self) -> None:

@@ -183,6 +183,20 @@ def finish_attempt(unit: UnitOfWork, delivery_id: str, owner: str, changes: dict
     return result.modified_count == 1
 
 
+def release_claim(db: Database, delivery_id: str, owner: str, retry_at: datetime | None,
+                  changes: dict[str, Any] | None = None) -> bool:
+    """Give back a claimed delivery without an attempt: due again at ``retry_at``, or with ``changes`` (skipped)."""
+    update = dict(changes or {"state": PENDING, "next_attempt_at": retry_at})
+    result = db.deliveries.update_one({"_id": delivery_id, "state": SENDING, "claimed_by": owner},
+                                      {"$set": update, "$unset": {"claimed_by": "", "lease_until": ""}})
+    return result.modified_count == 1
+
+
+def note_checked(db: Database, delivery_id: str, at: datetime) -> None:
+    """When registration last said the reminded enterprise had not submitted (for operations and tests)."""
+    db.deliveries.update_one({"_id": delivery_id}, {"$set": {"checked_wall": at}})
+
+
 def get_delivery(db: Database, delivery_id: str, session: Any = None) -> dict[str, Any] | None:
     return db.deliveries.find_one({"_id": delivery_id}, session=session)
 
@@ -259,7 +273,8 @@ def open_tasks_by_unit(db: Database, programme_id: str) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def note_reminder_pass(db: Database, clock: datetime, due: int) -> None:
+def note_reminder_pass(db: Database, clock: datetime, due: int, owner: str = "") -> None:
     db.service_state.update_one({"_id": "reminders"},
-                                {"$set": {"clock": clock, "wall": wall_now(), "last_due": due}, "$inc": {"passes": 1}},
+                                {"$set": {"clock": clock, "wall": wall_now(), "last_due": due, "last_owner": owner},
+                                 "$inc": {"passes": 1}},
                                 upsert=True)

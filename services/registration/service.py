@@ -71,6 +71,10 @@ class RegistrationService(GrpcOperations):
         return workflow.list_applications(self.ctx(context), request)
 
     @api(RegistrationStub)
+    def FindSubmitted(self, request: pb.FindSubmittedRequest, context: Any) -> pb.FindSubmittedResponse:
+        return workflow.find_submitted(self.ctx(context), request)
+
+    @api(RegistrationStub)
     def SaveSection(self, request: pb.SaveSectionRequest, context: Any) -> pb.SaveSectionResponse:
         # Struct -> plain dict; values are only ever stored as values
         data = json_format.MessageToDict(request.data) if request.HasField("data") else {}

@@ -119,6 +119,13 @@ def list_applications(db: Database, query: dict[str, Any], skip: int, limit: int
     return list(cursor.skip(skip).limit(limit))
 
 
+def submitted_enterprises(db: Database, programme_id: str, enterprise_ids: list[str]) -> set[str]:
+    """Those of ``enterprise_ids`` whose application to the programme was ever submitted."""
+    found = db.applications.find({"enterprise_id": {"$in": enterprise_ids}, "programme_id": programme_id,
+                                  "first_submitted_at": {"$ne": None}}, {"enterprise_id": 1})
+    return {d["enterprise_id"] for d in found}
+
+
 def save_section(unit: UnitOfWork, application_id: str, section_id: str, expected_version: int,
                  statuses: tuple[str, ...], state: dict[str, Any], at: datetime) -> dict[str, Any] | None:
     """Write one section if it is still at ``expected_version`` (0: never saved) and the

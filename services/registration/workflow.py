@@ -13,7 +13,7 @@ from typing import Any
 
 from registration import messages, storage
 from registration.context import Context
-from registration.rules.access import check_read, check_register, check_write, list_scope
+from registration.rules.access import check_read, check_register, check_services_only, check_write, list_scope
 from registration.rules.applications import (
     DRAFT,
     EDITABLE,
@@ -183,6 +183,23 @@ def list_applications(ctx: Context, request: pb.ListApplicationsRequest) -> pb.L
     token = str(offset + size) if len(found) > size else ""
     return pb.ListApplicationsResponse(applications=[messages.summary_message(d) for d in found[:size]],
                                        next_page_token=token)
+
+
+MAX_FIND_SUBMITTED = 1000
+
+
+def find_submitted(ctx: Context, request: pb.FindSubmittedRequest) -> pb.FindSubmittedResponse:
+    """Which of the enterprises have submitted to the programme, from registration's own state."""
+    check_services_only(ctx.caller, "FindSubmitted")
+    ids = list(dict.fromkeys(i for i in request.enterprise_ids if i))
+    if not request.programme_id:
+        raise invalid("find_submitted.programme_id", "请指定培育批次（programme_id）",
+                      [Violation("programme_id", "required", "批次 ID，例如 hunan-2020-little-giant")])
+    if len(ids) > MAX_FIND_SUBMITTED:
+        raise invalid("find_submitted.too_many", f"一次最多查询{MAX_FIND_SUBMITTED}家企业，本次{len(ids)}家；请分批查询",
+                      [Violation("enterprise_ids", "too_many", f"1 到 {MAX_FIND_SUBMITTED} 个企业 ID")])
+    found = storage.submitted_enterprises(ctx.store.db, request.programme_id, ids) if ids else set()
+    return pb.FindSubmittedResponse(enterprise_ids=[i for i in ids if i in found])
 
 
 def _offset(token: str) -> int:

@@ -618,3 +618,17 @@ class ApplicationWithdrawn(_message.Message):
     snapshot_version: int
     status_before: str
     def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., reason: _Optional[str] = ..., withdrawn_at: _Optional[str] = ..., withdrawn_by: _Optional[str] = ..., snapshot_version: _Optional[int] = ..., status_before: _Optional[str] = ...) -> None: ...
+
+class FindSubmittedRequest(_message.Message):
+    __slots__ = ("programme_id", "enterprise_ids")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_IDS_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    enterprise_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, programme_id: _Optional[str] = ..., enterprise_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class FindSubmittedResponse(_message.Message):
+    __slots__ = ("enterprise_ids",)
+    ENTERPRISE_IDS_FIELD_NUMBER: _ClassVar[int]
+    enterprise_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, enterprise_ids: _Optional[_Iterable[str]] = ...) -> None: ...

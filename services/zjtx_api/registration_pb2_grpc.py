@@ -124,6 +124,11 @@ class RegistrationStub:
                 request_serializer=zjtx__api_dot_registration__pb2.ListApplicationHistoryRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_registration__pb2.ListApplicationHistoryResponse.FromString,
                 _registered_method=True)
+        self.FindSubmitted = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/FindSubmitted',
+                request_serializer=zjtx__api_dot_registration__pb2.FindSubmittedRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.FindSubmittedResponse.FromString,
+                _registered_method=True)
 
 
 class RegistrationServicer:
@@ -271,6 +276,16 @@ class RegistrationServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def FindSubmitted(self, request, context):
+        """Which of the given enterprises have submitted an application to the programme (at any
+        time, whatever its status now): registration's own answer, not a copy trailing its
+        events. For services (system/operations); notification asks it right before a "not yet
+        submitted" reminder goes out. At most 1000 enterprise ids per call.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistrationServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -363,6 +378,11 @@ def add_RegistrationServicer_to_server(servicer, server):
                     servicer.ListApplicationHistory,
                     request_deserializer=zjtx__api_dot_registration__pb2.ListApplicationHistoryRequest.FromString,
                     response_serializer=zjtx__api_dot_registration__pb2.ListApplicationHistoryResponse.SerializeToString,
+            ),
+            'FindSubmitted': grpc.unary_unary_rpc_method_handler(
+                    servicer.FindSubmitted,
+                    request_deserializer=zjtx__api_dot_registration__pb2.FindSubmittedRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.FindSubmittedResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -851,6 +871,33 @@ class Registration:
             '/zjtx.registration.v1.Registration/ListApplicationHistory',
             zjtx__api_dot_registration__pb2.ListApplicationHistoryRequest.SerializeToString,
             zjtx__api_dot_registration__pb2.ListApplicationHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FindSubmitted(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/FindSubmitted',
+            zjtx__api_dot_registration__pb2.FindSubmittedRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.FindSubmittedResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -22,6 +22,7 @@ PENDING, SENDING, RETRYING, SENT, FAILED, SKIPPED = "pending", "sending", "retry
 STATES = (PENDING, SENDING, RETRYING, SENT, FAILED, SKIPPED)
 DUE_STATES = (PENDING, RETRYING)
 NO_ADDRESS, PREFERENCE = "no_address", "preference"
+SUBMITTED_SINCE = "submitted"  # a "not yet submitted" reminder whose enterprise submitted before it went out
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,10 @@ def list_scope(caller: Any, enterprise_id: str) -> str:
         check_write(caller, enterprise_id or caller.enterprise_id)
         return caller.enterprise_id
     raise forbidden("access.list", "审核人员请在审核任务中查看本单位的申请")
+
+
+def check_services_only(caller: Any, what: str) -> None:
+    """Questions across every enterprise (e.g. who has submitted): services and operations only."""
+    if caller.role in ("system", "operations"):
+        return
+    raise forbidden("access.services_only", f"“{what}”仅供平台服务和运维人员使用，角色“{caller.role}”不能调用")
