@@ -9,7 +9,7 @@ from gateway.auth import enterprise_login
 from gateway.routes import Context, Registry, Reply, Route
 from gateway.rules.access import Identity, check_own_enterprise
 from gateway.rules.passwords import password_problems
-from zjtx.errors import invalid
+from zjtx.errors import DomainError, already_exists, invalid
 from zjtx_api import registration_pb2 as pb
 
 CONTACT = {"person": {"type": "string", "minLength": 1, "maxLength": 30},
@@ -42,8 +42,15 @@ def register_enterprise(ctx: Context) -> Reply:
     if problems:
         raise invalid("password.invalid", "密码不符合要求", problems)
     accounts = ctx.gw.accounts
-    credential_id = accounts.reserve(enterprise_login(uscc), "enterprise", "enterprise", password,
-                                     name=data["name"], created_by="self-registration")
+    try:
+        credential_id = accounts.reserve(enterprise_login(uscc), "enterprise", "enterprise", password,
+                                         name=data["name"], created_by="self-registration")
+    except DomainError as error:
+        if error.code != "account.login_taken":
+            raise
+        # an enterprise's login is its USCC, which it cannot choose: say what registration says
+        raise already_exists("enterprise.uscc_registered",
+                             f"统一社会信用代码 {uscc} 已注册，请直接登录；如忘记密码请联系所在地工信部门") from None
     # the enterprise does not exist yet: assert an enterprise caller without an id
     applicant = Identity(subject="", role="enterprise")
     try:

@@ -134,12 +134,38 @@ class DivisionTable:
                 f"请填写现行的6位{accepted}行政区划代码，例如 {self.example(code, levels)}",
             )]
         if not self._effective_levels(division) & set(levels):
+            below = self.accepted_below(code, levels)
+            if below:  # a city's (or province's) code: say which codes under it are accepted
+                shown = "、".join(f"{d.code} {d.name}" for d in below[:LISTED_BELOW])
+                more = f"等{len(below)}个" if len(below) > LISTED_BELOW else f"共{len(below)}个"
+                return [DivisionError(
+                    "division.level",
+                    f"所属地区代码 {code} 是{division.name}（{LEVEL_NAMES[division.level]}）的代码，"
+                    f"请填写企业所在区县的6位{accepted}行政区划代码（统一社会信用代码第3-8位是登记机关所在地的代码，"
+                    f"可能是市级代码，不能直接填写）。{division.name}下可填写：{shown}{more}；"
+                    f"完整列表见 GB/T 2260 行政区划代码表（平台数据 deploy/divisions/gbt2260.csv，"
+                    f"以 {code[:4] if division.level == 'city' else code[:2]} 开头的{accepted}代码）",
+                )]
             return [DivisionError(
                 "division.level",
                 f"所属地区代码 {code} 是{division.name}（{LEVEL_NAMES[division.level]}）的代码，"
                 f"请填写6位{accepted}行政区划代码，例如 {self.example(code, levels)}",
             )]
         return []
+
+    def accepted_below(self, code: str, levels: tuple[str, ...] = ("county",)) -> list[Division]:
+        """Current divisions of an accepted level under ``code`` (a city's or a province's), in code order."""
+        found: list[Division] = []
+        pending = list(self._children.get(code, []))
+        while pending:
+            division = pending.pop(0)
+            if not division.current:
+                continue
+            if self._effective_levels(division) & set(levels):
+                found.append(division)
+            else:
+                pending.extend(self._children.get(division.code, []))
+        return sorted(found, key=lambda d: d.code)
 
     def example(self, code: str, levels: tuple[str, ...] = ("county",)) -> str:
         """A current code of an accepted level close to ``code``, for messages.
@@ -170,6 +196,9 @@ class DivisionTable:
         if division is None:
             raise KeyError(f"unknown division code {code!r}")
         return division
+
+
+LISTED_BELOW = 5  # codes named in a message; the rest are counted
 
 
 def _prefixes(code: str) -> list[str]:

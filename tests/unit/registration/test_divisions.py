@@ -205,6 +205,16 @@ def test_bad_region_codes(table: DivisionTable, code: str, error: str,
     assert fragment in errors[0].message
 
 
+def test_a_city_code_names_the_county_codes_accepted_under_it(table: DivisionTable) -> None:
+    """The USCC carries the registering authority's (often the city's) code; the region must be a county's."""
+    message = table.validate_region_code("430100")[0].message
+    assert "长沙市下可填写：430102 芙蓉区、430103 天心区、430104 岳麓区、430105 开福区、430111 雨花区等" in message
+    assert "统一社会信用代码第3-8位" in message and "deploy/divisions/gbt2260.csv" in message and "以 4301 开头" in message
+    counties = table.accepted_below("430100")
+    assert counties and all(d.code.startswith("4301") and d.current for d in counties)
+    assert f"等{len(counties)}个" in message
+
+
 def test_historical_code_suggests_its_successor(table: DivisionTable) -> None:
     message = table.validate_region_code("431121")[0].message
     assert message.endswith("例如 431181")
