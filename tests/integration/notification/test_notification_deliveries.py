@@ -246,7 +246,7 @@ def test_the_reviewers_of_the_unit_hear_of_a_new_task(
                           and d["state"] == "sent"], timeout=30, what="the reviewer's e-mail delivery")[0]
     mail = until(lambda: [m for m in smtp_sink.to(reviewer.email)
                           if m.message["Message-ID"].startswith(f"<{sent['_id']}@")], what="the e-mail")[0]
-    assert mail.subject == f"【待审核】{firm.name}（{title}）"
+    assert mail.subject == f"【待审核·首次审核】{firm.name}（{title}）"
     assert f"{reviewer.name}，您好" in mail.body and "审核截止：2020年5月15日 23:59" in mail.body
     assert "（首次审核）" in mail.body and "审核环节：第1级" in mail.body
     until(lambda: sms_sink.to(reviewer.mobile, firm.name), what="the reviewer's SMS")

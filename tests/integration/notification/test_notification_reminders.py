@@ -116,7 +116,7 @@ def test_a_reminder_schedule_across_the_windows_last_week_sends_each_reminder_on
             review_mail = smtp_sink.to(reviewer.email, "审核提醒")[-1]
             open_tasks = mongo.zjtx_notification.tasks.count_documents(
                 {"programme_id": PROGRAMME, "unit_id": REVIEW_UNIT, "open": True})
-            assert review_mail.subject == f"【审核提醒】{title}还有{open_tasks}份申报待审核"
+            assert review_mail.subject == f"【审核提醒】{title}审核还有{days_left}天截止，{open_tasks}份申报待审核"
             assert f"审核截止时间为2020年5月15日 23:59（还有{days_left}天）" in review_mail.body
 
     assert len(sms_sink.to(drafting.mobile, "尚未提交")) == 3

@@ -81,3 +81,21 @@ def test_dollar_signs_are_written_twice() -> None:
     template, problems = parse_template("review.passed", "sms", "x.sms.txt", "奖励$$100元，${enterprise_name}")
     assert problems == [] and template is not None
     assert template.render({"enterprise_name": "甲公司"}).body == "奖励$100元，甲公司"
+
+
+def test_a_second_round_task_and_each_review_reminder_step_have_titles_of_their_own() -> None:
+    """Issue 21: a resubmitted application's task looked like the first one, and the 7-day
+    and 3-day review reminders had the same subject."""
+    from notification.rules.notices import round_text
+
+    templates = load_templates(SHIPPED)
+    for channel in ("inbox", "email"):
+        titles = {templates.render("review.task_opened", channel, {
+            **sample("review.task_opened"), "round_text": round_text(number)}).title for number in (0, 1, 2)}
+        assert len(titles) == 3, (channel, titles)
+        reminders = {templates.render("reminder.review", channel, {
+            **sample("reminder.review"), "open_tasks": "7", "days_left": str(days)}).title for days in (7, 3, 1)}
+        assert len(reminders) == 3, (channel, reminders)
+    assert templates.render("review.task_opened", "email", {
+        **sample("review.task_opened"), "enterprise_name": "甲公司", "programme_title": "乙批次",
+        "round_text": round_text(1)}).title == "【待审核·第1次修改后重新提交】甲公司（乙批次）"
