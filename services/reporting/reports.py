@@ -208,7 +208,7 @@ def recognition_list(ctx: Context, programme: ProgrammeInfo, stage: str, formats
     if stage == "final":
         title = f"{programme.title}认定企业名单"
         published = max((d.get("published_at", "") for d in docs), default="")
-        subtitle = f"发布日期：{pdf.beijing(published)[:11].strip() or summary.chinese_date(today)}　共 {len(docs)} 家"
+        subtitle = f"发布日期：{pdf.beijing_date(published) or summary.chinese_date(today)}　共 {len(docs)} 家"
     else:
         title = f"{programme.title}拟认定企业名单（公示）"
         subtitle = (f"公示期：{pdf.beijing(programme_doc.get('publicity_opens_at', ''))} 至 "

@@ -23,6 +23,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from reporting.rules.pdf import beijing
 from reporting.rules.statistics import Bucket, Statistics
@@ -107,6 +108,7 @@ def _horizontal(figure: Figure, buckets: Sequence[Bucket], limit: int = 25) -> N
     bars = axes.barh([b.label for b in shown], [b.count for b in shown], color=BLUE)
     _labelled(axes, bars, [str(b.count) for b in shown])
     axes.set_xlabel("申报数（件）")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.5 件
     axes.margins(x=0.1)
 
 
@@ -118,6 +120,7 @@ def _vertical(figure: Figure, buckets: Sequence[Bucket]) -> None:
     bars = axes.bar([b.label for b in buckets], [b.count for b in buckets], color=BLUE)
     _labelled(axes, bars, [str(b.count) for b in buckets])
     axes.set_ylabel("申报数（件）")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.tick_params(axis="x", labelrotation=30 if len(buckets) > 6 else 0, labelsize=9)
     axes.margins(y=0.12)
 
@@ -134,6 +137,8 @@ def _daily(figure: Figure, stats: Statistics) -> None:
     twin = axes.twinx()
     twin.plot(labels, [d.cumulative for d in days], color=ORANGE, marker="o", markersize=3, label="累计申报数")
     twin.set_ylabel("累计申报数（件）")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    twin.yaxis.set_major_locator(MaxNLocator(integer=True))
     step = max(1, len(labels) // 15)
     axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, fontsize=8)
     axes.set_xlabel("首次提交日期（北京时间）")

@@ -1,13 +1,17 @@
 """Printable PDFs (reportlab): an application's paper copy and the recognition list.
 
-Chinese text uses reportlab's built-in CID font STSong-Light (Adobe-GB1): nothing is
-embedded, and readers draw it with their own Chinese font (Adobe Reader, WPS, Foxit and
-browsers do; poppler needs a CJK font on the machine). ``use_font(path)`` embeds a
-TrueType font (TTF or TTC) instead, for fully self-contained PDFs (``PDF_FONT_FILE``).
+Chinese text is set in a TrueType CJK font embedded as a subset (only the glyphs used),
+so a reader without Chinese fonts shows the text: by default SimHei (黑体) from the pinned
+``mplfonts`` package (its other fonts are CFF-outline OTFs, which reportlab cannot embed).
+``use_font(path)`` embeds another TrueType font (TTF or TTC; ``PDF_FONT_FILE``);
+``use_font("cid")`` goes back to reportlab's built-in CID font STSong-Light, which is not
+embedded (readers must bring their own Chinese font).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -27,14 +31,35 @@ from reporting.rules.programme import ProgrammeInfo
 from reporting.rules.summary import chinese_date, display, field_value
 from zjtx.clock import to_shanghai
 
+log = logging.getLogger(__name__)
 CID_FONT = "STSong-Light"
+BUNDLED_FONT = "SimHei.ttf"  # in mplfonts/fonts/: TrueType outlines, embeddable by reportlab
 NUMERALS = "一二三四五六七八九十"
-_font = {"name": CID_FONT}
+_font = {"name": ""}
+
+
+def bundled_font() -> Path | None:
+    """The CJK TrueType font shipped by the pinned ``mplfonts`` package, if installed."""
+    spec = importlib.util.find_spec("mplfonts")  # locates the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / BUNDLED_FONT
+    return path if path.is_file() else None
 
 
 def use_font(path: str = "") -> str:
-    """Use an embedded TrueType font from ``path`` ("" = the built-in CID font); returns its name."""
+    """Use an embedded TrueType font from ``path`` ("" = the bundled one; "cid" = the built-in,
+    not embedded CID font); returns its name."""
     if not path:
+        bundled = bundled_font()
+        if bundled is None:
+            log.warning("PDF font: mplfonts/%s not found (run `make venv`); using the CID font %s, "
+                        "which is not embedded", BUNDLED_FONT, CID_FONT)
+            path = "cid"
+        else:
+            path = str(bundled)
+    if path == "cid":
+        _register()
         _font["name"] = CID_FONT
         return CID_FONT
     name = f"ZJTX-{Path(path).stem}"
@@ -45,7 +70,7 @@ def use_font(path: str = "") -> str:
 
 
 def font() -> str:
-    return _font["name"]
+    return _font["name"] or use_font("")
 
 
 def _register() -> None:
@@ -71,6 +96,11 @@ def beijing(instant: str) -> str:
     except ValueError:
         return instant
     return f"{chinese_date(value)} {value:%H:%M}"
+
+
+def beijing_date(instant: str) -> str:
+    """'2020年6月5日' from an ISO instant ('' stays ''), without the time of day."""
+    return beijing(instant).split(" ", 1)[0]
 
 
 def numeral(index: int) -> str:

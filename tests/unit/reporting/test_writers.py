@@ -114,3 +114,44 @@ def test_an_embedded_truetype_font_can_replace_the_cid_font(tmp_path: Path) -> N
     page = PdfReader(tmp_path / "e.pdf").pages[0]
     fonts = [str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()]
     assert any("DejaVuSans" in f for f in fonts) and a.uscc in PdfReader(tmp_path / "e.pdf").pages[0].extract_text()
+
+
+def test_pdfs_embed_a_chinese_font_by_default(tmp_path: Path) -> None:
+    """Issue 21: the CID font was not embedded, so a reader without Chinese fonts showed blanks."""
+    a = applicants(1, HUNAN.id, prefix="R")[0]
+    doc = fold("applications", a.application_id, [normalise(a.submitted(T0))])
+    pdf.use_font("")
+    pdf.write_application(tmp_path / "e.pdf", HUNAN, doc, T0)
+    reader = PdfReader(tmp_path / "e.pdf")
+    fonts = [f.get_object() for f in reader.pages[0]["/Resources"]["/Font"].values()]
+    assert not any("STSong" in str(f["/BaseFont"]) for f in fonts)
+    # reportlab's canvas always declares Helvetica (a standard-14 font every reader has); the rest
+    # are the TrueType subsets, embedded with /FontFile2
+    fonts = [f for f in fonts if str(f["/BaseFont"]) != "/Helvetica"]
+    assert fonts
+    for font in fonts:
+        descriptor = font["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor, font
+        assert "SimHei" in str(font["/BaseFont"])
+    text = reader.pages[0].extract_text()
+    assert "申报书" in text and a.name in text, text[:200]
+
+
+def test_the_list_date_has_no_stray_hour() -> None:
+    """Issue 21: "发布日期：2020年6月5日 0" (the first 11 characters of a date and time)."""
+    assert pdf.beijing_date("2020-06-05T01:30:00Z") == "2020年6月5日"
+    assert pdf.beijing_date("2020-12-15T01:30:00Z") == "2020年12月15日"
+    assert pdf.beijing_date("") == ""
+
+
+def test_count_charts_have_whole_number_ticks() -> None:
+    """Issue 21: with few applications the count axes read 0.5, 1.5 件."""
+    groups = [{"status": s, "region_code": r, "industry": "通用设备制造业", "focus_category": "new_infrastructure",
+               "level": 1, "submitted_day": d, "n": n}
+              for s, r, d, n in (("submitted", "430104", "2020-04-01", 1), ("recognised", "433101", "2020-04-02", 2))]
+    stats = compute(groups, [], HUNAN, load_regions(), "2020-05-16T00:00:00.000Z")
+    for name, axis in (("status", "x"), ("city", "y"), ("daily", "y")):
+        figure = charts.draw(name, stats)
+        for axes in figure.axes:
+            ticks = axes.get_xticks() if axis == "x" else axes.get_yticks()
+            assert len(ticks) and all(float(t).is_integer() for t in ticks), (name, list(ticks))
