@@ -24,6 +24,7 @@ from zjtx.embedded_mongo import free_port
 from zjtx.processes import SERVICES
 from zjtx.up import Suite, broker_problem
 
+ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "Hunan-admin-2020"
 OPS_PASSWORD = "Hunan-ops-2020"
 
@@ -36,7 +37,7 @@ def environment(var: Path, clock_file: Path) -> dict[str, str]:
         "ZJTX_VAR_DIR": str(var),
         "OTEL_TRACES_EXPORTER": os.environ.get("OTEL_TRACES_EXPORTER", "none"),
         "GATEWAY_TOKEN_KEY": secrets.token_hex(32),
-        "ZJTX_BOOTSTRAP_ADMIN_USERNAME": "hunan-admin",
+        "ZJTX_BOOTSTRAP_ADMIN_USERNAME": ADMIN_USERNAME,  # the same default administrator as `make up`
         "ZJTX_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "ZJTX_BOOTSTRAP_ADMIN_UNIT": "unit-430000",
         "ZJTX_BOOTSTRAP_OPERATIONS_USERNAME": "ops",
@@ -77,6 +78,8 @@ def main() -> int:
         suite.start()
         print(f"demo: suite healthy in {time.monotonic() - started:.1f}s; gateway {suite.endpoints['gateway']}",
               flush=True)
+        print(f"demo: administrator (湖南省工业和信息化厅, unit-430000): sign in as {ADMIN_USERNAME} "
+              f"with password {ADMIN_PASSWORD} (POST /api/v1/sessions/staff)", flush=True)
         scenario = Scenario(suite, clock_file, out, ADMIN_PASSWORD, OPS_PASSWORD)
         summary = scenario.run()
     except Exception as exc:

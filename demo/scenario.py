@@ -89,7 +89,7 @@ class Scenario:
 
     def people(self) -> None:
         api = self.api
-        self.tokens["admin"] = api.post("/api/v1/sessions/staff", {"username": "hunan-admin",
+        self.tokens["admin"] = api.post("/api/v1/sessions/staff", {"username": "admin",
                                                                      "password": self.admin_password})["token"]
         self.tokens["ops"] = api.post("/api/v1/sessions/staff", {"username": "ops",
                                                                    "password": self.ops_password})["token"]

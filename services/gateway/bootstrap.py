@@ -62,8 +62,24 @@ class Bootstrap:
             wanted["operations"] = staff_login(str(self.config["BOOTSTRAP_OPERATIONS_USERNAME"]))
         return wanted
 
+    def missing_admin_reason(self) -> str:
+        """Why the bootstrap admin does not exist ("" when it exists or will be created)."""
+        username = str(self.config.get("BOOTSTRAP_ADMIN_USERNAME") or "admin")
+        if self.config.get("BOOTSTRAP_ADMIN_PASSWORD"):
+            return ""
+        if self.accounts.store.credential_by_login(staff_login(username)) is not None:
+            return ""
+        return (f"no administrator account {username!r}: ZJTX_BOOTSTRAP_ADMIN_PASSWORD is not set, so the "
+                f"bootstrap admin of {self.config.get('BOOTSTRAP_ADMIN_UNIT')} was not created. Set it and restart "
+                "the gateway (`make up` generates one into var/bootstrap-admin-password), or create an admin with "
+                "`python -m gateway.accounts`")
+
     def ensure_for(self, login: str) -> None:
         """Called at a staff sign-in: create the bootstrap account now if that is who signs in."""
+        if login == staff_login(str(self.config.get("BOOTSTRAP_ADMIN_USERNAME") or "admin")):
+            reason = self.missing_admin_reason()
+            if reason:
+                log.warning("staff sign-in as the bootstrap admin will fail: %s", reason)
         for kind, wanted in self._wanted().items():
             if wanted == login and kind not in self._done:
                 try:
@@ -91,6 +107,14 @@ class Bootstrap:
             self._done.add(kind)
 
     def run_in_background(self, give_up_after: float = 600.0) -> None:
+        try:
+            reason = self.missing_admin_reason()
+        except Exception:  # the database not answering yet must not stop the gateway's start
+            log.debug("bootstrap admin check skipped", exc_info=True)
+            reason = ""
+        if reason:
+            log.warning("bootstrap: %s", reason)
+
         def work() -> None:
             deadline = time.monotonic() + give_up_after
             pending = list(self._wanted())

@@ -11,10 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +36,10 @@ def state_file() -> Path:
     return var_dir() / "run" / "up.json"
 
 
+class StartInterrupted(RuntimeError):
+    """A stop was asked for (SIGTERM, Ctrl-C, `make down`) before every process was healthy."""
+
+
 @dataclass
 class Suite:
     """A running set of processes; also used by the demo, the tests and the benchmarks."""
@@ -43,6 +49,7 @@ class Suite:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     mongo: embedded_mongo.EmbeddedMongo | None = None
     endpoints: dict[str, str] = field(default_factory=dict)
+    interrupted: Callable[[], bool] = lambda: False  # `make down` during start-up: stop waiting
 
     def start_mongo(self, data_dir: Path, port: int | None = None) -> None:
         if self.env.get("MONGO_URI"):
@@ -81,6 +88,8 @@ class Suite:
         deadline = time.monotonic() + timeout
         pending = list(names)
         while pending and time.monotonic() < deadline:
+            if self.interrupted():
+                raise StartInterrupted(f"start-up interrupted while waiting for {', '.join(pending)}")
             for name in list(pending):
                 process = self.processes[name]
                 if process.poll() is not None:
@@ -130,6 +139,28 @@ class Suite:
             self.mongo = None
 
 
+ADMIN_PASSWORD_FILE = "bootstrap-admin-password"
+
+
+def bootstrap_admin(env: dict[str, str]) -> str:
+    """The first administrator's sign-in, as one line; in this development set, without
+    ``ZJTX_BOOTSTRAP_ADMIN_PASSWORD``, a password is generated once into var/ (mode 0600)."""
+    username = env.setdefault("ZJTX_BOOTSTRAP_ADMIN_USERNAME", "admin")
+    unit = env.get("ZJTX_BOOTSTRAP_ADMIN_UNIT") or "unit-430000"
+    if env.get("ZJTX_BOOTSTRAP_ADMIN_PASSWORD"):
+        return f"{username} ({unit}) with the password in ZJTX_BOOTSTRAP_ADMIN_PASSWORD"
+    path = var_dir() / ADMIN_PASSWORD_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        password = f"Zjtx-{secrets.token_urlsafe(12)}-{secrets.randbelow(90) + 10}"  # letters and digits
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(password + "\n")
+    env["ZJTX_BOOTSTRAP_ADMIN_PASSWORD"] = path.read_text().strip()
+    return (f"{username} ({unit}) with the password in {path} "
+            "(created at the first start; change it later through the API)")
+
+
 def broker_problem(env: dict[str, str]) -> str | None:
     from kombu import Connection
 
@@ -158,8 +189,9 @@ def up() -> int:
         if _alive(previous.get("pid", 0)):
             print(f"zjtx up: already running (pid {previous['pid']}); `make down` stops it", file=sys.stderr)
             return 2
-    suite = Suite(env, var_dir() / "log")
     stopping = False
+    suite = Suite(env, var_dir() / "log", interrupted=lambda: stopping)
+    admin = bootstrap_admin(env)
 
     def on_signal(signum: int, frame: object) -> None:
         nonlocal stopping
@@ -168,19 +200,31 @@ def up() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     started = time.monotonic()
+    # written before anything starts, so that `make down` during start-up finds this process
+    state_file().write_text(json.dumps({"pid": os.getpid(), "starting": True}))
     try:
         suite.log_dir.mkdir(parents=True, exist_ok=True)
         suite.start_mongo(var_dir() / "mongo", int(env.get("ZJTX_MONGO_PORT", "27017")))
+        if stopping:
+            raise StartInterrupted("start-up interrupted after the database started")
         suite.start()
+    except StartInterrupted as exc:
+        print(f"zjtx up: {exc}; stopping what was started", flush=True)
+        suite.stop()
+        state_file().unlink(missing_ok=True)
+        print("zjtx up: stopped", flush=True)
+        return 0
     except (RuntimeError, ConfigError) as exc:
         print(f"zjtx up: {exc}", file=sys.stderr)
         suite.stop()
+        state_file().unlink(missing_ok=True)
         return 1
     state_file().write_text(json.dumps({"pid": os.getpid(), "endpoints": suite.endpoints}))
     print(f"zjtx up: healthy in {time.monotonic() - started:.1f}s")
     print(f"  {'mongodb':14} {suite.env['MONGO_URI']}{' (embedded)' if suite.mongo else ''}")
     for name, target in suite.endpoints.items():
         print(f"  {name:14} {target}")
+    print(f"  sign in        {admin}: POST {suite.endpoints.get(GATEWAY, '')}/api/v1/sessions/staff")
     print(f"  logs           {suite.log_dir}/<service>.log    stop: Ctrl-C or `make down`", flush=True)
     try:
         while not stopping:
@@ -213,11 +257,14 @@ def down() -> int:
     if not state_file().exists():
         print("zjtx down: nothing is running")
         return 0
-    pid = json.loads(state_file().read_text()).get("pid", 0)
+    state = json.loads(state_file().read_text())
+    pid = state.get("pid", 0)
     if not _alive(pid):
         state_file().unlink(missing_ok=True)
         print("zjtx down: nothing is running (stale state removed)")
         return 0
+    if state.get("starting"):
+        print(f"zjtx down: the set (pid {pid}) is still starting; stopping it")
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 60
     while _alive(pid) and time.monotonic() < deadline:
