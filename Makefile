@@ -9,9 +9,10 @@ export PYTHONPATH := $(CURDIR)/services
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
+	@echo "make: installing the pinned packages into $(VENV) (the first time takes a minute or more)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --pre -r requirements.txt
+	$(PY) -m pip install --progress-bar off --pre -r requirements.txt
 	touch $@
 
 venv: $(VENV)/.installed

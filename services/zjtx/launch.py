@@ -7,8 +7,14 @@ unreachable. SIGTERM and SIGINT stop the service cleanly (in-flight workers fini
 
 from __future__ import annotations
 
-import eventlet
-import eventlet.debug
+import warnings
+
+# eventlet warns at every import that it is in bugfix-only mode (docs/architecture.md says
+# why this stack keeps it); the banner opened every service log
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
+import eventlet.debug  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402 - must precede every other import that touches sockets
 # start-up refusals are reported in one line by run(); the hub must not print them as tracebacks
@@ -28,6 +34,26 @@ from zjtx.config import ConfigError, load_config  # noqa: E402
 from zjtx.processes import METRICS_PORTS, SERVICES  # noqa: E402
 
 log = logging.getLogger("zjtx.launch")
+
+
+class QuietCleanStop(logging.Filter):
+    """On a clean stop nameko kills the threads that serve and call gRPC connections (they end
+    only when their socket closes) with one warning each; those are expected: logged at debug."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stopping = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.stopping and record.levelno == logging.WARNING and record.msg in (
+                "killing managed thread `%s`", "killing %s managed thread(s)"):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
+CLEAN_STOP = QuietCleanStop()
+logging.getLogger("nameko.containers").addFilter(CLEAN_STOP)
 
 
 class StartupError(Exception):
@@ -137,6 +163,7 @@ def run(name: str, instance: str | None = None) -> None:
     reason = done.wait()
     if reason == "signal":
         log.info("%s stopping", name)
+        CLEAN_STOP.stopping = True
         with eventlet.Timeout(20, False):
             runner.stop()
         runner.kill()
