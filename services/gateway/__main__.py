@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import signal
 import sys
+import warnings
 from typing import Any
 
-from zjtx.config import ConfigError, load_config
+# nameko (for its config) imports eventlet, whose deprecation banner opened the gateway's log
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+from zjtx.config import ConfigError, load_config  # noqa: E402
 
 
 def fail(message: str) -> None:

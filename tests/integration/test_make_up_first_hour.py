@@ -15,7 +15,9 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,10 +30,25 @@ from zjtx.health import grpc_serving
 from zjtx.processes import SERVICES
 
 
+@contextmanager
+def own_vhost() -> Iterator[str]:
+    """A vhost of the test's own; a broker too busy to confirm its deletion in time leaves it to
+    the next session's clean-up of dead sessions' vhosts rather than failing the test."""
+    context = rabbit.vhost()
+    name = context.__enter__()
+    try:
+        yield name
+    finally:
+        try:
+            context.__exit__(None, None, None)
+        except requests.Timeout:
+            warnings.warn(f"vhost {name} not deleted in time; the next session removes it", stacklevel=1)
+
+
 @pytest.fixture
 def fresh_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "ZJTX_", "GATEWAY_"))}
-    with rabbit.vhost() as vhost:
+    with own_vhost() as vhost:
         env.update({"PYTHONPATH": str(REPO_ROOT / "services"), "AMQP_URI": rabbit.amqp_uri(vhost),
                     "ZJTX_VAR_DIR": str(tmp_path / "var"), "ZJTX_MONGO_PORT": str(free_port()),
                     "GATEWAY_HTTP_PORT": str(free_port()), "OTEL_TRACES_EXPORTER": "none",

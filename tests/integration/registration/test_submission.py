@@ -240,3 +240,25 @@ def test_reviewers_read_submissions_of_their_jurisdiction_only(stub: Registratio
     own = call(stub.GetApplication, pb.GetApplicationRequest(application_id=application.id),
                metadata=as_enterprise(application.enterprise_id))
     assert len(own.attachments) == 8
+
+
+def test_find_submitted_answers_from_registrations_own_state(stub: RegistrationStub, clock_file: Path) -> None:
+    """What notification asks right before a "not yet submitted" reminder (issue 21)."""
+    done = complete_application(stub, clock_file, "S")
+    with clock_at(clock_file, IN_WINDOW):
+        submit(stub, done.id)
+    drafting = complete_application(stub, clock_file, "T")
+    asked = [drafting.enterprise_id, done.enterprise_id, "no-such-enterprise", done.enterprise_id]
+    answer = call(stub.FindSubmitted, pb.FindSubmittedRequest(programme_id=done.programme_id, enterprise_ids=asked))
+    assert list(answer.enterprise_ids) == [done.enterprise_id]
+    elsewhere = call(stub.FindSubmitted, pb.FindSubmittedRequest(programme_id="hengyang-2020-seed",
+                                                                 enterprise_ids=asked))
+    assert list(elsewhere.enterprise_ids) == []
+    code, error = refused(stub.FindSubmitted, pb.FindSubmittedRequest(programme_id=done.programme_id,
+                                                                       enterprise_ids=asked),
+                          as_enterprise(done.enterprise_id))
+    assert (code, error.code) == (grpc.StatusCode.PERMISSION_DENIED, "access.services_only")
+    code, error = refused(stub.FindSubmitted, pb.FindSubmittedRequest(
+        programme_id=done.programme_id, enterprise_ids=[f"e{i}" for i in range(1001)]))
+    assert (code, error.code) == (grpc.StatusCode.INVALID_ARGUMENT, "find_submitted.too_many")
+    assert "一次最多查询1000家企业" in error.message
