@@ -124,7 +124,7 @@ def test_a_refused_registration_loses_nothing(api: Api, mongo: MongoClient) -> N
     fixed = api.post("/api/v1/enterprises", {**body, "region_code": "430405"}, token="")
     assert fixed.status == 201, fixed.body
     again = api.post("/api/v1/enterprises", {**body, "region_code": "430405"}, token="")
-    assert (again.status, again.code) == (409, "account.login_taken")
+    assert (again.status, again.code) == (409, "enterprise.uscc_registered")
 
 
 def test_the_write_log_names_who_what_and_where(suite: object, api: Api) -> None:
