@@ -244,7 +244,7 @@ def test_reviewers_read_submissions_of_their_jurisdiction_only(stub: Registratio
 
 def test_find_submitted_answers_from_registrations_own_state(stub: RegistrationStub, clock_file: Path) -> None:
     """What notification asks right before a "not yet submitted" reminder (issue 21)."""
-    done = complete_application(stub, clock_file, "S")
+    done = complete_application(stub, clock_file, "U")
     with clock_at(clock_file, IN_WINDOW):
         submit(stub, done.id)
     drafting = complete_application(stub, clock_file, "T")
