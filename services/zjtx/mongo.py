@@ -158,6 +158,30 @@ class Store(DependencyProvider):
         return StoreHandle(self)
 
 
+class StandaloneStore(Store):
+    """A ``Store`` outside any Nameko container, for in-process use-case tests and tools.
+
+    Same ``transact`` (state and outbox written in one transaction), but no relay: events
+    stay in the ``outbox`` collection, where the caller can read them.
+    ``StandaloneStore(client, "zjtx_review", "review", storage.INDEXES).handle()``.
+    """
+
+    def __init__(self, client: MongoClient, database: str, source: str,
+                 indexes: Mapping[str, Sequence[IndexModel]] | None = None) -> None:
+        super().__init__(indexes, relay=False)
+        self.client = client
+        self.db = client[database]
+        self._source = source
+        ensure_indexes(self.db, {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES})
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    def handle(self) -> StoreHandle:
+        return StoreHandle(self)
+
+
 def simple_index(*keys: str, unique: bool = False, name: str | None = None, **options: Any) -> IndexModel:
     """IndexModel over ascending keys, the common case."""
     kwargs: dict[str, Any] = {"unique": unique, **options}
@@ -168,6 +192,7 @@ def simple_index(*keys: str, unique: bool = False, name: str | None = None, **op
 
 __all__ = [
     "PyMongoError",
+    "StandaloneStore",
     "Store",
     "StoreHandle",
     "StoreUnavailable",
