@@ -28,21 +28,6 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-@pytest.fixture(scope="module")
-def programmes() -> dict[str, Programme]:
-    return load_programmes(PROGRAMMES)
-
-
-@pytest.fixture(scope="module")
-def hunan(programmes: dict[str, Programme]) -> Programme:
-    return programmes["hunan-2020-little-giant"]
-
-
-@pytest.fixture(scope="module")
-def hengyang(programmes: dict[str, Programme]) -> Programme:
-    return programmes["hengyang-2020-seed"]
-
-
 def hunan_raw() -> dict:
     return read_yaml(PROGRAMMES / "hunan-2020-little-giant.yaml")
 
