@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from review.rules.programmes import Programme, load_programmes
+from review.rules.programme_parser import load_programmes
+from review.rules.programmes import Programme
 from review.rules.units import UnitDirectory, load_units
 
 ROOT = Path(__file__).resolve().parents[3]

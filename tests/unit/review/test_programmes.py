@@ -9,15 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from review.rules.programmes import (
-    NATIONAL,
-    Programme,
-    ProgrammeError,
-    load_programme,
-    load_programmes,
-    parse_programme,
-    read_yaml,
-)
+from review.rules.programme_parser import load_programme, load_programmes, parse_programme
+from review.rules.programmes import NATIONAL, Programme, ProgrammeError, read_yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 PROGRAMMES = ROOT / "deploy" / "programmes"
