@@ -10,7 +10,7 @@ from typing import Any
 from nameko import config
 
 from kernel.programme import ProgrammeModel
-from reporting import catalogue, reports, storage
+from reporting import directory, reports, storage
 from reporting.messages import job_message, progress_message, report_message, statistics_message
 from reporting.rules import access, pdf
 from reporting.rules.divisions import load_regions
@@ -40,7 +40,7 @@ class ReportingService(GrpcOperations):
 
     store = Store(indexes=storage.INDEXES)
     review = ServiceClient(ReviewStub, "REVIEW_TARGET")
-    cache = catalogue.Cache()
+    cache = directory.Cache()
 
     # ---- helpers (not entrypoints) ------------------------------------------------------
 
@@ -56,14 +56,14 @@ class ReportingService(GrpcOperations):
         return reports.Context(
             db=self.store.db, transact=self.store.transact, now=now, requester=requester,
             regions=load_regions(str(config.get("DIVISIONS_FILE") or "")),
-            unit_names=lambda unit_id: catalogue.unit_name(self.review, self.cache, unit_id),
+            unit_names=lambda unit_id: directory.unit_name(self.review, self.cache, unit_id),
             reports_root=root, output_dir=reports.output_directory(root, output_dir),
             font_file=str(config.get("CJK_FONT_FILE") or ""),
         )
 
     def _programme(self, programme_id: str) -> ProgrammeModel:
         access.check_programme_id(programme_id)
-        return catalogue.fetch_programme(self.review, self.cache, programme_id.strip())
+        return directory.fetch_programme(self.review, self.cache, programme_id.strip())
 
     def _run(self, ctx: reports.Context, kind: str, programme_id: str,
              producer: Iterator[dict[str, Any]]) -> Iterator[pb.ReportProgress]:

@@ -27,7 +27,7 @@ from pymongo.errors import BulkWriteError
 from reporting.rules import projections
 from reporting.rules.events import APPLICATIONS, ENTERPRISES, PROGRAMMES, READ_MODELS, ProjectionError, ProjectionEvent, normalise
 from reporting.rules.statistics import DIMENSIONS
-from zjtx.files import HashedUpload, read_chunks
+from zjtx.files import HashedUpload, download, read_chunks
 from zjtx.mongo import simple_index
 
 FILES_BUCKET = "report_files"
@@ -311,12 +311,7 @@ def delete_file(db: Database, file_id: Any) -> None:
 
 
 def read_file(db: Database, file_id: Any, chunk_size: int) -> Iterator[bytes]:
-    with GridFSBucket(db, bucket_name=FILES_BUCKET).open_download_stream(file_id) as stream:
-        while True:
-            chunk = stream.read(chunk_size)
-            if not chunk:
-                return
-            yield chunk
+    return download(GridFSBucket(db, bucket_name=FILES_BUCKET), file_id, chunk_size)
 
 
 def insert_report(unit: Unit, report: dict[str, Any]) -> None:

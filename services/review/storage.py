@@ -26,7 +26,7 @@ from pymongo import ASCENDING
 
 from review.rules.decisions import PASSED_PENDING_SUMMARY, TASK_OPEN
 from zjtx.errors import conflict
-from zjtx.files import HashedUpload
+from zjtx.files import HashedUpload, download
 from zjtx.mongo import UnitOfWork, simple_index
 
 SUMMARY_BUCKET = "summary_files"
@@ -274,6 +274,4 @@ def delete_file(db: Any, file_id: str) -> None:
 
 
 def read_file(db: Any, file_id: str, chunk_size: int = 256 * 1024) -> Iterable[bytes]:
-    with GridFSBucket(db, bucket_name=SUMMARY_BUCKET).open_download_stream(file_id) as stream:
-        while data := stream.read(chunk_size):
-            yield data
+    return download(GridFSBucket(db, bucket_name=SUMMARY_BUCKET), file_id, chunk_size)

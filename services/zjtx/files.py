@@ -9,7 +9,7 @@ behind, and an accepted one is whole before anything refers to it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -68,6 +68,13 @@ class HashedUpload:
                  traceback: TracebackType | None) -> None:
         if error is not None:
             self.abort()
+
+
+def download(bucket: GridFSBucket, file_id: Any, chunk_size: int) -> Iterator[bytes]:
+    """A stored file's bytes, ``chunk_size`` at a time."""
+    with bucket.open_download_stream(file_id) as stream:
+        while data := stream.read(chunk_size):
+            yield data
 
 
 def read_chunks(path: Path, size: int = READ_CHUNK) -> Iterable[bytes]:

@@ -10,13 +10,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kernel.conditions import NUMERIC_OPERATORS, OPERATORS
+from kernel.programme import FieldSpec as Field
 from review.rules.programme_checks import Check
 from review.rules.programmes import (
     NUMERIC_TYPES,
     Band,
     Condition,
     DirectPassRoute,
-    Field,
     Gate,
     Indicator,
     IndicatorGroup,

@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kernel.programme import AttachmentSpec, Option, Window
+from kernel.programme import FieldSpec as Field
 from review.rules.programme_checks import Check
 from review.rules.programme_criteria import parse_gates, parse_markers, parse_rubric
 from review.rules.programmes import (
@@ -31,18 +33,14 @@ from review.rules.programmes import (
     TEXT_TYPES,
     UNIT_KIND_RANK,
     UNIT_KINDS,
-    AttachmentSpec,
     ChainLevel,
-    Field,
     FocusCategory,
     Notice,
-    Option,
     Pledge,
     Programme,
     ProgrammeError,
     Section,
     SummaryColumn,
-    Window,
     fmt_number,
     read_yaml,
 )

@@ -27,6 +27,8 @@ import yaml
 
 from kernel.conditions import lookup, test_holds
 from kernel.divisions import division_within
+from kernel.programme import AttachmentSpec, Window
+from kernel.programme import FieldSpec as Field
 from kernel.windows import WindowState, whole_second, window_state
 
 FIELD_TYPES = ("string", "text", "integer", "decimal", "boolean", "date", "enum", "multi_enum")
@@ -117,35 +119,6 @@ def fmt_number(number: Decimal) -> str:
 
 
 @dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Field:
-    id: str
-    label: str
-    type: str
-    required: bool
-    min: Decimal | None = None
-    max: Decimal | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-    options: tuple[Option, ...] = ()
-    unit: str | None = None
-    help: str | None = None
-
-    @property
-    def option_values(self) -> tuple[str, ...]:
-        return tuple(option.value for option in self.options)
-
-    def option_label(self, value: str) -> str | None:
-        return next((o.label for o in self.options if o.value == value), None)
-
-
-@dataclass(frozen=True)
 class Section:
     id: str
     title: str
@@ -159,13 +132,6 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Window:
-    opens_at: datetime
-    closes_at: datetime  # last accepted second, inclusive (see README, "end of day")
-    review_closes_at: datetime  # default for reviewing levels without their own
-
-
-@dataclass(frozen=True)
 class ChainLevel:
     level: int
     unit_kind: str
@@ -175,18 +141,6 @@ class ChainLevel:
     final: bool
     requires_report_upload: bool = False
     review_closes_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class AttachmentSpec:
-    kind: str
-    title: str
-    min_count: int
-    max_count: int
-    media_types: tuple[str, ...]
-    max_bytes: int
-    required: bool
-    help: str | None = None
 
 
 @dataclass(frozen=True)
