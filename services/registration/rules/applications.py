@@ -164,10 +164,10 @@ def check_status_for_submit(status: str) -> None:
     if status == RETURNED:
         raise precondition("application.returned",
                            "申请已被退回修改，请按审核意见修改后使用“重新提交”",
-                           [Violation("status", "returned", "当前状态：退回修改")])
+                           [Violation("status", "returned", f"当前状态：{status_label(RETURNED)}")])
     if status == WITHDRAWN:
         raise precondition("application.withdrawn", "申请已撤回，不能再提交",
-                           [Violation("status", "withdrawn", "当前状态：已撤回")])
+                           [Violation("status", "withdrawn", f"当前状态：{status_label(WITHDRAWN)}")])
 
 
 def check_resubmit(programme: ProgrammeModel, status: str, return_round: int, resubmit_by: datetime | None,
