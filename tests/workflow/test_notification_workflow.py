@@ -4,10 +4,15 @@ cases, against the embedded database. Sending (SMTP, the SMS gateway) is not run
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
 import pytest
 from workflow_support import HUNAN, IN_WINDOW, ReviewAnswers, catalogue, outbox, register, submitted
 
-from notification import handling, storage
+from notification import dispatch, handling, storage
+from notification.channels import ChannelError
 from notification.dispatch import Deps
 from notification.providers import DEFAULT_TEMPLATES, load_settings
 from notification.rules.templates import load_templates
@@ -133,3 +138,64 @@ def test_a_payload_without_its_enterprise_is_permanent(notification: StoreHandle
 
     assert "enterprise_id" in str(refused.value)
     assert notification.db.deliveries.count_documents({}) == 0
+
+
+class RecordingChannel:
+    """Stands where the SMTP channel is: records what it is asked to send, or fails as told."""
+
+    name = "email"
+
+    def __init__(self, failure: ChannelError | None = None) -> None:
+        self.sent: list[Mapping[str, Any]] = []
+        self.failure = failure
+
+    def send(self, delivery: Mapping[str, Any]) -> None:
+        if self.failure is not None:
+            raise self.failure
+        self.sent.append(delivery)
+
+
+def registered_with_pending_email(notification: StoreHandle, registration: StoreHandle) -> tuple[Envelope, str]:
+    enterprise = register(registration)
+    [event] = outbox(registration, "enterprise.registered")
+    notification.transact(lambda unit: handling.enterprise_registered(deps(), unit, event))
+    return event, f"enterprise:{enterprise['_id']}"
+
+
+def test_the_sender_sends_a_due_email_once_and_reports_it_delivered(notification: StoreHandle,
+                                                                    registration: StoreHandle) -> None:
+    event, recipient = registered_with_pending_email(notification, registration)
+    channel = RecordingChannel()
+    settings = replace(load_settings(SETTINGS), channels={"email": channel})
+
+    assert dispatch.send_pass(notification, settings) == 1
+    assert dispatch.send_pass(notification, settings) == 0  # nothing is due any more
+
+    [sent] = channel.sent
+    assert (sent["recipient"], sent["address"]) == (recipient, "liming@example.cn")
+    email = deliveries(notification, event)[(recipient, "email")]
+    assert (email["state"], email["last_error"]) == ("sent", "")
+    outcomes = [e.payload(notification_pb2.DeliveryOutcome) for e in outbox(notification, "notification.delivered")]
+    assert sorted(o.channel for o in outcomes) == ["email", "inbox"]
+
+
+def test_a_failed_send_is_retried_later_then_failed_and_reported(notification: StoreHandle,
+                                                                 registration: StoreHandle) -> None:
+    event, recipient = registered_with_pending_email(notification, registration)
+    channel = RecordingChannel(ChannelError("550 mailbox unavailable"))
+    settings = replace(load_settings({**SETTINGS, "DELIVERY_MAX_ATTEMPTS": "2"}), channels={"email": channel})
+
+    assert dispatch.send_pass(notification, settings) == 1
+    email = deliveries(notification, event)[(recipient, "email")]
+    assert (email["state"], email["attempts"], email["last_error"]) == ("retrying", 1, "550 mailbox unavailable")
+    assert email["next_attempt_at"] > email["created_at"]
+    assert dispatch.send_pass(notification, settings) == 0  # not due before its back-off
+
+    notification.db.deliveries.update_one({"_id": email["_id"]}, {"$set": {"next_attempt_at": email["created_at"]}})
+    assert dispatch.send_pass(notification, settings) == 1
+
+    email = deliveries(notification, event)[(recipient, "email")]
+    assert (email["state"], email["attempts"]) == ("failed", 2)
+    [failed] = outbox(notification, "notification.failed")
+    outcome = failed.payload(notification_pb2.DeliveryOutcome)
+    assert (outcome.channel, outcome.attempts, outcome.error) == ("email", 2, "550 mailbox unavailable")
