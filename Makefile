@@ -42,11 +42,12 @@ replay: venv
 	@test -n "$(QUEUE)" || { echo "make replay: QUEUE=<dead-letter queue> and EVENT=<event id> or ALL=1 (see make dead-letters)"; exit 2; }
 	$(PY) -m zjtx.ops replay $(QUEUE) $(if $(ALL),--all,--event $(EVENT))
 
-## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server. The session shares one
+## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server. tests/workflow runs each
+## service's use cases in process against the embedded database (no broker, no service process). The session shares one
 ## suite of services; the fault tests (tests/reliability) start a suite of their own each; the end-to-end
 ## runs go last because they recognise the Hunan 2020 programme for real.
 test: venv check-protos lint broker
-	$(PY) -m pytest tests/unit tests/integration tests/reliability tests/e2e
+	$(PY) -m pytest tests/unit tests/workflow tests/integration tests/reliability tests/e2e
 
 ## RabbitMQ running, with the management API the tests use.
 broker:

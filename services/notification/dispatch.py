@@ -20,6 +20,8 @@ from nameko_grpc.errors import GrpcError
 from opentelemetry import propagate, trace
 from pymongo.errors import DuplicateKeyError
 
+from kernel.divisions import region_prefix
+from kernel.programme import ProgrammeModel
 from notification import directory, storage
 from notification.channels import ChannelError
 from notification.providers import Settings
@@ -28,10 +30,8 @@ from notification.rules.deliveries import FAILED, SENT, SKIPPED, SUBMITTED_SINCE
 from notification.rules.notices import (
     Contact,
     Notice,
-    ProgrammeInfo,
     Target,
     enterprise_targets,
-    region_prefix,
     unit_targets,
 )
 from notification.rules.preferences import effective
@@ -39,7 +39,6 @@ from notification.rules.reminders import draft_key, due_step, review_key
 from notification.rules.templates import TemplateSet
 from zjtx import attributes
 from zjtx.clock import iso, now
-from zjtx.envelope import payload_to_data
 from zjtx.mongo import StoreHandle, UnitOfWork
 from zjtx_api import notification_pb2, registration_pb2
 
@@ -56,7 +55,7 @@ class Deps:
     settings: Settings
     registration: Any = None  # ServiceClient proxy of registration: who has submitted, right before a reminder
 
-    def programme(self, programme_id: str) -> ProgrammeInfo:
+    def programme(self, programme_id: str) -> ProgrammeModel:
         return directory.programme(self.review, programme_id, self.settings.cache_seconds)
 
 
@@ -68,8 +67,7 @@ def emit_outcome(unit: UnitOfWork, delivery: dict[str, Any], delivered: bool, at
         delivery_id=delivery["_id"], recipient=delivery["recipient"], channel=delivery["channel"],
         event_id=delivery["event_id"], event_type=delivery["event_type"], attempts=attempts, error=error,
         at=iso(now()))
-    unit.emit("notification.delivered" if delivered else "notification.failed", delivery["subject"],
-              payload_to_data(outcome))
+    unit.emit_event(outcome, delivery["subject"], "notification.delivered" if delivered else "notification.failed")
 
 
 def record_target(deps: Deps, unit: UnitOfWork, notice: Notice, target: Target) -> bool:
@@ -276,7 +274,7 @@ def _remind(deps: Deps, store: StoreHandle, key: str, values: dict[str, Any], no
         return 0
 
 
-def draft_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeInfo, at: datetime) -> int:
+def draft_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeModel, at: datetime) -> int:
     """Option (b) of the design: registered enterprises of the region that have not submitted."""
     step = due_step(at, programme.closes_at, deps.settings.draft_steps, programme.opens_at)
     if step is None:
@@ -297,7 +295,7 @@ def draft_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeInfo, at
     return count
 
 
-def draft_reminder(deps: Deps, store: StoreHandle, programme: ProgrammeInfo, at: datetime, step: int,
+def draft_reminder(deps: Deps, store: StoreHandle, programme: ProgrammeModel, at: datetime, step: int,
                    candidate: dict[str, Any], checked: datetime) -> int:
     """One enterprise's reminder; ``checked``: when registration was asked (it had not submitted then)."""
     key = draft_key(programme.id, candidate["_id"], programme.closes_at, step)
@@ -311,7 +309,7 @@ def draft_reminder(deps: Deps, store: StoreHandle, programme: ProgrammeInfo, at:
                    notice)
 
 
-def review_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeInfo, at: datetime) -> int:
+def review_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeModel, at: datetime) -> int:
     """Every unit with open tasks of the programme, before those tasks' deadline."""
     count = 0
     for group in storage.open_tasks_by_unit(store.db, programme.id):

@@ -174,7 +174,7 @@ def recommended(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
 
 
 def _admins(deps: Deps, programme: Any) -> tuple[Target, ...]:
-    _, accounts = directory.unit(deps.review, programme.owner_unit)
+    _, accounts = directory.unit(deps.review, programme.owner_unit_id)
     return admin_targets(programme, accounts)
 
 

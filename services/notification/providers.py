@@ -17,7 +17,6 @@ from typing import Any, NoReturn
 import eventlet.debug
 from nameko import config
 from nameko.extensions import DependencyProvider
-from nameko.timer import Timer
 
 from notification.channels import Channel, configured_channels
 from notification.rules.deliveries import RetryPolicy
@@ -107,19 +106,3 @@ class TemplatesProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx: Any) -> TemplateSet:
         return self.templates
-
-
-class ConfiguredTimer(Timer):
-    """A nameko timer whose interval is a config key, read when the service starts."""
-
-    def __init__(self, key: str, default: float, **kwargs: Any) -> None:
-        super().__init__(interval=default, **kwargs)
-        self.key = key
-        self.default = default
-
-    def start(self) -> None:
-        self.interval = float(config.get(self.key) or self.default)
-        super().start()
-
-
-configured_timer = ConfiguredTimer.decorator

@@ -13,7 +13,7 @@ from nameko_grpc.errors import GrpcError
 
 from notification import directory, dispatch, handling, storage
 from notification.dispatch import Deps
-from notification.providers import Settings, SettingsProvider, TemplatesProvider, configured_timer
+from notification.providers import Settings, SettingsProvider, TemplatesProvider
 from notification.rules.access import check_may_read, check_recipient, check_staff
 from notification.rules.catalogue import CHANNELS
 from notification.rules.deliveries import check_filter, check_retryable
@@ -26,6 +26,7 @@ from zjtx.events import handles
 from zjtx.grpc_client import ServiceClient
 from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
+from zjtx.timers import configured_timer
 from zjtx_api import notification_pb2 as pb
 from zjtx_api.notification_pb2_grpc import NotificationStub
 from zjtx_api.registration_pb2_grpc import RegistrationStub
@@ -79,7 +80,7 @@ class NotificationService(GrpcOperations):
 
     def _owner_unit(self, programme_id: str) -> str | None:
         found = directory.lookup_programme(self.review, programme_id, self.settings.cache_seconds)
-        return found.owner_unit if found else None
+        return found.owner_unit_id if found else None
 
     def _reader(self, context: Any, recipient: str) -> tuple[Caller, str]:
         caller = caller_of(context)

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kernel.divisions import DivisionTable
+from kernel.programme import ProgrammeModel
 from registration import storage
 from registration.directory import Directory
 from registration.rules.access import Read, check_read, check_write, needs_jurisdiction
-from registration.rules.divisions import DivisionTable
-from registration.rules.programme_model import ProgrammeModel
 from zjtx.errors import not_found
 from zjtx.grpc_support import Caller
 from zjtx.mongo import StoreHandle, UnitOfWork

@@ -7,8 +7,9 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-from registration.rules.applications import EDITABLE, Reopened, can_edit, status_label
-from registration.rules.programme_model import ProgrammeModel
+from kernel.programme import ProgrammeModel
+from kernel.statuses import status_label
+from registration.rules.applications import EDITABLE, Reopened, can_edit
 from zjtx.clock import iso
 from zjtx_api import registration_pb2 as pb
 

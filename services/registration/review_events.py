@@ -12,6 +12,7 @@ from typing import Any
 
 from registration import storage
 from registration.rules.applications import review_change
+from zjtx import event_types
 from zjtx.clock import now
 from zjtx.envelope import Envelope
 from zjtx.events import PermanentEventError
@@ -20,22 +21,17 @@ from zjtx_api import review_pb2
 
 log = logging.getLogger(__name__)
 
-PAYLOADS = {
-    "review.task_opened": review_pb2.TaskOpened,
-    "review.passed": review_pb2.Passed,
-    "review.returned": review_pb2.Returned,
-    "review.rejected": review_pb2.Rejected,
-    "review.recommended": review_pb2.Recommended,
-    "review.recognised": review_pb2.Recognition,
-    "review.not_recognised": review_pb2.Recognition,
-}
+# The review events registration applies, declared once: the service's handlers are made
+# from it and each payload's class comes from the event registry (zjtx.event_types).
+CONSUMED = ("review.task_opened", "review.passed", "review.returned", "review.rejected", "review.recommended",
+            "review.recognised", "review.not_recognised")
 
 
 def event_info(event: Envelope) -> tuple[str, dict[str, Any]]:
     """(application id, what the rules need) from one review event."""
-    message_type = PAYLOADS.get(event.type)
-    if message_type is None:
+    if event.type not in CONSUMED:
         raise PermanentEventError(f"{event.type} is not a review event registration handles")
+    message_type = event_types.payload_of(event.type)
     payload: Any = event.payload(message_type)
     if message_type is review_pb2.Recognition:
         return payload.application_id, {"rank": payload.rank, "reason": payload.reason, "actor": "",

@@ -10,13 +10,13 @@ from typing import Any
 from google.protobuf import json_format
 from nameko import config
 
+from kernel.divisions import DivisionTable, load_division_table
 from registration import messages, review_events, storage, uploads, workflow
 from registration.context import Context
 from registration.directory import DEFAULT_TTL_SECONDS, Directory
-from registration.rules.divisions import DivisionTable, load_division_table
 from zjtx.clock import now
 from zjtx.envelope import Envelope
-from zjtx.events import handles
+from zjtx.events import consumes
 from zjtx.grpc_client import ServiceClient
 from zjtx.grpc_support import GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
@@ -25,6 +25,8 @@ from zjtx_api.registration_pb2_grpc import RegistrationStub
 from zjtx_api.review_pb2_grpc import ReviewStub
 
 
+# Review's events: one handler per type in review_events.CONSUMED (on_passed...).
+@consumes(*review_events.CONSUMED, via="_apply_review_event")
 class RegistrationService(GrpcOperations):
     name = "registration"
     grpc_service_names = ("zjtx.registration.v1.Registration",)
@@ -135,31 +137,6 @@ class RegistrationService(GrpcOperations):
 
     # ---------------------------------------------------------------- review's events
 
-    @handles("review", "review.task_opened")
-    def on_task_opened(self, unit: UnitOfWork, event: Envelope) -> None:
-        review_events.apply(unit, event)
-
-    @handles("review", "review.passed")
-    def on_passed(self, unit: UnitOfWork, event: Envelope) -> None:
-        review_events.apply(unit, event)
-
-    @handles("review", "review.returned")
-    def on_returned(self, unit: UnitOfWork, event: Envelope) -> None:
-        """Reopen what the reviewer named, with the reasons, for correction and resubmission."""
-        review_events.apply(unit, event)
-
-    @handles("review", "review.rejected")
-    def on_rejected(self, unit: UnitOfWork, event: Envelope) -> None:
-        review_events.apply(unit, event)
-
-    @handles("review", "review.recommended")
-    def on_recommended(self, unit: UnitOfWork, event: Envelope) -> None:
-        review_events.apply(unit, event)
-
-    @handles("review", "review.recognised")
-    def on_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
-        review_events.apply(unit, event)
-
-    @handles("review", "review.not_recognised")
-    def on_not_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
+    def _apply_review_event(self, unit: UnitOfWork, event: Envelope) -> None:
+        """Keep the enterprise-facing status; review.returned reopens what the reviewer named."""
         review_events.apply(unit, event)

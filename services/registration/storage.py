@@ -27,6 +27,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from zjtx.files import download
 from zjtx.mongo import UnitOfWork, simple_index
 
 FILES_BUCKET = "attachment_files"
@@ -204,12 +205,7 @@ def delete_file(db: Database, file_id: ObjectId) -> None:
 
 
 def read_file(db: Database, file_id: ObjectId, chunk_size: int) -> Iterator[bytes]:
-    with files(db).open_download_stream(file_id) as stream:
-        while True:
-            data = stream.read(chunk_size)
-            if not data:
-                return
-            yield data
+    return download(files(db), file_id, chunk_size)
 
 
 # --------------------------------------------------------------------------- snapshots and history

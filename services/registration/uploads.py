@@ -9,7 +9,6 @@ fails, the file is deleted.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from collections.abc import Iterator
@@ -19,23 +18,23 @@ from typing import Any
 from bson import ObjectId
 from opentelemetry import trace
 
+from kernel.files import SNIFF_BYTES, sniff_media_type
+from kernel.programme import AttachmentSpec, ProgrammeModel
 from registration import messages, storage
 from registration.context import Context
 from registration.rules.applications import EDITABLE, Reopened, check_can_edit
 from registration.rules.attachments import (
-    SNIFF_BYTES,
     check_file,
     check_room,
     executable_violation,
     is_executable,
     oversize_violation,
     sanitise_filename,
-    sniff_media_type,
     unknown_kind,
 )
-from registration.rules.programme_model import AttachmentSpec, ProgrammeModel
 from zjtx.attributes import APPLICATION_ID
 from zjtx.errors import Violation, conflict, invalid, not_found, precondition
+from zjtx.files import HashedUpload
 from zjtx.mongo import UnitOfWork
 from zjtx_api import registration_pb2 as pb
 
@@ -89,37 +88,27 @@ def _check_may_add(application: dict[str, Any], spec: AttachmentSpec, count: int
 def receive(ctx: Context, chunks: Iterator[pb.AttachmentChunk], spec: AttachmentSpec, raw_name: str,
             application_id: str) -> Received:
     """Stream the data chunks into GridFS, checking type and size as they arrive."""
-    digest = hashlib.sha256()
-    head, size, media_type = b"", 0, ""
+    media_type = ""
     provisional = sanitise_filename(raw_name)
-    stream = storage.files(ctx.store.db).open_upload_stream(
-        provisional, metadata={"application_id": application_id, "kind": spec.kind})
-    try:
+    with HashedUpload(storage.files(ctx.store.db), provisional,
+                      metadata={"application_id": application_id, "kind": spec.kind}) as upload:
         for chunk in chunks:
             if chunk.WhichOneof("part") != "data":
                 raise invalid("attachment.header_repeated", "附件说明只能在第一条消息中发送一次",
                               [Violation("header", "repeated", "附件说明重复")])
-            size += len(chunk.data)
-            if size > spec.max_bytes:  # stop now: the rest is never read
+            if upload.size + len(chunk.data) > spec.max_bytes:  # stop now: the rest is never read
                 violation = oversize_violation(spec, provisional)
                 raise invalid("attachment.too_large", violation.message, [violation])
+            upload.write(chunk.data)
             if not media_type:
-                head += chunk.data[: SNIFF_BYTES - len(head)]
-                media_type = _early_type(spec, provisional, head)
-            digest.update(chunk.data)
-            stream.write(chunk.data)
-        media_type = media_type or sniff_media_type(head)
+                media_type = _early_type(spec, provisional, upload.head)
+        media_type = media_type or sniff_media_type(upload.head)
         filename = sanitise_filename(raw_name, media_type)
-        problems = check_file(spec, filename, media_type, size)
+        problems = check_file(spec, filename, media_type, upload.size)
         if problems:
             raise invalid(f"attachment.{problems[0].code}", "；".join(p.message for p in problems), problems)
-        stream.sha256 = digest.hexdigest()  # kept on the GridFS file document too
-        stream.media_type = media_type
-        stream.close()
-    except BaseException:
-        stream.abort()
-        raise
-    return Received(stream._id, filename, media_type, size, digest.hexdigest())
+        upload.close(sha256=upload.sha256, media_type=media_type)  # kept on the GridFS file document too
+    return Received(upload.file_id, filename, media_type, upload.size, upload.sha256)
 
 
 def _early_type(spec: AttachmentSpec, filename: str, head: bytes) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from kernel.programme import ProgrammeModel
 from registration import messages, storage
 from registration.context import Context
 from registration.rules.access import check_read, check_register, check_services_only, check_write, list_scope
@@ -35,11 +36,9 @@ from registration.rules.applications import (
 )
 from registration.rules.completeness import Completeness, assess, pledge_text_hash
 from registration.rules.enterprises import EnterpriseProfile, check_profile, duplicate_uscc
-from registration.rules.programme_model import ProgrammeModel
 from registration.rules.snapshots import build_snapshot
 from registration.rules.values import echo, missing_required, section_input
 from zjtx.clock import iso
-from zjtx.envelope import payload_to_data
 from zjtx.errors import Violation, already_exists, conflict, invalid, not_found, precondition
 from zjtx.mongo import UnitOfWork
 from zjtx_api import registration_pb2 as pb
@@ -78,7 +77,7 @@ def register_enterprise(ctx: Context, request: pb.RegisterEnterpriseRequest) -> 
     def register(unit: UnitOfWork) -> None:
         if not storage.insert_enterprise(unit, document):
             raise duplicate_uscc(profile.uscc)
-        unit.emit("enterprise.registered", document["_id"], payload_to_data(messages.enterprise_registered(document)))
+        unit.emit_event(messages.enterprise_registered(document), document["_id"])
 
     ctx.store.transact(register)
     return document
@@ -119,8 +118,7 @@ def update_profile(ctx: Context, request: pb.UpdateEnterpriseProfileRequest) -> 
         # drafts show the current name; snapshots keep theirs
         unit.db.applications.update_many({"enterprise_id": current["_id"]},
                                          {"$set": {"enterprise_name": record["name"]}}, session=unit.session)
-        unit.emit("enterprise.profile_changed", current["_id"],
-                  payload_to_data(messages.profile_changed(document, ctx.now)))
+        unit.emit_event(messages.profile_changed(document, ctx.now), current["_id"])
         return document
 
     return ctx.store.transact(change)
@@ -323,8 +321,7 @@ def submit(ctx: Context, request: pb.SubmitRequest) -> pb.SubmitResponse:
         _freeze(unit, snapshot)
         ctx.history(unit, updated, "submitted", f"提交申请（第1版材料，内容摘要 {snapshot['content_hash'][:12]}）",
                     data={"snapshot_version": 1, "content_hash": snapshot["content_hash"]})
-        unit.emit("application.submitted", application["_id"],
-                  payload_to_data(pb.ApplicationSubmitted(application=messages.snapshot_message(snapshot))))
+        unit.emit_event(pb.ApplicationSubmitted(application=messages.snapshot_message(snapshot)), application["_id"])
         return updated
 
     try:
@@ -367,9 +364,9 @@ def resubmit(ctx: Context, request: pb.ResubmitRequest) -> pb.SubmitResponse:
         ctx.history(unit, updated, "resubmitted",
                     f"第{round_}次退回后重新提交（第{version}版材料，内容摘要 {snapshot['content_hash'][:12]}）",
                     data={"snapshot_version": version, "round": round_, "content_hash": snapshot["content_hash"]})
-        unit.emit("application.resubmitted", application["_id"], payload_to_data(pb.ApplicationResubmitted(
+        unit.emit_event(pb.ApplicationResubmitted(
             application=messages.snapshot_message(snapshot), round=round_,
-            returned_task_id=application.get("returned_task_id", ""))))
+            returned_task_id=application.get("returned_task_id", "")), application["_id"])
         return updated
 
     try:
@@ -440,10 +437,10 @@ def withdraw(ctx: Context, request: pb.WithdrawRequest) -> dict[str, Any]:
         if updated is None:
             raise _Moved()
         ctx.history(unit, updated, "withdrawn", f"企业撤回申请（撤回前状态：{status_label(before)}）", reason=reason)
-        unit.emit("application.withdrawn", application["_id"], payload_to_data(pb.ApplicationWithdrawn(
+        unit.emit_event(pb.ApplicationWithdrawn(
             application_id=application["_id"], programme_id=programme.id, enterprise_id=application["enterprise_id"],
             reason=reason, withdrawn_at=iso(ctx.now), withdrawn_by=ctx.actor,
-            snapshot_version=application.get("snapshot_version", 0), status_before=before)))
+            snapshot_version=application.get("snapshot_version", 0), status_before=before), application["_id"])
         return updated
 
     try:

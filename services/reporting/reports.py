@@ -20,13 +20,12 @@ from typing import Any
 
 from pymongo.database import Database
 
+from kernel.programme import ProgrammeModel
 from reporting import storage
 from reporting.rules import access, charts, pdf, statistics, summary
 from reporting.rules.divisions import Regions
-from reporting.rules.programme import ProgrammeInfo
 from reporting.rules.xlsx import Layout, TableWriter, progress_step
 from zjtx.clock import iso, to_shanghai
-from zjtx.envelope import payload_to_data
 from zjtx.errors import forbidden, invalid, not_found, precondition
 from zjtx_api import reporting_pb2
 
@@ -81,7 +80,7 @@ def store(ctx: Context, path: Path, meta: dict[str, Any]) -> dict[str, Any]:
 
     def record(unit: Any) -> None:
         storage.insert_report(unit, report)
-        unit.emit("report.ready", report["programme_id"], payload_to_data(event))
+        unit.emit_event(event, report["programme_id"])
 
     try:
         ctx.transact(record)
@@ -103,14 +102,14 @@ def store(ctx: Context, path: Path, meta: dict[str, Any]) -> dict[str, Any]:
 
 # ---- 推荐汇总表 ----------------------------------------------------------------------------------
 
-def summary_spec(ctx: Context, programme: ProgrammeInfo, unit_id: str, draft: bool) -> summary.TableSpec:
+def summary_spec(ctx: Context, programme: ProgrammeModel, unit_id: str, draft: bool) -> summary.TableSpec:
     unit_name = ""
     if unit_id:
         unit_name = storage.unit_name_from_documents(ctx.db, programme.id, unit_id) or ctx.unit_names(unit_id) or unit_id
     return summary.table_spec(programme, unit_id, unit_name, to_shanghai(ctx.now()), draft)
 
 
-def summary_rows(ctx: Context, programme: ProgrammeInfo, unit_id: str, include_pending: bool
+def summary_rows(ctx: Context, programme: ProgrammeModel, unit_id: str, include_pending: bool
                  ) -> tuple[summary.TableSpec, Iterator[tuple[str, str, list[summary.Value]]]]:
     """The table's spec and its rows: (recommending unit id, application id, cells)."""
     access.check_summary_table(ctx.requester, programme.owner_unit_id, unit_id)
@@ -119,7 +118,7 @@ def summary_rows(ctx: Context, programme: ProgrammeInfo, unit_id: str, include_p
     return spec, summary.rows_with_units(docs, spec, programme, ctx.unit_names)
 
 
-def summary_table(ctx: Context, programme: ProgrammeInfo, unit_id: str, include_pending: bool) -> Iterator[Progress]:
+def summary_table(ctx: Context, programme: ProgrammeModel, unit_id: str, include_pending: bool) -> Iterator[Progress]:
     spec, rows = summary_rows(ctx, programme, unit_id, include_pending)
     total = storage.summary_count(ctx.db, programme.id, unit_id, include_pending)
     yield {"stage": "rows", "done": 0, "total": total, "message": f"开始生成{spec.title}，共 {total} 行"}
@@ -144,14 +143,14 @@ def finished(reports: list[dict[str, Any]], message: str) -> Progress:
 
 # ---- statistics and charts ---------------------------------------------------------------------
 
-def compute_statistics(ctx: Context, programme: ProgrammeInfo, region_prefix: str) -> statistics.Statistics:
+def compute_statistics(ctx: Context, programme: ProgrammeModel, region_prefix: str) -> statistics.Statistics:
     scope = access.statistics_scope(ctx.requester, programme.owner_unit_id)
     groups, listed = storage.statistics_groups(ctx.db, programme.id, scope, region_prefix)
     return statistics.compute(groups, listed, programme, ctx.regions, iso(ctx.now()), scope,
                               storage.digits(region_prefix))
 
 
-def chart_reports(ctx: Context, programme: ProgrammeInfo, region_prefix: str, formats: list[str]) -> Iterator[Progress]:
+def chart_reports(ctx: Context, programme: ProgrammeModel, region_prefix: str, formats: list[str]) -> Iterator[Progress]:
     formats = check_formats(formats, ("png", "svg"))
     stats = compute_statistics(ctx, programme, region_prefix)
     total = len(charts.CHARTS) * len(formats)
@@ -184,7 +183,7 @@ def check_formats(formats: list[str], accepted: tuple[str, ...]) -> list[str]:
 
 # ---- the recognition list (公示 and publication) ----------------------------------------------------
 
-def recognition_documents(ctx: Context, programme: ProgrammeInfo, stage: str) -> tuple[str, list[dict[str, Any]]]:
+def recognition_documents(ctx: Context, programme: ProgrammeModel, stage: str) -> tuple[str, list[dict[str, Any]]]:
     if stage not in ("", "publicity", "final"):
         raise invalid("request.stage", f"名单阶段“{stage}”无效；可选：publicity（公示名单）、final（认定名单），或留空")
     recognised = list(storage.recognised_documents(ctx.db, programme.id)) if stage in ("", "final") else []
@@ -199,7 +198,7 @@ def recognition_documents(ctx: Context, programme: ProgrammeInfo, stage: str) ->
     return "publicity", storage.publicity_documents(ctx.db, programme.id, listed)
 
 
-def recognition_list(ctx: Context, programme: ProgrammeInfo, stage: str, formats: list[str]) -> Iterator[Progress]:
+def recognition_list(ctx: Context, programme: ProgrammeModel, stage: str, formats: list[str]) -> Iterator[Progress]:
     access.check_role(ctx.requester)
     formats = check_formats(formats, ("xlsx", "pdf"))
     stage, docs = recognition_documents(ctx, programme, stage)
@@ -241,7 +240,7 @@ def recognition_list(ctx: Context, programme: ProgrammeInfo, stage: str, formats
     yield finished(made, f"{title}已生成（{len(rows)} 家）")
 
 
-def recognition_row(number: int, doc: dict[str, Any], programme: ProgrammeInfo) -> list[summary.Value]:
+def recognition_row(number: int, doc: dict[str, Any], programme: ProgrammeModel) -> list[summary.Value]:
     row: list[summary.Value] = [number, doc.get("enterprise_name", ""), doc.get("uscc", ""),
                                 doc.get("region_name", ""), doc.get("industry", ""), doc.get("rec_unit_name", "")]
     if programme.has_rubric:
@@ -251,7 +250,7 @@ def recognition_row(number: int, doc: dict[str, Any], programme: ProgrammeInfo) 
 
 # ---- the paper copy of an application ------------------------------------------------------------
 
-def application_pdf(ctx: Context, programme: ProgrammeInfo, application_id: str) -> Iterator[Progress]:
+def application_pdf(ctx: Context, programme: ProgrammeModel, application_id: str) -> Iterator[Progress]:
     if not application_id.strip():
         raise invalid("request.application_id", "请填写申报编号（application_id）")
     doc = storage.application(ctx.db, application_id)
@@ -292,7 +291,7 @@ def check_report(requester: access.Requester, report: dict[str, Any]) -> None:
         access.check_role(requester)
 
 
-def report_query(requester: access.Requester, programme: ProgrammeInfo, kind: str, unit_id: str) -> dict[str, Any]:
+def report_query(requester: access.Requester, programme: ProgrammeModel, kind: str, unit_id: str) -> dict[str, Any]:
     query: dict[str, Any] = {"programme_id": programme.id}
     if kind:
         query["kind"] = kind

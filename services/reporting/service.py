@@ -9,18 +9,18 @@ from typing import Any
 
 from nameko import config
 
-from reporting import catalogue, reports, storage
+from kernel.programme import ProgrammeModel
+from reporting import directory, reports, storage
 from reporting.messages import job_message, progress_message, report_message, statistics_message
 from reporting.rules import access, pdf
 from reporting.rules.divisions import load_regions
-from reporting.rules.events import ProjectionError, normalise
-from reporting.rules.programme import ProgrammeInfo
+from reporting.rules.events import CONSUMED, ProjectionError, normalise
 from reporting.rules.summary import display
 from zjtx.clock import now
 from zjtx.config import REPO_ROOT
 from zjtx.envelope import Envelope
 from zjtx.errors import DomainError, invalid, not_found
-from zjtx.events import PermanentEventError, handles
+from zjtx.events import PermanentEventError, consumes
 from zjtx.grpc_client import ServiceClient
 from zjtx.grpc_support import GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
@@ -31,13 +31,16 @@ from zjtx_api.review_pb2_grpc import ReviewStub
 DOWNLOAD_CHUNK, MAX_CHUNK = 256 * 1024, 4 * 1024 * 1024
 
 
+# Events: one handler per type in CONSUMED (on_passed, on_application_submitted...), each
+# archiving and projecting the event in one transaction with its inbox record (_project).
+@consumes(*CONSUMED, via="_project")
 class ReportingService(GrpcOperations):
     name = "reporting"
     grpc_service_names = ("zjtx.reporting.v1.Reporting",)
 
     store = Store(indexes=storage.INDEXES)
     review = ServiceClient(ReviewStub, "REVIEW_TARGET")
-    cache = catalogue.Cache()
+    cache = directory.Cache()
 
     # ---- helpers (not entrypoints) ------------------------------------------------------
 
@@ -53,14 +56,14 @@ class ReportingService(GrpcOperations):
         return reports.Context(
             db=self.store.db, transact=self.store.transact, now=now, requester=requester,
             regions=load_regions(str(config.get("DIVISIONS_FILE") or "")),
-            unit_names=lambda unit_id: catalogue.unit_name(self.review, self.cache, unit_id),
+            unit_names=lambda unit_id: directory.unit_name(self.review, self.cache, unit_id),
             reports_root=root, output_dir=reports.output_directory(root, output_dir),
             font_file=str(config.get("CJK_FONT_FILE") or ""),
         )
 
-    def _programme(self, programme_id: str) -> ProgrammeInfo:
+    def _programme(self, programme_id: str) -> ProgrammeModel:
         access.check_programme_id(programme_id)
-        return catalogue.fetch_programme(self.review, self.cache, programme_id.strip())
+        return directory.fetch_programme(self.review, self.cache, programme_id.strip())
 
     def _run(self, ctx: reports.Context, kind: str, programme_id: str,
              producer: Iterator[dict[str, Any]]) -> Iterator[pb.ReportProgress]:
@@ -176,73 +179,3 @@ class ReportingService(GrpcOperations):
         ctx = self._context(requester)
         producer = storage.rebuild(self.store.db, self.store.db, transact=self.store.transact)
         yield from self._run(ctx, "rebuild", "", producer)
-
-    # ---- events: archive, then project (one transaction with the inbox record) ------------
-
-    @handles("registration", "enterprise.registered")
-    def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("registration", "enterprise.profile_changed")
-    def on_enterprise_profile_changed(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("registration", "application.submitted")
-    def on_application_submitted(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("registration", "application.resubmitted")
-    def on_application_resubmitted(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("registration", "application.withdrawn")
-    def on_application_withdrawn(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "programme.opened")
-    def on_programme_opened(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "programme.closed")
-    def on_programme_closed(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "review.task_opened")
-    def on_task_opened(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "review.passed")
-    def on_passed(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "review.returned")
-    def on_returned(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "review.rejected")
-    def on_rejected(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "review.recommended")
-    def on_recommended(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "review.summary_uploaded")
-    def on_summary_uploaded(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "review.recommendations_complete")
-    def on_recommendations_complete(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "review.publicity_opened")
-    def on_publicity_opened(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "review.recognised")
-    def on_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)
-
-    @handles("review", "review.not_recognised")
-    def on_not_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
-        self._project(unit, event)

@@ -10,13 +10,12 @@ the reports (files in GridFS) and the report runs (jobs).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 from gridfs import GridFSBucket
 from gridfs.errors import NoFile
@@ -28,6 +27,7 @@ from pymongo.errors import BulkWriteError
 from reporting.rules import projections
 from reporting.rules.events import APPLICATIONS, ENTERPRISES, PROGRAMMES, READ_MODELS, ProjectionError, ProjectionEvent, normalise
 from reporting.rules.statistics import DIMENSIONS
+from zjtx.files import HashedUpload, download, read_chunks
 from zjtx.mongo import simple_index
 
 FILES_BUCKET = "report_files"
@@ -297,24 +297,10 @@ def publicity_documents(db: Database, programme_id: str, ids: list[str]) -> list
 
 def store_file(db: Database, path: Path, filename: str, media_type: str) -> tuple[Any, str, int]:
     """Upload to GridFS in chunks, hashing as it goes; returns (file id, sha256, size)."""
-    digest = hashlib.sha256()
-    size = 0
-
-    class Hashing:
-        def __init__(self, handle: BinaryIO) -> None:
-            self.handle = handle
-
-        def read(self, n: int = -1) -> bytes:
-            nonlocal size
-            chunk = self.handle.read(n)
-            digest.update(chunk)
-            size += len(chunk)
-            return chunk
-
-    bucket = GridFSBucket(db, bucket_name=FILES_BUCKET)
-    with path.open("rb") as handle:
-        file_id = bucket.upload_from_stream(filename, Hashing(handle), metadata={"media_type": media_type})
-    return file_id, digest.hexdigest(), size
+    with HashedUpload(GridFSBucket(db, bucket_name=FILES_BUCKET), filename, metadata={"media_type": media_type}) as upload:
+        upload.write_all(read_chunks(path))
+        upload.close()
+    return upload.file_id, upload.sha256, upload.size
 
 
 def delete_file(db: Database, file_id: Any) -> None:
@@ -325,12 +311,7 @@ def delete_file(db: Database, file_id: Any) -> None:
 
 
 def read_file(db: Database, file_id: Any, chunk_size: int) -> Iterator[bytes]:
-    with GridFSBucket(db, bucket_name=FILES_BUCKET).open_download_stream(file_id) as stream:
-        while True:
-            chunk = stream.read(chunk_size)
-            if not chunk:
-                return
-            yield chunk
+    return download(GridFSBucket(db, bucket_name=FILES_BUCKET), file_id, chunk_size)
 
 
 def insert_report(unit: Unit, report: dict[str, Any]) -> None:

@@ -15,7 +15,8 @@ from typing import Any
 from nameko import config
 from nameko.extensions import DependencyProvider
 
-from review.rules.programmes import Programme, load_programmes, read_yaml
+from review.rules.programme_parser import load_programmes
+from review.rules.programmes import Programme, read_yaml
 from review.rules.units import Unit, UnitDirectory, load_units
 from zjtx.config import REPO_ROOT
 from zjtx.errors import not_found, precondition

@@ -7,7 +7,8 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-from review.rules.decisions import STATUS_LABELS, TASK_LABELS
+from kernel.statuses import STATUS_LABELS
+from review.rules.decisions import TASK_LABELS
 from zjtx.clock import iso
 from zjtx_api import review_pb2 as pb
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from kernel.statuses import STATUS_LABELS
 from review import storage
 from review.catalogue import Catalogue
 from review.messages import (
@@ -16,12 +17,13 @@ from review.messages import (
     task_message,
     when,
 )
+from review.recognition import ranked
 from review.rules import decisions as d
 from review.rules.programmes import Programme
 from review.rules.publicity import reviews_closed
 from review.rules.ranking import marker_value
 from review.rules.summaries import required_kinds, upload_level
-from review.workflow import ranked, unit_missing
+from review.workflow import unit_missing
 from zjtx.clock import iso
 from zjtx_api import review_pb2 as pb
 
@@ -72,7 +74,7 @@ def programme_status(db: Any, programme: Programme, now: datetime) -> pb.Program
         programme_id=programme.id, window_state=programme.window_state(now), reviews_closed=reviews_closed(programme, now),
         recommendations_complete_at=when(state.get("recommendations_complete_at")),
         publicity_state=(state.get("publicity") or {}).get("state", ""),
-        counts=[pb.StatusCount(status=s, status_label=d.STATUS_LABELS.get(s, s), count=n) for s, n in sorted(counts.items())],
+        counts=[pb.StatusCount(status=s, status_label=STATUS_LABELS.get(s, s), count=n) for s, n in sorted(counts.items())],
         now=iso(now),
     )
 

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from nameko import config
-from nameko.timer import Timer
 
-from review import queries, storage, workflow
+from review import queries, recognition, storage, workflow
 from review.catalogue import Catalogue, CatalogueProvider
 from review.messages import application_message, history_message, objection_message, summary_message, task_message
 from review.rules.access import REVIEW_ROLES, check_can_view_application, check_can_view_unit, check_owner_view
@@ -23,19 +22,12 @@ from zjtx.errors import invalid, not_found
 from zjtx.events import PermanentEventError, handles
 from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
+from zjtx.timers import configured_timer
 from zjtx_api import registration_pb2
 from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub
 
 log = logging.getLogger(__name__)
-
-
-class ConfiguredTimer(Timer):
-    """A nameko timer whose interval comes from config (REVIEW_CLOCK_TICK_SECONDS)."""
-
-    def setup(self) -> None:
-        self.interval = float(config.get("REVIEW_CLOCK_TICK_SECONDS") or self.interval)
-        super().setup()
 
 
 def reviewer_message(document: dict[str, Any]) -> pb.Reviewer:
@@ -84,7 +76,7 @@ class ReviewService(GrpcOperations):
     @api(ReviewStub)
     def GetUnit(self, request: pb.GetUnitRequest, context: Any) -> pb.Unit:
         unit = self.catalogue.unit(request.unit_id)
-        reviewers = self.store.db.reviewers.find({"unit_id": unit.id}).sort("created_at", 1)
+        reviewers = storage.reviewers_of(self.store.db, unit.id)
         return pb.Unit(id=unit.id, name=unit.name, kind=unit.kind, division_code=unit.division_code,
                        parent=unit.parent or "", reviewers=[reviewer_message(r) for r in reviewers])
 
@@ -96,7 +88,7 @@ class ReviewService(GrpcOperations):
         document = {"_id": uuid.uuid4().hex, "unit_id": request.unit_id, "name": request.name.strip(),
                     "email": request.email.strip(), "mobile": request.mobile.strip(), "role": request.role,
                     "created_at": now(), "created_by": caller.subject or caller.role}
-        self.store.transact(lambda unit: unit.db.reviewers.insert_one(document, session=unit.session))
+        self.store.transact(lambda unit: storage.insert_reviewer(unit, document))
         return reviewer_message(document)
 
     # ---------------------------------------------------------------- tasks and decisions
@@ -113,12 +105,12 @@ class ReviewService(GrpcOperations):
 
     @api(ReviewStub)
     def GetTask(self, request: pb.GetTaskRequest, context: Any) -> pb.Task:
-        task = self.store.db.tasks.find_one({"_id": request.task_id})
+        task = storage.find_task(self.store.db, request.task_id)
         if task is None:
             raise not_found("task.not_found", f"审核任务 {request.task_id} 不存在")
         workflow.tag_application(task["application_id"])
         check_can_view_unit(self.catalogue.units, caller_of(context), task["unit_id"])
-        return task_message(task, self.store.db.applications.find_one({"_id": task["application_id"]}), True)
+        return task_message(task, storage.find_application(self.store.db, task["application_id"]), True)
 
     def _decision(self, outcome: workflow.Outcome) -> pb.DecisionResult:
         programme = self.catalogue.programme(outcome.application["programme_id"])
@@ -149,7 +141,7 @@ class ReviewService(GrpcOperations):
     # ---------------------------------------------------------------- applications
 
     def _viewable_application(self, caller: Caller, application_id: str) -> dict[str, Any]:
-        application = self.store.db.applications.find_one({"_id": application_id}, {"sections": 0})
+        application = storage.find_application(self.store.db, application_id, with_sections=False)
         if application is None:
             raise not_found("application.not_found", f"申请 {application_id} 不在审核中")
         programme = self.catalogue.programme(application["programme_id"])
@@ -212,7 +204,7 @@ class ReviewService(GrpcOperations):
 
     @api(ReviewStub)
     def DownloadSummary(self, request: pb.DownloadSummaryRequest, context: Any) -> Iterator[pb.FileChunk]:
-        upload = self.store.db.summaries.find_one({"_id": request.file_id})
+        upload = storage.find_summary(self.store.db, request.file_id)
         if upload is None:
             raise not_found("summary.not_found", f"推荐材料 {request.file_id} 不存在")
         self._check_unit_reader(caller_of(context), self.catalogue.programme(upload["programme_id"]), upload["unit_id"])
@@ -269,7 +261,7 @@ class ReviewService(GrpcOperations):
     def Recognise(self, request: pb.RecogniseRequest, context: Any) -> pb.Publicity:
         ctx = self._ctx(context)
         programme = self.catalogue.programme(request.programme_id)
-        self.store.transact(lambda unit: workflow.recognise(unit, ctx, programme, list(request.application_ids)))
+        self.store.transact(lambda unit: recognition.recognise(unit, ctx, programme, list(request.application_ids)))
         return queries.publicity(self.store.db, programme)
 
     @api(ReviewStub)
@@ -287,20 +279,20 @@ class ReviewService(GrpcOperations):
     def RecordObjection(self, request: pb.RecordObjectionRequest, context: Any) -> pb.Objection:
         ctx = self._ctx(context)
         programme = self.catalogue.programme(request.programme_id)
-        return objection_message(self.store.transact(lambda unit: workflow.record_objection(
+        return objection_message(self.store.transact(lambda unit: recognition.record_objection(
             unit, ctx, programme, request.application_id, request.objector, request.contact, request.content)))
 
     @api(ReviewStub)
     def ResolveObjection(self, request: pb.ResolveObjectionRequest, context: Any) -> pb.Objection:
         ctx = self._ctx(context)
-        return objection_message(self.store.transact(lambda unit: workflow.resolve_objection(
+        return objection_message(self.store.transact(lambda unit: recognition.resolve_objection(
             unit, ctx, request.objection_id, request.upheld, request.resolution)))
 
     @api(ReviewStub)
     def Publish(self, request: pb.PublishRequest, context: Any) -> pb.PublishResult:
         ctx = self._ctx(context)
         programme = self.catalogue.programme(request.programme_id)
-        recognised, others = self.store.transact(lambda unit: workflow.publish(unit, ctx, programme))
+        recognised, others = self.store.transact(lambda unit: recognition.publish(unit, ctx, programme))
         return pb.PublishResult(programme_id=programme.id, published_at=iso(ctx.now), recognised=recognised,
                                 not_recognised=others)
 
@@ -310,12 +302,9 @@ class ReviewService(GrpcOperations):
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:
         """Keep a directory of enterprises: reviewers see names, routing needs regions."""
         payload = event.payload(registration_pb2.EnterpriseRegistered)
-        unit.db.enterprises.replace_one(
-            {"_id": payload.enterprise_id},
-            {"_id": payload.enterprise_id, "uscc": payload.uscc, "name": payload.name,
-             "region_code": payload.region_code, "park_id": payload.park_id, "industry": payload.industry},
-            upsert=True, session=unit.session,
-        )
+        storage.save_enterprise(unit, {
+            "_id": payload.enterprise_id, "uscc": payload.uscc, "name": payload.name,
+            "region_code": payload.region_code, "park_id": payload.park_id, "industry": payload.industry})
 
     @handles("registration", "application.submitted")
     def on_application_submitted(self, unit: UnitOfWork, event: Envelope) -> None:
@@ -338,7 +327,7 @@ class ReviewService(GrpcOperations):
 
     # ---------------------------------------------------------------- clock
 
-    @ConfiguredTimer.decorator(interval=5)
+    @configured_timer("REVIEW_CLOCK_TICK_SECONDS", 5)
     def on_clock(self) -> None:
         """Announce window changes and complete recommendations as the platform clock moves."""
         at = now()

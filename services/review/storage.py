@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -27,6 +26,7 @@ from pymongo import ASCENDING
 
 from review.rules.decisions import PASSED_PENDING_SUMMARY, TASK_OPEN
 from zjtx.errors import conflict
+from zjtx.files import HashedUpload, download
 from zjtx.mongo import UnitOfWork, simple_index
 
 SUMMARY_BUCKET = "summary_files"
@@ -91,6 +91,11 @@ def applications_of(db: Any, programme_id: str, statuses: Iterable[str] | None =
     return list(db.applications.find(query, session=session).sort("first_submitted_seq", ASCENDING))
 
 
+def find_application(db: Any, application_id: str, with_sections: bool = True) -> dict[str, Any] | None:
+    """An application outside a transaction (queries); without its section data if asked."""
+    return db.applications.find_one({"_id": application_id}, None if with_sections else {"sections": 0})
+
+
 def pending_of_unit(unit: UnitOfWork, programme_id: str, unit_id: str) -> list[dict[str, Any]]:
     return list(unit.db.applications.find(
         {"programme_id": programme_id, "pending_unit_id": unit_id, "status": PASSED_PENDING_SUMMARY},
@@ -121,6 +126,10 @@ def count_by_status(db: Any, programme_id: str, session: Any = None) -> dict[str
 
 def get_task(unit: UnitOfWork, task_id: str) -> dict[str, Any] | None:
     return unit.db.tasks.find_one({"_id": task_id}, session=unit.session)
+
+
+def find_task(db: Any, task_id: str) -> dict[str, Any] | None:
+    return db.tasks.find_one({"_id": task_id})
 
 
 def insert_task(unit: UnitOfWork, document: dict[str, Any]) -> None:
@@ -175,6 +184,10 @@ def insert_summary(unit: UnitOfWork, document: dict[str, Any]) -> None:
     unit.db.summaries.insert_one(document, session=unit.session)
 
 
+def find_summary(db: Any, file_id: str) -> dict[str, Any] | None:
+    return db.summaries.find_one({"_id": file_id})
+
+
 def summaries_of(db: Any, programme_id: str, unit_id: str, session: Any = None) -> list[dict[str, Any]]:
     return list(db.summaries.find({"programme_id": programme_id, "unit_id": unit_id},
                                   session=session).sort("uploaded_seq", ASCENDING))
@@ -217,6 +230,20 @@ def objections_of(db: Any, programme_id: str, session: Any = None) -> list[dict[
     return list(db.objections.find({"programme_id": programme_id}, session=session).sort("received_seq", ASCENDING))
 
 
+def save_enterprise(unit: UnitOfWork, document: dict[str, Any]) -> None:
+    """The enterprise directory entry from enterprise.registered (replaced whole)."""
+    unit.db.enterprises.replace_one({"_id": document["_id"]}, document, upsert=True, session=unit.session)
+
+
+def insert_reviewer(unit: UnitOfWork, document: dict[str, Any]) -> None:
+    unit.db.reviewers.insert_one(document, session=unit.session)
+
+
+def reviewers_of(db: Any, unit_id: str) -> list[dict[str, Any]]:
+    """A unit's reviewer and admin accounts, oldest first."""
+    return list(db.reviewers.find({"unit_id": unit_id}).sort("created_at", 1))
+
+
 # ---------------------------------------------------------------- GridFS (推荐汇总表 scans)
 
 
@@ -229,24 +256,14 @@ def store_file(db: Any, file_id: str, filename: str, chunks: Iterable[bytes], ma
     written before the transaction that references them, so a refused upload leaves
     nothing behind and an accepted one is whole before anything points to it.
     """
-    bucket = GridFSBucket(db, bucket_name=SUMMARY_BUCKET)
-    stream = bucket.open_upload_stream_with_id(file_id, filename or file_id)
-    digest, head, size = hashlib.sha256(), b"", 0
-    try:
+    with HashedUpload(GridFSBucket(db, bucket_name=SUMMARY_BUCKET), filename or file_id, file_id=file_id) as upload:
         for data in chunks:
-            size += len(data)
-            if size > max_bytes:
-                check(head, size)  # refuses: stop reading a file that is already too large
-            if len(head) < 16:
-                head += data[: 16 - len(head)]
-            digest.update(data)
-            stream.write(data)
-        media_type = check(head, size)
-    except BaseException:
-        stream.abort()
-        raise
-    stream.close()
-    sha256 = digest.hexdigest()
+            if upload.size + len(data) > max_bytes:
+                check(upload.head, upload.size + len(data))  # refuses: stop reading a file that is already too large
+            upload.write(data)
+        media_type = check(upload.head, upload.size)
+        upload.close()
+    size, sha256 = upload.size, upload.sha256
     db[f"{SUMMARY_BUCKET}.files"].update_one({"_id": file_id},
                                              {"$set": {"metadata": {"sha256": sha256, "media_type": media_type}}})
     return {"file_id": file_id, "filename": filename, "size": size, "sha256": sha256, "media_type": media_type}
@@ -257,6 +274,4 @@ def delete_file(db: Any, file_id: str) -> None:
 
 
 def read_file(db: Any, file_id: str, chunk_size: int = 256 * 1024) -> Iterable[bytes]:
-    with GridFSBucket(db, bucket_name=SUMMARY_BUCKET).open_download_stream(file_id) as stream:
-        while data := stream.read(chunk_size):
-            yield data
+    return download(GridFSBucket(db, bucket_name=SUMMARY_BUCKET), file_id, chunk_size)

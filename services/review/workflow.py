@@ -18,6 +18,7 @@ from typing import Any
 from google.protobuf import json_format
 from opentelemetry import trace
 
+from kernel.statuses import STATUS_LABELS
 from review import storage
 from review.catalogue import Catalogue
 from review.messages import step
@@ -26,14 +27,6 @@ from review.rules.access import CallerLike, actor_of, check_can_act, check_owner
 from review.rules.intake import route_level, rubric_record
 from review.rules.programmes import Programme
 from review.rules.progress import announcement, recommendations_complete
-from review.rules.publicity import (
-    Eligibility,
-    check_objection_window,
-    check_publish,
-    check_recognition_open,
-    check_selection,
-    publicity_period,
-)
 from review.rules.ranking import Candidate, candidate_from, rank
 from review.rules.summaries import (
     KIND_TITLES,
@@ -46,8 +39,7 @@ from review.rules.summaries import (
 from review.rules.units import RoutingError
 from zjtx.attributes import APPLICATION_ID
 from zjtx.clock import iso
-from zjtx.envelope import payload_to_data
-from zjtx.errors import already_exists, invalid, not_found, precondition
+from zjtx.errors import invalid, not_found, precondition
 from zjtx.mongo import UnitOfWork
 from zjtx_api import registration_pb2
 from zjtx_api import review_pb2 as pb
@@ -102,7 +94,7 @@ def tag_application(application_id: str) -> None:
     trace.get_current_span().set_attribute(APPLICATION_ID, application_id)
 
 
-def _record(unit: UnitOfWork, application: dict[str, Any], at: datetime, actor: Actor, action: str, *,
+def record_history(unit: UnitOfWork, application: dict[str, Any], at: datetime, actor: Actor, action: str, *,
             level: int = 0, detail: str = "", task_id: str = "", round: int = 0, opinion: str = "",
             reason: str = "", reasons: Sequence[d.ReturnReason] = ()) -> dict[str, Any]:
     """Append one history entry (who, unit, level, when, what, why)."""
@@ -118,7 +110,7 @@ def _reviewer(ctx: Context, task: dict[str, Any]) -> Actor:
     return Actor(ctx.actor, ctx.caller.role, task["unit_id"], task["unit_name"])
 
 
-def _owner_actor(ctx: Context, programme: Programme) -> Actor:
+def owner_actor(ctx: Context, programme: Programme) -> Actor:
     owner = ctx.catalogue.owner_unit(programme)
     return Actor(ctx.actor, ctx.caller.role, owner.id, owner.name)
 
@@ -130,7 +122,7 @@ def _load_task(unit: UnitOfWork, task_id: str) -> dict[str, Any]:
     return task
 
 
-def _load_application(unit: UnitOfWork, application_id: str) -> dict[str, Any]:
+def load_application(unit: UnitOfWork, application_id: str) -> dict[str, Any]:
     application = storage.get_application(unit, application_id)
     if application is None:
         raise not_found("application.not_found", f"申请 {application_id} 不在审核中")
@@ -194,15 +186,15 @@ def open_task(unit: UnitOfWork, catalogue: Catalogue, programme: Programme, appl
         "opened_at": at, "opened_seq": storage.next_seq(), "due_at": due,
     }
     storage.insert_task(unit, task)
-    application = _record(unit, application, at, Actor("system", "system", route.unit.id, route.unit.name),
+    application = record_history(unit, application, at, Actor("system", "system", route.unit.id, route.unit.name),
                           "task_opened", level=level, task_id=task["_id"], round=task["round"],
                           detail=f"{spec.title}：{route.unit.name}")
     application = storage.update_application(unit, application, {
         "status": d.IN_REVIEW, "level": level, "unit_id": route.unit.id, "unit_name": route.unit.name,
         "open_task_id": task["_id"], "unit_ids": sorted({*application.get("unit_ids", []), route.unit.id}),
     }, unset=("reason", "routing"))
-    unit.emit("review.task_opened", application["_id"], payload_to_data(pb.TaskOpened(
-        step=step(task, application, at), due_at=iso(due) if due else "", round=task["round"])))
+    unit.emit_event(pb.TaskOpened(
+        step=step(task, application, at), due_at=iso(due) if due else "", round=task["round"]), application["_id"])
     return task, application
 
 
@@ -210,7 +202,7 @@ def _mark_unroutable(unit: UnitOfWork, application: dict[str, Any], programme: P
                      error: RoutingError, at: datetime) -> dict[str, Any]:
     log.warning("application %s of %s cannot be routed at level %d: %s",
                 application["_id"], programme.id, level, error.message)
-    application = _record(unit, application, at, Actor("system", "system"), "unroutable", level=level,
+    application = record_history(unit, application, at, Actor("system", "system"), "unroutable", level=level,
                           reason=error.message, detail=error.message)
     return storage.update_application(unit, application, {
         "status": d.UNROUTABLE, "level": level, "reason": error.message,
@@ -237,7 +229,7 @@ def take_submitted(unit: UnitOfWork, catalogue: Catalogue, snapshot: registratio
     }
     storage.insert_application(unit, application)
     # the enterprise's step is recorded at the time it took it; review's own steps at "now"
-    application = _record(unit, application, fields["submitted_at"], _enterprise_actor(application), "submitted",
+    application = record_history(unit, application, fields["submitted_at"], _enterprise_actor(application), "submitted",
                           detail=f"第{snapshot.snapshot_version or 1}版申请材料（内容摘要 {snapshot.content_hash[:12]}）")
     open_task(unit, catalogue, programme, application, programme.review_chain[0].level, at)
 
@@ -258,7 +250,7 @@ def take_resubmitted(unit: UnitOfWork, catalogue: Catalogue, payload: registrati
         return
     fields = _snapshot_fields(programme, snapshot, at)
     application = storage.update_application(unit, application, fields)
-    application = _record(unit, application, fields["submitted_at"], _enterprise_actor(application), "resubmitted",
+    application = record_history(unit, application, fields["submitted_at"], _enterprise_actor(application), "resubmitted",
                           level=application["level"], round=payload.round or application["returns"],
                           detail=f"第{snapshot.snapshot_version}版申请材料（内容摘要 {snapshot.content_hash[:12]}）")
     open_task(unit, catalogue, programme, application, application["level"], at)
@@ -287,8 +279,8 @@ def take_withdrawn(unit: UnitOfWork, catalogue: Catalogue, payload: registration
         task = _load_task(unit, task_id)
         storage.close_task(unit, task, {"status": d.TASK_WITHDRAWN, "decided_at": at, "reason": reason})
     if application["status"] == d.LISTED:
-        _take_off_list(unit, application["programme_id"], application["_id"], f"企业撤回申请：{reason}")
-    application = _record(unit, application, _parse_time(payload.withdrawn_at) or at,
+        take_off_list(unit, application["programme_id"], application["_id"], f"企业撤回申请：{reason}")
+    application = record_history(unit, application, _parse_time(payload.withdrawn_at) or at,
                           _enterprise_actor(application, payload.withdrawn_by), "withdrawn",
                           level=application.get("level", 0), reason=reason, detail=reason, task_id=task_id or "")
     application = storage.update_application(unit, application, {"status": d.WITHDRAWN, "reason": reason},
@@ -309,7 +301,7 @@ def _decision_start(unit: UnitOfWork, ctx: Context, task_id: str) -> tuple[Progr
     d.check_task_open(task["status"])
     programme = ctx.catalogue.programme(task["programme_id"])
     d.check_review_open(programme, task["level"], ctx.now)
-    return programme, task, _load_application(unit, task["application_id"])
+    return programme, task, load_application(unit, task["application_id"])
 
 
 def decide_pass(unit: UnitOfWork, ctx: Context, task_id: str, opinion: str) -> Outcome:
@@ -321,14 +313,14 @@ def decide_pass(unit: UnitOfWork, ctx: Context, task_id: str, opinion: str) -> O
     following = d.next_level(programme, task["level"])
     waits = bool(required_kinds(spec))
     note = (f"；待{task['unit_name']}上传{'和'.join(KIND_TITLES[k] for k in required_kinds(spec))}后生效" if waits else "")
-    application = _record(unit, application, ctx.now, _reviewer(ctx, task), "passed", level=task["level"],
+    application = record_history(unit, application, ctx.now, _reviewer(ctx, task), "passed", level=task["level"],
                           task_id=task["_id"], round=task["round"], opinion=opinion, detail=f"{opinion}{note}")
     application = storage.update_application(unit, application, {
         "passed_opinion": opinion, "passed_by": ctx.actor, "last_task_id": task["_id"],
     }, unset=("open_task_id",))
-    unit.emit("review.passed", application["_id"], payload_to_data(pb.Passed(
+    unit.emit_event(pb.Passed(
         step=step(task, application, ctx.now, ctx.actor), opinion=opinion,
-        next_level=0 if following.final else following.level)))
+        next_level=0 if following.final else following.level), application["_id"])
     next_task = None
     if waits:
         application = storage.update_application(unit, application, {
@@ -348,16 +340,16 @@ def decide_return(unit: UnitOfWork, ctx: Context, task_id: str, items: Sequence[
     task = storage.close_task(unit, task, {"status": d.TASK_RETURNED, "decided_at": ctx.now, "decided_by": ctx.actor,
                                            "reasons": [r.__dict__ for r in reasons]})
     summary = d.describe_reasons(reasons)
-    application = _record(unit, application, ctx.now, _reviewer(ctx, task), "returned", level=task["level"],
+    application = record_history(unit, application, ctx.now, _reviewer(ctx, task), "returned", level=task["level"],
                           task_id=task["_id"], round=round_, reasons=reasons,
                           detail=f"第{round_}次退回修改（上限{programme.max_return_rounds}次）：{summary}")
     application = storage.update_application(unit, application, {
         "status": d.RETURNED, "returns": round_, "last_task_id": task["_id"],
     }, unset=("open_task_id",))
-    unit.emit("review.returned", application["_id"], payload_to_data(pb.Returned(
+    unit.emit_event(pb.Returned(
         step=step(task, application, ctx.now, ctx.actor),
         reasons=[pb.ReturnReason(**r.__dict__) for r in reasons], round=round_,
-        max_rounds=programme.max_return_rounds, resubmit_by=iso(programme.window.closes_at))))
+        max_rounds=programme.max_return_rounds, resubmit_by=iso(programme.window.closes_at)), application["_id"])
     return Outcome(task, application)
 
 
@@ -366,13 +358,13 @@ def decide_reject(unit: UnitOfWork, ctx: Context, task_id: str, reason: str) -> 
     reason = d.check_opinion(reason, "reason", "不通过的理由")
     task = storage.close_task(unit, task, {"status": d.TASK_REJECTED, "decided_at": ctx.now, "decided_by": ctx.actor,
                                            "reason": reason})
-    application = _record(unit, application, ctx.now, _reviewer(ctx, task), "rejected", level=task["level"],
+    application = record_history(unit, application, ctx.now, _reviewer(ctx, task), "rejected", level=task["level"],
                           task_id=task["_id"], round=task["round"], reason=reason, detail=reason)
     application = storage.update_application(unit, application, {
         "status": d.REJECTED, "reason": reason, "last_task_id": task["_id"],
     }, unset=("open_task_id",))
-    unit.emit("review.rejected", application["_id"], payload_to_data(pb.Rejected(
-        step=step(task, application, ctx.now, ctx.actor), reason=reason)))
+    unit.emit_event(pb.Rejected(
+        step=step(task, application, ctx.now, ctx.actor), reason=reason), application["_id"])
     check_complete(unit, programme, ctx.now)
     return Outcome(task, application)
 
@@ -399,28 +391,28 @@ def _recommend(unit: UnitOfWork, programme: Programme, applications: list[dict[s
     earlier = storage.recommended_by_unit(unit, programme.id, unit_id)
     fresh_ids = {a["_id"] for a in applications}
     everyone = [a for a in earlier if a["_id"] not in fresh_ids] + applications
-    order = {c.application_id: i + 1 for i, c in enumerate(rank(_candidate(programme, a) for a in everyone))}
+    order = {c.application_id: i + 1 for i, c in enumerate(rank(candidate_of(programme, a) for a in everyone))}
     for other in earlier:
         if other["_id"] not in fresh_ids and other.get("unit_rank") != order[other["_id"]]:
             storage.set_unit_rank(unit, other["_id"], order[other["_id"]])
     updated = []
     for application in applications:
         unit_task = {**task, "_id": application.get("last_task_id") or task["_id"]}
-        application = _record(unit, application, at, Actor("system", "system", unit_id, task["unit_name"]),
+        application = record_history(unit, application, at, Actor("system", "system", unit_id, task["unit_name"]),
                               "recommended", level=task["level"], task_id=unit_task["_id"],
                               detail=f"{task['unit_name']}推荐，推荐顺序第{order[application['_id']]}位")
         application = storage.update_application(unit, application, {
             "status": d.RECOMMENDED, "recommended_unit_id": unit_id, "recommended_unit_name": task["unit_name"],
             "recommended_level": task["level"], "recommended_at": at, "unit_rank": order[application["_id"]],
         }, unset=("pending_unit_id", "pending_level", "covered"))
-        unit.emit("review.recommended", application["_id"], payload_to_data(pb.Recommended(
+        unit.emit_event(pb.Recommended(
             step=step(unit_task, application, at, application.get("passed_by", "")),
-            opinion=application.get("passed_opinion", ""), unit_rank=order[application["_id"]])))
+            opinion=application.get("passed_opinion", ""), unit_rank=order[application["_id"]]), application["_id"])
         updated.append(application)
     return updated
 
 
-def _candidate(programme: Programme, application: dict[str, Any]) -> Candidate:
+def candidate_of(programme: Programme, application: dict[str, Any]) -> Candidate:
     rubric = application.get("rubric")
     return candidate_from(programme, application_id=application["_id"], uscc=application["enterprise"]["uscc"],
                           submitted_at=application["first_submitted_at"], data=application.get("sections") or {},
@@ -467,7 +459,7 @@ def record_upload(unit: UnitOfWork, ctx: Context, plan: UploadPlan, stored: dict
         if application.get("pending_level") != plan.level:
             continue
         covered = {**application.get("covered", {}), plan.kind: upload["_id"]}
-        application = _record(unit, application, ctx.now, uploader, "summary_uploaded", level=plan.level,
+        application = record_history(unit, application, ctx.now, uploader, "summary_uploaded", level=plan.level,
                               detail=f"{plan.unit_name}上传{KIND_TITLES[plan.kind]}（SHA-256 {stored['sha256'][:16]}…）")
         application = storage.update_application(unit, application, {"covered": covered})
         if all(kind in covered for kind in needed):
@@ -477,10 +469,10 @@ def record_upload(unit: UnitOfWork, ctx: Context, plan: UploadPlan, stored: dict
         _advance(unit, ctx.catalogue, programme, complete, task, ctx.now)
     upload["finalised_application_ids"] = [a["_id"] for a in complete]
     storage.insert_summary(unit, upload)
-    unit.emit("review.summary_uploaded", programme.id, payload_to_data(pb.SummaryUploaded(
+    unit.emit_event(pb.SummaryUploaded(
         programme_id=programme.id, unit_id=plan.unit_id, unit_name=plan.unit_name, level=plan.level,
         file_id=upload["_id"], sha256=upload["sha256"], media_type=upload["media_type"],
-        application_ids=upload["finalised_application_ids"], uploaded_by=ctx.actor, at=iso(ctx.now))))
+        application_ids=upload["finalised_application_ids"], uploaded_by=ctx.actor, at=iso(ctx.now)), programme.id)
     check_complete(unit, programme, ctx.now)
     return upload
 
@@ -524,10 +516,10 @@ def announce_window(unit: UnitOfWork, programme: Programme, now: datetime) -> st
     event = announcement(previous, current)
     if event:
         window = programme.window
-        unit.emit(event, programme.id, payload_to_data(pb.ProgrammeWindowChanged(
+        unit.emit_event(pb.ProgrammeWindowChanged(
             programme_id=programme.id, version=programme.version, title=programme.title,
             opens_at=window.opens_at.isoformat(), closes_at=window.closes_at.isoformat(),
-            review_closes_at=window.review_closes_at.isoformat(), at=iso(now))))
+            review_closes_at=window.review_closes_at.isoformat(), at=iso(now)), programme.id, event)
     return event
 
 
@@ -552,122 +544,13 @@ def check_complete(unit: UnitOfWork, programme: Programme, now: datetime) -> boo
     recommended = storage.applications_of(db, programme.id, RANKED_STATUSES, session)
     storage.set_programme_state(unit, programme.id, {"recommendations_complete_at": None},
                                 {"recommendations_complete_at": now})
-    unit.emit("review.recommendations_complete", programme.id, payload_to_data(pb.RecommendationsComplete(
+    unit.emit_event(pb.RecommendationsComplete(
         programme_id=programme.id, recommended=len(recommended),
-        unit_ids=sorted({a["recommended_unit_id"] for a in recommended}), at=iso(now))))
+        unit_ids=sorted({a["recommended_unit_id"] for a in recommended}), at=iso(now)), programme.id)
     return True
 
 
-# ---------------------------------------------------------------- final level
-
-
-def ranked(db: Any, programme: Programme, session: Any = None) -> list[dict[str, Any]]:
-    """Every application that reached recommendation, best first."""
-    applications = {a["_id"]: a for a in storage.applications_of(db, programme.id, RANKED_STATUSES, session)}
-    return [applications[c.application_id] for c in rank(_candidate(programme, a) for a in applications.values())]
-
-
-def _eligibility(programme: Programme, application: dict[str, Any]) -> Eligibility:
-    rubric = application.get("rubric")
-    return Eligibility(status=application["status"], status_label=d.STATUS_LABELS.get(application["status"], ""),
-                       rubric_passed=bool(rubric["passed"]) if rubric else None,
-                       rubric_note=rubric.get("note", "") if rubric else "")
-
-
-def recognise(unit: UnitOfWork, ctx: Context, programme: Programme, requested: Sequence[str]) -> None:
-    owner = ctx.catalogue.owner_unit(programme)
-    check_owner_admin(ctx.caller, owner.id, owner.name, "确认认定名单")
-    state = storage.programme_state(unit.db, programme.id, unit.session)
-    if state.get("publicity"):
-        raise already_exists("recognition.confirmed", f"{programme.title}的认定名单已确认并进入公示，不能重复确认")
-    check_recognition_open(programme, ctx.now, bool(state.get("recommendations_complete_at")))
-    candidates = {a["_id"]: a for a in storage.applications_of(unit.db, programme.id, None, unit.session)}
-    chosen = check_selection(programme, list(requested),
-                             {i: _eligibility(programme, a) for i, a in candidates.items()}, d.RECOMMENDED)
-    positions = {a["_id"]: i + 1 for i, a in enumerate(ranked(unit.db, programme, unit.session))}
-    chosen.sort(key=lambda i: positions[i])
-    opens, closes = publicity_period(ctx.now, programme.publicity_days)
-    actor = _owner_actor(ctx, programme)
-    listed = []
-    for application_id in chosen:
-        application = candidates[application_id]
-        listed.append({"application_id": application_id, "enterprise": application["enterprise"],
-                       "rank": positions[application_id], "score": _score(application), "status": "listed"})
-        application = _record(unit, application, ctx.now, actor, "listed", level=programme.final_level.level,
-                              detail=f"排序第{positions[application_id]}位，列入认定公示名单（公示至{d.beijing(closes)}）")
-        storage.update_application(unit, application, {"status": d.LISTED, "rank": positions[application_id]})
-    storage.set_programme_state(unit, programme.id, {"publicity": None}, {"publicity": {
-        "state": "publicity", "opens_at": opens, "closes_at": closes, "recognised_by": ctx.actor,
-        "recognised_at": ctx.now, "listed": listed}})
-    unit.emit("review.publicity_opened", programme.id, payload_to_data(pb.PublicityOpened(
-        programme_id=programme.id, application_ids=chosen, opens_at=iso(opens), closes_at=iso(closes))))
-
-
-def _score(application: dict[str, Any]) -> str:
-    rubric = application.get("rubric")
-    return str(rubric["total"]) if rubric else ""
-
-
-def _publicity(unit: UnitOfWork, programme: Programme) -> dict[str, Any]:
-    publicity = storage.programme_state(unit.db, programme.id, unit.session).get("publicity")
-    if not publicity:
-        raise precondition("publicity.none", f"{programme.title}尚未确认认定名单，没有进行中的公示")
-    if publicity["state"] == "published":
-        raise precondition("publicity.published", f"{programme.title}的认定结果已于{d.beijing(publicity['published_at'])}发布")
-    return publicity
-
-
-def record_objection(unit: UnitOfWork, ctx: Context, programme: Programme, application_id: str,
-                     objector: str, contact: str, content: str) -> dict[str, Any]:
-    owner = ctx.catalogue.owner_unit(programme)
-    check_owner_admin(ctx.caller, owner.id, owner.name, "登记公示异议")
-    publicity = _publicity(unit, programme)
-    check_objection_window(publicity["opens_at"], publicity["closes_at"], ctx.now)
-    content = d.check_opinion(content, "content", "异议内容")
-    item = next((i for i in publicity["listed"] if i["application_id"] == application_id), None)
-    if item is None or item["status"] != "listed":
-        raise invalid("objection.not_listed", f"申请 {application_id} 不在{programme.title}的公示名单中，异议不予登记")
-    objection = {"_id": uuid.uuid4().hex, "programme_id": programme.id, "application_id": application_id,
-                 "enterprise_name": item["enterprise"]["name"], "objector": objector.strip() or "匿名",
-                 "contact": contact.strip(), "content": content, "received_at": ctx.now,
-                 "received_seq": storage.next_seq(), "recorded_by": ctx.actor, "status": "open"}
-    storage.insert_objection(unit, objection)
-    application = _load_application(unit, application_id)
-    _record(unit, application, ctx.now, _owner_actor(ctx, programme), "objection_recorded",
-            level=programme.final_level.level, detail=f"异议人：{objection['objector']}；内容：{content}")
-    return objection
-
-
-def resolve_objection(unit: UnitOfWork, ctx: Context, objection_id: str, upheld: bool,
-                      resolution: str) -> dict[str, Any]:
-    objection = unit.db.objections.find_one({"_id": objection_id}, session=unit.session)
-    if objection is None:
-        raise not_found("objection.not_found", f"公示异议 {objection_id} 不存在")
-    programme = ctx.catalogue.programme(objection["programme_id"])
-    owner = ctx.catalogue.owner_unit(programme)
-    check_owner_admin(ctx.caller, owner.id, owner.name, "处理公示异议")
-    _publicity(unit, programme)
-    if objection["status"] != "open":
-        raise precondition("objection.resolved", "该异议已处理，不能重复处理")
-    resolution = d.check_opinion(resolution, "resolution", "核查处理意见")
-    changes = {"status": "upheld" if upheld else "dismissed", "resolution": resolution,
-               "resolved_by": ctx.actor, "resolved_at": ctx.now}
-    unit.db.objections.update_one({"_id": objection_id, "status": "open"}, {"$set": changes}, session=unit.session)
-    actor = _owner_actor(ctx, programme)
-    application = _load_application(unit, objection["application_id"])
-    verdict = "异议成立" if upheld else "异议不成立"
-    application = _record(unit, application, ctx.now, actor, "objection_resolved", level=programme.final_level.level,
-                          reason=resolution, detail=f"{verdict}：{resolution}")
-    if upheld and application["status"] == d.LISTED:
-        reason = f"公示期间异议成立：{resolution}"
-        _take_off_list(unit, programme.id, application["_id"], reason)
-        application = _record(unit, application, ctx.now, actor, "removed", level=programme.final_level.level,
-                              reason=reason, detail=reason)
-        storage.update_application(unit, application, {"status": d.REMOVED, "reason": reason})
-    return {**objection, **changes}
-
-
-def _take_off_list(unit: UnitOfWork, programme_id: str, application_id: str, reason: str) -> None:
+def take_off_list(unit: UnitOfWork, programme_id: str, application_id: str, reason: str) -> None:
     # the list is rewritten whole: simpler than a positional update, and it stays small
     publicity = storage.programme_state(unit.db, programme_id, unit.session)["publicity"]
     listed = [{**i, "status": "removed", "removed_reason": reason} if i["application_id"] == application_id else i
@@ -675,58 +558,15 @@ def _take_off_list(unit: UnitOfWork, programme_id: str, application_id: str, rea
     storage.set_programme_state(unit, programme_id, {}, {"publicity.listed": listed})
 
 
-def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[list[pb.Recognition], list[pb.Recognition]]:
-    owner = ctx.catalogue.owner_unit(programme)
-    check_owner_admin(ctx.caller, owner.id, owner.name, "发布认定结果")
-    publicity = _publicity(unit, programme)
-    open_objections = unit.db.objections.count_documents({"programme_id": programme.id, "status": "open"},
-                                                         session=unit.session)
-    check_publish(publicity["closes_at"], ctx.now, open_objections)
-    actor = _owner_actor(ctx, programme)
-    level = programme.final_level.level
-    listed_ids = [i["application_id"] for i in sorted(publicity["listed"], key=lambda i: i["rank"])
-                  if i["status"] == "listed"]
-    recognised, not_recognised = [], []
-    for position, application_id in enumerate(listed_ids, start=1):
-        application = _load_application(unit, application_id)
-        application = _record(unit, application, ctx.now, actor, "recognised", level=level,
-                              detail=f"{programme.title}认定名单第{position}位")
-        storage.update_application(unit, application, {"status": d.RECOGNISED, "rank": position})
-        recognised.append(_recognition(unit, programme, application, ctx.now, position, ""))
-    others = storage.applications_of(unit.db, programme.id, (d.RECOMMENDED, d.REMOVED), unit.session)
-    for application in others:
-        reason = application.get("reason") if application["status"] == d.REMOVED else "未列入择优认定名单"
-        application = _record(unit, application, ctx.now, actor, "not_recognised", level=level, reason=reason,
-                              detail=reason)
-        storage.update_application(unit, application, {"status": d.NOT_RECOGNISED, "reason": reason, "rank": 0})
-        not_recognised.append(_recognition(unit, programme, application, ctx.now, 0, reason))
-    storage.set_programme_state(unit, programme.id, {"publicity.state": "publicity"},
-                                {"publicity.state": "published", "publicity.published_at": ctx.now,
-                                 "publicity.published_by": ctx.actor})
-    return recognised, not_recognised
-
-
-def _recognition(unit: UnitOfWork, programme: Programme, application: dict[str, Any], at: datetime,
-                 position: int, reason: str) -> pb.Recognition:
-    enterprise = application["enterprise"]
-    message = pb.Recognition(
-        application_id=application["_id"], programme_id=programme.id, enterprise_id=enterprise["enterprise_id"],
-        enterprise_name=enterprise["name"], recognised=position > 0, rank=position, score=_score(application),
-        recommend_to=(programme.recommend_to or "") if position else "", published_at=iso(at), reason=reason)
-    unit.emit("review.recognised" if position else "review.not_recognised", application["_id"],
-              payload_to_data(message))
-    return message
-
-
 def retry_routing(unit: UnitOfWork, ctx: Context, application_id: str) -> dict[str, Any]:
     """Route an unroutable application again (after the units data was corrected)."""
-    application = _load_application(unit, application_id)
+    application = load_application(unit, application_id)
     programme = ctx.catalogue.programme(application["programme_id"])
     owner = ctx.catalogue.owner_unit(programme)
     check_owner_admin(ctx.caller, owner.id, owner.name, "重新分派审核单位")
     if application["status"] != d.UNROUTABLE:
         raise precondition("routing.not_unroutable",
-                           f"该申请当前状态为“{d.STATUS_LABELS[application['status']]}”，无需重新分派")
+                           f"该申请当前状态为“{STATUS_LABELS[application['status']]}”，无需重新分派")
     _, application = open_task(unit, ctx.catalogue, programme, application, application["level"], ctx.now)
     if application["status"] == d.UNROUTABLE:
         raise precondition("routing.still_unroutable", f"仍无法分派审核单位：{application['reason']}")

@@ -1,4 +1,4 @@
-"""The embedded MongoDB-protocol server (SecantusDB, see ../shared/STACK.md).
+"""The embedded MongoDB-protocol server (SecantusDB, see docs/stack.md).
 
 Used by ``make up`` / ``make demo`` when MONGO_URI is unset, and by the tests. Real
 deployments point MONGO_URI at MongoDB (docker-compose does).

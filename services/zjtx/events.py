@@ -35,7 +35,7 @@ from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
 from opentelemetry import trace
 
-from zjtx import attributes, inbox
+from zjtx import attributes, event_types, inbox
 from zjtx.envelope import Envelope, EnvelopeError
 from zjtx.transient import is_infrastructure_error
 
@@ -230,5 +230,35 @@ def handles(source: str, event_type: str, **kwargs: Any) -> Callable[[Callable[.
                 return None
 
         return ReliableEventHandler.decorator(source, event_type, **kwargs)(entrypoint)
+
+    return decorate
+
+
+def handler_name(event_type: str) -> str:
+    """The handler method of ``event_type``: ``on_task_opened`` for review.task_opened,
+    ``on_application_submitted`` for application.submitted (queue names carry it)."""
+    family, _, name = event_type.partition(".")
+    return f"on_{name}" if family == "review" else f"on_{family}_{name}"
+
+
+def consumes(*types: str, via: str) -> Callable[[type], type]:
+    """Class decorator: a ``@handles`` handler for each event type in ``types``, each calling
+    ``self.<via>(unit, envelope)``. The source service comes from the event registry
+    (``zjtx.event_types``), so a consumer declares its list of events once. Handler names
+    follow ``handler_name``; the class must not define them itself."""
+
+    def decorate(cls: type) -> type:
+        for event_type in types:
+            name = handler_name(event_type)
+            if name in vars(cls):
+                raise TypeError(f"{cls.__name__}.{name} already exists: {event_type} would be handled twice")
+
+            def method(self: Any, unit: Any, event: Envelope) -> Any:
+                return getattr(self, via)(unit, event)
+
+            method.__name__, method.__qualname__ = name, f"{cls.__name__}.{name}"
+            method.__doc__ = f"{event_type}: ``{via}``."
+            setattr(cls, name, handles(event_types.source_of(event_type), event_type)(method))
+        return cls
 
     return decorate

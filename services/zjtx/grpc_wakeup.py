@@ -3,7 +3,7 @@
 nameko-grpc 1.3.0 runs each HTTP/2 connection in a green thread that loops
 ``on_iteration(); select([sock], timeout=0.01)``. A response a worker writes to a stream
 is only noticed at the next turn of that loop, so every call waits up to 10 ms at each
-nameko-grpc end (about 13 ms measured, 76 calls/s from a plain client: ../shared/STACK.md),
+nameko-grpc end (about 13 ms measured, 76 calls/s from a plain client: docs/stack.md),
 and every open connection wakes its process 100 times a second while idle. Deadlines
 cost more still: each call with a deadline gets a green thread that wakes every 1 ms
 until the call ends, on both sides.

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from google.protobuf.message import Message
 from nameko import config
 from nameko.extensions import DependencyProvider
 from pymongo import ASCENDING, IndexModel, MongoClient
@@ -20,6 +21,8 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
 
+from zjtx import event_types
+from zjtx.envelope import payload_to_data
 from zjtx.inbox import INBOX_INDEXES
 from zjtx.outbox import OUTBOX_INDEXES, OutboxRelay, PendingEvent, write_events
 from zjtx.transient import InfrastructureUnavailable
@@ -79,6 +82,15 @@ class UnitOfWork:
         event = PendingEvent.create(self.source, event_type, subject, data)
         self.events.append(event)
         return event
+
+    def emit_event(self, payload: Message, subject: str, event_type: str = "") -> PendingEvent:
+        """Queue ``payload`` as its event: the type comes from the registry (``zjtx.event_types``);
+        name it only for a payload that two types share. It must be this service's event."""
+        declared = event_types.event(event_type) if event_type else event_types.event(event_types.type_of(payload))
+        if declared.source != self.source or not isinstance(payload, declared.payload):
+            raise ValueError(f"{self.source} cannot emit {declared.type} with a {type(payload).__name__} payload; "
+                             f"{declared.type} is {declared.source}'s event carrying {declared.payload.__name__}")
+        return self.emit(declared.type, subject, payload_to_data(payload))
 
 
 class StoreHandle:
@@ -158,6 +170,30 @@ class Store(DependencyProvider):
         return StoreHandle(self)
 
 
+class StandaloneStore(Store):
+    """A ``Store`` outside any Nameko container, for in-process use-case tests and tools.
+
+    Same ``transact`` (state and outbox written in one transaction), but no relay: events
+    stay in the ``outbox`` collection, where the caller can read them.
+    ``StandaloneStore(client, "zjtx_review", "review", storage.INDEXES).handle()``.
+    """
+
+    def __init__(self, client: MongoClient, database: str, source: str,
+                 indexes: Mapping[str, Sequence[IndexModel]] | None = None) -> None:
+        super().__init__(indexes, relay=False)
+        self.client = client
+        self.db = client[database]
+        self._source = source
+        ensure_indexes(self.db, {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES})
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    def handle(self) -> StoreHandle:
+        return StoreHandle(self)
+
+
 def simple_index(*keys: str, unique: bool = False, name: str | None = None, **options: Any) -> IndexModel:
     """IndexModel over ascending keys, the common case."""
     kwargs: dict[str, Any] = {"unique": unique, **options}
@@ -168,6 +204,7 @@ def simple_index(*keys: str, unique: bool = False, name: str | None = None, **op
 
 __all__ = [
     "PyMongoError",
+    "StandaloneStore",
     "Store",
     "StoreHandle",
     "StoreUnavailable",

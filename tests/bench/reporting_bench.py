@@ -34,6 +34,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "services"))
+sys.path.insert(0, str(ROOT / "tests"))  # harness.reporting_events: the synthetic events
 
 PROGRAMME = "hunan-2020-little-giant"
 PROGRAMME_FILE = ROOT / "deploy" / "programmes" / f"{PROGRAMME}.yaml"
@@ -51,9 +52,9 @@ def phase_baseline(uri: str, database: str, size: int) -> dict[str, Any]:
 def phase_archive(uri: str, database: str, size: int) -> dict[str, Any]:
     from pymongo import MongoClient
 
+    from harness.reporting_events import programme_events
     from reporting import storage
     from reporting.rules.events import normalise
-    from reporting.synthetic import programme_events
     from zjtx.mongo import ensure_indexes
 
     db = MongoClient(uri, tz_aware=True)[database]
@@ -90,11 +91,11 @@ def phase_workbook(uri: str, database: str, size: int) -> dict[str, Any]:
 
     from pymongo import MongoClient
 
+    from harness.reporting_events import programme_from_yaml
+    from kernel.programme import programme_from_message as from_message
     from reporting import storage
     from reporting.rules import summary
-    from reporting.rules.programme import from_message
     from reporting.rules.xlsx import Layout, TableWriter
-    from reporting.synthetic import programme_from_yaml
 
     db = MongoClient(uri, tz_aware=True)[database]
     programme = from_message(programme_from_yaml(PROGRAMME_FILE))

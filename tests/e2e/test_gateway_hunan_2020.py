@@ -14,11 +14,13 @@ of the suite recognises it in the shared review database.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "gateway"))  # the gateway test client
@@ -205,8 +207,18 @@ def test_the_admin_gets_the_summary_workbook_and_figures(api: Api) -> None:
     assert made["finished"] and made["reports"], made
     report = made["reports"][0]
     answer = api.get(f"/api/v1/reports/{report['id']}/file", token=admin)
-    assert answer.status == 200 and answer.body[:2] == b"PK"  # an xlsx is a zip
+    assert answer.status == 200
     assert answer.headers["X-Content-SHA256"] == report["sha256"]
+    sheet = openpyxl.load_workbook(io.BytesIO(answer.body)).active
+    rows = [[str(c.value) for c in row if c.value is not None] for row in sheet.iter_rows()]
+    assert any("推荐汇总表" in cell for cell in rows[0] + rows[1]), rows[:3]
+    header = next(row for row in rows if "企业名称" in row)
+    assert header[0] == "序号" and "统一社会信用代码" in header, header
+    for key in ("hy", "cs"):  # both recommended enterprises, each with its own USCC on its row
+        enterprise = state[key][0]
+        row = next((r for r in rows if enterprise["name"] in r), None)
+        assert row is not None and enterprise["uscc"] in row, (enterprise["name"], rows)
+    assert sum(1 for r in rows if r and r[0].isdigit()) == report["rows"]
     figures = until(lambda: (lambda s: s if s.get("applications", 0) >= 2 else None)(
         api.get(f"/api/v1/programmes/{PROGRAMME}/statistics", token=admin).body), timeout=90, what="statistics")
     assert figures["programme_id"] == PROGRAMME

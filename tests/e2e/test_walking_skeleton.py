@@ -37,13 +37,20 @@ def test_one_registration_reaches_every_service_in_one_trace(
         reporting_pb2.CountEnterprisesRequest(region_prefix="4301"), timeout=10)
     assert counted.count >= 1
 
-    services = until(lambda: {s.service for s in otlp.trace(trace_id)} >= {"registration", "review", "notification",
-                                                                           "reporting"} and otlp.trace(trace_id),
-                     timeout=20, what="spans of all four services in the trace")
+    until(lambda: {s.service for s in otlp.trace(trace_id)} >= {"registration", "review", "notification", "reporting"},
+          timeout=20, what="spans of all four services in the trace")
     spans = otlp.trace(trace_id)
     names = {(s.service, s.name) for s in spans}
     assert any(service == "registration" and "publish" in name for service, name in names), names
     mongo_spans = [s for s in spans if s.attributes.get("db.system") == "mongodb"
                    or s.attributes.get("db.system.name") == "mongodb"]
     assert {s.service for s in mongo_spans} >= {"registration", "notification"}, "database operations are traced"
-    assert services
+
+    def chained() -> bool:
+        """Each consumer's handler span continues a span of another process (one chain, not four traces)."""
+        spans = otlp.trace(trace_id)
+        owner = {s.span_id: s.service for s in spans}
+        return all({owner.get(s.parent_span_id) for s in spans if s.service == consumer} - {consumer, None}
+                   for consumer in ("review", "notification", "reporting"))
+
+    until(chained, timeout=20, what="each consumer's handler span under a span of another service")

@@ -1,6 +1,6 @@
 """pymongo 4.16 dropped eventlet support officially; the services still run pymongo under
 eventlet. This catches a regression: green operations must run concurrently and exactly,
-and a blocked operation must not freeze the hub (../shared/STACK.md)."""
+and a blocked operation must not freeze the hub (docs/stack.md)."""
 
 from __future__ import annotations
 

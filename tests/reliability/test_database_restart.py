@@ -1,7 +1,7 @@
 """The MongoDB-protocol server stopped and started again on the same port and data, mid-surge.
 
 The database here is SecantusDB, the embedded MongoDB-protocol test server (real MongoDB
-cannot be installed on these machines; see ../shared/STACK.md). It is stopped with
+cannot be installed on these machines; see docs/stack.md). It is stopped with
 SIGTERM, which it survives with every acknowledged write; SIGKILL would lose acknowledged
 writes, a property of this test server that real MongoDB does not share, so it is not
 what this test is about.

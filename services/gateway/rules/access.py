@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kernel.units import unit_within
 from zjtx.errors import forbidden
 
 ROLE_ZH = {"enterprise": "企业", "reviewer": "审核人", "admin": "管理员", "operations": "运维人员", "anonymous": "未登录用户"}
@@ -56,11 +57,4 @@ def check_programme_owner(identity: Identity, programme_owner: str, unit_divisio
 
 def units_within(unit_id: str, ancestor_id: str, parents: dict[str, str]) -> bool:
     """True when ``unit_id`` is ``ancestor_id`` or lies beneath it (``parents``: unit -> parent)."""
-    seen: set[str] = set()
-    current = unit_id
-    while current and current not in seen:
-        if current == ancestor_id:
-            return True
-        seen.add(current)
-        current = parents.get(current, "")
-    return False
+    return unit_within(unit_id, ancestor_id, parents.get)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kernel.programme import ProgrammeModel
 from notification.rules.notices import (
-    ProgrammeInfo,
     checked_fields,
     days_left,
     fmt_time,
@@ -31,12 +31,12 @@ def registered(payload: registration_pb2.EnterpriseRegistered) -> dict[str, str]
                                                     "uscc": or_default(payload.uscc, "（未提供）")})
 
 
-def _application(programme: ProgrammeInfo, application_id: str, enterprise_name: str) -> dict[str, object]:
+def _application(programme: ProgrammeModel, application_id: str, enterprise_name: str) -> dict[str, object]:
     return {**programme_fields(programme), "application_id": application_id,
             "enterprise_name": or_default(enterprise_name, ENTERPRISE)}
 
 
-def submitted(snapshot: registration_pb2.ApplicationSnapshot, programme: ProgrammeInfo) -> dict[str, str]:
+def submitted(snapshot: registration_pb2.ApplicationSnapshot, programme: ProgrammeModel) -> dict[str, str]:
     return checked_fields("application.submitted", {
         **_application(programme, snapshot.application_id, snapshot.enterprise.name),
         "submitted_at": fmt_time(snapshot.submitted_at), "closes_at": fmt_time(programme.closes_at),
@@ -44,7 +44,7 @@ def submitted(snapshot: registration_pb2.ApplicationSnapshot, programme: Program
     })
 
 
-def resubmitted(payload: registration_pb2.ApplicationResubmitted, programme: ProgrammeInfo) -> dict[str, str]:
+def resubmitted(payload: registration_pb2.ApplicationResubmitted, programme: ProgrammeModel) -> dict[str, str]:
     snapshot = payload.application
     return checked_fields("application.resubmitted", {
         **_application(programme, snapshot.application_id, snapshot.enterprise.name),
@@ -53,7 +53,7 @@ def resubmitted(payload: registration_pb2.ApplicationResubmitted, programme: Pro
     })
 
 
-def withdrawn(payload: registration_pb2.ApplicationWithdrawn, programme: ProgrammeInfo,
+def withdrawn(payload: registration_pb2.ApplicationWithdrawn, programme: ProgrammeModel,
               enterprise_name: str) -> dict[str, str]:
     return checked_fields("application.withdrawn", {
         **_application(programme, payload.application_id, enterprise_name),
@@ -61,7 +61,7 @@ def withdrawn(payload: registration_pb2.ApplicationWithdrawn, programme: Program
     })
 
 
-def task_opened(payload: review_pb2.TaskOpened, programme: ProgrammeInfo) -> dict[str, str]:
+def task_opened(payload: review_pb2.TaskOpened, programme: ProgrammeModel) -> dict[str, str]:
     step = payload.step
     return checked_fields("review.task_opened", {
         "unit_name": or_default(step.unit_name, UNIT), "enterprise_name": or_default(step.enterprise_name, "（企业名称未提供）"),
@@ -71,12 +71,12 @@ def task_opened(payload: review_pb2.TaskOpened, programme: ProgrammeInfo) -> dic
     })
 
 
-def _step(step: review_pb2.ReviewStep, programme: ProgrammeInfo) -> dict[str, object]:
+def _step(step: review_pb2.ReviewStep, programme: ProgrammeModel) -> dict[str, object]:
     return {**_application(programme, step.application_id, step.enterprise_name),
             "unit_name": or_default(step.unit_name, UNIT)}
 
 
-def passed(payload: review_pb2.Passed, programme: ProgrammeInfo) -> dict[str, str]:
+def passed(payload: review_pb2.Passed, programme: ProgrammeModel) -> dict[str, str]:
     step = payload.step
     return checked_fields("review.passed", {
         **_step(step, programme), "level": step.level, "level_title": programme.level_title(step.level),
@@ -84,7 +84,7 @@ def passed(payload: review_pb2.Passed, programme: ProgrammeInfo) -> dict[str, st
     })
 
 
-def returned(payload: review_pb2.Returned, programme: ProgrammeInfo) -> dict[str, str]:
+def returned(payload: review_pb2.Returned, programme: ProgrammeModel) -> dict[str, str]:
     step = payload.step
     reasons = [(r.target_kind, r.target, r.target_title, r.reason) for r in payload.reasons]
     return checked_fields("review.returned", {
@@ -95,7 +95,7 @@ def returned(payload: review_pb2.Returned, programme: ProgrammeInfo) -> dict[str
     })
 
 
-def rejected(payload: review_pb2.Rejected, programme: ProgrammeInfo) -> dict[str, str]:
+def rejected(payload: review_pb2.Rejected, programme: ProgrammeModel) -> dict[str, str]:
     step = payload.step
     return checked_fields("review.rejected", {
         **_step(step, programme), "level_title": programme.level_title(step.level),
@@ -103,28 +103,28 @@ def rejected(payload: review_pb2.Rejected, programme: ProgrammeInfo) -> dict[str
     })
 
 
-def recommended(payload: review_pb2.Recommended, programme: ProgrammeInfo) -> dict[str, str]:
+def recommended(payload: review_pb2.Recommended, programme: ProgrammeModel) -> dict[str, str]:
     return checked_fields("review.recommended", {
         **_step(payload.step, programme), "unit_rank": payload.unit_rank or "—",
         "opinion": or_default(payload.opinion, "无"),
     })
 
 
-def summary_uploaded(payload: review_pb2.SummaryUploaded, programme: ProgrammeInfo) -> dict[str, str]:
+def summary_uploaded(payload: review_pb2.SummaryUploaded, programme: ProgrammeModel) -> dict[str, str]:
     return checked_fields("review.summary_uploaded", {
         **programme_fields(programme), "unit_name": or_default(payload.unit_name, UNIT), "level": payload.level,
         "recommended_count": len(payload.application_ids), "uploaded_at": fmt_time(payload.at),
     })
 
 
-def recommendations_complete(payload: review_pb2.RecommendationsComplete, programme: ProgrammeInfo) -> dict[str, str]:
+def recommendations_complete(payload: review_pb2.RecommendationsComplete, programme: ProgrammeModel) -> dict[str, str]:
     return checked_fields("review.recommendations_complete", {
         **programme_fields(programme), "recommended": payload.recommended, "unit_count": len(payload.unit_ids),
         "completed_at": fmt_time(payload.at),
     })
 
 
-def publicity_opened(payload: review_pb2.PublicityOpened, programme: ProgrammeInfo, application_id: str,
+def publicity_opened(payload: review_pb2.PublicityOpened, programme: ProgrammeModel, application_id: str,
                      enterprise_name: str) -> dict[str, str]:
     return checked_fields("review.publicity_opened", {
         **_application(programme, application_id, enterprise_name),
@@ -132,7 +132,7 @@ def publicity_opened(payload: review_pb2.PublicityOpened, programme: ProgrammeIn
     })
 
 
-def recognition(payload: review_pb2.Recognition, programme: ProgrammeInfo) -> dict[str, str]:
+def recognition(payload: review_pb2.Recognition, programme: ProgrammeModel) -> dict[str, str]:
     base = {**_application(programme, payload.application_id, payload.enterprise_name),
             "published_at": fmt_time(payload.published_at)}
     if payload.recognised:
@@ -140,14 +140,14 @@ def recognition(payload: review_pb2.Recognition, programme: ProgrammeInfo) -> di
     return checked_fields("review.not_recognised", {**base, "reason": or_default(payload.reason, "未进入择优认定名单")})
 
 
-def draft_reminder(programme: ProgrammeInfo, enterprise_name: str, now: datetime) -> dict[str, str]:
+def draft_reminder(programme: ProgrammeModel, enterprise_name: str, now: datetime) -> dict[str, str]:
     return checked_fields("reminder.draft", {
         **programme_fields(programme), "enterprise_name": enterprise_name, "closes_at": fmt_time(programme.closes_at),
         "days_left": days_left(now, programme.closes_at),
     })
 
 
-def review_reminder(programme: ProgrammeInfo, unit_name: str, open_tasks: int, due_at: datetime,
+def review_reminder(programme: ProgrammeModel, unit_name: str, open_tasks: int, due_at: datetime,
                     now: datetime) -> dict[str, str]:
     return checked_fields("reminder.review", {
         "unit_name": unit_name, "programme_title": programme.title, "open_tasks": open_tasks,

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from kernel.programme import ProgrammeModel
 from notification.rules.catalogue import FIELDS
 from zjtx.clock import SHANGHAI
 
@@ -53,43 +54,6 @@ class Notice:
     subject: str
     fields: dict[str, str]
     targets: tuple[Target, ...]
-
-
-@dataclass(frozen=True)
-class ProgrammeInfo:
-    """What messages need of a programme (from review's GetProgramme)."""
-
-    id: str
-    title: str
-    owner: str
-    owner_name: str
-    opens_at: datetime
-    closes_at: datetime
-    review_closes_at: datetime
-    max_return_rounds: int = 0
-    level_titles: dict[int, str] = field(default_factory=dict)
-    level_deadlines: dict[int, datetime] = field(default_factory=dict)   # reviewing levels only
-
-    @property
-    def owner_unit(self) -> str:
-        return f"unit-{self.owner}"
-
-    def level_title(self, level: int) -> str:
-        return self.level_titles.get(level) or f"第{level}级审核"
-
-    def review_deadline(self, level: int) -> datetime:
-        return self.level_deadlines.get(level) or self.review_closes_at
-
-    def covers_region(self, region_code: str) -> bool:
-        return region_code.startswith(region_prefix(self.owner))
-
-
-def region_prefix(division: str) -> str:
-    """The code prefix shared by a division and everything beneath it (430000 -> 43, 430400 -> 4304)."""
-    code = division.strip()
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
 
 
 # -- formatting ------------------------------------------------------------------------
@@ -136,7 +100,7 @@ def format_reasons(reasons: Iterable[tuple[str, str, str, str]]) -> str:
     return "\n".join(f"{n}. {label}：{'；'.join(texts)}" for n, (label, texts) in enumerate(grouped.values(), 1))
 
 
-def next_step_text(programme: ProgrammeInfo, next_level: int) -> str:
+def next_step_text(programme: ProgrammeModel, next_level: int) -> str:
     if next_level > 0:
         return f"申报材料已转入第{next_level}级审核（{programme.level_title(next_level)}）"
     return "已通过最后一级审核，待审核单位上传推荐汇总表后正式推荐"
@@ -174,7 +138,7 @@ def unit_targets(unit_id: str, unit_name: str, accounts: Sequence[Account]) -> t
     return (Target(f"unit:{unit_id}", "inbox", "", unit_name), *account_targets(accounts, ("reviewer",)))
 
 
-def admin_targets(programme: ProgrammeInfo, accounts: Sequence[Account]) -> tuple[Target, ...]:
+def admin_targets(programme: ProgrammeModel, accounts: Sequence[Account]) -> tuple[Target, ...]:
     """The programme admins' shared inbox and each admin account of the owner's unit."""
     return (Target(f"admin:{programme.id}", "inbox", "", f"{programme.owner_name}管理员"),
             *account_targets(accounts, ("admin",)))
@@ -188,5 +152,5 @@ def checked_fields(kind: str, values: dict[str, object]) -> dict[str, str]:
     return {key: str(value) for key, value in values.items()}
 
 
-def programme_fields(programme: ProgrammeInfo) -> dict[str, object]:
+def programme_fields(programme: ProgrammeModel) -> dict[str, object]:
     return {"programme_title": programme.title, "owner_name": programme.owner_name}

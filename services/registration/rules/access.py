@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from registration.rules.programme_model import division_within
+from kernel.divisions import division_within
 from zjtx.errors import forbidden
 
 Read = Literal["profile", "application", "snapshot", "history"]

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from registration.rules.programme_model import ProgrammeModel
+from kernel.programme import ProgrammeModel
+from kernel.statuses import status_label
 from zjtx.clock import SHANGHAI
 from zjtx.errors import DomainError, Violation, invalid, precondition
 
@@ -26,10 +27,6 @@ RECOMMENDED, RECOGNISED, NOT_RECOGNISED = "recommended", "recognised", "not_reco
 WITHDRAWN, REJECTED = "withdrawn", "rejected"
 STATUSES = (DRAFT, SUBMITTED, IN_REVIEW, RETURNED, RESUBMITTED, RECOMMENDED, RECOGNISED, NOT_RECOGNISED,
             WITHDRAWN, REJECTED)
-STATUS_LABELS = {
-    DRAFT: "草稿", SUBMITTED: "已提交", IN_REVIEW: "审核中", RETURNED: "退回修改", RESUBMITTED: "已重新提交",
-    RECOMMENDED: "已推荐", RECOGNISED: "已认定", NOT_RECOGNISED: "未认定", WITHDRAWN: "已撤回", REJECTED: "审核不通过",
-}
 # Decided: nothing more happens to the application.
 FINAL_STATUSES = frozenset({RECOGNISED, NOT_RECOGNISED, WITHDRAWN, REJECTED})
 # Submitted at least once and not decided: the enterprise may still withdraw.
@@ -43,10 +40,6 @@ MAX_TITLE_CHARS = 30
 MAX_REASON_CHARS = 500
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MULTILINE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # line breaks allowed
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
 
 
 def beijing(moment: datetime) -> str:
@@ -171,10 +164,10 @@ def check_status_for_submit(status: str) -> None:
     if status == RETURNED:
         raise precondition("application.returned",
                            "申请已被退回修改，请按审核意见修改后使用“重新提交”",
-                           [Violation("status", "returned", "当前状态：退回修改")])
+                           [Violation("status", "returned", f"当前状态：{status_label(RETURNED)}")])
     if status == WITHDRAWN:
         raise precondition("application.withdrawn", "申请已撤回，不能再提交",
-                           [Violation("status", "withdrawn", "当前状态：已撤回")])
+                           [Violation("status", "withdrawn", f"当前状态：{status_label(WITHDRAWN)}")])
 
 
 def check_resubmit(programme: ProgrammeModel, status: str, return_round: int, resubmit_by: datetime | None,

@@ -15,38 +15,16 @@ import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 
-from registration.rules.programme_model import AttachmentSpec, ProgrammeModel
+from kernel.files import MEDIA_TYPE_NAMES
+from kernel.programme import AttachmentSpec, ProgrammeModel
 from registration.rules.values import echo, fmt
 from zjtx.errors import Violation
 
-# How many leading bytes sniffing needs (the longest signature below is 8 bytes).
-SNIFF_BYTES = 16
 MAX_FILENAME_CHARS = 120
 
-MEDIA_TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
 # The extension a file of each accepted type is saved with (the first), and its aliases.
 EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg", ".jpe"), "image/png": (".png",)}
 
-# (signature, media type): checked in order against the start of the file.
-SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"PK\x03\x04", "application/zip"),
-    (b"Rar!\x1a\x07", "application/vnd.rar"),
-    (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),  # old .doc/.xls (macros)
-    (b"MZ", "application/x-msdownload"),
-    (b"\x7fELF", "application/x-executable"),
-    (b"\xfe\xed\xfa\xce", "application/x-mach-binary"),
-    (b"\xfe\xed\xfa\xcf", "application/x-mach-binary"),
-    (b"\xce\xfa\xed\xfe", "application/x-mach-binary"),
-    (b"\xcf\xfa\xed\xfe", "application/x-mach-binary"),
-    (b"\xca\xfe\xba\xbe", "application/x-mach-binary"),  # also Java classes: refused either way
-    (b"#!", "text/x-script"),
-)
 EXECUTABLE_TYPES = {
     "application/x-msdownload": "Windows 可执行程序",
     "application/x-executable": "Linux 可执行程序",
@@ -55,20 +33,6 @@ EXECUTABLE_TYPES = {
 }
 # Characters Windows refuses in file names; replaced so a download saves everywhere.
 RESERVED = re.compile(r'[<>:"|?*]')
-
-
-def sniff_media_type(head: bytes) -> str:
-    """The media type of a file from its first bytes (``application/octet-stream`` if unknown)."""
-    for signature, media_type in SIGNATURES:
-        if head.startswith(signature):
-            return media_type
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2] == b"#!":
-        return "text/x-script"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return "application/octet-stream"
-    return "text/plain" if head else "application/octet-stream"
 
 
 def is_executable(media_type: str) -> bool:

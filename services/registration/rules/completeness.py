@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kernel.programme import ProgrammeModel
 from registration.rules.applications import window_violation
 from registration.rules.attachments import count_problems
-from registration.rules.programme_model import ProgrammeModel
 from registration.rules.values import section_problems
 from zjtx.errors import Violation
 

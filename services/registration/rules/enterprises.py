@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from registration.rules.divisions import DivisionTable
+from kernel.contacts import EMAIL, MOBILE
+from kernel.divisions import DivisionTable
 from registration.rules.uscc import validate_uscc
 from registration.rules.values import echo
 from zjtx.errors import DomainError, Violation, invalid
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

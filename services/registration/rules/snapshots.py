@@ -19,7 +19,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from registration.rules.programme_model import ProgrammeModel, lookup
+from kernel.conditions import lookup
+from kernel.programme import ProgrammeModel
 
 ATTACHMENT_KEYS = ("attachment_id", "kind", "filename", "media_type", "size", "sha256")
 PLEDGE_KEYS = ("signer_name", "signer_title", "signed_at", "text_sha256")

@@ -16,7 +16,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from registration.rules.programme_model import FieldSpec, SectionSpec, as_decimal
+from kernel.conditions import as_decimal
+from kernel.programme import FieldSpec, SectionSpec
 from zjtx.errors import Violation
 
 # Longest value accepted in a field that declares no max_length (characters).

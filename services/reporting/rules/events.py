@@ -19,8 +19,8 @@ from google.protobuf import json_format
 from google.protobuf.descriptor import Descriptor
 from google.protobuf.message import Message
 
+from zjtx import event_types
 from zjtx.clock import iso
-from zjtx_api import registration_pb2, review_pb2
 
 APPLICATIONS, ENTERPRISES, PROGRAMMES = "applications", "enterprises", "programmes"
 READ_MODELS = (APPLICATIONS, ENTERPRISES, PROGRAMMES)
@@ -34,40 +34,50 @@ class ProjectionError(ValueError):
 
 @dataclass(frozen=True)
 class Consumed:
-    source: str
-    payload: type[Message]
+    """Which read-model document an event changes; its source and payload come from the
+    event registry (``zjtx.event_types``, derived from proto/)."""
+
     collection: str
     key: Callable[[dict[str, Any]], str]
+
+    def source(self, event_type: str) -> str:
+        return event_types.source_of(event_type)
+
+    def payload(self, event_type: str) -> type[Message]:
+        return event_types.payload_of(event_type)
 
 
 def _step_application(data: dict[str, Any]) -> str:
     return str(data.get("step", {}).get("application_id", ""))
 
 
+def _field(name: str) -> Callable[[dict[str, Any]], str]:
+    return lambda data: data[name]
+
+
+def _application(data: dict[str, Any]) -> str:
+    return data["application"]["application_id"]
+
+
+# The events reporting consumes, declared once: the service's handlers are made from it.
 CONSUMED: dict[str, Consumed] = {
-    "enterprise.registered": Consumed("registration", registration_pb2.EnterpriseRegistered, ENTERPRISES,
-                                      lambda d: d["enterprise_id"]),
-    "enterprise.profile_changed": Consumed("registration", registration_pb2.EnterpriseProfileChanged, ENTERPRISES,
-                                           lambda d: d["enterprise_id"]),
-    "application.submitted": Consumed("registration", registration_pb2.ApplicationSubmitted, APPLICATIONS,
-                                      lambda d: d["application"]["application_id"]),
-    "application.resubmitted": Consumed("registration", registration_pb2.ApplicationResubmitted, APPLICATIONS,
-                                        lambda d: d["application"]["application_id"]),
-    "application.withdrawn": Consumed("registration", registration_pb2.ApplicationWithdrawn, APPLICATIONS,
-                                      lambda d: d["application_id"]),
-    "programme.opened": Consumed("review", review_pb2.ProgrammeWindowChanged, PROGRAMMES, lambda d: d["programme_id"]),
-    "programme.closed": Consumed("review", review_pb2.ProgrammeWindowChanged, PROGRAMMES, lambda d: d["programme_id"]),
-    "review.task_opened": Consumed("review", review_pb2.TaskOpened, APPLICATIONS, _step_application),
-    "review.passed": Consumed("review", review_pb2.Passed, APPLICATIONS, _step_application),
-    "review.returned": Consumed("review", review_pb2.Returned, APPLICATIONS, _step_application),
-    "review.rejected": Consumed("review", review_pb2.Rejected, APPLICATIONS, _step_application),
-    "review.recommended": Consumed("review", review_pb2.Recommended, APPLICATIONS, _step_application),
-    "review.summary_uploaded": Consumed("review", review_pb2.SummaryUploaded, PROGRAMMES, lambda d: d["programme_id"]),
-    "review.recommendations_complete": Consumed("review", review_pb2.RecommendationsComplete, PROGRAMMES,
-                                                lambda d: d["programme_id"]),
-    "review.publicity_opened": Consumed("review", review_pb2.PublicityOpened, PROGRAMMES, lambda d: d["programme_id"]),
-    "review.recognised": Consumed("review", review_pb2.Recognition, APPLICATIONS, lambda d: d["application_id"]),
-    "review.not_recognised": Consumed("review", review_pb2.Recognition, APPLICATIONS, lambda d: d["application_id"]),
+    "enterprise.registered": Consumed(ENTERPRISES, _field("enterprise_id")),
+    "enterprise.profile_changed": Consumed(ENTERPRISES, _field("enterprise_id")),
+    "application.submitted": Consumed(APPLICATIONS, _application),
+    "application.resubmitted": Consumed(APPLICATIONS, _application),
+    "application.withdrawn": Consumed(APPLICATIONS, _field("application_id")),
+    "programme.opened": Consumed(PROGRAMMES, _field("programme_id")),
+    "programme.closed": Consumed(PROGRAMMES, _field("programme_id")),
+    "review.task_opened": Consumed(APPLICATIONS, _step_application),
+    "review.passed": Consumed(APPLICATIONS, _step_application),
+    "review.returned": Consumed(APPLICATIONS, _step_application),
+    "review.rejected": Consumed(APPLICATIONS, _step_application),
+    "review.recommended": Consumed(APPLICATIONS, _step_application),
+    "review.summary_uploaded": Consumed(PROGRAMMES, _field("programme_id")),
+    "review.recommendations_complete": Consumed(PROGRAMMES, _field("programme_id")),
+    "review.publicity_opened": Consumed(PROGRAMMES, _field("programme_id")),
+    "review.recognised": Consumed(APPLICATIONS, _field("application_id")),
+    "review.not_recognised": Consumed(APPLICATIONS, _field("application_id")),
 }
 
 
@@ -143,8 +153,8 @@ def normalise(envelope: Mapping[str, Any], trusted: bool = False) -> ProjectionE
     if consumed is None:
         raise ProjectionError(f"reporting does not consume {event_type!r}; accepted: {', '.join(sorted(CONSUMED))}")
     source = str(envelope.get("source", ""))
-    if source != consumed.source:
-        raise ProjectionError(f"{event_type} must come from {consumed.source}, not {source!r}")
+    if source != consumed.source(event_type):
+        raise ProjectionError(f"{event_type} must come from {consumed.source(event_type)}, not {source!r}")
     event_id = str(envelope.get("id", ""))
     if not SAFE_ID.match(event_id):
         raise ProjectionError(f"event id {event_id!r} is not a plain id")
@@ -152,8 +162,8 @@ def normalise(envelope: Mapping[str, Any], trusted: bool = False) -> ProjectionE
     if not isinstance(data, Mapping):
         raise ProjectionError("event data must be a JSON object")
     if not trusted:
-        validate_payload(consumed.payload, data)
-    payload = with_defaults(consumed.payload.DESCRIPTOR, data)
+        validate_payload(consumed.payload(event_type), data)
+    payload = with_defaults(consumed.payload(event_type).DESCRIPTOR, data)
     subject = str(envelope.get("subject", ""))
     key = str(consumed.key(payload) or subject)
     if not SAFE_ID.match(key):

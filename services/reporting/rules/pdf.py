@@ -27,7 +27,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from reporting.rules.programme import ProgrammeInfo
+from kernel.programme import ProgrammeModel
 from reporting.rules.summary import chinese_date, display, field_value
 from zjtx.clock import to_shanghai
 
@@ -134,7 +134,7 @@ def _unit(info: Any) -> str:
     return f" {info.unit}" if info is not None and info.unit else ""
 
 
-def application_story(programme: ProgrammeInfo, doc: Mapping[str, Any], generated: datetime) -> list[Any]:
+def application_story(programme: ProgrammeModel, doc: Mapping[str, Any], generated: datetime) -> list[Any]:
     snapshot = ((doc.get("facts") or {}).get("snapshot") or {}).get("data") or {}
     enterprise = snapshot.get("enterprise") or {}
     sections = snapshot.get("sections") or {}
@@ -202,7 +202,7 @@ def beijing_now(moment: datetime) -> str:
     return f"{chinese_date(value)} {value:%H:%M}"
 
 
-def write_application(path: Path, programme: ProgrammeInfo, doc: Mapping[str, Any], generated: datetime) -> int:
+def write_application(path: Path, programme: ProgrammeModel, doc: Mapping[str, Any], generated: datetime) -> int:
     """The paper copy of one application; returns the page count."""
     _register()
     snapshot = ((doc.get("facts") or {}).get("snapshot") or {}).get("data") or {}

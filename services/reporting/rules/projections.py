@@ -17,22 +17,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from kernel.statuses import STATUS_LABELS
 from reporting.rules.events import APPLICATIONS, ENTERPRISES, PROGRAMMES, ProjectionError, ProjectionEvent, parse_time
 from zjtx.clock import iso, to_shanghai
 
-STATUS_LABELS: dict[str, str] = {
-    "submitted": "已提交待审核",
-    "in_review": "审核中",
-    "returned": "退回修改",
-    "passed": "审核通过待推荐",
-    "recommended": "已推荐",
-    "in_publicity": "公示中",
-    "recognised": "已认定",
-    "not_recognised": "未认定",
-    "rejected": "审核未通过",
-    "withdrawn": "已撤回",
-    "pending": "待同步",
-}
 # statuses in which an application was recommended upwards (it is on the 推荐汇总表)
 RECOMMENDED_STATUSES = ("recommended", "in_publicity", "recognised", "not_recognised")
 FIELD_KEY = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")

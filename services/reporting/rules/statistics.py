@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from kernel.programme import ProgrammeModel
+from kernel.statuses import STATUS_LABELS
 from reporting.rules.divisions import Regions
-from reporting.rules.programme import ProgrammeInfo
-from reporting.rules.projections import RECOMMENDED_STATUSES, STATUS_LABELS
+from reporting.rules.projections import RECOMMENDED_STATUSES
 
 DIMENSIONS = ("status", "region_code", "industry", "focus_category", "level", "submitted_day")
 STATUS_ORDER = ("submitted", "in_review", "returned", "passed", "recommended", "in_publicity", "recognised",
@@ -129,7 +130,7 @@ def recognition_by_city(counts: Counter[tuple[Any, ...]], regions: Regions) -> l
                               c["recognised"], c["not_recognised"]) for code, c in sorted(per_city.items())]
 
 
-def compute(groups: Iterable[Mapping[str, Any]], in_publicity: Iterable[Mapping[str, Any]], programme: ProgrammeInfo,
+def compute(groups: Iterable[Mapping[str, Any]], in_publicity: Iterable[Mapping[str, Any]], programme: ProgrammeModel,
             regions: Regions, as_of: str, scope: str = "programme", region_prefix: str = "") -> Statistics:
     counts = combine(groups, in_publicity)
     statuses = _roll(counts, 0)

@@ -13,10 +13,15 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from reporting.rules.programme import FieldInfo, ProgrammeInfo
-from reporting.rules.projections import STATUS_LABELS
+from kernel.programme import FieldSpec, ProgrammeModel
+from kernel.statuses import STATUS_LABELS
 
 UNIT_COLUMN = ("推荐单位", "review.unit_name")
+# The columns of a programme that declares none.
+DEFAULT_COLUMNS = (
+    ("序号", "row.number"), ("企业名称", "enterprise.name"), ("统一社会信用代码", "enterprise.uscc"),
+    ("所属地区", "enterprise.region_name"), ("审核意见", "review.opinion"), ("推荐顺序", "review.rank"),
+)
 Value = str | int | float | Decimal | None
 UnitNames = Callable[[str], str]
 
@@ -42,9 +47,9 @@ def chinese_date(moment: datetime) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日"
 
 
-def table_spec(programme: ProgrammeInfo, unit_id: str, unit_name: str, today: datetime, draft: bool = False) -> TableSpec:
+def table_spec(programme: ProgrammeModel, unit_id: str, unit_name: str, today: datetime, draft: bool = False) -> TableSpec:
     """Title rows and columns; the programme-wide table adds 推荐单位 unless declared."""
-    columns = programme.columns
+    columns = programme.columns or DEFAULT_COLUMNS
     if not unit_id and UNIT_COLUMN[1] not in {source for _, source in columns}:
         columns = (columns[0], UNIT_COLUMN, *columns[1:]) if columns and columns[0][1] == "row.number" \
             else (UNIT_COLUMN, *columns)
@@ -66,7 +71,7 @@ def _number(value: Any, integer: bool) -> Value:
     return float(number)
 
 
-def field_value(info: FieldInfo | None, value: Any) -> Value:
+def field_value(info: FieldSpec | None, value: Any) -> Value:
     """A form value as the table shows it: option labels, 是/否, numbers as numbers."""
     if value is None or value == "" or value == []:
         return None
@@ -74,9 +79,9 @@ def field_value(info: FieldInfo | None, value: Any) -> Value:
     if kind == "boolean" or isinstance(value, bool):
         return "是" if value in (True, "true", "True", 1) else "否"
     if kind == "enum" and info:
-        return info.options.get(str(value), str(value))
+        return info.option_label(str(value)) or str(value)
     if kind == "multi_enum" and isinstance(value, list):
-        return "、".join(info.options.get(str(v), str(v)) if info else str(v) for v in value)
+        return "、".join((info.option_label(str(v)) or str(v)) if info else str(v) for v in value)
     if kind in {"integer", "decimal"} or (not kind and isinstance(value, int | float)):
         return _number(value, kind == "integer")
     if isinstance(value, list):
@@ -84,7 +89,7 @@ def field_value(info: FieldInfo | None, value: Any) -> Value:
     return str(value)
 
 
-def cell_value(source: str, row_number: int, doc: Mapping[str, Any], programme: ProgrammeInfo,
+def cell_value(source: str, row_number: int, doc: Mapping[str, Any], programme: ProgrammeModel,
                unit_names: UnitNames) -> Value:
     snapshot = ((doc.get("facts") or {}).get("snapshot") or {}).get("data") or {}
     enterprise = snapshot.get("enterprise") or {}
@@ -127,14 +132,14 @@ def display(value: Value) -> str:
     return str(value)
 
 
-def rows(docs: Iterable[Mapping[str, Any]], spec: TableSpec, programme: ProgrammeInfo,
+def rows(docs: Iterable[Mapping[str, Any]], spec: TableSpec, programme: ProgrammeModel,
          unit_names: UnitNames) -> Iterator[tuple[str, list[Value]]]:
     """(application id, cells) per application, numbered from 1 in the order given."""
     for _, app_id, cells in rows_with_units(docs, spec, programme, unit_names):
         yield app_id, cells
 
 
-def rows_with_units(docs: Iterable[Mapping[str, Any]], spec: TableSpec, programme: ProgrammeInfo,
+def rows_with_units(docs: Iterable[Mapping[str, Any]], spec: TableSpec, programme: ProgrammeModel,
                     unit_names: UnitNames) -> Iterator[tuple[str, str, list[Value]]]:
     """(recommending unit id, application id, cells) per application."""
     for number, doc in enumerate(docs, start=1):

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
+from kernel.contacts import EMAIL, MOBILE
+from kernel.units import unit_within
 from review.rules.units import UnitDirectory
 from zjtx.errors import Violation, forbidden, invalid
 
 ROLES = ("reviewer", "admin")
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def within(units: UnitDirectory, unit_id: str, ancestor_id: str) -> bool:
     """True if ``unit_id`` is ``ancestor_id`` or lies beneath it."""
-    current: str | None = unit_id
-    while current:
-        if current == ancestor_id:
-            return True
-        current = units.get(current).parent
-    return False
+    return unit_within(unit_id, ancestor_id, lambda current: units.get(current).parent)
 
 
 def check_can_manage(units: UnitDirectory, caller_role: str, caller_unit: str, unit_id: str) -> None:

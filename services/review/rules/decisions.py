@@ -39,19 +39,6 @@ REMOVED = "removed"  # taken off the 公示 list after an upheld objection
 RECOGNISED = "recognised"
 NOT_RECOGNISED = "not_recognised"
 
-STATUS_LABELS = {
-    IN_REVIEW: "审核中",
-    RETURNED: "退回修改",
-    PASSED_PENDING_SUMMARY: "审核通过，待上传推荐汇总表",
-    RECOMMENDED: "已推荐",
-    REJECTED: "审核不通过",
-    WITHDRAWN: "已撤回",
-    UNROUTABLE: "无法分派审核单位",
-    LISTED: "公示中",
-    REMOVED: "公示异议成立，已移出名单",
-    RECOGNISED: "已认定",
-    NOT_RECOGNISED: "未认定",
-}
 # Statuses after which nothing in review changes the application any more.
 FINAL_STATUSES = (REJECTED, WITHDRAWN, RECOGNISED, NOT_RECOGNISED)
 

@@ -21,7 +21,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from .programmes import Programme, as_decimal, lookup
+from kernel.conditions import as_decimal, lookup
+
+from .programmes import Programme
 
 MarkerValue = bool | Decimal | None
 

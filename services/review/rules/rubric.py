@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from kernel.conditions import as_decimal, lookup
+
 from .programmes import (
     Indicator,
     Programme,
     Rubric,
     ScoringRule,
     ValueSource,
-    as_decimal,
-    lookup,
 )
 
 HUNDRED = Decimal(100)

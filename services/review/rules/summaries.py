@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kernel.files import sniff_media_type
 from review.rules.programmes import ChainLevel, Programme
 from review.rules.units import ROUTE_KINDS, Unit
 from zjtx.errors import Violation, invalid, precondition
@@ -21,18 +22,15 @@ SUMMARY_TABLE = "summary_table"
 RECOMMENDATION_REPORT = "recommendation_report"
 KIND_TITLES = {SUMMARY_TABLE: "推荐汇总表", RECOMMENDATION_REPORT: "推荐报告"}
 
-SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-SIGNATURE_BYTES = max(len(magic) for magic, _ in SIGNATURES)
+# What a signed scan may be (sniffed by kernel.files from its first bytes).
+SCAN_TYPES = ("application/pdf", "image/jpeg", "image/png")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def detect_media_type(head: bytes) -> str | None:
     """The media type the file's first bytes say it is, if it is one we accept."""
-    return next((media for magic, media in SIGNATURES if head.startswith(magic)), None)
+    media_type = sniff_media_type(head)
+    return media_type if media_type in SCAN_TYPES else None
 
 
 def required_kinds(level: ChainLevel) -> tuple[str, ...]:

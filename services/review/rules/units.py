@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .programmes import UNIT_KINDS, ChainLevel, division_within, is_division_code, read_yaml
+from kernel.divisions import division_within, is_division_code
+
+from .programmes import UNIT_KINDS, ChainLevel, read_yaml
 
 KINDS = ("province", "city", "direct_county", "county", "park")
 UNIT_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -29,12 +29,12 @@ from pypdf import PdfReader
 
 from harness import rabbit
 from harness.clients import domain_error, org_body
+from harness.reporting_events import Applicant, programme_event
 from harness.wait import until
+from kernel.programme import programme_from_message as from_message
 from registration.rules.uscc import make_uscc
 from reporting import storage
 from reporting.rules import summary
-from reporting.rules.programme import from_message
-from reporting.synthetic import Applicant, programme_event
 from zjtx.clock import set_clock_file
 from zjtx.config import REPO_ROOT
 from zjtx.up import Suite

@@ -8,7 +8,12 @@ finalise without its 推荐汇总表. The province ranks the recommended, recogn
 small target (the programme document's ``target_count`` set to 3: a programme is data),
 opens the 公示, records an objection, upholds it and publishes.
 
-The steps run in order and share the module's state (one programme, one timeline).
+The module runs one programme, so its tests share one timeline; but none relies on an
+earlier test having passed. Each asks ``hunan`` (a ``Timeline``) for the stage it starts
+from: ``submitted()``, ``returned_twice()``, ``decided()``, ``passed()``, ``uploaded()``,
+``closed()``, ``in_publicity()``. A stage asks review what is already done and does only
+the rest, in the order of the programme's calendar, so a test that fails leaves the next
+ones to build their own state (and a test run alone builds everything before it).
 """
 
 from __future__ import annotations
@@ -58,7 +63,14 @@ ENTERPRISES = {
     "gz1": ("广州天河外省企业有限公司", "440106", True, 1),
 }
 
-state: dict[str, Any] = {}
+OPINION = "经审核，材料真实、完整，同意推荐"
+REJECTION = "企业未提供上云上平台凭据，经核实不是“上云上平台”企业"
+RETURN_REASONS = [
+    pb.ReturnReason(target_kind="section", target="economic", reason="2019年主营业务收入与财务报表不一致"),
+    pb.ReturnReason(target_kind="attachment", target="financial_statements", reason="缺少2018年度审计报告")]
+PASSES = (("cs1", CS), ("cs2", CS), ("ly1", LY), ("hy1", HY))
+IN_WINDOW, LAST_SECOND, CLOSED, RANKING = ("2020-05-10T10:00:00+08:00", "2020-05-15T23:59:59+08:00",
+                                           "2020-05-16T00:00:00+08:00", "2020-05-20T10:00:00+08:00")
 
 
 def sections(two_integration: bool, patents: int) -> dict[str, Any]:
@@ -78,43 +90,171 @@ def rpc_error(call_: Any) -> grpc.RpcError:
     return error.value
 
 
-def task_of(key: str) -> str:
-    return state["tasks"][key]
+def upload(stub: ReviewStub, unit_id: str, data: bytes, filename: str, kind: str = "", metadata: Any = None,
+           chunk: int = 700) -> pb.SummaryUpload:
+    def chunks() -> Any:
+        yield pb.SummaryChunk(programme_id=PROGRAMME, unit_id=unit_id, kind=kind, filename=filename, data=data[:chunk])
+        for start in range(chunk, len(data), chunk):
+            yield pb.SummaryChunk(data=data[start:start + chunk])
+
+    return stub.UploadSummary(chunks(), timeout=15, metadata=metadata or as_unit(unit_id))
 
 
-def test_submissions_open_tasks_at_the_unit_of_each_region(review_api: ReviewStub, amqp_uri: str,
-                                                             tap: EventTap, clock: Any) -> None:
-    clock("2020-05-10T10:00:00+08:00")
+class Timeline:
+    """The module's programme, brought to a stage on demand (see the module's docstring)."""
+
+    def __init__(self, api: ReviewStub, amqp_uri: str, tap: EventTap, clock: Any) -> None:
+        self.api, self.amqp_uri, self.tap, self.clock = api, amqp_uri, tap, clock
+        self.snapshots: dict[str, Any] = {}
+        self.apps: dict[str, str] = {}
+        self.tasks: dict[str, str] = {}
+        self.returned_task = ""
+
+    def application(self, key: str) -> pb.Application:
+        return call(self.api.GetApplication, pb.GetApplicationRequest(application_id=self.apps[key]))
+
+    def status(self, key: str) -> str:
+        return self.application(key).status
+
+    def submitted(self) -> Timeline:
+        """Every enterprise's application submitted in the window; each routable one has its first task."""
+        if self.tasks.keys() >= set(ENTERPRISES) - {"gz1"}:
+            return self
+        self.clock(IN_WINDOW)
+        self.tap.wait_for("programme.opened", PROGRAMME, lambda data: data["at"] == "2020-05-10T02:00:00.000Z")
+        for index, (key, (name, region, two, patents)) in enumerate(ENTERPRISES.items()):
+            if key not in self.snapshots:
+                snap = snapshot(PROGRAMME, name=name, uscc=make_uscc("9", "1", region, org_body("H")), region=region,
+                                sections=sections(two, patents), submitted_at=f"2020-05-0{index + 1}T02:00:00.000Z")
+                self.snapshots[key], self.apps[key] = snap, snap.application_id
+                publish_submitted(self.amqp_uri, snap)
+        for key in ENTERPRISES:
+            if key != "gz1" and key not in self.tasks:
+                self.tasks[key] = open_task_of(self.api, self.apps[key]).id
+        return self
+
+    def return_cs2(self) -> pb.DecisionResult:
+        """长沙's reviewer returns cs2 (economic section, financial statements)."""
+        task_id = open_task_of(self.api, self.apps["cs2"]).id
+        result = call(self.api.ReturnTask, pb.ReturnTaskRequest(task_id=task_id, reasons=RETURN_REASONS),
+                      metadata=as_unit(CS, subject="reviewer-cs-li"))
+        self.returned_task = task_id
+        return result
+
+    def resubmit_cs2(self, round_: int) -> Any:
+        """The enterprise corrects cs2 and resubmits a new snapshot version; the reopened task."""
+        snap = self.snapshots["cs2"]
+        snap.snapshot_version = round_ + 1
+        snap.content_hash = hashlib.sha256(f"cs2-v{round_ + 1}".encode()).hexdigest()
+        publish_resubmitted(self.amqp_uri, snap, round_, self.returned_task)
+        reopened = until(lambda: (t := open_task_of(self.api, self.apps["cs2"])).round == round_ and t,
+                         what=f"cs2's task of round {round_}")
+        self.tasks["cs2"] = reopened.id
+        return reopened
+
+    def returned_twice(self) -> Timeline:
+        """cs2 returned twice (the programme's limit) and resubmitted each time: open at round 2."""
+        self.submitted()
+        for _ in range(4):
+            application = self.application("cs2")
+            if application.status == "returned":
+                self.resubmit_cs2(application.returns)
+            elif application.status == "in_review" and application.returns < 2:
+                self.return_cs2()
+            else:
+                break
+        application = self.application("cs2")
+        if application.status == "in_review":
+            self.tasks["cs2"] = application.open_task_id
+        return self
+
+    def decided(self) -> Timeline:
+        """Also: zz1 rejected by 株洲, wd1 withdrawn by its enterprise."""
+        self.returned_twice()
+        if self.status("zz1") == "in_review":
+            call(self.api.RejectTask, pb.RejectTaskRequest(task_id=self.tasks["zz1"], reason=REJECTION),
+                 metadata=as_unit(ZZ))
+        if self.status("wd1") != "withdrawn":
+            publish_withdrawn(self.amqp_uri, self.apps["wd1"], PROGRAMME, "企业决定明年再申报")
+            until(lambda: self.status("wd1") == "withdrawn", what="the withdrawal")
+        return self
+
+    def passed(self) -> Timeline:
+        """Also: cs1, cs2, ly1 and hy1 passed at level 1 (waiting for their unit's 推荐汇总表)."""
+        self.decided()
+        for key, unit_id in PASSES:
+            if self.status(key) == "in_review":
+                call(self.api.PassTask, pb.PassTaskRequest(task_id=self.tasks[key], opinion=OPINION),
+                     metadata=as_unit(unit_id))
+        return self
+
+    def uploaded(self) -> Timeline:
+        """Also: 长沙 (PDF) and 耒阳 (PNG) uploaded their 推荐汇总表; 长沙 confirmed its recommendations."""
+        self.passed()
+        if self.status("cs1") == "passed_pending_summary":
+            upload(self.api, CS, pdf_bytes("2020 Hunan little giant summary: Changsha"), "长沙市推荐汇总表.pdf")
+        progress = call(self.api.GetUnitProgress, pb.UnitProgressRequest(programme_id=PROGRAMME), metadata=as_unit(CS))
+        if not progress.finalised_at:
+            call(self.api.FinaliseUnit, pb.UnitProgressRequest(programme_id=PROGRAMME), metadata=as_unit(CS))
+        if self.status("ly1") == "passed_pending_summary":
+            upload(self.api, LY, PNG_BYTES, "耒阳推荐汇总表.png")
+        return self
+
+    def closed(self) -> Timeline:
+        """Also: 衡阳 uploaded at the last second; then the window and the reviews closed."""
+        self.uploaded()
+        if self.status("hy1") == "passed_pending_summary":
+            self.clock(LAST_SECOND)
+            upload(self.api, HY, pdf_bytes("Hengyang"), "衡阳市推荐汇总表.pdf")
+        self.clock(CLOSED)
+        self.tap.wait_for("programme.closed", PROGRAMME, lambda data: data["at"] == "2020-05-15T16:00:00.000Z")
+        return self
+
+    def in_publicity(self) -> Timeline:
+        """Also: the province recognised the three best ranked; the 公示 is open."""
+        self.closed()
+        self.clock(RANKING)
+        publicity = call(self.api.GetPublicity, pb.GetPublicityRequest(programme_id=PROGRAMME), metadata=PROVINCE_ADMIN)
+        if publicity.state not in ("publicity", "published"):
+            ranked = call(self.api.RankRecommended, pb.RankRecommendedRequest(programme_id=PROGRAMME),
+                          metadata=PROVINCE_ADMIN)
+            call(self.api.Recognise, pb.RecogniseRequest(
+                programme_id=PROGRAMME, application_ids=[r.application_id for r in ranked.ranked][:3]),
+                metadata=PROVINCE_ADMIN)
+        return self
+
+
+@pytest.fixture(scope="module")
+def hunan(review_api: ReviewStub, amqp_uri: str, tap: EventTap, clock: Any) -> Timeline:
+    return Timeline(review_api, amqp_uri, tap, clock)
+
+
+def test_submissions_open_tasks_at_the_unit_of_each_region(hunan: Timeline, review_api: ReviewStub,
+                                                             tap: EventTap) -> None:
+    hunan.submitted()
     opened = tap.wait_for("programme.opened", PROGRAMME, lambda data: data["at"] == "2020-05-10T02:00:00.000Z")
     assert opened["closes_at"] == "2020-05-15T23:59:59+08:00" and opened["version"] == 1
 
-    state["snapshots"], state["tasks"], state["apps"] = {}, {}, {}
-    for key, (name, region, two, patents) in ENTERPRISES.items():
-        snap = snapshot(PROGRAMME, name=name, uscc=make_uscc("9", "1", region, org_body("H")), region=region,
-                        sections=sections(two, patents), submitted_at=f"2020-05-0{len(state['apps']) + 1}T02:00:00.000Z")
-        state["snapshots"][key], state["apps"][key] = snap, snap.application_id
-        publish_submitted(amqp_uri, snap)
-
     expected = {"cs1": CS, "cs2": CS, "hy1": HY, "hy2": HY, "zz1": ZZ, "ly1": LY, "wd1": CS}
     for key, unit_id in expected.items():
-        task = open_task_of(review_api, state["apps"][key])
+        task = call(review_api.GetTask, pb.GetTaskRequest(task_id=hunan.tasks[key]))
         assert (task.unit_id, task.level, task.round) == (unit_id, 1, 0), key
         assert task.due_at == "2020-05-15T15:59:59.000Z"  # 23:59:59 Beijing time
         assert list(task.checks) == ["真实性", "完整性"]
-        state["tasks"][key] = task.id
-        opened_event = tap.wait("review.task_opened", state["apps"][key])[0]["data"]
+        opened_event = tap.wait("review.task_opened", hunan.apps[key])[0]["data"]
         assert opened_event["step"]["unit_id"] == unit_id and opened_event["step"]["enterprise_name"] == task.enterprise.name
 
     # 耒阳 is a 省财政直管县市: its own unit reviews it, not 衡阳市
     hengyang = call(review_api.ListTasks, pb.ListTasksRequest(programme_id=PROGRAMME), metadata=as_unit(HY))
-    mine = {t.application_id for t in hengyang.tasks} & set(state["apps"].values())
-    assert mine == {state["apps"]["hy1"], state["apps"]["hy2"]}
+    mine = {t.application_id for t in hengyang.tasks} & set(hunan.apps.values())
+    assert mine == {hunan.apps["hy1"], hunan.apps["hy2"]}
     assert {t.unit_name for t in hengyang.tasks} == {"衡阳市工业和信息化局"}
 
 
-def test_a_submission_delivered_again_opens_no_second_task(review_api: ReviewStub, amqp_uri: str, vhost: str,
-                                                           mongo: MongoClient, review_db: str, suite: Suite) -> None:
-    cs1 = state["snapshots"]["cs1"]
+def test_a_submission_delivered_again_opens_no_second_task(hunan: Timeline, review_api: ReviewStub, amqp_uri: str,
+                                                           vhost: str, mongo: MongoClient, review_db: str,
+                                                           suite: Suite) -> None:
+    cs1 = hunan.submitted().snapshots["cs1"]
     again = publish_submitted(amqp_uri, cs1)  # registration re-emitting: a new event id, the same application
     rabbit.publish(amqp_uri, "registration.events", "application.submitted", again)  # and delivered twice
     until(lambda: f"event {again['id']} already applied" in (suite.log_dir / "review.log").read_text(),
@@ -131,8 +271,8 @@ def test_a_submission_delivered_again_opens_no_second_task(review_api: ReviewStu
     assert mongo[review_db].applications.count_documents({"_id": unknown.application_id}) == 0
 
 
-def test_an_enterprise_no_unit_covers_is_listed_for_the_owner_not_lost(review_api: ReviewStub) -> None:
-    gz1 = state["apps"]["gz1"]
+def test_an_enterprise_no_unit_covers_is_listed_for_the_owner_not_lost(hunan: Timeline, review_api: ReviewStub) -> None:
+    gz1 = hunan.submitted().apps["gz1"]
     found = until(lambda: next((a for a in call(review_api.ListUnroutable, pb.ListUnroutableRequest(
         programme_id=PROGRAMME), metadata=PROVINCE_ADMIN).applications if a.application_id == gz1), None),
         what="the unroutable application")
@@ -148,8 +288,8 @@ def test_an_enterprise_no_unit_covers_is_listed_for_the_owner_not_lost(review_ap
     assert domain_error(error).code == "routing.still_unroutable" and "440106" in error.details()
 
 
-def test_a_reviewer_cannot_see_or_decide_another_units_task(review_api: ReviewStub) -> None:
-    hy1_task = task_of("hy1")
+def test_a_reviewer_cannot_see_or_decide_another_units_task(hunan: Timeline, review_api: ReviewStub) -> None:
+    hy1_task = hunan.submitted().tasks["hy1"]
     error = rpc_error(lambda: call(review_api.GetTask, pb.GetTaskRequest(task_id=hy1_task), metadata=as_unit(CS)))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED
     error = rpc_error(lambda: call(review_api.PassTask, pb.PassTaskRequest(task_id=hy1_task, opinion="材料真实完整"),
@@ -158,7 +298,7 @@ def test_a_reviewer_cannot_see_or_decide_another_units_task(review_api: ReviewSt
     assert domain_error(error).code == "review.other_unit"
     assert "衡阳市工业和信息化局" in error.details() and "只能处理本单位" in error.details()
     # the city of 衡阳 has no say over the 省直管 耒阳 at the province's programme
-    error = rpc_error(lambda: call(review_api.RejectTask, pb.RejectTaskRequest(task_id=task_of("ly1"), reason="x"),
+    error = rpc_error(lambda: call(review_api.RejectTask, pb.RejectTaskRequest(task_id=hunan.tasks["ly1"], reason="x"),
                                    metadata=as_unit(HY)))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED
     error = rpc_error(lambda: call(review_api.ListTasks, pb.ListTasksRequest(unit_id=HY), metadata=as_unit(CS)))
@@ -166,10 +306,10 @@ def test_a_reviewer_cannot_see_or_decide_another_units_task(review_api: ReviewSt
     assert call(review_api.GetTask, pb.GetTaskRequest(task_id=hy1_task), metadata=as_unit(HY)).status == "open"
 
 
-def test_return_names_what_to_fix_and_is_bounded_resubmission_reopens(review_api: ReviewStub, amqp_uri: str,
+def test_return_names_what_to_fix_and_is_bounded_resubmission_reopens(hunan: Timeline, review_api: ReviewStub,
                                                                       tap: EventTap) -> None:
-    cs2 = state["apps"]["cs2"]
-    bad = pb.ReturnTaskRequest(task_id=task_of("cs2"), reasons=[
+    cs2 = hunan.submitted().apps["cs2"]
+    bad = pb.ReturnTaskRequest(task_id=hunan.tasks["cs2"], reasons=[
         pb.ReturnReason(target_kind="section", target="finance", reason="数据有误"),
         pb.ReturnReason(target_kind="attachment", target="financial_statements", reason=" ")])
     error = rpc_error(lambda: call(review_api.ReturnTask, bad, metadata=as_unit(CS)))
@@ -178,12 +318,8 @@ def test_return_names_what_to_fix_and_is_bounded_resubmission_reopens(review_api
     assert "economic（经济效益）" in problems["reasons[0].target"]
     assert "财务报表" in problems["reasons[1].reason"]
 
-    reasons = [pb.ReturnReason(target_kind="section", target="economic", reason="2019年主营业务收入与财务报表不一致"),
-               pb.ReturnReason(target_kind="attachment", target="financial_statements", reason="缺少2018年度审计报告")]
     for round_ in (1, 2):
-        task_id = open_task_of(review_api, cs2).id
-        result = call(review_api.ReturnTask, pb.ReturnTaskRequest(task_id=task_id, reasons=reasons),
-                      metadata=as_unit(CS, subject="reviewer-cs-li"))
+        result = hunan.return_cs2()
         assert result.application.status == "returned" and result.application.returns == round_
         assert not result.application.open_task_id
         returned = tap.wait("review.returned", cs2, count=round_)[-1]["data"]
@@ -192,88 +328,77 @@ def test_return_names_what_to_fix_and_is_bounded_resubmission_reopens(review_api
         assert [(r["target"], r["target_title"]) for r in returned["reasons"]] == [
             ("economic", "经济效益"), ("financial_statements", "财务报表")]
         assert returned["step"]["reviewer"] == "reviewer-cs-li"
-        snap = state["snapshots"]["cs2"]  # the enterprise corrects and resubmits a new snapshot version
-        snap.snapshot_version = round_ + 1
-        snap.content_hash = hashlib.sha256(f"cs2-v{round_ + 1}".encode()).hexdigest()
-        publish_resubmitted(amqp_uri, snap, round_, task_id)
-        reopened = open_task_of(review_api, cs2)
+        reopened = hunan.resubmit_cs2(round_)
         assert (reopened.unit_id, reopened.level, reopened.round) == (CS, 1, round_)
         assert reopened.snapshot_version == round_ + 1
         assert tap.wait("review.task_opened", cs2, count=round_ + 1)[-1]["data"]["round"] == round_
 
-    state["tasks"]["cs2"] = open_task_of(review_api, cs2).id
-    error = rpc_error(lambda: call(review_api.ReturnTask, pb.ReturnTaskRequest(task_id=task_of("cs2"), reasons=reasons),
+    error = rpc_error(lambda: call(review_api.ReturnTask, pb.ReturnTaskRequest(task_id=hunan.tasks["cs2"],
+                                                                               reasons=RETURN_REASONS),
                                    metadata=as_unit(CS)))
     assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert domain_error(error).code == "return.rounds_exhausted" and "2次" in error.details()
 
 
-def test_rejection_needs_a_reason(review_api: ReviewStub, tap: EventTap) -> None:
-    zz1 = state["apps"]["zz1"]
-    error = rpc_error(lambda: call(review_api.RejectTask, pb.RejectTaskRequest(task_id=task_of("zz1"), reason="  "),
+def test_rejection_needs_a_reason(hunan: Timeline, review_api: ReviewStub, tap: EventTap) -> None:
+    zz1, task_id = hunan.submitted().apps["zz1"], hunan.tasks["zz1"]
+    error = rpc_error(lambda: call(review_api.RejectTask, pb.RejectTaskRequest(task_id=task_id, reason="  "),
                                    metadata=as_unit(ZZ)))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "不通过的理由" in error.details()
-    reason = "企业未提供上云上平台凭据，经核实不是“上云上平台”企业"
-    result = call(review_api.RejectTask, pb.RejectTaskRequest(task_id=task_of("zz1"), reason=reason),
-                  metadata=as_unit(ZZ))
-    assert result.application.status == "rejected" and result.task.reason == reason
-    assert tap.wait("review.rejected", zz1)[0]["data"]["reason"] == reason
-    error = rpc_error(lambda: call(review_api.PassTask, pb.PassTaskRequest(task_id=task_of("zz1"), opinion="通过"),
+    result = call(review_api.RejectTask, pb.RejectTaskRequest(task_id=task_id, reason=REJECTION), metadata=as_unit(ZZ))
+    assert result.application.status == "rejected" and result.task.reason == REJECTION
+    assert tap.wait("review.rejected", zz1)[0]["data"]["reason"] == REJECTION
+    error = rpc_error(lambda: call(review_api.PassTask, pb.PassTaskRequest(task_id=task_id, opinion="通过"),
                                    metadata=as_unit(ZZ)))
     assert error.code() == grpc.StatusCode.ABORTED and domain_error(error).code == "task.decided"
 
 
-def test_withdrawal_closes_the_open_task(review_api: ReviewStub, amqp_uri: str) -> None:
-    wd1 = state["apps"]["wd1"]
+def test_withdrawal_closes_the_open_task(hunan: Timeline, review_api: ReviewStub, amqp_uri: str) -> None:
+    wd1 = hunan.submitted().apps["wd1"]
     publish_withdrawn(amqp_uri, wd1, PROGRAMME, "企业决定明年再申报")
     until(lambda: call(review_api.GetApplication, pb.GetApplicationRequest(application_id=wd1)).status == "withdrawn",
           what="the withdrawal")
-    task = call(review_api.GetTask, pb.GetTaskRequest(task_id=task_of("wd1")))
+    task = call(review_api.GetTask, pb.GetTaskRequest(task_id=hunan.tasks["wd1"]))
     assert task.status == "withdrawn"
     error = rpc_error(lambda: call(review_api.PassTask, pb.PassTaskRequest(task_id=task.id, opinion="通过"),
                                    metadata=as_unit(CS)))
     assert error.code() == grpc.StatusCode.ABORTED
 
 
-def test_passing_needs_an_opinion_and_waits_for_the_summary(review_api: ReviewStub, tap: EventTap) -> None:
-    error = rpc_error(lambda: call(review_api.PassTask, pb.PassTaskRequest(task_id=task_of("cs1"), opinion=""),
+def test_passing_needs_an_opinion_and_waits_for_the_summary(hunan: Timeline, review_api: ReviewStub,
+                                                           tap: EventTap) -> None:
+    hunan.decided()
+    error = rpc_error(lambda: call(review_api.PassTask, pb.PassTaskRequest(task_id=hunan.tasks["cs1"], opinion=""),
                                    metadata=as_unit(CS)))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "审核意见" in error.details()
-    for key, unit_id in (("cs1", CS), ("cs2", CS), ("ly1", LY), ("hy1", HY)):
-        result = call(review_api.PassTask, pb.PassTaskRequest(task_id=task_of(key), opinion="经审核，材料真实、完整，同意推荐"),
+    for key, unit_id in PASSES:
+        result = call(review_api.PassTask, pb.PassTaskRequest(task_id=hunan.tasks[key], opinion=OPINION),
                       metadata=as_unit(unit_id))
         assert result.application.status == "passed_pending_summary"
         assert result.application.status_label == "审核通过，待上传推荐汇总表"
-        passed = tap.wait("review.passed", state["apps"][key])[0]["data"]
-        assert passed["next_level"] == 0 and passed["opinion"] == "经审核，材料真实、完整，同意推荐"
-    assert not tap.find("review.recommended", state["apps"]["cs1"])
+        passed = tap.wait("review.passed", hunan.apps[key])[0]["data"]
+        assert passed["next_level"] == 0 and passed["opinion"] == OPINION
+    assert not tap.find("review.recommended", hunan.apps["cs1"])
     progress = call(review_api.GetUnitProgress, pb.UnitProgressRequest(programme_id=PROGRAMME), metadata=as_unit(CS))
     assert progress.pending_summary == 2 and list(progress.missing) == ["推荐汇总表"]
     assert "待上传推荐汇总表" in progress.note
 
 
-def test_a_unit_cannot_finalise_without_its_summary_table(review_api: ReviewStub) -> None:
+def test_a_unit_cannot_finalise_without_its_summary_table(hunan: Timeline, review_api: ReviewStub) -> None:
+    hunan.passed()
     error = rpc_error(lambda: call(review_api.FinaliseUnit, pb.UnitProgressRequest(programme_id=PROGRAMME),
                                    metadata=as_unit(CS)))
     assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert domain_error(error).code == "summary.missing"
     assert "尚未上传推荐汇总表" in error.details() and "2个审核通过的申请推荐未生效" in error.details()
     ranked = call(review_api.RankRecommended, pb.RankRecommendedRequest(programme_id=PROGRAMME), metadata=PROVINCE_ADMIN)
-    assert state["apps"]["cs1"] not in {r.application_id for r in ranked.ranked}
+    assert hunan.apps["cs1"] not in {r.application_id for r in ranked.ranked}
 
 
-def upload(stub: ReviewStub, unit_id: str, data: bytes, filename: str, kind: str = "", metadata: Any = None,
-           chunk: int = 700) -> pb.SummaryUpload:
-    def chunks() -> Any:
-        yield pb.SummaryChunk(programme_id=PROGRAMME, unit_id=unit_id, kind=kind, filename=filename, data=data[:chunk])
-        for start in range(chunk, len(data), chunk):
-            yield pb.SummaryChunk(data=data[start:start + chunk])
-
-    return stub.UploadSummary(chunks(), timeout=15, metadata=metadata or as_unit(unit_id))
-
-
-def test_the_summary_upload_is_checked_and_makes_recommendations_final(review_api: ReviewStub, tap: EventTap,
-                                                                        mongo: MongoClient, review_db: str) -> None:
+def test_the_summary_upload_is_checked_and_makes_recommendations_final(hunan: Timeline, review_api: ReviewStub,
+                                                                        tap: EventTap, mongo: MongoClient,
+                                                                        review_db: str) -> None:
+    apps = hunan.passed().apps
     files = mongo[review_db]["summary_files.files"]
     before = files.count_documents({})
     error = rpc_error(lambda: upload(review_api, CS, "这不是扫描件".encode() * 50, "汇总表.pdf"))
@@ -287,7 +412,7 @@ def test_the_summary_upload_is_checked_and_makes_recommendations_final(review_ap
     done = upload(review_api, CS, scan, "长沙市推荐汇总表.pdf")
     assert done.sha256 == hashlib.sha256(scan).hexdigest() and done.media_type == "application/pdf"
     assert done.size == len(scan) and done.level == 1 and done.kind == "summary_table"
-    assert set(done.finalised_application_ids) == {state["apps"]["cs1"], state["apps"]["cs2"]}
+    assert set(done.finalised_application_ids) == {apps["cs1"], apps["cs2"]}
     stored = files.find_one({"_id": done.file_id})
     assert stored["length"] == len(scan) and stored["metadata"]["sha256"] == done.sha256
     back = b"".join(c.data for c in review_api.DownloadSummary(pb.DownloadSummaryRequest(file_id=done.file_id),
@@ -296,26 +421,28 @@ def test_the_summary_upload_is_checked_and_makes_recommendations_final(review_ap
 
     uploaded = tap.wait("review.summary_uploaded", PROGRAMME)[-1]["data"]
     assert uploaded["sha256"] == done.sha256 and uploaded["unit_id"] == CS
-    ranks = {key: tap.wait("review.recommended", state["apps"][key])[0]["data"]["unit_rank"] for key in ("cs1", "cs2")}
+    ranks = {key: tap.wait("review.recommended", apps[key])[0]["data"]["unit_rank"] for key in ("cs1", "cs2")}
     assert ranks == {"cs1": 1, "cs2": 2}  # 两化融合贯标 first
     progress = call(review_api.FinaliseUnit, pb.UnitProgressRequest(programme_id=PROGRAMME), metadata=as_unit(CS))
     assert progress.finalised_at and progress.recommended == 2 and progress.pending_summary == 0
 
     png = upload(review_api, LY, PNG_BYTES, "耒阳推荐汇总表.png")
-    assert png.media_type == "image/png" and list(png.finalised_application_ids) == [state["apps"]["ly1"]]
+    assert png.media_type == "image/png" and list(png.finalised_application_ids) == [apps["ly1"]]
 
 
-def test_a_decision_one_second_after_the_deadline_is_refused(review_api: ReviewStub, tap: EventTap, clock: Any) -> None:
-    clock("2020-05-15T23:59:59+08:00")  # the last accepted second
+def test_a_decision_one_second_after_the_deadline_is_refused(hunan: Timeline, review_api: ReviewStub, tap: EventTap,
+                                                             clock: Any) -> None:
+    hunan.uploaded()
+    clock(LAST_SECOND)  # the last accepted second
     done = upload(review_api, HY, pdf_bytes("Hengyang"), "衡阳市推荐汇总表.pdf")
-    assert list(done.finalised_application_ids) == [state["apps"]["hy1"]]
+    assert list(done.finalised_application_ids) == [hunan.apps["hy1"]]
 
-    clock("2020-05-16T00:00:00+08:00")
-    error = rpc_error(lambda: call(review_api.PassTask, pb.PassTaskRequest(task_id=task_of("hy2"), opinion="同意推荐"),
+    clock(CLOSED)
+    error = rpc_error(lambda: call(review_api.PassTask, pb.PassTaskRequest(task_id=hunan.tasks["hy2"], opinion="同意推荐"),
                                    metadata=as_unit(HY)))
     assert error.code() == grpc.StatusCode.FAILED_PRECONDITION and domain_error(error).code == "review.closed"
     assert "2020年5月15日 23:59:59（北京时间）" in error.details() and "过期不予受理" in error.details()
-    assert call(review_api.GetTask, pb.GetTaskRequest(task_id=task_of("hy2"))).status == "open"
+    assert call(review_api.GetTask, pb.GetTaskRequest(task_id=hunan.tasks["hy2"])).status == "open"
     error = rpc_error(lambda: upload(review_api, HY, pdf_bytes("late"), "迟交.pdf"))
     assert domain_error(error).code == "review.closed"
 
@@ -324,9 +451,9 @@ def test_a_decision_one_second_after_the_deadline_is_refused(review_api: ReviewS
     assert complete["recommended"] == 4 and complete["unit_ids"] == sorted([CS, HY, LY])
 
 
-def test_every_decision_is_in_the_append_only_history(review_api: ReviewStub, mongo: MongoClient,
+def test_every_decision_is_in_the_append_only_history(hunan: Timeline, review_api: ReviewStub, mongo: MongoClient,
                                                       review_db: str, otlp: OtlpReceiver) -> None:
-    cs2 = state["apps"]["cs2"]
+    cs2 = hunan.closed().apps["cs2"]
     entries = call(review_api.ListHistory, pb.ListHistoryRequest(application_id=cs2)).entries
     assert [e.action for e in entries] == [
         "submitted", "task_opened", "returned", "resubmitted", "task_opened", "returned", "resubmitted",
@@ -338,10 +465,10 @@ def test_every_decision_is_in_the_append_only_history(review_api: ReviewStub, mo
     assert first_return.at == "2020-05-10T02:00:00.000Z" and first_return.action_label == "退回修改"
     assert [r.target_title for r in first_return.reasons] == ["经济效益", "财务报表"]
     assert "第1次退回修改（上限2次）" in first_return.detail
-    assert entries[8].opinion == "经审核，材料真实、完整，同意推荐"
+    assert entries[8].opinion == OPINION
     assert mongo[review_db].history.count_documents({"application_id": cs2}) == len(entries)
 
-    own = as_enterprise(state["snapshots"]["cs2"].enterprise.enterprise_id)
+    own = as_enterprise(hunan.snapshots["cs2"].enterprise.enterprise_id)
     seen = call(review_api.ListHistory, pb.ListHistoryRequest(application_id=cs2), metadata=own).entries
     assert len(seen) == len(entries) and not any(e.actor for e in seen)
     error = rpc_error(lambda: call(review_api.ListHistory, pb.ListHistoryRequest(application_id=cs2),
@@ -351,13 +478,14 @@ def test_every_decision_is_in_the_append_only_history(review_api: ReviewStub, mo
     until(lambda: any(span.service == "review" and "ReturnTask" in span.name
                       and span.attributes.get("zjtx.application.id") == cs2 for span in list(otlp.spans)),
           what="the ReturnTask span tagged with the application id")
-    rejected = call(review_api.ListHistory, pb.ListHistoryRequest(application_id=state["apps"]["zz1"])).entries
+    rejected = call(review_api.ListHistory, pb.ListHistoryRequest(application_id=hunan.apps["zz1"])).entries
     assert rejected[-1].action == "rejected" and "上云上平台" in rejected[-1].reason
 
 
-def test_ranking_and_recognition_up_to_the_target(review_api: ReviewStub, tap: EventTap, clock: Any) -> None:
-    clock("2020-05-20T10:00:00+08:00")
-    apps = state["apps"]
+def test_ranking_and_recognition_up_to_the_target(hunan: Timeline, review_api: ReviewStub, tap: EventTap,
+                                                  clock: Any) -> None:
+    apps = hunan.closed().apps
+    clock(RANKING)
     ranked = call(review_api.RankRecommended, pb.RankRecommendedRequest(programme_id=PROGRAMME), metadata=PROVINCE_ADMIN)
     # no rubric: 两化融合贯标 first, then more invention patents
     assert [r.application_id for r in ranked.ranked] == [apps["cs1"], apps["ly1"], apps["hy1"], apps["cs2"]]
@@ -391,8 +519,9 @@ def test_ranking_and_recognition_up_to_the_target(review_api: ReviewStub, tap: E
     assert error.code() == grpc.StatusCode.ALREADY_EXISTS
 
 
-def test_publicity_with_an_objection_then_publication(review_api: ReviewStub, tap: EventTap, clock: Any) -> None:
-    apps = state["apps"]
+def test_publicity_with_an_objection_then_publication(hunan: Timeline, review_api: ReviewStub, tap: EventTap,
+                                                      clock: Any) -> None:
+    apps = hunan.in_publicity().apps
     error = rpc_error(lambda: call(review_api.RecordObjection, pb.RecordObjectionRequest(
         programme_id=PROGRAMME, application_id=apps["cs2"], content="不应推荐"), metadata=PROVINCE_ADMIN))
     assert domain_error(error).code == "objection.not_listed"

@@ -49,7 +49,12 @@ def test_missing_and_mistyped_fields() -> None:
 
 
 def test_markup_is_just_text() -> None:
-    check_body(SchemaChecker(BODY), {"name": "<b>x</b>"})
+    """Accepted as characters (no stripping, no escaping): its length counts in full."""
+    body = {"name": "<b>x</b>"}
+    assert forbidden_keys(body) == [] and SchemaChecker(BODY).problems(body) == []
+    check_body(SchemaChecker(BODY), body)
+    assert body == {"name": "<b>x</b>"}
+    assert problems({"name": "<i>xxxx</i>"})["name"].startswith("request.too_long|")  # 11 characters, limit 10
 
 
 def test_query_values_are_typed_before_validation() -> None:

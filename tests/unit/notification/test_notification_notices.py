@@ -6,28 +6,29 @@ from datetime import datetime, timezone
 
 import pytest
 
+from kernel.divisions import region_prefix
+from kernel.programme import ProgrammeModel, Window
 from notification.rules import builders
 from notification.rules.catalogue import AUDIENCE, FIELDS
 from notification.rules.notices import (
     Account,
     Contact,
-    ProgrammeInfo,
     admin_targets,
     checked_fields,
     days_left,
     enterprise_targets,
     fmt_time,
     format_reasons,
-    region_prefix,
     unit_targets,
 )
 from zjtx_api import registration_pb2, review_pb2
 
-HUNAN = ProgrammeInfo(
-    id="hunan-2020-little-giant", title="2020年湖南省“专精特新”小巨人企业培育认定", owner="430000",
-    owner_name="湖南省工业和信息化厅", opens_at=datetime(2020, 3, 29, 16, tzinfo=timezone.utc),
-    closes_at=datetime(2020, 5, 15, 15, 59, 59, tzinfo=timezone.utc),
-    review_closes_at=datetime(2020, 5, 15, 15, 59, 59, tzinfo=timezone.utc), max_return_rounds=2,
+HUNAN = ProgrammeModel(
+    id="hunan-2020-little-giant", version=1, title="2020年湖南省“专精特新”小巨人企业培育认定", level="province",
+    owner="430000", owner_name="湖南省工业和信息化厅", window=Window(
+        opens_at=datetime(2020, 3, 29, 16, tzinfo=timezone.utc),
+        closes_at=datetime(2020, 5, 15, 15, 59, 59, tzinfo=timezone.utc),
+        review_closes_at=datetime(2020, 5, 15, 15, 59, 59, tzinfo=timezone.utc)), max_return_rounds=2,
     level_titles={1: "市州、省财政直管县市工信部门审核", 2: "省工信厅择优认定"})
 
 

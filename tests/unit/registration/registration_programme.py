@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from registration.rules.programme_model import ProgrammeModel, programme_from_message
+from kernel.programme import ProgrammeModel, programme_from_message
 from zjtx_api import review_pb2 as pb
 
 PLEDGE_TEXT = "申报企业对申报材料的完整性、真实性、合法性负责，相关后果由申报企业自行承担。"

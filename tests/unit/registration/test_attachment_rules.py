@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from registration_programme import programme
 
+from kernel.files import sniff_media_type
 from registration.rules.attachments import (
     check_file,
     check_room,
     is_executable,
     sanitise_filename,
-    sniff_media_type,
 )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from registration.rules.divisions import (
+from kernel.divisions import (
     ENV_VAR,
     Division,
     DivisionTable,

@@ -11,6 +11,8 @@ from decimal import Decimal
 import pytest
 from registration_programme import PLEDGE_TEXT, message, programme
 
+from kernel.divisions import division_within
+from kernel.programme import ProgrammeModelError, programme_from_message
 from registration.rules.access import check_read, check_register, check_write, list_scope
 from registration.rules.applications import (
     DRAFT,
@@ -29,7 +31,6 @@ from registration.rules.applications import (
     review_change,
 )
 from registration.rules.completeness import assess, pledge_text_hash
-from registration.rules.programme_model import ProgrammeModelError, division_within, programme_from_message
 from registration.rules.snapshots import build_snapshot, canonical, canonical_json, content_hash
 from registration.rules.values import check_field, missing_required, section_input, section_problems
 from zjtx.errors import DomainError

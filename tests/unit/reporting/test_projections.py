@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from harness.reporting_events import Applicant, applicants, programme_event
 from reporting.rules.events import ProjectionError, normalise
 from reporting.rules.projections import apply, derive, fold
-from reporting.synthetic import Applicant, applicants, programme_event
 
 T0 = datetime(2020, 5, 10, 2, 0, tzinfo=timezone.utc)
 PROGRAMME = "hunan-2020-little-giant"

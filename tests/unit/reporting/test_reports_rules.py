@@ -6,14 +6,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from harness.reporting_events import applicants, programme_from_yaml
+from kernel.programme import programme_from_message as from_message
 from reporting.rules import access
 from reporting.rules.divisions import load_regions
 from reporting.rules.events import normalise
-from reporting.rules.programme import from_message
 from reporting.rules.projections import fold
 from reporting.rules.statistics import compute
 from reporting.rules.summary import display, rows, table_spec
-from reporting.synthetic import applicants, programme_from_yaml
 from zjtx.config import REPO_ROOT
 from zjtx.errors import DomainError
 

@@ -11,14 +11,14 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from harness.reporting_events import applicants, programme_from_yaml
+from kernel.programme import programme_from_message as from_message
 from reporting.rules import charts, pdf
 from reporting.rules.divisions import load_regions
 from reporting.rules.events import normalise
-from reporting.rules.programme import from_message
 from reporting.rules.projections import fold
 from reporting.rules.statistics import compute
 from reporting.rules.xlsx import Layout, TableWriter
-from reporting.synthetic import applicants, programme_from_yaml
 from zjtx.config import REPO_ROOT
 
 HUNAN = from_message(programme_from_yaml(REPO_ROOT / "deploy" / "programmes" / "hunan-2020-little-giant.yaml"))

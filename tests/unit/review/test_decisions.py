@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -16,27 +15,11 @@ from review.rules.access import (
     check_owner_admin,
     check_owner_view,
 )
-from review.rules.programmes import Programme, load_programmes
-from review.rules.units import UnitDirectory, load_units
+from review.rules.programmes import Programme
+from review.rules.units import UnitDirectory
 from zjtx.errors import DomainError
 
-ROOT = Path(__file__).resolve().parents[3]
 BEIJING = timezone(timedelta(hours=8))
-
-
-@pytest.fixture(scope="module")
-def programmes() -> dict[str, Programme]:
-    return load_programmes(ROOT / "deploy" / "programmes")
-
-
-@pytest.fixture(scope="module")
-def hunan(programmes: dict[str, Programme]) -> Programme:
-    return programmes["hunan-2020-little-giant"]
-
-
-@pytest.fixture(scope="module")
-def units() -> UnitDirectory:
-    return load_units(ROOT / "deploy" / "units" / "hunan.yaml")
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from review.rules.programmes import (
-    NATIONAL,
-    Programme,
-    ProgrammeError,
-    load_programme,
-    load_programmes,
-    parse_programme,
-    read_yaml,
-)
+from review.rules.programme_parser import load_programme, load_programmes, parse_programme
+from review.rules.programmes import NATIONAL, Programme, ProgrammeError, read_yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 PROGRAMMES = ROOT / "deploy" / "programmes"
@@ -26,21 +19,6 @@ BEIJING = timezone(timedelta(hours=8))
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-@pytest.fixture(scope="module")
-def programmes() -> dict[str, Programme]:
-    return load_programmes(PROGRAMMES)
-
-
-@pytest.fixture(scope="module")
-def hunan(programmes: dict[str, Programme]) -> Programme:
-    return programmes["hunan-2020-little-giant"]
-
-
-@pytest.fixture(scope="module")
-def hengyang(programmes: dict[str, Programme]) -> Programme:
-    return programmes["hengyang-2020-seed"]
 
 
 def hunan_raw() -> dict:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
-from review.rules.programmes import load_programmes
+from review.rules.programmes import Programme
 from review.rules.ranking import Candidate, candidate_from, rank
 
-ROOT = Path(__file__).resolve().parents[3]
 BEIJING = timezone(timedelta(hours=8))
 T0 = datetime(2020, 5, 1, 9, 0, tzinfo=BEIJING)
 
@@ -61,8 +59,7 @@ def test_ranking_is_deterministic() -> None:
         assert order(shuffled) == expected
 
 
-def test_candidates_from_application_data() -> None:
-    hunan = load_programmes(ROOT / "deploy" / "programmes")["hunan-2020-little-giant"]
+def test_candidates_from_application_data(hunan: Programme) -> None:
     first = candidate_from(
         hunan, application_id="a1", uscc="91430100MA4L000001", submitted_at=T0,
         data={"other": {"two_integration": True}, "innovation": {"invention_patents": "2"}},

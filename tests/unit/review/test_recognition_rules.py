@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from review.rules import decisions as d
 from review.rules.intake import route_level, rubric_record
-from review.rules.programmes import Programme, load_programmes
+from review.rules.programmes import Programme
 from review.rules.progress import CLOSED, OPENED, announcement, recommendations_complete
 from review.rules.publicity import (
     Eligibility,
@@ -34,21 +33,10 @@ from review.rules.summaries import (
     required_kinds,
     upload_level,
 )
-from review.rules.units import RoutingError, UnitDirectory, load_units
+from review.rules.units import RoutingError, UnitDirectory
 from zjtx.errors import DomainError
 
-ROOT = Path(__file__).resolve().parents[3]
 BEIJING = timezone(timedelta(hours=8))
-
-
-@pytest.fixture(scope="module")
-def programmes() -> dict[str, Programme]:
-    return load_programmes(ROOT / "deploy" / "programmes")
-
-
-@pytest.fixture(scope="module")
-def units() -> UnitDirectory:
-    return load_units(ROOT / "deploy" / "units" / "hunan.yaml")
 
 
 def at(text: str) -> datetime:

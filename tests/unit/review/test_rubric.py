@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 
-from review.rules.programmes import Programme, Rubric, load_programmes
+from review.rules.programmes import Programme, Rubric
 from review.rules.rubric import score, score_programme
 
-ROOT = Path(__file__).resolve().parents[3]
-
 
 @pytest.fixture(scope="module")
-def programme() -> Programme:
-    return load_programmes(ROOT / "deploy" / "programmes")["hunan-2022-innovative-sme"]
-
-
-@pytest.fixture(scope="module")
-def rubric(programme: Programme) -> Rubric:
-    assert programme.rubric is not None
-    return programme.rubric
+def rubric(innovative: Programme) -> Rubric:
+    assert innovative.rubric is not None
+    return innovative.rubric
 
 
 def strong_application() -> dict[str, dict]:
@@ -111,7 +103,6 @@ def test_missing_values_score_zero_and_are_reported(rubric: Rubric) -> None:
     assert result.as_dict()["missing"] == ["innovation.ip_class", "economic.main_revenue_2020"]
 
 
-def test_programmes_without_a_rubric_have_no_score(programme: Programme) -> None:
-    others = load_programmes(ROOT / "deploy" / "programmes")
-    assert score_programme(others["hunan-2020-little-giant"], {}) is None
-    assert score_programme(programme, strong_application()).total == 90
+def test_programmes_without_a_rubric_have_no_score(hunan: Programme, innovative: Programme) -> None:
+    assert score_programme(hunan, {}) is None
+    assert score_programme(innovative, strong_application()).total == 90

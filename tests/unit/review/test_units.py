@@ -7,31 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from review.rules.programmes import Programme, load_programmes, read_yaml
-from review.rules.units import RoutingError, UnitDirectory, UnitsError, load_units, parse_units
+from review.rules.programmes import Programme, read_yaml
+from review.rules.units import RoutingError, UnitDirectory, UnitsError, parse_units
 
 ROOT = Path(__file__).resolve().parents[3]
 UNITS = ROOT / "deploy" / "units" / "hunan.yaml"
-
-
-@pytest.fixture(scope="module")
-def units() -> UnitDirectory:
-    return load_units(UNITS)
-
-
-@pytest.fixture(scope="module")
-def programmes() -> dict[str, Programme]:
-    return load_programmes(ROOT / "deploy" / "programmes")
-
-
-@pytest.fixture(scope="module")
-def hunan(programmes: dict[str, Programme]) -> Programme:
-    return programmes["hunan-2020-little-giant"]
-
-
-@pytest.fixture(scope="module")
-def hengyang(programmes: dict[str, Programme]) -> Programme:
-    return programmes["hengyang-2020-seed"]
 
 
 def ids(units: list) -> list[str]:

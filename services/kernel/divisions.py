@@ -1,4 +1,5 @@
-"""GB/T 2260 administrative divisions: the shipped table and checks on region codes.
+"""GB/T 2260 administrative divisions: the one reader of the shipped table, checks on
+region codes, and containment (does a code lie in a province, city or county).
 
 The table is ``deploy/divisions/gbt2260.csv`` (see the README beside it) with columns
 ``code,name,level,parent_code,status``; ``status`` is ``current`` or ``historical``
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +25,29 @@ REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
 # Examples in messages come from this province when nothing closer matches: the
 # platform's first deployment is Hunan.
 HOME_PROVINCE_PREFIX = "43"
+# A division code as programme documents and units write it: six digits, not starting with 0.
+DIVISION_RE = re.compile(r"^[1-9]\d{5}$")
+
+
+def is_division_code(code: object) -> bool:
+    return isinstance(code, str) and DIVISION_RE.match(code) is not None
+
+
+def region_prefix(division: str) -> str:
+    """The code prefix shared by a division and everything beneath it (430000 -> 43, 430400 -> 4304)."""
+    code = division.strip()
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def division_within(code: str, area: str) -> bool:
+    """True if division ``code`` lies in ``area`` (a province, city or county code); both must
+    be 6-digit codes."""
+    if len(area) != 6 or len(code) != 6 or not (area.isascii() and area.isdigit() and code.isascii()
+                                                 and code.isdigit()):
+        return False
+    return code.startswith(region_prefix(area))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Programmes and unit names from the review service, cached briefly.
 
-Reports need the programme document (columns, field labels, focus categories, chain) and
-unit names; review owns both. A short cache keeps one report run from asking twice,
-while a new programme version is seen within ``CATALOGUE_CACHE_SECONDS``.
+Reports need the programme (columns, field labels, focus categories, chain), read through
+the shared programme directory (``zjtx.directory``), and unit names; review owns both. A
+short cache keeps one report run from asking twice, while a new programme version is
+seen within ``CATALOGUE_CACHE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from nameko import config
 from nameko.extensions import DependencyProvider
 from nameko_grpc.errors import GrpcError
 
-from reporting.rules.programme import ProgrammeInfo, from_message
+from kernel.programme import ProgrammeModel, ProgrammeModelError
+from zjtx.directory import ReviewDirectory
 from zjtx.errors import DomainError, not_found, precondition
 from zjtx_api import review_pb2
 
@@ -46,18 +48,13 @@ class Cache(DependencyProvider):
         return value
 
 
-def fetch_programme(review: Any, cache: Cache, programme_id: str) -> ProgrammeInfo:
-    cached = cache.get(("programme", programme_id))
-    if cached is not None:
-        return cached
+def fetch_programme(review: Any, cache: Cache, programme_id: str) -> ProgrammeModel:
     try:
-        message = review.GetProgramme(review_pb2.GetProgrammeRequest(programme_id=programme_id))
+        return ReviewDirectory(review, cache.ttl).programme(programme_id)
     except GrpcError as error:
         raise _review_error(error, f"培育批次 {programme_id} 不存在", "programme.not_found") from None
-    except OSError as error:
-        raise precondition("review.unavailable",
-                           f"暂时无法从审核服务读取培育批次 {programme_id}（{error}），请稍后重试") from None
-    return cache.put(("programme", programme_id), from_message(message))
+    except ProgrammeModelError as error:
+        raise precondition("programme.unusable", f"培育批次 {programme_id} 的定义无法使用（{error}），请联系平台运维") from None
 
 
 def unit_name(review: Any, cache: Cache, unit_id: str) -> str:

@@ -1,9 +1,11 @@
-"""Registration's own light model of a programme (培育批次).
+"""The programme (培育批次) as the other services read it from review.
 
-The programme document belongs to the review service; registration receives it over
-gRPC (``zjtx.review.v1.Programme``) and keeps only what an enterprise's application
-needs: the sections and their fields, the attachment kinds, the pledge, the eligibility
-gates and the window. ``programme_from_message`` reads the message by attribute names
+The programme document belongs to the review service, which validates it
+(``review.rules.programmes``). Registration, notification and reporting receive it over
+gRPC (``zjtx.review.v1.Programme``) and all read it through this one model: the
+sections and their fields, the attachment kinds, the pledge, the eligibility gates, the
+window and review deadlines, the review chain's titles, the focus categories and the
+summary-table columns. ``programme_from_message`` reads the message by attribute names
 (duck typing), so this module imports neither the generated stubs nor anything else
 outside plain Python.
 """
@@ -12,14 +14,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any
 
-WindowState = Literal["not_open", "open", "closed"]
+from kernel.conditions import OPERATORS, lookup, operand_from_json, test_holds
+from kernel.divisions import division_within
+from kernel.windows import WindowState, window_state
+
 FIELD_TYPES = ("string", "text", "integer", "decimal", "boolean", "date", "enum", "multi_enum")
-OPERATORS = ("equals", "in", "gte", "gt", "lte", "lt")
+NATIONAL = "national"
 
 
 class ProgrammeModelError(ValueError):
@@ -50,6 +55,9 @@ class FieldSpec:
     @property
     def option_values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
+
+    def option_label(self, value: str) -> str | None:
+        return next((option.label for option in self.options if option.value == value), None)
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class Gate:
 class Window:
     opens_at: datetime
     closes_at: datetime  # the last accepted second, inclusive
+    review_closes_at: datetime | None = None  # reviewing levels' default deadline
 
 
 @dataclass(frozen=True)
@@ -102,15 +111,23 @@ class ProgrammeModel:
     level: str
     owner: str
     window: Window
-    max_return_rounds: int
-    sections: tuple[SectionSpec, ...]
-    attachments: tuple[AttachmentSpec, ...]
-    pledge_required: bool
-    pledge_title: str
-    pledge_text: str
-    gates: tuple[Gate, ...]
-    focus_category_ids: tuple[str, ...] = ()
+    max_return_rounds: int = 0
+    sections: tuple[SectionSpec, ...] = ()
+    attachments: tuple[AttachmentSpec, ...] = ()
+    pledge_required: bool = False
+    pledge_title: str = ""
+    pledge_text: str = ""
+    gates: tuple[Gate, ...] = ()
+    focus_titles: dict[str, str] = field(default_factory=dict)  # focus category id -> title, in order
     owner_name: str = ""
+    year: int = 0
+    target_count: int = 0
+    has_rubric: bool = False
+    level_titles: dict[int, str] = field(default_factory=dict)  # every level of the review chain
+    level_deadlines: dict[int, datetime] = field(default_factory=dict)  # reviewing levels with a deadline
+    columns: tuple[tuple[str, str], ...] = ()  # (title, source) of the 推荐汇总表
+
+    # -- lookups
 
     def section(self, section_id: str) -> SectionSpec | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -118,14 +135,63 @@ class ProgrammeModel:
     def attachment(self, kind: str) -> AttachmentSpec | None:
         return next((a for a in self.attachments if a.kind == kind), None)
 
+    def field(self, section_id: str, field_id: str) -> FieldSpec | None:
+        section = self.section(section_id)
+        return section.field(field_id) if section else None
+
     def iter_fields(self) -> Iterator[tuple[SectionSpec, FieldSpec]]:
         for section in self.sections:
-            for field in section.fields:
-                yield section, field
+            for item in section.fields:
+                yield section, item
+
+    @property
+    def attachment_titles(self) -> dict[str, str]:
+        return {a.kind: a.title for a in self.attachments}
+
+    @property
+    def focus_category_ids(self) -> tuple[str, ...]:
+        return tuple(self.focus_titles)
+
+    @property
+    def focus_field(self) -> str | None:
+        """``section.field`` of the enum whose options are the focus categories (培育重点)."""
+        if not self.focus_titles:
+            return None
+        wanted = set(self.focus_titles)
+        for section, item in self.iter_fields():
+            if item.type == "enum" and set(item.option_values) == wanted:
+                return f"{section.id}.{item.id}"
+        return None
+
+    @property
+    def owner_unit_id(self) -> str:
+        """Administrative units are named ``unit-<division code>`` (deploy/units README)."""
+        return f"unit-{self.owner}"
+
+    def level_title(self, level: int) -> str:
+        return self.level_titles.get(level) or (f"第{level}级审核" if level else "未进入审核")
 
     def covers_region(self, region_code: str) -> bool:
         """An enterprise may apply only from inside the owner's jurisdiction."""
-        return self.level == "national" or division_within(region_code, self.owner)
+        return self.level == NATIONAL or division_within(region_code, self.owner)
+
+    # -- time
+
+    @property
+    def opens_at(self) -> datetime:
+        return self.window.opens_at
+
+    @property
+    def closes_at(self) -> datetime:
+        return self.window.closes_at
+
+    @property
+    def review_closes_at(self) -> datetime | None:
+        return self.window.review_closes_at
+
+    def review_deadline(self, level: int) -> datetime | None:
+        """When decisions at a reviewing ``level`` stop being accepted."""
+        return self.level_deadlines.get(level) or self.window.review_closes_at
 
     def window_state(self, now: datetime) -> WindowState:
         """'not_open' before opens_at, 'open' up to and including closes_at, then 'closed'.
@@ -133,86 +199,7 @@ class ProgrammeModel:
         ``now`` is compared at whole-second resolution: closes_at names the last accepted
         second, so 23:59:59.999 on the closing day is still open (see the programmes README).
         """
-        if now.tzinfo is None or now.utcoffset() is None:
-            raise ValueError("now must be timezone-aware")
-        instant = now.replace(microsecond=0)
-        if instant < self.window.opens_at:
-            return "not_open"
-        return "open" if instant <= self.window.closes_at else "closed"
-
-    @property
-    def focus_field(self) -> str | None:
-        """``section.field`` of the enum whose options are the focus categories (培育重点)."""
-        if not self.focus_category_ids:
-            return None
-        wanted = set(self.focus_category_ids)
-        for section, field in self.iter_fields():
-            if field.type == "enum" and set(field.option_values) == wanted:
-                return f"{section.id}.{field.id}"
-        return None
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def division_within(code: str, area: str) -> bool:
-    """True if division ``code`` lies in ``area`` (a province, city or county code)."""
-    if len(area) != 6 or len(code) != 6:
-        return False
-    if area.endswith("0000"):
-        return code[:2] == area[:2]
-    if area.endswith("00"):
-        return code[:4] == area[:4]
-    return code == area
-
-
-def as_decimal(value: object) -> Decimal | None:
-    """A finite number from an application value (int, float, Decimal, numeric str)."""
-    if isinstance(value, bool) or value is None:
-        return None  # bool is an int in Python; never a quantity here
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float | str):
-        try:
-            number = Decimal(repr(value) if isinstance(value, float) else value.strip())
-        except InvalidOperation:
-            return None
-    else:
-        return None
-    return number if number.is_finite() else None
-
-
-def lookup(data: Mapping[str, Any], ref: str) -> Any:
-    """The value at ``section.field`` in application data ``{section: {field: value}}``."""
-    section_id, _, field_id = ref.partition(".")
-    section = data.get(section_id)
-    return section.get(field_id) if isinstance(section, Mapping) else None
-
-
-def test_holds(operator: str, operand: Any, value: Any) -> bool:
-    """One comparison; a missing value never satisfies a condition."""
-    if value is None:
-        return False
-    if operator == "equals":
-        return _same(value, operand)
-    if operator == "in":
-        return any(_same(value, item) for item in operand)
-    number = as_decimal(value)
-    if number is None or not isinstance(operand, Decimal):
-        return False
-    return {"gte": number >= operand, "gt": number > operand,
-            "lte": number <= operand, "lt": number < operand}[operator]
-
-
-def _same(value: Any, operand: Any) -> bool:
-    if isinstance(operand, bool):
-        return isinstance(value, bool) and value is operand
-    if isinstance(operand, Decimal):
-        number = as_decimal(value)
-        return number is not None and number == operand
-    return value == operand
+        return window_state(self.window.opens_at, self.window.closes_at, now)
 
 
 # --------------------------------------------------------------------------- from the message
@@ -221,16 +208,23 @@ def _same(value: Any, operand: Any) -> bool:
 def programme_from_message(message: Any) -> ProgrammeModel:
     """Build the model from a ``zjtx.review.v1.Programme`` (read by attribute names)."""
     try:
-        window = Window(_instant(message.window.opens_at), _instant(message.window.closes_at))
+        window = message.window
+        review_closes = _instant(window.review_closes_at) if window.review_closes_at else None
         return ProgrammeModel(
             id=message.id, version=int(message.version), title=message.title, level=message.level,
-            owner=message.owner, window=window, max_return_rounds=int(message.max_return_rounds),
+            owner=message.owner, window=Window(_instant(window.opens_at), _instant(window.closes_at), review_closes),
+            max_return_rounds=int(message.max_return_rounds),
             sections=tuple(_section(s) for s in message.sections),
             attachments=tuple(_attachment(a) for a in message.attachments),
             pledge_required=bool(message.pledge.required), pledge_title=message.pledge.title,
             pledge_text=message.pledge.text,
             gates=tuple(_gate(g) for g in message.eligibility_gates),
-            focus_category_ids=tuple(f.id for f in message.focus_categories), owner_name=message.owner_name,
+            focus_titles={f.id: f.title for f in message.focus_categories}, owner_name=message.owner_name,
+            year=int(message.year), target_count=int(message.target_count), has_rubric=bool(message.has_rubric),
+            level_titles={c.level: c.title for c in message.review_chain},
+            level_deadlines={c.level: _instant(c.review_closes_at) for c in message.review_chain
+                             if not c.final and c.review_closes_at},
+            columns=tuple((c.title, c.source) for c in message.summary_table_columns),
         )
     except (ValueError, KeyError, TypeError, InvalidOperation) as error:
         raise ProgrammeModelError(f"programme {getattr(message, 'id', '?')!r} is unusable: {error}") from error
@@ -273,16 +267,5 @@ def _attachment(message: Any) -> AttachmentSpec:
 def _gate(message: Any) -> Gate:
     if message.operator not in OPERATORS:
         raise ValueError(f"gate {message.id!r} has unknown operator {message.operator!r}")
-    return Gate(message.id, message.field, message.operator, _operand(json.loads(message.operand_json)),
+    return Gate(message.id, message.field, message.operator, operand_from_json(json.loads(message.operand_json)),
                 message.message)
-
-
-def _operand(value: Any) -> Any:
-    """JSON operand -> the comparison form: numbers exact (Decimal), lists as tuples."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if isinstance(value, list):
-        return tuple(_operand(v) for v in value)
-    raise ValueError(f"unsupported gate operand {value!r}")

@@ -218,6 +218,7 @@ def programme_from_yaml(path: Any) -> Any:
     return review_pb2.Programme(
         id=raw["id"], version=raw["version"], title=raw["title"], year=raw["year"], level=raw["level"],
         owner=str(raw["owner"]), owner_name=raw["owner_name"], target_count=int(raw.get("target_count") or 0),
+        window=review_pb2.Window(**{k: str(v) for k, v in (raw.get("window") or {}).items()}),
         review_chain=[review_pb2.ChainLevel(level=c["level"], unit_kind=c["unit_kind"], title=c["title"],
                                             final=bool(c.get("final"))) for c in raw["review_chain"]],
         sections=sections, focus_categories=focus,

@@ -1,0 +1,201 @@
+"""Notification's event handling in process: which deliveries and inbox messages each
+consumed event records, from events written by registration's and review's own use
+cases, against the embedded database. Sending (SMTP, the SMS gateway) is not run here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from workflow_support import HUNAN, IN_WINDOW, ReviewAnswers, catalogue, outbox, register, submitted
+
+from notification import dispatch, handling, storage
+from notification.channels import ChannelError
+from notification.dispatch import Deps
+from notification.providers import DEFAULT_TEMPLATES, load_settings
+from notification.rules.templates import load_templates
+from registration import storage as registration_storage
+from review import storage as review_storage
+from review import workflow as review_workflow
+from zjtx.envelope import Envelope, payload_to_data
+from zjtx.events import PermanentEventError
+from zjtx.mongo import StoreHandle
+from zjtx_api import notification_pb2, registration_pb2, review_pb2
+
+HENGYANG = "unit-430400"
+# e-mail switched on (a server is named, nothing is sent here); SMS off
+SETTINGS = {"SMTP_HOST": "127.0.0.1", "MAIL_FROM": "专精特新培育平台 <noreply@zjtx.local>"}
+
+
+@pytest.fixture
+def notification(open_store) -> StoreHandle:
+    return open_store("notification", storage.INDEXES)
+
+
+@pytest.fixture
+def registration(open_store) -> StoreHandle:
+    return open_store("registration", registration_storage.INDEXES)
+
+
+def deps(review: ReviewAnswers | None = None) -> Deps:
+    return Deps(review or ReviewAnswers(), load_templates(DEFAULT_TEMPLATES), load_settings(SETTINGS))
+
+
+def deliveries(store: StoreHandle, event: Envelope) -> dict[tuple[str, str], dict]:
+    """(recipient, channel) -> delivery, for one event."""
+    return {(d["recipient"], d["channel"]): d for d in store.db.deliveries.find({"event_id": event.id})}
+
+
+def test_a_registered_enterprise_gets_an_inbox_message_and_a_pending_email(notification: StoreHandle,
+                                                                            registration: StoreHandle) -> None:
+    enterprise = register(registration)
+    [event] = outbox(registration, "enterprise.registered")
+
+    notification.transact(lambda unit: handling.enterprise_registered(deps(), unit, event))
+
+    recipient = f"enterprise:{enterprise['_id']}"
+    found = deliveries(notification, event)
+    assert set(found) == {(recipient, "inbox"), (recipient, "email")}  # SMS is off in this deployment
+    assert (found[(recipient, "inbox")]["state"], found[(recipient, "email")]["state"]) == ("sent", "pending")
+    assert found[(recipient, "email")]["address"] == "liming@example.cn"
+    [message] = notification.db.inbox.find({"recipient": recipient})
+    assert enterprise["profile"]["name"] in message["title"] + message["body"]
+    # the inbox message counts as delivered at once; the e-mail's outcome comes when it is sent
+    [delivered] = outbox(notification, "notification.delivered")
+    assert delivered.payload(notification_pb2.DeliveryOutcome).channel == "inbox"
+
+
+def test_the_same_event_handled_twice_records_its_deliveries_once(notification: StoreHandle,
+                                                                  registration: StoreHandle) -> None:
+    register(registration)
+    [event] = outbox(registration, "enterprise.registered")
+
+    for _ in range(2):
+        notification.transact(lambda unit: handling.enterprise_registered(deps(), unit, event))
+
+    assert notification.db.deliveries.count_documents({"event_id": event.id}) == 2
+    assert notification.db.inbox.count_documents({"event_id": event.id}) == 1
+    assert len(outbox(notification, "notification.delivered")) == 1
+
+
+def test_a_submission_notifies_the_enterprise_with_the_programme_title(notification: StoreHandle,
+                                                                       registration: StoreHandle) -> None:
+    event = submitted(registration)
+    snapshot = event.payload(registration_pb2.ApplicationSubmitted).application
+
+    notification.transact(lambda unit: handling.application_submitted(deps(), unit, event))
+
+    recipient = f"enterprise:{snapshot.enterprise.enterprise_id}"
+    inbox = deliveries(notification, event)[(recipient, "inbox")]
+    assert catalogue().programme(HUNAN).title in inbox["body"] + inbox["title"]
+    known = notification.db.applications.find_one({"_id": event.subject})
+    assert (known["state"], known["programme_id"]) == ("submitted", HUNAN)
+
+
+def test_an_opened_task_reaches_the_units_inbox_and_its_reviewers(notification: StoreHandle, registration: StoreHandle,
+                                                                   open_store) -> None:
+    review = open_store("review", review_storage.INDEXES)
+    submission = submitted(registration)
+    payload = submission.payload(registration_pb2.ApplicationSubmitted)
+    review.transact(lambda unit: review_workflow.take_submitted(unit, catalogue(), payload.application, IN_WINDOW))
+    [opened] = outbox(review, "review.task_opened")
+    answers = ReviewAnswers({HENGYANG: [
+        review_pb2.Reviewer(account_id="r1", name="周审核", email="zhou@hengyang.gov.cn", unit_id=HENGYANG, role="reviewer"),
+        review_pb2.Reviewer(account_id="a1", name="吴管理", email="wu@hengyang.gov.cn", unit_id=HENGYANG, role="admin"),
+    ]})
+
+    notification.transact(lambda unit: handling.task_opened(deps(answers), unit, opened))
+
+    # the unit's shared inbox, and each reviewer (not the admin) by e-mail
+    assert set(deliveries(notification, opened)) == {(f"unit:{HENGYANG}", "inbox"), ("account:r1", "email")}
+    task = notification.db.tasks.find_one({"_id": opened.payload(review_pb2.TaskOpened).step.task_id})
+    assert (task["unit_id"], task["application_id"]) == (HENGYANG, submission.subject)
+
+
+def test_an_event_for_an_unknown_programme_is_permanent_and_records_nothing(notification: StoreHandle,
+                                                                            registration: StoreHandle) -> None:
+    event = submitted(registration)
+    payload = event.payload(registration_pb2.ApplicationSubmitted)
+    payload.application.programme_id = "no-such-programme"
+    stray = Envelope(type=event.type, source=event.source, subject=event.subject, data=payload_to_data(payload))
+
+    with pytest.raises(PermanentEventError) as refused:
+        notification.transact(lambda unit: handling.application_submitted(deps(), unit, stray))
+
+    assert "no-such-programme" in str(refused.value)
+    assert notification.db.deliveries.count_documents({}) == 0
+    assert outbox(notification) == []
+
+
+def test_a_payload_without_its_enterprise_is_permanent(notification: StoreHandle) -> None:
+    empty = Envelope(type="enterprise.registered", source="registration", subject="e1",
+                     data={"name": "无编号企业"})
+
+    with pytest.raises(PermanentEventError) as refused:
+        notification.transact(lambda unit: handling.enterprise_registered(deps(), unit, empty))
+
+    assert "enterprise_id" in str(refused.value)
+    assert notification.db.deliveries.count_documents({}) == 0
+
+
+class RecordingChannel:
+    """Stands where the SMTP channel is: records what it is asked to send, or fails as told."""
+
+    name = "email"
+
+    def __init__(self, failure: ChannelError | None = None) -> None:
+        self.sent: list[Mapping[str, Any]] = []
+        self.failure = failure
+
+    def send(self, delivery: Mapping[str, Any]) -> None:
+        if self.failure is not None:
+            raise self.failure
+        self.sent.append(delivery)
+
+
+def registered_with_pending_email(notification: StoreHandle, registration: StoreHandle) -> tuple[Envelope, str]:
+    enterprise = register(registration)
+    [event] = outbox(registration, "enterprise.registered")
+    notification.transact(lambda unit: handling.enterprise_registered(deps(), unit, event))
+    return event, f"enterprise:{enterprise['_id']}"
+
+
+def test_the_sender_sends_a_due_email_once_and_reports_it_delivered(notification: StoreHandle,
+                                                                    registration: StoreHandle) -> None:
+    event, recipient = registered_with_pending_email(notification, registration)
+    channel = RecordingChannel()
+    settings = replace(load_settings(SETTINGS), channels={"email": channel})
+
+    assert dispatch.send_pass(notification, settings) == 1
+    assert dispatch.send_pass(notification, settings) == 0  # nothing is due any more
+
+    [sent] = channel.sent
+    assert (sent["recipient"], sent["address"]) == (recipient, "liming@example.cn")
+    email = deliveries(notification, event)[(recipient, "email")]
+    assert (email["state"], email["last_error"]) == ("sent", "")
+    outcomes = [e.payload(notification_pb2.DeliveryOutcome) for e in outbox(notification, "notification.delivered")]
+    assert sorted(o.channel for o in outcomes) == ["email", "inbox"]
+
+
+def test_a_failed_send_is_retried_later_then_failed_and_reported(notification: StoreHandle,
+                                                                 registration: StoreHandle) -> None:
+    event, recipient = registered_with_pending_email(notification, registration)
+    channel = RecordingChannel(ChannelError("550 mailbox unavailable"))
+    settings = replace(load_settings({**SETTINGS, "DELIVERY_MAX_ATTEMPTS": "2"}), channels={"email": channel})
+
+    assert dispatch.send_pass(notification, settings) == 1
+    email = deliveries(notification, event)[(recipient, "email")]
+    assert (email["state"], email["attempts"], email["last_error"]) == ("retrying", 1, "550 mailbox unavailable")
+    assert email["next_attempt_at"] > email["created_at"]
+    assert dispatch.send_pass(notification, settings) == 0  # not due before its back-off
+
+    notification.db.deliveries.update_one({"_id": email["_id"]}, {"$set": {"next_attempt_at": email["created_at"]}})
+    assert dispatch.send_pass(notification, settings) == 1
+
+    email = deliveries(notification, event)[(recipient, "email")]
+    assert (email["state"], email["attempts"]) == ("failed", 2)
+    [failed] = outbox(notification, "notification.failed")
+    outcome = failed.payload(notification_pb2.DeliveryOutcome)
+    assert (outcome.channel, outcome.attempts, outcome.error) == ("email", 2, "550 mailbox unavailable")

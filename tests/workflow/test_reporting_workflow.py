@@ -1,0 +1,144 @@
+"""Reporting's use cases in process: the read model built from the events registration's
+and review's use cases wrote (projected as reporting's handlers project them), then the
+推荐汇总表 workbook and the statistics, against the embedded database."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+from workflow_support import HUNAN, IN_WINDOW, PDF, catalogue, outbox, reviewer, submitted
+
+from kernel.programme import ProgrammeModel, programme_from_message
+from registration import storage as registration_storage
+from reporting import reports, storage
+from reporting.rules import access
+from reporting.rules.divisions import load_regions
+from reporting.rules.events import ProjectionError, normalise
+from review import storage as review_storage
+from review import workflow as review_workflow
+from zjtx.envelope import Envelope
+from zjtx.errors import DomainError
+from zjtx.mongo import StoreHandle
+from zjtx_api import registration_pb2
+
+HENGYANG = "unit-430400"
+PROVINCE = "unit-430000"
+
+
+@pytest.fixture
+def reporting(open_store) -> StoreHandle:
+    return open_store("reporting", storage.INDEXES)
+
+
+def programme() -> ProgrammeModel:
+    return programme_from_message(catalogue().message(HUNAN))
+
+
+def project(reporting: StoreHandle, events: list[Envelope]) -> None:
+    """What reporting's handlers do with each event: normalise, archive and apply, in one transaction."""
+    for event in events:
+        envelope = event.to_dict()
+        projected = normalise(envelope)
+        reporting.transact(lambda unit, e=envelope, p=projected: storage.archive_and_apply(unit, e, p))
+
+
+def context(reporting: StoreHandle, tmp_path: Path, requester: access.Requester) -> reports.Context:
+    return reports.Context(db=reporting.db, transact=reporting.transact, now=lambda: IN_WINDOW + timedelta(days=2),
+                           requester=requester, regions=load_regions(""),
+                           unit_names=lambda unit_id: catalogue().unit(unit_id).name,
+                           reports_root=tmp_path, output_dir=tmp_path / "workflow")
+
+
+def recommended(open_store) -> tuple[list[Envelope], str]:
+    """One Hunan 2020 application submitted, passed by Hengyang and recommended with its
+    推荐汇总表: every event, in the order the services wrote them; and the enterprise's name."""
+    registration = open_store("registration", registration_storage.INDEXES)
+    review = open_store("review", review_storage.INDEXES)
+    submission = submitted(registration)
+    snapshot = submission.payload(registration_pb2.ApplicationSubmitted).application
+    review.transact(lambda unit: review_workflow.take_submitted(unit, catalogue(), snapshot, IN_WINDOW))
+    as_city = review_workflow.Context(catalogue(), reviewer(HENGYANG), IN_WINDOW + timedelta(days=1))
+    task_id = review.db.tasks.find_one({"application_id": submission.subject})["_id"]
+    review.transact(lambda unit: review_workflow.decide_pass(unit, as_city, task_id, "同意推荐"))
+    plan = review_workflow.plan_upload(as_city, HUNAN, HENGYANG, "summary_table")
+    stored = review_storage.store_file(review.db, "summary-wf", "推荐汇总表.pdf", [PDF], 1 << 20,
+                                       lambda head, size: "application/pdf")
+    review.transact(lambda unit: review_workflow.record_upload(unit, as_city, plan, stored))
+    return [*outbox(registration), *outbox(review)], snapshot.enterprise.name
+
+
+def test_the_read_model_follows_the_application_to_recommended(reporting: StoreHandle, open_store) -> None:
+    events, _ = recommended(open_store)
+
+    project(reporting, events)
+
+    [application] = reporting.db.applications.find({})
+    assert application["status"] == "recommended"
+    assert reporting.db.event_archive.count_documents({}) == len(events)
+
+
+def test_an_event_projected_twice_is_archived_and_applied_once(reporting: StoreHandle, open_store) -> None:
+    events, _ = recommended(open_store)
+    project(reporting, events)
+
+    project(reporting, events)
+
+    assert reporting.db.event_archive.count_documents({}) == len(events)
+    assert reporting.db.applications.count_documents({}) == 1
+
+
+def test_the_units_summary_workbook_lists_the_recommended_enterprise(reporting: StoreHandle, open_store,
+                                                                     tmp_path: Path) -> None:
+    events, name = recommended(open_store)
+    project(reporting, events)
+    ctx = context(reporting, tmp_path, access.Requester(role="reviewer", unit=HENGYANG, subject="r1"))
+
+    progress = list(reports.summary_table(ctx, programme(), HENGYANG, include_pending=False))
+
+    assert progress[-1]["finished"] is True
+    [report] = progress[-1]["reports"]
+    assert (report["rows"], report["kind"]) == (1, "summary_table")
+    content = b"".join(storage.read_file(reporting.db, report["file_id"], 64 * 1024))
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert name in cells
+    assert any("推荐汇总表" in c for c in cells)
+    assert Path(report["path"]).read_bytes() == content
+    [ready] = outbox(reporting, "report.ready")
+    assert ready.data["sha256"] == report["sha256"]
+
+
+def test_another_units_reviewer_cannot_have_its_summary_table(reporting: StoreHandle, tmp_path: Path) -> None:
+    ctx = context(reporting, tmp_path, access.Requester(role="reviewer", unit="unit-430100", subject="r2"))
+
+    with pytest.raises(DomainError) as refused:
+        list(reports.summary_table(ctx, programme(), HENGYANG, include_pending=False))
+
+    assert (refused.value.kind, refused.value.code) == ("forbidden", "access.summary_table")
+    assert outbox(reporting, "report.ready") == []
+
+
+def test_the_province_statistics_count_the_recommended_application(reporting: StoreHandle, open_store,
+                                                                   tmp_path: Path) -> None:
+    events, _ = recommended(open_store)
+    project(reporting, events)
+    ctx = context(reporting, tmp_path, access.Requester(role="admin", unit=PROVINCE, subject="a1"))
+
+    stats = reports.compute_statistics(ctx, programme(), "")
+
+    assert (stats.scope, stats.applications) == ("programme", 1)
+    assert {b.key: b.count for b in stats.by_status}.get("recommended") == 1
+
+
+def test_an_event_reporting_does_not_consume_or_from_the_wrong_source_is_refused() -> None:
+    unknown = Envelope(type="application.archived", source="registration", subject="a1", data={}).to_dict()
+    forged = Envelope(type="review.passed", source="registration", subject="a1", data={}).to_dict()
+
+    with pytest.raises(ProjectionError, match="does not consume 'application.archived'"):
+        normalise(unknown)
+    with pytest.raises(ProjectionError, match="must come from review"):
+        normalise(forged)

@@ -1,0 +1,171 @@
+"""What the in-process workflow tests share: the review service's answers to other
+services (from review's own catalogue of deploy/programmes and deploy/units, the data its
+gRPC API serves), callers, a complete Hunan 2020 application, and the outbox reader."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from grpc import StatusCode
+from nameko_grpc.errors import GrpcError
+
+from harness.clients import org_body
+from kernel.divisions import load_division_table
+from registration import uploads, workflow
+from registration.context import Context
+from registration.directory import Directory
+from registration.rules.uscc import make_uscc
+from review.catalogue import Catalogue
+from zjtx.config import REPO_ROOT
+from zjtx.envelope import Envelope
+from zjtx.grpc_support import Caller
+from zjtx.mongo import StoreHandle
+from zjtx_api import registration_pb2 as pb
+from zjtx_api import review_pb2
+
+HUNAN = "hunan-2020-little-giant"
+HENGYANG_UNIT = "unit-430400"
+PROVINCE_UNIT = "unit-430000"
+IN_WINDOW = datetime.fromisoformat("2020-05-01T10:00:00+08:00")
+AFTER_CLOSE = datetime.fromisoformat("2020-05-16T00:00:00+08:00")
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
+
+# A complete Hunan 2020 application (the same data as the integration tests' registration_support)
+SECTIONS: dict[str, dict[str, Any]] = {
+    "basic": {
+        "legal_representative": "张建国", "established_on": "2008-06-18", "registered_capital": 5000,
+        "registration_type": "private", "industry": "C35", "main_product": "数控机床电主轴",
+        "focus_category": "manufacturing_chain", "employees": 320, "address": "湖南省衡阳市珠晖区东风路18号",
+        "contact_name": "李明", "contact_phone": "0734-8123456", "contact_email": "liming@example.cn",
+    },
+    "economic": {
+        "main_revenue_2017": 12000, "main_revenue_2018": 15000, "main_revenue_2019": 18000.5,
+        "operating_revenue_2019": 19000, "net_profit_2017": 800, "net_profit_2018": 950, "net_profit_2019": 1200,
+        "tax_paid_2019": 600, "total_assets_2019": 25000, "debt_ratio_2019": 45.5,
+    },
+    "specialisation": {
+        "years_in_segment": 12, "main_product_revenue_2019": 15000, "main_product_share": 83.3,
+        "market_share": 12.5, "supplies_large_enterprises": True,
+    },
+    "innovation": {
+        "rnd_expense_2019": 900, "rnd_expense_ratio_2019": 5, "rnd_staff": 45, "invention_patents": 6,
+        "rnd_institution": "provincial", "high_tech_enterprise": True,
+    },
+    "other": {"cloud_platform": True, "two_integration": True, "epidemic_supplies": False},
+}
+# kind -> (how many, content, extension)
+ATTACHMENTS = {
+    "authenticity_pledge": (1, PDF, "pdf"), "financial_statements": (3, PDF, "pdf"),
+    "business_licence": (1, JPEG, "jpg"), "supporting_evidence": (1, PDF, "pdf"),
+    "development_report": (1, PDF, "pdf"), "photos": (1, PNG, "png"),
+}
+
+_CATALOGUE: Catalogue | None = None
+
+
+def catalogue() -> Catalogue:
+    """Review's catalogue of this repository's programmes and Hunan units (loaded once)."""
+    global _CATALOGUE
+    if _CATALOGUE is None:
+        _CATALOGUE = Catalogue(REPO_ROOT / "deploy" / "programmes", REPO_ROOT / "deploy" / "units" / "hunan.yaml")
+    return _CATALOGUE
+
+
+class ReviewAnswers:
+    """Stands where other services hold a gRPC proxy of review: the answers come from
+    review's catalogue (``GetProgramme`` is ``Catalogue.message``, as review serves it)."""
+
+    def __init__(self, reviewers: dict[str, list[review_pb2.Reviewer]] | None = None) -> None:
+        self.catalogue = catalogue()
+        self.reviewers = reviewers or {}
+        self.calls: list[str] = []
+
+    def GetProgramme(self, request: review_pb2.GetProgrammeRequest, **_: Any) -> review_pb2.Programme:
+        self.calls.append(f"GetProgramme {request.programme_id}")
+        if request.programme_id not in self.catalogue.programmes:
+            raise GrpcError(code=StatusCode.NOT_FOUND, message=f"培育批次 {request.programme_id} 不存在")
+        return self.catalogue.message(request.programme_id)
+
+    def ListProgrammes(self, request: review_pb2.ListProgrammesRequest, **_: Any) -> review_pb2.ListProgrammesResponse:
+        return review_pb2.ListProgrammesResponse(
+            programmes=[self.catalogue.message(pid) for pid in sorted(self.catalogue.programmes)])
+
+    def GetUnit(self, request: review_pb2.GetUnitRequest, **_: Any) -> review_pb2.Unit:
+        self.calls.append(f"GetUnit {request.unit_id}")
+        if request.unit_id not in self.catalogue.units:
+            raise GrpcError(code=StatusCode.NOT_FOUND, message=f"审核单位 {request.unit_id} 不存在")
+        unit = self.catalogue.units.get(request.unit_id)
+        return review_pb2.Unit(id=unit.id, name=unit.name, kind=unit.kind, division_code=unit.division_code,
+                               parent=unit.parent or "", reviewers=self.reviewers.get(unit.id, []))
+
+
+def enterprise_caller(enterprise_id: str) -> Caller:
+    return Caller(subject=f"account-{enterprise_id[:8]}", role="enterprise", enterprise_id=enterprise_id)
+
+
+def reviewer(unit_id: str, role: str = "reviewer") -> Caller:
+    return Caller(subject=f"{role}-{unit_id}", role=role, unit=unit_id)
+
+
+def outbox(store: StoreHandle, event_type: str | None = None, subject: str | None = None) -> list[Envelope]:
+    """The events the use cases wrote, oldest first, as envelopes (what the relay would publish)."""
+    query: dict[str, Any] = {}
+    if event_type:
+        query["type"] = event_type
+    if subject:
+        query["subject"] = subject
+    return [Envelope.from_dict(doc["envelope"]) for doc in store.db.outbox.find(query).sort("seq", 1)]
+
+
+# ---------------------------------------------------------------- registration
+
+
+def registration_ctx(store: StoreHandle, caller: Caller, at: datetime = IN_WINDOW) -> Context:
+    return Context(store, Directory(ReviewAnswers()), load_division_table(None), caller, at)
+
+
+def register(store: StoreHandle, region: str = "430405") -> dict:
+    uscc = make_uscc("9", "1", region[:4] + "00", org_body("W"))
+    return workflow.register_enterprise(registration_ctx(store, Caller(role="system")), pb.RegisterEnterpriseRequest(
+        uscc=uscc, name=f"衡阳{uscc[-6:]}精密机械有限公司", region_code=region, industry="专用设备制造业",
+        contact=pb.Contact(person="李明", mobile="13800138000", email="liming@example.cn")))
+
+
+def chunks(application_id: str, kind: str, filename: str, content: bytes) -> Iterator[pb.AttachmentChunk]:
+    yield pb.AttachmentChunk(header=pb.AttachmentHeader(application_id=application_id, kind=kind, filename=filename))
+    yield pb.AttachmentChunk(data=content)
+
+
+def draft(store: StoreHandle, *, attachments: bool = True, pledge: bool = True,
+          region: str = "430405") -> tuple[Context, dict]:
+    """A registered enterprise and its Hunan 2020 application, filled in as far as asked."""
+    enterprise = register(store, region)
+    as_enterprise = registration_ctx(store, enterprise_caller(enterprise["_id"]))
+    application, _ = workflow.create_application(as_enterprise, enterprise["_id"], HUNAN)
+    for section, data in SECTIONS.items():
+        workflow.save_section(as_enterprise, pb.SaveSectionRequest(application_id=application["_id"],
+                                                                    section_id=section), data)
+    if attachments:
+        for kind, (count, content, extension) in ATTACHMENTS.items():
+            for index in range(count):
+                uploads.upload(as_enterprise, chunks(application["_id"], kind, f"{kind}-{index + 1}.{extension}",
+                                                     content + kind.encode() + bytes([index])))
+    if pledge:
+        workflow.sign_pledge(as_enterprise, pb.SignPledgeRequest(application_id=application["_id"],
+                                                                 signer_name="张建国", signer_title="法定代表人"))
+    return as_enterprise, application
+
+
+
+
+def submitted(store: StoreHandle, region: str = "430405") -> Envelope:
+    """A complete Hunan 2020 application submitted through registration's use cases: its event."""
+    as_enterprise, application = draft(store, region=region)
+    workflow.submit(as_enterprise, pb.SubmitRequest(application_id=application["_id"]))
+    [event] = outbox(store, "application.submitted", application["_id"])
+    return event
