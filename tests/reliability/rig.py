@@ -120,9 +120,13 @@ def start_rig(tmp_path: Path, lines: list[str], *, broker_host: str = rabbit.BRO
     if management:
         vhost = f"zjtx-test-{os.getpid()}-rel{time.monotonic_ns() % 10**6:06d}"
         api = f"{management}/api"
-        requests.put(f"{api}/vhosts/{quote(vhost, safe='')}", timeout=30).raise_for_status()
-        requests.put(f"{api}/permissions/{quote(vhost, safe='')}/guest", timeout=30,
-                     json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        try:
+            requests.put(f"{api}/vhosts/{quote(vhost, safe='')}", timeout=30).raise_for_status()
+            requests.put(f"{api}/permissions/{quote(vhost, safe='')}/guest", timeout=30,
+                         json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        except requests.RequestException:
+            db_server.stop()  # a busy broker must not leave the test's database server running
+            raise
     amqp_uri = f"amqp://guest:guest@{broker_host}/{quote(vhost, safe='')}"
     clock_file = tmp_path / "clock"
     set_clock_file(clock_file, SURGE_CLOCK)
