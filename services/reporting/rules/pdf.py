@@ -1,8 +1,10 @@
 """Printable PDFs (reportlab): an application's paper copy and the recognition list.
 
 Chinese text is set in a TrueType CJK font embedded as a subset (only the glyphs used),
-so a reader without Chinese fonts shows the text: by default SimHei (黑体) from the pinned
-``mplfonts`` package (its other fonts are CFF-outline OTFs, which reportlab cannot embed).
+so a reader without Chinese fonts shows the text: by default WenQuanYi Micro Hei (文泉驿微米黑,
+Apache-2.0 or GPLv3 with the font exception, TrueType outlines) from the pinned
+``paperang-p2-fonts-cjk`` package. SimHei, which ``mplfonts`` also ships, is a commercial
+font and is not used; mplfonts' Noto fonts are CFF-outline OTFs, which reportlab cannot embed.
 ``use_font(path)`` embeds another TrueType font (TTF or TTC; ``PDF_FONT_FILE``);
 ``use_font("cid")`` goes back to reportlab's built-in CID font STSong-Light, which is not
 embedded (readers must bring their own Chinese font).
@@ -33,14 +35,15 @@ from zjtx.clock import to_shanghai
 
 log = logging.getLogger(__name__)
 CID_FONT = "STSong-Light"
-BUNDLED_FONT = "SimHei.ttf"  # in mplfonts/fonts/: TrueType outlines, embeddable by reportlab
+BUNDLED_PACKAGE = "paperang_p2_fonts_cjk"
+BUNDLED_FONT = "wqy-microhei.ttc"  # in <package>/fonts/: TrueType outlines, embeddable by reportlab
 NUMERALS = "一二三四五六七八九十"
 _font = {"name": ""}
 
 
 def bundled_font() -> Path | None:
-    """The CJK TrueType font shipped by the pinned ``mplfonts`` package, if installed."""
-    spec = importlib.util.find_spec("mplfonts")  # locates the package without importing it
+    """The CJK TrueType font shipped by the pinned font package, if installed."""
+    spec = importlib.util.find_spec(BUNDLED_PACKAGE)  # locates the package without importing it
     if spec is None or not spec.submodule_search_locations:
         return None
     path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / BUNDLED_FONT
@@ -53,8 +56,8 @@ def use_font(path: str = "") -> str:
     if not path:
         bundled = bundled_font()
         if bundled is None:
-            log.warning("PDF font: mplfonts/%s not found (run `make venv`); using the CID font %s, "
-                        "which is not embedded", BUNDLED_FONT, CID_FONT)
+            log.warning("PDF font: %s/fonts/%s not found (run `make venv`); using the CID font %s, "
+                        "which is not embedded", BUNDLED_PACKAGE, BUNDLED_FONT, CID_FONT)
             path = "cid"
         else:
             path = str(bundled)
