@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zjtx import embedded_mongo
+from zjtx import embedded_mongo, pki
 from zjtx.config import REPO_ROOT, ConfigError, load_config
 from zjtx.health import grpc_serving
 
@@ -98,10 +98,20 @@ class Suite:
         text = path.read_text(encoding="utf-8", errors="replace").splitlines() if path.exists() else []
         return "\n".join(f"  {name}| {line}" for line in text[-lines:])
 
+    @property
+    def pki_dir(self) -> Path:
+        """The suite's key material: ZJTX_PKI_DIR, or a set generated beside its logs (make up, demo, tests)."""
+        if not self.env.get("ZJTX_PKI_DIR"):
+            self.env["ZJTX_PKI_DIR"] = str(pki.ensure(self.log_dir.parent / "pki"))
+        return Path(self.env["ZJTX_PKI_DIR"])
+
     def start(self, names: tuple[str, ...] = (*SERVICE_ORDER, GATEWAY), timeout: float = 90.0) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        directory = self.pki_dir
         for name in names:
             self.endpoints[name] = self.endpoint(name)
+            if name != GATEWAY:
+                pki.remember(self.endpoints[name], directory, name)
             self.start_service(name)
         self.wait_healthy(list(names), timeout)
 
