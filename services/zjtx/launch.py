@@ -78,6 +78,8 @@ def prepare(name: str, instance: str | None = None) -> tuple[type, dict[str, Any
         setup_tracing(name)
     except TracingError as exc:
         raise StartupError(str(exc)) from None
+    # the service's own broker account (zjtx.broker_accounts) when one is given
+    config["AMQP_URI"] = os.environ.get(f"{name.upper()}_AMQP_URI") or config["AMQP_URI"]
     check_production_secrets(name, config)
     check_broker(config["AMQP_URI"])
     from zjtx import pki
@@ -105,8 +107,10 @@ def check_production_secrets(name: str, config: dict[str, Any]) -> None:
         raise StartupError(f"ZJTX_MODE={mode!r}; accepted: development, production")
     if mode != "production":
         return
-    if not os.environ.get("AMQP_URI") or "guest:guest@" in str(config.get("AMQP_URI")):
-        raise StartupError("ZJTX_MODE=production: AMQP_URI must be set to the service's own broker account "
+    own = os.environ.get(f"{name.upper()}_AMQP_URI") or os.environ.get("AMQP_URI")
+    if not own or "guest:guest@" in str(config.get("AMQP_URI")):
+        raise StartupError(f"ZJTX_MODE=production: {name.upper()}_AMQP_URI (or AMQP_URI) must be set to the "
+                           "service's own broker account "
                            f"(e.g. amqp://zjtx-{name}:<password>@broker:5672/<vhost>), not RabbitMQ's guest")
     if not os.environ.get("MONGO_URI"):
         raise StartupError("ZJTX_MODE=production: MONGO_URI must be set (with the service's own database credentials)")

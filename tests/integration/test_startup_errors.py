@@ -88,4 +88,5 @@ def test_production_mode_refuses_the_brokers_guest_account(tmp_path: Path, mongo
     result = start(tmp_path, "amqp://guest:guest@127.0.0.1:5672/", mongo_server.uri,  # type: ignore[attr-defined]
                    ZJTX_MODE="production")
     assert result.returncode == 2
-    assert "ZJTX_MODE=production: AMQP_URI must be set to the service's own broker account" in last_line(result)
+    assert "ZJTX_MODE=production: REGISTRATION_AMQP_URI (or AMQP_URI) must be set to the service's own broker account" \
+        in last_line(result)
