@@ -84,6 +84,12 @@ def provision(env: dict[str, str]) -> list[str]:
     amqp_uri = env.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/"
     vhost = vhost_of(amqp_uri)
     api = Management(env.get("RABBIT_MANAGEMENT_URI") or DEFAULT_MANAGEMENT)
+    port = urlsplit(amqp_uri).port or 5672
+    listeners = {int(entry.get("port", 0)) for entry in api.call("GET", "/overview").json().get("listeners", [])
+                 if entry.get("protocol") == "amqp"}
+    if port not in listeners:  # e.g. a private broker node of a fault test, without the management plugin
+        raise RuntimeError(f"the management API at {api.base} manages AMQP port(s) {sorted(listeners)}, "
+                           f"not {port} of AMQP_URI")
     made = []
     for service in SERVICES:
         user, password = user_name(service, vhost), secrets.token_urlsafe(24)
