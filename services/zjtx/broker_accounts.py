@@ -19,6 +19,7 @@ without passwords; the operator sets each from the secret store
 from __future__ import annotations
 
 import logging
+import os
 import re
 import secrets
 from typing import Any
@@ -35,9 +36,19 @@ DEFAULT_MANAGEMENT = "http://guest:guest@127.0.0.1:15672"
 USER_TAG = "zjtx-service"
 
 
-def user_name(service: str, vhost: str = "/") -> str:
-    """``zjtx-<service>``; in a vhost of its own (a test session) ``zjtx-<service>.<vhost>``."""
-    return f"zjtx-{service}" if vhost == "/" else f"zjtx-{service}.{vhost}"
+def user_name(service: str) -> str:
+    """The production account of a service (deploy/rabbitmq/definitions.json)."""
+    return f"zjtx-{service}"
+
+
+def run_user_name(service: str, vhost: str, owner: int | None = None) -> str:
+    """The account ``make up``, the demo or a test session creates: ``zjtx-<service>.<vhost>.p<pid>``,
+    so runs sharing a broker (even its "/" vhost) never reset each other's passwords."""
+    label = "root" if vhost == "/" else vhost
+    return f"zjtx-{service}.{label}.p{owner or os.getpid()}"
+
+
+_RUN_USER = re.compile(r"^zjtx-[a-z]+\.(?P<vhost>.+)\.p(?P<pid>\d+)$")
 
 
 def permissions(service: str) -> dict[str, str]:
@@ -92,7 +103,7 @@ def provision(env: dict[str, str]) -> list[str]:
                            f"not {port} of AMQP_URI")
     made = []
     for service in SERVICES:
-        user, password = user_name(service, vhost), secrets.token_urlsafe(24)
+        user, password = run_user_name(service, vhost), secrets.token_urlsafe(24)
         api.call("PUT", f"/users/{quote(user, safe='')}", json={"password": password, "tags": USER_TAG})
         api.call("PUT", f"/permissions/{quote(vhost, safe='')}/{quote(user, safe='')}", json=permissions(service))
         env[f"{service.upper()}_AMQP_URI"] = with_account(amqp_uri, user, password)
@@ -110,12 +121,20 @@ def remove(env: dict[str, str], users: list[str]) -> None:
 
 
 def remove_stale(env: dict[str, str]) -> list[str]:
-    """Accounts of test vhosts that no longer exist (sessions that died before cleaning up)."""
+    """Accounts of earlier runs on this host that are gone: their vhost no longer exists, or
+    the process that created them has ended (a session that died before cleaning up)."""
+    from zjtx.processes import process_alive
+
     api = Management(env.get("RABBIT_MANAGEMENT_URI") or DEFAULT_MANAGEMENT)
     vhosts = {entry["name"] for entry in api.call("GET", "/vhosts").json()}
-    stale = [user["name"] for user in api.call("GET", "/users").json()
-             if user["name"].startswith("zjtx-") and "." in user["name"]
-             and user["name"].split(".", 1)[1] not in vhosts and USER_TAG in str(user.get("tags"))]
+    stale = []
+    for user in api.call("GET", "/users").json():
+        match = _RUN_USER.match(user["name"])
+        if not match or USER_TAG not in str(user.get("tags")):
+            continue
+        vhost = "/" if match["vhost"] == "root" else match["vhost"]
+        if vhost not in vhosts or not process_alive(int(match["pid"])):
+            stale.append(user["name"])
     remove(env, stale)
     return stale
 
