@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv broker up down demo ops dead-letters replay test unit lint protos check-protos definitions bench soak clean
+.PHONY: venv broker up down demo ops dead-letters replay test unit lint protos check-protos definitions bench soak clean certs
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -16,6 +16,12 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+## The project CA, a TLS certificate and a JWT signing key per principal (zjtx.pki) into PKI_DIR (default var/pki);
+## HOSTS="a.example b.example" adds names to every certificate. make up/demo/tests generate a set themselves.
+PKI_DIR ?= $(or $(ZJTX_PKI_DIR),var/pki)
+certs: venv
+	$(PY) -m zjtx.pki generate $(PKI_DIR) $(foreach h,$(HOSTS),--host $(h))
 
 ## Start everything in the foreground (embedded MongoDB unless MONGO_URI is set); Ctrl-C stops.
 up: venv

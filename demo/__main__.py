@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import sys
 import time
@@ -36,7 +35,6 @@ def environment(var: Path, clock_file: Path) -> dict[str, str]:
         "ZJTX_CLOCK": f"@{clock_file}",
         "ZJTX_VAR_DIR": str(var),
         "OTEL_TRACES_EXPORTER": os.environ.get("OTEL_TRACES_EXPORTER", "none"),
-        "GATEWAY_TOKEN_KEY": secrets.token_hex(32),
         "ZJTX_BOOTSTRAP_ADMIN_USERNAME": ADMIN_USERNAME,  # the same default administrator as `make up`
         "ZJTX_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "ZJTX_BOOTSTRAP_ADMIN_UNIT": "unit-430000",

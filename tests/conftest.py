@@ -16,7 +16,7 @@ import grpc
 import pytest
 from pymongo import MongoClient
 
-from harness import rabbit
+from harness import clients, rabbit
 from harness.otlp import OtlpReceiver
 from zjtx import embedded_mongo
 from zjtx.clock import set_clock_file
@@ -122,7 +122,7 @@ def suite(amqp_uri: str, mongo_server: embedded_mongo.EmbeddedMongo, otlp: OtlpR
 
 @pytest.fixture(scope="session")
 def channels(suite: Suite) -> Iterator[dict[str, grpc.Channel]]:
-    opened = {name: grpc.insecure_channel(suite.endpoints[name]) for name in SERVICE_ORDER if name in suite.endpoints}
+    opened = {name: clients.channel(suite.endpoints[name], name) for name in SERVICE_ORDER if name in suite.endpoints}
     yield opened
     for channel in opened.values():
         channel.close()

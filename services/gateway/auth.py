@@ -2,7 +2,7 @@
 
 Enterprises sign in with their USCC, staff (reviewers, admins, operations) with a
 username. Passwords are argon2id hashes; failures slow down and then lock the login
-(``rules.lockout``); tokens are HMAC-signed (``rules.tokens``), expire, and are revoked
+(``rules.lockout``); tokens are JWTs signed with Ed25519 (``rules.tokens``), expire, and are revoked
 on sign-out or when the password changes. Lockout and expiry use the wall clock.
 """
 
@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway.rules import lockout, tokens
 from gateway.rules.access import Identity
@@ -44,7 +46,7 @@ def staff_login(username: str) -> str:
 
 
 class Accounts:
-    def __init__(self, store: GatewayStore, hasher: Hasher, policy: lockout.Policy, key: bytes, ttl: int,
+    def __init__(self, store: GatewayStore, hasher: Hasher, policy: lockout.Policy, key: Ed25519PrivateKey, ttl: int,
                  clock: Callable[[], float] = time.time) -> None:
         tokens.check_key(key)
         self.store = store

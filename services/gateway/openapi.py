@@ -125,6 +125,6 @@ def document(registry: Registry, version: str = "1") -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": {"Error": ERROR_SCHEMA},
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "zjtx1 (HMAC-SHA256)"}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (EdDSA, Ed25519)"}},
         },
     }

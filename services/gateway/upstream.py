@@ -1,6 +1,7 @@
 """The services behind the gateway: one plain grpcio channel per service, reused by every
-request thread, a deadline on every call, the caller asserted in metadata, and gRPC
-statuses turned back into domain errors (stable code, Chinese message, violations).
+request thread, a deadline on every call, the caller proven by a short-lived JWT the gateway
+signs for that one service (zjtx.identity), and gRPC statuses turned back into domain
+errors (stable code, Chinese message, violations).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gateway.rules.access import Identity
 from zjtx.errors import DomainError
-from zjtx.grpc_support import Caller, from_status
+from zjtx.grpc_support import from_status
+from zjtx.identity import Keyring, bearer
 from zjtx_api import notification_pb2_grpc, registration_pb2_grpc, reporting_pb2_grpc, review_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -38,13 +40,14 @@ DOMAIN_CODES = {"INVALID_ARGUMENT", "NOT_FOUND", "ABORTED", "ALREADY_EXISTS", "F
                 "PERMISSION_DENIED", "UNAUTHENTICATED", "OUT_OF_RANGE"}
 
 
-def caller_metadata(identity: Identity | None, client_address: str) -> tuple[tuple[str, str], ...]:
-    """``x-zjtx-caller`` exactly as ``Caller.metadata()`` writes it; services check it again."""
+def caller_metadata(keyring: Keyring, service: str, identity: Identity | None,
+                    client_address: str) -> tuple[tuple[str, str], ...]:
+    """``authorization: Bearer <JWT>`` for one call to ``service``: the signed-in person, or
+    the gateway itself (role system) when no one is signed in (bootstrap, health)."""
     if identity is None:
-        return ()
-    caller = Caller(subject=identity.subject, role=identity.role, unit=identity.unit,
-                    enterprise_id=identity.enterprise_id, client_address=client_address)
-    return (caller.metadata(),)
+        return (bearer(keyring.service_token(service)),)
+    return (bearer(keyring.person_token(service, subject=identity.subject, role=identity.role, unit=identity.unit,
+                                        enterprise_id=identity.enterprise_id, client_address=client_address)),)
 
 
 def _status_details(error: grpc.RpcError) -> status_pb2.Status | None:
@@ -74,19 +77,28 @@ def translate(service: str, error: grpc.RpcError) -> DomainError:
 class Upstreams:
     """Channels and stubs of the four services, shared by every request thread."""
 
-    def __init__(self, targets: dict[str, str], deadline: float, stream_deadline: float) -> None:
+    def __init__(self, targets: dict[str, str], deadline: float, stream_deadline: float, keyring: Keyring,
+                 credentials: grpc.ChannelCredentials | None = None) -> None:
         self.targets = targets
+        self.keyring = keyring
         self.deadline = deadline
         self.stream_deadline = stream_deadline
         options = [("grpc.max_receive_message_length", 32 * 1024 * 1024), ("grpc.keepalive_time_ms", 60000)]
-        self.channels = {name: grpc.insecure_channel(target, options=options) for name, target in targets.items()}
+        if credentials is None:
+            self.channels = {name: grpc.insecure_channel(target, options=options) for name, target in targets.items()}
+        else:
+            self.channels = {name: grpc.secure_channel(target, credentials, options=options)
+                             for name, target in targets.items()}
         self.stubs = {name: STUBS[name](channel) for name, channel in self.channels.items()}
+
+    def metadata(self, service: str, identity: Identity | None, client_address: str) -> tuple[tuple[str, str], ...]:
+        return caller_metadata(self.keyring, service, identity, client_address)
 
     def call(self, service: str, method: str, request: Any, identity: Identity | None = None,
              client_address: str = "") -> Any:
         rpc: Callable[..., Any] = getattr(self.stubs[service], method)
         try:
-            return rpc(request, timeout=self.deadline, metadata=caller_metadata(identity, client_address))
+            return rpc(request, timeout=self.deadline, metadata=self.metadata(service, identity, client_address))
         except grpc.RpcError as error:
             raise translate(service, error) from None
 
@@ -95,7 +107,7 @@ class Upstreams:
         """A client-streaming call: ``messages`` is consumed lazily while the body is read."""
         rpc: Callable[..., Any] = getattr(self.stubs[service], method)
         try:
-            return rpc(iter(messages), timeout=self.stream_deadline, metadata=caller_metadata(identity, client_address))
+            return rpc(iter(messages), timeout=self.stream_deadline, metadata=self.metadata(service, identity, client_address))
         except grpc.RpcError as error:
             raise translate(service, error) from None
 
@@ -104,7 +116,7 @@ class Upstreams:
         """A server-streaming call read to its end by the caller (progress messages)."""
         rpc: Callable[..., Any] = getattr(self.stubs[service], method)
         try:
-            yield from rpc(request, timeout=self.stream_deadline, metadata=caller_metadata(identity, client_address))
+            yield from rpc(request, timeout=self.stream_deadline, metadata=self.metadata(service, identity, client_address))
         except grpc.RpcError as error:
             raise translate(service, error) from None
 
@@ -112,7 +124,7 @@ class Upstreams:
                  client_address: str) -> tuple[Any, Iterator[Any]]:
         """A server-streaming call: the first message (headers) now, the rest as an iterator."""
         rpc: Callable[..., Any] = getattr(self.stubs[service], method)
-        stream = rpc(request, timeout=self.stream_deadline, metadata=caller_metadata(identity, client_address))
+        stream = rpc(request, timeout=self.stream_deadline, metadata=self.metadata(service, identity, client_address))
         try:
             first = next(stream)
         except StopIteration:

@@ -1,12 +1,13 @@
-"""Assemble the gateway from its config: database, token key, hasher, upstreams, tracing."""
+"""Assemble the gateway from its config: key material, database, hasher, upstreams, tracing."""
 
 from __future__ import annotations
 
 import logging
 import os
-import secrets
 from pathlib import Path
 from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway.app import Gateway
 from gateway.auth import Accounts
@@ -16,7 +17,9 @@ from gateway.rules.passwords import Hasher
 from gateway.rules.tokens import check_key
 from gateway.storage import GatewayStore
 from gateway.upstream import Upstreams
+from zjtx import grpc_tls
 from zjtx.config import REPO_ROOT
+from zjtx.identity import Keyring
 from zjtx.logs import JsonFormatter
 
 log = logging.getLogger("gateway")
@@ -30,29 +33,44 @@ def var_dir() -> Path:
     return Path(os.environ.get("ZJTX_VAR_DIR") or REPO_ROOT / "var")
 
 
-def token_key(config: dict[str, Any]) -> bytes:
-    key = str(config.get("TOKEN_KEY") or "")
+def pki_dir(config: dict[str, Any]) -> Path:
+    """The gateway's key material (zjtx.pki): development generates a set into <var>/pki once;
+    production refuses to start without ZJTX_PKI_DIR holding the gateway's certificate and keys."""
+    from zjtx import pki
+
     mode = str(config.get("MODE") or "development")
     if mode not in ("development", "production"):
         raise StartupError(f"GATEWAY_MODE={mode!r}; accepted: development, production")
-    if key:
-        try:
-            check_key(key.encode("utf-8"))
-        except ValueError as exc:
-            raise StartupError(f"GATEWAY_TOKEN_KEY is too short: {exc}") from None
-        return key.encode("utf-8")
-    if mode == "production":
-        raise StartupError("GATEWAY_TOKEN_KEY is not set; production mode needs a signing key of at least 32 bytes "
-                           "shared by every gateway instance (e.g. `python -c 'import secrets; "
-                           "print(secrets.token_urlsafe(48))'`)")
-    path = var_dir() / "gateway" / "token.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    log.warning("development mode: GATEWAY_TOKEN_KEY unset, signing tokens with the key in %s", path)
-    return path.read_text().strip().encode("utf-8")
+    directory = str(config.get("PKI_DIR") or "")
+    if not directory:
+        if mode == "production":
+            raise StartupError("ZJTX_PKI_DIR is not set; production mode needs the project CA (ca.crt), the gateway's "
+                               "TLS certificate and key (gateway.crt, gateway.key) and its token signing key "
+                               "(gateway.jwt.key, Ed25519) shared by every gateway instance; `python -m zjtx.pki "
+                               "generate DIR` makes a set")
+        path = pki.ensure(var_dir() / "pki")
+        log.warning("development mode: ZJTX_PKI_DIR unset, using the key material generated in %s", path)
+        return path
+    try:
+        return pki.check_principal(directory, "gateway")
+    except pki.PkiError as exc:
+        raise StartupError(str(exc)) from None
+
+
+def token_key(directory: Path) -> Ed25519PrivateKey:
+    from zjtx import pki
+    from zjtx.identity import load_private_key
+
+    try:
+        key = load_private_key(pki.jwt_key_path(directory, "gateway"))
+        check_key(key)
+    except (OSError, ValueError, pki.PkiError) as exc:
+        raise StartupError(f"the gateway's token signing key cannot be used: {exc}") from None
+    return key
+
+
+def keyring(directory: Path) -> Keyring:
+    return Keyring.from_directory(directory, "gateway")
 
 
 def connect_store(config: dict[str, Any]) -> GatewayStore:
@@ -80,12 +98,14 @@ def hasher_of(config: dict[str, Any]) -> Hasher:
 
 
 def build(config: dict[str, Any], store: GatewayStore | None = None) -> Gateway:
-    key = token_key(config)
+    directory = pki_dir(config)
+    key = token_key(directory)
     store = store or connect_store(config)
     accounts = Accounts(store, hasher_of(config), policy_of(config), key, int(config["TOKEN_TTL_SECONDS"]))
     targets = {name: str(config[f"{name.upper()}_TARGET"]) for name in ("registration", "review", "notification",
                                                                          "reporting")}
-    upstreams = Upstreams(targets, float(config["GRPC_DEADLINE_SECONDS"]), float(config["GRPC_STREAM_DEADLINE_SECONDS"]))
+    upstreams = Upstreams(targets, float(config["GRPC_DEADLINE_SECONDS"]), float(config["GRPC_STREAM_DEADLINE_SECONDS"]),
+                          keyring(directory), grpc_tls.credentials(directory, "gateway"))
     gateway = Gateway(config, accounts, upstreams)
     gateway.bootstrap = Bootstrap(config, accounts, upstreams)
     return gateway

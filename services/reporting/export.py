@@ -19,6 +19,7 @@ from pathlib import Path
 
 import grpc
 
+from zjtx.grpc_channel import open_channel
 from zjtx_api import reporting_pb2 as pb
 from zjtx_api.reporting_pb2_grpc import ReportingStub
 
@@ -49,7 +50,7 @@ def generate(stub: ReportingStub, request: pb.GenerateReportRequest, say: Callab
 def export(target: str, programme_id: str, folder: Path, max_pdfs: int, say: Callable[[str], None] = print) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with grpc.insecure_channel(target) as channel:
+    with open_channel(target, "reporting") as channel:  # mutual TLS and a signed identity (ops)
         stub = ReportingStub(channel)
         table = stub.GetSummaryRows(pb.SummaryRowsRequest(programme_id=programme_id, limit=10000), timeout=DEADLINE)
         units = list(dict.fromkeys(row.unit_id for row in table.rows if row.unit_id))

@@ -3,7 +3,8 @@
 ``python -m zjtx.broker_definitions`` writes ``deploy/rabbitmq/definitions.json``: the
 vhost, every service's durable topic exchange ``<service>.events``, the dead-letter
 exchange, and for every event handler its quorum queue (delivery limit, dead-lettering)
-and its dead-letter queue, with the bindings. ``--check`` fails when the committed file
+and its dead-letter queue, with the bindings; and one user per service with its
+least-privilege permissions (zjtx.broker_accounts; no password: set it at deploy time). ``--check`` fails when the committed file
 differs (run by the tests). Load it with the management plugin's ``load_definitions``.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
+from zjtx import broker_accounts
 from zjtx.config import REPO_ROOT
 from zjtx.events import (
     DEAD_LETTER_EXCHANGE,
@@ -62,7 +64,9 @@ def definitions(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> dict[str, Any]:
                          "destination_type": "queue", "routing_key": event_type, "arguments": {}})
         bindings.append({"source": DEAD_LETTER_EXCHANGE, "vhost": VHOST, "destination": dead_letter_queue_name(queue),
                          "destination_type": "queue", "routing_key": queue, "arguments": {}})
-    return {"vhosts": [{"name": VHOST}], "exchanges": exchanges, "queues": queues, "bindings": bindings}
+    accounts = broker_accounts.definitions(VHOST)  # one least-privilege user per service, password set at deploy
+    return {"vhosts": [{"name": VHOST}], "users": accounts["users"], "permissions": accounts["permissions"],
+            "exchanges": exchanges, "queues": queues, "bindings": bindings}
 
 
 def render() -> str:

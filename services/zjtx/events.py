@@ -211,6 +211,12 @@ def handles(source: str, event_type: str, **kwargs: Any) -> Callable[[Callable[.
         @functools.wraps(method)
         def entrypoint(self: Any, body: Any) -> Any:
             envelope = Envelope.from_dict(body)
+            if envelope.source != source:
+                # only <source> may write to <source>.events (its broker account says so); an
+                # envelope claiming another source is a forgery or a misrouting: never applied
+                raise PermanentEventError(
+                    f"envelope source {envelope.source!r} does not match the exchange it came from "
+                    f"({source}.events); accepted: source {source!r}")
             span = trace.get_current_span()
             span.set_attribute(attributes.EVENT_ID, envelope.id)
             span.set_attribute(attributes.EVENT_TYPE, envelope.type)

@@ -1,9 +1,11 @@
 """Calling another service's gRPC API from inside a Nameko service.
 
 ``review = ServiceClient(ReviewStub, "REVIEW_TARGET")`` gives workers a proxy whose
-calls carry a deadline (``GRPC_DEADLINE_SECONDS``, default 10 s) and the worker's trace
-context. Unlike nameko-grpc's ``GrpcProxy`` it connects on first use and reconnects after
-a failure, so a service does not die at start when the other one is not up yet.
+calls carry a deadline (``GRPC_DEADLINE_SECONDS``, default 10 s), the worker's trace
+context and the service's own signed identity token (zjtx.identity; never the caller's),
+over mutual TLS with the service's own certificate (zjtx.grpc_tls). Unlike nameko-grpc's
+``GrpcProxy`` it connects on first use and reconnects after a failure, so a service does
+not die at start when the other one is not up yet.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from nameko_grpc.client import ClientBase, Method
 from nameko_grpc.context import metadata_from_context_data
 from nameko_grpc.errors import GrpcError
 
+from zjtx.grpc_support import service_keyring
+from zjtx.identity import bearer
+
 log = logging.getLogger(__name__)
 
 # nameko 3 turns every AMQP header of the message that started a worker into its context
@@ -25,13 +30,16 @@ log = logging.getLogger(__name__)
 # delivery, not the call, and a dead-lettered message's x-death (tables with timestamps)
 # does not even encode: a replayed event would fail in every handler that calls a service.
 NOT_FORWARDED = ("x-death", "x-first-death-", "x-last-death-", "x-delivery-count")
+# Nor the identity of the call that started the worker: a service calls as itself, with
+# its own signed token (zjtx.identity), never with the person's token it received.
+NOT_FORWARDED_KEYS = ("authorization", "x-zjtx-caller")
 
 
 def forwarded_metadata(context_data: dict[str, Any]) -> list[tuple[str, str]]:
     """The worker's context data as gRPC metadata, without broker bookkeeping or values JSON cannot carry."""
     kept = {}
     for key, value in context_data.items():
-        if key.startswith(NOT_FORWARDED):
+        if key.startswith(NOT_FORWARDED) or key in NOT_FORWARDED_KEYS:
             continue
         try:
             json.dumps(value)
@@ -44,7 +52,8 @@ def forwarded_metadata(context_data: dict[str, Any]) -> list[tuple[str, str]]:
 
 class _Client(ClientBase):
     def __init__(self, provider: ServiceClient, target: str, stub: type) -> None:
-        super().__init__(target, stub)
+        # mutual TLS with this service's own certificate (zjtx.grpc_tls; GRPC_SSL is the server's)
+        super().__init__(target, stub, ssl=config.get("GRPC_SSL") or False)
         self.provider = provider
 
     def spawn_thread(self, target: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None,
@@ -72,8 +81,9 @@ class _Method:
     def __call__(self, request: Any, timeout: float | None = None, metadata: list[tuple[str, str]] | None = None) -> Any:
         client = self.provider.client()
         method = Method(client, self.name, forwarded_metadata(self.context_data))
+        own = [*(metadata or []), bearer(service_keyring().service_token(self.provider.audience))]
         try:
-            return method(request, timeout=timeout or self.provider.deadline, metadata=metadata)
+            return method(request, timeout=timeout or self.provider.deadline, metadata=own)
         except GrpcError as error:
             if error.code.name in {"UNAVAILABLE", "INTERNAL"} and "onnect" in str(error.message):
                 self.provider.reset()
@@ -95,6 +105,8 @@ class ServiceClient(DependencyProvider):
     def __init__(self, stub: type, target_key: str) -> None:
         self.stub = stub
         self.target_key = target_key
+        # the service called, as its tokens name it: REVIEW_TARGET -> review
+        self.audience = target_key.removesuffix("_TARGET").lower()
         self._client: _Client | None = None
 
     @property

@@ -28,7 +28,7 @@ from nameko_grpc.errors import GrpcError
 from opentelemetry import trace
 from werkzeug.wrappers import Response
 
-from zjtx import attributes
+from zjtx import attributes, identity
 from zjtx.errors import DomainError, Violation
 from zjtx.metrics import CONTENT_TYPE, Metrics, render
 from zjtx.outbox import oldest_pending_age_seconds, outbox_backlog
@@ -100,10 +100,12 @@ def from_status(code_name: str, message: str, status: status_pb2.Status | None) 
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is calling, as the gateway asserted it in gRPC metadata.
+    """Who is calling, as proven by the signed identity token of the call (zjtx.identity).
 
-    ``role``: enterprise | reviewer | admin | operations | system. Services check it again
-    (defence in depth), so a service reached directly still refuses what the role may not do.
+    ``role``: enterprise | reviewer | admin | operations (a person the gateway vouches for)
+    or system (a service, or the operators' tools, vouching for itself: ``service`` names it).
+    Services check it again (defence in depth), so a service reached directly still refuses
+    what the role may not do; a call without a valid token never gets this far.
     """
 
     subject: str = ""
@@ -111,21 +113,51 @@ class Caller:
     unit: str = ""
     enterprise_id: str = ""
     client_address: str = ""
+    service: str = ""  # the principal that signed the token (gateway, review, ops...)
 
     @classmethod
-    def from_metadata(cls, metadata: Iterable[tuple[str, Any]]) -> Caller:
-        values = {key: value for key, value in metadata}
-        raw = values.get("x-zjtx-caller")
-        if not raw:
-            return cls()
+    def from_metadata(cls, metadata: Iterable[tuple[str, Any]], keyring: identity.Keyring | None = None) -> Caller:
+        """The caller the call's ``authorization`` token proves; GrpcError UNAUTHENTICATED otherwise."""
+        token = identity.token_from_metadata(metadata)
+        if not token:
+            raise refusal(identity.IdentityError(
+                "identity.missing", "调用缺少身份证明：须在 gRPC 元数据 authorization 中携带“Bearer <JWT>”，"
+                "由网关（代表登录用户）或调用方服务本身签发"))
         try:
-            data = json.loads(raw if isinstance(raw, str) else raw.decode())
-        except (ValueError, AttributeError):
-            return cls()
-        return cls(**{k: str(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+            proven = (keyring or service_keyring()).verify(token)
+        except identity.IdentityError as error:
+            raise refusal(error) from None
+        if proven.role == identity.SYSTEM:
+            return cls(role="system", service=proven.issuer)
+        return cls(subject=proven.subject, role=proven.role, unit=proven.unit, enterprise_id=proven.enterprise_id,
+                   client_address=proven.client_address, service=proven.issuer)
 
     def metadata(self) -> tuple[str, str]:
+        """The identity this caller claims, unsigned: only a signer (the gateway, the tests' harness)
+        reads it to issue a token; services never trust it."""
         return ("x-zjtx-caller", json.dumps(self.__dict__, ensure_ascii=False))
+
+
+def refusal(error: identity.IdentityError) -> GrpcError:
+    log.warning("refused a call: %s (%s)", error.code, error.message)
+    return to_grpc_error(DomainError(error.code, error.message, [], "unauthenticated"))
+
+
+_keyring: identity.Keyring | None = None
+
+
+def service_keyring() -> identity.Keyring:
+    """This process's keyring, from nameko config PKI_DIR and PRINCIPAL (set by zjtx.launch)."""
+    global _keyring
+    if _keyring is None:
+        from nameko import config
+
+        directory, principal = config.get("PKI_DIR"), config.get("PRINCIPAL")
+        if not directory or not principal:
+            raise refusal(identity.IdentityError(
+                "identity.unconfigured", "服务未配置身份密钥（PKI_DIR/PRINCIPAL），无法验证调用方身份"))
+        _keyring = identity.Keyring.from_directory(directory, principal)
+    return _keyring
 
 
 def api(stub: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -137,6 +169,7 @@ def api(stub: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         if inspect.isgeneratorfunction(method):
             @functools.wraps(method)
             def streaming(self: Any, request: Any, context: Any) -> Any:
+                caller_of(context)  # no proof of identity, no call: UNAUTHENTICATED
                 _annotate(request, context)
                 try:
                     yield from method(self, request, context)
@@ -154,6 +187,7 @@ def api(stub: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
         @functools.wraps(method)
         def unary(self: Any, request: Any, context: Any) -> Any:
+            caller_of(context)  # no proof of identity, no call: UNAUTHENTICATED
             _annotate(request, context)
             try:
                 return method(self, request, context)
@@ -245,4 +279,12 @@ class GrpcOperations:
 
 
 def caller_of(context: Any) -> Caller:
-    return Caller.from_metadata(context.invocation_metadata())
+    """The proven caller of this call (verified once, then kept on the call's context)."""
+    caller = getattr(context, "_zjtx_caller", None)
+    if caller is None:
+        caller = Caller.from_metadata(context.invocation_metadata())
+        try:
+            context._zjtx_caller = caller
+        except AttributeError:
+            pass
+    return caller

@@ -112,7 +112,8 @@ class _Waking:
                     ready, _, _ = select.select([self.sock, self._wake_r], [], [], IDLE_SECONDS)
                     if self._wake_r in ready:
                         self._drain()
-                    if self.sock not in ready:
+                    # with TLS, bytes already decrypted into the SSL object are invisible to select
+                    if self.sock not in ready and not getattr(self.sock, "pending", lambda: 0)():
                         continue
                     data = self.sock.recv(65535)
                     if not data:

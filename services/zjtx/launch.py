@@ -29,7 +29,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from typing import Any  # noqa: E402
 
-from zjtx import grpc_wakeup  # noqa: E402
+from zjtx import grpc_tls, grpc_wakeup  # noqa: E402
 from zjtx.config import ConfigError, load_config  # noqa: E402
 from zjtx.processes import METRICS_PORTS, SERVICES  # noqa: E402
 
@@ -104,14 +104,45 @@ def prepare(name: str, instance: str | None = None) -> tuple[type, dict[str, Any
         setup_tracing(name)
     except TracingError as exc:
         raise StartupError(str(exc)) from None
+    # the service's own broker account (zjtx.broker_accounts) when one is given
+    config["AMQP_URI"] = os.environ.get(f"{name.upper()}_AMQP_URI") or config["AMQP_URI"]
+    check_production_secrets(name, config)
     check_broker(config["AMQP_URI"])
+    from zjtx import pki
     from zjtx.mongo import StoreUnavailable, connect
 
     try:
         connect(config.get("MONGO_URI") or "mongodb://127.0.0.1:27017/", int(config.get("MONGO_TIMEOUT_MS", 5000))).close()
     except StoreUnavailable as exc:
         raise StartupError(str(exc)) from None
+
+    try:  # no key material, no start: there is no default identity (zjtx.pki, zjtx.identity)
+        config["PKI_DIR"] = str(pki.check_principal(config.get("PKI_DIR") or os.environ.get("ZJTX_PKI_DIR"), name))
+    except pki.PkiError as exc:
+        raise StartupError(str(exc)) from None
+    config["PRINCIPAL"] = name
+    # mutual TLS on the gRPC port: the project CA only, a client certificate required (zjtx.grpc_tls)
+    config["GRPC_SSL"] = grpc_tls.ssl_config(config["PKI_DIR"], name)
     return service_class(name), config
+
+
+def check_production_secrets(name: str, config: dict[str, Any]) -> None:
+    """ZJTX_MODE=production: every secret must be given; none may be a development default."""
+    mode = os.environ.get("ZJTX_MODE", "development")
+    if mode not in ("development", "production"):
+        raise StartupError(f"ZJTX_MODE={mode!r}; accepted: development, production")
+    if mode != "production":
+        return
+    own = os.environ.get(f"{name.upper()}_AMQP_URI") or os.environ.get("AMQP_URI")
+    if not own or "guest:guest@" in str(config.get("AMQP_URI")):
+        raise StartupError(f"ZJTX_MODE=production: {name.upper()}_AMQP_URI (or AMQP_URI) must be set to the "
+                           "service's own broker account "
+                           f"(e.g. amqp://zjtx-{name}:<password>@broker:5672/<vhost>), not RabbitMQ's guest")
+    if not os.environ.get("MONGO_URI"):
+        raise StartupError("ZJTX_MODE=production: MONGO_URI must be set (with the service's own database credentials)")
+    if not (config.get("PKI_DIR") or os.environ.get("ZJTX_PKI_DIR")):
+        raise StartupError("ZJTX_MODE=production: ZJTX_PKI_DIR must name the key material provisioned for "
+                           f"{name} (ca.crt, {name}.crt, {name}.key, {name}.jwt.key, gateway.jwt.pub)")
 
 
 def run(name: str, instance: str | None = None) -> None:
@@ -119,6 +150,7 @@ def run(name: str, instance: str | None = None) -> None:
     from nameko.runners import ServiceRunner
 
     grpc_wakeup.install()  # before any gRPC connection exists: no 10 ms polling per call
+    grpc_tls.install()  # nameko-grpc's SslConfig made able to do mutual TLS
 
     try:
         cls, config = prepare(name, instance)
@@ -128,7 +160,7 @@ def run(name: str, instance: str | None = None) -> None:
 
     # /metrics listens on nameko's web server: <SERVICE>_METRICS_PORT or the documented default
     metrics_port = os.environ.get(f"{name.upper()}_METRICS_PORT") or METRICS_PORTS[name]
-    config.setdefault("WEB_SERVER_ADDRESS", f"{config.get('GRPC_BIND_HOST') or '0.0.0.0'}:{metrics_port}")
+    config.setdefault("WEB_SERVER_ADDRESS", f"{config.get('GRPC_BIND_HOST') or '127.0.0.1'}:{metrics_port}")
     nameko_config.update(config)
     runner = ServiceRunner()
     runner.add_service(cls)

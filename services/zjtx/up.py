@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zjtx import embedded_mongo
+from zjtx import embedded_mongo, pki
 from zjtx.config import REPO_ROOT, ConfigError, load_config
 from zjtx.health import grpc_serving
 
@@ -50,6 +50,7 @@ class Suite:
     mongo: embedded_mongo.EmbeddedMongo | None = None
     endpoints: dict[str, str] = field(default_factory=dict)
     interrupted: Callable[[], bool] = lambda: False  # `make down` during start-up: stop waiting
+    broker_users: list[str] = field(default_factory=list)
 
     def start_mongo(self, data_dir: Path, port: int | None = None) -> None:
         if self.env.get("MONGO_URI"):
@@ -107,10 +108,38 @@ class Suite:
         text = path.read_text(encoding="utf-8", errors="replace").splitlines() if path.exists() else []
         return "\n".join(f"  {name}| {line}" for line in text[-lines:])
 
+    @property
+    def pki_dir(self) -> Path:
+        """The suite's key material: ZJTX_PKI_DIR, or a set generated beside its logs (make up, demo, tests)."""
+        if not self.env.get("ZJTX_PKI_DIR"):
+            self.env["ZJTX_PKI_DIR"] = str(pki.ensure(self.log_dir.parent / "pki"))
+        return Path(self.env["ZJTX_PKI_DIR"])
+
+    def provision_broker_accounts(self) -> None:
+        """One RabbitMQ account per service in the suite's vhost (zjtx.broker_accounts), once.
+        ZJTX_BROKER_ACCOUNTS=0, or a broker without the management API (the fault tests'
+        private nodes), leaves every process on AMQP_URI's account, with a warning."""
+        if self.broker_users or self.env.get("REGISTRATION_AMQP_URI"):
+            return
+        if self.env.get("ZJTX_BROKER_ACCOUNTS", "1").strip().lower() in {"0", "false", "no", "off"}:
+            return
+        from zjtx import broker_accounts
+
+        try:
+            broker_accounts.remove_stale(self.env)
+            self.broker_users = broker_accounts.provision(self.env)
+        except Exception as exc:  # the management API is an aid here, not a requirement
+            print(f"zjtx: no per-service broker accounts ({type(exc).__name__}: {exc}); every service uses "
+                  "AMQP_URI's account", file=sys.stderr)
+
     def start(self, names: tuple[str, ...] = (*SERVICE_ORDER, GATEWAY), timeout: float = 90.0) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        directory = self.pki_dir
+        self.provision_broker_accounts()
         for name in names:
             self.endpoints[name] = self.endpoint(name)
+            if name != GATEWAY:
+                pki.remember(self.endpoints[name], directory, name)
             self.start_service(name)
         self.wait_healthy(list(names), timeout)
 
@@ -137,6 +166,13 @@ class Suite:
         if self.mongo is not None:
             self.mongo.stop()
             self.mongo = None
+        if self.broker_users:
+            from zjtx import broker_accounts
+
+            broker_accounts.remove(self.env, self.broker_users)
+            self.broker_users = []
+            for service in SERVICE_ORDER:
+                self.env.pop(f"{service.upper()}_AMQP_URI", None)
 
 
 ADMIN_PASSWORD_FILE = "bootstrap-admin-password"

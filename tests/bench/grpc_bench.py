@@ -28,13 +28,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, usage  # noqa: E402
 
+from harness.clients import channel as signed_channel  # noqa: E402
+
 
 def plain_rate(target: str, seconds: float, threads: int) -> tuple[float, float]:
     """(calls per second, mean milliseconds per call) with ``threads`` sequential callers."""
-    import grpc
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-    channel = grpc.insecure_channel(target)
+    channel = signed_channel(target)
     stub = health_pb2_grpc.HealthStub(channel)
     stub.Check(health_pb2.HealthCheckRequest(), timeout=10)
     counts = [0] * threads
@@ -65,10 +66,12 @@ def nameko_client_child(target: str, seconds: float) -> None:
     from grpc_health.v1 import health_pb2, health_pb2_grpc
     from nameko_grpc.client import Client
 
-    from zjtx import grpc_wakeup
+    from zjtx import grpc_tls, grpc_wakeup, pki
 
     grpc_wakeup.install()  # honours ZJTX_GRPC_WAKEUP like a service process does
-    with Client(f"grpc://{target}", health_pb2_grpc.HealthStub) as client:
+    grpc_tls.install()  # mutual TLS as services do, with the ops certificate of the rig's PKI (ZJTX_PKI_DIR)
+    ssl = grpc_tls.ssl_config(pki.directory_for(target), "ops")
+    with Client(f"grpc://{target}", health_pb2_grpc.HealthStub, ssl=ssl) as client:
         client.Check(health_pb2.HealthCheckRequest(), timeout=10)
         count, started = 0, time.monotonic()
         while time.monotonic() - started < seconds:
@@ -89,10 +92,9 @@ def nameko_rate(target: str, seconds: float, env: dict[str, str]) -> tuple[float
 
 def idle_cpu(pid: int, target: str, seconds: float, connections: int) -> float:
     """Percent of one core the server burns while ``connections`` clients sit idle."""
-    import grpc
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-    channels = [grpc.insecure_channel(target, options=[("grpc.use_local_subchannel_pool", 1)])
+    channels = [signed_channel(target, options=[("grpc.use_local_subchannel_pool", 1)])
                 for _ in range(connections)]
     for channel in channels:
         health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=10)
@@ -115,7 +117,8 @@ def measure(mode: str, seconds: float, scratch: Path) -> dict[str, Any]:
     try:
         target = rig.targets["registration"]
         pid = rig.pids()["registration"]
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "services"), "ZJTX_GRPC_WAKEUP": wakeup}
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "services"), "ZJTX_GRPC_WAKEUP": wakeup,
+               "ZJTX_PKI_DIR": str(rig.suite.pki_dir)}
         result: dict[str, Any] = {"mode": mode}
         result["plain_1"] = plain_rate(target, seconds, 1)
         result["plain_4"] = plain_rate(target, seconds, 4)

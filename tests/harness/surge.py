@@ -30,6 +30,7 @@ import grpc
 from google.protobuf import struct_pb2
 from pymongo import MongoClient
 
+from harness.clients import channel as signed_channel
 from harness.files import PNG, pdf
 from harness.wait import until
 from registration.rules.uscc import make_uscc
@@ -151,7 +152,7 @@ def prepare_drafts(registration_target: str, count: int, *, clients: int = 4, ta
     enterprises of different batches on one server apart; ``regions`` (district codes) are
     used in turn (a 省直管县's code routes to its own unit, which ``Draft.unit_id`` does not know)."""
     assert len(tag) == 1 and tag in USCC_LETTERS, f"tag must be one of {USCC_LETTERS}"
-    channel = grpc.insecure_channel(registration_target)
+    channel = signed_channel(registration_target)
     stub = RegistrationStub(channel)
 
     def retried(method: Any, request: Any) -> Any:
@@ -198,7 +199,7 @@ def prepare_drafts(registration_target: str, count: int, *, clients: int = 4, ta
 def submit_all(registration_target: str, drafts: Sequence[Draft], *, clients: int = 4, give_up_after: float = 180.0,
                on_accepted: Callable[[Submission], None] | None = None) -> list[Submission]:
     """Submit every draft; each client retries its transient errors until ``give_up_after``."""
-    channel = grpc.insecure_channel(registration_target)
+    channel = signed_channel(registration_target)
     stub = RegistrationStub(channel)
 
     def one(draft: Draft) -> Submission:
@@ -232,7 +233,7 @@ def open_task_ids(review_target: str, drafts: Sequence[Draft], level: int = 1) -
     """application id -> open task id at ``level``, as each unit's reviewer lists them."""
     wanted = {d.application_id for d in drafts}
     found: dict[str, str] = {}
-    with grpc.insecure_channel(review_target) as channel:
+    with signed_channel(review_target) as channel:
         stub = ReviewStub(channel)
         for unit_id in sorted({d.unit_id for d in drafts}):
             response = stub.ListTasks(rev.ListTasksRequest(unit_id=unit_id, programme_id=PROGRAMME),
@@ -245,7 +246,7 @@ def open_task_ids(review_target: str, drafts: Sequence[Draft], level: int = 1) -
 def pass_all(review_target: str, drafts: Sequence[Draft], task_ids: dict[str, str], *, clients: int = 4,
              give_up_after: float = 180.0) -> list[Decision]:
     """Each draft's reviewer passes its open task (真实性、完整性 checked)."""
-    channel = grpc.insecure_channel(review_target)
+    channel = signed_channel(review_target)
     stub = ReviewStub(channel)
 
     def one(draft: Draft) -> Decision:

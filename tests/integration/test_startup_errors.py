@@ -73,3 +73,20 @@ def test_unknown_trace_exporter(tmp_path: Path, amqp_uri: str, mongo_server: obj
     result = start(tmp_path, amqp_uri, mongo_server.uri, OTEL_TRACES_EXPORTER="zipkin")  # type: ignore[attr-defined]
     assert result.returncode == 2
     assert "accepted: otlp, console, none" in last_line(result)
+
+
+def test_no_key_material_no_start(tmp_path: Path, amqp_uri: str, mongo_server: object) -> None:
+    result = start(tmp_path, amqp_uri, mongo_server.uri)  # type: ignore[attr-defined]
+    assert result.returncode == 2
+    assert last_line(result).startswith("zjtx: cannot start: ZJTX_PKI_DIR is not set; it must name a directory with "
+                                        "ca.crt, registration.crt, registration.key, registration.jwt.key")
+    incomplete = start(tmp_path, amqp_uri, mongo_server.uri, ZJTX_PKI_DIR=str(tmp_path))  # type: ignore[attr-defined]
+    assert incomplete.returncode == 2 and "lacks ca.crt, registration.crt" in last_line(incomplete)
+
+
+def test_production_mode_refuses_the_brokers_guest_account(tmp_path: Path, mongo_server: object) -> None:
+    result = start(tmp_path, "amqp://guest:guest@127.0.0.1:5672/", mongo_server.uri,  # type: ignore[attr-defined]
+                   ZJTX_MODE="production")
+    assert result.returncode == 2
+    assert "ZJTX_MODE=production: REGISTRATION_AMQP_URI (or AMQP_URI) must be set to the service's own broker account" \
+        in last_line(result)

@@ -131,6 +131,8 @@ def start_rig(tmp_path: Path, lines: list[str], *, broker_host: str = rabbit.BRO
     clock_file = tmp_path / "clock"
     set_clock_file(clock_file, SURGE_CLOCK)
     suite_env = rig_env(amqp_uri, db_server.uri, clock_file, tmp_path / "var")
+    if not management:  # a private node: no management API to create the services' accounts with
+        suite_env["ZJTX_BROKER_ACCOUNTS"] = "0"
     suite_env.update(env or {})
     suite = Suite(suite_env, tmp_path / "log")
     rig = Rig(suite, db_server, MongoClient(db_server.uri, tz_aware=True), amqp_uri, vhost, management,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import grpc
 
+from harness.clients import channel as signed_channel
 from reliability.faults import Surge, conclude, management_queue_names
 from reliability.rig import SURGE_N, Rig
 from zjtx_api import registration_pb2 as reg
@@ -32,7 +33,7 @@ DOWN_SECONDS = 8.0
 
 def probe_submit(target: str, answers: list[grpc.RpcError | str]) -> None:
     """What an enterprise pressing 提交 sees while the database is away."""
-    with grpc.insecure_channel(target) as channel:
+    with signed_channel(target) as channel:
         try:
             RegistrationStub(channel).Submit(reg.SubmitRequest(application_id="probe-during-outage"), timeout=30)
             answers.append("answered OK while the database was down")

@@ -19,3 +19,23 @@ def test_every_handler_queue_is_quorum_with_a_dead_letter_queue() -> None:
         assert arguments["x-dead-letter-exchange"] == "zjtx.dead-letter"
         assert f"{name}.dead-letter" in queues
     json.dumps(definitions())
+
+
+def test_each_service_may_write_only_its_own_exchange_and_read_only_its_own_queues() -> None:
+    import re
+
+    document = definitions()
+    grants = {p["user"]: p for p in document["permissions"]}
+    assert {u["name"] for u in document["users"]} == set(grants) == {
+        "zjtx-registration", "zjtx-review", "zjtx-notification", "zjtx-reporting"}
+    assert all(u["password_hash"] == "" for u in document["users"])  # no secret in the repository
+    queues = [q["name"] for q in document["queues"]]
+    for user, grant in grants.items():
+        service = user.removeprefix("zjtx-")
+        for exchange in (e["name"] for e in document["exchanges"]):
+            writable = exchange in (f"{service}.events", "zjtx.dead-letter")  # see zjtx.broker_accounts
+            assert bool(re.fullmatch(grant["write"], exchange)) == writable, (user, exchange)
+        for queue in queues:
+            own = f"--{service}." in queue
+            assert bool(re.fullmatch(grant["read"], queue)) == own, (user, queue)
+            assert bool(re.fullmatch(grant["write"], queue)) == own, (user, queue)

@@ -17,7 +17,7 @@ COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 CONFIG_VARIABLE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)")
 # read by the SDK, the launcher or the config loader rather than config.yaml
 PROCESS_VARIABLES = {"PYTHONPATH", "OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
-                     "OTEL_SERVICE_NAME", "ZJTX_INSTANCE", "ZJTX_CLOCK"}
+                     "OTEL_SERVICE_NAME", "ZJTX_INSTANCE", "ZJTX_CLOCK", "ZJTX_PKI_DIR"}
 DEFAULT_PORTS = {"registration": 50051, "review": 50052, "notification": 50053, "reporting": 50054, "gateway": 8080}
 
 
@@ -46,10 +46,14 @@ def test_environment_keys_are_read_by_the_service(service: str) -> None:
     assert not unknown, f"{service} is given variables its config never reads: {sorted(unknown)}"
 
 
+def test_only_the_gateway_the_management_ui_and_jaeger_are_published() -> None:
+    published = {name: declared["ports"] for name, declared in COMPOSE["services"].items() if declared.get("ports")}
+    assert published == {"gateway": ["8080:8080"], "rabbitmq": ["15672:15672"], "jaeger": ["16686:16686"]}
+
+
 @pytest.mark.parametrize("service", [*SERVICES, "gateway"])
 def test_published_port_is_the_configured_default(service: str) -> None:
     port = DEFAULT_PORTS[service]
-    assert f"{port}:{port}" in COMPOSE["services"][service]["ports"]
     key = "HTTP_PORT" if service == "gateway" else "GRPC_BIND_PORT"
     assert load_config(service, None, env={})[key] == port
     assert str(port) in COMPOSE["services"][service]["environment"].values()

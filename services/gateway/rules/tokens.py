@@ -1,25 +1,29 @@
-"""Signed bearer tokens: ``zjtx1.<payload>.<mac>``, HMAC-SHA256 over the first two parts.
+"""Signed bearer tokens: standard JWTs (RFC 7519) signed by the gateway's Ed25519 key (EdDSA).
 
-The payload (base64url JSON) names the identity the gateway asserts to the services
-(subject, role, unit, enterprise id), a random token id (``jti``, what sign-out revokes),
-and its issue and expiry times in whole seconds of the wall clock. Expiry uses the wall
-clock, not the platform clock: the platform clock may replay 2020, a token may not.
+The claims name the identity the gateway asserts (``sub``, ``role``, ``unit``,
+``enterprise_id``, ``name``), a random token id (``jti``, what sign-out revokes), the
+credential's generation (``gen``), and the issue and expiry times in whole seconds of the
+wall clock; ``iss`` is ``gateway`` and ``aud`` is ``zjtx-gateway``, so a session token is
+never mistaken for the per-call identity tokens the services accept (their ``aud`` is the
+service). Any JWT library verifies them with ``gateway.jwt.pub`` (see zjtx.pki). Expiry
+uses the wall clock, not the platform clock: the platform clock may replay 2020, a token may not.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import secrets
 from dataclasses import asdict, dataclass
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from zjtx.errors import DomainError, unauthenticated
 
-PREFIX = "zjtx1"
+ALGORITHM = "EdDSA"
+ISSUER = "gateway"
+AUDIENCE = "zjtx-gateway"
 MAX_TOKEN_LENGTH = 4096
-MIN_KEY_BYTES = 32
 ROLES = ("enterprise", "reviewer", "admin", "operations")
 
 
@@ -36,22 +40,10 @@ class Claims:
     gen: int = 0  # the credential's generation: a password change makes older tokens invalid
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _mac(key: bytes, signed: str) -> str:
-    return _b64(hmac.new(key, signed.encode("ascii"), hashlib.sha256).digest())
-
-
-def check_key(key: bytes) -> None:
-    if len(key) < MIN_KEY_BYTES:
-        raise ValueError(f"the token key must be at least {MIN_KEY_BYTES} bytes (got {len(key)}); "
-                         "generate one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`")
+def check_key(key: Any) -> None:
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"the token key must be an Ed25519 private key (got {type(key).__name__}); "
+                         "`make certs` writes one as gateway.jwt.key")
 
 
 def new_claims(*, sub: str, role: str, unit: str = "", enterprise_id: str = "", name: str = "",
@@ -62,30 +54,26 @@ def new_claims(*, sub: str, role: str, unit: str = "", enterprise_id: str = "", 
                   jti=secrets.token_urlsafe(18), iat=now, exp=now + ttl, gen=gen)
 
 
-def issue(claims: Claims, key: bytes) -> str:
-    payload = _b64(json.dumps(asdict(claims), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    signed = f"{PREFIX}.{payload}"
-    return f"{signed}.{_mac(key, signed)}"
+def issue(claims: Claims, key: Ed25519PrivateKey) -> str:
+    return jwt.encode({"iss": ISSUER, "aud": AUDIENCE, **asdict(claims)}, key, algorithm=ALGORITHM)
 
 
 def _invalid() -> DomainError:
     return unauthenticated("token.invalid", "登录凭证无效，请重新登录")
 
 
-def verify(token: str, key: bytes, now: int) -> Claims:
+def verify(token: str, key: Ed25519PrivateKey | Ed25519PublicKey, now: int) -> Claims:
     """The claims of a genuine, unexpired token; ``token.invalid`` / ``token.expired`` otherwise."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise _invalid()
-    parts = token.split(".")
-    if len(parts) != 3 or parts[0] != PREFIX:
-        raise _invalid()
-    # compare the MAC before looking at the payload: nothing unsigned is ever parsed
-    if not hmac.compare_digest(_mac(key, f"{parts[0]}.{parts[1]}"), parts[2]):
-        raise _invalid()
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
     try:
-        raw = json.loads(_unb64(parts[1]).decode("utf-8"))
+        # the signature is checked before any claim is read: nothing unsigned is ever trusted
+        raw = jwt.decode(token, public, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
+                         options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
+                                  "require": ["iss", "aud", "sub", "exp", "iat", "jti"]})
         claims = Claims(**{name: raw[name] for name in Claims.__dataclass_fields__})
-    except (ValueError, KeyError, TypeError):
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
         raise _invalid() from None
     texts = (claims.sub, claims.role, claims.unit, claims.enterprise_id, claims.name, claims.jti)
     if claims.role not in ROLES or not all(isinstance(v, str) for v in texts) or not claims.sub \

@@ -1,7 +1,8 @@
 """An HTTP client of the gateway for the tests, and the gateway settings they run with.
 
-The gateway is restarted once per session with a known token key (so that tests can sign
-tokens of their own: expired ones, forged ones), a fast lockout, and bootstrap accounts.
+The gateway is restarted once per session with a fast lockout and bootstrap accounts; the
+tests hold the session's key material (``gateway_key``) so they can sign tokens of their
+own: expired ones, forged ones.
 """
 
 from __future__ import annotations
@@ -10,21 +11,23 @@ import itertools
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from harness.clients import org_body
 from harness.files import PNG, pdf
 from registration.rules.uscc import make_uscc
+from zjtx import pki
+from zjtx.identity import load_private_key
 from zjtx.up import Suite
 
-TOKEN_KEY = "test-key-" + "k" * 40
 ADMIN_PASSWORD = "Bootstrap-admin-2020"
 OPS_PASSWORD = "Bootstrap-ops-2020"
 PASSWORD = "Qiye-mima-2020"
 GATEWAY_ENV = {
-    "GATEWAY_TOKEN_KEY": TOKEN_KEY,
     "GATEWAY_SIGNIN_BASE_DELAY_SECONDS": "1",
     "GATEWAY_SIGNIN_MAX_DELAY_SECONDS": "2",
     "GATEWAY_SIGNIN_LOCK_AFTER": "4",
@@ -40,10 +43,17 @@ GATEWAY_ENV = {
     "GATEWAY_ARGON2_PARALLELISM": "1",
 }
 _serial = itertools.count(1)
+_pki: list[Path] = []
+
+
+def gateway_key() -> Ed25519PrivateKey:
+    """The session gateway's token signing key (the suite generated it, see zjtx.pki)."""
+    return load_private_key(pki.jwt_key_path(_pki[-1], "gateway"))
 
 
 def ensure_gateway(suite: Suite) -> str:
     """The gateway's URL, restarted with the test settings if it runs without them."""
+    _pki.append(suite.pki_dir)
     if any(suite.env.get(k) != v for k, v in GATEWAY_ENV.items()) or "gateway" not in suite.processes:
         suite.env.update(GATEWAY_ENV)
         suite.stop_service("gateway")

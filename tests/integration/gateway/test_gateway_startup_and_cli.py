@@ -1,5 +1,5 @@
-"""The gateway refuses to start with one clear line when it cannot sign tokens safely or
-reach its database; the accounts CLI creates the first accounts by hand."""
+"""The gateway refuses to start with one clear line when it lacks its key material (no signing
+key, no certificate) or cannot reach its database; the accounts CLI creates the first accounts by hand."""
 
 from __future__ import annotations
 
@@ -26,33 +26,37 @@ def last_line(result: subprocess.CompletedProcess[str]) -> str:
     return [line for line in result.stderr.splitlines() if line.strip()][-1]
 
 
-def test_production_mode_needs_a_token_key(tmp_path: Path) -> None:
+def test_production_mode_needs_its_key_material(tmp_path: Path) -> None:
     result = start(tmp_path, GATEWAY_MODE="production")
     assert result.returncode == 2
-    assert last_line(result).startswith("zjtx: cannot start: GATEWAY_TOKEN_KEY is not set; production mode needs")
+    assert last_line(result).startswith("zjtx: cannot start: ZJTX_PKI_DIR is not set; production mode needs")
     assert "Traceback" not in result.stderr
 
 
-def test_a_short_token_key_is_refused(tmp_path: Path) -> None:
-    result = start(tmp_path, GATEWAY_TOKEN_KEY="too-short")
+def test_an_incomplete_key_directory_is_named(tmp_path: Path) -> None:
+    (tmp_path / "pki").mkdir()
+    result = start(tmp_path, GATEWAY_MODE="production", ZJTX_PKI_DIR=str(tmp_path / "pki"))
     assert result.returncode == 2
-    assert "GATEWAY_TOKEN_KEY is too short" in last_line(result) and "at least 32 bytes" in last_line(result)
+    assert "lacks ca.crt, gateway.crt, gateway.key, gateway.jwt.key" in last_line(result)
 
 
 def test_an_unreachable_database_is_named(tmp_path: Path) -> None:
-    result = start(tmp_path, GATEWAY_TOKEN_KEY="k" * 40)
+    result = start(tmp_path)
     assert result.returncode == 2
     assert "MongoDB is not reachable at mongodb://127.0.0.1:1/" in last_line(result)
 
 
-def test_development_mode_makes_a_private_key_once(tmp_path: Path) -> None:
+def test_development_mode_makes_its_key_material_once(tmp_path: Path) -> None:
     from gateway import wiring
 
     os.environ["ZJTX_VAR_DIR"], saved = str(tmp_path), os.environ.get("ZJTX_VAR_DIR")
     try:
-        first = wiring.token_key({"MODE": "development", "TOKEN_KEY": ""})
-        assert first == wiring.token_key({"MODE": "development", "TOKEN_KEY": ""}) and len(first) >= 32
-        assert (tmp_path / "gateway" / "token.key").stat().st_mode & 0o777 == 0o600
+        first = wiring.pki_dir({"MODE": "development", "PKI_DIR": ""})
+        key = (first / "gateway.jwt.key").read_bytes()
+        assert wiring.pki_dir({"MODE": "development", "PKI_DIR": ""}) == first == tmp_path / "pki"
+        assert (first / "gateway.jwt.key").read_bytes() == key  # not regenerated
+        assert (first / "gateway.jwt.key").stat().st_mode & 0o777 == 0o600
+        wiring.token_key(first)
     finally:
         if saved is None:
             os.environ.pop("ZJTX_VAR_DIR")

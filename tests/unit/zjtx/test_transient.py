@@ -112,6 +112,10 @@ def test_backoff_doubles_and_is_capped() -> None:
 
 
 class _Context:
+    from zjtx.grpc_support import Caller
+
+    _zjtx_caller = Caller(service="ops")  # already proven (tests/unit/zjtx/test_identity.py covers the proof)
+
     def invocation_metadata(self) -> tuple[tuple[str, str], ...]:
         return ()
 
