@@ -1,6 +1,6 @@
 """Who may do what in registration (defence in depth: the gateway checks first).
 
-- ``system`` (no caller metadata: another service, a test) may do everything;
+- ``system`` (another service, proven by its own signed token; see zjtx.identity) may do everything;
 - an ``enterprise`` reaches only its own enterprise and applications, and is the only
   role (with system) that changes anything;
 - a ``reviewer`` or ``admin`` reads what was submitted (snapshots, attachments, history,
