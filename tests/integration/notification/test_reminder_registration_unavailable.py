@@ -16,15 +16,15 @@ from nameko_grpc.errors import GrpcError
 from pymongo import MongoClient
 from pymongo.database import Database
 
+from kernel.programme import ProgrammeModel, Window
 from notification import dispatch
 from notification.providers import load_settings
-from notification.rules.notices import ProgrammeInfo
 from zjtx_api import registration_pb2
 
 CLOSES = datetime(2020, 5, 15, 15, 59, 59, tzinfo=timezone.utc)
-PROGRAMME = ProgrammeInfo(id="hunan-2020-little-giant", title="湖南小巨人", owner="430000", owner_name="湖南省工信厅",
-                          opens_at=datetime(2020, 3, 29, 16, tzinfo=timezone.utc), closes_at=CLOSES,
-                          review_closes_at=CLOSES)
+PROGRAMME = ProgrammeModel(id="hunan-2020-little-giant", version=1, title="湖南小巨人", level="province", owner="430000",
+                           owner_name="湖南省工信厅", window=Window(opens_at=datetime(2020, 3, 29, 16, tzinfo=timezone.utc),
+                                                             closes_at=CLOSES, review_closes_at=CLOSES))
 AT = CLOSES - timedelta(hours=4)  # the 1-day reminder is due
 
 
