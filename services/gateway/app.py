@@ -15,6 +15,7 @@ import logging
 import math
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from opentelemetry import trace
@@ -31,6 +32,9 @@ from gateway.rules import problems
 from gateway.rules.access import Identity, require_role
 from gateway.rules.validation import SchemaChecker, check_body, check_query
 from gateway.upstream import Upstreams
+from gateway.web import Front
+from gateway.websession import BrowserSessions
+from zjtx.config import REPO_ROOT
 from zjtx.errors import DomainError, Violation, invalid, unauthenticated
 
 log = logging.getLogger("gateway")
@@ -115,6 +119,8 @@ class Gateway:
         rules += [Rule(r.werkzeug_rule, endpoint=r.operation_id, methods=[r.method]) for r in self.registry]
         self.urls = Map(rules, strict_slashes=False, merge_slashes=False)
         self._document = openapi.document(self.registry)
+        self.sessions = BrowserSessions(accounts.key, str(config.get("COOKIE_SECURE") or "auto"))
+        self.front = Front(Path(config.get("WEB_DIR") or REPO_ROOT / "web" / "dist"))
 
     # ---- built-in endpoints -------------------------------------------------------
 
@@ -129,9 +135,13 @@ class Gateway:
         if not route.roles:
             return None
         header = request.headers.get("Authorization", "")
-        if not header:
-            raise unauthenticated("auth.required", "请先登录：请求需要在 Authorization 头中携带“Bearer <令牌>”")
-        identity = self.accounts.authenticate(header)
+        cookie = "" if header else self.sessions.token_of(request)  # a browser's session cookie
+        if not header and not cookie:
+            raise unauthenticated("auth.required", "请先登录：请求需要在 Authorization 头中携带“Bearer <令牌>”，"
+                                                   "或由浏览器携带登录 Cookie")
+        identity = self.accounts.authenticate(header or f"Bearer {cookie}")
+        if cookie:
+            self.sessions.check_csrf(request, cookie)
         require_role(identity, route.roles, route.action_zh)
         return identity
 
@@ -178,6 +188,9 @@ class Gateway:
         try:
             endpoint, values = adapter.match()
         except NotFound:
+            page = self.front.serve(request)  # the web front: / and its client-side routes
+            if page is not None:
+                return page, None, None
             return problem_response(problems.gateway_error("not_found", "请求的地址不存在；接口列表见 /openapi.json",
                                                            "not_found")), None, None
         except MethodNotAllowed as exc:
