@@ -71,7 +71,7 @@ class Suite:
             import urllib.request
 
             try:
-                with urllib.request.urlopen(f"{target}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(f"{target}/readyz", timeout=2) as response:
                     return response.status == 200
             except OSError:
                 return False

@@ -192,7 +192,8 @@ def register(r: Registry) -> None:
                 ENTERPRISE, save_section, response=schema(pb.SaveSectionResponse), action_zh="填写申请",
                 path_params={"section_id": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$",
                                             "x-message": "栏目编号为小写字母、数字和下划线"}},
-                body=obj({"data": SECTION_DATA, "expected_version": VERSION}, required=("data",))))
+                body=obj({"data": SECTION_DATA, "expected_version": VERSION}, required=("data",)),
+                body_limit=1024 * 1024))  # up to 200 fields, text up to 20,000 characters
     r.add(Route("GET", f"{app}/completeness", "getCompleteness", "What is still missing before submission",
                 "applications", ENTERPRISE, completeness, response=schema(pb.Completeness), action_zh="查看申请"))
     r.add(Route("POST", f"{app}/attachments", "uploadAttachment",
