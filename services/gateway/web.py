@@ -42,7 +42,7 @@ CSP = "; ".join((
     "connect-src 'self'",
     # attachments are previewed in the page from blob: URLs (PDF viewer, images)
     "frame-src 'self' blob:",
-    "object-src 'self' blob:",
+    "object-src 'none'",
     "worker-src 'self' blob:",
     "base-uri 'self'",
     "form-action 'self'",

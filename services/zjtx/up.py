@@ -181,6 +181,8 @@ def up() -> int:
     print(f"  {'mongodb':14} {suite.env['MONGO_URI']}{' (embedded)' if suite.mongo else ''}")
     for name, target in suite.endpoints.items():
         print(f"  {name:14} {target}")
+    if GATEWAY in suite.endpoints:  # the web front on the gateway's origin (make web builds it)
+        print(f"  {'web front':14} {suite.endpoints[GATEWAY]}/")
     print(f"  logs           {suite.log_dir}/<service>.log    stop: Ctrl-C or `make down`", flush=True)
     try:
         while not stopping:

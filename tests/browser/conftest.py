@@ -26,6 +26,8 @@ module also does once per database).
 
 from __future__ import annotations
 
+import itertools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WEB_DIST = REPO_ROOT / "web" / "dist"
 SESSION_HEADER = {"X-ZJTX-Session": "cookie"}
+_serial = itertools.count(1)
 
 
 def launch_options() -> dict[str, Any]:
@@ -113,10 +116,24 @@ class People:
         self.api = api
         self.admin_token = admin_token
 
-    def staff(self, unit_id: str, role: str = "reviewer", password: str = PASSWORD) -> Person:
-        """A reviewer (or admin) of ``unit_id`` created by the province admin; password already usable."""
-        account, token = self.api.create_staff(self.admin_token, unit_id, role, password)
-        return Person("staff", account["username"], password, token, account)
+    def staff(self, unit_id: str, role: str = "reviewer", password: str = PASSWORD, first_password_changed: bool = True
+              ) -> Person:
+        """A reviewer (or admin) of ``unit_id`` created by the province admin. With ``first_password_changed`` the
+        initial password has already been replaced by ``password`` (no change-password prompt at sign-in);
+        otherwise ``password`` is the initial one and ``must_change_password`` is still true."""
+        username = f"b{os.getpid()}-{next(_serial)}-{role}"
+        initial = "Chushi-mima-2020" if first_password_changed else password
+        created = self.api.post(f"/api/v1/units/{unit_id}/accounts", {
+            "username": username, "name": "浏览器测试审核人", "email": f"{username}@example.cn", "mobile": "13900139000",
+            "role": role, "initial_password": initial}, token=self.admin_token)
+        assert created.status == 201, created.body
+        token = self.api.sign_in_staff(username, initial)
+        if first_password_changed:
+            changed = self.api.put("/api/v1/me/password", {"current_password": initial, "new_password": password},
+                                   token=token)
+            assert changed.status == 204, changed.body
+            token = self.api.sign_in_staff(username, password)
+        return Person("staff", username, password, token, created.body["account"])
 
     def enterprise(self, region: str = "430102", city: str = "430100", name: str = "",
                    password: str = PASSWORD) -> Person:

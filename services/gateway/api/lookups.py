@@ -22,8 +22,11 @@ CODE = {"type": "string", "pattern": "^[0-9]{6}$", "x-message": "行政区划代
 VIOLATION = obj({"field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}},
                 required=("field", "code", "message"))
 AREA = obj({"prefix": {"type": "string"}, "name": {"type": "string"}}, required=("prefix", "name"))
-CHECK_SCHEMA = obj({"valid": {"type": "boolean"}, "violations": {"type": "array", "items": VIOLATION},
-                    "area": {"oneOf": [AREA, {"type": "null"}]}}, required=("valid", "violations", "area"))
+CHECK_SCHEMA = obj({"valid": {"type": "boolean"}, "code": {"type": "string"}, "message": {"type": "string"},
+                    "violations": {"type": "array", "items": VIOLATION},
+                    "division_code": {"type": "string"}, "division_name": {"type": "string"},
+                    "area": {"oneOf": [AREA, {"type": "null"}]}},
+                   required=("valid", "code", "message", "violations", "division_code", "division_name", "area"))
 DIVISION = obj({"code": {"type": "string"}, "name": {"type": "string"}, "level": {"enum": list(LEVEL_NAMES)},
                 "level_name": {"type": "string"}, "has_children": {"type": "boolean"},
                 "selectable": {"type": "boolean"}},
@@ -37,16 +40,19 @@ def table() -> DivisionTable:
     return load_division_table()  # parsed once per path
 
 
-def check_enterprise(ctx: Context) -> dict[str, Any]:
-    uscc = ctx.query.get("uscc")
+def check_uscc(ctx: Context) -> dict[str, Any]:
+    uscc = ctx.query["uscc"]
     region = ctx.query.get("region_code")
     divisions = table()
-    problems = uscc_violations(uscc) if uscc is not None else []
+    problems = uscc_violations(uscc)
     if region is not None:
-        problems += region_violations(region, uscc or "", divisions)
-    area = uscc_area(uscc, divisions) if uscc is not None and not problems else None
-    return {"valid": not problems, "violations": [{"field": p.field, "code": p.code, "message": p.message}
-                                                  for p in problems],
+        problems += region_violations(region, uscc, divisions)
+    area = uscc_area(uscc, divisions) if not problems else None
+    division = divisions.get(area[0].ljust(6, "0")) if area else None
+    first = problems[0] if problems else None
+    return {"valid": not problems, "code": first.code if first else "", "message": first.message if first else "",
+            "violations": [{"field": p.field, "code": p.code, "message": p.message} for p in problems],
+            "division_code": division.code if division else "", "division_name": division.name if division else "",
             "area": {"prefix": area[0], "name": area[1]} if area else None}
 
 
@@ -72,15 +78,17 @@ def list_divisions(ctx: Context) -> Reply:
 
 
 def register(r: Registry) -> None:
-    r.add(Route("GET", "/api/v1/checks/enterprise", "checkEnterpriseIdentity",
-                "Check a USCC (and a region against it) by the rule sign-up applies", "lookups", PUBLIC,
-                check_enterprise, response=CHECK_SCHEMA,
+    r.add(Route("GET", "/api/v1/uscc/check", "checkUscc",
+                "Check a USCC (and optionally a region against it) by the rule sign-up applies", "lookups", PUBLIC,
+                check_uscc, response=CHECK_SCHEMA,
                 query=obj({"uscc": {"type": "string", "maxLength": 64},
-                           "region_code": {"type": "string", "maxLength": 16}}),
+                           "region_code": {"type": "string", "maxLength": 16}}, required=("uscc",)),
                 description="Answers 200 with every problem per field (uscc, region_code) in Chinese, exactly as "
-                            "POST /api/v1/enterprises would refuse them; `area` is the city (or province) the USCC's "
-                            "registration office belongs to, whose counties the region must be one of. Whether the "
-                            "USCC is already registered is not told."))
+                            "POST /api/v1/enterprises would refuse them (`code`/`message`: the first of them). When "
+                            "valid, `division_code`/`division_name` (and `area`: code prefix and full name) are the "
+                            "city (or the province) of the USCC's registration office, whose counties the region "
+                            "must be one of (`GET /api/v1/divisions?parent=<division_code>`). Whether the USCC is "
+                            "already registered is not told."))
     r.add(Route("GET", "/api/v1/divisions", "listDivisions",
                 "GB/T 2260 divisions for the region picker: the provinces, or the children of `parent`",
                 "lookups", PUBLIC, list_divisions, response=DIVISIONS_SCHEMA, errors=(404,),

@@ -85,7 +85,7 @@ def test_the_api_keeps_its_json_answers(base: str) -> None:
     missing = requests.get(f"{base}/api/v1/no-such-thing", timeout=30)
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     document = requests.get(f"{base}/openapi.json", timeout=30).json()
-    assert {"/api/v1/divisions", "/api/v1/checks/enterprise"} <= set(document["paths"])
+    assert {"/api/v1/divisions", "/api/v1/uscc/check"} <= set(document["paths"])
     assert requests.post(f"{base}/apply", json={}, timeout=30).status_code in (404, 405)
 
 
@@ -175,9 +175,10 @@ def test_bearer_tokens_work_unchanged_without_csrf(base: str) -> None:
 def test_the_check_reports_each_problem_at_its_field_as_sign_up_refuses_it(base: str) -> None:
     good = fresh_uscc("430100")
     wrong_check = good[:17] + ("0" if good[17] != "0" else "1")
-    answer = requests.get(f"{base}/api/v1/checks/enterprise", params={"uscc": wrong_check, "region_code": "430405"},
+    answer = requests.get(f"{base}/api/v1/uscc/check", params={"uscc": wrong_check, "region_code": "430405"},
                           timeout=30).json()
-    assert answer["valid"] is False and answer["area"] is None
+    assert answer["valid"] is False and answer["area"] is None and answer["division_code"] == ""
+    assert answer["code"] == answer["violations"][0]["code"] and answer["message"]
     found = {(v["field"], v["code"]) for v in answer["violations"]}
     assert found == {("uscc", "uscc.check_char"), ("region_code", "region.outside_uscc_area")}
     assert all(any("\u4e00" <= c <= "\u9fff" for c in v["message"]) for v in answer["violations"])
@@ -187,9 +188,10 @@ def test_the_check_reports_each_problem_at_its_field_as_sign_up_refuses_it(base:
         timeout=30)
     assert refused.status_code == 400
     assert {(v["field"], v["code"]) for v in refused.json()["violations"]} == found  # the same rule, the same answer
-    fine = requests.get(f"{base}/api/v1/checks/enterprise", params={"uscc": good, "region_code": "430104"},
+    fine = requests.get(f"{base}/api/v1/uscc/check", params={"uscc": good, "region_code": "430104"},
                         timeout=30).json()
-    assert fine == {"valid": True, "violations": [], "area": {"prefix": "4301", "name": "湖南省 长沙市"}}
+    assert fine == {"valid": True, "code": "", "message": "", "violations": [], "division_code": "430100",
+                    "division_name": "长沙市", "area": {"prefix": "4301", "name": "湖南省 长沙市"}}
 
 
 def test_the_divisions_list_walks_province_city_county(base: str) -> None:
