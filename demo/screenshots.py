@@ -79,6 +79,7 @@ def shoot(kept: dict[str, Any]) -> list[Path]:
                            json={"uscc": enterprise["uscc"], "password": enterprise["password"]})["token"]
     app_id = api(base, "GET", "/api/v1/applications", enterprise_token)["applications"][0]["id"]
     tasks = api(base, "GET", "/api/v1/tasks", reviewer_token, params={"status": "all"}).get("tasks", [])
+    staff_admin = {"username": admin["username"], "password": admin["password"]}
     pages: list[tuple[str, dict[str, str] | None, str]] = [
         ("01-home", None, "/"),
         ("02-signup", None, "/signup"),
@@ -91,8 +92,8 @@ def shoot(kept: dict[str, Any]) -> list[Path]:
         ("08-review-queue", reviewer, "/review"),
         ("09-review-task", reviewer, f"/review/tasks/{tasks[0]['id']}" if tasks else "/review"),
         ("10-unit-summary", reviewer, "/review/summary"),
-        ("11-programme-admin", admin, "/admin"),
-        ("12-accounts", admin, "/admin/accounts"),
+        ("11-programme-admin", staff_admin, "/admin"),
+        ("12-accounts", staff_admin, "/admin/accounts"),
     ]
     OUT.mkdir(parents=True, exist_ok=True)
     written = []
