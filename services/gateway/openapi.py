@@ -29,8 +29,8 @@ ERROR_TEXT = {
     409: "state conflict (version, window closed, wrong status) or already exists",
     413: "request body larger than the operation's limit (x-max-body-bytes; request.too_large)",
     415: "unsupported media type",
-    423: "account locked after repeated sign-in failures",
-    429: "sign-in attempted too soon after a failure (Retry-After)",
+    429: "sign-in attempted too soon after a failure (signin.too_soon) or the login locked after repeated failures "
+         "(account.locked); Retry-After says when to try again",
     431: "more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large)",
     502: "a service failed",
     503: "a service is unavailable",

@@ -21,7 +21,7 @@ from gateway.api.common import (
 from gateway.auth import Session, enterprise_login, staff_login
 from gateway.routes import SIGNED_IN, STAFF, Context, Registry, Reply, Route, obj, text
 from gateway.rules.access import units_within
-from gateway.rules.passwords import password_problems
+from gateway.rules.passwords import NEW_PASSWORD_SCHEMA, password_problems
 from zjtx.errors import forbidden, invalid
 from zjtx_api import review_pb2
 
@@ -126,7 +126,7 @@ def create_account(ctx: Context) -> Reply:
     system_rpc(ctx, "review", "GetUnit", review_pb2.GetUnitRequest(unit_id=unit_id))
     _check_unit_reach(ctx, unit_id, "为")
     login = staff_login(body["username"])
-    problems = password_problems(body["initial_password"], "initial_password", login=body["username"])
+    problems = password_problems(body["initial_password"], "initial_password")
     if problems:
         raise invalid("password.invalid", "初始密码不符合要求", problems)
     accounts = ctx.gw.accounts
@@ -149,14 +149,15 @@ def register(r: Registry) -> None:
     r.add(Route("POST", "/api/v1/sessions/enterprise", "signInEnterprise", "Sign in as an enterprise (USCC + password)",
                 "session", (), sign_in_enterprise,
                 body=obj({"uscc": USCC_SCHEMA, "password": PASSWORD_SCHEMA}, required=("uscc", "password")),
-                response=SESSION_SCHEMA, errors=(401, 423, 429),
-                description="Repeated failures slow down (429 with Retry-After) and then lock the login (423). "
+                response=SESSION_SCHEMA, errors=(401, 429),
+                description="Repeated failures slow down (429 signin.too_soon with Retry-After) and then lock the "
+                            "login (429 account.locked with Retry-After). "
                             + BROWSER_SESSION))
     r.add(Route("POST", "/api/v1/sessions/staff", "signInStaff",
                 "Sign in as a reviewer, programme admin or operations staff (username + password)",
                 "session", (), sign_in_staff,
                 body=obj({"username": USERNAME_SCHEMA, "password": PASSWORD_SCHEMA}, required=("username", "password")),
-                response=SESSION_SCHEMA, errors=(401, 423, 429), description=BROWSER_SESSION))
+                response=SESSION_SCHEMA, errors=(401, 429), description=BROWSER_SESSION))
     r.add(Route("DELETE", "/api/v1/session", "signOut", "Sign out: revoke this token (and clear a browser's session cookies)",
                 "session", SIGNED_IN, sign_out, status=204, action_zh="退出登录"))
     r.add(Route("GET", "/api/v1/me", "getMe", "Who is signed in", "session", SIGNED_IN, me,
@@ -164,7 +165,7 @@ def register(r: Registry) -> None:
     r.add(Route("PUT", "/api/v1/me/password", "changePassword",
                 "Change one's password (every token issued before stops working)", "session", SIGNED_IN,
                 change_password, status=204, action_zh="修改密码",
-                body=obj({"current_password": PASSWORD_SCHEMA, "new_password": PASSWORD_SCHEMA},
+                body=obj({"current_password": PASSWORD_SCHEMA, "new_password": NEW_PASSWORD_SCHEMA},
                          required=("current_password", "new_password"))))
     r.add(Route("GET", "/api/v1/units/{unit_id}", "getUnit", "A review unit with its reviewers and admins",
                 "accounts", STAFF, get_unit, response=schema(review_pb2.Unit), action_zh="查看审核单位"))
@@ -178,5 +179,5 @@ def register(r: Registry) -> None:
                     "email": text(100, 3),
                     "mobile": text(20),
                     "role": {"type": "string", "enum": ["reviewer", "admin"]},
-                    "initial_password": PASSWORD_SCHEMA,
+                    "initial_password": NEW_PASSWORD_SCHEMA,
                 }, required=("username", "name", "email", "role", "initial_password"))))

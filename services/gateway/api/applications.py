@@ -8,6 +8,7 @@ from typing import Any
 
 from gateway.api import guards, streams
 from gateway.api.common import out, rpc, schema
+from gateway.formats import PROFILE_FIELDS
 from gateway.routes import Context, Download, Registry, Reply, Route, Upload, obj, text
 from gateway.rules.access import check_own_enterprise
 from zjtx.errors import DomainError
@@ -163,14 +164,11 @@ def history(ctx: Context) -> Any:
 
 
 def register(r: Registry) -> None:
-    contact = obj({"person": text(30, 1), "mobile": text(20), "email": text(100)}, required=("person",))
     r.add(Route("PUT", "/api/v1/enterprise", "updateMyEnterprise",
                 "Change the enterprise's profile (a new version; submitted snapshots keep the old one)", "enterprises",
                 ENTERPRISE, update_profile, response=schema(pb.Enterprise), action_zh="修改企业信息",
                 body=obj({"expected_version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-                          "name": text(100, 1), "region_code": {"type": "string", "pattern": "^[0-9]{6}$",
-                                                                "x-message": "行政区划代码为6位数字（GB/T 2260）"},
-                          "industry": text(100, 1), "park_id": text(64), "contact": contact},
+                          **PROFILE_FIELDS},  # registration's own profile rules (gateway/formats.py)
                          required=("expected_version", "name", "region_code", "industry", "contact"))))
     base = "/api/v1/applications"
     app = f"{base}/{{application_id}}"

@@ -107,7 +107,8 @@ def _message(error: ValidationError) -> tuple[str, str]:
     if kind == "minLength":
         return ("empty", "不能为空") if value == 1 else ("too_short", f"至少{value}个字符（当前{len(error.instance)}个）")
     if kind == "pattern":
-        return "format", f"格式不正确（“{_preview(error.instance)}”）" + (f"；{accepted}" if accepted else "")
+        shown = "" if schema.get("x-secret") else f"（“{_preview(error.instance)}”）"  # never echo a password
+        return "format", f"格式不正确{shown}" + (f"；{accepted}" if accepted else "")
     if kind in ("enum", "const"):
         options = value if isinstance(value, list) else [value]
         return "not_allowed", f"取值“{_preview(error.instance)}”无效；可选：{'、'.join(str(o) for o in options)}"
@@ -135,6 +136,7 @@ class SchemaChecker:
         Draft202012Validator.check_schema(schema)
         self.schema = schema
         self.prefix = prefix
+        # formats (uscc, gb2260-county) are annotations here: the services check them with their own rules
         self._validator = Draft202012Validator(schema)
 
     def problems(self, instance: Any) -> list[Violation]:
