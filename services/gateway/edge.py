@@ -139,7 +139,8 @@ class EdgeParser(HTTPRequestParser):
         self.body_limit = -1
 
     def parse_header(self, header_plus: bytes) -> None:
-        self.header_lines = header_plus.count(b"\n")  # the request line ends with one too
+        # request line, the header lines, the empty line: each ends with a newline
+        self.header_lines = max(0, header_plus.count(b"\n") - 2)
         super().parse_header(header_plus)
 
     def refuse(self, error: ApiError) -> None:
