@@ -56,7 +56,9 @@ def main() -> None:
 
     proxy: dict[str, Any] = {}
     if config.get("TRUSTED_PROXY"):  # X-Forwarded-For only from the configured proxy
-        proxy = {"trusted_proxy": str(config["TRUSTED_PROXY"]), "trusted_proxy_headers": {"x-forwarded-for"}}
+        # X-Forwarded-Proto too: behind a TLS-terminating proxy the session cookies are then Secure (COOKIE_SECURE=auto)
+        proxy = {"trusted_proxy": str(config["TRUSTED_PROXY"]),
+                 "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}}
     # waitress with the edge's limits: read timeouts in seconds, header caps, each route's body limit, JSON refusals
     server = edge.create(
         instrumented, host=str(config["HTTP_HOST"]), port=int(config["HTTP_PORT"]), threads=int(config["HTTP_THREADS"]),
