@@ -19,6 +19,7 @@ from typing import Any
 from registration.rules.divisions import DivisionTable, load_division_table
 from registration.rules.enterprises import EMAIL, MOBILE
 from registration.rules.uscc import validate_uscc
+from zjtx.patterns import END, WHITESPACE
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +44,8 @@ def county_codes() -> list[str]:
 
 # text that must not be blank (after Python's str.strip) nor hold control characters, and text that may be blank
 _CONTROL = "\\x00-\\x1f\\x7f"
-NON_BLANK = f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$"
-NO_CONTROL = f"^[^{_CONTROL}]*$"
+NON_BLANK = f"^[^{_CONTROL}]*[^{WHITESPACE}{_CONTROL}][^{_CONTROL}]*{END}"
+NO_CONTROL = f"^[^{_CONTROL}]*{END}"
 
 
 def non_blank(max_length: int, accepted: str) -> dict[str, Any]:

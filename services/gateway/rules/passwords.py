@@ -13,18 +13,19 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from zjtx.errors import Violation
+from zjtx.patterns import ANY, END, WHITESPACE
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 LETTER = "[A-Za-z]"
 DIGIT = "[0-9]"
-NO_EDGE_SPACE = "^\\S(?:[\\s\\S]*\\S)?$"  # Python's \s: exactly what str.strip() removes
+NO_EDGE_SPACE = f"^[^{WHITESPACE}](?:{ANY}*[^{WHITESPACE}])?{END}"  # exactly what str.strip() removes, in any engine
 ACCEPTED = f"请设置{MIN_LENGTH}到{MAX_LENGTH}个字符、同时包含字母和数字、首尾不是空白的密码"
 # the rules below as JSON Schema: the OpenAPI document states exactly what password_problems accepts
 NEW_PASSWORD_SCHEMA: dict[str, Any] = {
     "type": "string", "minLength": MIN_LENGTH, "maxLength": MAX_LENGTH,
     # one pattern (lookaheads), not allOf: generators such as schemathesis honour a single pattern exactly
-    "pattern": f"^(?=[\\s\\S]*{LETTER})(?=[\\s\\S]*{DIGIT}){NO_EDGE_SPACE[1:]}",
+    "pattern": f"^(?={ANY}*{LETTER})(?={ANY}*{DIGIT}){NO_EDGE_SPACE[1:]}",
     "x-secret": True,
     "description": f"{MIN_LENGTH} to {MAX_LENGTH} characters with at least one ASCII letter and one digit 0-9, "
                    "not starting or ending with whitespace",

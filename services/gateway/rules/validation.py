@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from itertools import accumulate, count
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from zjtx.errors import Violation, invalid
@@ -44,6 +45,24 @@ def too_deep(raw: bytes) -> Violation | None:
     if nesting_depth(raw) <= MAX_DEPTH:
         return None
     return Violation("body", "request.too_deep", f"JSON 嵌套层级超过{MAX_DEPTH}层，不被接受（最多{MAX_DEPTH}层数组或对象）")
+
+
+@lru_cache(maxsize=1024)
+def _ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """``pattern`` read as ECMA-262 (and Rust) read it: a final ``$`` is the end of the text, where
+    Python's ``$`` also matches before a final newline ("abc\\n" would pass "^[a-z]+$")."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + "\\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft 2020-12 with patterns anchored as the OpenAPI document's readers (ECMA-262) anchor them
+Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 
 def key_problem(key: str) -> str | None:
@@ -137,7 +156,7 @@ class SchemaChecker:
         self.schema = schema
         self.prefix = prefix
         # formats (uscc, gb2260-county) are annotations here: the services check them with their own rules
-        self._validator = Draft202012Validator(schema)
+        self._validator = Validator(schema)
 
     def problems(self, instance: Any) -> list[Violation]:
         found: list[Violation] = []

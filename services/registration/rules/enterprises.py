@@ -12,9 +12,11 @@ from registration.rules.divisions import DivisionTable
 from registration.rules.uscc import validate_uscc
 from registration.rules.values import echo
 from zjtx.errors import DomainError, Violation, invalid
+from zjtx.patterns import END, WHITESPACE
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# published in the gateway's OpenAPI document as they are: engine-independent spellings (zjtx/patterns.py)
+MOBILE = re.compile(f"^1[3-9][0-9]{{9}}{END}")
+EMAIL = re.compile(f"^[^@{WHITESPACE}]+@[^@{WHITESPACE}]+\\.[^@{WHITESPACE}]+{END}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
