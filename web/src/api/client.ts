@@ -4,6 +4,7 @@
 // the readable `zjtx_csrf` cookie's value in `X-CSRF-Token`. No token is ever written to storage.
 import createClient, { type Middleware } from 'openapi-fetch'
 import type { components, paths } from './schema'
+import { notePlatformNow } from '../lib/time'
 
 export type Schemas = components['schemas']
 export type { paths }
@@ -37,6 +38,10 @@ const session: Middleware = {
   onRequest({ request }) {
     for (const [k, v] of Object.entries(sessionHeaders(request.method))) request.headers.set(k, v)
     return request
+  },
+  onResponse({ response }) {
+    notePlatformNow(response.headers.get('X-ZJTX-Now'))
+    return response
   },
 }
 

@@ -24,3 +24,15 @@ export function timeLeft(due: string, now: Date): string {
   if (hours > 0) return `还剩 ${hours}小时${mins}分钟`
   return `还剩 ${mins}分钟`
 }
+
+// The platform's clock (ZJTX_CLOCK may replay 2020): the offset between the gateway's
+// X-ZJTX-Now header and this browser's clock, kept from the latest API answer.
+let offsetMs = 0
+export function notePlatformNow(header: string | null): void {
+  if (!header) return
+  const t = new Date(header).getTime()
+  if (!Number.isNaN(t)) offsetMs = t - Date.now()
+}
+export function platformNow(): Date {
+  return new Date(Date.now() + offsetMs)
+}
