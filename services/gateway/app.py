@@ -36,6 +36,7 @@ from gateway.rules.validation import MAX_DEPTH, SchemaChecker, check_body, check
 from gateway.upstream import Upstreams
 from gateway.web import Front
 from gateway.websession import BrowserSessions
+from zjtx.clock import now as platform_now
 from zjtx.config import REPO_ROOT
 from zjtx.errors import DomainError, Violation, invalid, unauthenticated
 
@@ -254,6 +255,8 @@ class Gateway:
             response.headers["X-Trace-Id"] = trace_id
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.path.startswith("/api/"):  # the platform's clock (it may replay 2020), for the web front
+            response.headers["X-ZJTX-Now"] = platform_now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
         self.log_request(request, response, ctx, route, started)
         return response(environ, start_response)
 

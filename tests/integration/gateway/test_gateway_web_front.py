@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from gwclient import ADMIN_PASSWORD, PASSWORD, Api, ensure_gateway, fresh_uscc
 
+from zjtx.clock import set_clock_file
 from zjtx.up import Suite
 
 SCRIPT = "console.log('专精特新');\n" * 400
@@ -84,6 +86,7 @@ def test_hashed_assets_are_long_cached_and_gzipped(base: str) -> None:
 def test_the_api_keeps_its_json_answers(base: str) -> None:
     missing = requests.get(f"{base}/api/v1/no-such-thing", timeout=30)
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert "X-ZJTX-Now" in missing.headers and "X-ZJTX-Now" not in requests.get(f"{base}/", timeout=30).headers
     document = requests.get(f"{base}/openapi.json", timeout=30).json()
     assert {"/api/v1/divisions", "/api/v1/uscc/check"} <= set(document["paths"])
     assert requests.post(f"{base}/apply", json={}, timeout=30).status_code in (404, 405)
@@ -167,6 +170,17 @@ def test_bearer_tokens_work_unchanged_without_csrf(base: str) -> None:
     assert wrong.status_code == 400 and wrong.json()["code"] == "password.wrong"
     nobody = requests.get(f"{base}/api/v1/me", timeout=30)
     assert nobody.status_code == 401 and nobody.json()["code"] == "auth.required"
+
+
+def test_every_api_answer_tells_the_platform_clock(base: str, clock_file: Path) -> None:
+    set_clock_file(clock_file, "2020-05-15T23:59:59+08:00")
+    try:
+        answer = requests.get(f"{base}/api/v1/divisions", params={"parent": "430000"}, timeout=30)
+        assert answer.headers["X-ZJTX-Now"] == "2020-05-15T15:59:59.000Z"
+    finally:
+        set_clock_file(clock_file, "")
+    moved_on = requests.get(f"{base}/api/v1/me", timeout=30)  # refused answers carry it too
+    assert moved_on.status_code == 401 and not moved_on.headers["X-ZJTX-Now"].startswith("2020-")
 
 
 # ---- the sign-up form's look-ups ----------------------------------------------------------
