@@ -26,7 +26,7 @@ def sign_in_page(page: Page, login: str, password: str, staff: bool = False) -> 
 
 def sign_out(page: Page) -> None:
     page.get_by_role("button", name="退出登录").click()
-    expect(page.get_by_role("link", name="企业登录")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_role("banner").get_by_role("link", name="企业登录")).to_be_visible(timeout=SLOW)
 
 
 def programme(api: Any) -> dict[str, Any]:
