@@ -20,5 +20,5 @@ export default defineConfig({
   server: { proxy: { '/api': { target: gateway, changeOrigin: false } } },
   preview: { proxy: { '/api': { target: gateway, changeOrigin: false } } },
   build: { outDir: 'dist', sourcemap: false, chunkSizeWarningLimit: 600 },
-  test: { environment: 'jsdom', include: ['src/**/*.test.ts'] },
+  test: { environment: 'jsdom', include: ['src/**/*.test.ts'], server: { deps: { inline: ['element-plus'] } } },
 })
