@@ -12,6 +12,9 @@ MongoDB-protocol server (SecantusDB, a fresh server per suite):
   and the suite's submissions and decisions: rates, latencies (p50 / p95 / p99 / max),
   CPU per application from the OS's accounting, peak memory of every process;
 - reporting (reporting_bench.py): the programme-wide projection and 推荐汇总表 at SIZES;
+- gateway (gateway_bench.py): requests/s, p50/p99 and the gateway's CPU per request for
+  sign-in, the programme list, the 公示 list, an enterprise's applications and a city
+  reviewer's tasks at 8 and 64 connections, beside a bare WSGI handler on the same server;
 - front (front_bench.py): the application form page in headless Chromium: JavaScript
   gzipped on first load, time to interactive, per-keystroke latency in the largest section.
 
@@ -33,6 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import front_bench  # noqa: E402
+import gateway_bench  # noqa: E402
 import grpc_bench  # noqa: E402
 import reporting_bench  # noqa: E402
 import surge_bench  # noqa: E402
@@ -130,7 +134,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000", help="reporting sizes, comma-separated")
     parser.add_argument("--clients", type=int, default=4, help="concurrent submitting clients (and raw producers)")
     parser.add_argument("--prepare-clients", type=int, default=8)
-    parser.add_argument("--skip", default="", help="comma list of sections to skip: transport,surge,reporting,front")
+    parser.add_argument("--skip", default="", help="comma list of sections to skip: transport,surge,reporting,gateway,front")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     started = time.monotonic()
@@ -165,6 +169,14 @@ def main() -> None:
                                              log=lambda text: progress(f"reporting {text.strip()}"))
             lines += ["", *reporting_rows(report)]
             timings["reporting"] = time.monotonic() - t
+        gateway: list[dict[str, Any]] = []
+        if "gateway" not in skip:
+            progress("gateway: HTTP load at 8 and 64 connections beside a bare WSGI handler")
+            t = time.monotonic()
+            runs = gateway_bench.measure(log=progress)
+            lines += ["", *gateway_bench.table(runs)]
+            gateway = [run.summary() for run in runs]
+            timings["gateway"] = time.monotonic() - t
         front: dict[str, Any] = {}
         if "front" not in skip:
             progress("front: the application form page in headless Chromium")
@@ -182,13 +194,16 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{stamp:%Y%m%dT%H%M%SZ}.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    if front:
+    if front or gateway:
         summary_path = out / "summary.json"
         try:
             summary = json.loads(summary_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             summary = {}
-        summary["front"] = {**front, "measured_at": stamp.isoformat()}
+        if front:
+            summary["front"] = {**front, "measured_at": stamp.isoformat()}
+        if gateway:
+            summary["gateway"] = {"runs": gateway, "measured_at": stamp.isoformat()}
         summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print("\n".join(lines), flush=True)
     progress(f"table written to {path.relative_to(ROOT)}")
