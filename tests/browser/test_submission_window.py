@@ -4,6 +4,7 @@ submit is refused in words."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ def test_a_submission_at_the_last_second_is_accepted_and_the_page_closes_a_secon
     page.get_by_role("button", name="承诺与提交").click()
     expect(page.get_by_test_id("submittable")).to_be_visible(timeout=15_000)
     page.get_by_test_id("submit").click()
-    page.wait_for_url(f"**/apply/{last_app}/status", timeout=30_000)
+    page.wait_for_url(re.compile(f"/apply/{last_app}/status"), timeout=30_000)
     expect(page.get_by_test_id("submitted")).to_be_visible()
 
     page.context.clear_cookies()
