@@ -1137,7 +1137,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in as an enterprise (USCC + password)
-         * @description Repeated failures slow down (429 with Retry-After) and then lock the login (423). With the request header `X-ZJTX-Session: cookie` (browsers) the token is not in the body (token_type Cookie): it is set in the HttpOnly, SameSite=Strict cookie `zjtx_session`, and the readable cookie `zjtx_csrf` holds the value every unsafe request authenticated by that cookie must send as `X-CSRF-Token` (else 403 csrf.missing / csrf.mismatch).
+         * @description Repeated failures slow down (429 signin.too_soon with Retry-After) and then lock the login (429 account.locked with Retry-After). With the request header `X-ZJTX-Session: cookie` (browsers) the token is not in the body (token_type Cookie): it is set in the HttpOnly, SameSite=Strict cookie `zjtx_session`, and the readable cookie `zjtx_csrf` holds the value every unsafe request authenticated by that cookie must send as `X-CSRF-Token` (else 403 csrf.missing / csrf.mismatch).
          *
          *     Roles: anyone (no token).
          */
@@ -3939,14 +3939,18 @@ export interface operations {
             content: {
                 "application/json": {
                     contact: {
-                        email?: string;
-                        mobile?: string;
+                        email: string;
+                        mobile: string;
                         person: string;
                     };
                     expected_version: number;
                     industry: string;
                     name: string;
                     park_id?: string;
+                    /**
+                     * Format: gb2260-county
+                     * @description a current county-level GB/T 2260 code (deploy/divisions/gbt2260.csv; GET /api/v1/divisions lists them); it must lie within the city (or province) whose registration office issued the USCC (positions 3-8 of the USCC), unless that office is national (100000)
+                     */
                     region_code: string;
                 };
             };
@@ -4105,8 +4109,17 @@ export interface operations {
                     industry: string;
                     name: string;
                     park_id?: string;
+                    /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace */
                     password: string;
+                    /**
+                     * Format: gb2260-county
+                     * @description a current county-level GB/T 2260 code (deploy/divisions/gbt2260.csv; GET /api/v1/divisions lists them); it must lie within the city (or province) whose registration office issued the USCC (positions 3-8 of the USCC), unless that office is national (100000)
+                     */
                     region_code: string;
+                    /**
+                     * Format: uscc
+                     * @description 统一社会信用代码: 18 characters valid under GB 32100-2015, both check characters included (format uscc; ASCII lowercase letters are read as uppercase)
+                     */
                     uscc: string;
                 };
             };
@@ -4727,7 +4740,7 @@ export interface operations {
                     box?: string;
                     settings: {
                         /** @enum {string} */
-                        channel?: "inbox" | "email" | "sms";
+                        channel: "inbox" | "email" | "sms";
                         enabled?: boolean;
                     }[];
                 };
@@ -4874,6 +4887,11 @@ export interface operations {
                     all?: boolean;
                     box?: string;
                     message_ids?: string[];
+                } | {
+                    message_ids: unknown;
+                } | {
+                    /** @constant */
+                    all: true;
                 };
             };
         };
@@ -5244,6 +5262,7 @@ export interface operations {
             content: {
                 "application/json": {
                     current_password: string;
+                    /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace */
                     new_password: string;
                 };
             };
@@ -9906,16 +9925,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account locked after repeated sign-in failures */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description sign-in attempted too soon after a failure (Retry-After) */
+            /** @description sign-in attempted too soon after a failure (signin.too_soon) or the login locked after repeated failures (account.locked); Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10066,16 +10076,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account locked after repeated sign-in failures */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description sign-in attempted too soon after a failure (Retry-After) */
+            /** @description sign-in attempted too soon after a failure (signin.too_soon) or the login locked after repeated failures (account.locked); Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11512,6 +11513,7 @@ export interface operations {
             content: {
                 "application/json": {
                     email: string;
+                    /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace */
                     initial_password: string;
                     mobile?: string;
                     name: string;
