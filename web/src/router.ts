@@ -9,6 +9,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/apply', component: () => import('./pages/ApplicationsPage.vue'), meta: { title: '我的申报', role: ['enterprise'] } },
   { path: '/apply/:id', component: () => import('./pages/ApplicationPage.vue'), meta: { title: '填写申报书', role: ['enterprise'] } },
   { path: '/apply/:id/status', component: () => import('./pages/StatusPage.vue'), meta: { title: '申报进度', role: ['enterprise'] } },
+  { path: '/password', component: () => import('./pages/PasswordPage.vue'), meta: { title: '修改密码', role: ['enterprise', 'reviewer', 'admin', 'operations'] } },
   { path: '/inbox', component: () => import('./pages/InboxPage.vue'), meta: { title: '消息', role: ['enterprise', 'reviewer', 'admin'] } },
   { path: '/review', component: () => import('./pages/ReviewQueuePage.vue'), meta: { title: '审核任务', role: ['reviewer', 'admin'] } },
   { path: '/review/tasks/:id', component: () => import('./pages/TaskPage.vue'), meta: { title: '审核申报', role: ['reviewer', 'admin'] } },

@@ -3,7 +3,7 @@ import { reactive } from 'vue'
 import { api, call, holdToken } from './api/client'
 import type { Me } from './api/types'
 
-export const session = reactive({ me: null as Me | null, checked: false, unread: 0 })
+export const session = reactive({ me: null as Me | null, checked: false, unread: 0, mustChangePassword: false })
 
 export async function refreshMe(): Promise<Me | null> {
   try {
