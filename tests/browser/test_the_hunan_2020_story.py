@@ -13,9 +13,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flows import (PROGRAMME, SLOW, choose, eventually, fill_every_section, fill_section, programme, save_section,
-                   sign_and_submit, sign_in_page, sign_out, upload_attachments)
-from playwright.sync_api import Browser, Page, expect
+from flows import (
+    PROGRAMME,
+    SLOW,
+    choose,
+    eventually,
+    fill_every_section,
+    fill_section,
+    programme,
+    save_section,
+    sign_and_submit,
+    sign_in_page,
+    sign_out,
+    upload_attachments,
+)
+from playwright.sync_api import Browser, expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "gateway"))
 from gwclient import ADMIN_PASSWORD, ATTACHMENTS, PASSWORD, sections  # noqa: E402
