@@ -158,6 +158,10 @@ def test_the_hunan_2020_programme_clicked_end_to_end(browser: Browser, browser_c
     clock("2020-06-05T09:00:00+08:00")  # after the 7-day 公示
     admin.get_by_test_id("publish").click()
     expect(admin.get_by_test_id("admin-message")).to_contain_text("已发布认定名单", timeout=SLOW)
+    with admin.expect_download(timeout=90_000) as recognition_list:
+        admin.get_by_role("button", name="下载认定名单").click()
+    assert recognition_list.value.suggested_filename.endswith(".xlsx")
+    assert Path(recognition_list.value.path()).read_bytes()[:2] == b"PK"
 
     # -- the public page lists the recognised enterprise, without signing in
     public.reload()
