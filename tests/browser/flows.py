@@ -94,7 +94,7 @@ def sign_and_submit(page: Page, signer: str = "张三", resubmit: bool = False) 
     expect(page.get_by_test_id("submitted")).to_be_visible()
 
 
-def eventually(page: Page, probe: Callable[[], bool], what: str, timeout: float = 90.0) -> None:
+def eventually(page: Page, probe: Callable[[], bool], what: str, timeout: float = 150.0) -> None:
     """Reloads the page until ``probe()`` holds: events reach the other services asynchronously."""
     deadline = time.monotonic() + timeout
     while True:
