@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv broker up down demo ops dead-letters replay test unit lint protos check-protos definitions bench soak clean certs
+.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters replay test unit lint protos check-protos definitions bench soak clean certs
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -23,17 +23,44 @@ PKI_DIR ?= $(or $(ZJTX_PKI_DIR),var/pki)
 certs: venv
 	$(PY) -m zjtx.pki generate $(PKI_DIR) $(foreach h,$(HOSTS),--host $(h))
 
+## The web front (web/, Vue 3 + Element Plus + Vite) built into web/dist, which the gateway serves at /.
+## `npm ci` from the committed lock file when it changes, `npm run build` when any source changes (stamps).
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) $(wildcard web/index.html web/vite.config.* web/tsconfig*.json)
+WEB_STAMPS := var/web
+
+$(WEB_STAMPS)/installed: web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm not found; install Node.js 20 and npm (the front is built with them)"; exit 2; }
+	cd web && npm ci --no-audit --no-fund
+	@mkdir -p $(WEB_STAMPS) && touch $@
+
+$(WEB_STAMPS)/built: $(WEB_STAMPS)/installed $(WEB_SOURCES)
+	cd web && npm run build
+	@test -f web/dist/index.html || { echo "make: npm run build left no web/dist/index.html"; exit 2; }
+	@mkdir -p $(WEB_STAMPS) && touch $@
+
+web: $(if $(wildcard web/package.json),$(WEB_STAMPS)/built)
+
 ## Start everything in the foreground (embedded MongoDB unless MONGO_URI is set); Ctrl-C stops.
-up: venv
+up: venv web
 	$(PY) -m zjtx.up
 
 ## Stop a set started by `make up`.
 down: venv
 	$(PY) -m zjtx.up --down
 
-## The Hunan 2020 programme end to end; outputs under out/demo/.
-demo: venv
-	$(PY) -m demo
+## The Hunan 2020 programme end to end; outputs under out/demo/. KEEP=1 leaves the suite running afterwards so a
+## person can click through the finished programme in the browser (it prints the URL and the accounts).
+demo: venv web
+	$(PY) -m demo $(if $(KEEP),--keep)
+
+## Stop a demo left running by `make demo KEEP=1`.
+demo-stop: venv
+	$(PY) -m demo --stop
+
+## docs/screenshots/*.png of each main page, from the running demo (`make demo KEEP=1`), or from one started and
+## stopped for the purpose.
+screenshots: venv web
+	$(PY) -m demo.screenshots
 
 ## An application's timeline across services (APP=<id>), or the suite's state; DATA=var/demo/mongo after make demo.
 ops: venv
@@ -52,8 +79,12 @@ replay: venv
 ## service's use cases in process against the embedded database (no broker, no service process). The session shares one
 ## suite of services; the fault tests (tests/reliability) start a suite of their own each; the end-to-end
 ## runs go last because they recognise the Hunan 2020 programme for real.
-test: venv check-protos lint broker
+## The browser tests (tests/browser: Debian's Chromium driven by Playwright, on the built front) are a session
+## of their own, with their own suite: their Hunan 2020 story recognises the programme as tests/e2e does.
+test: venv check-protos lint broker web
+	cd web && npm run --silent check:api && npm test
 	$(PY) -m pytest tests/unit tests/workflow tests/integration tests/reliability tests/e2e
+	$(PY) -m pytest tests/browser
 
 ## RabbitMQ running, with the management API the tests use.
 broker:
@@ -87,7 +118,7 @@ soak: venv broker
 N ?= 400
 SIZES ?= 1000,10000
 CLIENTS ?= 4
-bench: venv broker
+bench: venv broker web
 	$(PY) tests/bench/bench.py --n $(N) --sizes $(SIZES) --clients $(CLIENTS)
 
 clean:

@@ -4,18 +4,28 @@ Starts the whole suite on this machine (embedded MongoDB-protocol server unless 
 is set, the local RabbitMQ, every service and the gateway as separate processes, on free
 ports), replays the programme on its real 2020 dates with the platform clock, and writes
 the departments' outputs under out/demo/.
+
+``--keep`` (``make demo KEEP=1``) leaves the suite running afterwards, with the web front at
+the gateway's URL, so a person can click through the finished programme; it prints the URL
+and the accounts, writes them to var/demo/keep.json, and stops on Ctrl-C or
+``--stop`` (``make demo-stop``).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
-from demo.scenario import Scenario
+from demo.data import ENTERPRISES, PROGRAMME
+from demo.scenario import PASSWORD, STAFF_PASSWORD, UNITS, Scenario
 from demo.sinks import Sinks
 from zjtx.clock import set_clock_file
 from zjtx.config import REPO_ROOT
@@ -51,7 +61,87 @@ def environment(var: Path, clock_file: Path) -> dict[str, str]:
     return env
 
 
-def main() -> int:
+KEEP_FILE = REPO_ROOT / "var" / "demo" / "keep.json"
+
+
+def kept_pid() -> int:
+    """The pid of a demo left running by --keep, or 0."""
+    try:
+        pid = int(json.loads(KEEP_FILE.read_text())["pid"])
+        os.kill(pid, 0)
+    except (OSError, ValueError, KeyError):
+        return 0
+    return pid
+
+
+def stop_kept() -> int:
+    pid = kept_pid()
+    if not pid:
+        print("demo: no demo is kept running")
+        KEEP_FILE.unlink(missing_ok=True)
+        return 0
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 90
+    while kept_pid() == pid and time.monotonic() < deadline:
+        time.sleep(0.3)
+    if kept_pid() == pid:
+        print(f"demo: the kept demo (pid {pid}) did not stop within 90 s", file=sys.stderr)
+        return 1
+    print("demo: the kept demo stopped")
+    return 0
+
+
+def accounts() -> dict[str, Any]:
+    return {
+        "admin": {"username": "hunan-admin", "password": ADMIN_PASSWORD, "unit": "unit-430000"},
+        "reviewers": [{"username": f"reviewer-{unit.removeprefix('unit-')}", "password": STAFF_PASSWORD,
+                       "unit": unit} for unit in sorted(set(UNITS.values()))],
+        "enterprises": [{"uscc": e.uscc, "name": e.name, "password": PASSWORD} for e in ENTERPRISES],
+        "programme": PROGRAMME,
+    }
+
+
+def hold(suite: Suite) -> None:
+    """Keep the suite up for a person in a browser until Ctrl-C, SIGTERM (make demo-stop) or a process dies."""
+    url = suite.endpoints["gateway"].rstrip("/") + "/"
+    people = accounts()
+    KEEP_FILE.write_text(json.dumps({"pid": os.getpid(), "url": url, **people}, ensure_ascii=False, indent=2))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    reviewer = people["reviewers"][0]
+    first = people["enterprises"][0]
+    print(f"""
+demo: the suite stays up with the finished Hunan 2020 programme (platform clock 2020-06-05).
+  web front      {url}
+  public list    {url}public/{PROGRAMME}
+  administrator  {people['admin']['username']} / {people['admin']['password']}
+  reviewers      reviewer-430100 (长沙), -430200 (株洲), -430400 (衡阳), -430481 (耒阳) / {reviewer['password']}
+                 (a first sign-in asks for a new password)
+  enterprises    USCC e.g. {first['uscc']} ({first['name']}) / {first['password']}; all in {KEEP_FILE}
+  stop           Ctrl-C here, or `make demo-stop` from another shell""", flush=True)
+    while not stop.is_set():
+        dead = [name for name, process in suite.processes.items() if process.poll() is not None]
+        if dead:
+            print(f"demo: {', '.join(dead)} exited; stopping the rest", file=sys.stderr)
+            for name in dead:
+                print(suite.tail(name, 8), file=sys.stderr)
+            break
+        stop.wait(1.0)
+    KEEP_FILE.unlink(missing_ok=True)
+    print("demo: stopping the kept suite", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make demo", description="The Hunan 2020 programme end to end")
+    parser.add_argument("--keep", action="store_true", help="leave the suite running afterwards (make demo KEEP=1)")
+    parser.add_argument("--stop", action="store_true", help="stop a demo left running by --keep (make demo-stop)")
+    args = parser.parse_args(argv)
+    if args.stop:
+        return stop_kept()
+    if kept_pid():
+        print(f"demo: a demo is kept running (pid {kept_pid()}, {KEEP_FILE}); `make demo-stop` first", file=sys.stderr)
+        return 2
     out = REPO_ROOT / "out" / "demo"
     var = REPO_ROOT / "var" / "demo"
     shutil.rmtree(var, ignore_errors=True)
@@ -74,12 +164,15 @@ def main() -> int:
         suite.start_mongo(var / "mongo")
         print(f"demo: starting the suite (database {suite.env['MONGO_URI']}) ...", flush=True)
         suite.start()
-        print(f"demo: suite healthy in {time.monotonic() - started:.1f}s; gateway {suite.endpoints['gateway']}",
-              flush=True)
+        print(f"demo: suite healthy in {time.monotonic() - started:.1f}s; gateway {suite.endpoints['gateway']}; "
+              f"web front {suite.endpoints['gateway'].rstrip('/')}/", flush=True)
         print(f"demo: administrator (湖南省工业和信息化厅, unit-430000): sign in as {ADMIN_USERNAME} "
               f"with password {ADMIN_PASSWORD} (POST /api/v1/sessions/staff)", flush=True)
         scenario = Scenario(suite, clock_file, out, ADMIN_PASSWORD, OPS_PASSWORD)
         summary = scenario.run()
+        if args.keep:
+            report(summary, sinks, out, started)
+            hold(suite)
     except Exception as exc:
         print(f"demo: failed: {exc}", file=sys.stderr)
         for name in suite.processes:
@@ -88,13 +181,18 @@ def main() -> int:
     finally:
         suite.stop()
         sinks.stop()
+    if not args.keep:
+        report(summary, sinks, out, started)
+    return 0
+
+
+def report(summary: dict[str, Any], sinks: Sinks, out: Path, started: float) -> None:
     summary["mail_received"] = sinks.mailbox.count
     summary["sms_received"] = sinks.sms_count
     print(f"demo: the loopback mail server received {sinks.mailbox.count} e-mails (out/demo/mail/), "
           f"the SMS gateway {sinks.sms_count} messages (out/demo/sms.jsonl)")
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     print(f"demo: done in {time.monotonic() - started:.0f}s; outputs in {out.relative_to(REPO_ROOT)}/", flush=True)
-    return 0
 
 
 if __name__ == "__main__":

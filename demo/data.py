@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 
 PROGRAMME = "hunan-2020-little-giant"
 

@@ -56,28 +56,30 @@ def main() -> None:
 
     instrumented = OpenTelemetryMiddleware(gateway)
 
-    from waitress.server import create_server
+    from gateway import edge
 
     proxy: dict[str, Any] = {}
     if config.get("TRUSTED_PROXY"):  # X-Forwarded-For only from the configured proxy
-        proxy = {"trusted_proxy": str(config["TRUSTED_PROXY"]), "trusted_proxy_headers": {"x-forwarded-for"}}
-    server = create_server(
+        # X-Forwarded-Proto too: behind a TLS-terminating proxy the session cookies are then Secure (COOKIE_SECURE=auto)
+        proxy = {"trusted_proxy": str(config["TRUSTED_PROXY"]),
+                 "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}}
+    # waitress with the edge's limits: read timeouts in seconds, header caps, each route's body limit, JSON refusals
+    server = edge.create(
         instrumented, host=str(config["HTTP_HOST"]), port=int(config["HTTP_PORT"]), threads=int(config["HTTP_THREADS"]),
-        max_request_body_size=int(config["UPLOAD_LIMIT_BYTES"]) + 1024 * 1024, ident="zjtx-gateway",
-        clear_untrusted_proxy_headers=True, channel_timeout=120, **proxy,
+        limit_of=gateway.limits.for_request, limits=edge.EdgeLimits.from_config(config),
+        ident="zjtx-gateway", clear_untrusted_proxy_headers=True, **proxy,
     )
 
     def stop(signum: int, frame: Any) -> None:
-        server.close()
+        server.stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(f"zjtx: gateway ready (HTTP {config['HTTP_HOST']}:{server.effective_port})", file=sys.stderr, flush=True)
     try:
         server.run()
-    except (OSError, ValueError):
-        pass  # closed by the signal handler
     finally:
+        server.close()
         from zjtx.tracing import shutdown_tracing
 
         gateway.upstreams.close()

@@ -15,6 +15,7 @@ import logging
 import math
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from opentelemetry import trace
@@ -26,11 +27,17 @@ from gateway import openapi
 from gateway.api import build_registry
 from gateway.auth import Accounts
 from gateway.directory import Directory
+from gateway.health import Readiness
+from gateway.limits import BodyLimits
 from gateway.routes import Context, Registry, Reply, Route
 from gateway.rules import problems
 from gateway.rules.access import Identity, require_role
-from gateway.rules.validation import SchemaChecker, check_body, check_query
+from gateway.rules.validation import MAX_DEPTH, SchemaChecker, check_body, check_query, too_deep
 from gateway.upstream import Upstreams
+from gateway.web import Front
+from gateway.websession import BrowserSessions
+from zjtx.clock import now as platform_now
+from zjtx.config import REPO_ROOT
 from zjtx.errors import DomainError, Violation, invalid, unauthenticated
 
 log = logging.getLogger("gateway")
@@ -107,21 +114,33 @@ class Gateway:
         self.directory = Directory(upstreams)
         self.extras = extras or {}
         self.bootstrap: Any = None  # gateway.bootstrap.Bootstrap, set by wiring
-        self.json_limit = int(config.get("JSON_BODY_LIMIT_BYTES") or 1048576)
         self.registry: Registry = build_registry()
         self.compiled = {route.operation_id: Compiled(route) for route in self.registry}
+        self.limits = BodyLimits(self.registry, config)  # the edge refuses larger bodies before reading them
+        self.readiness = Readiness(self._probe_services, max_age=1.0)
         rules = [Rule("/healthz", endpoint="health", methods=["GET"]),
+                 Rule("/readyz", endpoint="ready", methods=["GET"]),
                  Rule("/openapi.json", endpoint="openapi", methods=["GET"])]
         rules += [Rule(r.werkzeug_rule, endpoint=r.operation_id, methods=[r.method]) for r in self.registry]
         self.urls = Map(rules, strict_slashes=False, merge_slashes=False)
-        self._document = openapi.document(self.registry)
+        self._document = openapi.document(self.registry, limits=self.limits.by_operation, max_depth=MAX_DEPTH)
+        self.sessions = BrowserSessions(accounts.key, str(config.get("COOKIE_SECURE") or "auto"))
+        self.front = Front(Path(config.get("WEB_DIR") or REPO_ROOT / "web" / "dist"))
 
     # ---- built-in endpoints -------------------------------------------------------
 
     def health(self) -> Response:
-        services = {name: self.upstreams.health(name) for name in UPSTREAMS}
-        ok = all(state == "SERVING" for state in services.values())
-        return json_response({"status": "ok" if ok else "degraded", "services": services}, 200 if ok else 503)
+        """Liveness: this process answers HTTP; no other service is asked."""
+        return json_response({"status": "ok"})
+
+    def ready(self) -> Response:
+        """Readiness: every service SERVING, from a result at most one second old."""
+        state = self.readiness.state()
+        return json_response({"status": "ok" if state["ready"] else "degraded", "services": state["services"],
+                              "age_seconds": state["age_seconds"]}, 200 if state["ready"] else 503)
+
+    def _probe_services(self) -> dict[str, str]:
+        return {name: self.upstreams.health(name) for name in UPSTREAMS}
 
     # ---- the pipeline -------------------------------------------------------------
 
@@ -129,9 +148,13 @@ class Gateway:
         if not route.roles:
             return None
         header = request.headers.get("Authorization", "")
-        if not header:
-            raise unauthenticated("auth.required", "请先登录：请求需要在 Authorization 头中携带“Bearer <令牌>”")
-        identity = self.accounts.authenticate(header)
+        cookie = "" if header else self.sessions.token_of(request)  # a browser's session cookie
+        if not header and not cookie:
+            raise unauthenticated("auth.required", "请先登录：请求需要在 Authorization 头中携带“Bearer <令牌>”，"
+                                                   "或由浏览器携带登录 Cookie")
+        identity = self.accounts.authenticate(header or f"Bearer {cookie}")
+        if cookie:
+            self.sessions.check_csrf(request, cookie)
         require_role(identity, route.roles, route.action_zh)
         return identity
 
@@ -140,12 +163,16 @@ class Gateway:
         if mimetype not in JSON_TYPES:
             raise DomainError("request.media_type", f"请求内容类型“{mimetype or '未指定'}”不被接受；请使用 application/json",
                               [], "media_type")
+        limit = self.limits.by_operation[compiled.route.operation_id]
         length = request.content_length
-        if length is not None and length > self.json_limit:
-            raise self.too_large(self.json_limit)
-        raw = request.stream.read(self.json_limit + 1)
-        if len(raw) > self.json_limit:
-            raise self.too_large(self.json_limit)
+        if length is not None and length > limit:
+            raise self.too_large(limit)
+        raw = request.stream.read(limit + 1)
+        if len(raw) > limit:
+            raise self.too_large(limit)
+        deep = too_deep(raw)  # a linear scan: nothing recursive has touched the body yet
+        if deep is not None:
+            raise invalid("request.too_deep", deep.message, [deep])
         try:
             body = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_pairs, parse_constant=_no_constants,
                               parse_float=_number)
@@ -159,7 +186,8 @@ class Gateway:
 
     @staticmethod
     def too_large(limit: int) -> DomainError:
-        return DomainError("request.too_large", f"请求内容超过上限（最大{limit}字节）；请缩减内容后重试", [], "too_large")
+        return DomainError("request.too_large", f"请求内容超过该接口的上限（最大{limit}字节）；请缩减内容后重试", [],
+                           "too_large")
 
     def context(self, request: Request, compiled: Compiled, values: dict[str, str]) -> Context:
         route = compiled.route
@@ -178,6 +206,9 @@ class Gateway:
         try:
             endpoint, values = adapter.match()
         except NotFound:
+            page = self.front.serve(request)  # the web front: / and its client-side routes
+            if page is not None:
+                return page, None, None
             return problem_response(problems.gateway_error("not_found", "请求的地址不存在；接口列表见 /openapi.json",
                                                            "not_found")), None, None
         except MethodNotAllowed as exc:
@@ -188,6 +219,8 @@ class Gateway:
             return response, None, None
         if endpoint == "health":
             return self.health(), None, None
+        if endpoint == "ready":
+            return self.ready(), None, None
         if endpoint == "openapi":
             return json_response(self._document), None, None
         compiled = self.compiled[endpoint]
@@ -222,6 +255,8 @@ class Gateway:
             response.headers["X-Trace-Id"] = trace_id
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.path.startswith("/api/"):  # the platform's clock (it may replay 2020), for the web front
+            response.headers["X-ZJTX-Now"] = platform_now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
         self.log_request(request, response, ctx, route, started)
         return response(environ, start_response)
 

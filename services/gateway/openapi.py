@@ -27,10 +27,11 @@ ERROR_TEXT = {
     404: "no such resource",
     405: "method not allowed on this path",
     409: "state conflict (version, window closed, wrong status) or already exists",
-    413: "request body too large",
+    413: "request body larger than the operation's limit (x-max-body-bytes; request.too_large)",
     415: "unsupported media type",
-    423: "account locked after repeated sign-in failures",
-    429: "sign-in attempted too soon after a failure (Retry-After)",
+    429: "sign-in attempted too soon after a failure (signin.too_soon) or the login locked after repeated failures "
+         "(account.locked); Retry-After says when to try again",
+    431: "more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large)",
     502: "a service failed",
     503: "a service is unavailable",
     504: "a service did not answer in time",
@@ -63,7 +64,7 @@ def _responses(route: Route) -> dict[str, Any]:
             "description": "success",
             "content": {"application/json": {"schema": route.response or {}}},
         }
-    statuses = {400, 404, 405, 502, 503, 504, *route.errors}
+    statuses = {400, 404, 405, 413, 431, 502, 503, 504, *route.errors}  # 413/431: the edge's limits
     if route.roles:
         statuses |= {401, 403}
     if route.body is not None or route.upload is not None:
@@ -86,7 +87,7 @@ def _parameters(route: Route) -> list[dict[str, Any]]:
     return parameters
 
 
-def _operation(route: Route) -> dict[str, Any]:
+def _operation(route: Route, limit: int | None = None, max_depth: int | None = None) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": route.operation_id,
         "summary": route.summary,
@@ -102,21 +103,31 @@ def _operation(route: Route) -> dict[str, Any]:
     if parameters:
         operation["parameters"] = parameters
     if route.body is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}}}
+        depth = f"; arrays and objects nested at most {max_depth} deep" if max_depth else ""
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}},
+                                    "description": f"JSON, at most {limit} bytes{depth} (400 request.too_deep, "
+                                                   "413 request.too_large beyond)" if limit else "JSON"}
     elif route.upload is not None:
         operation["requestBody"] = {
             "required": True,
-            "description": f"the file itself, streamed (at most {route.upload.max_bytes} bytes)",
+            "description": f"the file itself, streamed (at most {limit or route.upload.max_bytes} bytes; 413 beyond)",
             "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in route.upload.media_types},
         }
+    if limit is not None:
+        operation["x-max-body-bytes"] = limit
+    if max_depth and route.body is not None:
+        operation["x-max-json-depth"] = max_depth
     operation["security"] = [{"bearer": []}] if route.roles else []
     return operation
 
 
-def document(registry: Registry, version: str = "1") -> dict[str, Any]:
+def document(registry: Registry, version: str = "1", limits: dict[str, int] | None = None,
+             max_depth: int | None = None) -> dict[str, Any]:
+    """``limits``: each operation's body limit in bytes (gateway/limits.py), stated as ``x-max-body-bytes``."""
     paths: dict[str, Any] = {}
     for route in registry:
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+        limit = limits.get(route.operation_id) if limits else None
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, limit, max_depth)
     tags = sorted({route.tag for route in registry})
     return {
         "openapi": "3.1.0",

@@ -86,6 +86,7 @@ class Route:
     description: str = ""
     errors: tuple[int, ...] = ()
     action_zh: str = "执行此操作"  # what the route does, for refusals ("无权<action_zh>")
+    body_limit: int = 0  # bytes; 0: the gateway's default for its kind (gateway/limits.py)
 
     @property
     def writes(self) -> bool:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-# 11-digit mainland China mobile number.
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+from kernel.patterns import END, WHITESPACE
+
+# Published in the gateway's OpenAPI document as they are, so spelled to mean the same in
+# every regex engine (kernel/patterns.py). 11-digit mainland China mobile number.
+MOBILE = re.compile(f"^1[3-9][0-9]{{9}}{END}")
+EMAIL = re.compile(f"^[^@{WHITESPACE}]+@[^@{WHITESPACE}]+\\.[^@{WHITESPACE}]+{END}")
 
 
 def is_mobile(text: str) -> bool:

@@ -79,7 +79,7 @@ class Suite:
             import urllib.request
 
             try:
-                with urllib.request.urlopen(f"{target}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(f"{target}/readyz", timeout=2) as response:
                     return response.status == 200
             except OSError:
                 return False
@@ -261,6 +261,8 @@ def up() -> int:
     for name, target in suite.endpoints.items():
         print(f"  {name:14} {target}")
     print(f"  sign in        {admin}: POST {suite.endpoints.get(GATEWAY, '')}/api/v1/sessions/staff")
+    if GATEWAY in suite.endpoints:  # the web front on the gateway's origin (make web builds it)
+        print(f"  {'web front':14} {suite.endpoints[GATEWAY]}/")
     print(f"  logs           {suite.log_dir}/<service>.log    stop: Ctrl-C or `make down`", flush=True)
     try:
         while not stopping:

@@ -11,15 +11,22 @@ MongoDB-protocol server (SecantusDB, a fresh server per suite):
 - surge at N/4, N/2 and N (surge_bench.py): the raw ceiling of the same path (raw_limit.py)
   and the suite's submissions and decisions: rates, latencies (p50 / p95 / p99 / max),
   CPU per application from the OS's accounting, peak memory of every process;
-- reporting (reporting_bench.py): the programme-wide projection and 推荐汇总表 at SIZES.
+- reporting (reporting_bench.py): the programme-wide projection and 推荐汇总表 at SIZES;
+- gateway (gateway_bench.py): requests/s, p50/p99 and the gateway's CPU per request for
+  sign-in, the programme list, the 公示 list, an enterprise's applications and a city
+  reviewer's tasks at 8 and 64 connections, beside a bare WSGI handler on the same server;
+- front (front_bench.py): the application form page in headless Chromium: JavaScript
+  gzipped on first load, time to interactive, per-keystroke latency in the largest section.
 
 Progress goes to stderr while it runs; the table is printed to stdout at the end (and
-written to out/bench/bench-<time>.txt). No figure is asserted.
+written to out/bench/bench-<time>.txt; the front's figures also to out/bench/summary.json). No
+figure is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -28,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import front_bench  # noqa: E402
+import gateway_bench  # noqa: E402
 import grpc_bench  # noqa: E402
 import reporting_bench  # noqa: E402
 import surge_bench  # noqa: E402
@@ -125,7 +134,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000", help="reporting sizes, comma-separated")
     parser.add_argument("--clients", type=int, default=4, help="concurrent submitting clients (and raw producers)")
     parser.add_argument("--prepare-clients", type=int, default=8)
-    parser.add_argument("--skip", default="", help="comma list of sections to skip: transport,surge,reporting")
+    parser.add_argument("--skip", default="", help="comma list of sections to skip: transport,surge,reporting,gateway,front")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     started = time.monotonic()
@@ -160,6 +169,24 @@ def main() -> None:
                                              log=lambda text: progress(f"reporting {text.strip()}"))
             lines += ["", *reporting_rows(report)]
             timings["reporting"] = time.monotonic() - t
+        gateway: list[dict[str, Any]] = []
+        if "gateway" not in skip:
+            progress("gateway: HTTP load at 8 and 64 connections beside a bare WSGI handler")
+            t = time.monotonic()
+            runs = gateway_bench.measure(log=progress)
+            lines += ["", *gateway_bench.table(runs)]
+            gateway = [run.summary() for run in runs]
+            timings["gateway"] = time.monotonic() - t
+        front: dict[str, Any] = {}
+        if "front" not in skip:
+            progress("front: the application form page in headless Chromium")
+            t = time.monotonic()
+            try:
+                front = front_bench.measure(log=progress)
+            except Exception as exc:  # a benchmark that cannot run says why and leaves the others' figures
+                front = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+            lines += ["", *front_bench.rows(front, row)]
+            timings["front"] = time.monotonic() - t
     total = time.monotonic() - started
     lines += ["", "wall time: " + ", ".join(f"{k} {v / 60:.1f} min" for k, v in timings.items())
               + f"; total {total / 60:.1f} min; load average at the end {machine()['load']}"]
@@ -167,6 +194,17 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{stamp:%Y%m%dT%H%M%SZ}.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if front or gateway:
+        summary_path = out / "summary.json"
+        try:
+            summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            summary = {}
+        if front:
+            summary["front"] = {**front, "measured_at": stamp.isoformat()}
+        if gateway:
+            summary["gateway"] = {"runs": gateway, "measured_at": stamp.isoformat()}
+        summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print("\n".join(lines), flush=True)
     progress(f"table written to {path.relative_to(ROOT)}")
 

@@ -17,7 +17,7 @@ from google.protobuf import struct_pb2
 from harness import surge
 from harness.clients import call, org_body
 from harness.wait import until
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx.clock import set_clock_file
 from zjtx.grpc_support import Caller
 from zjtx_api import registration_pb2 as pb

@@ -12,7 +12,7 @@ from pymongo import MongoClient
 from harness.clients import call, org_body
 from harness.otlp import OtlpReceiver
 from harness.wait import until
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx.up import Suite
 from zjtx_api import registration_pb2, registration_pb2_grpc, reporting_pb2, reporting_pb2_grpc
 

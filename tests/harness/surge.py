@@ -33,7 +33,7 @@ from pymongo import MongoClient
 from harness.clients import channel as signed_channel
 from harness.files import PNG, pdf
 from harness.wait import until
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx.grpc_support import Caller
 from zjtx_api import registration_pb2 as reg
 from zjtx_api import review_pb2 as rev

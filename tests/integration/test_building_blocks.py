@@ -21,7 +21,7 @@ from pymongo import MongoClient
 from harness import rabbit
 from harness.clients import call, org_body
 from harness.wait import until
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx.up import Suite
 from zjtx_api import registration_pb2, registration_pb2_grpc
 

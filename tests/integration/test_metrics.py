@@ -13,7 +13,7 @@ from pymongo import MongoClient
 
 from harness.clients import call, org_body
 from harness.wait import until
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx.outbox import FAILED
 from zjtx.up import SERVICE_ORDER, Suite
 from zjtx_api import registration_pb2, registration_pb2_grpc

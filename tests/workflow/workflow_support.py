@@ -13,10 +13,10 @@ from nameko_grpc.errors import GrpcError
 
 from harness.clients import org_body
 from kernel.divisions import load_division_table
+from kernel.uscc import make_uscc
 from registration import uploads, workflow
 from registration.context import Context
 from registration.directory import Directory
-from registration.rules.uscc import make_uscc
 from review.catalogue import Catalogue
 from zjtx.config import REPO_ROOT
 from zjtx.envelope import Envelope

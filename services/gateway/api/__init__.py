@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from gateway.api import accounts, applications, enterprises, final, inbox, operations, programmes, reports, reviews, statistics
+from gateway.api import (
+    accounts,
+    applications,
+    enterprises,
+    final,
+    inbox,
+    lookups,
+    operations,
+    programmes,
+    reports,
+    reviews,
+    statistics,
+)
 from gateway.routes import Registry
 
-MODULES = (accounts, enterprises, applications, programmes, reviews, final, reports, inbox, statistics, operations)
+MODULES = (accounts, enterprises, lookups, applications, programmes, reviews, final, reports, inbox, statistics,
+           operations)
 
 
 def build_registry() -> Registry:

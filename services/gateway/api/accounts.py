@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from werkzeug.wrappers import Response
+
 from gateway.api.common import (
     PASSWORD_SCHEMA,
     USCC_SCHEMA,
@@ -19,7 +21,7 @@ from gateway.api.common import (
 from gateway.auth import Session, enterprise_login, staff_login
 from gateway.routes import SIGNED_IN, STAFF, Context, Registry, Reply, Route, obj, text
 from gateway.rules.access import units_within
-from gateway.rules.passwords import password_problems
+from gateway.rules.passwords import NEW_PASSWORD_SCHEMA, password_problems
 from zjtx.errors import forbidden, invalid
 from zjtx_api import review_pb2
 
@@ -28,10 +30,16 @@ IDENTITY_SCHEMA = obj({
     "unit": {"type": "string"}, "enterprise_id": {"type": "string"}, "name": {"type": "string"},
     "expires_at": {"type": "string"},
 }, required=("subject", "role", "unit", "enterprise_id", "name", "expires_at"))
+# token_type "Bearer": the token is in the body; "Cookie" (sign-in sent X-ZJTX-Session: cookie): the token is only in
+# the HttpOnly zjtx_session cookie, and zjtx_csrf holds the value unsafe requests send as X-CSRF-Token
 SESSION_SCHEMA = obj({
-    "token": {"type": "string"}, "token_type": {"const": "Bearer"}, "expires_at": {"type": "string"},
+    "token": {"type": "string"}, "token_type": {"enum": ["Bearer", "Cookie"]}, "expires_at": {"type": "string"},
     "must_change_password": {"type": "boolean"}, "identity": IDENTITY_SCHEMA,
-}, required=("token", "token_type", "expires_at", "must_change_password", "identity"))
+}, required=("token_type", "expires_at", "must_change_password", "identity"))
+BROWSER_SESSION = ("With the request header `X-ZJTX-Session: cookie` (browsers) the token is not in the body "
+                   "(token_type Cookie): it is set in the HttpOnly, SameSite=Strict cookie `zjtx_session`, and the "
+                   "readable cookie `zjtx_csrf` holds the value every unsafe request authenticated by that cookie "
+                   "must send as `X-CSRF-Token` (else 403 csrf.missing / csrf.mismatch).")
 ACCOUNT_SCHEMA = obj({"username": {"type": "string"}, "account": schema(review_pb2.Reviewer)},
                      required=("username", "account"))
 
@@ -48,25 +56,34 @@ def session_body(session: Session) -> dict[str, Any]:
                          "name": c.name, "expires_at": _iso(c.exp)}}
 
 
-def sign_in_enterprise(ctx: Context) -> dict[str, Any]:
+def session_answer(ctx: Context, session: Session) -> Any:
+    """The body with the token (systems), or the browser's cookie session (``X-ZJTX-Session: cookie``)."""
+    body = session_body(session)
+    sessions = ctx.gw.sessions
+    if not sessions.wanted(ctx.request):
+        return body
+    return sessions.signed_in(ctx.request, body, session.token, int(ctx.gw.accounts.ttl))
+
+
+def sign_in_enterprise(ctx: Context) -> Any:
     login = enterprise_login(ctx.body["uscc"])
     session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("enterprise",))
     audit(ctx, "session.signed_in", session.claims.sub, {"login": login})
-    return session_body(session)
+    return session_answer(ctx, session)
 
 
-def sign_in_staff(ctx: Context) -> dict[str, Any]:
+def sign_in_staff(ctx: Context) -> Any:
     login = staff_login(ctx.body["username"])
     ctx.gw.bootstrap.ensure_for(login)
     session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("staff",))
     audit(ctx, "session.signed_in", session.claims.sub, {"login": login})
-    return session_body(session)
+    return session_answer(ctx, session)
 
 
-def sign_out(ctx: Context) -> Reply:
+def sign_out(ctx: Context) -> Any:
     ctx.gw.accounts.sign_out(ctx.who)
     audit(ctx, "session.signed_out", ctx.who.subject)
-    return Reply(None, 204)
+    return ctx.gw.sessions.clear(ctx.request, Response(status=204))  # a browser's cookies go with it
 
 
 def me(ctx: Context) -> dict[str, Any]:
@@ -109,7 +126,7 @@ def create_account(ctx: Context) -> Reply:
     system_rpc(ctx, "review", "GetUnit", review_pb2.GetUnitRequest(unit_id=unit_id))
     _check_unit_reach(ctx, unit_id, "为")
     login = staff_login(body["username"])
-    problems = password_problems(body["initial_password"], "initial_password", login=body["username"])
+    problems = password_problems(body["initial_password"], "initial_password")
     if problems:
         raise invalid("password.invalid", "初始密码不符合要求", problems)
     accounts = ctx.gw.accounts
@@ -132,21 +149,23 @@ def register(r: Registry) -> None:
     r.add(Route("POST", "/api/v1/sessions/enterprise", "signInEnterprise", "Sign in as an enterprise (USCC + password)",
                 "session", (), sign_in_enterprise,
                 body=obj({"uscc": USCC_SCHEMA, "password": PASSWORD_SCHEMA}, required=("uscc", "password")),
-                response=SESSION_SCHEMA, errors=(401, 423, 429),
-                description="Repeated failures slow down (429 with Retry-After) and then lock the login (423)."))
+                response=SESSION_SCHEMA, errors=(401, 429),
+                description="Repeated failures slow down (429 signin.too_soon with Retry-After) and then lock the "
+                            "login (429 account.locked with Retry-After). "
+                            + BROWSER_SESSION))
     r.add(Route("POST", "/api/v1/sessions/staff", "signInStaff",
                 "Sign in as a reviewer, programme admin or operations staff (username + password)",
                 "session", (), sign_in_staff,
                 body=obj({"username": USERNAME_SCHEMA, "password": PASSWORD_SCHEMA}, required=("username", "password")),
-                response=SESSION_SCHEMA, errors=(401, 423, 429)))
-    r.add(Route("DELETE", "/api/v1/session", "signOut", "Sign out: revoke this token", "session", SIGNED_IN,
-                sign_out, status=204, action_zh="退出登录"))
+                response=SESSION_SCHEMA, errors=(401, 429), description=BROWSER_SESSION))
+    r.add(Route("DELETE", "/api/v1/session", "signOut", "Sign out: revoke this token (and clear a browser's session cookies)",
+                "session", SIGNED_IN, sign_out, status=204, action_zh="退出登录"))
     r.add(Route("GET", "/api/v1/me", "getMe", "Who is signed in", "session", SIGNED_IN, me,
                 response=IDENTITY_SCHEMA, action_zh="查看登录信息"))
     r.add(Route("PUT", "/api/v1/me/password", "changePassword",
                 "Change one's password (every token issued before stops working)", "session", SIGNED_IN,
                 change_password, status=204, action_zh="修改密码",
-                body=obj({"current_password": PASSWORD_SCHEMA, "new_password": PASSWORD_SCHEMA},
+                body=obj({"current_password": PASSWORD_SCHEMA, "new_password": NEW_PASSWORD_SCHEMA},
                          required=("current_password", "new_password"))))
     r.add(Route("GET", "/api/v1/units/{unit_id}", "getUnit", "A review unit with its reviewers and admins",
                 "accounts", STAFF, get_unit, response=schema(review_pb2.Unit), action_zh="查看审核单位"))
@@ -160,5 +179,5 @@ def register(r: Registry) -> None:
                     "email": text(100, 3),
                     "mobile": text(20),
                     "role": {"type": "string", "enum": ["reviewer", "admin"]},
-                    "initial_password": PASSWORD_SCHEMA,
+                    "initial_password": NEW_PASSWORD_SCHEMA,
                 }, required=("username", "name", "email", "role", "initial_password"))))

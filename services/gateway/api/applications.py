@@ -8,6 +8,7 @@ from typing import Any
 
 from gateway.api import guards, streams
 from gateway.api.common import out, rpc, schema
+from gateway.formats import PROFILE_FIELDS
 from gateway.routes import Context, Download, Registry, Reply, Route, Upload, obj, text
 from gateway.rules.access import check_own_enterprise
 from zjtx.errors import DomainError
@@ -163,14 +164,11 @@ def history(ctx: Context) -> Any:
 
 
 def register(r: Registry) -> None:
-    contact = obj({"person": text(30, 1), "mobile": text(20), "email": text(100)}, required=("person",))
     r.add(Route("PUT", "/api/v1/enterprise", "updateMyEnterprise",
                 "Change the enterprise's profile (a new version; submitted snapshots keep the old one)", "enterprises",
                 ENTERPRISE, update_profile, response=schema(pb.Enterprise), action_zh="修改企业信息",
                 body=obj({"expected_version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-                          "name": text(100, 1), "region_code": {"type": "string", "pattern": "^[0-9]{6}$",
-                                                                "x-message": "行政区划代码为6位数字（GB/T 2260）"},
-                          "industry": text(100, 1), "park_id": text(64), "contact": contact},
+                          **PROFILE_FIELDS},  # registration's own profile rules (gateway/formats.py)
                          required=("expected_version", "name", "region_code", "industry", "contact"))))
     base = "/api/v1/applications"
     app = f"{base}/{{application_id}}"
@@ -192,7 +190,8 @@ def register(r: Registry) -> None:
                 ENTERPRISE, save_section, response=schema(pb.SaveSectionResponse), action_zh="填写申请",
                 path_params={"section_id": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$",
                                             "x-message": "栏目编号为小写字母、数字和下划线"}},
-                body=obj({"data": SECTION_DATA, "expected_version": VERSION}, required=("data",))))
+                body=obj({"data": SECTION_DATA, "expected_version": VERSION}, required=("data",)),
+                body_limit=1024 * 1024))  # up to 200 fields, text up to 20,000 characters
     r.add(Route("GET", f"{app}/completeness", "getCompleteness", "What is still missing before submission",
                 "applications", ENTERPRISE, completeness, response=schema(pb.Completeness), action_zh="查看申请"))
     r.add(Route("POST", f"{app}/attachments", "uploadAttachment",

@@ -18,6 +18,13 @@ USCC_SCHEMA: dict[str, Any] = {
     "type": "string", "pattern": "^[0-9A-Za-z]{18}$",
     "x-message": "统一社会信用代码为18位数字或大写字母（GB 32100-2015）",
 }
+# a USCC being registered: valid under GB 32100-2015 (gateway/formats.py checks it with registration's own function)
+NEW_USCC_SCHEMA: dict[str, Any] = {
+    "type": "string", "format": "uscc",
+    "description": "统一社会信用代码: 18 characters valid under GB 32100-2015, both check characters included "
+                   "(format uscc; ASCII lowercase letters are read as uppercase)",
+    "x-message": "统一社会信用代码为18位数字或大写字母，校验位须正确（GB 32100-2015）",
+}
 PASSWORD_SCHEMA: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 128}
 USERNAME_SCHEMA: dict[str, Any] = {
     "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_@-]{2,63}$",

@@ -4,32 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.api.common import PASSWORD_SCHEMA, USCC_SCHEMA, audit, body_schema, build, out, rpc, schema
+from gateway.api.common import NEW_USCC_SCHEMA, audit, body_schema, build, out, rpc, schema
 from gateway.auth import enterprise_login
+from gateway.formats import PROFILE_FIELDS
 from gateway.routes import Context, Registry, Reply, Route
 from gateway.rules.access import Identity, check_own_enterprise
-from gateway.rules.passwords import password_problems
+from gateway.rules.passwords import NEW_PASSWORD_SCHEMA, password_problems
 from zjtx.errors import DomainError, already_exists, invalid
 from zjtx_api import registration_pb2 as pb
-
-CONTACT = {"person": {"type": "string", "minLength": 1, "maxLength": 30},
-           "mobile": {"type": "string", "maxLength": 20},
-           "email": {"type": "string", "maxLength": 100}}
 
 
 def registration_body() -> dict[str, Any]:
     body = body_schema(pb.RegisterEnterpriseRequest, required=("uscc", "name", "region_code", "industry", "contact"),
-                       overrides={
-                           "uscc": USCC_SCHEMA,
-                           "name": {"type": "string", "minLength": 1, "maxLength": 100},
-                           "region_code": {"type": "string", "pattern": "^[0-9]{6}$",
-                                           "x-message": "行政区划代码为6位数字（GB/T 2260），如 430405"},
-                           "industry": {"type": "string", "minLength": 1, "maxLength": 100},
-                           "park_id": {"type": "string", "maxLength": 64},
-                           "contact": {"type": "object", "properties": CONTACT, "additionalProperties": False,
-                                       "required": ["person", "mobile", "email"]},
-                       })
-    body["properties"]["password"] = PASSWORD_SCHEMA
+                       overrides={"uscc": NEW_USCC_SCHEMA, **PROFILE_FIELDS})
+    body["properties"]["password"] = NEW_PASSWORD_SCHEMA
     body["required"].append("password")
     return body
 
@@ -38,7 +26,7 @@ def register_enterprise(ctx: Context) -> Reply:
     data = dict(ctx.body)
     password = data.pop("password")
     uscc = data["uscc"].upper()
-    problems = password_problems(password, "password", login=uscc)
+    problems = password_problems(password, "password")
     if problems:
         raise invalid("password.invalid", "密码不符合要求", problems)
     accounts = ctx.gw.accounts

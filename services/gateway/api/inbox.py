@@ -74,8 +74,12 @@ def set_preferences(ctx: Context) -> Any:
     return out(rpc(ctx, "notification", "SetPreferences", build(pb.SetPreferencesRequest, body, recipient=box)))
 
 
-def _with_box(schema_: dict[str, Any]) -> dict[str, Any]:
+def _with_box(schema_: dict[str, Any], settings_min_items: int = 0) -> dict[str, Any]:
     schema_["properties"] = {"box": BOX_SCHEMA, **schema_["properties"]}
+    if settings_min_items:  # the notification service needs at least one setting, each naming its channel
+        settings = schema_["properties"]["settings"]
+        schema_["properties"]["settings"] = {**settings, "minItems": settings_min_items,
+                                             "items": {**settings["items"], "required": ["channel"]}}
     return schema_
 
 
@@ -91,9 +95,13 @@ def register(r: Registry) -> None:
                 count_unread, response=schema(pb.CountUnreadResponse), query=box_query, action_zh="查看收件箱"))
     r.add(Route("POST", "/api/v1/inbox/read", "markRead", "Mark messages (or all) as read", "inbox", PEOPLE,
                 mark_read, response=schema(pb.MarkReadResponse), action_zh="标记消息已读",
-                body=_with_box(body_schema(pb.MarkReadRequest, exclude=("recipient",), overrides={
+                body={**_with_box(body_schema(pb.MarkReadRequest, exclude=("recipient",), overrides={
                     "message_ids": {"type": "array", "maxItems": 200,
-                                    "items": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}}))))
+                                    "items": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}})),
+                    # what the notification service needs: some messages, or all of them
+                    "anyOf": [{"required": ["message_ids"], "properties": {"message_ids": {"minItems": 1}}},
+                              {"required": ["all"], "properties": {"all": {"const": True}}}],
+                    "x-message": "请指定要标记为已读的消息（message_ids，至少一条），或设置 all=true 标记全部"}))
     r.add(Route("GET", "/api/v1/inbox/preferences", "getPreferences", "Channel preferences of one inbox (inbox, email, sms)",
                 "inbox", PEOPLE, get_preferences, response=schema(pb.Preferences), query=box_query,
                 action_zh="查看通知设置"))
@@ -101,4 +109,5 @@ def register(r: Registry) -> None:
                 "inbox", PEOPLE, set_preferences, response=schema(pb.Preferences), action_zh="修改通知设置",
                 body=_with_box(body_schema(pb.SetPreferencesRequest, exclude=("recipient",), required=("settings",),
                                            overrides={"settings.channel": {"type": "string",
-                                                                           "enum": ["inbox", "email", "sms"]}}))))
+                                                                           "enum": ["inbox", "email", "sms"]}}),
+                                           settings_min_items=1)))

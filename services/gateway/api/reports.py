@@ -137,7 +137,10 @@ def register(r: Registry) -> None:
                           "include_pending": {"type": "boolean"},
                           "formats": {"type": "array", "maxItems": 4, "uniqueItems": True,
                                       "items": {"type": "string", "enum": ["xlsx", "pdf", "png", "svg"]}}},
-                         required=("kind",))))
+                         required=("kind",),
+                         # an application's PDF names its application (check_report_scope)
+                         **{"if": {"properties": {"kind": {"const": "application_pdf"}}, "required": ["kind"]},
+                            "then": {"required": ["application_id"]}})))
     r.add(Route("GET", f"{base}/reports", "listReports", "Reports made for a programme (a unit's staff: its unit's)",
                 "reports", STAFF, list_reports, response=schema(pb.ListReportsResponse), action_zh="查看报表",
                 query=obj({"kind": {"type": "string", "enum": KINDS + ["chart"]}, "unit_id": ID,

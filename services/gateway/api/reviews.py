@@ -127,7 +127,8 @@ def register(r: Registry) -> None:
                     "reasons": {"type": "array", "minItems": 1, "maxItems": 50, "items": obj({
                         "target_kind": {"type": "string", "enum": ["section", "attachment", "pledge"]},
                         "target": {"type": "string", "maxLength": 64},
-                        "reason": text(1000, 1)}, required=("target_kind", "reason"))}})))
+                        "reason": text(1000, 1)}, required=("target_kind", "reason"))}}),
+                body_limit=1024 * 1024))  # up to 50 reasons of 1,000 characters
     r.add(Route("POST", f"{task_path}/reject", "rejectTask", "Reject with a reason (own unit's task only)", "review",
                 STAFF, reject_task, response=schema(pb.DecisionResult), action_zh="不予通过",
                 body=obj({"reason": text(2000, 1)}, required=("reason",))))

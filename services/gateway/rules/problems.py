@@ -20,7 +20,7 @@ STATUS = {
     "precondition": 409,
     "too_large": 413,
     "media_type": 415,
-    "locked": 423,
+    "locked": 429,  # a locked login: Retry-After says when (429 is what generic HTTP clients back off on)
     "throttled": 429,
     "upstream": 502,
     "unavailable": 503,
@@ -30,7 +30,7 @@ STATUS = {
 
 def status_of(error: DomainError) -> int:
     if error.code == "account.locked":
-        return 423
+        return 429
     return STATUS.get(error.kind, 400)
 
 

@@ -8,17 +8,61 @@ accepted, so nothing a person sends can become a MongoDB operator or a dotted pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from itertools import accumulate, count
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from zjtx.errors import Violation, invalid
 
 TYPE_ZH = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "布尔值（true/false）",
            "object": "对象", "array": "列表", "null": "空值"}
-MAX_DEPTH = 12
+MAX_DEPTH = 12  # nested arrays/objects in a JSON body
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKETS = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[{]}")
+
+
+def nesting_depth(raw: bytes) -> int:
+    """How deeply the arrays and objects of a JSON text nest, in linear time and without
+    recursion (decided before any parser touches the text): string contents are skipped,
+    then the running depth over the remaining brackets is computed in C (itertools)."""
+    brackets = _STRINGS.sub(b"", raw).translate(None, _NOT_BRACKETS).translate(_BRACKETS)
+    if not brackets:
+        return 0
+    # each opening bracket is 2, each closing one 0: the depth after k brackets is sum - k
+    return max(0, max(map(operator.sub, accumulate(brackets), count(1))))
+
+
+def too_deep(raw: bytes) -> Violation | None:
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:  # too few brackets to nest too deeply
+        return None
+    if nesting_depth(raw) <= MAX_DEPTH:
+        return None
+    return Violation("body", "request.too_deep", f"JSON 嵌套层级超过{MAX_DEPTH}层，不被接受（最多{MAX_DEPTH}层数组或对象）")
+
+
+@lru_cache(maxsize=1024)
+def _ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """``pattern`` read as ECMA-262 (and Rust) read it: a final ``$`` is the end of the text, where
+    Python's ``$`` also matches before a final newline ("abc\\n" would pass "^[a-z]+$")."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + "\\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft 2020-12 with patterns anchored as the OpenAPI document's readers (ECMA-262) anchor them
+Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 
 def key_problem(key: str) -> str | None:
@@ -82,7 +126,8 @@ def _message(error: ValidationError) -> tuple[str, str]:
     if kind == "minLength":
         return ("empty", "不能为空") if value == 1 else ("too_short", f"至少{value}个字符（当前{len(error.instance)}个）")
     if kind == "pattern":
-        return "format", f"格式不正确（“{_preview(error.instance)}”）" + (f"；{accepted}" if accepted else "")
+        shown = "" if schema.get("x-secret") else f"（“{_preview(error.instance)}”）"  # never echo a password
+        return "format", f"格式不正确{shown}" + (f"；{accepted}" if accepted else "")
     if kind in ("enum", "const"):
         options = value if isinstance(value, list) else [value]
         return "not_allowed", f"取值“{_preview(error.instance)}”无效；可选：{'、'.join(str(o) for o in options)}"
@@ -110,7 +155,8 @@ class SchemaChecker:
         Draft202012Validator.check_schema(schema)
         self.schema = schema
         self.prefix = prefix
-        self._validator = Draft202012Validator(schema)
+        # formats (uscc, gb2260-county) are annotations here: the services check them with their own rules
+        self._validator = Validator(schema)
 
     def problems(self, instance: Any) -> list[Violation]:
         found: list[Violation] = []
@@ -161,9 +207,33 @@ def _coerce(value: Any, spec: dict[str, Any]) -> Any:
     return value
 
 
+def query_problems(checker: SchemaChecker, values: dict[str, Any]) -> list[Violation]:
+    """The schema's problems with the query string, each naming its parameter as one (the
+    field is the parameter's name; the message says it is a query parameter)."""
+    properties = checker.schema.get("properties", {})
+    accepted = "、".join(properties) or "无"
+    found: list[Violation] = []
+    for error in sorted(checker._validator.iter_errors(values), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(error.absolute_path)
+        if not path and error.validator == "additionalProperties":
+            for name in sorted(set(values) - set(properties)):
+                found.append(Violation(name, "request.unknown_field",
+                                       f"不接受查询参数“{name}”；可用查询参数：{accepted}"))
+            continue
+        if not path and error.validator == "required":
+            for name in error.validator_value:
+                if name not in values:
+                    found.append(Violation(name, "request.required", f"缺少必填的查询参数“{name}”"))
+            continue
+        code, message = _message(error)
+        name = str(path[0]) if path else "query"
+        found.append(Violation(name, f"request.{code}", f"查询参数“{name}”：{message}"))
+    return found
+
+
 def check_query(checker: SchemaChecker, raw: Mapping[str, list[str]]) -> dict[str, Any]:
     values, problems = coerce_query(raw, checker.schema)
-    problems = problems or checker.problems(values)
+    problems = problems or query_problems(checker, values)
     if problems:
         raise invalid("request.invalid", f"查询参数有{len(problems)}处不符合要求", problems)
     return values

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from kernel.contacts import EMAIL, MOBILE
 from kernel.divisions import DivisionTable
-from registration.rules.uscc import validate_uscc
+from kernel.enterprise_identity import region_violations, uscc_violations
 from registration.rules.values import echo
 from zjtx.errors import DomainError, Violation, invalid
 
@@ -40,9 +40,9 @@ def _text(field: str, label: str, value: str, maximum: int, required: bool = Tru
 
 
 def profile_violations(profile: EnterpriseProfile, divisions: DivisionTable) -> list[Violation]:
-    problems = [Violation("uscc", e.code, e.message) for e in validate_uscc(profile.uscc)]
+    problems = uscc_violations(profile.uscc)
     problems += _text("name", "企业名称", profile.name, 100)
-    problems += [Violation("region_code", e.code, e.message) for e in divisions.validate_region_code(profile.region_code)]
+    problems += region_violations(profile.region_code, profile.uscc, divisions)
     problems += _text("industry", "所属行业", profile.industry, 50)
     problems += _text("park_id", "所在园区", profile.park_id, 64, required=False)
     problems += _text("contact.person", "联系人", profile.contact_person, 30)

@@ -22,7 +22,7 @@ from datetime import datetime, time, timedelta
 from review.rules.decisions import beijing
 from review.rules.programmes import Programme
 from zjtx.clock import SHANGHAI, to_shanghai
-from zjtx.errors import Violation, invalid, precondition
+from zjtx.errors import Violation, precondition
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,12 @@ def check_selection(programme: Programme, requested: Sequence[str],
     if not requested:
         problems.append(Violation("application_ids", "required", "请至少选择一个拟认定的申请"))
     if problems:
-        raise invalid("recognition.invalid", f"认定名单有{len(problems)}处问题", problems)
+        # what the list may hold depends on the programme's state, not on its shape: a conflict (409), like a
+        # list beyond the target (the gateway's schema already refuses duplicates and an empty list)
+        raise precondition("recognition.invalid", f"认定名单有{len(problems)}处问题", problems)
     target = programme.target_count
     if target is not None and len(chosen) > target:
-        raise invalid("recognition.over_target",
+        raise precondition("recognition.over_target",
                       f"{programme.title}的认定目标为{target}家，名单有{len(chosen)}家，超出{len(chosen) - target}家；"
                       f"请按排序择优选择不超过{target}家",
                       [Violation("application_ids", "over_target", f"最多{target}家")])

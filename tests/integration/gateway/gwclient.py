@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from harness.clients import org_body
 from harness.files import PNG, pdf
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx import pki
 from zjtx.identity import load_private_key
 from zjtx.up import Suite

@@ -69,6 +69,8 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("getUnit", "GET", "/api/v1/units/{hy}", None, cells(rev=200, adm=200), {}),
     ("createAccount", "POST", "/api/v1/units/{hy}/accounts", account_body, cells(adm=201), {}),
     ("registerEnterprise", "POST", "/api/v1/enterprises", registration_body, dict.fromkeys(ACTORS, 201), {}),
+    ("checkUscc", "GET", "/api/v1/uscc/check", None, ALL, {"uscc": "91430400MA4L0000X1", "region_code": "430405"}),
+    ("listDivisions", "GET", "/api/v1/divisions", None, ALL, {"parent": "430400"}),
     ("getMyEnterprise", "GET", "/api/v1/enterprise", None, cells(ent=200, ent_other=200), {}),
     ("getEnterprise", "GET", "/api/v1/enterprises/{ent_a}", None, cells(ent=200), {}),
     ("updateMyEnterprise", "PUT", "/api/v1/enterprise", {

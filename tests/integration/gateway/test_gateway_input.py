@@ -80,7 +80,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(api: Api) -> None:
     answer = api.post("/api/v1/sessions/staff", data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
                       headers={"Content-Type": "application/json"}, token="")
     assert (answer.status, answer.code) == (413, "request.too_large")
-    assert "请求内容超过上限" in answer.body["message"]
+    assert "请求内容超过该接口的上限（最大65536字节）" in answer.body["message"]  # the route's limit, named
 
 
 @pytest.mark.parametrize("data, content_type, status, code", [

@@ -88,8 +88,10 @@ def test_changing_the_password_ends_every_session(api: Api) -> None:
                     token=token)
     assert (wrong.status, wrong.code) == (400, "password.wrong")
     weak = api.put("/api/v1/me/password", {"current_password": PASSWORD, "new_password": "short"}, token=token)
-    assert (weak.status, weak.code) == (400, "password.invalid")
+    assert (weak.status, weak.code) == (400, "request.invalid")  # the document's password rules, checked first
     assert weak.body["violations"][0]["field"] == "new_password"
+    spaced = api.put("/api/v1/me/password", {"current_password": PASSWORD, "new_password": " Xinmima-2021"}, token=token)
+    assert (spaced.status, spaced.code) == (400, "request.invalid") and "首尾不是空白" in spaced.body["violations"][0]["message"]
     changed = api.put("/api/v1/me/password", {"current_password": PASSWORD, "new_password": "Xinmima-2021"}, token=token)
     assert changed.status == 204, changed.body
     for old in (token, other):
@@ -123,7 +125,8 @@ def test_failures_slow_down_then_lock_the_login(api: Api, mongo: MongoClient) ->
         assert len(codes) <= 4
     assert codes == ["signin.failed", "signin.failed", "signin.failed", "account.locked"]
     locked = api.post("/api/v1/sessions/enterprise", {**login, "password": PASSWORD}, token="")
-    assert (locked.status, locked.code) == (423, "account.locked")  # even the right password
+    assert (locked.status, locked.code) == (429, "account.locked")  # even the right password
+    assert int(locked.headers["Retry-After"]) >= 1
     assert "账号已锁定" in locked.body["message"] and locked.headers["Retry-After"]
     state = mongo.zjtx_gateway.signin_attempts.find_one({"_id": f"enterprise:{enterprise['uscc']}"})
     assert state and state["locked_until"] > time.time()

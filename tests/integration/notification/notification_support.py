@@ -24,7 +24,7 @@ from pymongo import MongoClient
 from harness import rabbit
 from harness.clients import org_body
 from harness.wait import until
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx import embedded_mongo
 from zjtx.envelope import payload_to_data
 from zjtx.grpc_support import Caller

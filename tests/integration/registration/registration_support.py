@@ -15,7 +15,7 @@ from google.protobuf import struct_pb2
 from harness import rabbit
 from harness.clients import DEADLINE, call, domain_error, org_body
 from harness.wait import until
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx.clock import iso, now, set_clock_file
 from zjtx.envelope import payload_to_data
 from zjtx.errors import DomainError

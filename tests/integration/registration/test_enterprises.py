@@ -9,7 +9,7 @@ from pymongo import MongoClient
 from registration_support import as_enterprise, outbox, refused, register
 
 from harness.clients import call, org_body
-from registration.rules.uscc import make_uscc, uscc_check_char
+from kernel.uscc import make_uscc, uscc_check_char
 from zjtx_api import registration_pb2 as pb
 from zjtx_api.registration_pb2_grpc import RegistrationStub
 
@@ -94,9 +94,19 @@ def test_unknown_region_is_refused(stub: RegistrationStub, region: str, code: st
 
 
 def test_every_hunan_county_is_accepted(stub: RegistrationStub) -> None:
-    # a city district, a county-level city carved out as 省直管, an autonomous county
+    # a city district, a county-level city carved out as 省直管, an autonomous county; each with a USCC of its city
     for region in ("430104", "430481", "433124"):
-        assert call(stub.RegisterEnterprise, request(fresh("W"), region=region)).region_name.startswith("湖南省")
+        enterprise = call(stub.RegisterEnterprise, request(fresh("W", division=region[:4] + "00"), region=region))
+        assert enterprise.region_name.startswith("湖南省")
+    # a provincial registration office: any county of the province
+    assert call(stub.RegisterEnterprise, request(fresh("W", division="430000"), region="433124")).region_code == "433124"
+
+
+def test_a_region_outside_the_city_the_uscc_names_is_refused(stub: RegistrationStub) -> None:
+    status, error = refused(stub.RegisterEnterprise, request(fresh("R", division="430400"), region="430104"))
+    assert status == grpc.StatusCode.INVALID_ARGUMENT
+    [problem] = [v for v in error.violations if v.field == "region_code"]
+    assert problem.code == "region.outside_uscc_area" and "衡阳市" in problem.message
 
 
 def test_a_registered_uscc_is_refused_with_the_reason(stub: RegistrationStub) -> None:

@@ -32,7 +32,7 @@ from harness.clients import domain_error, org_body
 from harness.reporting_events import Applicant, programme_event
 from harness.wait import until
 from kernel.programme import programme_from_message as from_message
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from reporting import storage
 from reporting.rules import summary
 from zjtx.clock import set_clock_file

@@ -23,7 +23,7 @@ from review_support import EventTap, as_unit, open_task_of, publish_submitted, s
 from harness.clients import call, domain_error, org_body
 from harness.files import pdf as pdf_bytes
 from harness.wait import until
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub
 

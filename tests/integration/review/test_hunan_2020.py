@@ -41,7 +41,7 @@ from harness.files import PNG as PNG_BYTES
 from harness.files import pdf as pdf_bytes
 from harness.otlp import OtlpReceiver
 from harness.wait import until
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx.up import Suite
 from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub

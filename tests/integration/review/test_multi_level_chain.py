@@ -17,7 +17,7 @@ from review_support import EventTap, as_unit, open_task_of, publish_resubmitted,
 
 from harness.clients import call, org_body
 from harness.files import pdf as pdf_bytes
-from registration.rules.uscc import make_uscc
+from kernel.uscc import make_uscc
 from zjtx.config import REPO_ROOT
 from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub

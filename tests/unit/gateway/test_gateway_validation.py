@@ -3,7 +3,15 @@ from __future__ import annotations
 import pytest
 
 from gateway.routes import obj, text
-from gateway.rules.validation import SchemaChecker, check_body, check_query, forbidden_keys
+from gateway.rules.validation import (
+    MAX_DEPTH,
+    SchemaChecker,
+    check_body,
+    check_query,
+    forbidden_keys,
+    nesting_depth,
+    too_deep,
+)
 from zjtx.errors import DomainError
 
 BODY = obj({"name": text(10, 1), "count": {"type": "integer", "minimum": 1, "maximum": 5},
@@ -67,7 +75,18 @@ def test_query_values_are_typed_before_validation() -> None:
     with pytest.raises(DomainError) as error:
         check_query(checker, {"limit": ["x"], "other": ["1"]})
     fields = {v.field: v.code for v in error.value.violations}
-    assert fields == {"limit": "request.type", "body": "request.unknown_field"}
+    assert fields == {"limit": "request.type", "other": "request.unknown_field"}  # the parameter, not `body`
+    assert all("查询参数" in v.message for v in error.value.violations)
+    assert "查询参数“other”" in next(v.message for v in error.value.violations if v.field == "other")
     with pytest.raises(DomainError) as error:
         check_query(checker, {"limit": ["1", "2"]})
     assert error.value.violations[0].code == "request.repeated"
+
+
+def test_nesting_depth_is_measured_without_parsing() -> None:
+    assert nesting_depth(b'{"a": [1, {"b": "[[[[{{{{"}], "c": "\\"[["}') == 3
+    assert nesting_depth(b"[" * 100000) == 100000  # no recursion, no RecursionError
+    assert nesting_depth(b"[]" * 1000) == 1
+    assert too_deep(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH) is None
+    problem = too_deep(b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1))
+    assert problem is not None and problem.code == "request.too_deep" and str(MAX_DEPTH) in problem.message

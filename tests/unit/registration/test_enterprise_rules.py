@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from kernel.divisions import load_division_table
+from kernel.uscc import make_uscc
 from registration.rules.enterprises import EnterpriseProfile, check_profile, duplicate_uscc, profile_violations
-from registration.rules.uscc import make_uscc
 from zjtx.errors import DomainError
 
 DIVISIONS = load_division_table(None)

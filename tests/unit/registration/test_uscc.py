@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from registration.rules.uscc import (
+from kernel.uscc import (
     ALPHABET,
     AUTHORITIES,
     UsccError,
