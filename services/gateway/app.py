@@ -124,7 +124,8 @@ class Gateway:
         rules += [Rule(r.werkzeug_rule, endpoint=r.operation_id, methods=[r.method]) for r in self.registry]
         self.urls = Map(rules, strict_slashes=False, merge_slashes=False)
         self._document = openapi.document(self.registry, limits=self.limits.by_operation, max_depth=MAX_DEPTH)
-        self.sessions = BrowserSessions(accounts.key, str(config.get("COOKIE_SECURE") or "auto"))
+        # the CSRF key is derived from the token signing key's secret bytes (an HMAC label of its own)
+        self.sessions = BrowserSessions(accounts.key.private_bytes_raw(), str(config.get("COOKIE_SECURE") or "auto"))
         self.front = Front(Path(config.get("WEB_DIR") or REPO_ROOT / "web" / "dist"))
 
     # ---- built-in endpoints -------------------------------------------------------

@@ -213,7 +213,7 @@ def measure(seconds: float = 4.0, max_requests: int = 20000, log: Callable[[str]
         finally:
             bare.terminate()
             bare.wait(timeout=30)
-        env = {"GATEWAY_HTTP_PORT": str(embedded_mongo.free_port()), "GATEWAY_TOKEN_KEY": "bench-key-" + "k" * 40,
+        env = {"GATEWAY_HTTP_PORT": str(embedded_mongo.free_port()),
                "ZJTX_BOOTSTRAP_ADMIN_USERNAME": "hn-admin", "ZJTX_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
                "ZJTX_BOOTSTRAP_ADMIN_UNIT": "unit-430000", "LOG_LEVEL": "WARNING"}
         try:

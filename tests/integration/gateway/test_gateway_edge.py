@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import requests
-from gwclient import PASSWORD, TOKEN_KEY, Api, fresh_uscc
+from gwclient import PASSWORD, Api, fresh_uscc
 from pymongo import MongoClient
 
 from gateway.limits import DEFAULT_JSON_LIMIT, DEFAULT_UPLOAD_LIMIT, NO_BODY_LIMIT
@@ -312,7 +312,7 @@ def test_liveness_touches_no_other_service(tmp_path: Path, suite: Suite) -> None
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "GATEWAY_"))}
     env.update({"PYTHONPATH": str(REPO_ROOT / "services"), "ZJTX_VAR_DIR": str(tmp_path), "GATEWAY_HTTP_PORT": str(port),
                 "GATEWAY_HTTP_HOST": "127.0.0.1", "MONGO_URI": suite.env["MONGO_URI"],
-                "GATEWAY_DATABASE": "zjtx_gateway_liveness", "GATEWAY_TOKEN_KEY": TOKEN_KEY,
+                "GATEWAY_DATABASE": "zjtx_gateway_liveness", "ZJTX_PKI_DIR": suite.env["ZJTX_PKI_DIR"],
                 "OTEL_TRACES_EXPORTER": "none", "OTEL_SDK_DISABLED": "true",
                 "ZJTX_BOOTSTRAP_ADMIN_PASSWORD": "", "ZJTX_BOOTSTRAP_OPERATIONS_PASSWORD": "",
                 **{f"{name}_TARGET": "127.0.0.1:9" for name in ("REGISTRATION", "REVIEW", "NOTIFICATION", "REPORTING")}})
