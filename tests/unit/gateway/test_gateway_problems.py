@@ -11,7 +11,7 @@ from zjtx.errors import DomainError, Violation
 @pytest.mark.parametrize("kind, status", [
     ("invalid", 400), ("unauthenticated", 401), ("forbidden", 403), ("not_found", 404), ("method", 405),
     ("conflict", 409), ("already_exists", 409), ("precondition", 409), ("too_large", 413), ("media_type", 415),
-    ("locked", 423), ("throttled", 429), ("upstream", 502), ("unavailable", 503), ("timeout", 504),
+    ("locked", 429), ("throttled", 429), ("upstream", 502), ("unavailable", 503), ("timeout", 504),
 ])
 def test_each_kind_has_its_status(kind: str, status: int) -> None:
     assert status_of(DomainError("x.y", "消息", [], kind)) == status
@@ -21,8 +21,8 @@ def test_every_declared_kind_is_covered_above() -> None:
     assert len(STATUS) == 15
 
 
-def test_a_locked_account_is_423_whatever_its_kind() -> None:
-    assert status_of(DomainError("account.locked", "账号已锁定", [], "forbidden")) == 423
+def test_a_locked_account_is_429_whatever_its_kind() -> None:
+    assert status_of(DomainError("account.locked", "账号已锁定", [], "forbidden")) == 429
 
 
 def test_an_unknown_kind_is_a_bad_request() -> None:
