@@ -40,7 +40,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     password = sys.stdin.readline().rstrip("\n")
-    problems = password_problems(password)
+    problems = password_problems(password, login=args.username)
     if problems:
         print(f"accounts: {problems[0].message}", file=sys.stderr)
         return 2

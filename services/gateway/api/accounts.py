@@ -126,7 +126,7 @@ def create_account(ctx: Context) -> Reply:
     system_rpc(ctx, "review", "GetUnit", review_pb2.GetUnitRequest(unit_id=unit_id))
     _check_unit_reach(ctx, unit_id, "为")
     login = staff_login(body["username"])
-    problems = password_problems(body["initial_password"], "initial_password")
+    problems = password_problems(body["initial_password"], "initial_password", login=body["username"])
     if problems:
         raise invalid("password.invalid", "初始密码不符合要求", problems)
     accounts = ctx.gw.accounts

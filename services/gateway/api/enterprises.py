@@ -26,7 +26,7 @@ def register_enterprise(ctx: Context) -> Reply:
     data = dict(ctx.body)
     password = data.pop("password")
     uscc = data["uscc"].upper()
-    problems = password_problems(password, "password")
+    problems = password_problems(password, "password", login=uscc)
     if problems:
         raise invalid("password.invalid", "密码不符合要求", problems)
     accounts = ctx.gw.accounts

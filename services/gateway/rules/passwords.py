@@ -28,15 +28,19 @@ NEW_PASSWORD_SCHEMA: dict[str, Any] = {
     "pattern": f"^(?={ANY}*{LETTER})(?={ANY}*{DIGIT}){NO_EDGE_SPACE[1:]}",
     "x-secret": True,
     "description": f"{MIN_LENGTH} to {MAX_LENGTH} characters with at least one ASCII letter and one digit 0-9, "
-                   "not starting or ending with whitespace",
+                   "not starting or ending with whitespace, and not containing the login (the username or the USCC, "
+                   "case-insensitive; refused as password.contains_login)",
+    "x-not-containing": "login",
     "x-message": ACCEPTED,
 }
 _LETTER, _DIGIT, _EDGES = re.compile(LETTER), re.compile(DIGIT), re.compile(NO_EDGE_SPACE)
 
 
-def password_problems(password: str, field: str = "password") -> list[Violation]:
-    """Every problem with a new password, in Chinese (empty when acceptable). No rule here may
-    depend on anything but the password itself: NEW_PASSWORD_SCHEMA must be able to say it."""
+def password_problems(password: str, field: str = "password", *, login: str = "") -> list[Violation]:
+    """Every problem with a new password, in Chinese (empty when acceptable). NEW_PASSWORD_SCHEMA
+    states every rule on the password alone; the one rule that compares it with another field
+    (it must not contain the login: the username or the USCC) is in the schema's description and
+    ``x-not-containing``, which the contract tests honour (contract_hooks.py)."""
     problems: list[Violation] = []
     if len(password) < MIN_LENGTH or len(password) > MAX_LENGTH:
         problems.append(Violation(field, "password.length", f"密码长度为{len(password)}个字符；{ACCEPTED}"))
@@ -44,6 +48,8 @@ def password_problems(password: str, field: str = "password") -> list[Violation]
         problems.append(Violation(field, "password.weak", f"密码必须同时包含字母和数字；{ACCEPTED}"))
     elif not _EDGES.match(password):
         problems.append(Violation(field, "password.whitespace", f"密码首尾不能是空白；{ACCEPTED}"))
+    elif login and login.lower() in password.lower():
+        problems.append(Violation(field, "password.contains_login", "密码不能包含登录名或统一社会信用代码；请另设一个密码"))
     return problems
 
 

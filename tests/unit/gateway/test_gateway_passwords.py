@@ -10,6 +10,7 @@ def test_password_policy_says_what_is_accepted() -> None:
     assert password_problems("short1")[0].code == "password.length"
     assert "10到128个字符" in password_problems("short1")[0].message
     assert password_problems("onlyletters")[0].code == "password.weak"
+    assert password_problems("91430400MA4L0000X1a", login="91430400MA4L0000X1")[0].code == "password.contains_login"
     assert password_problems(" Abcdefgh12")[0].code == "password.whitespace"
     assert password_problems("Abcdefgh12\u3000")[0].code == "password.whitespace"
     assert password_problems("Abcdefgh\u0663\u0663")[0].code == "password.weak"  # an Arabic-Indic digit is not 0-9
