@@ -4109,7 +4109,7 @@ export interface operations {
                     industry: string;
                     name: string;
                     park_id?: string;
-                    /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace */
+                    /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace, and not containing the login (the username or the USCC, case-insensitive; refused as password.contains_login) */
                     password: string;
                     /**
                      * Format: gb2260-county
@@ -5262,7 +5262,7 @@ export interface operations {
             content: {
                 "application/json": {
                     current_password: string;
-                    /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace */
+                    /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace, and not containing the login (the username or the USCC, case-insensitive; refused as password.contains_login) */
                     new_password: string;
                 };
             };
@@ -11513,7 +11513,7 @@ export interface operations {
             content: {
                 "application/json": {
                     email: string;
-                    /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace */
+                    /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace, and not containing the login (the username or the USCC, case-insensitive; refused as password.contains_login) */
                     initial_password: string;
                     mobile?: string;
                     name: string;
