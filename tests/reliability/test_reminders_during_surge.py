@@ -29,7 +29,7 @@ from pathlib import Path
 from harness.surge import PROGRAMME, SURGE_CLOCK, prepare_drafts, submit_all
 from integration.notification.notification_support import SmtpSink
 from reliability.rig import PATIENCE, seconds_until, start_rig
-from zjtx import embedded_mongo
+from zjtx import embedded_mongo, pki
 from zjtx.clock import set_clock_file
 from zjtx.config import REPO_ROOT
 from zjtx.health import grpc_serving
@@ -55,6 +55,7 @@ def start_second_copy(env: dict[str, str], log_dir: Path, attempts: int = 3) -> 
         process = subprocess.Popen([sys.executable, "-m", "zjtx.launch", "notification"], env=env, stdout=log,
                                    stderr=subprocess.STDOUT, cwd=REPO_ROOT, start_new_session=True)
         target = f"127.0.0.1:{port}"
+        pki.remember(target, Path(env["ZJTX_PKI_DIR"]), "notification")  # the health probe speaks mutual TLS
         seconds_until(lambda t=target, p=process: grpc_serving(t) or p.poll() is not None, timeout=120,
                       what="the second notification copy to serve")
         if process.poll() is None:
