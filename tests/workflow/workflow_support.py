@@ -12,6 +12,8 @@ from grpc import StatusCode
 from nameko_grpc.errors import GrpcError
 
 from harness.clients import org_body
+from integration.registration.registration_support import ATTACHMENTS, JPEG, PDF, PNG  # noqa: F401  (re-exported)
+from integration.registration.registration_support import VALID_SECTIONS as SECTIONS
 from kernel.divisions import load_division_table
 from kernel.uscc import make_uscc
 from registration import uploads, workflow
@@ -31,39 +33,6 @@ PROVINCE_UNIT = "unit-430000"
 IN_WINDOW = datetime.fromisoformat("2020-05-01T10:00:00+08:00")
 AFTER_CLOSE = datetime.fromisoformat("2020-05-16T00:00:00+08:00")
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
-
-# A complete Hunan 2020 application (the same data as the integration tests' registration_support)
-SECTIONS: dict[str, dict[str, Any]] = {
-    "basic": {
-        "legal_representative": "张建国", "established_on": "2008-06-18", "registered_capital": 5000,
-        "registration_type": "private", "industry": "C35", "main_product": "数控机床电主轴",
-        "focus_category": "manufacturing_chain", "employees": 320, "address": "湖南省衡阳市珠晖区东风路18号",
-        "contact_name": "李明", "contact_phone": "0734-8123456", "contact_email": "liming@example.cn",
-    },
-    "economic": {
-        "main_revenue_2017": 12000, "main_revenue_2018": 15000, "main_revenue_2019": 18000.5,
-        "operating_revenue_2019": 19000, "net_profit_2017": 800, "net_profit_2018": 950, "net_profit_2019": 1200,
-        "tax_paid_2019": 600, "total_assets_2019": 25000, "debt_ratio_2019": 45.5,
-    },
-    "specialisation": {
-        "years_in_segment": 12, "main_product_revenue_2019": 15000, "main_product_share": 83.3,
-        "market_share": 12.5, "supplies_large_enterprises": True,
-    },
-    "innovation": {
-        "rnd_expense_2019": 900, "rnd_expense_ratio_2019": 5, "rnd_staff": 45, "invention_patents": 6,
-        "rnd_institution": "provincial", "high_tech_enterprise": True,
-    },
-    "other": {"cloud_platform": True, "two_integration": True, "epidemic_supplies": False},
-}
-# kind -> (how many, content, extension)
-ATTACHMENTS = {
-    "authenticity_pledge": (1, PDF, "pdf"), "financial_statements": (3, PDF, "pdf"),
-    "business_licence": (1, JPEG, "jpg"), "supporting_evidence": (1, PDF, "pdf"),
-    "development_report": (1, PDF, "pdf"), "photos": (1, PNG, "png"),
-}
 
 _CATALOGUE: Catalogue | None = None
 
