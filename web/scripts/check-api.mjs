@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path'
 
 const web = resolve(import.meta.dirname, '..')
 const root = resolve(web, '..')
-const python = process.env.PYTHON ?? join(root, '.venv', 'bin', 'python')
+// the project's venv (not $PYTHON: make passes PYTHON=python3.11, the interpreter that builds the venv)
+const python = process.env.ZJTX_VENV_PYTHON ?? join(root, '.venv', 'bin', 'python')
 const fresh = execFileSync(python, [join(web, 'scripts', 'openapi_dump.py')], {
   cwd: root, env: { ...process.env, PYTHONPATH: join(root, 'services') }, maxBuffer: 64 << 20,
 }).toString()
