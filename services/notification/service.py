@@ -1,6 +1,6 @@
 """Notification service entrypoints (gRPC, events, timers); rules in ``rules/``, storage in ``storage``.
 
-Event handlers record deliveries (``handling``), the sender timer sends them and the
+Event handlers record deliveries (``workflow``), the sender timer sends them and the
 reminder timer records reminders (``dispatch``). See README.md for who hears what.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from nameko_grpc.errors import GrpcError
 
-from notification import directory, dispatch, handling, storage
+from notification import directory, dispatch, storage, workflow
 from notification.dispatch import Deps
 from notification.providers import Settings, SettingsProvider, TemplatesProvider
 from notification.rules.access import check_may_read, check_recipient, check_staff
@@ -188,70 +188,70 @@ class NotificationService(GrpcOperations):
 
     @handles("registration", "enterprise.registered")
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.enterprise_registered(self.deps, unit, event)
+        workflow.enterprise_registered(self.deps, unit, event)
 
     @handles("registration", "enterprise.profile_changed")
     def on_enterprise_profile_changed(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.enterprise_profile_changed(self.deps, unit, event)
+        workflow.enterprise_profile_changed(self.deps, unit, event)
 
     @handles("registration", "application.submitted")
     def on_application_submitted(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.application_submitted(self.deps, unit, event)
+        workflow.application_submitted(self.deps, unit, event)
 
     @handles("registration", "application.resubmitted")
     def on_application_resubmitted(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.application_resubmitted(self.deps, unit, event)
+        workflow.application_resubmitted(self.deps, unit, event)
 
     @handles("registration", "application.withdrawn")
     def on_application_withdrawn(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.application_withdrawn(self.deps, unit, event)
+        workflow.application_withdrawn(self.deps, unit, event)
 
     # -- events from review ------------------------------------------------------------------
 
     @handles("review", "review.task_opened")
     def on_task_opened(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.task_opened(self.deps, unit, event)
+        workflow.task_opened(self.deps, unit, event)
 
     @handles("review", "review.passed")
     def on_passed(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.passed(self.deps, unit, event)
+        workflow.passed(self.deps, unit, event)
 
     @handles("review", "review.returned")
     def on_returned(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.returned(self.deps, unit, event)
+        workflow.returned(self.deps, unit, event)
 
     @handles("review", "review.rejected")
     def on_rejected(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.rejected(self.deps, unit, event)
+        workflow.rejected(self.deps, unit, event)
 
     @handles("review", "review.recommended")
     def on_recommended(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.recommended(self.deps, unit, event)
+        workflow.recommended(self.deps, unit, event)
 
     @handles("review", "review.summary_uploaded")
     def on_summary_uploaded(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.summary_uploaded(self.deps, unit, event)
+        workflow.summary_uploaded(self.deps, unit, event)
 
     @handles("review", "review.recommendations_complete")
     def on_recommendations_complete(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.recommendations_complete(self.deps, unit, event)
+        workflow.recommendations_complete(self.deps, unit, event)
 
     @handles("review", "review.publicity_opened")
     def on_publicity_opened(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.publicity_opened(self.deps, unit, event)
+        workflow.publicity_opened(self.deps, unit, event)
 
     @handles("review", "review.recognised")
     def on_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.recognition(self.deps, unit, event)
+        workflow.recognition(self.deps, unit, event)
 
     @handles("review", "review.not_recognised")
     def on_not_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.recognition(self.deps, unit, event)
+        workflow.recognition(self.deps, unit, event)
 
     @handles("review", "programme.opened")
     def on_programme_opened(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.programme_changed(self.deps, unit, event)
+        workflow.programme_changed(self.deps, unit, event)
 
     @handles("review", "programme.closed")
     def on_programme_closed(self, unit: UnitOfWork, event: Envelope) -> None:
-        handling.programme_changed(self.deps, unit, event)
+        workflow.programme_changed(self.deps, unit, event)

@@ -1,5 +1,5 @@
 """Reporting service entrypoints (gRPC and events); rules in ``rules/``, storage in
-``storage``, report production in ``reports``."""
+``storage``, report production (the use cases) in ``workflow``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from nameko import config
 
 from kernel.programme import ProgrammeModel
-from reporting import directory, reports, storage
+from reporting import directory, storage, workflow
 from reporting.messages import job_message, progress_message, report_message, statistics_message
 from reporting.rules import access, pdf
 from reporting.rules.divisions import load_regions
@@ -49,15 +49,15 @@ class ReportingService(GrpcOperations):
         return access.Requester(role=caller.role, unit=caller.unit, enterprise_id=caller.enterprise_id,
                                 subject=caller.subject)
 
-    def _context(self, requester: access.Requester, output_dir: str = "") -> reports.Context:
+    def _context(self, requester: access.Requester, output_dir: str = "") -> workflow.Context:
         root = Path(config.get("REPORTS_ROOT") or REPO_ROOT / "out")
         pdf.use_font(str(config.get("PDF_FONT_FILE") or ""))
         access.check_output_dir(requester, output_dir)
-        return reports.Context(
+        return workflow.Context(
             db=self.store.db, transact=self.store.transact, now=now, requester=requester,
             regions=load_regions(str(config.get("DIVISIONS_FILE") or "")),
             unit_names=lambda unit_id: directory.unit_name(self.review, self.cache, unit_id),
-            reports_root=root, output_dir=reports.output_directory(root, output_dir),
+            reports_root=root, output_dir=workflow.output_directory(root, output_dir),
             font_file=str(config.get("CJK_FONT_FILE") or ""),
         )
 
@@ -65,7 +65,7 @@ class ReportingService(GrpcOperations):
         access.check_programme_id(programme_id)
         return directory.fetch_programme(self.review, self.cache, programme_id.strip())
 
-    def _run(self, ctx: reports.Context, kind: str, programme_id: str,
+    def _run(self, ctx: workflow.Context, kind: str, programme_id: str,
              producer: Iterator[dict[str, Any]]) -> Iterator[pb.ReportProgress]:
         """Stream a producer's progress and keep its job record (pollable with GetJob)."""
         requested_by = {"role": ctx.requester.role, "unit": ctx.requester.unit, "subject": ctx.requester.subject}
@@ -103,13 +103,13 @@ class ReportingService(GrpcOperations):
     def GetStatistics(self, request: pb.StatisticsRequest, context: Any) -> pb.Statistics:
         programme = self._programme(request.programme_id)
         ctx = self._context(self._requester(context))
-        return statistics_message(reports.compute_statistics(ctx, programme, request.region_prefix))
+        return statistics_message(workflow.compute_statistics(ctx, programme, request.region_prefix))
 
     @api(ReportingStub)
     def GetSummaryRows(self, request: pb.SummaryRowsRequest, context: Any) -> pb.SummaryRows:
         programme = self._programme(request.programme_id)
         ctx = self._context(self._requester(context))
-        spec, rows = reports.summary_rows(ctx, programme, request.unit_id, request.include_pending)
+        spec, rows = workflow.summary_rows(ctx, programme, request.unit_id, request.include_pending)
         limit = max(1, min(request.limit or 1000, 10000))
         total = storage.summary_count(self.store.db, programme.id, request.unit_id, request.include_pending)
         shown = [pb.SummaryRow(application_id=app_id, unit_id=unit, cells=[display(v) for v in cells])
@@ -120,17 +120,17 @@ class ReportingService(GrpcOperations):
     @api(ReportingStub)
     def GenerateReport(self, request: pb.GenerateReportRequest, context: Any) -> Iterator[pb.ReportProgress]:
         kind = request.kind.strip()
-        if kind not in reports.KINDS:
+        if kind not in workflow.KINDS:
             raise invalid("request.kind", f"报表类型“{kind}”无效；可选：summary_table（推荐汇总表）、charts（统计图）、"
                           "recognition_list（公示/认定名单）、application_pdf（申报书PDF）")
         programme = self._programme(request.programme_id)
         ctx = self._context(self._requester(context), request.output_dir)
         producers = {
-            "summary_table": lambda: reports.summary_table(ctx, programme, request.unit_id.strip(), request.include_pending),
-            "charts": lambda: reports.chart_reports(ctx, programme, "", list(request.formats)),
-            "recognition_list": lambda: reports.recognition_list(ctx, programme, request.stage.strip(),
+            "summary_table": lambda: workflow.summary_table(ctx, programme, request.unit_id.strip(), request.include_pending),
+            "charts": lambda: workflow.chart_reports(ctx, programme, "", list(request.formats)),
+            "recognition_list": lambda: workflow.recognition_list(ctx, programme, request.stage.strip(),
                                                                  list(request.formats)),
-            "application_pdf": lambda: reports.application_pdf(ctx, programme, request.application_id.strip()),
+            "application_pdf": lambda: workflow.application_pdf(ctx, programme, request.application_id.strip()),
         }
         yield from self._run(ctx, kind, programme.id, producers[kind]())
 
@@ -138,7 +138,7 @@ class ReportingService(GrpcOperations):
     def GetJob(self, request: pb.GetJobRequest, context: Any) -> pb.Job:
         job = storage.get_job(self.store.db, request.job_id)
         requester = self._requester(context)
-        if job is None or not reports.may_see_job(requester, job):
+        if job is None or not workflow.may_see_job(requester, job):
             raise not_found("job.not_found", f"报表任务 {request.job_id} 不存在")
         return job_message(job)
 
@@ -149,7 +149,7 @@ class ReportingService(GrpcOperations):
     @api(ReportingStub)
     def ListReports(self, request: pb.ListReportsRequest, context: Any) -> pb.ListReportsResponse:
         programme = self._programme(request.programme_id)
-        query = reports.report_query(self._requester(context), programme, request.kind.strip(), request.unit_id.strip())
+        query = workflow.report_query(self._requester(context), programme, request.kind.strip(), request.unit_id.strip())
         limit = max(1, min(request.limit or 50, 500))
         return pb.ListReportsResponse(reports=[report_message(r) for r in storage.list_reports(self.store.db, query, limit)])
 
@@ -169,7 +169,7 @@ class ReportingService(GrpcOperations):
         report = storage.get_report(self.store.db, report_id.strip())
         if report is None:
             raise not_found("report.not_found", f"报表 {report_id} 不存在")
-        reports.check_report(self._requester(context), report)
+        workflow.check_report(self._requester(context), report)
         return report
 
     @api(ReportingStub)

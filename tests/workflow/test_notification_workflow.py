@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from workflow_support import HUNAN, IN_WINDOW, ReviewAnswers, catalogue, outbox, register, submitted
 
-from notification import dispatch, handling, storage
+from notification import dispatch, storage, workflow
 from notification.channels import ChannelError
 from notification.dispatch import Deps
 from notification.providers import DEFAULT_TEMPLATES, load_settings
@@ -53,7 +53,7 @@ def test_a_registered_enterprise_gets_an_inbox_message_and_a_pending_email(notif
     enterprise = register(registration)
     [event] = outbox(registration, "enterprise.registered")
 
-    notification.transact(lambda unit: handling.enterprise_registered(deps(), unit, event))
+    notification.transact(lambda unit: workflow.enterprise_registered(deps(), unit, event))
 
     recipient = f"enterprise:{enterprise['_id']}"
     found = deliveries(notification, event)
@@ -73,7 +73,7 @@ def test_the_same_event_handled_twice_records_its_deliveries_once(notification: 
     [event] = outbox(registration, "enterprise.registered")
 
     for _ in range(2):
-        notification.transact(lambda unit: handling.enterprise_registered(deps(), unit, event))
+        notification.transact(lambda unit: workflow.enterprise_registered(deps(), unit, event))
 
     assert notification.db.deliveries.count_documents({"event_id": event.id}) == 2
     assert notification.db.inbox.count_documents({"event_id": event.id}) == 1
@@ -85,7 +85,7 @@ def test_a_submission_notifies_the_enterprise_with_the_programme_title(notificat
     event = submitted(registration)
     snapshot = event.payload(registration_pb2.ApplicationSubmitted).application
 
-    notification.transact(lambda unit: handling.application_submitted(deps(), unit, event))
+    notification.transact(lambda unit: workflow.application_submitted(deps(), unit, event))
 
     recipient = f"enterprise:{snapshot.enterprise.enterprise_id}"
     inbox = deliveries(notification, event)[(recipient, "inbox")]
@@ -106,7 +106,7 @@ def test_an_opened_task_reaches_the_units_inbox_and_its_reviewers(notification: 
         review_pb2.Reviewer(account_id="a1", name="吴管理", email="wu@hengyang.gov.cn", unit_id=HENGYANG, role="admin"),
     ]})
 
-    notification.transact(lambda unit: handling.task_opened(deps(answers), unit, opened))
+    notification.transact(lambda unit: workflow.task_opened(deps(answers), unit, opened))
 
     # the unit's shared inbox, and each reviewer (not the admin) by e-mail
     assert set(deliveries(notification, opened)) == {(f"unit:{HENGYANG}", "inbox"), ("account:r1", "email")}
@@ -122,7 +122,7 @@ def test_an_event_for_an_unknown_programme_is_permanent_and_records_nothing(noti
     stray = Envelope(type=event.type, source=event.source, subject=event.subject, data=payload_to_data(payload))
 
     with pytest.raises(PermanentEventError) as refused:
-        notification.transact(lambda unit: handling.application_submitted(deps(), unit, stray))
+        notification.transact(lambda unit: workflow.application_submitted(deps(), unit, stray))
 
     assert "no-such-programme" in str(refused.value)
     assert notification.db.deliveries.count_documents({}) == 0
@@ -134,7 +134,7 @@ def test_a_payload_without_its_enterprise_is_permanent(notification: StoreHandle
                      data={"name": "无编号企业"})
 
     with pytest.raises(PermanentEventError) as refused:
-        notification.transact(lambda unit: handling.enterprise_registered(deps(), unit, empty))
+        notification.transact(lambda unit: workflow.enterprise_registered(deps(), unit, empty))
 
     assert "enterprise_id" in str(refused.value)
     assert notification.db.deliveries.count_documents({}) == 0
@@ -158,7 +158,7 @@ class RecordingChannel:
 def registered_with_pending_email(notification: StoreHandle, registration: StoreHandle) -> tuple[Envelope, str]:
     enterprise = register(registration)
     [event] = outbox(registration, "enterprise.registered")
-    notification.transact(lambda unit: handling.enterprise_registered(deps(), unit, event))
+    notification.transact(lambda unit: workflow.enterprise_registered(deps(), unit, event))
     return event, f"enterprise:{enterprise['_id']}"
 
 

@@ -14,7 +14,7 @@ from workflow_support import HUNAN, IN_WINDOW, PDF, catalogue, outbox, reviewer,
 
 from kernel.programme import ProgrammeModel, programme_from_message
 from registration import storage as registration_storage
-from reporting import reports, storage
+from reporting import storage, workflow
 from reporting.rules import access
 from reporting.rules.divisions import load_regions
 from reporting.rules.events import ProjectionError, normalise
@@ -46,8 +46,8 @@ def project(reporting: StoreHandle, events: list[Envelope]) -> None:
         reporting.transact(lambda unit, e=envelope, p=projected: storage.archive_and_apply(unit, e, p))
 
 
-def context(reporting: StoreHandle, tmp_path: Path, requester: access.Requester) -> reports.Context:
-    return reports.Context(db=reporting.db, transact=reporting.transact, now=lambda: IN_WINDOW + timedelta(days=2),
+def context(reporting: StoreHandle, tmp_path: Path, requester: access.Requester) -> workflow.Context:
+    return workflow.Context(db=reporting.db, transact=reporting.transact, now=lambda: IN_WINDOW + timedelta(days=2),
                            requester=requester, regions=load_regions(""),
                            unit_names=lambda unit_id: catalogue().unit(unit_id).name,
                            reports_root=tmp_path, output_dir=tmp_path / "workflow")
@@ -97,7 +97,7 @@ def test_the_units_summary_workbook_lists_the_recommended_enterprise(reporting: 
     project(reporting, events)
     ctx = context(reporting, tmp_path, access.Requester(role="reviewer", unit=HENGYANG, subject="r1"))
 
-    progress = list(reports.summary_table(ctx, programme(), HENGYANG, include_pending=False))
+    progress = list(workflow.summary_table(ctx, programme(), HENGYANG, include_pending=False))
 
     assert progress[-1]["finished"] is True
     [report] = progress[-1]["reports"]
@@ -116,7 +116,7 @@ def test_another_units_reviewer_cannot_have_its_summary_table(reporting: StoreHa
     ctx = context(reporting, tmp_path, access.Requester(role="reviewer", unit="unit-430100", subject="r2"))
 
     with pytest.raises(DomainError) as refused:
-        list(reports.summary_table(ctx, programme(), HENGYANG, include_pending=False))
+        list(workflow.summary_table(ctx, programme(), HENGYANG, include_pending=False))
 
     assert (refused.value.kind, refused.value.code) == ("forbidden", "access.summary_table")
     assert outbox(reporting, "report.ready") == []
@@ -128,7 +128,7 @@ def test_the_province_statistics_count_the_recommended_application(reporting: St
     project(reporting, events)
     ctx = context(reporting, tmp_path, access.Requester(role="admin", unit=PROVINCE, subject="a1"))
 
-    stats = reports.compute_statistics(ctx, programme(), "")
+    stats = workflow.compute_statistics(ctx, programme(), "")
 
     assert (stats.scope, stats.applications) == ("programme", 1)
     assert {b.key: b.count for b in stats.by_status}.get("recommended") == 1

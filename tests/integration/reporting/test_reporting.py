@@ -206,8 +206,9 @@ def test_unit_workbook_has_title_rows_headers_and_one_row_per_recommendation_in_
         assert progress[-2].done == progress[-2].total == 5
         report = final.reports[0]
         rows = sheet_rows(download(channels, report))
-        announced = ready(connection.channel()).get(no_ack=True)
-        assert announced is not None
+        # the outbox relay publishes after the commit: wait for it rather than race it
+        bound = ready(connection.channel())
+        announced = until(lambda: bound.get(no_ack=True), timeout=30, what="report.ready on reporting.events")
         body = json.loads(announced.body)
         assert body["type"] == "report.ready" and body["data"]["report_id"] == report.id
         assert body["data"]["sha256"] == report.sha256 and body["subject"] == PROGRAMME
