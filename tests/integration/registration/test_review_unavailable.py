@@ -5,6 +5,8 @@ die meanwhile)."""
 
 from __future__ import annotations
 
+import uuid
+
 import grpc
 import pytest
 from pymongo import MongoClient
@@ -26,12 +28,14 @@ def test_drafts_go_on_while_review_is_down(stub: RegistrationStub, suite: Suite,
         saved = save(stub, application.id, "other", {"cloud_platform": True})
         assert saved.section.version == 1
         assert call(stub.GetApplication, pb.GetApplicationRequest(application_id=application.id)).status == "draft"
-        # a programme this process never read cannot be checked: refused, nothing created
+        # a programme this process never read cannot be checked: refused, nothing created (an id no
+        # other test can have made registration read: the session's suite is shared)
+        unread = f"never-read-{uuid.uuid4().hex[:8]}"
         code, error = refused(stub.CreateApplication, pb.CreateApplicationRequest(
-            enterprise_id=enterprise_id, programme_id="hunan-2022-innovative-sme"))
+            enterprise_id=enterprise_id, programme_id=unread))
         assert code == grpc.StatusCode.UNAVAILABLE and "审核服务" in error.message
         assert mongo.zjtx_registration.applications.count_documents(
-            {"enterprise_id": enterprise_id, "programme_id": "hunan-2022-innovative-sme"}) == 0
+            {"enterprise_id": enterprise_id, "programme_id": unread}) == 0
     finally:
         suite.start(("review",))
     # review is back: registration reconnects by itself
