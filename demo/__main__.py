@@ -93,7 +93,7 @@ def stop_kept() -> int:
 
 def accounts() -> dict[str, Any]:
     return {
-        "admin": {"username": "hunan-admin", "password": ADMIN_PASSWORD, "unit": "unit-430000"},
+        "admin": {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD, "unit": "unit-430000"},
         "reviewers": [{"username": f"reviewer-{unit.removeprefix('unit-')}", "password": STAFF_PASSWORD,
                        "unit": unit} for unit in sorted(set(UNITS.values()))],
         "enterprises": [{"uscc": e.uscc, "name": e.name, "password": PASSWORD} for e in ENTERPRISES],

@@ -111,6 +111,8 @@ def shoot(kept: dict[str, Any]) -> list[Path]:
                             raise RuntimeError(f"{name}: sign-in refused: {signed.status} {signed.text()[:200]}")
                     page = context.new_page()
                     page.goto(path, wait_until="networkidle")
+                    # a page whose data is still on its way shows only the header: wait for its heading
+                    page.locator("main h1, main h2, h1").first.wait_for(state="visible", timeout=30_000)
                     page.wait_for_timeout(500)  # transitions of Element Plus settle
                     target = OUT / f"{name}.png"
                     page.screenshot(path=str(target), full_page=False)
