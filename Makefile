@@ -50,7 +50,7 @@ down: venv
 
 ## The Hunan 2020 programme end to end; outputs under out/demo/. KEEP=1 leaves the suite running afterwards so a
 ## person can click through the finished programme in the browser (it prints the URL and the accounts).
-demo: venv web
+demo: venv web broker
 	$(PY) -m demo $(if $(KEEP),--keep)
 
 ## Stop a demo left running by `make demo KEEP=1`.

@@ -23,10 +23,12 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from demo.data import ENTERPRISES, PROGRAMME
 from demo.scenario import PASSWORD, STAFF_PASSWORD, UNITS, Scenario
 from demo.sinks import Sinks
+from zjtx.broker_accounts import DEFAULT_MANAGEMENT, Management
 from zjtx.clock import set_clock_file
 from zjtx.config import REPO_ROOT
 from zjtx.embedded_mongo import free_port
@@ -36,6 +38,37 @@ from zjtx.up import Suite, broker_problem
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "Hunan-admin-2020"
 OPS_PASSWORD = "Hunan-ops-2020"
+
+
+DEMO_VHOST = "zjtx-demo"
+
+
+def own_vhost(env: dict[str, str]) -> str | None:
+    """A RabbitMQ vhost of the demo's own, made afresh, so a `make up` set on the same broker never
+    consumes the demo's events nor the demo its; AMQP_URI points into it. None: it is done; else
+    what is wrong."""
+    api = Management(env.get("RABBIT_MANAGEMENT_URI") or DEFAULT_MANAGEMENT)
+    path = f"/vhosts/{quote(DEMO_VHOST, safe='')}"
+    try:
+        api.call("DELETE", path)  # what an earlier demo left
+        api.call("PUT", path)
+        api.call("PUT", f"/permissions/{quote(DEMO_VHOST, safe='')}/{quote(api.auth[0], safe='')}",
+                 json={"configure": ".*", "write": ".*", "read": ".*"})
+    except (OSError, RuntimeError) as exc:
+        return (f"cannot make the demo's own RabbitMQ vhost {DEMO_VHOST} through the management API ({exc}); "
+                "run `rabbitmq-plugins enable rabbitmq_management` (make demo does it through `make broker`)")
+    parts = urlsplit(env.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/")
+    env["AMQP_URI"] = urlunsplit((parts.scheme, parts.netloc, "/" + quote(DEMO_VHOST, safe=""), parts.query, ""))
+    return None
+
+
+def drop_vhost(env: dict[str, str]) -> None:
+    try:
+        Management(env.get("RABBIT_MANAGEMENT_URI") or DEFAULT_MANAGEMENT).call(
+            "DELETE", f"/vhosts/{quote(DEMO_VHOST, safe='')}")
+    except (OSError, RuntimeError) as exc:
+        print(f"demo: the vhost {DEMO_VHOST} was left on the broker ({exc}); the next demo replaces it",
+              file=sys.stderr)
 
 
 def environment(var: Path, clock_file: Path) -> dict[str, str]:
@@ -151,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     clock_file = var / "clock"
     set_clock_file(clock_file, "")
     env = environment(var, clock_file)
-    problem = broker_problem(env)
+    problem = broker_problem(env) or own_vhost(env)
     if problem:
         print(f"demo: {problem}", file=sys.stderr)
         return 2
@@ -181,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         suite.stop()
         sinks.stop()
+        drop_vhost(env)
     if not args.keep:
         report(summary, sinks, out, started)
     return 0
