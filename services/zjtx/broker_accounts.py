@@ -27,8 +27,6 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
 
-from zjtx.events import DEAD_LETTER_EXCHANGE
-
 log = logging.getLogger(__name__)
 
 SERVICES = ("registration", "review", "notification", "reporting")
@@ -55,6 +53,8 @@ def permissions(service: str) -> dict[str, str]:
     own_exchange = re.escape(f"{service}.events")
     own_queues = rf"evt-.*--{re.escape(service)}\.[^.]+(\.dead-letter)?"
     event_exchanges = rf"({'|'.join(SERVICES)})\.events"
+    from zjtx.events import DEAD_LETTER_EXCHANGE  # here: zjtx.events pulls in Nameko and eventlet, which `make up` need not
+
     dead_letters = re.escape(DEAD_LETTER_EXCHANGE)
     return {
         "configure": f"^({own_exchange}|{event_exchanges}|{dead_letters}|{own_queues})$",

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,10 @@ from pathlib import Path
 from zjtx import embedded_mongo, pki
 from zjtx.config import REPO_ROOT, ConfigError, load_config
 from zjtx.health import grpc_serving
+
+# eventlet's deprecation banner, printed when the broker helpers pull Nameko in: noise for
+# whoever runs `make up` or the demo (the services' own logs filter it in zjtx.launch)
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 SERVICE_ORDER = ("review", "registration", "notification", "reporting")
 GATEWAY = "gateway"
