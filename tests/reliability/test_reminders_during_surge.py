@@ -56,8 +56,13 @@ def start_second_copy(env: dict[str, str], log_dir: Path, attempts: int = 3) -> 
                                    stderr=subprocess.STDOUT, cwd=REPO_ROOT, start_new_session=True)
         target = f"127.0.0.1:{port}"
         pki.remember(target, Path(env["ZJTX_PKI_DIR"]), "notification")  # the health probe speaks mutual TLS
-        seconds_until(lambda t=target, p=process: grpc_serving(t) or p.poll() is not None, timeout=120,
-                      what="the second notification copy to serve")
+        try:
+            seconds_until(lambda t=target, p=process: grpc_serving(t) or p.poll() is not None, timeout=120,
+                          what="the second notification copy to serve")
+        except AssertionError:
+            process.kill()  # a copy that never served must not outlive the test
+            process.wait(timeout=30)
+            raise
         if process.poll() is None:
             return process, target
         if attempt == attempts:
