@@ -36,6 +36,7 @@ from review.workflow import (
     take_off_list,
 )
 from zjtx.clock import iso
+from zjtx.crypto import mask_name
 from zjtx.errors import already_exists, invalid, not_found, precondition
 from zjtx.mongo import UnitOfWork
 from zjtx_api import review_pb2 as pb
@@ -114,7 +115,7 @@ def record_objection(unit: UnitOfWork, ctx: Context, programme: Programme, appli
     storage.insert_objection(unit, objection)
     application = load_application(unit, application_id)
     record_history(unit, application, ctx.now, owner_actor(ctx, programme), "objection_recorded",
-            level=programme.final_level.level, detail=f"异议人：{objection['objector']}；内容：{content}")
+            level=programme.final_level.level, detail=f"异议人：{mask_name(objection['objector'])}；内容：{content}")
     return objection
 
 
