@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from demo.data import ENTERPRISES, LATE, PROGRAMME, DemoEnterprise, attachments, pdf, sections
 from demo.http import DemoError, Gateway
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from zjtx.clock import set_clock_file
 from zjtx.up import Suite
 
@@ -109,6 +110,7 @@ class Scenario:
             api.post("/api/v1/enterprises", {
                 "uscc": enterprise.uscc, "name": enterprise.name, "region_code": enterprise.region,
                 "industry": enterprise.industry, "park_id": "", "password": PASSWORD,
+                "privacy_notice_version": PRIVACY_NOTICE,
                 "contact": {"person": "李娟", "mobile": "13800138000", "email": f"{enterprise.key}@example.cn"}})
             self.tokens[enterprise.key] = api.post("/api/v1/sessions/enterprise", {
                 "uscc": enterprise.uscc, "password": PASSWORD})["token"]

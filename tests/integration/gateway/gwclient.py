@@ -17,6 +17,7 @@ from typing import Any
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from harness.clients import org_body
 from harness.files import PNG, pdf
 from kernel.uscc import make_uscc
@@ -154,7 +155,7 @@ class Api:
         body = {"uscc": uscc, "name": name or f"衡阳测试精密制造有限公司{next(_serial)}", "region_code": region,
                 "industry": "通用设备制造业", "park_id": park_id,
                 "contact": {"person": "李四", "mobile": "13800138000", "email": "li@example.cn"},
-                "password": password}
+                "password": password, "privacy_notice_version": PRIVACY_NOTICE}
         answer = self.post("/api/v1/enterprises", body, token="")
         assert answer.status == 201, answer.body
         return answer.body, self.sign_in_enterprise(uscc, password)

@@ -20,6 +20,7 @@ import grpc
 from gwclient import PASSWORD, Api, fresh_uscc
 from pymongo import MongoClient
 
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from harness.clients import call
 from harness.otlp import OtlpReceiver
 from harness.wait import until
@@ -38,7 +39,7 @@ def fresh_mobile(prefix: str = "159") -> str:
 def sign_up(api: Api, mobile: str, email: str) -> tuple[int, dict]:
     answer = api.post("/api/v1/enterprises", {
         "uscc": fresh_uscc(), "name": f"衡阳隐私验证有限公司{uuid.uuid4().hex[:4]}", "region_code": "430405",
-        "industry": "通用设备制造业", "park_id": "", "password": PASSWORD,
+        "industry": "通用设备制造业", "park_id": "", "password": PASSWORD, "privacy_notice_version": PRIVACY_NOTICE,
         "contact": {"person": "赵六", "mobile": mobile, "email": email}}, token="")
     return answer.status, answer.body
 
@@ -55,6 +56,12 @@ def test_logs_spans_and_stores_hold_no_personal_value(api: Api, suite: Suite, ot
 
     status, created = sign_up(api, mobile, email)
     assert status == 201, created
+    # the privacy notice accepted, by its version, and when (PIPL art. 14)
+    credential = mongo.zjtx_gateway.credentials.find_one({"subject": created["id"]})
+    assert credential["privacy_consent"]["version"] == PRIVACY_NOTICE and credential["privacy_consent"]["accepted_at"]
+    assert api.get("/api/v1/privacy-notice", token="").body["version"] == PRIVACY_NOTICE
+    outdated = api.post("/api/v1/enterprises", {"privacy_notice_version": "2020-01-01"}, token="")
+    assert outdated.status == 400 and "privacy_notice_version" in {v["field"] for v in outdated.body["violations"]}
     refused, body = sign_up(api, bad_mobile, email)
     assert refused == 400 and "contact.mobile" in {v["field"] for v in body["violations"]}, body
     assert bad_mobile not in str(body)  # the refusal says what is accepted, not what was typed
