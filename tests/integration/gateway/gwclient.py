@@ -42,6 +42,10 @@ GATEWAY_ENV = {
     "GATEWAY_ARGON2_MEMORY_KIB": "19456",
     "GATEWAY_ARGON2_TIME_COST": "2",
     "GATEWAY_ARGON2_PARALLELISM": "1",
+    # the tests' own traffic comes from loopback (exempt); X-Forwarded-For from loopback lets a test be
+    # another client address, limited to 30 public requests a minute (test_gateway_exposure.py)
+    "GATEWAY_TRUSTED_PROXY": "127.0.0.1",
+    "GATEWAY_PUBLIC_RATE_LIMIT": "30",
 }
 _serial = itertools.count(1)
 _pki: list[Path] = []

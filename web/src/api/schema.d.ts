@@ -3784,6 +3784,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
             431: {
                 headers: {
@@ -4221,6 +4230,15 @@ export interface operations {
             };
             /** @description unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6253,6 +6271,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
             431: {
                 headers: {
@@ -6347,6 +6374,15 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6527,6 +6563,15 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7092,6 +7137,15 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10046,7 +10100,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description sign-in attempted too soon after a failure (signin.too_soon) or the login locked after repeated failures (account.locked); Retry-After says when to try again */
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10197,7 +10251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description sign-in attempted too soon after a failure (signin.too_soon) or the login locked after repeated failures (account.locked); Retry-After says when to try again */
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11839,6 +11893,15 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
