@@ -37,12 +37,14 @@ import bson
 from bson import json_util
 from pymongo import MongoClient
 from pymongo.database import Database
+from pymongo.errors import OperationFailure
 
 from zjtx.config import REPO_ROOT, ConfigError, load_config
 from zjtx.crypto import digest, digest_name
 
 SERVICES = ("registration", "review", "notification", "reporting", "gateway")
 BATCH = 500
+SNAPSHOT_UNAVAILABLE = 246
 FORMAT = "zjtx-backup/1"
 # index options kept when an index is re-created (everything MongoDB reports that can be given back)
 INDEX_OPTIONS = ("unique", "sparse", "expireAfterSeconds", "partialFilterExpression", "collation",
@@ -104,10 +106,18 @@ def backup(instance: str | None, out: Path, env: dict[str, str] | None = None) -
     try:
         for target in targets(instance, env):
             client = clients.setdefault(target.uri, MongoClient(target.uri, tz_aware=True))
-            with client.start_session(snapshot=_snapshots(client)) as session:
-                manifest["databases"][target.database] = {
-                    "service": target.service,
-                    "collections": _dump_database(client[target.database], out / target.database, session, algorithm)}
+            db = client[target.database]
+            try:
+                with client.start_session(snapshot=_snapshots(client)) as session:
+                    listed = _dump_database(db, out / target.database, session, algorithm)
+                    snapshot = session.options.snapshot
+            except OperationFailure as exc:
+                if exc.code != SNAPSHOT_UNAVAILABLE:
+                    raise
+                # a server that says it is a replica set but refuses snapshot reads (the embedded one)
+                listed, snapshot = _dump_database(db, out / target.database, None, algorithm), False
+            manifest["databases"][target.database] = {"service": target.service, "snapshot": bool(snapshot),
+                                                      "collections": listed}
     finally:
         for client in clients.values():
             client.close()
@@ -128,7 +138,7 @@ def _snapshots(client: MongoClient) -> bool:
 def _dump_database(db: Database, directory: Path, session: Any, algorithm: str) -> dict[str, Any]:
     directory.mkdir(parents=True, exist_ok=True)
     listed: dict[str, Any] = {}
-    for name in sorted(db.list_collection_names(session=session)):
+    for name in sorted(db.list_collection_names()):  # listCollections takes no snapshot read concern
         if name.startswith("system."):
             continue
         path = directory / f"{name}.bson"
@@ -137,7 +147,7 @@ def _dump_database(db: Database, directory: Path, session: Any, algorithm: str) 
             for raw in db.get_collection(name).find_raw_batches({}, session=session, sort=[("_id", 1)]):
                 file.write(raw)
                 count += _count(raw)
-        indexes = [_index_spec(i) for i in db[name].list_indexes(session=session) if i["name"] != "_id_"]
+        indexes = [_index_spec(i) for i in db[name].list_indexes() if i["name"] != "_id_"]
         index_path = directory / f"{name}.indexes.json"
         index_path.write_text(json_util.dumps(indexes, indent=1), encoding="utf-8")
         listed[name] = {"documents": count, "indexes": len(indexes), "digest": _file_digest(path, algorithm),
