@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 
 from demo.data import ENTERPRISES, LATE, PROGRAMME, DemoEnterprise, attachments, pdf, sections
 from demo.http import DemoError, Gateway
-from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from zjtx.clock import set_clock_file
 from zjtx.up import Suite
 
@@ -106,11 +105,12 @@ class Scenario:
             self.tokens[unit_id] = api.post("/api/v1/sessions/staff", {"username": username,
                                                                          "password": STAFF_PASSWORD})["token"]
             say(f"reviewer account {username} for {account['account'].get('unit_id', unit_id)}")
+        notice = api.get("/api/v1/privacy-notice")  # what the sign-up page shows and the enterprise accepts
         for enterprise in ENTERPRISES:
             api.post("/api/v1/enterprises", {
                 "uscc": enterprise.uscc, "name": enterprise.name, "region_code": enterprise.region,
                 "industry": enterprise.industry, "park_id": "", "password": PASSWORD,
-                "privacy_notice_version": PRIVACY_NOTICE,
+                "privacy_notice_version": notice["version"],
                 "contact": {"person": "李娟", "mobile": "13800138000", "email": f"{enterprise.key}@example.cn"}})
             self.tokens[enterprise.key] = api.post("/api/v1/sessions/enterprise", {
                 "uscc": enterprise.uscc, "password": PASSWORD})["token"]
