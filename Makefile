@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters replay test unit lint protos check-protos definitions manifests bench soak clean certs
+.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters replay test unit lint protos check-protos definitions manifests compose-env bench soak clean certs
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -101,6 +101,10 @@ lint: venv
 definitions: venv
 	$(PY) -m zjtx.broker_definitions
 	$(PY) -m zjtx.k8s_topology
+
+## .env for docker compose: a random password for every account (none has a default), kept when present.
+compose-env: venv
+	$(PY) -m zjtx.compose_setup env
 
 ## Render every Kubernetes overlay with kustomize and validate it offline (also part of make test).
 manifests: venv
