@@ -174,7 +174,7 @@ def run(instances: list[str], env: dict[str, str]) -> None:
     for instance in instances:
         vhost = wait("RabbitMQ's management API", lambda i=instance: setup_broker(env["RABBIT_MANAGEMENT_URI"], i, env))
         client = MongoClient(env["MONGO_ROOT_URI"], serverSelectionTimeoutMS=5000)
-        users = wait("MongoDB", lambda i=instance: setup_mongo(client, i, env))
+        users = wait("MongoDB", lambda i=instance, c=client: setup_mongo(c, i, env))
         client.close()
         print(f"zjtx compose setup: {instance}: vhost {vhost}, broker and database users "
               f"{', '.join(f'{u} ({d})' for u, d in users.items())}", flush=True)
