@@ -13,6 +13,7 @@ tests show the validation refuses what is wrong.
 from __future__ import annotations
 
 import copy
+import re
 from functools import cache
 from typing import Any
 
@@ -228,3 +229,22 @@ def test_validation_refuses_an_invalid_manifest(mutation: str) -> None:
 def test_a_shovel_without_its_uri_secret_is_refused() -> None:
     docs = mutated("hengyang-city", "Shovel", "zjtx-upstream", lambda d: d["spec"].pop("uriSecret"))
     assert manifests.validate([d for d in docs if d["kind"] == "Shovel"])
+
+
+def test_the_city_shovel_matches_the_local_link() -> None:
+    """deploy/k8s's shovel and zjtx.upstream (make up's link, deploy/rabbitmq/) name the same queue,
+    shovel, exchange and events, so a city moves between the two without the province noticing."""
+    upstream = pytest.importorskip("zjtx.upstream")
+    docs = rendered("hengyang-city")
+    (shovel,) = of_kind(docs, "Shovel").values()
+    (queue,) = of_kind(docs, "Queue").values()
+    target, events = upstream.upstream_of("hengyang-city")
+    assert target == "hunan-province"
+    assert shovel["spec"]["name"] == upstream.shovel_name(target)
+    assert shovel["spec"]["srcQueue"] == queue["spec"]["name"] == upstream.source_queue(target)
+    assert shovel["spec"]["destExchange"] == upstream.UPSTREAM_EXCHANGE
+    assert shovel["spec"]["ackMode"] == "on-confirm"
+    assert sorted(b["spec"]["routingKey"] for b in of_kind(docs, "Binding").values()) == sorted(events)
+    assert {b["spec"]["source"] for b in of_kind(docs, "Binding").values()} == {upstream.SOURCE_EXCHANGE}
+    province = of_kind(rendered("hunan-province"), "Permission")["shovel-hengyang-city"]["spec"]["permissions"]
+    assert province == {"configure": "^$", "write": f"^{re.escape(upstream.UPSTREAM_EXCHANGE)}$", "read": "^$"}
