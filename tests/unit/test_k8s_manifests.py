@@ -248,3 +248,24 @@ def test_the_city_shovel_matches_the_local_link() -> None:
     assert {b["spec"]["source"] for b in of_kind(docs, "Binding").values()} == {upstream.SOURCE_EXCHANGE}
     province = of_kind(rendered("hunan-province"), "Permission")["shovel-hengyang-city"]["spec"]["permissions"]
     assert province == {"configure": "^$", "write": f"^{re.escape(upstream.UPSTREAM_EXCHANGE)}$", "read": "^$"}
+
+
+# read by the launcher, the SDK, a library or the Deployment itself (to build a URI), not config.yaml
+OUTSIDE_CONFIG = {"ZJTX_MODE", "ZJTX_PKI_DIR", "ZJTX_INSTANCE", "OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT",
+                  "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME", "MPLCONFIGDIR", "ZJTX_VHOST", "RABBITMQ_HOST",
+                  "ZJTX_BROKER_USERNAME", "ZJTX_BROKER_PASSWORD"}
+
+
+@pytest.mark.parametrize("overlay", manifests.OVERLAYS)
+def test_every_setting_is_one_a_process_reads(overlay: str) -> None:
+    """A misspelt key in zjtx-config or a Deployment would be silently ignored: none is."""
+    text = "".join((REPO_ROOT / "services" / p / "config.yaml").read_text() for p in PROCESSES)
+    text += "".join(path.read_text() for path in (REPO_ROOT / "deploy" / "instances").glob("*.yaml"))
+    read = set(re.findall(r"\$\{([A-Z_][A-Z0-9_]*)", text))
+    docs = rendered(overlay)
+    given = set(config_map(docs))
+    for deployment in of_kind(docs, "Deployment").values():
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        given |= {e["name"] for e in container["env"]}
+    unknown = given - read - OUTSIDE_CONFIG
+    assert not unknown, f"settings no process reads: {sorted(unknown)}"
