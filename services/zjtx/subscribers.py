@@ -169,4 +169,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run the imported module's main, not __main__'s: zjtx.backfill raises zjtx.subscribers.SubscriberError,
+    # which a second copy of this module (as __main__) would not catch
+    from zjtx.subscribers import main as imported_main
+
+    sys.exit(imported_main())
