@@ -120,7 +120,7 @@ protos: venv
 check-protos: venv
 	$(PY) -m zjtx.protos check
 
-## buf lint and buf breaking on proto/ (buf from tools/buf, npm ci there when needed), against the protos of the
+## buf lint and buf breaking on proto/ (buf from tools/contract, npm ci there when needed), against the protos of the
 ## commit that set the current schema version, or a later release tag (zjtx.proto_compat, docs/events.md).
 check-buf: venv
 	$(PY) -m zjtx.proto_compat

@@ -1,7 +1,8 @@
 """``buf lint`` and ``buf breaking`` on ``proto/`` (``python -m zjtx.proto_compat``; ``make check-buf``).
 
-buf comes from the ``@bufbuild/buf`` npm package pinned in ``tools/buf`` (its own
-package.json and lock file; ``npm ci`` there when it is missing or the lock changed).
+buf comes from the ``@bufbuild/buf`` npm package pinned in ``tools/contract`` (its own
+package.json and lock file, with ``@asyncapi/specs``, whose AsyncAPI 3.0 schema the tests
+validate the events' document against; ``npm ci`` there when missing or the lock changed).
 Its configuration is ``proto/buf.yaml``: the STANDARD lint rules less the ones whose fix
 would break the wire or the stubs' users (the reasons are there), and the FILE breaking
 rules.
@@ -30,8 +31,9 @@ from pathlib import Path
 from zjtx.config import REPO_ROOT
 from zjtx.envelope import SCHEMA_VERSION
 
-BUF_PROJECT = REPO_ROOT / "tools" / "buf"
-BUF = BUF_PROJECT / "node_modules" / ".bin" / "buf"
+TOOLS = REPO_ROOT / "tools" / "contract"
+BUF = TOOLS / "node_modules" / ".bin" / "buf"
+ASYNCAPI_SPEC = TOOLS / "node_modules" / "@asyncapi" / "specs" / "schemas" / "3.0.0.json"
 PROTO = REPO_ROOT / "proto"
 ENVELOPE_MODULE = "services/zjtx/envelope.py"
 
@@ -40,14 +42,14 @@ class CompatError(RuntimeError):
     pass
 
 
-def ensure_buf() -> Path:
-    """The pinned buf, installed with ``npm ci`` from tools/buf's lock file when needed."""
-    stamp = BUF_PROJECT / "node_modules" / ".zjtx-installed"
-    lock = BUF_PROJECT / "package-lock.json"
+def ensure_tools() -> Path:
+    """tools/contract's packages (``npm ci`` from its lock file when needed); returns the pinned buf."""
+    stamp = TOOLS / "node_modules" / ".zjtx-installed"
+    lock = TOOLS / "package-lock.json"
     if not BUF.exists() or not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
         if not shutil.which("npm"):
             raise CompatError("npm not found: install Node.js 20 and npm (buf comes from the @bufbuild/buf package)")
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=BUF_PROJECT, check=True)
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=TOOLS, check=True)
         stamp.touch()
     return BUF
 
@@ -89,7 +91,7 @@ def export_protos(commit: str, target: Path) -> Path:
 
 def run(buf: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(buf), *args], cwd=REPO_ROOT, capture_output=True, text=True,
-                          env={**os.environ, "BUF_CACHE_DIR": str(BUF_PROJECT / "node_modules" / ".cache")})
+                          env={**os.environ, "BUF_CACHE_DIR": str(TOOLS / "node_modules" / ".cache")})
 
 
 def breaking(buf: Path, current: Path, against: Path) -> subprocess.CompletedProcess[str]:
@@ -98,7 +100,7 @@ def breaking(buf: Path, current: Path, against: Path) -> subprocess.CompletedPro
 
 def check() -> int:
     try:
-        buf = ensure_buf()
+        buf = ensure_tools()
         lint = run(buf, "lint", str(PROTO))
         if lint.returncode != 0:
             print(f"buf lint failed:\n{lint.stdout}{lint.stderr}", file=sys.stderr)

@@ -11,7 +11,7 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from zjtx import asyncapi, event_types
+from zjtx import asyncapi, event_types, proto_compat
 from zjtx.envelope import Envelope, payload_to_data
 from zjtx.protos import ASYNCAPI, OUTPUT_ROOT, PACKAGE
 from zjtx_api import reporting_pb2, review_pb2
@@ -45,6 +45,17 @@ def test_every_registered_event_has_a_channel_an_operation_and_a_message() -> No
         assert message["x-protobuf-message"] == declared.payload.DESCRIPTOR.full_name
     assert DOCUMENT["asyncapi"] == "3.0.0"
     assert "traceparent" in DOCUMENT["components"]["schemas"]["AmqpHeaders"]["properties"]
+
+
+def test_the_document_is_valid_asyncapi_3() -> None:
+    """Against the AsyncAPI 3.0.0 schema of @asyncapi/specs (pinned in tools/contract)."""
+    proto_compat.ensure_tools()
+    specification = json.loads(proto_compat.ASYNCAPI_SPEC.read_text(encoding="utf-8"))
+    errors = [f"{list(e.path)}: {e.message[:200]}" for e in jsonschema.Draft7Validator(specification).iter_errors(DOCUMENT)]
+    assert not errors, errors
+    broken = json.loads(json.dumps(DOCUMENT))
+    broken["operations"]["receive.review.recognised"]["action"] = "get"  # the check can fail
+    assert not jsonschema.Draft7Validator(specification).is_valid(broken)
 
 
 def test_every_schema_is_valid_json_schema() -> None:

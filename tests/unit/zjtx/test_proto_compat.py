@@ -1,4 +1,4 @@
-"""buf breaking (tools/buf) refuses a change to proto/ that would break old subscribers or
+"""buf breaking (tools/contract) refuses a change to proto/ that would break old subscribers or
 clients, with buf's own message; an added field passes. The baseline comes from git history."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ RANK = "  int32 rank = 6;"  # review.recognised's Recognition.rank
 
 @pytest.fixture(scope="module")
 def buf() -> Path:
-    return proto_compat.ensure_buf()
+    return proto_compat.ensure_tools()
 
 
 def changed(tmp_path: Path, old: str, new: str) -> Path:
