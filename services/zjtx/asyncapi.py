@@ -23,6 +23,7 @@ check`` (run by ``make test``) fails when it is stale.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,23 @@ def descriptor_set(proto_root: Path = PROTO_ROOT) -> descriptor_pb2.FileDescript
         if protoc.main(arguments) != 0:
             raise SystemExit("protoc failed; see the messages above")
         return descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
+
+
+_EVENT = re.compile(r"\b[a-z][a-z_]*\.[a-z][a-z_]*\b")
+_SUBJECT = re.compile(r"subject = ([^;.]+?)(?:[;.](?:\s|$)|$)")
+
+
+def subjects(path: Path) -> dict[str, str]:
+    """What the envelope subject is per event type, from the proto's comments
+    ("review.passed ... subject = application id")."""
+    found: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        match = _SUBJECT.search(text) if text.startswith("//") else None
+        if match:
+            for event_type in _EVENT.findall(text[:match.start()]):
+                found.setdefault(event_type, match.group(1).strip())
+    return found
 
 
 def _comment(text: str) -> str:
@@ -221,20 +239,25 @@ def document(files: descriptor_pb2.FileDescriptorSet | None = None, proto_root: 
     messages: dict[str, Any] = {}
     for path in sorted((proto_root / PACKAGE).glob("*.proto")):
         source = path.stem
+        subject_of = subjects(path)
         for event_type, message_name in _declared(path):
             full_name = f"{packages[source]}.{message_name}"
             summary = catalogue.comments.get(full_name, event_type)
             exchange = f"{source}.events"
+            subject = subject_of.get(event_type, "")
             messages[event_type] = {
                 "name": event_type,
                 "title": event_type,
                 "summary": summary,
+                "description": f"Published on `{exchange}` with routing key `{event_type}`; the envelope's `data` "
+                               f"is a `{full_name}`" + (f"; its `subject`: {subject}." if subject else "."),
                 "contentType": "application/json",
                 "headers": {"$ref": "#/components/schemas/AmqpHeaders"},
                 "payload": {"allOf": [
                     {"$ref": "#/components/schemas/EventEnvelope"},
                     {"type": "object", "properties": {
                         "type": {"const": event_type}, "source": {"const": source},
+                        **({"subject": {"description": subject}} if subject else {}),
                         "data": builder.ref(full_name)}},
                 ]},
                 "correlationId": {"$ref": "#/components/correlationIds/eventId"},

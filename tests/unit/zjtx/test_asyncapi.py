@@ -43,6 +43,7 @@ def test_every_registered_event_has_a_channel_an_operation_and_a_message() -> No
         assert DOCUMENT["operations"][f"receive.{event_type}"]["action"] == "receive"
         message = DOCUMENT["components"]["messages"][event_type]
         assert message["x-protobuf-message"] == declared.payload.DESCRIPTOR.full_name
+        assert "its `subject`: " in message["description"], event_type  # from the proto's event list
     assert DOCUMENT["asyncapi"] == "3.0.0"
     assert "traceparent" in DOCUMENT["components"]["schemas"]["AmqpHeaders"]["properties"]
 
