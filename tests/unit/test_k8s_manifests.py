@@ -269,3 +269,18 @@ def test_every_setting_is_one_a_process_reads(overlay: str) -> None:
         given |= {e["name"] for e in container["env"]}
     unknown = given - read - OUTSIDE_CONFIG
     assert not unknown, f"settings no process reads: {sorted(unknown)}"
+
+
+def test_the_reachability_check_sees_an_opened_port() -> None:
+    """The NetworkPolicy reading above is not vacuous: a rule admitting anyone to the services is seen."""
+    docs = tuple(mutated("hengyang-city", "NetworkPolicy", "zjtx-services-ingress",
+                         lambda d: d["spec"]["ingress"].append({"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
+                                                                "ports": [{"protocol": "TCP", "port": 50052}]})))
+    labels = of_kind(docs, "Deployment")["review"]["spec"]["template"]["metadata"]["labels"]
+    assert ("outside", "0.0.0.0/0", 50052) in ingress_peers(docs, labels)
+
+
+@pytest.mark.parametrize("overlay", manifests.OVERLAYS)
+def test_no_secret_is_in_the_manifests(overlay: str) -> None:
+    """Secrets are created by the deployer (docs/deployment.md); none is committed or generated here."""
+    assert not of_kind(rendered(overlay), "Secret")
