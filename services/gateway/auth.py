@@ -105,7 +105,7 @@ class Accounts:
                     subject=credential["subject"] if credential else "", role=credential["role"] if credential else "",
                     unit=credential.get("unit", "") if credential else "", principal="gateway",
                     client_address=client_address, result="refused",
-                    reason=f"{after.failures} failed sign-ins in a row",
+                    reason=f"{self.policy.lock_after} failed sign-ins in a row",
                     details={"login": login, "locked_until": datetime.fromtimestamp(after.locked_until, timezone.utc)}))
             raise lockout.refused("account.locked", f"连续{self.policy.lock_after}次登录失败，账号已锁定，"
                                   f"请{lockout._wait_text(after.locked_until - now)}后再试或联系管理员",
