@@ -21,6 +21,8 @@ without passwords; the operator sets each from the secret store
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import os
 import re
@@ -124,6 +126,33 @@ def declare_exchanges(api: Management, vhost: str) -> None:
     for name, kind in [*((f"{s}.events", "topic") for s in SERVICES), (DEAD_LETTER_EXCHANGE, "direct")]:
         api.call("PUT", f"/exchanges/{quote(vhost, safe='')}/{quote(name, safe='')}",
                  json={"type": kind, "durable": True, "auto_delete": False, "internal": False, "arguments": {}})
+
+
+def password_hash(password: str, salt: bytes | None = None) -> str:
+    """RabbitMQ's ``rabbit_password_hashing_sha256``: base64(salt + SHA-256(salt + password)), a 4-byte salt."""
+    salt = salt if salt is not None else secrets.token_bytes(4)
+    return base64.b64encode(salt + hashlib.sha256(salt + password.encode("utf-8")).digest()).decode("ascii")
+
+
+def offline_definitions(env: dict[str, str]) -> dict[str, Any]:
+    """``provision`` for a broker without the management API (a fault test's private node): the same
+    accounts and exchanges as definitions for ``rabbitmqctl import_definitions``, with each password
+    hashed; sets ``<SERVICE>_AMQP_URI`` in ``env``."""
+    from zjtx.events import DEAD_LETTER_EXCHANGE
+
+    amqp_uri = env.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/"
+    vhost = vhost_of(amqp_uri)
+    users, grants = [], []
+    for service in SERVICES:
+        user, password = run_user_name(service, vhost), secrets.token_urlsafe(24)
+        users.append({"name": user, "password_hash": password_hash(password),
+                      "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": [USER_TAG]})
+        grants.append({"user": user, "vhost": vhost, **permissions(service)})
+        env[f"{service.upper()}_AMQP_URI"] = with_account(amqp_uri, user, password)
+    exchanges = [{"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False,
+                  "internal": False, "arguments": {}}
+                 for name, kind in [*((f"{s}.events", "topic") for s in SERVICES), (DEAD_LETTER_EXCHANGE, "direct")]]
+    return {"users": users, "permissions": grants, "exchanges": exchanges}
 
 
 def remove(env: dict[str, str], users: list[str]) -> None:
