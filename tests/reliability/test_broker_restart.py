@@ -50,6 +50,9 @@ def broker_rig(tmp_path: Path, broker: BrokerNode, reported: list[str]) -> Itera
     broker.ctl("import_definitions", str(definitions))
     accounts.pop("AMQP_URI")
     started = start_rig(tmp_path / "suite", reported, broker_host=broker.host, management=None, env=accounts)
+    users = set(broker.ctl("list_connections", "user", "--quiet", "--no-table-headers").stdout.split())
+    assert {u.split(".")[0] for u in users} >= {"zjtx-registration", "zjtx-review", "zjtx-notification",
+                                                 "zjtx-reporting"}, users
     yield started
     started.close()
 
