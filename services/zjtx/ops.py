@@ -462,6 +462,9 @@ def audit_verify_main(argv: list[str], env: dict[str, str]) -> int:
     else:
         for result in results:
             print(result.describe())
+        if not results:
+            where = str(uri).split("@")[-1]  # no credentials in the output
+            print(f"no audit trail in the databases at {where} (nothing audited yet, or another MONGO_URI)")
     return 0 if all(r.intact for r in results) else 1
 
 
