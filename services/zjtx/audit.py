@@ -340,6 +340,3 @@ def record(unit: Any, entry: Entry) -> dict[str, Any]:
     """Append ``entry`` inside a service's unit of work (``zjtx.mongo.UnitOfWork``): it commits
     with the state change, or not at all."""
     return trail(unit.db, unit.source).append(entry, unit.session)
-
-
-INDEXES: dict[str, list[Any]] = {}  # _id is the sequence: no other index is needed
