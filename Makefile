@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters replay subscriber backfill test unit lint protos check-protos check-buf definitions manifests compose-env bench soak clean certs
+.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters audit-verify replay subscriber backfill test unit lint protos check-protos check-buf definitions manifests compose-env bench soak clean certs
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -69,6 +69,10 @@ ops: venv
 ## Every dead letter: event id, type, subject, source queue, reason and count, since when (no contents).
 dead-letters: venv
 	$(PY) -m zjtx.ops dead-letters
+
+## Walk every service's hash-chained audit trail; names the first broken entry (SERVICE=review, DATA=var/demo/mongo).
+audit-verify: venv
+	$(PY) -m zjtx.ops audit-verify $(if $(SERVICE),--service $(SERVICE)) $(if $(DATA),--data $(DATA))
 
 ## After the fix: QUEUE=<dead-letter queue> EVENT=<event id> (or ALL=1) back to the consumer that failed it.
 replay: venv

@@ -23,6 +23,7 @@ from gateway.rules import lockout, tokens
 from gateway.rules.access import Identity
 from gateway.rules.passwords import Hasher
 from gateway.storage import GatewayStore
+from zjtx import audit as audit_trail
 from zjtx.errors import DomainError, already_exists, unauthenticated
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class Accounts:
 
     # ---- sign-in ------------------------------------------------------------------
 
-    def sign_in(self, login: str, password: str, kinds: tuple[str, ...]) -> Session:
+    def sign_in(self, login: str, password: str, kinds: tuple[str, ...], client_address: str = "") -> Session:
         with self._lock_for(login):
             now = self.clock()
             state = self.store.attempts(login)
@@ -83,7 +84,8 @@ class Accounts:
             else:
                 ok = self.hasher.verify(credential["password_hash"], password)
             if not ok:
-                self._fail(login, state, self.clock())  # the delay runs from the answer, not the request
+                # the delay runs from the answer, not the request
+                self._fail(login, state, self.clock(), credential if usable else None, client_address)
             self.store.clear_attempts(login)
         assert credential is not None
         if self.hasher.needs_rehash(credential["password_hash"]):
@@ -92,10 +94,19 @@ class Accounts:
         self.store.touch_sign_in(credential["_id"], self.now())
         return self.issue(credential)
 
-    def _fail(self, login: str, state: lockout.Attempts, now: float) -> None:
+    def _fail(self, login: str, state: lockout.Attempts, now: float, credential: dict[str, Any] | None = None,
+              client_address: str = "") -> None:
         after = lockout.after_failure(state, self.policy, now)
         self.store.save_attempts(login, after)
         if after.locked_until > now:
+            if state.locked_until <= now:  # the failure that locked it: an administrative change, audited once
+                self.store.audit(audit_trail.Entry(
+                    action="account.locked", target=credential["subject"] if credential else login,
+                    subject=credential["subject"] if credential else "", role=credential["role"] if credential else "",
+                    unit=credential.get("unit", "") if credential else "", principal="gateway",
+                    client_address=client_address, result="refused",
+                    reason=f"{self.policy.lock_after} failed sign-ins in a row",
+                    details={"login": login, "locked_until": datetime.fromtimestamp(after.locked_until, timezone.utc)}))
             raise lockout.refused("account.locked", f"连续{self.policy.lock_after}次登录失败，账号已锁定，"
                                   f"请{lockout._wait_text(after.locked_until - now)}后再试或联系管理员",
                                   after.locked_until - now)

@@ -16,6 +16,7 @@ from typing import Any
 
 from gateway.auth import Accounts, staff_login
 from gateway.upstream import Upstreams
+from zjtx import audit as audit_trail
 from zjtx.errors import DomainError
 from zjtx_api import review_pb2
 
@@ -34,7 +35,14 @@ def create_admin(accounts: Accounts, upstreams: Upstreams, *, username: str, pas
         accounts.release(credential_id)
         raise
     accounts.activate(credential_id, account.account_id, name=account.name)
+    _audit_created(accounts, account.account_id, created_by, {"username": username, "unit_id": unit_id, "role": "admin"})
     return str(account.account_id)
+
+
+def _audit_created(accounts: Accounts, subject: str, created_by: str, details: dict[str, Any]) -> None:
+    """Accounts made outside a request (first start, ``python -m gateway.accounts``) are audited too."""
+    accounts.store.audit(audit_trail.Entry(action="account.created", target=subject, subject=created_by, role="system",
+                                           principal="gateway", details=details))
 
 
 def create_operations(accounts: Accounts, *, username: str, password: str, name: str, created_by: str) -> str:
@@ -43,6 +51,7 @@ def create_operations(accounts: Accounts, *, username: str, password: str, name:
                                      created_by=created_by)
     subject = f"ops-{credential_id[:12]}"
     accounts.activate(credential_id, subject)
+    _audit_created(accounts, subject, created_by, {"username": username, "role": "operations"})
     return subject
 
 

@@ -1,5 +1,5 @@
 """The gateway's own MongoDB database (``zjtx_gateway``): credentials, sign-in attempts,
-revoked tokens and the audit trail of the gateway's own writes.
+revoked tokens and the tamper-evident audit trail of the gateway's own writes (zjtx.audit).
 
 Identities live in the services (enterprise ids in registration, reviewer and admin
 accounts in review); the gateway keeps only what proves them: password hashes.
@@ -16,6 +16,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from gateway.rules.lockout import Attempts
+from zjtx import audit as audit_trail
 
 INDEXES: dict[str, list[IndexModel]] = {
     "credentials": [IndexModel([("login", ASCENDING)], unique=True, name="login_unique"),
@@ -104,5 +105,6 @@ class GatewayStore:
 
     # ---- audit --------------------------------------------------------------------
 
-    def audit(self, record: dict[str, Any]) -> None:
-        self.db.audit.insert_one(record)
+    def audit(self, entry: audit_trail.Entry) -> dict[str, Any]:
+        """Append to the gateway's hash-chained trail (zjtx.audit; chain ``gateway``, collection ``audit``)."""
+        return audit_trail.trail(self.db, "gateway").append(entry)

@@ -29,6 +29,7 @@ from review.rules.ranking import rank
 from review.workflow import (
     RANKED_STATUSES,
     Context,
+    audit,
     candidate_of,
     load_application,
     owner_actor,
@@ -79,6 +80,8 @@ def recognise(unit: UnitOfWork, ctx: Context, programme: Programme, requested: S
     storage.set_programme_state(unit, programme.id, {"publicity": None}, {"publicity": {
         "state": "publicity", "opens_at": opens, "closes_at": closes, "recognised_by": ctx.actor,
         "recognised_at": ctx.now, "listed": listed}})
+    audit(unit, ctx, "recognition.confirmed", f"programme:{programme.id}", application_ids=chosen,
+          ranks=[positions[i] for i in chosen], publicity_opens_at=opens, publicity_closes_at=closes)
     unit.emit_event(pb.PublicityOpened(
         programme_id=programme.id, application_ids=chosen, opens_at=iso(opens), closes_at=iso(closes)), programme.id)
 
@@ -112,6 +115,8 @@ def record_objection(unit: UnitOfWork, ctx: Context, programme: Programme, appli
                  "contact": contact.strip(), "content": content, "received_at": ctx.now,
                  "received_seq": storage.next_seq(), "recorded_by": ctx.actor, "status": "open"}
     storage.insert_objection(unit, objection)
+    audit(unit, ctx, "objection.recorded", f"objection:{objection['_id']}", programme_id=programme.id,
+          application_id=application_id, objector=objection["objector"])
     application = load_application(unit, application_id)
     record_history(unit, application, ctx.now, owner_actor(ctx, programme), "objection_recorded",
             level=programme.final_level.level, detail=f"异议人：{objection['objector']}；内容：{content}")
@@ -133,6 +138,8 @@ def resolve_objection(unit: UnitOfWork, ctx: Context, objection_id: str, upheld:
     changes = {"status": "upheld" if upheld else "dismissed", "resolution": resolution,
                "resolved_by": ctx.actor, "resolved_at": ctx.now}
     unit.db.objections.update_one({"_id": objection_id, "status": "open"}, {"$set": changes}, session=unit.session)
+    audit(unit, ctx, "objection.upheld" if upheld else "objection.dismissed", f"objection:{objection_id}",
+          reason=resolution, programme_id=programme.id, application_id=objection["application_id"])
     actor = owner_actor(ctx, programme)
     application = load_application(unit, objection["application_id"])
     verdict = "异议成立" if upheld else "异议不成立"
@@ -175,6 +182,8 @@ def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[list[
     storage.set_programme_state(unit, programme.id, {"publicity.state": "publicity"},
                                 {"publicity.state": "published", "publicity.published_at": ctx.now,
                                  "publicity.published_by": ctx.actor})
+    audit(unit, ctx, "recognition.published", f"programme:{programme.id}",
+          recognised=[r.application_id for r in recognised], not_recognised=[r.application_id for r in not_recognised])
     return recognised, not_recognised
 
 

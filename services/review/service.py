@@ -16,6 +16,7 @@ from review.messages import application_message, history_message, objection_mess
 from review.rules.access import REVIEW_ROLES, check_can_view_application, check_can_view_unit, check_owner_view
 from review.rules.accounts import check_account, check_can_manage
 from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
+from zjtx import audit
 from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
 from zjtx.errors import invalid, not_found
@@ -88,7 +89,12 @@ class ReviewService(GrpcOperations):
         document = {"_id": uuid.uuid4().hex, "unit_id": request.unit_id, "name": request.name.strip(),
                     "email": request.email.strip(), "mobile": request.mobile.strip(), "role": request.role,
                     "created_at": now(), "created_by": caller.subject or caller.role}
-        self.store.transact(lambda unit: storage.insert_reviewer(unit, document))
+        def create(unit: UnitOfWork) -> None:
+            storage.insert_reviewer(unit, document)
+            audit.record(unit, audit.Entry.by(caller, "reviewer.created", f"reviewer:{document['_id']}", details={
+                "unit_id": document["unit_id"], "role": document["role"], "name": document["name"]}))
+
+        self.store.transact(create)
         return reviewer_message(document)
 
     # ---------------------------------------------------------------- tasks and decisions

@@ -67,16 +67,18 @@ def session_answer(ctx: Context, session: Session) -> Any:
 
 def sign_in_enterprise(ctx: Context) -> Any:
     login = enterprise_login(ctx.body["uscc"])
-    session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("enterprise",))
-    audit(ctx, "session.signed_in", session.claims.sub, {"login": login})
+    session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("enterprise",), ctx.client_address)
+    audit(ctx, "session.signed_in", session.claims.sub, {"login": login}, subject=session.claims.sub,
+          role=session.claims.role, unit=session.claims.unit)
     return session_answer(ctx, session)
 
 
 def sign_in_staff(ctx: Context) -> Any:
     login = staff_login(ctx.body["username"])
     ctx.gw.bootstrap.ensure_for(login)
-    session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("staff",))
-    audit(ctx, "session.signed_in", session.claims.sub, {"login": login})
+    session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("staff",), ctx.client_address)
+    audit(ctx, "session.signed_in", session.claims.sub, {"login": login}, subject=session.claims.sub,
+          role=session.claims.role, unit=session.claims.unit)
     return session_answer(ctx, session)
 
 
