@@ -62,6 +62,16 @@ class GatewayStore:
     def credential_by_subject(self, subject: str) -> dict[str, Any] | None:
         return self.db.credentials.find_one({"subject": subject, "state": "active"})
 
+    def credential_of_account(self, subject: str) -> dict[str, Any] | None:
+        """A staff or enterprise credential by its account id, whatever its state."""
+        return self.db.credentials.find_one({"subject": subject, "state": {"$in": ["active", "disabled"]}})
+
+    def set_state(self, credential_id: str, state: str, at: datetime, by: str, reason: str) -> None:
+        """Disable or enable a credential; a disabled one signs in nowhere and its tokens stop at once
+        (``credential_by_subject`` finds only active credentials)."""
+        self.db.credentials.update_one({"_id": credential_id}, {"$set": {
+            "state": state, "state_changed_at": at, "state_changed_by": by, "state_reason": reason}})
+
     def set_password(self, credential_id: str, password_hash: str, at: datetime, *, must_change: bool,
                      new_generation: bool = False) -> None:
         update: dict[str, Any] = {"$set": {"password_hash": password_hash, "password_changed_at": at,
@@ -106,3 +116,7 @@ class GatewayStore:
 
     def audit(self, record: dict[str, Any]) -> None:
         self.db.audit.insert_one(record)
+
+    def audit_records(self, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+        """Newest first. The audit view's one read (gateway/audit_view.py builds ``query``)."""
+        return list(self.db.audit.find(query).sort("at", -1).limit(limit))
