@@ -248,6 +248,10 @@ class NotificationService(GrpcOperations):
     def on_not_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.recognition(self.deps, unit, event)
 
+    @handles("review", "review.expired")
+    def on_expired(self, unit: UnitOfWork, event: Envelope) -> None:
+        workflow.recognition(self.deps, unit, event)
+
     @handles("review", "programme.opened")
     def on_programme_opened(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.programme_changed(self.deps, unit, event)

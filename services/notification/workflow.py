@@ -223,7 +223,10 @@ def recognition(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
     elif event.type == "review.not_recognised":
         payload.recognised = False
     kind = "review.recognised" if payload.recognised else "review.not_recognised"
-    record_notice(deps, unit, notice(kind, event, builders.recognition(payload, programme), targets))
+    if event.type == "review.expired":
+        kind = "review.expired"
+        payload.recognised = False
+    record_notice(deps, unit, notice(kind, event, builders.recognition(payload, programme, kind), targets))
 
 
 def programme_changed(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # The review events registration applies, declared once: the service's handlers are made
 # from it and each payload's class comes from the event registry (zjtx.event_types).
 CONSUMED = ("review.task_opened", "review.passed", "review.returned", "review.rejected", "review.recommended",
-            "review.recognised", "review.not_recognised")
+            "review.recognised", "review.not_recognised", "review.expired")
 
 
 def event_info(event: Envelope) -> tuple[str, dict[str, Any]]:

@@ -28,6 +28,7 @@ from review.rules.publicity import (
 from review.rules.ranking import rank
 from review.workflow import (
     RANKED_STATUSES,
+    Actor,
     Context,
     candidate_of,
     load_application,
@@ -147,7 +148,10 @@ def resolve_objection(unit: UnitOfWork, ctx: Context, objection_id: str, upheld:
     return {**objection, **changes}
 
 
-def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[list[pb.Recognition], list[pb.Recognition]]:
+Recognitions = list[pb.Recognition]
+
+
+def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[Recognitions, Recognitions, Recognitions]:
     owner = ctx.catalogue.owner_unit(programme)
     check_owner_admin(ctx.caller, owner.id, owner.name, "发布认定结果")
     publicity = _publicity(unit, programme)
@@ -172,10 +176,42 @@ def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[list[
                               detail=reason)
         storage.update_application(unit, application, {"status": d.NOT_RECOGNISED, "reason": reason, "rank": 0})
         not_recognised.append(_recognition(unit, programme, application, ctx.now, 0, reason))
+    expired = expire_the_rest(unit, ctx, programme)
     storage.set_programme_state(unit, programme.id, {"publicity.state": "publicity"},
                                 {"publicity.state": "published", "publicity.published_at": ctx.now,
                                  "publicity.published_by": ctx.actor})
-    return recognised, not_recognised
+    return recognised, not_recognised, expired
+
+
+# what expired an application still open at publication, by its status (Recognition.cause)
+EXPIRY_CAUSES = {d.RETURNED: "returned", d.PASSED_PENDING_SUMMARY: "unconfirmed_summary", d.UNROUTABLE: "unroutable"}
+
+
+def expire_the_rest(unit: UnitOfWork, ctx: Context, programme: Programme) -> list[pb.Recognition]:
+    """No limbo: every application no decision reached ends as expired at publication, with its reason,
+    its history entry and review.expired (its open task is closed as expired)."""
+    expired = []
+    still_open = (d.IN_REVIEW, d.RETURNED, d.PASSED_PENDING_SUMMARY, d.UNROUTABLE)
+    for application in storage.applications_of(unit.db, programme.id, still_open, unit.session):
+        task = storage.get_task(unit, application["open_task_id"]) if application.get("open_task_id") else None
+        if task is not None and task["status"] == d.TASK_OPEN:
+            storage.close_task(unit, task, {"status": d.TASK_EXPIRED, "decided_at": ctx.now, "decided_by": "system"})
+        unit_name = task["unit_name"] if task else application.get("unit_name", "")
+        reason = d.expiry_reason(programme, application, unit_name, task["level"] if task else None)
+        cause = EXPIRY_CAUSES.get(application["status"], "undecided")
+        application = record_history(unit, application, ctx.now, Actor("system", "system"), "expired",
+                                     level=task["level"] if task else application.get("level", 0),
+                                     task_id=task["_id"] if task else "", reason=reason, detail=reason)
+        storage.update_application(unit, application, {"status": d.EXPIRED, "reason": reason, "expired_cause": cause},
+                                   unset=("open_task_id",) if application.get("open_task_id") else ())
+        enterprise = application["enterprise"]
+        message = pb.Recognition(
+            application_id=application["_id"], programme_id=programme.id, enterprise_id=enterprise["enterprise_id"],
+            enterprise_name=enterprise["name"], recognised=False, published_at=iso(ctx.now), reason=reason,
+            cause=cause)
+        unit.emit_event(message, application["_id"], "review.expired")
+        expired.append(message)
+    return expired
 
 
 def _recognition(unit: UnitOfWork, programme: Programme, application: dict[str, Any], at: datetime,

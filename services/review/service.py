@@ -292,9 +292,9 @@ class ReviewService(GrpcOperations):
     def Publish(self, request: pb.PublishRequest, context: Any) -> pb.PublishResult:
         ctx = self._ctx(context)
         programme = self.catalogue.programme(request.programme_id)
-        recognised, others = self.store.transact(lambda unit: recognition.publish(unit, ctx, programme))
+        recognised, others, expired = self.store.transact(lambda unit: recognition.publish(unit, ctx, programme))
         return pb.PublishResult(programme_id=programme.id, published_at=iso(ctx.now), recognised=recognised,
-                                not_recognised=others)
+                                not_recognised=others, expired=expired)
 
     # ---------------------------------------------------------------- events
 

@@ -349,7 +349,7 @@ def decide_return(unit: UnitOfWork, ctx: Context, task_id: str, items: Sequence[
     unit.emit_event(pb.Returned(
         step=step(task, application, ctx.now, ctx.actor),
         reasons=[pb.ReturnReason(**r.__dict__) for r in reasons], round=round_,
-        max_rounds=programme.max_return_rounds, resubmit_by=iso(programme.window.closes_at)), application["_id"])
+        max_rounds=programme.max_return_rounds, resubmit_by=iso(programme.resubmit_by(ctx.now))), application["_id"])
     return Outcome(task, application)
 
 

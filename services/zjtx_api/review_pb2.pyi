@@ -880,16 +880,18 @@ class PublishRequest(_message.Message):
     def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
 
 class PublishResult(_message.Message):
-    __slots__ = ("programme_id", "published_at", "recognised", "not_recognised")
+    __slots__ = ("programme_id", "published_at", "recognised", "not_recognised", "expired")
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
     RECOGNISED_FIELD_NUMBER: _ClassVar[int]
     NOT_RECOGNISED_FIELD_NUMBER: _ClassVar[int]
+    EXPIRED_FIELD_NUMBER: _ClassVar[int]
     programme_id: str
     published_at: str
     recognised: _containers.RepeatedCompositeFieldContainer[Recognition]
     not_recognised: _containers.RepeatedCompositeFieldContainer[Recognition]
-    def __init__(self, programme_id: _Optional[str] = ..., published_at: _Optional[str] = ..., recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., not_recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ...) -> None: ...
+    expired: _containers.RepeatedCompositeFieldContainer[Recognition]
+    def __init__(self, programme_id: _Optional[str] = ..., published_at: _Optional[str] = ..., recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., not_recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., expired: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ...) -> None: ...
 
 class ProgrammeWindowChanged(_message.Message):
     __slots__ = ("programme_id", "version", "title", "opens_at", "closes_at", "review_closes_at", "at")
@@ -1046,7 +1048,7 @@ class PublicityOpened(_message.Message):
     def __init__(self, programme_id: _Optional[str] = ..., application_ids: _Optional[_Iterable[str]] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ...) -> None: ...
 
 class Recognition(_message.Message):
-    __slots__ = ("application_id", "programme_id", "enterprise_id", "enterprise_name", "recognised", "rank", "score", "recommend_to", "published_at", "reason")
+    __slots__ = ("application_id", "programme_id", "enterprise_id", "enterprise_name", "recognised", "rank", "score", "recommend_to", "published_at", "reason", "cause")
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -1057,6 +1059,7 @@ class Recognition(_message.Message):
     RECOMMEND_TO_FIELD_NUMBER: _ClassVar[int]
     PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    CAUSE_FIELD_NUMBER: _ClassVar[int]
     application_id: str
     programme_id: str
     enterprise_id: str
@@ -1067,4 +1070,5 @@ class Recognition(_message.Message):
     recommend_to: str
     published_at: str
     reason: str
-    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., recognised: _Optional[bool] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., recommend_to: _Optional[str] = ..., published_at: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    cause: str
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., recognised: _Optional[bool] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., recommend_to: _Optional[str] = ..., published_at: _Optional[str] = ..., reason: _Optional[str] = ..., cause: _Optional[str] = ...) -> None: ...

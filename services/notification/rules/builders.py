@@ -132,9 +132,11 @@ def publicity_opened(payload: review_pb2.PublicityOpened, programme: ProgrammeMo
     })
 
 
-def recognition(payload: review_pb2.Recognition, programme: ProgrammeModel) -> dict[str, str]:
+def recognition(payload: review_pb2.Recognition, programme: ProgrammeModel, kind: str = "") -> dict[str, str]:
     base = {**_application(programme, payload.application_id, payload.enterprise_name),
             "published_at": fmt_time(payload.published_at)}
+    if kind == "review.expired":
+        return checked_fields("review.expired", {**base, "reason": or_default(payload.reason, "结果发布时未完成审核")})
     if payload.recognised:
         return checked_fields("review.recognised", {**base, "rank": payload.rank or "—"})
     return checked_fields("review.not_recognised", {**base, "reason": or_default(payload.reason, "未进入择优认定名单")})

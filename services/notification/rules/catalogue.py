@@ -35,6 +35,7 @@ FIELDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
     "review.publicity_opened": (*_ENTERPRISE_APPLICATION, "opens_at", "closes_at"),
     "review.recognised": (*_ENTERPRISE_APPLICATION, "rank", "published_at"),
     "review.not_recognised": (*_ENTERPRISE_APPLICATION, "reason", "published_at"),
+    "review.expired": (*_ENTERPRISE_APPLICATION, "reason", "published_at"),
     "reminder.draft": ("enterprise_name", "programme_title", "owner_name", "closes_at", "days_left"),
     "reminder.review": ("unit_name", "programme_title", "open_tasks", "due_at", "days_left"),
 })

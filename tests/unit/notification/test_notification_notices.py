@@ -108,6 +108,7 @@ def test_builders_give_exactly_the_declared_fields() -> None:
         "review.publicity_opened": builders.publicity_opened(review_pb2.PublicityOpened(), HUNAN, "a1", "甲"),
         "review.recognised": builders.recognition(review_pb2.Recognition(recognised=True, rank=3), HUNAN),
         "review.not_recognised": builders.recognition(review_pb2.Recognition(recognised=False), HUNAN),
+        "review.expired": builders.recognition(review_pb2.Recognition(reason="逾期"), HUNAN, "review.expired"),
         "reminder.draft": builders.draft_reminder(HUNAN, "甲", now),
         "reminder.review": builders.review_reminder(HUNAN, "娄底", 2, HUNAN.review_closes_at, now),
     }
