@@ -252,6 +252,10 @@ class NotificationService(GrpcOperations):
     def on_expired(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.recognition(self.deps, unit, event)
 
+    @handles("review", "programme.amended")
+    def on_programme_amended(self, unit: UnitOfWork, event: Envelope) -> None:
+        workflow.programme_amended(self.deps, unit, event)
+
     @handles("review", "programme.opened")
     def on_programme_opened(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.programme_changed(self.deps, unit, event)

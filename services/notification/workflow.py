@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.divisions import region_prefix
 from notification import directory, storage
 from notification.dispatch import Deps, record_notice, stored_contact
 from notification.rules import builders
@@ -233,3 +234,26 @@ def programme_changed(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
     """A programme opened or closed: its dates may have changed, so reminders re-read it."""
     payload = event.payload(review_pb2.ProgrammeWindowChanged)
     directory.forget_programme(payload.programme_id or event.subject)
+
+
+def programme_amended(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
+    """A new version: every copy of the programme is re-read; an extension reaches everyone it affects:
+    the enterprises that applied and those of the region without a submission (the draft reminders'
+    audience), and every unit reviewing the programme."""
+    payload = event.payload(review_pb2.ProgrammeAmended)
+    require(event, programme_id=payload.programme_id)
+    directory.forget_programme(payload.programme_id)
+    if not payload.extended:
+        return
+    programme = deps.programme(payload.programme_id)
+    for enterprise in storage.extension_audience(unit.db, region_prefix(programme.owner), programme.id):
+        name = enterprise.get("name") or "贵企业"
+        targets = enterprise_targets(enterprise["_id"], name, stored_contact(enterprise.get("contact")))
+        record_notice(deps, unit, notice("programme.extended", event,
+                                         builders.programme_extended(payload, programme, name), targets))
+    for unit_id, fallback in storage.reviewing_units(unit.db, programme.id):
+        unit_name, accounts = directory.unit(deps.review, unit_id)
+        unit_name = unit_name or fallback or unit_id
+        record_notice(deps, unit, notice("programme.review_extended", event,
+                                         builders.programme_review_extended(payload, programme, unit_name),
+                                         unit_targets(unit_id, unit_name, accounts)))

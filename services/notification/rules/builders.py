@@ -155,3 +155,22 @@ def review_reminder(programme: ProgrammeModel, unit_name: str, open_tasks: int, 
         "unit_name": unit_name, "programme_title": programme.title, "open_tasks": open_tasks,
         "due_at": fmt_time(due_at), "days_left": days_left(now, due_at),
     })
+
+
+def programme_extended(payload: review_pb2.ProgrammeAmended, programme: ProgrammeModel,
+                       enterprise_name: str) -> dict[str, str]:
+    return checked_fields("programme.extended", {
+        **programme_fields(programme), "enterprise_name": or_default(enterprise_name, ENTERPRISE),
+        "closes_at": fmt_time(payload.closes_at), "previous_closes_at": fmt_time(payload.previous_closes_at),
+        "reason": or_default(payload.reason, "（未说明）"),
+    })
+
+
+def programme_review_extended(payload: review_pb2.ProgrammeAmended, programme: ProgrammeModel,
+                              unit_name: str) -> dict[str, str]:
+    return checked_fields("programme.review_extended", {
+        **programme_fields(programme), "unit_name": unit_name, "closes_at": fmt_time(payload.closes_at),
+        "review_closes_at": fmt_time(payload.review_closes_at),
+        "previous_review_closes_at": fmt_time(payload.previous_review_closes_at),
+        "reason": or_default(payload.reason, "（未说明）"),
+    })

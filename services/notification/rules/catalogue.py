@@ -38,11 +38,16 @@ FIELDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
     "review.expired": (*_ENTERPRISE_APPLICATION, "reason", "published_at"),
     "reminder.draft": ("enterprise_name", "programme_title", "owner_name", "closes_at", "days_left"),
     "reminder.review": ("unit_name", "programme_title", "open_tasks", "due_at", "days_left"),
+    # programme.amended that moves a deadline later: enterprises, and the reviewing units
+    "programme.extended": ("enterprise_name", "programme_title", "owner_name", "closes_at", "previous_closes_at",
+                           "reason"),
+    "programme.review_extended": ("unit_name", "programme_title", "owner_name", "review_closes_at",
+                                  "previous_review_closes_at", "closes_at", "reason"),
 })
 
 # who each kind is addressed to (documentation and tests; the builders in ``notices`` decide)
 AUDIENCE: MappingProxyType[str, str] = MappingProxyType({
-    kind: ("unit" if kind in {"review.task_opened", "reminder.review"}
+    kind: ("unit" if kind in {"review.task_opened", "reminder.review", "programme.review_extended"}
            else "admins" if kind in {"review.summary_uploaded", "review.recommendations_complete"}
            else "enterprise")
     for kind in FIELDS

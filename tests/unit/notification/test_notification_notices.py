@@ -109,6 +109,11 @@ def test_builders_give_exactly_the_declared_fields() -> None:
         "review.recognised": builders.recognition(review_pb2.Recognition(recognised=True, rank=3), HUNAN),
         "review.not_recognised": builders.recognition(review_pb2.Recognition(recognised=False), HUNAN),
         "review.expired": builders.recognition(review_pb2.Recognition(reason="逾期"), HUNAN, "review.expired"),
+        "programme.extended": builders.programme_extended(review_pb2.ProgrammeAmended(
+            closes_at="2020-05-31T23:59:59+08:00", previous_closes_at="2020-05-15T23:59:59+08:00"), HUNAN, "甲公司"),
+        "programme.review_extended": builders.programme_review_extended(review_pb2.ProgrammeAmended(
+            closes_at="2020-05-31T23:59:59+08:00", review_closes_at="2020-06-05T23:59:59+08:00",
+            previous_review_closes_at="2020-05-15T23:59:59+08:00"), HUNAN, "衡阳市工业和信息化局"),
         "reminder.draft": builders.draft_reminder(HUNAN, "甲", now),
         "reminder.review": builders.review_reminder(HUNAN, "娄底", 2, HUNAN.review_closes_at, now),
     }
