@@ -248,6 +248,10 @@ class NotificationService(GrpcOperations):
     def on_not_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.recognition(self.deps, unit, event)
 
+    @handles("registration", "application.expired")
+    def on_application_expired(self, unit: UnitOfWork, event: Envelope) -> None:
+        workflow.draft_expired(self.deps, unit, event)
+
     @handles("review", "review.expired")
     def on_expired(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.recognition(self.deps, unit, event)

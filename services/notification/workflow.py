@@ -257,3 +257,13 @@ def programme_amended(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
         record_notice(deps, unit, notice("programme.review_extended", event,
                                          builders.programme_review_extended(payload, programme, unit_name),
                                          unit_targets(unit_id, unit_name, accounts)))
+
+
+def draft_expired(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
+    """A draft never submitted, concluded at publication (registration's application.expired)."""
+    payload = event.payload(registration_pb2.ApplicationExpired)
+    require(event, programme_id=payload.programme_id, enterprise_id=payload.enterprise_id)
+    programme = deps.programme(payload.programme_id)
+    name, targets = enterprise_audience(unit, event, payload.enterprise_id, payload.application_id, "")
+    record_notice(deps, unit, notice("application.expired", event,
+                                     builders.draft_expired(payload, programme, name), targets))

@@ -11,13 +11,13 @@ import logging
 from typing import Any
 
 from registration import storage
-from registration.rules.applications import review_change
+from registration.rules.applications import DRAFT, EXPIRED, review_change
 from zjtx import event_types
-from zjtx.clock import now
+from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
 from zjtx.events import PermanentEventError
 from zjtx.mongo import UnitOfWork
-from zjtx_api import review_pb2
+from zjtx_api import registration_pb2, review_pb2
 
 log = logging.getLogger(__name__)
 
@@ -78,3 +78,29 @@ def apply(unit: UnitOfWork, event: Envelope) -> None:
         "data": {"event_id": event.id, "event_type": event.type, "ignored": bool(change.ignored),
                  **{k: v for k, v in info.items() if k in ("level", "unit_id", "task_id", "round", "rank")}},
     })
+
+
+def expire_drafts(unit: UnitOfWork, event: Envelope) -> int:
+    """review.results_published: a draft never submitted is concluded as expired, with its history entry and
+    application.expired (notification tells the enterprise). Redelivery finds no draft left."""
+    payload = event.payload(review_pb2.ResultsPublished)
+    if not payload.programme_id:
+        raise PermanentEventError(f"{event.type} {event.id}: no programme_id")
+    at = now()
+    reason = f"“{payload.title or payload.programme_id}”认定结果已发布，申请未在截止时间前提交，已过期"
+    expired = 0
+    for draft in storage.drafts_of(unit, payload.programme_id):
+        application = storage.change_application(unit, draft["_id"], {"status": DRAFT, "version": draft["version"]},
+                                                 {"status": EXPIRED, "expired_at": at, "decision_reason": reason}, at)
+        if application is None:
+            continue  # submitted meanwhile: its own path concludes it
+        storage.append_history(unit, {
+            "application_id": draft["_id"], "at": at, "actor": "review", "role": "system", "action": "expired",
+            "detail": "草稿未提交，申请过期", "reason": reason, "version": application["version"],
+            "data": {"event_id": event.id, "event_type": event.type}})
+        unit.emit_event(registration_pb2.ApplicationExpired(
+            application_id=draft["_id"], programme_id=payload.programme_id, enterprise_id=draft["enterprise_id"],
+            reason=reason, expired_at=iso(at)), draft["_id"])
+        expired += 1
+    log.info("%d draft(s) of %s expired at publication", expired, payload.programme_id)
+    return expired

@@ -142,6 +142,10 @@ class RegistrationService(GrpcOperations):
         """Keep the enterprise-facing status; review.returned reopens what the reviewer named."""
         review_events.apply(unit, event)
 
+    @handles("review", "review.results_published")
+    def on_results_published(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.expire_drafts(unit, event)
+
     @handles("review", "programme.amended")
     def on_programme_amended(self, unit: UnitOfWork, event: Envelope) -> None:
         """A new version (an extension): submissions are judged against it from now, not in a minute."""

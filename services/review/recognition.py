@@ -180,6 +180,9 @@ def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[Recog
     storage.set_programme_state(unit, programme.id, {"publicity.state": "publicity"},
                                 {"publicity.state": "published", "publicity.published_at": ctx.now,
                                  "publicity.published_by": ctx.actor})
+    unit.emit_event(pb.ResultsPublished(programme_id=programme.id, title=programme.title, published_at=iso(ctx.now),
+                                        recognised=len(recognised), not_recognised=len(not_recognised),
+                                        expired=len(expired)), programme.id)
     return recognised, not_recognised, expired
 
 

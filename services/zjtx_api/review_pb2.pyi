@@ -989,6 +989,22 @@ class PublishResult(_message.Message):
     expired: _containers.RepeatedCompositeFieldContainer[Recognition]
     def __init__(self, programme_id: _Optional[str] = ..., published_at: _Optional[str] = ..., recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., not_recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., expired: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ...) -> None: ...
 
+class ResultsPublished(_message.Message):
+    __slots__ = ("programme_id", "title", "published_at", "recognised", "not_recognised", "expired")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECOGNISED_FIELD_NUMBER: _ClassVar[int]
+    NOT_RECOGNISED_FIELD_NUMBER: _ClassVar[int]
+    EXPIRED_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    title: str
+    published_at: str
+    recognised: int
+    not_recognised: int
+    expired: int
+    def __init__(self, programme_id: _Optional[str] = ..., title: _Optional[str] = ..., published_at: _Optional[str] = ..., recognised: _Optional[int] = ..., not_recognised: _Optional[int] = ..., expired: _Optional[int] = ...) -> None: ...
+
 class ProgrammeAmended(_message.Message):
     __slots__ = ("programme_id", "version", "previous_version", "title", "changes", "reason", "extended", "closes_at", "previous_closes_at", "review_closes_at", "previous_review_closes_at", "changed_by", "at", "target_count", "target_tolerance")
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
-from workflow_support import HUNAN, IN_WINDOW, PDF, PROVINCE_UNIT, catalogue, outbox, reviewer, submitted
+from workflow_support import HUNAN, IN_WINDOW, PDF, PROVINCE_UNIT, catalogue, draft, outbox, reviewer, submitted
 
 from registration import review_events
 from registration import storage as registration_storage
@@ -50,6 +50,7 @@ def test_publication_concludes_every_application_with_a_final_state(registration
     as_changsha = workflow.Context(catalogue(), reviewer(CHANGSHA), DECIDED)
     recognised, undecided = submitted(registration), submitted(registration)
     returned, unconfirmed = submitted(registration, "430102"), submitted(registration, "430102")
+    _, never_submitted = draft(registration, attachments=False, pledge=False)
     tasks = {e.subject: take(review, e) for e in (recognised, undecided, returned, unconfirmed)}
 
     review.transact(lambda u: workflow.decide_pass(u, as_hengyang, tasks[recognised.subject], "同意推荐"))
@@ -89,6 +90,15 @@ def test_publication_concludes_every_application_with_a_final_state(registration
     late = Envelope.from_dict({**event.to_dict(), "id": "late-pass", "type": "review.recognised"})
     registration.transact(lambda unit: review_events.apply(unit, late))
     assert registration_storage.get_application(registration.db, undecided.subject)["status"] == "expired"
+
+    # the draft never submitted: registration expires it when the results are published
+    [published] = outbox(review, "review.results_published")
+    assert registration.transact(lambda unit: review_events.expire_drafts(unit, published)) == 1
+    assert registration_storage.get_application(registration.db, never_submitted["_id"])["status"] == "expired"
+    [gone] = outbox(registration, "application.expired")
+    assert (gone.subject, "已过期" in gone.payload(registration_pb2.ApplicationExpired).reason) == (
+        never_submitted["_id"], True)
+    assert registration.transact(lambda unit: review_events.expire_drafts(unit, published)) == 0  # redelivered
 
 
 def test_a_return_near_the_deadline_leaves_the_grace_period_to_resubmit() -> None:

@@ -174,3 +174,11 @@ def programme_review_extended(payload: review_pb2.ProgrammeAmended, programme: P
         "previous_review_closes_at": fmt_time(payload.previous_review_closes_at),
         "reason": or_default(payload.reason, "（未说明）"),
     })
+
+
+def draft_expired(payload: registration_pb2.ApplicationExpired, programme: ProgrammeModel,
+                  enterprise_name: str) -> dict[str, str]:
+    return checked_fields("application.expired", {
+        **_application(programme, payload.application_id, enterprise_name), "expired_at": fmt_time(payload.expired_at),
+        "reason": or_default(payload.reason, "草稿未在截止时间前提交"),
+    })

@@ -21,6 +21,7 @@ FIELDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
     "application.submitted": (*_ENTERPRISE_APPLICATION, "submitted_at", "closes_at", "content_hash"),
     "application.resubmitted": (*_ENTERPRISE_APPLICATION, "submitted_at", "closes_at", "content_hash", "round"),
     "application.withdrawn": (*_ENTERPRISE_APPLICATION, "withdrawn_at", "reason"),
+    "application.expired": (*_ENTERPRISE_APPLICATION, "expired_at", "reason"),
     "review.task_opened": ("unit_name", "enterprise_name", "programme_title", "application_id", "level",
                            "level_title", "due_at", "round_text"),
     "review.passed": (*_ENTERPRISE_APPLICATION, "unit_name", "level", "level_title", "opinion", "next_step"),

@@ -109,6 +109,8 @@ def test_builders_give_exactly_the_declared_fields() -> None:
         "review.recognised": builders.recognition(review_pb2.Recognition(recognised=True, rank=3), HUNAN),
         "review.not_recognised": builders.recognition(review_pb2.Recognition(recognised=False), HUNAN),
         "review.expired": builders.recognition(review_pb2.Recognition(reason="逾期"), HUNAN, "review.expired"),
+        "application.expired": builders.draft_expired(registration_pb2.ApplicationExpired(
+            application_id="a1", expired_at="2020-06-05T09:00:00+08:00"), HUNAN, "甲公司"),
         "programme.extended": builders.programme_extended(review_pb2.ProgrammeAmended(
             closes_at="2020-05-31T23:59:59+08:00", previous_closes_at="2020-05-15T23:59:59+08:00"), HUNAN, "甲公司"),
         "programme.review_extended": builders.programme_review_extended(review_pb2.ProgrammeAmended(
