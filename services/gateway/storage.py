@@ -21,6 +21,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     "credentials": [IndexModel([("login", ASCENDING)], unique=True, name="login_unique"),
                     IndexModel([("subject", ASCENDING)], name="subject")],
     "revoked_tokens": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl")],
+    "reset_codes": [IndexModel([("purge_at", ASCENDING)], expireAfterSeconds=0, name="purge_ttl")],
+    "reset_addresses": [IndexModel([("purge_at", ASCENDING)], expireAfterSeconds=0, name="purge_ttl")],
     "audit": [IndexModel([("at", ASCENDING)], name="at"), IndexModel([("subject", ASCENDING), ("at", ASCENDING)],
                                                                        name="subject_at")],
 }
@@ -111,6 +113,33 @@ class GatewayStore:
 
     def is_revoked(self, jti: str) -> bool:
         return self.db.revoked_tokens.count_documents({"_id": jti}, limit=1) > 0
+
+    # ---- password reset codes (gateway/rules/reset.py) ---------------------------------
+
+    def reset_state(self, login: str) -> dict[str, Any]:
+        return self.db.reset_codes.find_one({"_id": login}) or {"_id": login, "sent_at": []}
+
+    def save_reset_code(self, login: str, code_digest: str, expires_at: float, sent_at: list[float],
+                        request_id: str) -> None:
+        self.db.reset_codes.update_one({"_id": login}, {"$set": {
+            "digest": code_digest, "expires_at": expires_at, "attempts": 0, "used": False, "sent_at": sent_at,
+            "request_id": request_id, "purge_at": utc(max(sent_at) + 3600)}}, upsert=True)
+
+    def count_reset_attempt(self, login: str) -> None:
+        self.db.reset_codes.update_one({"_id": login}, {"$inc": {"attempts": 1}})
+
+    def use_reset_code(self, login: str, code_digest: str) -> bool:
+        """Spend the code: True for the one request that does (a replay finds it used)."""
+        return self.db.reset_codes.update_one({"_id": login, "digest": code_digest, "used": False},
+                                              {"$set": {"used": True}}).modified_count == 1
+
+    def note_reset_request(self, address: str, now: float) -> list[float]:
+        """Record one request from ``address``; the times of its requests in the last window."""
+        document = self.db.reset_addresses.find_one_and_update(
+            {"_id": address or "-"}, {"$push": {"at": {"$each": [now], "$slice": -50}},
+                                      "$set": {"purge_at": utc(now + 3600)}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+        return list(document.get("at", []))[:-1]
 
     # ---- audit --------------------------------------------------------------------
 

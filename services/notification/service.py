@@ -21,7 +21,7 @@ from notification.rules.preferences import apply_settings, effective
 from notification.rules.templates import TemplateSet
 from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
-from zjtx.errors import Violation, invalid, not_found
+from zjtx.errors import Violation, forbidden, invalid, not_found
 from zjtx.events import handles
 from zjtx.grpc_client import ServiceClient
 from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
@@ -143,6 +143,16 @@ class NotificationService(GrpcOperations):
                                        request.event_id.strip(), request.subject.strip())
         documents, total = storage.list_deliveries(self.store.db, query, max(1, min(request.limit or 100, 500)))
         return pb.ListDeliveriesResponse(deliveries=[delivery_message(d) for d in documents], total=total)
+
+    @api(NotificationStub)
+    def SendAccountCode(self, request: pb.SendAccountCodeRequest, context: Any) -> pb.SendAccountCodeResponse:
+        """A one-time code only a service (the gateway, which checked who asked) may have sent."""
+        caller = caller_of(context)
+        if caller.role != "system":
+            raise forbidden("forbidden.services_only", "验证码只能由平台服务发送")
+        notice = workflow.account_code_notice(request)
+        return pb.SendAccountCodeResponse(recorded=bool(self.store.transact(
+            lambda unit: dispatch.record_notice(self.deps, unit, notice))))
 
     @api(NotificationStub)
     def RetryDelivery(self, request: pb.RetryDeliveryRequest, context: Any) -> pb.Delivery:

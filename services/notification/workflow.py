@@ -14,9 +14,11 @@ from kernel.divisions import region_prefix
 from notification import directory, storage
 from notification.dispatch import Deps, record_notice, stored_contact
 from notification.rules import builders
+from notification.rules.access import check_recipient
 from notification.rules.notices import Contact, Notice, Target, admin_targets, enterprise_targets, parse_time, unit_targets
 from zjtx.clock import now
 from zjtx.envelope import Envelope
+from zjtx.errors import Violation, invalid
 from zjtx.events import PermanentEventError
 from zjtx.mongo import UnitOfWork
 from zjtx_api import registration_pb2, review_pb2
@@ -267,3 +269,16 @@ def draft_expired(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
     name, targets = enterprise_audience(unit, event, payload.enterprise_id, payload.application_id, "")
     record_notice(deps, unit, notice("application.expired", event,
                                      builders.draft_expired(payload, programme, name), targets))
+
+
+def account_code_notice(request: Any) -> Notice:
+    """A password-reset code to the one channel the enterprise chose (never its inbox: it cannot sign in)."""
+    recipient = check_recipient(request.recipient)
+    if request.channel not in ("sms", "email") or not request.address.strip():
+        raise invalid("channel.invalid", "验证码只能通过短信（sms）或电子邮件（email）发送到登记的地址",
+                      [Violation("channel", "channel", "可选：sms、email")])
+    if not request.code.isdigit() or not request.request_id:
+        raise invalid("code.invalid", "验证码应为数字，且须带请求编号", [Violation("code", "code", "数字验证码")])
+    fields = builders.account_code(request.code, request.expires_at, request.name)
+    return Notice("account.reset_code", f"account-code:{request.request_id}", "account.reset_code", recipient, fields,
+                  (Target(recipient, request.channel, request.address.strip(), request.name or "用户"),))

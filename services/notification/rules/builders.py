@@ -182,3 +182,8 @@ def draft_expired(payload: registration_pb2.ApplicationExpired, programme: Progr
         **_application(programme, payload.application_id, enterprise_name), "expired_at": fmt_time(payload.expired_at),
         "reason": or_default(payload.reason, "草稿未在截止时间前提交"),
     })
+
+
+def account_code(code: str, expires_at: str, name: str) -> dict[str, str]:
+    return checked_fields("account.reset_code", {"recipient_label": or_default(name, "用户"), "code": code,
+                                                 "expires_at": fmt_time(expires_at)})

@@ -39,6 +39,8 @@ FIELDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
     "review.expired": (*_ENTERPRISE_APPLICATION, "reason", "published_at"),
     "reminder.draft": ("enterprise_name", "programme_title", "owner_name", "closes_at", "days_left"),
     "reminder.review": ("unit_name", "programme_title", "open_tasks", "due_at", "days_left"),
+    # a one-time code asked for at the gateway (password reset): SMS or e-mail only
+    "account.reset_code": ("recipient_label", "code", "expires_at"),
     # programme.amended that moves a deadline later: enterprises, and the reviewing units
     "programme.extended": ("enterprise_name", "programme_title", "owner_name", "closes_at", "previous_closes_at",
                            "reason"),
