@@ -89,6 +89,6 @@ def register(r: Registry) -> None:
                 "programmes", ADMIN, amend_programme, response=message_schema(pb.Programme), errors=(409,),
                 action_zh="修改培育批次",
                 body=obj({"expected_version": integer(1, 100000), "reason": REASON,
-                          "changes": {"type": "object", "minProperties": 1, "maxProperties": 40,
+                          "changes": {"type": "object", "minProperties": 1, "maxProperties": 40, "additionalProperties": True,
                                       "x-message": "changes 为培育批次文件的 JSON Merge Patch 对象"}},
                          required=("expected_version", "reason", "changes"))))

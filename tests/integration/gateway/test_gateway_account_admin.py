@@ -1,17 +1,13 @@
 """Issue 18 point 4 against the running gateway: an admin disables a reviewer account (it
 can neither sign in nor use a token it already holds), re-enables it, and reads who did
-what, when and from which address in the audit view; an enterprise resets its password
-with a one-time code that notification sends by e-mail."""
+what, when and from which address in the audit view. (The password reset by a one-time
+code runs in tests/integration/notification/test_password_reset_code.py, beside the SMS gateway.)"""
 
 from __future__ import annotations
 
-import re
 import time
 
-from gwclient import PASSWORD, Api, fresh_uscc
-from pymongo import MongoClient
-
-from harness.wait import until
+from gwclient import PASSWORD, Api
 
 
 def test_a_disabled_reviewer_is_locked_out_at_once_and_re_enabled_signs_in_again(api: Api,
@@ -59,35 +55,3 @@ def test_a_city_admin_sees_its_own_units_records_only(api: Api, province_admin: 
     bad = api.get("/api/v1/audit", params={"since": "2020-05-01"}, token=city_admin)
     assert (bad.status, bad.code) == (400, "time.invalid")
 
-
-def test_an_enterprise_resets_its_password_with_a_code_sent_through_notification(api: Api, mongo: MongoClient) -> None:
-    enterprise, old_token = api.register_enterprise()
-    uscc = enterprise["uscc"]
-    asked = api.post("/api/v1/password-resets", {"uscc": uscc, "channel": "email"}, token="")
-    unknown = api.post("/api/v1/password-resets", {"uscc": fresh_uscc(), "channel": "email"}, token="")
-    assert asked.status == unknown.status == 202 and asked.body == unknown.body  # not enumerable
-
-    recipient = f"enterprise:{enterprise['id']}"
-    delivery = until(lambda: mongo.zjtx_notification.deliveries.find_one(
-        {"kind": "account.reset_code", "recipient": recipient}), timeout=30, what="the code's e-mail")
-    assert delivery["channel"] == "email" and delivery["address"] == "li@example.cn"
-    code = re.search(r"验证码为：(\d{6})", delivery["body"]).group(1)  # type: ignore[union-attr]
-    again = api.post("/api/v1/password-resets", {"uscc": uscc, "channel": "sms"}, token="")
-    assert again.status == 202  # within a minute: answered the same, nothing sent
-    assert mongo.zjtx_notification.deliveries.count_documents({"kind": "account.reset_code",
-                                                               "recipient": recipient}) == 1
-
-    wrong = "000000" if code != "000000" else "111111"
-    bad = api.post("/api/v1/password-resets/confirm", {"uscc": uscc, "code": wrong, "new_password": "Xinmima-2099"},
-                   token="")
-    assert (bad.status, bad.code) == (400, "reset.invalid_code")
-    done = api.post("/api/v1/password-resets/confirm", {"uscc": uscc, "code": code, "new_password": "Xinmima-2099"},
-                    token="")
-    assert done.status == 204, done.body
-    assert api.get("/api/v1/me", token=old_token).code == "token.revoked"  # every earlier session ends
-    assert api.get("/api/v1/me", token=api.sign_in_enterprise(uscc, "Xinmima-2099")).status == 200
-    replay = api.post("/api/v1/password-resets/confirm", {"uscc": uscc, "code": code, "new_password": "Xinmima-2100"},
-                      token="")
-    assert (replay.status, replay.code) == (400, "reset.invalid_code")  # once only
-    stored = mongo.zjtx_gateway.reset_codes.find_one({"_id": f"enterprise:{uscc}"})
-    assert code not in str(stored)  # the gateway keeps only an HMAC of the code

@@ -7193,7 +7193,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    changes: Record<string, never>;
+                    changes: {
+                        [key: string]: unknown;
+                    };
                     expected_version: number;
                     reason: string;
                 };
