@@ -240,15 +240,18 @@ def programme_changed(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
 
 def programme_amended(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
     """A new version: every copy of the programme is re-read; an extension reaches everyone it affects:
-    the enterprises that applied and those of the region without a submission (the draft reminders'
-    audience), and every unit reviewing the programme."""
+    when the submission deadline moved, the enterprises that applied and those of the region without a
+    submission (the draft reminders' audience); always, every unit reviewing the programme."""
     payload = event.payload(review_pb2.ProgrammeAmended)
     require(event, programme_id=payload.programme_id)
     directory.forget_programme(payload.programme_id)
     if not payload.extended:
         return
     programme = deps.programme(payload.programme_id)
-    for enterprise in storage.extension_audience(unit.db, region_prefix(programme.owner), programme.id):
+    submissions_extended = payload.closes_at != payload.previous_closes_at  # a review-only extension is the units'
+    audience = storage.extension_audience(unit.db, region_prefix(programme.owner), programme.id) \
+        if submissions_extended else []
+    for enterprise in audience:
         name = enterprise.get("name") or "贵企业"
         targets = enterprise_targets(enterprise["_id"], name, stored_contact(enterprise.get("contact")))
         record_notice(deps, unit, notice("programme.extended", event,

@@ -78,6 +78,7 @@ class Actor:
     role: str
     unit_id: str = ""
     unit_name: str = ""
+    address: str = ""  # the person's client address, from the signed identity token
 
 
 @dataclass
@@ -102,17 +103,17 @@ def record_history(unit: UnitOfWork, application: dict[str, Any], at: datetime, 
         "at": at, "actor": actor.id, "role": actor.role, "unit_id": actor.unit_id, "unit_name": actor.unit_name,
         "level": level, "action": action, "action_label": d.ACTION_LABELS[action], "detail": detail,
         "task_id": task_id, "round": round, "opinion": opinion, "reason": reason,
-        "reasons": [r.__dict__ for r in reasons],
+        "reasons": [r.__dict__ for r in reasons], "client_address": actor.address,
     })
 
 
 def _reviewer(ctx: Context, task: dict[str, Any]) -> Actor:
-    return Actor(ctx.actor, ctx.caller.role, task["unit_id"], task["unit_name"])
+    return Actor(ctx.actor, ctx.caller.role, task["unit_id"], task["unit_name"], getattr(ctx.caller, "client_address", ""))
 
 
 def owner_actor(ctx: Context, programme: Programme) -> Actor:
     owner = ctx.catalogue.owner_unit(programme)
-    return Actor(ctx.actor, ctx.caller.role, owner.id, owner.name)
+    return Actor(ctx.actor, ctx.caller.role, owner.id, owner.name, getattr(ctx.caller, "client_address", ""))
 
 
 def _load_task(unit: UnitOfWork, task_id: str) -> dict[str, Any]:

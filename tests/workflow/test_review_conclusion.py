@@ -46,7 +46,9 @@ def take(review: StoreHandle, event: Envelope) -> str:
 
 def test_publication_concludes_every_application_with_a_final_state(registration: StoreHandle,
                                                                      review: StoreHandle) -> None:
-    as_hengyang = workflow.Context(catalogue(), reviewer(HENGYANG), DECIDED)
+    from zjtx.grpc_support import Caller
+    at_desk = Caller(subject="reviewer-hy", role="reviewer", unit=HENGYANG, client_address="10.43.4.5")
+    as_hengyang = workflow.Context(catalogue(), at_desk, DECIDED)
     as_changsha = workflow.Context(catalogue(), reviewer(CHANGSHA), DECIDED)
     recognised, undecided = submitted(registration), submitted(registration)
     returned, unconfirmed = submitted(registration, "430102"), submitted(registration, "430102")
@@ -79,6 +81,9 @@ def test_publication_concludes_every_application_with_a_final_state(registration
     assert review.db.tasks.find_one({"_id": tasks[undecided.subject]})["status"] == d.TASK_EXPIRED
     assert review.db.tasks.count_documents({"status": d.TASK_OPEN}) == 0
     assert review.db.history.count_documents({"action": "expired"}) == 3
+    # review's own records keep the client address the signed identity carried
+    assert review.db.history.find_one({"action": "passed", "application_id": recognised.subject})[
+        "client_address"] == "10.43.4.5"
     events = outbox(review, "review.expired")
     assert {e.subject for e in events} == causes.keys()
 
