@@ -258,6 +258,10 @@ class NotificationService(GrpcOperations):
     def on_not_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.recognition(self.deps, unit, event)
 
+    @handles("review", "review.recognition_amended")
+    def on_recognition_amended(self, unit: UnitOfWork, event: Envelope) -> None:
+        workflow.recognition_amended(self.deps, unit, event)
+
     @handles("registration", "application.expired")
     def on_application_expired(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.draft_expired(self.deps, unit, event)

@@ -285,3 +285,16 @@ def account_code_notice(request: Any) -> Notice:
     fields = builders.account_code(request.code, request.expires_at, request.name)
     return Notice("account.reset_code", f"account-code:{request.request_id}", "account.reset_code", recipient, fields,
                   (Target(recipient, request.channel, request.address.strip(), request.name or "用户"),))
+
+
+def recognition_amended(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
+    """Each enterprise whose outcome a correction of the published list changed hears it, with the reason."""
+    payload = event.payload(review_pb2.RecognitionAmended)
+    require(event, programme_id=payload.programme_id)
+    programme = deps.programme(payload.programme_id)
+    for outcome in [*payload.removed, *payload.added]:
+        name, targets = enterprise_audience(unit, event, outcome.enterprise_id, outcome.application_id,
+                                            outcome.enterprise_name)
+        record_notice(deps, unit, Notice("review.recognition_amended", f"{event.id}:{outcome.application_id}",
+                                         event.type, outcome.application_id,
+                                         builders.recognition_amended(payload, outcome, programme, name), targets))

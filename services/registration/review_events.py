@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from registration import storage
-from registration.rules.applications import DRAFT, EXPIRED, review_change
+from registration.rules.applications import DRAFT, EXPIRED, NOT_RECOGNISED, RECOGNISED, review_change
 from zjtx import event_types
 from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
@@ -104,3 +104,26 @@ def expire_drafts(unit: UnitOfWork, event: Envelope) -> int:
         expired += 1
     log.info("%d draft(s) of %s expired at publication", expired, payload.programme_id)
     return expired
+
+
+def apply_recognition_amendment(unit: UnitOfWork, event: Envelope) -> int:
+    """review.recognition_amended: the corrected outcome replaces the published one (the only change a final
+    state takes), with a history entry naming the list version and the reason. Idempotent by event id."""
+    payload = event.payload(review_pb2.RecognitionAmended)
+    changed, at = 0, now()
+    for outcome, status in [*((r, NOT_RECOGNISED) for r in payload.removed), *((r, RECOGNISED) for r in payload.added)]:
+        application = storage.get_application(unit.db, outcome.application_id, unit.session)
+        if application is None:
+            continue
+        if application["status"] != status:
+            updated = storage.change_application(unit, application["_id"], {"version": application["version"]},
+                                                 {"status": status, "decision_reason": outcome.reason}, at)
+            if updated is None:
+                raise RuntimeError(f"application {application['_id']} changed while applying {event.type}")
+            application, changed = updated, changed + 1
+        storage.append_history(unit, {
+            "application_id": application["_id"], "at": at, "actor": "review", "role": "system",
+            "action": "recognition_amended", "reason": payload.reason, "version": application["version"],
+            "detail": f"认定名单第{payload.list_version}版更正：{'补入认定名单' if status == RECOGNISED else '移出认定名单'}",
+            "data": {"event_id": event.id, "event_type": event.type}})
+    return changed

@@ -146,6 +146,10 @@ class RegistrationService(GrpcOperations):
     def on_results_published(self, unit: UnitOfWork, event: Envelope) -> None:
         review_events.expire_drafts(unit, event)
 
+    @handles("review", "review.recognition_amended")
+    def on_recognition_amended(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.apply_recognition_amendment(unit, event)
+
     @handles("review", "programme.amended")
     def on_programme_amended(self, unit: UnitOfWork, event: Envelope) -> None:
         """A new version (an extension): submissions are judged against it from now, not in a minute."""

@@ -318,6 +318,14 @@ class ReviewService(GrpcOperations):
         return pb.PublishResult(programme_id=programme.id, published_at=iso(ctx.now), recognised=recognised,
                                 not_recognised=others, expired=expired)
 
+    @api(ReviewStub)
+    def AmendRecognition(self, request: pb.AmendRecognitionRequest, context: Any) -> pb.RecognitionAmended:
+        ctx = self._ctx(context)
+        programme = self.catalogue.programme(request.programme_id)
+        return self.store.transact(lambda unit: recognition.amend_recognition(
+            unit, ctx, programme, list(request.remove_application_ids), list(request.add_application_ids),
+            request.reason, request.expected_list_version))
+
     # ---------------------------------------------------------------- events
 
     @handles("registration", "enterprise.registered")

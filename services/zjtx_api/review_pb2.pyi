@@ -989,6 +989,40 @@ class PublishResult(_message.Message):
     expired: _containers.RepeatedCompositeFieldContainer[Recognition]
     def __init__(self, programme_id: _Optional[str] = ..., published_at: _Optional[str] = ..., recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., not_recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., expired: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ...) -> None: ...
 
+class AmendRecognitionRequest(_message.Message):
+    __slots__ = ("programme_id", "remove_application_ids", "add_application_ids", "reason", "expected_list_version")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    REMOVE_APPLICATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    ADD_APPLICATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_LIST_VERSION_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    remove_application_ids: _containers.RepeatedScalarFieldContainer[str]
+    add_application_ids: _containers.RepeatedScalarFieldContainer[str]
+    reason: str
+    expected_list_version: int
+    def __init__(self, programme_id: _Optional[str] = ..., remove_application_ids: _Optional[_Iterable[str]] = ..., add_application_ids: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ..., expected_list_version: _Optional[int] = ...) -> None: ...
+
+class RecognitionAmended(_message.Message):
+    __slots__ = ("programme_id", "list_version", "reason", "removed", "added", "amended_by", "at", "client_address")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    LIST_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    ADDED_FIELD_NUMBER: _ClassVar[int]
+    AMENDED_BY_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    list_version: int
+    reason: str
+    removed: _containers.RepeatedCompositeFieldContainer[Recognition]
+    added: _containers.RepeatedCompositeFieldContainer[Recognition]
+    amended_by: str
+    at: str
+    client_address: str
+    def __init__(self, programme_id: _Optional[str] = ..., list_version: _Optional[int] = ..., reason: _Optional[str] = ..., removed: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., added: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., amended_by: _Optional[str] = ..., at: _Optional[str] = ..., client_address: _Optional[str] = ...) -> None: ...
+
 class ResultsPublished(_message.Message):
     __slots__ = ("programme_id", "title", "published_at", "recognised", "not_recognised", "expired")
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]

@@ -169,6 +169,11 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.PublishRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.PublishResult.FromString,
                 _registered_method=True)
+        self.AmendRecognition = channel.unary_unary(
+                '/zjtx.review.v1.Review/AmendRecognition',
+                request_serializer=zjtx__api_dot_review__pb2.AmendRecognitionRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.RecognitionAmended.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -367,6 +372,13 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AmendRecognition(self, request, context):
+        """Correct a published recognition list: a new, audited version with a reason (review.recognition_amended).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -504,6 +516,11 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.Publish,
                     request_deserializer=zjtx__api_dot_review__pb2.PublishRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.PublishResult.SerializeToString,
+            ),
+            'AmendRecognition': grpc.unary_unary_rpc_method_handler(
+                    servicer.AmendRecognition,
+                    request_deserializer=zjtx__api_dot_review__pb2.AmendRecognitionRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.RecognitionAmended.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1235,6 +1252,33 @@ class Review:
             '/zjtx.review.v1.Review/Publish',
             zjtx__api_dot_review__pb2.PublishRequest.SerializeToString,
             zjtx__api_dot_review__pb2.PublishResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AmendRecognition(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/AmendRecognition',
+            zjtx__api_dot_review__pb2.AmendRecognitionRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.RecognitionAmended.FromString,
             options,
             channel_credentials,
             insecure,

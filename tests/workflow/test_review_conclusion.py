@@ -20,7 +20,7 @@ from review.rules import decisions as d
 from zjtx.envelope import Envelope
 from zjtx.errors import DomainError
 from zjtx.mongo import StoreHandle
-from zjtx_api import registration_pb2
+from zjtx_api import registration_pb2, review_pb2
 
 HENGYANG, CHANGSHA = "unit-430400", "unit-430100"
 DECIDED = IN_WINDOW + timedelta(days=1)
@@ -104,6 +104,26 @@ def test_publication_concludes_every_application_with_a_final_state(registration
     assert (gone.subject, "已过期" in gone.payload(registration_pb2.ApplicationExpired).reason) == (
         never_submitted["_id"], True)
     assert registration.transact(lambda unit: review_events.expire_drafts(unit, published)) == 0  # redelivered
+
+    # point 3: the published list corrected by a new, audited version with a reason
+    invalid = pytest.raises(DomainError)
+    with invalid as refused:  # an expired application cannot be added
+        review.transact(lambda u: recognition.amend_recognition(u, at_publication, programme, [],
+                                                                [undecided.subject], "补入", 0))
+    assert refused.value.code == "recognition.amendment_invalid" and refused.value.violations
+    amended = review.transact(lambda u: recognition.amend_recognition(
+        u, at_publication, programme, [recognised.subject], [], "经核查，该企业申报数据不实，撤销认定", 1))
+    assert (amended.list_version, [r.application_id for r in amended.removed]) == (2, [recognised.subject])
+    assert review.db.applications.find_one({"_id": recognised.subject})["status"] == "not_recognised"
+    [correction] = outbox(review, "review.recognition_amended")
+    assert correction.payload(review_pb2.RecognitionAmended).reason == "经核查，该企业申报数据不实，撤销认定"
+    with pytest.raises(DomainError) as stale:
+        review.transact(lambda u: recognition.amend_recognition(u, at_publication, programme, [],
+                                                                [recognised.subject], "恢复", 1))
+    assert stale.value.code == "recognition.changed"
+    registration.transact(lambda unit: review_events.apply(unit, [e for e in outbox(review, "review.recognised")][0]))
+    assert registration.transact(lambda unit: review_events.apply_recognition_amendment(unit, correction)) == 1
+    assert registration_storage.get_application(registration.db, recognised.subject)["status"] == "not_recognised"
 
 
 def test_a_return_near_the_deadline_leaves_the_grace_period_to_resubmit() -> None:

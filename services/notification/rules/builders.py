@@ -187,3 +187,13 @@ def draft_expired(payload: registration_pb2.ApplicationExpired, programme: Progr
 def account_code(code: str, expires_at: str, name: str) -> dict[str, str]:
     return checked_fields("account.reset_code", {"recipient_label": or_default(name, "用户"), "code": code,
                                                  "expires_at": fmt_time(expires_at)})
+
+
+def recognition_amended(payload: review_pb2.RecognitionAmended, outcome: review_pb2.Recognition,
+                        programme: ProgrammeModel, enterprise_name: str) -> dict[str, str]:
+    return checked_fields("review.recognition_amended", {
+        **_application(programme, outcome.application_id, enterprise_name),
+        "outcome": f"已认定（第{outcome.rank}名）" if outcome.recognised else "未认定",
+        "list_version": payload.list_version, "reason": or_default(payload.reason, "（未说明）"),
+        "amended_at": fmt_time(payload.at),
+    })

@@ -37,6 +37,7 @@ FIELDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
     "review.recognised": (*_ENTERPRISE_APPLICATION, "rank", "published_at"),
     "review.not_recognised": (*_ENTERPRISE_APPLICATION, "reason", "published_at"),
     "review.expired": (*_ENTERPRISE_APPLICATION, "reason", "published_at"),
+    "review.recognition_amended": (*_ENTERPRISE_APPLICATION, "outcome", "list_version", "reason", "amended_at"),
     "reminder.draft": ("enterprise_name", "programme_title", "owner_name", "closes_at", "days_left"),
     "reminder.review": ("unit_name", "programme_title", "open_tasks", "due_at", "days_left"),
     # a one-time code asked for at the gateway (password reset): SMS or e-mail only

@@ -208,6 +208,7 @@ ACTION_LABELS = {
     "recognised": "认定",
     "not_recognised": "未认定",
     "expired": "逾期未完成，申请过期",
+    "recognition_amended": "认定名单更正",
 }
 
 

@@ -135,6 +135,8 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("resolveObjection", "POST", f"/api/v1/programmes/{PROGRAMME}/objections/no-such-objection/resolve",
      {"upheld": False, "resolution": "不成立"}, cells(adm=404), {}),
     ("publish", "POST", f"/api/v1/programmes/{PROGRAMME}/publish", None, cells(adm=409), {}),
+    ("amendRecognition", "POST", f"/api/v1/programmes/{PROGRAMME}/recognition/amendments",
+     {"remove_application_ids": ["no-such-application"], "reason": "矩阵"}, cells(adm=409), {}),
     ("getStatistics", "GET", f"/api/v1/programmes/{PROGRAMME}/statistics", None,
      cells(rev=200, rev_other=200, adm=200, adm_other=200), {}),
     ("getSummaryRows", "GET", f"/api/v1/programmes/{PROGRAMME}/summary-rows", None, cells(rev=200, adm=200),

@@ -109,6 +109,10 @@ def test_builders_give_exactly_the_declared_fields() -> None:
         "review.recognised": builders.recognition(review_pb2.Recognition(recognised=True, rank=3), HUNAN),
         "review.not_recognised": builders.recognition(review_pb2.Recognition(recognised=False), HUNAN),
         "review.expired": builders.recognition(review_pb2.Recognition(reason="逾期"), HUNAN, "review.expired"),
+        "account.reset_code": builders.account_code("123456", "2020-06-10T09:10:00+08:00", "李四"),
+        "review.recognition_amended": builders.recognition_amended(review_pb2.RecognitionAmended(
+            list_version=2, reason="核查发现数据不实", at="2020-06-10T09:00:00+08:00"),
+            review_pb2.Recognition(application_id="a1"), HUNAN, "甲公司"),
         "application.expired": builders.draft_expired(registration_pb2.ApplicationExpired(
             application_id="a1", expired_at="2020-06-05T09:00:00+08:00"), HUNAN, "甲公司"),
         "programme.extended": builders.programme_extended(review_pb2.ProgrammeAmended(

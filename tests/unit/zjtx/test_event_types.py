@@ -19,7 +19,7 @@ def test_every_documented_event_has_its_payload_and_source() -> None:
     assert event_types.types_of(review_pb2.Recognition) == ["review.recognised", "review.not_recognised", "review.expired"]
     assert event_types.type_of(registration_pb2.ApplicationWithdrawn()) == "application.withdrawn"
     assert {e.source for e in registry.values()} == {"registration", "review", "notification", "reporting"}
-    assert len(registry) == 24
+    assert len(registry) == 25
 
 
 def test_a_shared_payload_must_be_named_and_an_unknown_type_is_refused() -> None:

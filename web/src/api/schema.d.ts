@@ -870,6 +870,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/programmes/{programme_id}/recognition/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a published recognition list: a new, audited version with a reason, announced as review.recognition_amended to the enterprises it changes (owner admins)
+         * @description Roles: admin.
+         */
+        post: operations["amendRecognition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programmes/{programme_id}/reports": {
         parameters: {
             query?: never;
@@ -8352,6 +8372,179 @@ export interface operations {
                         recognised_at: string;
                         recognised_by: string;
                         state: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    amendRecognition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    add_application_ids?: string[];
+                    expected_list_version?: number;
+                    reason: string;
+                    remove_application_ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        added: {
+                            application_id: string;
+                            cause: string;
+                            enterprise_id: string;
+                            enterprise_name: string;
+                            programme_id: string;
+                            published_at: string;
+                            rank: number;
+                            reason: string;
+                            recognised: boolean;
+                            recommend_to: string;
+                            score: string;
+                        }[];
+                        amended_by: string;
+                        at: string;
+                        client_address: string;
+                        list_version: number;
+                        programme_id: string;
+                        reason: string;
+                        removed: {
+                            application_id: string;
+                            cause: string;
+                            enterprise_id: string;
+                            enterprise_name: string;
+                            programme_id: string;
+                            published_at: string;
+                            rank: number;
+                            reason: string;
+                            recognised: boolean;
+                            recommend_to: string;
+                            score: string;
+                        }[];
                     };
                 };
             };
