@@ -16,6 +16,7 @@ from typing import Any
 
 from nameko import config
 from nameko.extensions import DependencyProvider
+from pymongo.errors import PyMongoError
 
 from review import storage
 from review.rules.programme_parser import load_programmes, parse_programme
@@ -133,7 +134,7 @@ class Catalogue:
         for pid, programme in seeds.items():
             self.install(programme, self.seed_documents[pid], {})
         self.db: Any = None
-        self._synced = 0.0
+        self.synced_at = 0.0
 
     # ---- versions in the database
 
@@ -154,7 +155,7 @@ class Catalogue:
 
     def refresh(self, force: bool = False) -> None:
         """Read the current versions if this copy is older than REFRESH_SECONDS (or at once when forced)."""
-        if self.db is None or (not force and time.monotonic() - self._synced < REFRESH_SECONDS):
+        if self.db is None or (not force and time.monotonic() - self.synced_at < REFRESH_SECONDS):
             return
         for pid, version in storage.programme_heads(self.db).items():
             loaded = self.programmes.get(pid)
@@ -164,7 +165,7 @@ class Catalogue:
             if record is None:
                 continue  # the head moved in a transaction not yet visible: next refresh
             self.install(parse_programme(record["document"]), record["document"], record)
-        self._synced = time.monotonic()
+        self.synced_at = time.monotonic()
 
     def versions(self, programme_id: str) -> list[dict[str, Any]]:
         self.programme(programme_id)
@@ -224,5 +225,9 @@ class CatalogueProvider(DependencyProvider):
         if self.catalogue.db is None:
             self.catalogue.attach(self._store().db, now())
         else:
-            self.catalogue.refresh()
+            try:
+                self.catalogue.refresh()
+            except PyMongoError:  # the database hiccups: serve the versions read a moment ago, say so
+                log.warning("programme versions not refreshed; serving those read %.0f s ago",
+                            time.monotonic() - self.catalogue.synced_at, exc_info=True)
         return self.catalogue
