@@ -87,7 +87,7 @@ def expire_drafts(unit: UnitOfWork, event: Envelope) -> int:
     if not payload.programme_id:
         raise PermanentEventError(f"{event.type} {event.id}: no programme_id")
     at = now()
-    reason = f"“{payload.title or payload.programme_id}”认定结果已发布，申请未在截止时间前提交，已过期"
+    reason = f"{payload.title or payload.programme_id}认定结果已发布，申请未在截止时间前提交，已过期"
     expired = 0
     for draft in storage.drafts_of(unit, payload.programme_id):
         application = storage.change_application(unit, draft["_id"], {"status": DRAFT, "version": draft["version"]},
