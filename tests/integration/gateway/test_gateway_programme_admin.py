@@ -43,6 +43,10 @@ def test_a_city_admin_runs_its_programme_and_an_extension_reaches_registration_a
     enterprise, token = api.register_enterprise()
     draft = api.post("/api/v1/applications", {"programme_id": programme_id}, token=token)
     assert draft.status == 201, draft.body
+    # notification learns enterprises from registration's events: its welcome notice says it knows this one
+    until(lambda: any(m["event_type"] == "enterprise.registered"
+                      for m in api.get("/api/v1/inbox", token=token).body["messages"]),
+          timeout=90, what="notification to know the enterprise")
     set_clock_file(clock_file, "2020-05-14T10:00:00+08:00")  # after the first deadline
 
     path = f"/api/v1/programmes/{programme_id}"
