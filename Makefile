@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters replay subscriber backfill test unit lint protos check-protos check-buf definitions bench soak clean certs
+.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters replay subscriber backfill test unit lint protos check-protos check-buf definitions manifests compose-env bench soak clean certs
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -108,9 +108,19 @@ unit: venv
 lint: venv
 	$(VENV)/bin/ruff check services tests
 
-## RabbitMQ definitions for production, generated from the handlers.
+## RabbitMQ definitions for production, generated from the handlers, and the Kubernetes side of the broker
+## accounts (deploy/k8s/base/rabbitmq-accounts.yaml) from the same code.
 definitions: venv
 	$(PY) -m zjtx.broker_definitions
+	$(PY) -m zjtx.k8s_topology
+
+## .env for docker compose: a random password for every account (none has a default), kept when present.
+compose-env: venv
+	$(PY) -m zjtx.compose_setup env
+
+## Render every Kubernetes overlay with kustomize and validate it offline (also part of make test).
+manifests: venv
+	$(PY) -m pytest tests/unit/test_k8s_manifests.py tests/unit/test_compose.py -q
 
 ## Regenerate the gRPC/protobuf stubs from proto/ into services/zjtx_api/.
 protos: venv
