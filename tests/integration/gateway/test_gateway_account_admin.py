@@ -1,7 +1,7 @@
 """Issue 18 point 4 against the running gateway: an admin disables a reviewer account (it
 can neither sign in nor use a token it already holds), re-enables it, and reads who did
 what, when and from which address in the audit view. (The password reset by a one-time
-code runs in tests/integration/notification/test_password_reset_code.py, beside the SMS gateway.)"""
+code runs in tests/integration/notification/test_notification_deliveries.py, beside the SMS gateway.)"""
 
 from __future__ import annotations
 
