@@ -55,6 +55,13 @@ def create_operations(accounts: Accounts, *, username: str, password: str, name:
     return subject
 
 
+def admin_unit(config: dict[str, Any]) -> str:
+    """The first admin's unit: the one named, else the instance's own jurisdiction (a city instance's
+    first admin belongs to the city, not to the province)."""
+    named = str(config.get("BOOTSTRAP_ADMIN_UNIT") or "").strip()
+    return named or f"unit-{str(config.get('JURISDICTION') or '430000').strip()}"
+
+
 class Bootstrap:
     def __init__(self, config: dict[str, Any], accounts: Accounts, upstreams: Upstreams) -> None:
         self.config = config
@@ -79,7 +86,7 @@ class Bootstrap:
         if self.accounts.store.credential_by_login(staff_login(username)) is not None:
             return ""
         return (f"no administrator account {username!r}: ZJTX_BOOTSTRAP_ADMIN_PASSWORD is not set, so the "
-                f"bootstrap admin of {self.config.get('BOOTSTRAP_ADMIN_UNIT')} was not created. Set it and restart "
+                f"bootstrap admin of {admin_unit(self.config)} was not created. Set it and restart "
                 "the gateway (`make up` generates one into var/bootstrap-admin-password), or create an admin with "
                 "`python -m gateway.accounts`")
 
@@ -105,7 +112,7 @@ class Bootstrap:
             if self.accounts.store.credential_by_login(login) is None:
                 if kind == "admin":
                     create_admin(self.accounts, self.upstreams, username=str(c["BOOTSTRAP_ADMIN_USERNAME"]),
-                                 password=str(c["BOOTSTRAP_ADMIN_PASSWORD"]), unit_id=str(c["BOOTSTRAP_ADMIN_UNIT"]),
+                                 password=str(c["BOOTSTRAP_ADMIN_PASSWORD"]), unit_id=admin_unit(c),
                                  name=str(c["BOOTSTRAP_ADMIN_NAME"]), email=str(c["BOOTSTRAP_ADMIN_EMAIL"]),
                                  created_by="bootstrap")
                 else:

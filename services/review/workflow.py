@@ -79,6 +79,7 @@ class Actor:
     role: str
     unit_id: str = ""
     unit_name: str = ""
+    address: str = ""  # the person's client address, from the signed identity token
 
 
 @dataclass
@@ -103,7 +104,7 @@ def record_history(unit: UnitOfWork, application: dict[str, Any], at: datetime, 
         "at": at, "actor": actor.id, "role": actor.role, "unit_id": actor.unit_id, "unit_name": actor.unit_name,
         "level": level, "action": action, "action_label": d.ACTION_LABELS[action], "detail": detail,
         "task_id": task_id, "round": round, "opinion": opinion, "reason": reason,
-        "reasons": [r.__dict__ for r in reasons],
+        "reasons": [r.__dict__ for r in reasons], "client_address": actor.address,
     })
 
 
@@ -114,12 +115,12 @@ def audit(unit: UnitOfWork, ctx: Context, action: str, target: str, *, reason: s
 
 
 def _reviewer(ctx: Context, task: dict[str, Any]) -> Actor:
-    return Actor(ctx.actor, ctx.caller.role, task["unit_id"], task["unit_name"])
+    return Actor(ctx.actor, ctx.caller.role, task["unit_id"], task["unit_name"], getattr(ctx.caller, "client_address", ""))
 
 
 def owner_actor(ctx: Context, programme: Programme) -> Actor:
     owner = ctx.catalogue.owner_unit(programme)
-    return Actor(ctx.actor, ctx.caller.role, owner.id, owner.name)
+    return Actor(ctx.actor, ctx.caller.role, owner.id, owner.name, getattr(ctx.caller, "client_address", ""))
 
 
 def _load_task(unit: UnitOfWork, task_id: str) -> dict[str, Any]:
@@ -361,7 +362,7 @@ def decide_return(unit: UnitOfWork, ctx: Context, task_id: str, items: Sequence[
     unit.emit_event(pb.Returned(
         step=step(task, application, ctx.now, ctx.actor),
         reasons=[pb.ReturnReason(**r.__dict__) for r in reasons], round=round_,
-        max_rounds=programme.max_return_rounds, resubmit_by=iso(programme.window.closes_at)), application["_id"])
+        max_rounds=programme.max_return_rounds, resubmit_by=iso(programme.resubmit_by(ctx.now))), application["_id"])
     return Outcome(task, application)
 
 

@@ -10,6 +10,7 @@ from gateway.api import (
     inbox,
     lookups,
     operations,
+    password_reset,
     programmes,
     reports,
     reviews,
@@ -17,7 +18,7 @@ from gateway.api import (
 )
 from gateway.routes import Registry
 
-MODULES = (accounts, enterprises, lookups, applications, programmes, reviews, final, reports, inbox, statistics,
+MODULES = (accounts, password_reset, enterprises, lookups, applications, programmes, reviews, final, reports, inbox, statistics,
            operations)
 
 

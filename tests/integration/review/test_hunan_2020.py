@@ -559,8 +559,11 @@ def test_publicity_with_an_objection_then_publication(hunan: Timeline, review_ap
     assert tap.wait("review.not_recognised", apps["cs2"])
     statuses = {k: call(review_api.GetApplication, pb.GetApplicationRequest(application_id=apps[k])).status
                 for k in ("cs1", "ly1", "cs2", "hy1", "hy2", "zz1")}
+    # no limbo (issue 18): the application 衡阳 never decided expires at publication, with its reason and event
     assert statuses == {"cs1": "recognised", "ly1": "recognised", "cs2": "not_recognised", "hy1": "not_recognised",
-                        "hy2": "in_review", "zz1": "rejected"}
+                        "hy2": "expired", "zz1": "rejected"}
+    expired = {r.application_id: r.cause for r in result.expired}
+    assert expired[apps["hy2"]] == "undecided" and tap.wait("review.expired", apps["hy2"])
     error = rpc_error(lambda: call(review_api.Publish, pb.PublishRequest(programme_id=PROGRAMME), metadata=PROVINCE_ADMIN))
     assert domain_error(error).code == "publicity.published"
 
