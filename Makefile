@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters replay backup restore test unit lint protos check-protos definitions bench soak clean certs
+.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters audit-verify replay backup restore subscriber backfill test unit lint protos check-protos check-buf definitions manifests compose-env bench soak clean certs
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -70,10 +70,26 @@ ops: venv
 dead-letters: venv
 	$(PY) -m zjtx.ops dead-letters
 
+## Walk every service's hash-chained audit trail; names the first broken entry (SERVICE=review, DATA=var/demo/mongo).
+audit-verify: venv
+	$(PY) -m zjtx.ops audit-verify $(if $(SERVICE),--service $(SERVICE)) $(if $(DATA),--data $(DATA))
+
 ## After the fix: QUEUE=<dead-letter queue> EVENT=<event id> (or ALL=1) back to the consumer that failed it.
 replay: venv
 	@test -n "$(QUEUE)" || { echo "make replay: QUEUE=<dead-letter queue> and EVENT=<event id> or ALL=1 (see make dead-letters)"; exit 2; }
 	$(PY) -m zjtx.ops replay $(QUEUE) $(if $(ALL),--all,--event $(EVENT))
+
+## An outside system's broker account (SYSTEM=<name>): may declare, bind and read only queues ext.<name>.*, bind them
+## to the *.events exchanges, publish nowhere. Prints the AMQP URI with its password once (docs/events.md).
+subscriber: venv
+	@test -n "$(SYSTEM)" || { echo "make subscriber: SYSTEM=<system name>, e.g. SYSTEM=credit"; exit 2; }
+	$(PY) -m zjtx.subscribers create $(SYSTEM)
+
+COMMA := ,
+## Every past event of TYPES (comma-separated) from reporting's archive into the system's own queue QUEUE=ext.<SYSTEM>.*
+backfill: venv
+	@test -n "$(SYSTEM)" -a -n "$(QUEUE)" -a -n "$(TYPES)" || { echo "make backfill: SYSTEM=<system> QUEUE=ext.<system>.<name> TYPES=review.recognised[,...] [SINCE=<ISO time>]"; exit 2; }
+	$(PY) -m zjtx.subscribers backfill $(SYSTEM) --queue $(QUEUE) $(foreach t,$(subst $(COMMA), ,$(TYPES)),--type $(t)) $(if $(SINCE),--since $(SINCE))
 
 ## Back up an instance's databases (INSTANCE=<name>, OUT=<dir>; default var/backups/<instance>-<time>); docs/operations.md.
 backup: venv
@@ -90,7 +106,7 @@ restore: venv
 ## runs go last because they recognise the Hunan 2020 programme for real.
 ## The browser tests (tests/browser: Debian's Chromium driven by Playwright, on the built front) are a session
 ## of their own, with their own suite: their Hunan 2020 story recognises the programme as tests/e2e does.
-test: venv check-protos lint broker web
+test: venv check-protos check-buf lint broker web
 	cd web && npm run --silent check:api && npm test
 	$(PY) -m pytest tests/unit tests/workflow tests/integration tests/reliability tests/e2e
 	$(PY) -m pytest tests/browser
@@ -105,17 +121,32 @@ unit: venv
 lint: venv
 	$(VENV)/bin/ruff check services tests
 
-## RabbitMQ definitions for production, generated from the handlers.
+## RabbitMQ definitions for production, generated from the handlers, and the Kubernetes side of the broker
+## accounts (deploy/k8s/base/rabbitmq-accounts.yaml) from the same code.
 definitions: venv
 	$(PY) -m zjtx.broker_definitions
+	$(PY) -m zjtx.k8s_topology
+
+## .env for docker compose: a random password for every account (none has a default), kept when present.
+compose-env: venv
+	$(PY) -m zjtx.compose_setup env
+
+## Render every Kubernetes overlay with kustomize and validate it offline (also part of make test).
+manifests: venv
+	$(PY) -m pytest tests/unit/test_k8s_manifests.py tests/unit/test_compose.py -q
 
 ## Regenerate the gRPC/protobuf stubs from proto/ into services/zjtx_api/.
 protos: venv
 	$(PY) -m zjtx.protos generate
 
-## Fail when the committed stubs differ from what proto/ generates.
+## Fail when the committed stubs or the events' AsyncAPI document differ from what proto/ generates.
 check-protos: venv
 	$(PY) -m zjtx.protos check
+
+## buf lint and buf breaking on proto/ (buf from tools/contract, npm ci there when needed), against the protos of the
+## commit that set the current schema version, or a later release tag (zjtx.proto_compat, docs/events.md).
+check-buf: venv
+	$(PY) -m zjtx.proto_compat
 
 ## The fault tests (tests/reliability) with a bigger deadline surge: SOAK_N applications per test (default 300).
 soak: venv broker

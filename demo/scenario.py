@@ -8,9 +8,14 @@
    推荐汇总表, uploads the signed scan and confirms its recommendations.
 3. 2020-05-15 23:00: one enterprise submits an hour before the system closes; a second
    after the close another is refused; the next morning a decision on the late
-   application is refused too (reviews had to be in by the close as well).
+   application is refused too (reviews had to be in by the close as well). The province
+   then extends the reviewing deadline by two days with a reason (a new version of the
+   programme, announced to the reviewing units); the decision is accepted, but its unit
+   had already confirmed its 推荐汇总表 and does not confirm again.
 4. 2020-05-20: the province ranks and recognises on merit, opens the 公示; an objection is
-   recorded and dismissed; 2020-06-05: the list is published.
+   recorded and dismissed; 2020-06-05: the list is published, and every application reaches
+   a final state (recognised, rejected, expired: the unconfirmed recommendation and the draft
+   never submitted), printed and written to out/demo/final-states.txt.
 5. Everyone was notified; the departments download their workbooks, figures and PDFs.
 """
 
@@ -31,6 +36,7 @@ PASSWORD = "Qiye-2020-mima"
 STAFF_PASSWORD = "Shenhe-2020-mima"
 UNITS = {"430100": "unit-430100", "430200": "unit-430200", "430400": "unit-430400", "430481": "unit-430481"}
 RETURNED, REJECTED = "cs-3", "zz-2"
+FINAL = ("recognised", "not_recognised", "rejected", "withdrawn", "expired")
 
 
 def unit_of(enterprise: DemoEnterprise) -> str:
@@ -232,6 +238,39 @@ class Scenario:
         say(f"the morning after, {unit_of(early)}'s decision on it is refused ({decision.status}): "
             f"{(decision.body or {}).get('message', '')}")
         self.summary["refused_after_close"] = {"submission": refused.status, "decision": decision.status}
+        self.extension(early, task)
+
+    def extension(self, early: DemoEnterprise, task: dict[str, Any]) -> None:
+        """The province extends the reviewing deadline by two days with a stated reason (a new version of the
+        programme); the unit's decision is then accepted. Its 推荐汇总表 was confirmed before, and the unit
+        never confirms again: at publication that recommendation expires."""
+        api, admin = self.api, self.tokens["admin"]
+        programme = api.get(f"/api/v1/programmes/{PROGRAMME}")
+        reason = "5月15日晚系统访问量激增，部分审核单位未能及时提交审核意见，审核截止时间延长至5月17日24时"
+        amended = api.call("PATCH", f"/api/v1/programmes/{PROGRAMME}", admin, json={
+            "expected_version": programme["version"], "reason": reason,
+            "changes": {"window": {"review_closes_at": "2020-05-17T23:59:59+08:00"}}})
+        say(f"extension: the province amends {PROGRAMME} v{programme['version']} -> v{amended['version']}: "
+            f"review deadline {programme['window']['review_closes_at']} -> {amended['window']['review_closes_at']} "
+            f"({reason})")
+        versions = api.get(f"/api/v1/programmes/{PROGRAMME}/versions", token=admin)["versions"]
+        for v in versions:
+            say(f"  version {v['version']} ({v['kind']}) by {v['changed_by']} from {v.get('client_address') or '-'}: "
+                f"{', '.join(v.get('changes', [])) or '-'}")
+        unit = unit_of(early)
+        passed = self.api.post(f"/api/v1/tasks/{task['id']}/pass", {"opinion": "同意推荐"}, token=self.tokens[unit])
+        say(f"{unit}'s decision is now accepted ({passed['task']['status']}); the application waits for a "
+            f"推荐汇总表 the unit had already confirmed")
+        notice = wait_for(lambda: next((m for m in self.api.get(
+            "/api/v1/inbox", token=self.tokens[unit], params={"box": f"unit:{unit}"}).get("messages", [])
+            if m.get("event_type") == "programme.amended"), None), f"{unit}'s extension notice")
+        say(f"{unit}'s inbox: {notice['title']}")
+        (self.out / "extension.txt").write_text(
+            f"{PROGRAMME}: v{programme['version']} -> v{amended['version']}\nreason: {reason}\n"
+            f"review_closes_at: {programme['window']['review_closes_at']} -> {amended['window']['review_closes_at']}\n\n"
+            f"{notice['title']}\n{notice['body']}\n", encoding="utf-8")
+        self.summary["extension"] = {"from_version": programme["version"], "to_version": amended["version"],
+                                     "review_closes_at": amended["window"]["review_closes_at"], "reason": reason}
 
     # ---- 4. recognition ---------------------------------------------------------------------
 
@@ -261,9 +300,29 @@ class Scenario:
         published = self.api.post(f"/api/v1/programmes/{PROGRAMME}/publish", token=self.tokens["admin"])
         recognised = published.get("recognised", [])
         not_recognised = published.get("not_recognised", [])
-        say(f"published: {len(recognised)} recognised, {len(not_recognised)} not recognised")
+        expired = published.get("expired", [])
+        say(f"published: {len(recognised)} recognised, {len(not_recognised)} not recognised, {len(expired)} expired")
         self.summary["recognised"] = len(recognised)
         self.summary["not_recognised"] = len(not_recognised)
+        self.summary["expired"] = len(expired)
+        self.final_states()
+
+    def final_states(self) -> None:
+        """No application in limbo: each one's final state as its enterprise sees it (registration)."""
+        lines, states = [], {}
+        for enterprise in ENTERPRISES:
+            app_id, token = self.applications[enterprise.key], self.tokens[enterprise.key]
+            application = wait_for(lambda a=app_id, t=token: (lambda d: d if d["status"] in FINAL else None)(
+                self.api.get(f"/api/v1/applications/{a}", token=t)), f"the final state of {enterprise.name}")
+            reason = application.get("decision_reason") or ""
+            states[enterprise.key] = application["status"]
+            lines.append(f"{enterprise.name:<22} {application['status']:<15} {application.get('status_label', '')}"
+                         f"{'：' + reason if reason else ''}")
+        say("final states:")
+        for line in lines:
+            say(f"  {line}")
+        (self.out / "final-states.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self.summary["final_states"] = states
 
     # ---- 5. outputs -----------------------------------------------------------------------
 

@@ -19,10 +19,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.rules import lockout, tokens
+from gateway.rules import lockout, reset, tokens
 from gateway.rules.access import Identity
 from gateway.rules.passwords import HISTORY, Hasher, previous_hashes, reused_problem
 from gateway.storage import GatewayStore
+from zjtx import audit as audit_trail
 from zjtx.errors import DomainError, already_exists, invalid, unauthenticated
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class Accounts:
     def __init__(self, store: GatewayStore, hasher: Hasher, policy: lockout.Policy, key: Ed25519PrivateKey, ttl: int,
                  clock: Callable[[], float] = time.time) -> None:
         tokens.check_key(key)
+        self.reset_key = reset.derive_key(key.private_bytes_raw())
         self.store = store
         self.hasher = hasher
         self.policy = policy
@@ -70,7 +72,7 @@ class Accounts:
 
     # ---- sign-in ------------------------------------------------------------------
 
-    def sign_in(self, login: str, password: str, kinds: tuple[str, ...]) -> Session:
+    def sign_in(self, login: str, password: str, kinds: tuple[str, ...], client_address: str = "") -> Session:
         with self._lock_for(login):
             now = self.clock()
             state = self.store.attempts(login)
@@ -83,7 +85,8 @@ class Accounts:
             else:
                 ok = self.hasher.verify(credential["password_hash"], password)
             if not ok:
-                self._fail(login, state, self.clock())  # the delay runs from the answer, not the request
+                # the delay runs from the answer, not the request
+                self._fail(login, state, self.clock(), credential if usable else None, client_address)
             self.store.clear_attempts(login)
         assert credential is not None
         if self.hasher.needs_rehash(credential["password_hash"]):
@@ -92,10 +95,19 @@ class Accounts:
         self.store.touch_sign_in(credential["_id"], self.now())
         return self.issue(credential)
 
-    def _fail(self, login: str, state: lockout.Attempts, now: float) -> None:
+    def _fail(self, login: str, state: lockout.Attempts, now: float, credential: dict[str, Any] | None = None,
+              client_address: str = "") -> None:
         after = lockout.after_failure(state, self.policy, now)
         self.store.save_attempts(login, after)
         if after.locked_until > now:
+            if state.locked_until <= now:  # the failure that locked it: an administrative change, audited once
+                self.store.audit(audit_trail.Entry(
+                    action="account.locked", target=credential["subject"] if credential else login,
+                    subject=credential["subject"] if credential else "", role=credential["role"] if credential else "",
+                    unit=credential.get("unit", "") if credential else "", principal="gateway",
+                    client_address=client_address, result="refused",
+                    reason=f"{self.policy.lock_after} failed sign-ins in a row",
+                    details={"login": login, "locked_until": datetime.fromtimestamp(after.locked_until, timezone.utc)}))
             raise lockout.refused("account.locked", f"连续{self.policy.lock_after}次登录失败，账号已锁定，"
                                   f"请{lockout._wait_text(after.locked_until - now)}后再试或联系管理员",
                                   after.locked_until - now)
@@ -157,3 +169,42 @@ class Accounts:
         # a new generation: every token issued before, this session's included, stops working
         self.store.set_password(credential["_id"], self.hasher.hash(new), self.now(), must_change=False,
                                 new_generation=True)
+
+    # ---- password reset by a one-time code ---------------------------------------
+
+    def reset_code_for(self, login: str) -> tuple[dict[str, Any], str, str] | None:
+        """(credential, code, request id) when a code should be sent to ``login`` now; None when the login is
+        not an active enterprise or is throttled (the caller answers the same either way)."""
+        credential = self.store.credential_by_login(login)
+        if credential is None or credential.get("state") != "active" or credential["kind"] != "enterprise":
+            return None
+        now = self.clock()
+        state = self.store.reset_state(login)
+        if not reset.may_send(state.get("sent_at", []), now):
+            return None
+        code, request_id = reset.new_code(), uuid.uuid4().hex
+        sent = [t for t in state.get("sent_at", []) if now - t < 3600] + [now]
+        self.store.save_reset_code(login, reset.digest(self.reset_key, login, code), now + reset.CODE_TTL, sent,
+                                   request_id)
+        return credential, code, request_id
+
+    def reset_password(self, login: str, code: str, new_password: str) -> dict[str, Any]:
+        """Set the new password if ``code`` is the live code of ``login``; every earlier token stops working
+        and a lock from failed sign-ins is lifted. The same refusal for a wrong code and an unknown login."""
+        state = self.store.reset_state(login)
+        pending = None
+        if state.get("digest"):
+            pending = reset.Pending(state["digest"], float(state["expires_at"]), int(state.get("attempts", 0)),
+                                    bool(state.get("used")))
+        offered = reset.digest(self.reset_key, login, code.strip())
+        credential = self.store.credential_by_login(login)
+        if not reset.code_matches(pending, offered, self.clock()) or credential is None:
+            if pending is not None:
+                self.store.count_reset_attempt(login)
+            raise DomainError("reset.invalid_code", reset.INVALID_CODE, [], "invalid")
+        if not self.store.use_reset_code(login, offered):
+            raise DomainError("reset.invalid_code", reset.INVALID_CODE, [], "invalid")
+        self.store.set_password(credential["_id"], self.hasher.hash(new_password), self.now(), must_change=False,
+                                new_generation=True)
+        self.store.clear_attempts(login)
+        return credential

@@ -16,6 +16,7 @@ from typing import Any
 
 from gateway.auth import Accounts, staff_login
 from gateway.upstream import Upstreams
+from zjtx import audit as audit_trail
 from zjtx.errors import DomainError
 from zjtx_api import review_pb2
 
@@ -34,7 +35,14 @@ def create_admin(accounts: Accounts, upstreams: Upstreams, *, username: str, pas
         accounts.release(credential_id)
         raise
     accounts.activate(credential_id, account.account_id, name=account.name)
+    _audit_created(accounts, account.account_id, created_by, {"username": username, "unit_id": unit_id, "role": "admin"})
     return str(account.account_id)
+
+
+def _audit_created(accounts: Accounts, subject: str, created_by: str, details: dict[str, Any]) -> None:
+    """Accounts made outside a request (first start, ``python -m gateway.accounts``) are audited too."""
+    accounts.store.audit(audit_trail.Entry(action="account.created", target=subject, subject=created_by, role="system",
+                                           principal="gateway", details=details))
 
 
 def create_operations(accounts: Accounts, *, username: str, password: str, name: str, created_by: str) -> str:
@@ -43,7 +51,15 @@ def create_operations(accounts: Accounts, *, username: str, password: str, name:
                                      created_by=created_by)
     subject = f"ops-{credential_id[:12]}"
     accounts.activate(credential_id, subject)
+    _audit_created(accounts, subject, created_by, {"username": username, "role": "operations"})
     return subject
+
+
+def admin_unit(config: dict[str, Any]) -> str:
+    """The first admin's unit: the one named, else the instance's own jurisdiction (a city instance's
+    first admin belongs to the city, not to the province)."""
+    named = str(config.get("BOOTSTRAP_ADMIN_UNIT") or "").strip()
+    return named or f"unit-{str(config.get('JURISDICTION') or '430000').strip()}"
 
 
 class Bootstrap:
@@ -70,7 +86,7 @@ class Bootstrap:
         if self.accounts.store.credential_by_login(staff_login(username)) is not None:
             return ""
         return (f"no administrator account {username!r}: ZJTX_BOOTSTRAP_ADMIN_PASSWORD is not set, so the "
-                f"bootstrap admin of {self.config.get('BOOTSTRAP_ADMIN_UNIT')} was not created. Set it and restart "
+                f"bootstrap admin of {admin_unit(self.config)} was not created. Set it and restart "
                 "the gateway (`make up` generates one into var/bootstrap-admin-password), or create an admin with "
                 "`python -m gateway.accounts`")
 
@@ -96,7 +112,7 @@ class Bootstrap:
             if self.accounts.store.credential_by_login(login) is None:
                 if kind == "admin":
                     create_admin(self.accounts, self.upstreams, username=str(c["BOOTSTRAP_ADMIN_USERNAME"]),
-                                 password=str(c["BOOTSTRAP_ADMIN_PASSWORD"]), unit_id=str(c["BOOTSTRAP_ADMIN_UNIT"]),
+                                 password=str(c["BOOTSTRAP_ADMIN_PASSWORD"]), unit_id=admin_unit(c),
                                  name=str(c["BOOTSTRAP_ADMIN_NAME"]), email=str(c["BOOTSTRAP_ADMIN_EMAIL"]),
                                  created_by="bootstrap")
                 else:

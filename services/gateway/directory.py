@@ -1,7 +1,8 @@
 """Short-lived caches of what access checks read often: programmes and review units.
 
-Programmes change only when their YAML is redeployed and units never at run time, so a
-minute of caching costs nothing and spares a gRPC round trip on every admin request.
+Programmes change only through their admins (a new version, which this gateway forgets at
+once when the change comes through it) and units never at run time, so a minute of caching
+costs little and spares a gRPC round trip on every admin request.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ class Directory:
     def programme(self, programme_id: str) -> review_pb2.Programme:
         return self._cached(("programme", programme_id), lambda: self.upstreams.call(
             "review", "GetProgramme", review_pb2.GetProgrammeRequest(programme_id=programme_id)))
+
+    def forget_programme(self, programme_id: str) -> None:
+        """An admin changed it through this gateway: the next read asks review."""
+        with self._lock:
+            self._cache.pop(("programme", programme_id), None)
 
     def unit(self, unit_id: str) -> review_pb2.Unit:
         # system call: the unit's name, kind, division and parent are public directory data

@@ -1,5 +1,5 @@
 """The gateway's own MongoDB database (``zjtx_gateway``): credentials, sign-in attempts,
-revoked tokens and the audit trail of the gateway's own writes.
+revoked tokens and the tamper-evident audit trail of the gateway's own writes (zjtx.audit).
 
 Identities live in the services (enterprise ids in registration, reviewer and admin
 accounts in review); the gateway keeps only what proves them: password hashes.
@@ -17,11 +17,14 @@ from pymongo.errors import DuplicateKeyError
 
 from gateway.rules.lockout import Attempts
 from gateway.rules.passwords import HISTORY, previous_hashes
+from zjtx import audit as audit_trail
 
 INDEXES: dict[str, list[IndexModel]] = {
     "credentials": [IndexModel([("login", ASCENDING)], unique=True, name="login_unique"),
                     IndexModel([("subject", ASCENDING)], name="subject")],
     "revoked_tokens": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl")],
+    "reset_codes": [IndexModel([("purge_at", ASCENDING)], expireAfterSeconds=0, name="purge_ttl")],
+    "reset_addresses": [IndexModel([("purge_at", ASCENDING)], expireAfterSeconds=0, name="purge_ttl")],
     "audit": [IndexModel([("at", ASCENDING)], name="at"), IndexModel([("subject", ASCENDING), ("at", ASCENDING)],
                                                                        name="subject_at")],
 }
@@ -62,6 +65,16 @@ class GatewayStore:
 
     def credential_by_subject(self, subject: str) -> dict[str, Any] | None:
         return self.db.credentials.find_one({"subject": subject, "state": "active"})
+
+    def credential_of_account(self, subject: str) -> dict[str, Any] | None:
+        """A staff or enterprise credential by its account id, whatever its state."""
+        return self.db.credentials.find_one({"subject": subject, "state": {"$in": ["active", "disabled"]}})
+
+    def set_state(self, credential_id: str, state: str, at: datetime, by: str, reason: str) -> None:
+        """Disable or enable a credential; a disabled one signs in nowhere and its tokens stop at once
+        (``credential_by_subject`` finds only active credentials)."""
+        self.db.credentials.update_one({"_id": credential_id}, {"$set": {
+            "state": state, "state_changed_at": at, "state_changed_by": by, "state_reason": reason}})
 
     def set_password(self, credential_id: str, password_hash: str, at: datetime, *, must_change: bool,
                      new_generation: bool = False) -> None:
@@ -106,7 +119,39 @@ class GatewayStore:
     def is_revoked(self, jti: str) -> bool:
         return self.db.revoked_tokens.count_documents({"_id": jti}, limit=1) > 0
 
+    # ---- password reset codes (gateway/rules/reset.py) ---------------------------------
+
+    def reset_state(self, login: str) -> dict[str, Any]:
+        return self.db.reset_codes.find_one({"_id": login}) or {"_id": login, "sent_at": []}
+
+    def save_reset_code(self, login: str, code_digest: str, expires_at: float, sent_at: list[float],
+                        request_id: str) -> None:
+        self.db.reset_codes.update_one({"_id": login}, {"$set": {
+            "digest": code_digest, "expires_at": expires_at, "attempts": 0, "used": False, "sent_at": sent_at,
+            "request_id": request_id, "purge_at": utc(max(sent_at) + 3600)}}, upsert=True)
+
+    def count_reset_attempt(self, login: str) -> None:
+        self.db.reset_codes.update_one({"_id": login}, {"$inc": {"attempts": 1}})
+
+    def use_reset_code(self, login: str, code_digest: str) -> bool:
+        """Spend the code: True for the one request that does (a replay finds it used)."""
+        return self.db.reset_codes.update_one({"_id": login, "digest": code_digest, "used": False},
+                                              {"$set": {"used": True}}).modified_count == 1
+
+    def note_reset_request(self, address: str, now: float) -> list[float]:
+        """Record one request from ``address``; the times of its requests in the last window."""
+        document = self.db.reset_addresses.find_one_and_update(
+            {"_id": address or "-"}, {"$push": {"at": {"$each": [now], "$slice": -50}},
+                                      "$set": {"purge_at": utc(now + 3600)}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+        return list(document.get("at", []))[:-1]
+
     # ---- audit --------------------------------------------------------------------
 
-    def audit(self, record: dict[str, Any]) -> None:
-        self.db.audit.insert_one(record)
+    def audit(self, entry: audit_trail.Entry) -> dict[str, Any]:
+        """Append to the gateway's hash-chained trail (zjtx.audit; chain ``gateway``, collection ``audit``)."""
+        return audit_trail.trail(self.db, "gateway").append(entry)
+
+    def audit_records(self, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+        """Newest first (by the chain's sequence). The audit view's one read (gateway/audit_view.py builds ``query``)."""
+        return list(self.db.audit.find(query).sort("_id", -1).limit(limit))

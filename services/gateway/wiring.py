@@ -39,9 +39,7 @@ def pki_dir(config: dict[str, Any]) -> Path:
     production refuses to start without ZJTX_PKI_DIR holding the gateway's certificate and keys."""
     from zjtx import pki
 
-    mode = str(config.get("MODE") or "development")
-    if mode not in ("development", "production"):
-        raise StartupError(f"GATEWAY_MODE={mode!r}; accepted: development, production")
+    mode = run_mode(config)
     directory = str(config.get("PKI_DIR") or "")
     if not directory:
         if mode == "production":
@@ -55,6 +53,27 @@ def pki_dir(config: dict[str, Any]) -> Path:
     try:
         return pki.check_principal(directory, "gateway")
     except pki.PkiError as exc:
+        raise StartupError(str(exc)) from None
+
+
+def run_mode(config: dict[str, Any]) -> str:
+    """``ZJTX_MODE`` (every component's switch), or the gateway's own ``GATEWAY_MODE`` when set."""
+    from zjtx import production as secrets
+
+    try:
+        return secrets.mode(override=str(config.get("MODE") or ""), override_name="GATEWAY_MODE")
+    except secrets.SecretsMissing as exc:
+        raise StartupError(str(exc)) from None
+
+
+def check_secrets(config: dict[str, Any], directory: Path) -> None:
+    """Production refuses to start without each secret the gateway uses (zjtx.secrets)."""
+    from zjtx import production as secrets
+
+    try:
+        secrets.check("gateway", {**config, "PKI_DIR": str(directory)},
+                      override=str(config.get("MODE") or ""), override_name="GATEWAY_MODE")
+    except secrets.SecretsMissing as exc:
         raise StartupError(str(exc)) from None
 
 
@@ -100,6 +119,7 @@ def hasher_of(config: dict[str, Any]) -> Hasher:
 
 def build(config: dict[str, Any], store: GatewayStore | None = None) -> Gateway:
     directory = pki_dir(config)
+    check_secrets(config, directory)
     key = token_key(directory)
     store = store or connect_store(config)
     accounts = Accounts(store, hasher_of(config), policy_of(config), key, int(config["TOKEN_TTL_SECONDS"]))

@@ -23,6 +23,8 @@ RECOGNISED = "recognised"
 NOT_RECOGNISED = "not_recognised"
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
+EXPIRED = "expired"  # concluded at publication without a decision: a draft never submitted, a task undecided
+# at the review deadline, a return not resubmitted, a unit that never confirmed its 推荐汇总表
 PENDING = "pending"  # reporting: known from registration, review's view not arrived yet
 
 STATUS_LABELS: dict[str, str] = {
@@ -42,6 +44,7 @@ STATUS_LABELS: dict[str, str] = {
     NOT_RECOGNISED: "未认定",
     REJECTED: "审核不通过",
     WITHDRAWN: "已撤回",
+    EXPIRED: "已过期",
     PENDING: "待同步",
 }
 

@@ -22,7 +22,7 @@ from notification.rules.templates import TemplateSet
 from zjtx.clock import iso, now
 from zjtx.crypto import field_cipher, mask_address
 from zjtx.envelope import Envelope
-from zjtx.errors import Violation, invalid, not_found
+from zjtx.errors import Violation, forbidden, invalid, not_found
 from zjtx.events import handles
 from zjtx.grpc_client import ServiceClient
 from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
@@ -148,6 +148,16 @@ class NotificationService(GrpcOperations):
         return pb.ListDeliveriesResponse(deliveries=[delivery_message(d) for d in documents], total=total)
 
     @api(NotificationStub)
+    def SendAccountCode(self, request: pb.SendAccountCodeRequest, context: Any) -> pb.SendAccountCodeResponse:
+        """A one-time code only a service (the gateway, which checked who asked) may have sent."""
+        caller = caller_of(context)
+        if caller.role != "system":
+            raise forbidden("forbidden.services_only", "验证码只能由平台服务发送")
+        notice = workflow.account_code_notice(request)
+        return pb.SendAccountCodeResponse(recorded=bool(self.store.transact(
+            lambda unit: dispatch.record_notice(self.deps, unit, notice))))
+
+    @api(NotificationStub)
     def RetryDelivery(self, request: pb.RetryDeliveryRequest, context: Any) -> pb.Delivery:
         caller = caller_of(context)
         check_staff(caller.role)
@@ -250,6 +260,22 @@ class NotificationService(GrpcOperations):
     @handles("review", "review.not_recognised")
     def on_not_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.recognition(self.deps, unit, event)
+
+    @handles("review", "review.recognition_amended")
+    def on_recognition_amended(self, unit: UnitOfWork, event: Envelope) -> None:
+        workflow.recognition_amended(self.deps, unit, event)
+
+    @handles("registration", "application.expired")
+    def on_application_expired(self, unit: UnitOfWork, event: Envelope) -> None:
+        workflow.draft_expired(self.deps, unit, event)
+
+    @handles("review", "review.expired")
+    def on_expired(self, unit: UnitOfWork, event: Envelope) -> None:
+        workflow.recognition(self.deps, unit, event)
+
+    @handles("review", "programme.amended")
+    def on_programme_amended(self, unit: UnitOfWork, event: Envelope) -> None:
+        workflow.programme_amended(self.deps, unit, event)
 
     @handles("review", "programme.opened")
     def on_programme_opened(self, unit: UnitOfWork, event: Envelope) -> None:

@@ -264,6 +264,23 @@ def draft_candidates(db: Database, region_prefix: str, programme_id: str) -> lis
     return [d for d in found if d["_id"] not in applied]
 
 
+def extension_audience(db: Database, prefix: str, programme_id: str) -> list[dict[str, Any]]:
+    """Enterprises an extension concerns: those with an application to the programme, and those of the
+    owner's region that may hold a draft (the draft reminders' audience), each once."""
+    applied = {d["enterprise_id"] for d in db.applications.find({"programme_id": programme_id}, {"enterprise_id": 1})
+               if d.get("enterprise_id")}
+    return list(db.enterprises.find({"$or": [{"_id": {"$in": sorted(applied)}},
+                                             {"region_code": {"$regex": f"^{prefix}"}}]}))
+
+
+def reviewing_units(db: Database, programme_id: str) -> list[tuple[str, str]]:
+    """Every unit that has had a review task of the programme: (unit id, unit name)."""
+    units: dict[str, str] = {}
+    for task in db.tasks.find({"programme_id": programme_id}, {"unit_id": 1, "unit_name": 1}):
+        units.setdefault(task["unit_id"], task.get("unit_name", ""))
+    return sorted(units.items())
+
+
 def open_tasks_by_unit(db: Database, programme_id: str) -> list[dict[str, Any]]:
     """Open review tasks of a programme, grouped by unit and deadline."""
     groups: dict[tuple[str, datetime], dict[str, Any]] = {}

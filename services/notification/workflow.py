@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.divisions import region_prefix
 from notification import directory, storage
 from notification.dispatch import Deps, record_notice, stored_contact
 from notification.rules import builders
+from notification.rules.access import check_recipient
 from notification.rules.notices import Contact, Notice, Target, admin_targets, enterprise_targets, parse_time, unit_targets
 from zjtx.clock import now
 from zjtx.envelope import Envelope
+from zjtx.errors import Violation, invalid
 from zjtx.events import PermanentEventError
 from zjtx.mongo import UnitOfWork
 from zjtx_api import registration_pb2, review_pb2
@@ -223,10 +226,75 @@ def recognition(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
     elif event.type == "review.not_recognised":
         payload.recognised = False
     kind = "review.recognised" if payload.recognised else "review.not_recognised"
-    record_notice(deps, unit, notice(kind, event, builders.recognition(payload, programme), targets))
+    if event.type == "review.expired":
+        kind = "review.expired"
+        payload.recognised = False
+    record_notice(deps, unit, notice(kind, event, builders.recognition(payload, programme, kind), targets))
 
 
 def programme_changed(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
     """A programme opened or closed: its dates may have changed, so reminders re-read it."""
     payload = event.payload(review_pb2.ProgrammeWindowChanged)
     directory.forget_programme(payload.programme_id or event.subject)
+
+
+def programme_amended(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
+    """A new version: every copy of the programme is re-read; an extension reaches everyone it affects:
+    when the submission deadline moved, the enterprises that applied and those of the region without a
+    submission (the draft reminders' audience); always, every unit reviewing the programme."""
+    payload = event.payload(review_pb2.ProgrammeAmended)
+    require(event, programme_id=payload.programme_id)
+    directory.forget_programme(payload.programme_id)
+    if not payload.extended:
+        return
+    programme = deps.programme(payload.programme_id)
+    submissions_extended = payload.closes_at != payload.previous_closes_at  # a review-only extension is the units'
+    audience = storage.extension_audience(unit.db, region_prefix(programme.owner), programme.id) \
+        if submissions_extended else []
+    for enterprise in audience:
+        name = enterprise.get("name") or "贵企业"
+        targets = enterprise_targets(enterprise["_id"], name, stored_contact(enterprise.get("contact")))
+        record_notice(deps, unit, notice("programme.extended", event,
+                                         builders.programme_extended(payload, programme, name), targets))
+    for unit_id, fallback in storage.reviewing_units(unit.db, programme.id):
+        unit_name, accounts = directory.unit(deps.review, unit_id)
+        unit_name = unit_name or fallback or unit_id
+        record_notice(deps, unit, notice("programme.review_extended", event,
+                                         builders.programme_review_extended(payload, programme, unit_name),
+                                         unit_targets(unit_id, unit_name, accounts)))
+
+
+def draft_expired(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
+    """A draft never submitted, concluded at publication (registration's application.expired)."""
+    payload = event.payload(registration_pb2.ApplicationExpired)
+    require(event, programme_id=payload.programme_id, enterprise_id=payload.enterprise_id)
+    programme = deps.programme(payload.programme_id)
+    name, targets = enterprise_audience(unit, event, payload.enterprise_id, payload.application_id, "")
+    record_notice(deps, unit, notice("application.expired", event,
+                                     builders.draft_expired(payload, programme, name), targets))
+
+
+def account_code_notice(request: Any) -> Notice:
+    """A password-reset code to the one channel the enterprise chose (never its inbox: it cannot sign in)."""
+    recipient = check_recipient(request.recipient)
+    if request.channel not in ("sms", "email") or not request.address.strip():
+        raise invalid("channel.invalid", "验证码只能通过短信（sms）或电子邮件（email）发送到登记的地址",
+                      [Violation("channel", "channel", "可选：sms、email")])
+    if not request.code.isdigit() or not request.request_id:
+        raise invalid("code.invalid", "验证码应为数字，且须带请求编号", [Violation("code", "code", "数字验证码")])
+    fields = builders.account_code(request.code, request.expires_at, request.name)
+    return Notice("account.reset_code", f"account-code:{request.request_id}", "account.reset_code", recipient, fields,
+                  (Target(recipient, request.channel, request.address.strip(), request.name or "用户"),))
+
+
+def recognition_amended(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
+    """Each enterprise whose outcome a correction of the published list changed hears it, with the reason."""
+    payload = event.payload(review_pb2.RecognitionAmended)
+    require(event, programme_id=payload.programme_id)
+    programme = deps.programme(payload.programme_id)
+    for outcome in [*payload.removed, *payload.added]:
+        name, targets = enterprise_audience(unit, event, outcome.enterprise_id, outcome.application_id,
+                                            outcome.enterprise_name)
+        record_notice(deps, unit, Notice("review.recognition_amended", f"{event.id}:{outcome.application_id}",
+                                         event.type, outcome.application_id,
+                                         builders.recognition_amended(payload, outcome, programme, name), targets))

@@ -34,7 +34,7 @@ class Context:
         storage.append_history(unit, {
             "application_id": application["_id"], "at": self.now, "actor": self.actor, "role": self.caller.role,
             "action": action, "detail": detail, "reason": reason, "version": application["version"],
-            "data": data or {},
+            "data": data or {}, "client_address": getattr(self.caller, "client_address", ""),
         })
 
     # -- loading with the caller's rights

@@ -11,20 +11,20 @@ import logging
 from typing import Any
 
 from registration import storage
-from registration.rules.applications import review_change
+from registration.rules.applications import DRAFT, EXPIRED, NOT_RECOGNISED, RECOGNISED, review_change
 from zjtx import event_types
-from zjtx.clock import now
+from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
 from zjtx.events import PermanentEventError
 from zjtx.mongo import UnitOfWork
-from zjtx_api import review_pb2
+from zjtx_api import registration_pb2, review_pb2
 
 log = logging.getLogger(__name__)
 
 # The review events registration applies, declared once: the service's handlers are made
 # from it and each payload's class comes from the event registry (zjtx.event_types).
 CONSUMED = ("review.task_opened", "review.passed", "review.returned", "review.rejected", "review.recommended",
-            "review.recognised", "review.not_recognised")
+            "review.recognised", "review.not_recognised", "review.expired")
 
 
 def event_info(event: Envelope) -> tuple[str, dict[str, Any]]:
@@ -78,3 +78,52 @@ def apply(unit: UnitOfWork, event: Envelope) -> None:
         "data": {"event_id": event.id, "event_type": event.type, "ignored": bool(change.ignored),
                  **{k: v for k, v in info.items() if k in ("level", "unit_id", "task_id", "round", "rank")}},
     })
+
+
+def expire_drafts(unit: UnitOfWork, event: Envelope) -> int:
+    """review.results_published: a draft never submitted is concluded as expired, with its history entry and
+    application.expired (notification tells the enterprise). Redelivery finds no draft left."""
+    payload = event.payload(review_pb2.ResultsPublished)
+    if not payload.programme_id:
+        raise PermanentEventError(f"{event.type} {event.id}: no programme_id")
+    at = now()
+    reason = f"{payload.title or payload.programme_id}认定结果已发布，申请未在截止时间前提交，已过期"
+    expired = 0
+    for draft in storage.drafts_of(unit, payload.programme_id):
+        application = storage.change_application(unit, draft["_id"], {"status": DRAFT, "version": draft["version"]},
+                                                 {"status": EXPIRED, "expired_at": at, "decision_reason": reason}, at)
+        if application is None:
+            continue  # submitted meanwhile: its own path concludes it
+        storage.append_history(unit, {
+            "application_id": draft["_id"], "at": at, "actor": "review", "role": "system", "action": "expired",
+            "detail": "草稿未提交，申请过期", "reason": reason, "version": application["version"],
+            "data": {"event_id": event.id, "event_type": event.type}})
+        unit.emit_event(registration_pb2.ApplicationExpired(
+            application_id=draft["_id"], programme_id=payload.programme_id, enterprise_id=draft["enterprise_id"],
+            reason=reason, expired_at=iso(at)), draft["_id"])
+        expired += 1
+    log.info("%d draft(s) of %s expired at publication", expired, payload.programme_id)
+    return expired
+
+
+def apply_recognition_amendment(unit: UnitOfWork, event: Envelope) -> int:
+    """review.recognition_amended: the corrected outcome replaces the published one (the only change a final
+    state takes), with a history entry naming the list version and the reason. Idempotent by event id."""
+    payload = event.payload(review_pb2.RecognitionAmended)
+    changed, at = 0, now()
+    for outcome, status in [*((r, NOT_RECOGNISED) for r in payload.removed), *((r, RECOGNISED) for r in payload.added)]:
+        application = storage.get_application(unit.db, outcome.application_id, unit.session)
+        if application is None:
+            continue
+        if application["status"] != status:
+            updated = storage.change_application(unit, application["_id"], {"version": application["version"]},
+                                                 {"status": status, "decision_reason": outcome.reason}, at)
+            if updated is None:
+                raise RuntimeError(f"application {application['_id']} changed while applying {event.type}")
+            application, changed = updated, changed + 1
+        storage.append_history(unit, {
+            "application_id": application["_id"], "at": at, "actor": "review", "role": "system",
+            "action": "recognition_amended", "reason": payload.reason, "version": application["version"],
+            "detail": f"认定名单第{payload.list_version}版更正：{'补入认定名单' if status == RECOGNISED else '移出认定名单'}",
+            "data": {"event_id": event.id, "event_type": event.type}})
+    return changed

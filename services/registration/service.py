@@ -15,8 +15,9 @@ from registration import messages, review_events, storage, uploads, workflow
 from registration.context import Context
 from registration.directory import DEFAULT_TTL_SECONDS, Directory
 from zjtx.clock import now
+from zjtx.directory import ReviewDirectory
 from zjtx.envelope import Envelope
-from zjtx.events import consumes
+from zjtx.events import consumes, handles
 from zjtx.grpc_client import ServiceClient
 from zjtx.grpc_support import GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
@@ -140,3 +141,16 @@ class RegistrationService(GrpcOperations):
     def _apply_review_event(self, unit: UnitOfWork, event: Envelope) -> None:
         """Keep the enterprise-facing status; review.returned reopens what the reviewer named."""
         review_events.apply(unit, event)
+
+    @handles("review", "review.results_published")
+    def on_results_published(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.expire_drafts(unit, event)
+
+    @handles("review", "review.recognition_amended")
+    def on_recognition_amended(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.apply_recognition_amendment(unit, event)
+
+    @handles("review", "programme.amended")
+    def on_programme_amended(self, unit: UnitOfWork, event: Envelope) -> None:
+        """A new version (an extension): submissions are judged against it from now, not in a minute."""
+        ReviewDirectory(self.review).forget(event.subject)  # the cache is process-wide

@@ -168,6 +168,11 @@ def change_application(unit: UnitOfWork, application_id: str, expected: dict[str
     return _update(unit, {"_id": application_id, **expected}, update)
 
 
+def drafts_of(unit: UnitOfWork, programme_id: str) -> list[dict[str, Any]]:
+    return list(unit.db.applications.find({"programme_id": programme_id, "status": "draft"},
+                                          {"_id": 1, "enterprise_id": 1, "version": 1}, session=unit.session))
+
+
 def _update(unit: UnitOfWork, condition: dict[str, Any], update: dict[str, Any]) -> dict[str, Any] | None:
     # update_one then a read by _id in the same transaction, not find_one_and_update: the
     # embedded server (SecantusDB) makes findAndModify scan the collection, so every edit of

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -179,3 +180,11 @@ class ReportingService(GrpcOperations):
         ctx = self._context(requester)
         producer = storage.rebuild(self.store.db, self.store.db, transact=self.store.transact)
         yield from self._run(ctx, "rebuild", "", producer)
+
+    @api(ReportingStub)
+    def ListArchivedEvents(self, request: pb.ListArchivedEventsRequest, context: Any) -> Iterator[pb.ArchivedEvent]:
+        access.check_archive(self._requester(context))
+        types, since = workflow.archive_query(list(request.types), request.since)
+        for envelope in storage.archived_events(self.store.db, types, since):
+            yield pb.ArchivedEvent(id=str(envelope["id"]), type=str(envelope["type"]),
+                                   envelope_json=json.dumps(envelope, ensure_ascii=False))

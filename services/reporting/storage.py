@@ -96,6 +96,23 @@ def archive_and_apply(unit: Unit, envelope: Mapping[str, Any], event: Projection
     return True
 
 
+# what archive_document adds to the envelope as received
+ARCHIVE_BOOKKEEPING = ("_id", "collection", "key", "at", "archived_at")
+
+
+def archived_events(db: Database, types: list[str], since: datetime | None = None,
+                    batch_size: int = 500) -> Iterator[dict[str, Any]]:
+    """The archived envelopes of ``types`` as received, oldest first (event instant, then id).
+
+    A cursor, not a list: a backfill of a whole year streams without holding it."""
+    query: dict[str, Any] = {"type": {"$in": types}}
+    if since is not None:
+        query["at"] = {"$gte": since}
+    cursor = db.event_archive.find(query, sort=[("at", ASCENDING), ("_id", ASCENDING)], batch_size=batch_size)
+    for entry in cursor:
+        yield {k: v for k, v in entry.items() if k not in ARCHIVE_BOOKKEEPING}
+
+
 def _backfill_archive(db: Database) -> int:
     """Archive entries written before they carried a key (the walking skeleton's)."""
     fixed = 0

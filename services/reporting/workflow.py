@@ -311,3 +311,26 @@ def may_see_job(requester: access.Requester, job: dict[str, Any]) -> bool:
     return requester.role in access.ALL_SEEING or (
         by.get("role") == requester.role and by.get("subject", "") == requester.subject and
         by.get("unit", "") == requester.unit)
+
+
+def archive_query(types: list[str], since: str) -> tuple[list[str], datetime | None]:
+    """Check what a backfill asks of the archive: event types reporting consumes (only those
+    are archived) and an optional ISO 8601 start."""
+    from reporting.rules.events import CONSUMED
+
+    wanted = sorted({t.strip() for t in types if t.strip()})
+    if not wanted:
+        raise invalid("request.types", f"请至少指定一种事件类型；可选：{'、'.join(sorted(CONSUMED))}")
+    unknown = [t for t in wanted if t not in CONSUMED]
+    if unknown:
+        raise invalid("request.types", f"报表服务未存档这些事件类型：{'、'.join(unknown)}；"
+                      f"可补发的类型：{'、'.join(sorted(CONSUMED))}")
+    if not since.strip():
+        return wanted, None
+    try:
+        start = datetime.fromisoformat(since.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise invalid("request.since", f"起始时间“{since}”无效；请使用 ISO 8601 格式，如 2020-05-01T00:00:00Z") from None
+    if start.tzinfo is None:
+        raise invalid("request.since", f"起始时间“{since}”缺少时区；请写明，如 2020-05-01T00:00:00Z 或 +08:00")
+    return wanted, start

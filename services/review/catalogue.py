@@ -7,6 +7,8 @@ A document that does not validate stops the service at start with every error na
 from __future__ import annotations
 
 import json
+import logging
+import time
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,13 +16,19 @@ from typing import Any
 
 from nameko import config
 from nameko.extensions import DependencyProvider
+from pymongo.errors import PyMongoError
 
-from review.rules.programme_parser import load_programmes
+from review import storage
+from review.rules.programme_parser import load_programmes, parse_programme
 from review.rules.programmes import Programme, read_yaml
 from review.rules.units import Unit, UnitDirectory, load_units
+from zjtx.clock import now
 from zjtx.config import REPO_ROOT
 from zjtx.errors import not_found, precondition
+from zjtx.mongo import Store
 from zjtx_api import review_pb2 as pb
+
+log = logging.getLogger(__name__)
 
 
 def _json_default(value: Any) -> Any:
@@ -47,9 +55,16 @@ def _operand(value: Any) -> Any:
     return value
 
 
-def programme_message(programme: Programme, document: dict[str, Any]) -> pb.Programme:
+def programme_message(programme: Programme, document: dict[str, Any],
+                      record: dict[str, Any] | None = None) -> pb.Programme:
     p = programme
+    record = record or {}
+    changed_at = record.get("changed_at")
     return pb.Programme(
+        target_tolerance=p.target_tolerance, return_grace_days=p.return_grace_days,
+        undecided_at_review_deadline=p.undecided_at_review_deadline,
+        changed_at=changed_at.isoformat() if isinstance(changed_at, datetime) else "",
+        changed_by=record.get("changed_by", ""), change_reason=record.get("reason", ""),
         id=p.id, version=p.version, title=p.title, year=p.year, level=p.level, owner=p.owner,
         owner_name=p.owner_name, target_count=p.target_count or 0, publicity_days=p.publicity_days,
         window=pb.Window(opens_at=p.window.opens_at.isoformat(), closes_at=p.window.closes_at.isoformat(),
@@ -83,14 +98,82 @@ def programme_message(programme: Programme, document: dict[str, Any]) -> pb.Prog
     )
 
 
+REFRESH_SECONDS = 2.0  # how stale a replica's copy of the current versions may be
+
+
+def version_record(programme: Programme, document: dict[str, Any], *, kind: str, at: datetime, by: str = "seed",
+                   role: str = "system", unit_id: str = "", reason: str = "", changes: list[str] | None = None,
+                   client_address: str = "", extended: bool = False) -> dict[str, Any]:
+    """One stored version: the document (JSON-safe) with who, when, from where and why."""
+    return {"_id": f"{programme.id}:{programme.version:05d}", "programme_id": programme.id,
+            "version": programme.version, "kind": kind, "document": plain(document), "changed_by": by,
+            "role": role, "unit_id": unit_id, "changed_at": at, "reason": reason, "changes": changes or [],
+            "client_address": client_address, "extended": extended}
+
+
+def plain(document: Any) -> Any:
+    """The document as JSON would carry it (dates as ISO text): storable and parsed the same."""
+    return json.loads(json.dumps(document, ensure_ascii=False, default=_json_default))
+
+
 class Catalogue:
-    """Programmes and review units of this deployment."""
+    """Programmes and review units of this deployment.
+
+    The programme documents are review's data, with versions (``programme_versions``); the YAML in
+    deploy/programmes only seeds a programme the database does not hold yet (first start). Without a
+    database attached (in-process tests) the catalogue serves the YAML as version it declares."""
 
     def __init__(self, programmes_dir: Path, units_file: Path) -> None:
-        self.programmes: dict[str, Programme] = load_programmes(programmes_dir)
-        self.documents = {pid: read_yaml(programmes_dir / f"{pid}.yaml") for pid in self.programmes}
+        seeds: dict[str, Programme] = load_programmes(programmes_dir)
+        self.seed_documents = {pid: plain(read_yaml(programmes_dir / f"{pid}.yaml")) for pid in seeds}
         self.units: UnitDirectory = load_units(units_file)
-        self.messages = {pid: programme_message(p, self.documents[pid]) for pid, p in self.programmes.items()}
+        self.programmes: dict[str, Programme] = {}
+        self.documents: dict[str, dict[str, Any]] = {}
+        self.messages: dict[str, pb.Programme] = {}
+        self._older: dict[tuple[str, int], pb.Programme] = {}
+        for pid, programme in seeds.items():
+            self.install(programme, self.seed_documents[pid], {})
+        self.db: Any = None
+        self.synced_at = 0.0
+
+    # ---- versions in the database
+
+    def install(self, programme: Programme, document: dict[str, Any], record: dict[str, Any]) -> None:
+        self.programmes[programme.id] = programme
+        self.documents[programme.id] = document
+        self.messages[programme.id] = programme_message(programme, document, record)
+
+    def attach(self, db: Any, now: datetime) -> None:
+        """Seed what the database lacks, then serve the stored current versions."""
+        self.db = db
+        for pid, document in self.seed_documents.items():
+            programme = parse_programme(document)
+            if storage.seed_programme(db, version_record(programme, document, kind="seeded", at=now,
+                                                         reason="首次启动时由 deploy/programmes 导入")):
+                log.info("programme %s v%d seeded from deploy/programmes", pid, programme.version)
+        self.refresh(force=True)
+
+    def refresh(self, force: bool = False) -> None:
+        """Read the current versions if this copy is older than REFRESH_SECONDS (or at once when forced)."""
+        if self.db is None or (not force and time.monotonic() - self.synced_at < REFRESH_SECONDS):
+            return
+        for pid, version in storage.programme_heads(self.db).items():
+            loaded = self.programmes.get(pid)
+            if loaded is not None and loaded.version == version and pid in self.messages:
+                continue
+            record = storage.programme_version(self.db, pid, version)
+            if record is None:
+                continue  # the head moved in a transaction not yet visible: next refresh
+            self.install(parse_programme(record["document"]), record["document"], record)
+        self.synced_at = time.monotonic()
+
+    def versions(self, programme_id: str) -> list[dict[str, Any]]:
+        self.programme(programme_id)
+        if self.db is None:
+            return [{"programme_id": programme_id, "version": self.programmes[programme_id].version, "kind": "seeded"}]
+        return storage.programme_versions(self.db, programme_id)
+
+    # ---- lookups
 
     def programme(self, programme_id: str) -> Programme:
         try:
@@ -112,9 +195,19 @@ class Catalogue:
             raise not_found("unit.not_found", f"审核单位 {unit_id} 不存在")
         return self.units.get(unit_id)
 
-    def message(self, programme_id: str) -> pb.Programme:
-        self.programme(programme_id)
-        return self.messages[programme_id]
+    def message(self, programme_id: str, version: int = 0) -> pb.Programme:
+        """The current version, or an older one (applications keep the version they were submitted under)."""
+        current = self.programme(programme_id)
+        if not version or version == current.version:
+            return self.messages[programme_id]
+        key = (programme_id, version)
+        if key not in self._older:
+            record = storage.programme_version(self.db, programme_id, version) if self.db is not None else None
+            if record is None:
+                raise not_found("programme.version_not_found",
+                                f"培育批次 {programme_id} 没有第{version}版；当前为第{current.version}版")
+            self._older[key] = programme_message(parse_programme(record["document"]), record["document"], record)
+        return self._older[key]
 
 
 class CatalogueProvider(DependencyProvider):
@@ -123,5 +216,18 @@ class CatalogueProvider(DependencyProvider):
         units_file = Path(config.get("UNITS_FILE") or REPO_ROOT / "deploy" / "units" / "hunan.yaml")
         self.catalogue = Catalogue(programmes_dir, units_file)
 
+    def _store(self) -> Any:
+        return next(d for d in self.container.dependencies if isinstance(d, Store))
+
     def get_dependency(self, worker_ctx: Any) -> Catalogue:
+        # every worker reads the current versions (at most REFRESH_SECONDS old): an extension made on
+        # another replica reaches this one's window checks within that time
+        if self.catalogue.db is None:
+            self.catalogue.attach(self._store().db, now())
+        else:
+            try:
+                self.catalogue.refresh()
+            except PyMongoError:  # the database hiccups: serve the versions read a moment ago, say so
+                log.warning("programme versions not refreshed; serving those read %.0f s ago",
+                            time.monotonic() - self.catalogue.synced_at, exc_info=True)
         return self.catalogue

@@ -21,7 +21,7 @@ from review.recognition import ranked
 from review.rules import decisions as d
 from review.rules.programmes import Programme
 from review.rules.publicity import reviews_closed
-from review.rules.ranking import marker_value
+from review.rules.ranking import band_of, line_text, marker_value
 from review.rules.summaries import required_kinds, upload_level
 from review.workflow import unit_missing
 from zjtx.clock import iso
@@ -81,6 +81,7 @@ def programme_status(db: Any, programme: Programme, now: datetime) -> pb.Program
 
 def ranking(db: Any, programme: Programme) -> pb.RankRecommendedResponse:
     target = programme.target_count
+    band = programme.target_band
     rows, eligible = [], 0
     for position, application in enumerate(ranked(db, programme), start=1):
         rubric = application.get("rubric")
@@ -94,10 +95,14 @@ def ranking(db: Any, programme: Programme) -> pb.RankRecommendedResponse:
             rubric_note=rubric.get("note", "") if rubric else "", markers=_markers(programme, application),
             first_submitted_at=when(application.get("first_submitted_at")),
             within_target=recognisable and (target is None or eligible <= target), status=application["status"],
+            band=band_of(eligible, band) if recognisable else "",
         ))
     markers = "、".join(m.title for m in programme.priority_markers) or "无"
     return pb.RankRecommendedResponse(programme_id=programme.id, target_count=target or 0, ranked=rows,
-                                      order=RANK_ORDER_TEXT.format(markers=markers))
+                                      order=RANK_ORDER_TEXT.format(markers=markers),
+                                      target_tolerance=programme.target_tolerance,
+                                      band_low=band[0] if band else 0, band_high=band[1] if band else 0,
+                                      line=line_text(target, programme.target_tolerance, eligible))
 
 
 def _markers(programme: Programme, application: dict[str, Any]) -> list[pb.MarkerValue]:

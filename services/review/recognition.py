@@ -16,6 +16,7 @@ from kernel.statuses import STATUS_LABELS
 from review import storage
 from review.rules import decisions as d
 from review.rules.access import check_owner_admin
+from review.rules.amendments import check_reason
 from review.rules.programmes import Programme
 from review.rules.publicity import (
     Eligibility,
@@ -28,7 +29,9 @@ from review.rules.publicity import (
 from review.rules.ranking import rank
 from review.workflow import (
     RANKED_STATUSES,
+    Actor,
     Context,
+    audit,
     candidate_of,
     load_application,
     owner_actor,
@@ -37,7 +40,7 @@ from review.workflow import (
 )
 from zjtx.clock import iso
 from zjtx.crypto import mask_name
-from zjtx.errors import already_exists, invalid, not_found, precondition
+from zjtx.errors import Violation, already_exists, conflict, invalid, not_found, precondition
 from zjtx.mongo import UnitOfWork
 from zjtx_api import review_pb2 as pb
 
@@ -80,6 +83,8 @@ def recognise(unit: UnitOfWork, ctx: Context, programme: Programme, requested: S
     storage.set_programme_state(unit, programme.id, {"publicity": None}, {"publicity": {
         "state": "publicity", "opens_at": opens, "closes_at": closes, "recognised_by": ctx.actor,
         "recognised_at": ctx.now, "listed": listed}})
+    audit(unit, ctx, "recognition.confirmed", f"programme:{programme.id}", application_ids=chosen,
+          ranks=[positions[i] for i in chosen], publicity_opens_at=opens, publicity_closes_at=closes)
     unit.emit_event(pb.PublicityOpened(
         programme_id=programme.id, application_ids=chosen, opens_at=iso(opens), closes_at=iso(closes)), programme.id)
 
@@ -113,6 +118,8 @@ def record_objection(unit: UnitOfWork, ctx: Context, programme: Programme, appli
                  "contact": contact.strip(), "content": content, "received_at": ctx.now,
                  "received_seq": storage.next_seq(), "recorded_by": ctx.actor, "status": "open"}
     storage.insert_objection(unit, objection)
+    audit(unit, ctx, "objection.recorded", f"objection:{objection['_id']}", programme_id=programme.id,
+          application_id=application_id, objector=mask_name(objection["objector"]))
     application = load_application(unit, application_id)
     record_history(unit, application, ctx.now, owner_actor(ctx, programme), "objection_recorded",
             level=programme.final_level.level, detail=f"异议人：{mask_name(objection['objector'])}；内容：{content}")
@@ -134,6 +141,8 @@ def resolve_objection(unit: UnitOfWork, ctx: Context, objection_id: str, upheld:
     changes = {"status": "upheld" if upheld else "dismissed", "resolution": resolution,
                "resolved_by": ctx.actor, "resolved_at": ctx.now}
     unit.db.objections.update_one({"_id": objection_id, "status": "open"}, {"$set": changes}, session=unit.session)
+    audit(unit, ctx, "objection.upheld" if upheld else "objection.dismissed", f"objection:{objection_id}",
+          reason=resolution, programme_id=programme.id, application_id=objection["application_id"])
     actor = owner_actor(ctx, programme)
     application = load_application(unit, objection["application_id"])
     verdict = "异议成立" if upheld else "异议不成立"
@@ -148,7 +157,10 @@ def resolve_objection(unit: UnitOfWork, ctx: Context, objection_id: str, upheld:
     return {**objection, **changes}
 
 
-def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[list[pb.Recognition], list[pb.Recognition]]:
+Recognitions = list[pb.Recognition]
+
+
+def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[Recognitions, Recognitions, Recognitions]:
     owner = ctx.catalogue.owner_unit(programme)
     check_owner_admin(ctx.caller, owner.id, owner.name, "发布认定结果")
     publicity = _publicity(unit, programme)
@@ -173,10 +185,48 @@ def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[list[
                               detail=reason)
         storage.update_application(unit, application, {"status": d.NOT_RECOGNISED, "reason": reason, "rank": 0})
         not_recognised.append(_recognition(unit, programme, application, ctx.now, 0, reason))
+    expired = expire_the_rest(unit, ctx, programme)
     storage.set_programme_state(unit, programme.id, {"publicity.state": "publicity"},
                                 {"publicity.state": "published", "publicity.published_at": ctx.now,
                                  "publicity.published_by": ctx.actor})
-    return recognised, not_recognised
+    audit(unit, ctx, "recognition.published", f"programme:{programme.id}",
+          recognised=[r.application_id for r in recognised], not_recognised=[r.application_id for r in not_recognised],
+          expired=[r.application_id for r in expired])
+    unit.emit_event(pb.ResultsPublished(programme_id=programme.id, title=programme.title, published_at=iso(ctx.now),
+                                        recognised=len(recognised), not_recognised=len(not_recognised),
+                                        expired=len(expired)), programme.id)
+    return recognised, not_recognised, expired
+
+
+# what expired an application still open at publication, by its status (Recognition.cause)
+EXPIRY_CAUSES = {d.RETURNED: "returned", d.PASSED_PENDING_SUMMARY: "unconfirmed_summary", d.UNROUTABLE: "unroutable"}
+
+
+def expire_the_rest(unit: UnitOfWork, ctx: Context, programme: Programme) -> list[pb.Recognition]:
+    """No limbo: every application no decision reached ends as expired at publication, with its reason,
+    its history entry and review.expired (its open task is closed as expired)."""
+    expired = []
+    still_open = (d.IN_REVIEW, d.RETURNED, d.PASSED_PENDING_SUMMARY, d.UNROUTABLE)
+    for application in storage.applications_of(unit.db, programme.id, still_open, unit.session):
+        task = storage.get_task(unit, application["open_task_id"]) if application.get("open_task_id") else None
+        if task is not None and task["status"] == d.TASK_OPEN:
+            storage.close_task(unit, task, {"status": d.TASK_EXPIRED, "decided_at": ctx.now, "decided_by": "system"})
+        unit_name = task["unit_name"] if task else application.get("unit_name", "")
+        reason = d.expiry_reason(programme, application, unit_name, task["level"] if task else None)
+        cause = EXPIRY_CAUSES.get(application["status"], "undecided")
+        application = record_history(unit, application, ctx.now, Actor("system", "system"), "expired",
+                                     level=task["level"] if task else application.get("level", 0),
+                                     task_id=task["_id"] if task else "", reason=reason, detail=reason)
+        storage.update_application(unit, application, {"status": d.EXPIRED, "reason": reason, "expired_cause": cause},
+                                   unset=("open_task_id",) if application.get("open_task_id") else ())
+        enterprise = application["enterprise"]
+        message = pb.Recognition(
+            application_id=application["_id"], programme_id=programme.id, enterprise_id=enterprise["enterprise_id"],
+            enterprise_name=enterprise["name"], recognised=False, published_at=iso(ctx.now), reason=reason,
+            cause=cause)
+        unit.emit_event(message, application["_id"], "review.expired")
+        expired.append(message)
+    return expired
 
 
 def _recognition(unit: UnitOfWork, programme: Programme, application: dict[str, Any], at: datetime,
@@ -190,3 +240,69 @@ def _recognition(unit: UnitOfWork, programme: Programme, application: dict[str, 
     return message
 
 
+
+
+def amend_recognition(unit: UnitOfWork, ctx: Context, programme: Programme, remove: Sequence[str],
+                      add: Sequence[str], reason: str, expected_version: int) -> pb.RecognitionAmended:
+    """Correct a published list: a new version (who, when, from where, why), each affected application's
+    history, and review.recognition_amended. Only recognised ones leave; only not-recognised ones that had
+    been recommended enter."""
+    owner = ctx.catalogue.owner_unit(programme)
+    check_owner_admin(ctx.caller, owner.id, owner.name, "更正认定名单")
+    reason = check_reason(reason)
+    publicity = storage.programme_state(unit.db, programme.id, unit.session).get("publicity") or {}
+    if publicity.get("state") != "published":
+        raise precondition("recognition.not_published", f"{programme.title}的认定结果尚未发布，请在公示和发布流程中调整名单")
+    current = int(publicity.get("list_version", 1))
+    if expected_version and expected_version != current:
+        raise conflict("recognition.changed", f"认定名单当前为第{current}版，请刷新后在最新版本上更正")
+    applications = {a["_id"]: a for a in storage.applications_of(unit.db, programme.id, RANKED_STATUSES, unit.session)}
+    problems = []
+    for field, ids, wanted in (("remove_application_ids", remove, d.RECOGNISED),
+                               ("add_application_ids", add, d.NOT_RECOGNISED)):
+        for index, application_id in enumerate(ids):
+            found = applications.get(application_id)
+            if found is None or found["status"] != wanted:
+                now_is = STATUS_LABELS.get(found["status"], found["status"]) if found else "不在推荐名单中"
+                problems.append(Violation(f"{field}[{index}]", "status",
+                                          f"申请 {application_id} 当前为“{now_is}”，只能"
+                                          f"{'移出已认定的' if wanted == d.RECOGNISED else '补入推荐后未认定的'}申请"))
+    if set(remove) & set(add) or not (remove or add):
+        problems.append(Violation("application_ids", "empty", "请列出要移出或补入的申请，同一申请不能既移出又补入"))
+    if problems:
+        raise invalid("recognition.amendment_invalid", "认定名单更正有误，未保存", problems)
+    version, actor, level = current + 1, owner_actor(ctx, programme), programme.final_level.level
+    detail = f"认定名单第{version}版更正：{reason}"
+    removed, added = [], []
+    for application_id in remove:
+        application = record_history(unit, applications[application_id], ctx.now, actor, "recognition_amended",
+                                     level=level, reason=reason, detail=f"{detail}（移出认定名单）")
+        application = storage.update_application(unit, application, {"status": d.NOT_RECOGNISED, "rank": 0,
+                                                                     "reason": f"认定名单更正：{reason}"})
+        removed.append(_outcome(programme, application, ctx.now, 0, f"认定名单更正：{reason}"))
+    last = max((int(a.get("rank", 0)) for a in applications.values() if a["status"] == d.RECOGNISED), default=0)
+    for position, application_id in enumerate(add, start=last + 1):
+        application = record_history(unit, applications[application_id], ctx.now, actor, "recognition_amended",
+                                     level=level, reason=reason, detail=f"{detail}（补入认定名单第{position}位）")
+        application = storage.update_application(unit, application, {"status": d.RECOGNISED, "rank": position})
+        added.append(_outcome(programme, application, ctx.now, position, ""))
+    amendment = {"list_version": version, "at": ctx.now, "by": ctx.actor, "reason": reason,
+                 "client_address": getattr(ctx.caller, "client_address", ""), "removed": list(remove),
+                 "added": list(add)}
+    storage.set_programme_state(unit, programme.id, {"publicity.state": "published"},
+                                {"publicity.list_version": version,
+                                 "publicity.amendments": [*publicity.get("amendments", []), amendment]})
+    message = pb.RecognitionAmended(programme_id=programme.id, list_version=version, reason=reason, removed=removed,
+                                    added=added, amended_by=ctx.actor, at=iso(ctx.now),
+                                    client_address=amendment["client_address"])
+    unit.emit_event(message, programme.id)
+    return message
+
+
+def _outcome(programme: Programme, application: dict[str, Any], at: datetime, position: int,
+             reason: str) -> pb.Recognition:
+    enterprise = application["enterprise"]
+    return pb.Recognition(
+        application_id=application["_id"], programme_id=programme.id, enterprise_id=enterprise["enterprise_id"],
+        enterprise_name=enterprise["name"], recognised=position > 0, rank=position, score=_score(application),
+        recommend_to=(programme.recommend_to or "") if position else "", published_at=iso(at), reason=reason)

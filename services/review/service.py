@@ -10,12 +10,13 @@ from typing import Any
 
 from nameko import config
 
-from review import queries, recognition, storage, workflow
+from review import administration, queries, recognition, storage, workflow
 from review.catalogue import Catalogue, CatalogueProvider
 from review.messages import application_message, history_message, objection_message, summary_message, task_message
 from review.rules.access import REVIEW_ROLES, check_can_view_application, check_can_view_unit, check_owner_view
 from review.rules.accounts import check_account, check_can_manage
 from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
+from zjtx import audit
 from zjtx.clock import iso, now
 from zjtx.crypto import mask_email, mask_mobile
 from zjtx.envelope import Envelope
@@ -76,7 +77,29 @@ class ReviewService(GrpcOperations):
 
     @api(ReviewStub)
     def GetProgramme(self, request: pb.GetProgrammeRequest, context: Any) -> pb.Programme:
-        return self.catalogue.message(request.programme_id)
+        return self.catalogue.message(request.programme_id, request.version)
+
+    @api(ReviewStub)
+    def ListProgrammeVersions(self, request: pb.ListProgrammeVersionsRequest,
+                              context: Any) -> pb.ListProgrammeVersionsResponse:
+        current = self.catalogue.programme(request.programme_id).version
+        return pb.ListProgrammeVersionsResponse(versions=[
+            administration.version_message(r, current) for r in self.catalogue.versions(request.programme_id)])
+
+    @api(ReviewStub)
+    def CreateProgramme(self, request: pb.CreateProgrammeRequest, context: Any) -> pb.Programme:
+        ctx = self._ctx(context)
+        programme = self.store.transact(lambda unit: administration.create_programme(unit, ctx, request))
+        self.catalogue.refresh(force=True)
+        return self.catalogue.message(programme.id)
+
+    @api(ReviewStub)
+    def AmendProgramme(self, request: pb.AmendProgrammeRequest, context: Any) -> pb.Programme:
+        ctx = self._ctx(context)
+        programme = self.store.transact(lambda unit: administration.amend_programme(
+            unit, ctx, request.programme_id, request.expected_version, request.changes_json, request.reason))
+        self.catalogue.refresh(force=True)
+        return self.catalogue.message(programme.id)
 
     @api(ReviewStub)
     def GetUnit(self, request: pb.GetUnitRequest, context: Any) -> pb.Unit:
@@ -95,7 +118,12 @@ class ReviewService(GrpcOperations):
         document = {"_id": uuid.uuid4().hex, "unit_id": request.unit_id, "name": request.name.strip(),
                     "email": request.email.strip(), "mobile": request.mobile.strip(), "role": request.role,
                     "created_at": now(), "created_by": caller.subject or caller.role}
-        self.store.transact(lambda unit: storage.insert_reviewer(unit, document))
+        def create(unit: UnitOfWork) -> None:
+            storage.insert_reviewer(unit, document)
+            audit.record(unit, audit.Entry.by(caller, "reviewer.created", f"reviewer:{document['_id']}", details={
+                "unit_id": document["unit_id"], "role": document["role"], "name": document["name"]}))
+
+        self.store.transact(create)
         return reviewer_message(document)
 
     # ---------------------------------------------------------------- tasks and decisions
@@ -299,9 +327,17 @@ class ReviewService(GrpcOperations):
     def Publish(self, request: pb.PublishRequest, context: Any) -> pb.PublishResult:
         ctx = self._ctx(context)
         programme = self.catalogue.programme(request.programme_id)
-        recognised, others = self.store.transact(lambda unit: recognition.publish(unit, ctx, programme))
+        recognised, others, expired = self.store.transact(lambda unit: recognition.publish(unit, ctx, programme))
         return pb.PublishResult(programme_id=programme.id, published_at=iso(ctx.now), recognised=recognised,
-                                not_recognised=others)
+                                not_recognised=others, expired=expired)
+
+    @api(ReviewStub)
+    def AmendRecognition(self, request: pb.AmendRecognitionRequest, context: Any) -> pb.RecognitionAmended:
+        ctx = self._ctx(context)
+        programme = self.catalogue.programme(request.programme_id)
+        return self.store.transact(lambda unit: recognition.amend_recognition(
+            unit, ctx, programme, list(request.remove_application_ids), list(request.add_application_ids),
+            request.reason, request.expected_list_version))
 
     # ---------------------------------------------------------------- events
 

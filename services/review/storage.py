@@ -23,6 +23,7 @@ from typing import Any
 
 from gridfs import GridFSBucket
 from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
 
 from review.rules.decisions import PASSED_PENDING_SUMMARY, TASK_OPEN
 from zjtx.crypto import field_cipher
@@ -48,6 +49,7 @@ INDEXES = {
     "history": [simple_index("application_id", "seq", unique=True)],
     "summaries": [simple_index("programme_id", "unit_id", "uploaded_seq")],
     "objections": [simple_index("programme_id", "received_seq"), simple_index("application_id")],
+    "programme_versions": [simple_index("programme_id", "version", unique=True)],
 }
 
 
@@ -221,6 +223,51 @@ def set_programme_state(unit: UnitOfWork, programme_id: str, expected: dict[str,
                                                 session=unit.session)
     if result.matched_count != 1:
         raise conflict("programme.changed", "培育批次状态刚刚被其他操作修改，请刷新后重试")
+
+
+# ---------------------------------------------------------------- programme documents and their versions
+# ``programmes``: one head per programme (``_id`` = id, ``version`` = the current one);
+# ``programme_versions``: every version's document with who, when, from where and why (never changed).
+
+
+def seed_programme(db: Any, record: dict[str, Any]) -> bool:
+    """First start: store a deploy/programmes document unless the programme exists (any replica may try)."""
+    try:
+        db.programme_versions.insert_one(record)
+    except DuplicateKeyError:
+        return False
+    db.programmes.update_one({"_id": record["programme_id"]}, {"$setOnInsert": {"version": record["version"]}},
+                             upsert=True)
+    return True
+
+
+def programme_heads(db: Any) -> dict[str, int]:
+    return {h["_id"]: int(h["version"]) for h in db.programmes.find({}, {"version": 1})}
+
+
+def programme_version(db: Any, programme_id: str, version: int, session: Any = None) -> dict[str, Any] | None:
+    return db.programme_versions.find_one({"programme_id": programme_id, "version": version}, session=session)
+
+
+def programme_versions(db: Any, programme_id: str) -> list[dict[str, Any]]:
+    return list(db.programme_versions.find({"programme_id": programme_id}, {"document": 0}).sort("version", 1))
+
+
+def add_programme_version(unit: UnitOfWork, record: dict[str, Any], previous: int | None) -> None:
+    """The new version and the head moved to it, only if nobody moved it since ``previous`` was read
+    (``None``: a new programme, whose id must be free)."""
+    if previous is None:
+        try:
+            unit.db.programmes.insert_one({"_id": record["programme_id"], "version": record["version"]},
+                                          session=unit.session)
+        except DuplicateKeyError:
+            raise conflict("programme.exists", f"培育批次 {record['programme_id']} 已存在，请换一个编号") from None
+    else:
+        moved = unit.db.programmes.update_one({"_id": record["programme_id"], "version": previous},
+                                              {"$set": {"version": record["version"]}}, session=unit.session)
+        if moved.matched_count != 1:
+            raise conflict("programme.changed", "培育批次刚刚被其他管理员修改，请刷新后在最新版本上修改")
+    unit.db.programme_versions.insert_one(record, session=unit.session)
 
 
 # Personal fields sealed at rest (zjtx.crypto; docs/personal-data.md), opened only in this module.

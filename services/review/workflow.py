@@ -37,6 +37,7 @@ from review.rules.summaries import (
     upload_level,
 )
 from review.rules.units import RoutingError
+from zjtx import audit as audit_trail
 from zjtx.attributes import APPLICATION_ID
 from zjtx.clock import iso
 from zjtx.errors import invalid, not_found, precondition
@@ -78,6 +79,7 @@ class Actor:
     role: str
     unit_id: str = ""
     unit_name: str = ""
+    address: str = ""  # the person's client address, from the signed identity token
 
 
 @dataclass
@@ -102,17 +104,23 @@ def record_history(unit: UnitOfWork, application: dict[str, Any], at: datetime, 
         "at": at, "actor": actor.id, "role": actor.role, "unit_id": actor.unit_id, "unit_name": actor.unit_name,
         "level": level, "action": action, "action_label": d.ACTION_LABELS[action], "detail": detail,
         "task_id": task_id, "round": round, "opinion": opinion, "reason": reason,
-        "reasons": [r.__dict__ for r in reasons],
+        "reasons": [r.__dict__ for r in reasons], "client_address": actor.address,
     })
 
 
+def audit(unit: UnitOfWork, ctx: Context, action: str, target: str, *, reason: str = "", **details: Any) -> None:
+    """One entry in review's tamper-evident trail (zjtx.audit), written in the decision's own
+    transaction: who (the verified caller, with the client address the gateway signed), what, why."""
+    audit_trail.record(unit, audit_trail.Entry.by(ctx.caller, action, target, reason=reason, details=details))
+
+
 def _reviewer(ctx: Context, task: dict[str, Any]) -> Actor:
-    return Actor(ctx.actor, ctx.caller.role, task["unit_id"], task["unit_name"])
+    return Actor(ctx.actor, ctx.caller.role, task["unit_id"], task["unit_name"], getattr(ctx.caller, "client_address", ""))
 
 
 def owner_actor(ctx: Context, programme: Programme) -> Actor:
     owner = ctx.catalogue.owner_unit(programme)
-    return Actor(ctx.actor, ctx.caller.role, owner.id, owner.name)
+    return Actor(ctx.actor, ctx.caller.role, owner.id, owner.name, getattr(ctx.caller, "client_address", ""))
 
 
 def _load_task(unit: UnitOfWork, task_id: str) -> dict[str, Any]:
@@ -318,6 +326,8 @@ def decide_pass(unit: UnitOfWork, ctx: Context, task_id: str, opinion: str) -> O
     application = storage.update_application(unit, application, {
         "passed_opinion": opinion, "passed_by": ctx.actor, "last_task_id": task["_id"],
     }, unset=("open_task_id",))
+    audit(unit, ctx, "task.passed", f"task:{task['_id']}", application_id=application["_id"],
+          programme_id=task["programme_id"], unit_id=task["unit_id"], level=task["level"], opinion=opinion)
     unit.emit_event(pb.Passed(
         step=step(task, application, ctx.now, ctx.actor), opinion=opinion,
         next_level=0 if following.final else following.level), application["_id"])
@@ -346,10 +356,13 @@ def decide_return(unit: UnitOfWork, ctx: Context, task_id: str, items: Sequence[
     application = storage.update_application(unit, application, {
         "status": d.RETURNED, "returns": round_, "last_task_id": task["_id"],
     }, unset=("open_task_id",))
+    audit(unit, ctx, "task.returned", f"task:{task['_id']}", reason=summary, application_id=application["_id"],
+          programme_id=task["programme_id"], unit_id=task["unit_id"], level=task["level"], round=round_,
+          reasons=[r.__dict__ for r in reasons])
     unit.emit_event(pb.Returned(
         step=step(task, application, ctx.now, ctx.actor),
         reasons=[pb.ReturnReason(**r.__dict__) for r in reasons], round=round_,
-        max_rounds=programme.max_return_rounds, resubmit_by=iso(programme.window.closes_at)), application["_id"])
+        max_rounds=programme.max_return_rounds, resubmit_by=iso(programme.resubmit_by(ctx.now))), application["_id"])
     return Outcome(task, application)
 
 
@@ -363,6 +376,8 @@ def decide_reject(unit: UnitOfWork, ctx: Context, task_id: str, reason: str) -> 
     application = storage.update_application(unit, application, {
         "status": d.REJECTED, "reason": reason, "last_task_id": task["_id"],
     }, unset=("open_task_id",))
+    audit(unit, ctx, "task.rejected", f"task:{task['_id']}", reason=reason, application_id=application["_id"],
+          programme_id=task["programme_id"], unit_id=task["unit_id"], level=task["level"])
     unit.emit_event(pb.Rejected(
         step=step(task, application, ctx.now, ctx.actor), reason=reason), application["_id"])
     check_complete(unit, programme, ctx.now)
@@ -469,6 +484,9 @@ def record_upload(unit: UnitOfWork, ctx: Context, plan: UploadPlan, stored: dict
         _advance(unit, ctx.catalogue, programme, complete, task, ctx.now)
     upload["finalised_application_ids"] = [a["_id"] for a in complete]
     storage.insert_summary(unit, upload)
+    audit(unit, ctx, "summary.uploaded", f"summary:{upload['_id']}", programme_id=programme.id, unit_id=plan.unit_id,
+          level=plan.level, kind=plan.kind, sha256=upload["sha256"], size=upload["size"],
+          finalised_application_ids=upload["finalised_application_ids"])
     unit.emit_event(pb.SummaryUploaded(
         programme_id=programme.id, unit_id=plan.unit_id, unit_name=plan.unit_name, level=plan.level,
         file_id=upload["_id"], sha256=upload["sha256"], media_type=upload["media_type"],
@@ -498,6 +516,8 @@ def finalise_unit(unit: UnitOfWork, ctx: Context, programme: Programme, unit_id:
                                                "status": d.TASK_OPEN}, unit.session)
     check_can_finalise(units.get(unit_id).name, len(pending), unit_missing(pending, required_kinds(level)), open_tasks)
     storage.set_unit_finalised(unit, programme.id, unit_id, {"finalised_at": ctx.now, "finalised_by": ctx.actor})
+    audit(unit, ctx, "unit.finalised", f"unit:{unit_id}", programme_id=programme.id, level=level.level,
+          recommended=len(pending))
     check_complete(unit, programme, ctx.now)
 
 
@@ -570,4 +590,6 @@ def retry_routing(unit: UnitOfWork, ctx: Context, application_id: str) -> dict[s
     _, application = open_task(unit, ctx.catalogue, programme, application, application["level"], ctx.now)
     if application["status"] == d.UNROUTABLE:
         raise precondition("routing.still_unroutable", f"仍无法分派审核单位：{application['reason']}")
+    audit(unit, ctx, "application.rerouted", f"application:{application_id}", programme_id=programme.id,
+          unit_id=application.get("unit_id", ""), level=application["level"])
     return application

@@ -4,9 +4,12 @@ A service's account may write only to its own exchange ``<service>.events`` (so 
 publish another service's events), to its own queues (binding them needs that) and to the
 dead-letter exchange (RabbitMQ requires it to declare a queue that dead-letters there), and
 read only its own queues ``evt-<source>-<type>--<service>.<method>`` (and their dead
-letters) plus the event exchanges it binds them to. Its configure right covers the same
-names and the other services' exchanges, because nameko declares (idempotently) the
-exchange of every event it consumes.
+letters) plus the event exchanges it binds them to. It may configure (declare, delete) only
+its own exchange and its own queues: nameko would declare the exchange of every event it
+consumes, so ``zjtx.events`` binds to other services' exchanges and to the dead-letter
+exchange by name and checks them with a passive declare (which needs no right); provisioning
+declares every exchange first (``provision`` here, ``deploy/rabbitmq/definitions.json`` in
+production).
 
 ``make up``, ``make demo`` and the tests create the accounts through the management API in
 the run's own vhost (``provision``), with a random password each, and give each service its
@@ -18,6 +21,8 @@ without passwords; the operator sets each from the secret store
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import os
 import re
@@ -57,7 +62,8 @@ def permissions(service: str) -> dict[str, str]:
 
     dead_letters = re.escape(DEAD_LETTER_EXCHANGE)
     return {
-        "configure": f"^({own_exchange}|{event_exchanges}|{dead_letters}|{own_queues})$",
+        # no other service's exchange, nor the dead-letter exchange: provisioning declares those
+        "configure": f"^({own_exchange}|{own_queues})$",
         # write on the dead-letter exchange: RabbitMQ requires it to declare a queue that dead-letters there
         "write": f"^({own_exchange}|{dead_letters}|{own_queues})$",
         "read": f"^({event_exchanges}|{dead_letters}|{own_queues})$",
@@ -101,6 +107,7 @@ def provision(env: dict[str, str]) -> list[str]:
     if port not in listeners:  # e.g. a private broker node of a fault test, without the management plugin
         raise RuntimeError(f"the management API at {api.base} manages AMQP port(s) {sorted(listeners)}, "
                            f"not {port} of AMQP_URI")
+    declare_exchanges(api, vhost)
     made = []
     for service in SERVICES:
         user, password = run_user_name(service, vhost), secrets.token_urlsafe(24)
@@ -109,6 +116,43 @@ def provision(env: dict[str, str]) -> list[str]:
         env[f"{service.upper()}_AMQP_URI"] = with_account(amqp_uri, user, password)
         made.append(user)
     return made
+
+
+def declare_exchanges(api: Management, vhost: str) -> None:
+    """Every service's events exchange and the dead-letter exchange, declared as the administrator:
+    a service's own account may not declare any but its own (as deploy/rabbitmq/definitions.json does)."""
+    from zjtx.events import DEAD_LETTER_EXCHANGE
+
+    for name, kind in [*((f"{s}.events", "topic") for s in SERVICES), (DEAD_LETTER_EXCHANGE, "direct")]:
+        api.call("PUT", f"/exchanges/{quote(vhost, safe='')}/{quote(name, safe='')}",
+                 json={"type": kind, "durable": True, "auto_delete": False, "internal": False, "arguments": {}})
+
+
+def password_hash(password: str, salt: bytes | None = None) -> str:
+    """RabbitMQ's ``rabbit_password_hashing_sha256``: base64(salt + SHA-256(salt + password)), a 4-byte salt."""
+    salt = salt if salt is not None else secrets.token_bytes(4)
+    return base64.b64encode(salt + hashlib.sha256(salt + password.encode("utf-8")).digest()).decode("ascii")
+
+
+def offline_definitions(env: dict[str, str]) -> dict[str, Any]:
+    """``provision`` for a broker without the management API (a fault test's private node): the same
+    accounts and exchanges as definitions for ``rabbitmqctl import_definitions``, with each password
+    hashed; sets ``<SERVICE>_AMQP_URI`` in ``env``."""
+    from zjtx.events import DEAD_LETTER_EXCHANGE
+
+    amqp_uri = env.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/"
+    vhost = vhost_of(amqp_uri)
+    users, grants = [], []
+    for service in SERVICES:
+        user, password = run_user_name(service, vhost), secrets.token_urlsafe(24)
+        users.append({"name": user, "password_hash": password_hash(password),
+                      "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": [USER_TAG]})
+        grants.append({"user": user, "vhost": vhost, **permissions(service)})
+        env[f"{service.upper()}_AMQP_URI"] = with_account(amqp_uri, user, password)
+    exchanges = [{"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False,
+                  "internal": False, "arguments": {}}
+                 for name, kind in [*((f"{s}.events", "topic") for s in SERVICES), (DEAD_LETTER_EXCHANGE, "direct")]]
+    return {"users": users, "permissions": grants, "exchanges": exchanges}
 
 
 def remove(env: dict[str, str], users: list[str]) -> None:

@@ -4,7 +4,8 @@
 vhost, every service's durable topic exchange ``<service>.events``, the dead-letter
 exchange, and for every event handler its quorum queue (delivery limit, dead-lettering)
 and its dead-letter queue, with the bindings; and one user per service with its
-least-privilege permissions (zjtx.broker_accounts; no password: set it at deploy time). ``--check`` fails when the committed file
+least-privilege permissions (zjtx.broker_accounts; no password: set it at deploy time), and one
+read-only user per outside system of deploy/subscribers.yaml (zjtx.subscribers). ``--check`` fails when the committed file
 differs (run by the tests). Load it with the management plugin's ``load_definitions``.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
-from zjtx import broker_accounts
+from zjtx import broker_accounts, subscribers
 from zjtx.config import REPO_ROOT
 from zjtx.events import (
     DEAD_LETTER_EXCHANGE,
@@ -65,7 +66,9 @@ def definitions(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> dict[str, Any]:
         bindings.append({"source": DEAD_LETTER_EXCHANGE, "vhost": VHOST, "destination": dead_letter_queue_name(queue),
                          "destination_type": "queue", "routing_key": queue, "arguments": {}})
     accounts = broker_accounts.definitions(VHOST)  # one least-privilege user per service, password set at deploy
-    return {"vhosts": [{"name": VHOST}], "users": accounts["users"], "permissions": accounts["permissions"],
+    outside = subscribers.definitions(VHOST)  # the outside systems of deploy/subscribers.yaml: read-only
+    return {"vhosts": [{"name": VHOST}], "users": accounts["users"] + outside["users"],
+            "permissions": accounts["permissions"] + outside["permissions"],
             "exchanges": exchanges, "queues": queues, "bindings": bindings}
 
 

@@ -55,8 +55,14 @@ def interpolate(value: Any, env: dict[str, str] | None = None, where: str = "") 
     whole = _VARIABLE.fullmatch(value)
     text = _VARIABLE.sub(substitute, value)
     if whole:
-        # Re-type a value that was entirely one variable ("8080" -> 8080, "" -> None).
-        return yaml.safe_load(text) if text != "" else None
+        # Re-type a value that was entirely one variable ("8080" -> 8080, "" -> None); text that is
+        # not a YAML scalar ("*", the trust-every-proxy value) stays the text it is
+        if text == "":
+            return None
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError:
+            return text
     return text
 
 

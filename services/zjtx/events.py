@@ -88,8 +88,38 @@ def dead_letter_queue_name(queue_name: str) -> str:
     return f"{queue_name}.dead-letter"
 
 
-def dead_letter_exchange() -> Exchange:
-    return Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
+def dead_letter_exchange(no_declare: bool = False) -> Exchange:
+    return Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True, no_declare=no_declare)
+
+
+def undeclared(exchange: Exchange) -> Exchange:
+    """The same exchange, bound to by name only: kombu then never declares it (at start or on reconnect)."""
+    return Exchange(exchange.name, type=exchange.type, durable=exchange.durable, auto_delete=exchange.auto_delete,
+                    delivery_mode=exchange.delivery_mode, no_declare=True)
+
+
+def ensure_exchange(connection: Any, exchange: Exchange) -> None:
+    """Make sure an exchange this service does not own exists, without needing the right to configure it.
+
+    A passive declare needs no permission, so a service account whose configure right covers only its
+    own exchange and queues (zjtx.broker_accounts) can check the other services' exchanges and the
+    dead-letter exchange, which provisioning declares. Only when one is missing (a development broker
+    nobody provisioned, guest) is it declared, which a least-privilege account is refused: said plainly.
+    """
+    from amqp.exceptions import AccessRefused, NotFound
+
+    try:
+        connection.channel().exchange_declare(exchange.name, exchange.type, passive=True)
+        return
+    except NotFound:
+        pass  # the broker closed that channel; declare it on a new one
+    try:
+        exchange.declare(channel=connection.channel())
+    except AccessRefused as error:
+        raise RuntimeError(
+            f"exchange {exchange.name} does not exist and this service's broker account may not declare it "
+            f"({error}); declare it first: make up and the tests do (zjtx.broker_accounts.provision), "
+            "production loads deploy/rabbitmq/definitions.json") from None
 
 
 class ReliableEventHandler(EventHandler):
@@ -117,18 +147,23 @@ class ReliableEventHandler(EventHandler):
             # quorum queues count redeliveries themselves: the limit survives restarts
             "x-delivery-limit": max(0, self.max_attempts - 1),
         }
-        self.queue = Queue(name, exchange=get_event_exchange(self.source_service),
+        source_exchange = get_event_exchange(self.source_service)
+        foreign = self.source_service != self.container.service_name
+        # another service's exchange and the dead-letter exchange are bound to by name, never declared:
+        # this service's broker account may configure only its own exchange and queues
+        self.queue = Queue(name, exchange=undeclared(source_exchange) if foreign else source_exchange,
                            routing_key=self.event_type, durable=True, queue_arguments=arguments)
         self.dead_letter_queue = Queue(
-            dead_letter_queue_name(name), exchange=dead_letter_exchange(), routing_key=name,
+            dead_letter_queue_name(name), exchange=dead_letter_exchange(no_declare=True), routing_key=name,
             durable=True, queue_arguments=DEAD_LETTER_QUEUE_ARGUMENTS,
         )
         with get_connection(config["AMQP_URI"]) as connection:
             # a busy broker can stall one handshake: retry rather than die at start
             connection.ensure_connection(max_retries=5, interval_start=1, interval_step=1)
-            channel = connection.channel()
-            maybe_declare(dead_letter_exchange(), channel)
-            maybe_declare(self.dead_letter_queue, channel)
+            ensure_exchange(connection, dead_letter_exchange())
+            if foreign:
+                ensure_exchange(connection, source_exchange)
+            maybe_declare(self.dead_letter_queue, connection.channel())
         Consumer.setup(self)
 
     def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None) -> None:

@@ -127,22 +127,13 @@ def prepare(name: str, instance: str | None = None) -> tuple[type, dict[str, Any
 
 
 def check_production_secrets(name: str, config: dict[str, Any]) -> None:
-    """ZJTX_MODE=production: every secret must be given; none may be a development default."""
-    mode = os.environ.get("ZJTX_MODE", "development")
-    if mode not in ("development", "production"):
-        raise StartupError(f"ZJTX_MODE={mode!r}; accepted: development, production")
-    if mode != "production":
-        return
-    own = os.environ.get(f"{name.upper()}_AMQP_URI") or os.environ.get("AMQP_URI")
-    if not own or "guest:guest@" in str(config.get("AMQP_URI")):
-        raise StartupError(f"ZJTX_MODE=production: {name.upper()}_AMQP_URI (or AMQP_URI) must be set to the "
-                           "service's own broker account "
-                           f"(e.g. amqp://zjtx-{name}:<password>@broker:5672/<vhost>), not RabbitMQ's guest")
-    if not os.environ.get("MONGO_URI"):
-        raise StartupError("ZJTX_MODE=production: MONGO_URI must be set (with the service's own database credentials)")
-    if not (config.get("PKI_DIR") or os.environ.get("ZJTX_PKI_DIR")):
-        raise StartupError("ZJTX_MODE=production: ZJTX_PKI_DIR must name the key material provisioned for "
-                           f"{name} (ca.crt, {name}.crt, {name}.key, {name}.jwt.key, gateway.jwt.pub)")
+    """ZJTX_MODE=production: every secret must be given; none may be a development default (zjtx.secrets)."""
+    from zjtx import production as secrets
+
+    try:
+        secrets.check(name, config)
+    except secrets.SecretsMissing as exc:
+        raise StartupError(str(exc)) from None
 
 
 def run(name: str, instance: str | None = None) -> None:

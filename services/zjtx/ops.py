@@ -5,6 +5,7 @@
     python -m zjtx.ops --data var/demo/mongo <application id>   # on the data `make demo` left behind
     python -m zjtx.ops dead-letters [--json]                # every dead letter: event, source queue, why, since when
     python -m zjtx.ops replay <queue> (--event <id> | --all)   # after a fix: back to the queue that failed it
+    python -m zjtx.ops audit-verify [--service S] [--expect S=seq:hash] [--json]   # walk each audit chain
 
 It reads what the building blocks keep in every service's database (the outbox holds each
 event with the trace context it was produced in; ``processed_events`` records when each
@@ -410,13 +411,73 @@ def dead_letter_main(command: str, argv: list[str], env: dict[str, str]) -> int:
     return Operations(env).print_replay(args.queue, args.event, args.all)
 
 
+AUDITED = ("review", "gateway", "registration", "notification", "reporting")
+
+
+def audit_verify_main(argv: list[str], env: dict[str, str]) -> int:
+    """Walk each service's hash-chained audit trail (zjtx.audit); exit 1 when one is broken."""
+    from zjtx import audit
+
+    parser = argparse.ArgumentParser(prog="python -m zjtx.ops audit-verify", description=(
+        "Verify every service's tamper-evident audit trail: names the first edited, deleted or reordered entry, "
+        "or says the chain is intact with its count and head (seq:hash: keep it outside the database)."))
+    parser.add_argument("--service", action="append", choices=AUDITED, help="only this service (repeatable)")
+    parser.add_argument("--expect", action="append", default=[], metavar="SERVICE=SEQ:HASH",
+                        help="a head recorded earlier: the chain must still hold that entry with that hash")
+    parser.add_argument("--data", help="start the embedded database on this folder (e.g. var/demo/mongo) to read it")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    args = parser.parse_args(argv)
+    expected: dict[str, tuple[int, str]] = {}
+    for text in args.expect:
+        service, _, head = text.partition("=")
+        seq, _, digest = head.partition(":")
+        if service not in AUDITED or not seq.isdigit() or not digest:
+            parser.error(f"--expect {text!r}: accepted form SERVICE=SEQ:HASH with SERVICE one of {', '.join(AUDITED)}")
+        expected[service] = (int(seq), digest.lower())
+    server = None
+    if args.data:
+        from pathlib import Path
+
+        from zjtx import embedded_mongo
+
+        server = embedded_mongo.start(Path(args.data), log_path=Path(args.data).parent / "ops-mongo.log")
+        env = {**env, "MONGO_URI": server.uri}
+    try:
+        uri = env.get("MONGO_URI") or load_config("review", env=env).get("MONGO_URI")
+        client: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=5000, tz_aware=True)
+        results = []
+        for service in args.service or AUDITED:
+            config = load_config(service, env=env)
+            db = client[config.get("MONGO_DATABASE") or f"zjtx_{service}"]
+            if service not in (args.service or ()) and service not in expected \
+                    and db[audit.COLLECTION].find_one({}, {"_id": 1}) is None:
+                continue  # a service that keeps no trail (yet) is not listed unless asked for
+            results.append(audit.AuditTrail(db, service).verify(expected.get(service)))
+        client.close()
+    finally:
+        if server is not None:
+            server.stop()
+    if args.json:
+        print(json.dumps([{**asdict(r), "intact": r.intact} for r in results], ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            print(result.describe())
+        if not results:
+            where = str(uri).split("@")[-1]  # no credentials in the output
+            print(f"no audit trail in the databases at {where} (nothing audited yet, or another MONGO_URI)")
+    return 0 if all(r.intact for r in results) else 1
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("dead-letters", "replay"):
         sys.exit(dead_letter_main(argv[0], argv[1:], dict(os.environ)))
+    if argv and argv[0] == "audit-verify":
+        sys.exit(audit_verify_main(argv[1:], dict(os.environ)))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      epilog="Dead letters: `python -m zjtx.ops dead-letters`, "
-                                            "`python -m zjtx.ops replay <queue> (--event <id> | --all)`.")
+                                            "`python -m zjtx.ops replay <queue> (--event <id> | --all)`; "
+                                            "audit trails: `python -m zjtx.ops audit-verify`.")
     parser.add_argument("application_id", nargs="?", help="print this application's timeline")
     parser.add_argument("--data", help="start the embedded database on this folder (e.g. var/demo/mongo) to read it")
     args = parser.parse_args(argv)

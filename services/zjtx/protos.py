@@ -1,4 +1,5 @@
-"""Generate the Python stubs of ``proto/`` (``generate``) or check they are current (``check``)."""
+"""Generate the Python stubs of ``proto/`` and the events' AsyncAPI document (``generate``), or
+check both are current (``check``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from zjtx.config import REPO_ROOT
 PROTO_ROOT = REPO_ROOT / "proto"
 PACKAGE = "zjtx_api"
 OUTPUT_ROOT = REPO_ROOT / "services"
+ASYNCAPI = "asyncapi.json"
 
 
 def generate(output_root: Path) -> list[Path]:
@@ -26,7 +28,15 @@ def generate(output_root: Path) -> list[Path]:
     if protoc.main(arguments) != 0:
         raise SystemExit("protoc failed; see the messages above")
     (output_root / PACKAGE / "__init__.py").write_text('"""Generated from proto/ by `make protos`; do not edit."""\n')
-    return sorted((output_root / PACKAGE).glob("*.py*"))
+    # the events' contract for outside subscribers, from the same protos (zjtx.asyncapi)
+    from zjtx import asyncapi
+
+    (output_root / PACKAGE / ASYNCAPI).write_text(asyncapi.render(PROTO_ROOT), encoding="utf-8")
+    return generated(output_root / PACKAGE)
+
+
+def generated(directory: Path) -> list[Path]:
+    return sorted([*directory.glob("*.py*"), *directory.glob(ASYNCAPI)])
 
 
 def check() -> int:
@@ -35,12 +45,12 @@ def check() -> int:
         committed = OUTPUT_ROOT / PACKAGE
         stale = [f.name for f in fresh if not (committed / f.name).exists()
                  or not filecmp.cmp(f, committed / f.name, shallow=False)]
-        extra = sorted({p.name for p in committed.glob("*.py*")} - {f.name for f in fresh})
+        extra = sorted({p.name for p in generated(committed)} - {f.name for f in fresh})
     if stale or extra:
-        print(f"stubs in services/{PACKAGE} are stale (differ: {stale}, not generated: {extra}); run `make protos`",
+        print(f"stubs or {ASYNCAPI} in services/{PACKAGE} are stale (differ: {stale}, not generated: {extra}); run `make protos`",
               file=sys.stderr)
         return 1
-    print(f"stubs in services/{PACKAGE} are current")
+    print(f"stubs and {ASYNCAPI} in services/{PACKAGE} are current")
     return 0
 
 

@@ -187,7 +187,7 @@ def bootstrap_admin(env: dict[str, str]) -> str:
     """The first administrator's sign-in, as one line; in this development set, without
     ``ZJTX_BOOTSTRAP_ADMIN_PASSWORD``, a password is generated once into var/ (mode 0600)."""
     username = env.setdefault("ZJTX_BOOTSTRAP_ADMIN_USERNAME", "admin")
-    unit = env.get("ZJTX_BOOTSTRAP_ADMIN_UNIT") or "unit-430000"
+    unit = env.get("ZJTX_BOOTSTRAP_ADMIN_UNIT") or f"unit-{env.get('ZJTX_JURISDICTION') or '430000'}"
     if env.get("ZJTX_BOOTSTRAP_ADMIN_PASSWORD"):
         return f"{username} ({unit}) with the password in ZJTX_BOOTSTRAP_ADMIN_PASSWORD"
     path = var_dir() / ADMIN_PASSWORD_FILE

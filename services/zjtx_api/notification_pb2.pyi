@@ -6,6 +6,32 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class SendAccountCodeRequest(_message.Message):
+    __slots__ = ("request_id", "recipient", "name", "channel", "address", "code", "expires_at", "purpose")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    recipient: str
+    name: str
+    channel: str
+    address: str
+    code: str
+    expires_at: str
+    purpose: str
+    def __init__(self, request_id: _Optional[str] = ..., recipient: _Optional[str] = ..., name: _Optional[str] = ..., channel: _Optional[str] = ..., address: _Optional[str] = ..., code: _Optional[str] = ..., expires_at: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
+
+class SendAccountCodeResponse(_message.Message):
+    __slots__ = ("recorded",)
+    RECORDED_FIELD_NUMBER: _ClassVar[int]
+    recorded: bool
+    def __init__(self, recorded: _Optional[bool] = ...) -> None: ...
+
 class ListInboxRequest(_message.Message):
     __slots__ = ("recipient", "unread_only", "limit")
     RECIPIENT_FIELD_NUMBER: _ClassVar[int]

@@ -74,6 +74,11 @@ class NotificationStub:
                 request_serializer=zjtx__api_dot_notification__pb2.DeliveryStatsRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_notification__pb2.DeliveryStatsResponse.FromString,
                 _registered_method=True)
+        self.SendAccountCode = channel.unary_unary(
+                '/zjtx.notification.v1.Notification/SendAccountCode',
+                request_serializer=zjtx__api_dot_notification__pb2.SendAccountCodeRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_notification__pb2.SendAccountCodeResponse.FromString,
+                _registered_method=True)
 
 
 class NotificationServicer:
@@ -132,6 +137,13 @@ class NotificationServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SendAccountCode(self, request, context):
+        """A one-time code (password reset) sent by SMS or e-mail; services only (the gateway).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotificationServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -174,6 +186,11 @@ def add_NotificationServicer_to_server(servicer, server):
                     servicer.DeliveryStats,
                     request_deserializer=zjtx__api_dot_notification__pb2.DeliveryStatsRequest.FromString,
                     response_serializer=zjtx__api_dot_notification__pb2.DeliveryStatsResponse.SerializeToString,
+            ),
+            'SendAccountCode': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendAccountCode,
+                    request_deserializer=zjtx__api_dot_notification__pb2.SendAccountCodeRequest.FromString,
+                    response_serializer=zjtx__api_dot_notification__pb2.SendAccountCodeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -392,6 +409,33 @@ class Notification:
             '/zjtx.notification.v1.Notification/DeliveryStats',
             zjtx__api_dot_notification__pb2.DeliveryStatsRequest.SerializeToString,
             zjtx__api_dot_notification__pb2.DeliveryStatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendAccountCode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.notification.v1.Notification/SendAccountCode',
+            zjtx__api_dot_notification__pb2.SendAccountCodeRequest.SerializeToString,
+            zjtx__api_dot_notification__pb2.SendAccountCodeResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -599,6 +599,20 @@ class ApplicationResubmitted(_message.Message):
     returned_task_id: str
     def __init__(self, application: _Optional[_Union[ApplicationSnapshot, _Mapping]] = ..., round: _Optional[int] = ..., returned_task_id: _Optional[str] = ...) -> None: ...
 
+class ApplicationExpired(_message.Message):
+    __slots__ = ("application_id", "programme_id", "enterprise_id", "reason", "expired_at")
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    EXPIRED_AT_FIELD_NUMBER: _ClassVar[int]
+    application_id: str
+    programme_id: str
+    enterprise_id: str
+    reason: str
+    expired_at: str
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., reason: _Optional[str] = ..., expired_at: _Optional[str] = ...) -> None: ...
+
 class ApplicationWithdrawn(_message.Message):
     __slots__ = ("application_id", "programme_id", "enterprise_id", "reason", "withdrawn_at", "withdrawn_by", "snapshot_version", "status_before")
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]

@@ -300,6 +300,24 @@ class RebuildRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class ListArchivedEventsRequest(_message.Message):
+    __slots__ = ("types", "since")
+    TYPES_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    types: _containers.RepeatedScalarFieldContainer[str]
+    since: str
+    def __init__(self, types: _Optional[_Iterable[str]] = ..., since: _Optional[str] = ...) -> None: ...
+
+class ArchivedEvent(_message.Message):
+    __slots__ = ("id", "type", "envelope_json")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    ENVELOPE_JSON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    type: str
+    envelope_json: str
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., envelope_json: _Optional[str] = ...) -> None: ...
+
 class ReportReady(_message.Message):
     __slots__ = ("report_id", "kind", "programme_id", "unit_id", "format", "sha256", "rows", "at", "application_id", "filename", "title", "size", "job_id")
     REPORT_ID_FIELD_NUMBER: _ClassVar[int]

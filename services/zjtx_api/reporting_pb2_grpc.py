@@ -79,6 +79,11 @@ class ReportingStub:
                 request_serializer=zjtx__api_dot_reporting__pb2.RebuildRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_reporting__pb2.ReportProgress.FromString,
                 _registered_method=True)
+        self.ListArchivedEvents = channel.unary_stream(
+                '/zjtx.reporting.v1.Reporting/ListArchivedEvents',
+                request_serializer=zjtx__api_dot_reporting__pb2.ListArchivedEventsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_reporting__pb2.ArchivedEvent.FromString,
+                _registered_method=True)
 
 
 class ReportingServicer:
@@ -148,6 +153,15 @@ class ReportingServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListArchivedEvents(self, request, context):
+        """Every archived event of the given types, oldest first (event time, then id), each as it
+        was received: its original envelope and id (operations and system only). The backfill of
+        an outside subscriber replays them into its own queue (python -m zjtx.subscribers backfill).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReportingServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -195,6 +209,11 @@ def add_ReportingServicer_to_server(servicer, server):
                     servicer.Rebuild,
                     request_deserializer=zjtx__api_dot_reporting__pb2.RebuildRequest.FromString,
                     response_serializer=zjtx__api_dot_reporting__pb2.ReportProgress.SerializeToString,
+            ),
+            'ListArchivedEvents': grpc.unary_stream_rpc_method_handler(
+                    servicer.ListArchivedEvents,
+                    request_deserializer=zjtx__api_dot_reporting__pb2.ListArchivedEventsRequest.FromString,
+                    response_serializer=zjtx__api_dot_reporting__pb2.ArchivedEvent.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -440,6 +459,33 @@ class Reporting:
             '/zjtx.reporting.v1.Reporting/Rebuild',
             zjtx__api_dot_reporting__pb2.RebuildRequest.SerializeToString,
             zjtx__api_dot_reporting__pb2.ReportProgress.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListArchivedEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/zjtx.reporting.v1.Reporting/ListArchivedEvents',
+            zjtx__api_dot_reporting__pb2.ListArchivedEventsRequest.SerializeToString,
+            zjtx__api_dot_reporting__pb2.ArchivedEvent.FromString,
             options,
             channel_credentials,
             insecure,

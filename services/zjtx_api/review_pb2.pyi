@@ -86,10 +86,84 @@ class ListProgrammesResponse(_message.Message):
     def __init__(self, programmes: _Optional[_Iterable[_Union[ProgrammeSummary, _Mapping]]] = ...) -> None: ...
 
 class GetProgrammeRequest(_message.Message):
+    __slots__ = ("programme_id", "version")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    version: int
+    def __init__(self, programme_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class ProgrammeVersion(_message.Message):
+    __slots__ = ("programme_id", "version", "kind", "changed_by", "role", "unit_id", "changed_at", "reason", "changes", "client_address", "extended", "current")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_BY_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    EXTENDED_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    version: int
+    kind: str
+    changed_by: str
+    role: str
+    unit_id: str
+    changed_at: str
+    reason: str
+    changes: _containers.RepeatedScalarFieldContainer[str]
+    client_address: str
+    extended: bool
+    current: bool
+    def __init__(self, programme_id: _Optional[str] = ..., version: _Optional[int] = ..., kind: _Optional[str] = ..., changed_by: _Optional[str] = ..., role: _Optional[str] = ..., unit_id: _Optional[str] = ..., changed_at: _Optional[str] = ..., reason: _Optional[str] = ..., changes: _Optional[_Iterable[str]] = ..., client_address: _Optional[str] = ..., extended: _Optional[bool] = ..., current: _Optional[bool] = ...) -> None: ...
+
+class ListProgrammeVersionsRequest(_message.Message):
     __slots__ = ("programme_id",)
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     programme_id: str
     def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
+
+class ListProgrammeVersionsResponse(_message.Message):
+    __slots__ = ("versions",)
+    VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    versions: _containers.RepeatedCompositeFieldContainer[ProgrammeVersion]
+    def __init__(self, versions: _Optional[_Iterable[_Union[ProgrammeVersion, _Mapping]]] = ...) -> None: ...
+
+class CreateProgrammeRequest(_message.Message):
+    __slots__ = ("programme_id", "from_programme_id", "year", "title", "opens_at", "closes_at", "review_closes_at", "reason")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    OPENS_AT_FIELD_NUMBER: _ClassVar[int]
+    CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    from_programme_id: str
+    year: int
+    title: str
+    opens_at: str
+    closes_at: str
+    review_closes_at: str
+    reason: str
+    def __init__(self, programme_id: _Optional[str] = ..., from_programme_id: _Optional[str] = ..., year: _Optional[int] = ..., title: _Optional[str] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ..., review_closes_at: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class AmendProgrammeRequest(_message.Message):
+    __slots__ = ("programme_id", "expected_version", "changes_json", "reason")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_JSON_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    expected_version: int
+    changes_json: str
+    reason: str
+    def __init__(self, programme_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., changes_json: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class Option(_message.Message):
     __slots__ = ("value", "label")
@@ -240,7 +314,7 @@ class SummaryColumn(_message.Message):
     def __init__(self, title: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
 
 class Programme(_message.Message):
-    __slots__ = ("id", "version", "title", "year", "level", "owner", "owner_name", "target_count", "publicity_days", "window", "max_return_rounds", "review_chain", "sections", "attachments", "pledge", "eligibility_gates", "priority_markers", "focus_categories", "summary_table_columns", "recommend_to", "has_rubric", "document_json")
+    __slots__ = ("id", "version", "title", "year", "level", "owner", "owner_name", "target_count", "publicity_days", "window", "max_return_rounds", "review_chain", "sections", "attachments", "pledge", "eligibility_gates", "priority_markers", "focus_categories", "summary_table_columns", "recommend_to", "has_rubric", "document_json", "target_tolerance", "return_grace_days", "undecided_at_review_deadline", "changed_at", "changed_by", "change_reason")
     ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -263,6 +337,12 @@ class Programme(_message.Message):
     RECOMMEND_TO_FIELD_NUMBER: _ClassVar[int]
     HAS_RUBRIC_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_JSON_FIELD_NUMBER: _ClassVar[int]
+    TARGET_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
+    RETURN_GRACE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    UNDECIDED_AT_REVIEW_DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_BY_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_REASON_FIELD_NUMBER: _ClassVar[int]
     id: str
     version: int
     title: str
@@ -285,7 +365,13 @@ class Programme(_message.Message):
     recommend_to: str
     has_rubric: bool
     document_json: str
-    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., title: _Optional[str] = ..., year: _Optional[int] = ..., level: _Optional[str] = ..., owner: _Optional[str] = ..., owner_name: _Optional[str] = ..., target_count: _Optional[int] = ..., publicity_days: _Optional[int] = ..., window: _Optional[_Union[Window, _Mapping]] = ..., max_return_rounds: _Optional[int] = ..., review_chain: _Optional[_Iterable[_Union[ChainLevel, _Mapping]]] = ..., sections: _Optional[_Iterable[_Union[Section, _Mapping]]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentSpec, _Mapping]]] = ..., pledge: _Optional[_Union[Pledge, _Mapping]] = ..., eligibility_gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ..., priority_markers: _Optional[_Iterable[_Union[PriorityMarker, _Mapping]]] = ..., focus_categories: _Optional[_Iterable[_Union[FocusCategory, _Mapping]]] = ..., summary_table_columns: _Optional[_Iterable[_Union[SummaryColumn, _Mapping]]] = ..., recommend_to: _Optional[str] = ..., has_rubric: _Optional[bool] = ..., document_json: _Optional[str] = ...) -> None: ...
+    target_tolerance: int
+    return_grace_days: int
+    undecided_at_review_deadline: str
+    changed_at: str
+    changed_by: str
+    change_reason: str
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[int] = ..., title: _Optional[str] = ..., year: _Optional[int] = ..., level: _Optional[str] = ..., owner: _Optional[str] = ..., owner_name: _Optional[str] = ..., target_count: _Optional[int] = ..., publicity_days: _Optional[int] = ..., window: _Optional[_Union[Window, _Mapping]] = ..., max_return_rounds: _Optional[int] = ..., review_chain: _Optional[_Iterable[_Union[ChainLevel, _Mapping]]] = ..., sections: _Optional[_Iterable[_Union[Section, _Mapping]]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentSpec, _Mapping]]] = ..., pledge: _Optional[_Union[Pledge, _Mapping]] = ..., eligibility_gates: _Optional[_Iterable[_Union[Gate, _Mapping]]] = ..., priority_markers: _Optional[_Iterable[_Union[PriorityMarker, _Mapping]]] = ..., focus_categories: _Optional[_Iterable[_Union[FocusCategory, _Mapping]]] = ..., summary_table_columns: _Optional[_Iterable[_Union[SummaryColumn, _Mapping]]] = ..., recommend_to: _Optional[str] = ..., has_rubric: _Optional[bool] = ..., document_json: _Optional[str] = ..., target_tolerance: _Optional[int] = ..., return_grace_days: _Optional[int] = ..., undecided_at_review_deadline: _Optional[str] = ..., changed_at: _Optional[str] = ..., changed_by: _Optional[str] = ..., change_reason: _Optional[str] = ...) -> None: ...
 
 class EnterpriseBrief(_message.Message):
     __slots__ = ("enterprise_id", "uscc", "name", "region_code", "region_name", "park_id", "industry")
@@ -720,7 +806,7 @@ class MarkerValue(_message.Message):
     def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
 
 class RankedApplication(_message.Message):
-    __slots__ = ("rank", "application_id", "enterprise", "unit_id", "unit_name", "unit_rank", "score", "rubric_passed", "rubric_note", "markers", "first_submitted_at", "within_target", "status")
+    __slots__ = ("rank", "application_id", "enterprise", "unit_id", "unit_name", "unit_rank", "score", "rubric_passed", "rubric_note", "markers", "first_submitted_at", "within_target", "status", "band")
     RANK_FIELD_NUMBER: _ClassVar[int]
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
@@ -734,6 +820,7 @@ class RankedApplication(_message.Message):
     FIRST_SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
     WITHIN_TARGET_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    BAND_FIELD_NUMBER: _ClassVar[int]
     rank: int
     application_id: str
     enterprise: EnterpriseBrief
@@ -747,7 +834,8 @@ class RankedApplication(_message.Message):
     first_submitted_at: str
     within_target: bool
     status: str
-    def __init__(self, rank: _Optional[int] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., unit_rank: _Optional[int] = ..., score: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., rubric_note: _Optional[str] = ..., markers: _Optional[_Iterable[_Union[MarkerValue, _Mapping]]] = ..., first_submitted_at: _Optional[str] = ..., within_target: _Optional[bool] = ..., status: _Optional[str] = ...) -> None: ...
+    band: str
+    def __init__(self, rank: _Optional[int] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., unit_rank: _Optional[int] = ..., score: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., rubric_note: _Optional[str] = ..., markers: _Optional[_Iterable[_Union[MarkerValue, _Mapping]]] = ..., first_submitted_at: _Optional[str] = ..., within_target: _Optional[bool] = ..., status: _Optional[str] = ..., band: _Optional[str] = ...) -> None: ...
 
 class RankRecommendedRequest(_message.Message):
     __slots__ = ("programme_id",)
@@ -756,16 +844,24 @@ class RankRecommendedRequest(_message.Message):
     def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
 
 class RankRecommendedResponse(_message.Message):
-    __slots__ = ("programme_id", "target_count", "ranked", "order")
+    __slots__ = ("programme_id", "target_count", "ranked", "order", "target_tolerance", "band_low", "band_high", "line")
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     TARGET_COUNT_FIELD_NUMBER: _ClassVar[int]
     RANKED_FIELD_NUMBER: _ClassVar[int]
     ORDER_FIELD_NUMBER: _ClassVar[int]
+    TARGET_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
+    BAND_LOW_FIELD_NUMBER: _ClassVar[int]
+    BAND_HIGH_FIELD_NUMBER: _ClassVar[int]
+    LINE_FIELD_NUMBER: _ClassVar[int]
     programme_id: str
     target_count: int
     ranked: _containers.RepeatedCompositeFieldContainer[RankedApplication]
     order: str
-    def __init__(self, programme_id: _Optional[str] = ..., target_count: _Optional[int] = ..., ranked: _Optional[_Iterable[_Union[RankedApplication, _Mapping]]] = ..., order: _Optional[str] = ...) -> None: ...
+    target_tolerance: int
+    band_low: int
+    band_high: int
+    line: str
+    def __init__(self, programme_id: _Optional[str] = ..., target_count: _Optional[int] = ..., ranked: _Optional[_Iterable[_Union[RankedApplication, _Mapping]]] = ..., order: _Optional[str] = ..., target_tolerance: _Optional[int] = ..., band_low: _Optional[int] = ..., band_high: _Optional[int] = ..., line: _Optional[str] = ...) -> None: ...
 
 class RecogniseRequest(_message.Message):
     __slots__ = ("programme_id", "application_ids")
@@ -880,16 +976,102 @@ class PublishRequest(_message.Message):
     def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
 
 class PublishResult(_message.Message):
-    __slots__ = ("programme_id", "published_at", "recognised", "not_recognised")
+    __slots__ = ("programme_id", "published_at", "recognised", "not_recognised", "expired")
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
     RECOGNISED_FIELD_NUMBER: _ClassVar[int]
     NOT_RECOGNISED_FIELD_NUMBER: _ClassVar[int]
+    EXPIRED_FIELD_NUMBER: _ClassVar[int]
     programme_id: str
     published_at: str
     recognised: _containers.RepeatedCompositeFieldContainer[Recognition]
     not_recognised: _containers.RepeatedCompositeFieldContainer[Recognition]
-    def __init__(self, programme_id: _Optional[str] = ..., published_at: _Optional[str] = ..., recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., not_recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ...) -> None: ...
+    expired: _containers.RepeatedCompositeFieldContainer[Recognition]
+    def __init__(self, programme_id: _Optional[str] = ..., published_at: _Optional[str] = ..., recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., not_recognised: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., expired: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ...) -> None: ...
+
+class AmendRecognitionRequest(_message.Message):
+    __slots__ = ("programme_id", "remove_application_ids", "add_application_ids", "reason", "expected_list_version")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    REMOVE_APPLICATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    ADD_APPLICATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_LIST_VERSION_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    remove_application_ids: _containers.RepeatedScalarFieldContainer[str]
+    add_application_ids: _containers.RepeatedScalarFieldContainer[str]
+    reason: str
+    expected_list_version: int
+    def __init__(self, programme_id: _Optional[str] = ..., remove_application_ids: _Optional[_Iterable[str]] = ..., add_application_ids: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ..., expected_list_version: _Optional[int] = ...) -> None: ...
+
+class RecognitionAmended(_message.Message):
+    __slots__ = ("programme_id", "list_version", "reason", "removed", "added", "amended_by", "at", "client_address")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    LIST_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    ADDED_FIELD_NUMBER: _ClassVar[int]
+    AMENDED_BY_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    list_version: int
+    reason: str
+    removed: _containers.RepeatedCompositeFieldContainer[Recognition]
+    added: _containers.RepeatedCompositeFieldContainer[Recognition]
+    amended_by: str
+    at: str
+    client_address: str
+    def __init__(self, programme_id: _Optional[str] = ..., list_version: _Optional[int] = ..., reason: _Optional[str] = ..., removed: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., added: _Optional[_Iterable[_Union[Recognition, _Mapping]]] = ..., amended_by: _Optional[str] = ..., at: _Optional[str] = ..., client_address: _Optional[str] = ...) -> None: ...
+
+class ResultsPublished(_message.Message):
+    __slots__ = ("programme_id", "title", "published_at", "recognised", "not_recognised", "expired")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECOGNISED_FIELD_NUMBER: _ClassVar[int]
+    NOT_RECOGNISED_FIELD_NUMBER: _ClassVar[int]
+    EXPIRED_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    title: str
+    published_at: str
+    recognised: int
+    not_recognised: int
+    expired: int
+    def __init__(self, programme_id: _Optional[str] = ..., title: _Optional[str] = ..., published_at: _Optional[str] = ..., recognised: _Optional[int] = ..., not_recognised: _Optional[int] = ..., expired: _Optional[int] = ...) -> None: ...
+
+class ProgrammeAmended(_message.Message):
+    __slots__ = ("programme_id", "version", "previous_version", "title", "changes", "reason", "extended", "closes_at", "previous_closes_at", "review_closes_at", "previous_review_closes_at", "changed_by", "at", "target_count", "target_tolerance")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    EXTENDED_FIELD_NUMBER: _ClassVar[int]
+    CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_REVIEW_CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_BY_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    TARGET_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TARGET_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    version: int
+    previous_version: int
+    title: str
+    changes: _containers.RepeatedScalarFieldContainer[str]
+    reason: str
+    extended: bool
+    closes_at: str
+    previous_closes_at: str
+    review_closes_at: str
+    previous_review_closes_at: str
+    changed_by: str
+    at: str
+    target_count: int
+    target_tolerance: int
+    def __init__(self, programme_id: _Optional[str] = ..., version: _Optional[int] = ..., previous_version: _Optional[int] = ..., title: _Optional[str] = ..., changes: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ..., extended: _Optional[bool] = ..., closes_at: _Optional[str] = ..., previous_closes_at: _Optional[str] = ..., review_closes_at: _Optional[str] = ..., previous_review_closes_at: _Optional[str] = ..., changed_by: _Optional[str] = ..., at: _Optional[str] = ..., target_count: _Optional[int] = ..., target_tolerance: _Optional[int] = ...) -> None: ...
 
 class ProgrammeWindowChanged(_message.Message):
     __slots__ = ("programme_id", "version", "title", "opens_at", "closes_at", "review_closes_at", "at")
@@ -1046,7 +1228,7 @@ class PublicityOpened(_message.Message):
     def __init__(self, programme_id: _Optional[str] = ..., application_ids: _Optional[_Iterable[str]] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ...) -> None: ...
 
 class Recognition(_message.Message):
-    __slots__ = ("application_id", "programme_id", "enterprise_id", "enterprise_name", "recognised", "rank", "score", "recommend_to", "published_at", "reason")
+    __slots__ = ("application_id", "programme_id", "enterprise_id", "enterprise_name", "recognised", "rank", "score", "recommend_to", "published_at", "reason", "cause")
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -1057,6 +1239,7 @@ class Recognition(_message.Message):
     RECOMMEND_TO_FIELD_NUMBER: _ClassVar[int]
     PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    CAUSE_FIELD_NUMBER: _ClassVar[int]
     application_id: str
     programme_id: str
     enterprise_id: str
@@ -1067,4 +1250,5 @@ class Recognition(_message.Message):
     recommend_to: str
     published_at: str
     reason: str
-    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., recognised: _Optional[bool] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., recommend_to: _Optional[str] = ..., published_at: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    cause: str
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., recognised: _Optional[bool] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., recommend_to: _Optional[str] = ..., published_at: _Optional[str] = ..., reason: _Optional[str] = ..., cause: _Optional[str] = ...) -> None: ...

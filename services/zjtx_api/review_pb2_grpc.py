@@ -44,6 +44,21 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.GetProgrammeRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.Programme.FromString,
                 _registered_method=True)
+        self.ListProgrammeVersions = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListProgrammeVersions',
+                request_serializer=zjtx__api_dot_review__pb2.ListProgrammeVersionsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListProgrammeVersionsResponse.FromString,
+                _registered_method=True)
+        self.CreateProgramme = channel.unary_unary(
+                '/zjtx.review.v1.Review/CreateProgramme',
+                request_serializer=zjtx__api_dot_review__pb2.CreateProgrammeRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Programme.FromString,
+                _registered_method=True)
+        self.AmendProgramme = channel.unary_unary(
+                '/zjtx.review.v1.Review/AmendProgramme',
+                request_serializer=zjtx__api_dot_review__pb2.AmendProgrammeRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Programme.FromString,
+                _registered_method=True)
         self.GetUnit = channel.unary_unary(
                 '/zjtx.review.v1.Review/GetUnit',
                 request_serializer=zjtx__api_dot_review__pb2.GetUnitRequest.SerializeToString,
@@ -154,6 +169,11 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.PublishRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.PublishResult.FromString,
                 _registered_method=True)
+        self.AmendRecognition = channel.unary_unary(
+                '/zjtx.review.v1.Review/AmendRecognition',
+                request_serializer=zjtx__api_dot_review__pb2.AmendRecognitionRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.RecognitionAmended.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -166,7 +186,30 @@ class ReviewServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetProgramme(self, request, context):
-        """The whole programme as the other services need it (registration caches it).
+        """The whole programme as the other services need it (registration caches it); version 0 = current.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListProgrammeVersions(self, request, context):
+        """---- programme administration (admins of the owning unit) ----
+        Every version of a programme with who changed it, when, from where and why (public, as the notices are).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateProgramme(self, request, context):
+        """A new programme for a year from a template (another programme, e.g. last year's).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AmendProgramme(self, request, context):
+        """A new version: before the window opens anything but id, owner and level; after, only what the
+        notices allow (deadlines extended with a reason, the target and its tolerance). Emits programme.amended.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -329,6 +372,13 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AmendRecognition(self, request, context):
+        """Correct a published recognition list: a new, audited version with a reason (review.recognition_amended).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -340,6 +390,21 @@ def add_ReviewServicer_to_server(servicer, server):
             'GetProgramme': grpc.unary_unary_rpc_method_handler(
                     servicer.GetProgramme,
                     request_deserializer=zjtx__api_dot_review__pb2.GetProgrammeRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Programme.SerializeToString,
+            ),
+            'ListProgrammeVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListProgrammeVersions,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListProgrammeVersionsRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListProgrammeVersionsResponse.SerializeToString,
+            ),
+            'CreateProgramme': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateProgramme,
+                    request_deserializer=zjtx__api_dot_review__pb2.CreateProgrammeRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Programme.SerializeToString,
+            ),
+            'AmendProgramme': grpc.unary_unary_rpc_method_handler(
+                    servicer.AmendProgramme,
+                    request_deserializer=zjtx__api_dot_review__pb2.AmendProgrammeRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.Programme.SerializeToString,
             ),
             'GetUnit': grpc.unary_unary_rpc_method_handler(
@@ -452,6 +517,11 @@ def add_ReviewServicer_to_server(servicer, server):
                     request_deserializer=zjtx__api_dot_review__pb2.PublishRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.PublishResult.SerializeToString,
             ),
+            'AmendRecognition': grpc.unary_unary_rpc_method_handler(
+                    servicer.AmendRecognition,
+                    request_deserializer=zjtx__api_dot_review__pb2.AmendRecognitionRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.RecognitionAmended.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'zjtx.review.v1.Review', rpc_method_handlers)
@@ -506,6 +576,87 @@ class Review:
             target,
             '/zjtx.review.v1.Review/GetProgramme',
             zjtx__api_dot_review__pb2.GetProgrammeRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Programme.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListProgrammeVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListProgrammeVersions',
+            zjtx__api_dot_review__pb2.ListProgrammeVersionsRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListProgrammeVersionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateProgramme(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/CreateProgramme',
+            zjtx__api_dot_review__pb2.CreateProgrammeRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Programme.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AmendProgramme(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/AmendProgramme',
+            zjtx__api_dot_review__pb2.AmendProgrammeRequest.SerializeToString,
             zjtx__api_dot_review__pb2.Programme.FromString,
             options,
             channel_credentials,
@@ -1101,6 +1252,33 @@ class Review:
             '/zjtx.review.v1.Review/Publish',
             zjtx__api_dot_review__pb2.PublishRequest.SerializeToString,
             zjtx__api_dot_review__pb2.PublishResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AmendRecognition(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/AmendRecognition',
+            zjtx__api_dot_review__pb2.AmendRecognitionRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.RecognitionAmended.FromString,
             options,
             channel_credentials,
             insecure,

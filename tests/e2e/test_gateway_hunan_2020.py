@@ -65,11 +65,13 @@ def test_people_sign_in(api: Api) -> None:
         state[key], state[f"{key}_id"] = token, account["account_id"]
     state["hy"] = api.register_enterprise(region="430802", city="430800", name="张家界永定精密机械有限公司")
     state["cs"] = api.register_enterprise(region="430903", city="430900", name="益阳赫山智能装备有限公司")
+    # 娄底's unit never decides this one: at publication it expires (issue 18, no application in limbo)
+    state["ld"] = api.register_enterprise(region="431302", city="431300", name="娄底娄星新材料有限公司")
     programme = ok(api.get(f"/api/v1/programmes/{PROGRAMME}", token=""))
     assert programme["window"]["closes_at"] == "2020-05-15T23:59:59+08:00"
 
 
-@pytest.mark.parametrize("key, patents", [("hy", 2), ("cs", 5)])
+@pytest.mark.parametrize("key, patents", [("hy", 2), ("cs", 5), ("ld", 1)])
 def test_enterprises_fill_in_upload_sign_and_submit(api: Api, key: str, patents: int) -> None:
     enterprise, token = state[key]
     application = ok(api.post("/api/v1/applications", {"programme_id": PROGRAMME}, token=token), 201)
@@ -172,6 +174,11 @@ def test_an_objection_is_recorded_and_dismissed_then_the_list_is_published(api: 
     published = ok(api.post(f"/api/v1/programmes/{PROGRAMME}/publish", token=admin))
     recognised = {r["application_id"] for r in published["recognised"]}
     assert {state["hy_app"], state["cs_app"]} <= recognised
+    expired = {r["application_id"]: r for r in published["expired"]}
+    assert expired[state["ld_app"]]["cause"] == "undecided" and "未作出审核决定" in expired[state["ld_app"]]["reason"]
+    status = ok(api.get(f"/api/v1/programmes/{PROGRAMME}/status", token=admin))
+    assert {c["status"] for c in status["counts"]} <= {"recognised", "not_recognised", "rejected", "withdrawn",
+                                                       "expired"}, status  # nothing left in limbo
 
 
 def test_enterprises_read_the_outcome_in_their_inbox_and_application(api: Api) -> None:
@@ -187,6 +194,13 @@ def test_enterprises_read_the_outcome_in_their_inbox_and_application(api: Api) -
     marked = ok(api.post("/api/v1/inbox/read", {"all": True}, token=token))
     assert marked["unread"] == 0
     assert ok(api.get("/api/v1/inbox/unread", token=token))["unread"] == 0
+    _, ld_token = state["ld"]
+    until(lambda: (lambda a: a if a["status"] == "expired" else None)(
+        api.get(f"/api/v1/applications/{state['ld_app']}", token=ld_token).body), timeout=90,
+        what="the expiry to reach registration")
+    until(lambda: any(m["event_type"] == "review.expired" for m in
+                      api.get("/api/v1/inbox", token=ld_token).body["messages"]), timeout=90,
+          what="the expiry notice in the inbox")
     history = ok(api.get(f"/api/v1/review/applications/{state['hy_app']}/history", token=token))
     actions = [e["action"] for e in history["entries"]]
     assert "returned" in actions and "recognised" in actions

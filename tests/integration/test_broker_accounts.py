@@ -78,3 +78,27 @@ def test_registration_cannot_read_reviews_queues(suite: Suite) -> None:
         assert queue_of("review") in str(refused.value)
     finally:
         connection.collect()
+
+
+def test_a_service_cannot_declare_or_delete_another_services_exchange(suite: Suite) -> None:
+    """Configure rights cover only the service's own exchange and queues: nameko's way of consuming
+    (declaring the source's exchange with the queue) is refused, so zjtx.events binds by name after a
+    passive declare, which needs no right; provisioning declared every exchange beforehand."""
+    connection = connect(account(suite, "notification"))
+    try:
+        connection.channel().exchange_declare("review.events", "topic", passive=True)  # exists: no right needed
+        refusals = []
+        for attempt in (lambda c: c.exchange_declare("review.events", "topic", durable=True, auto_delete=False),
+                        lambda c: c.exchange_delete("review.events"),
+                        lambda c: c.exchange_delete("zjtx.dead-letter")):
+            with pytest.raises(amqp.exceptions.AccessRefused) as refused:
+                attempt(connection.channel())
+            print(f"refused: {refused.value!r}")
+            refusals.append(repr(refused.value))
+        assert "review.events" in refusals[0] and "Exchange.declare" in refusals[0]
+        assert "review.events" in refusals[1] and "Exchange.delete" in refusals[1]
+        assert "zjtx.dead-letter" in refusals[2] and "Exchange.delete" in refusals[2]
+        own = connection.channel()
+        own.exchange_declare("notification.events", "topic", durable=True, auto_delete=False)  # its own: allowed
+    finally:
+        connection.collect()

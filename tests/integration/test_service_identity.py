@@ -17,8 +17,10 @@ from zjtx import grpc_tls, identity, pki
 from zjtx.config import load_config
 from zjtx.grpc_support import Caller
 from zjtx.up import Suite
-from zjtx_api import registration_pb2, review_pb2
+from zjtx_api import notification_pb2, registration_pb2, reporting_pb2, review_pb2
+from zjtx_api.notification_pb2_grpc import NotificationStub
 from zjtx_api.registration_pb2_grpc import RegistrationStub
+from zjtx_api.reporting_pb2_grpc import ReportingStub
 from zjtx_api.review_pb2_grpc import ReviewStub
 
 
@@ -63,6 +65,12 @@ def test_a_call_without_a_token_is_unauthenticated(suite: Suite, directory: Path
     with raw(suite, directory, "review") as channel:
         code, reason, _ = refusal(ReviewStub(channel).ListTasks, review_pb2.ListTasksRequest(unit_id="unit-430100"))
     assert (code, reason) == ("UNAUTHENTICATED", "identity.missing")
+    with raw(suite, directory, "notification") as channel:
+        code, reason, _ = refusal(NotificationStub(channel).ListInbox, notification_pb2.ListInboxRequest())
+    assert (code, reason) == ("UNAUTHENTICATED", "identity.missing")
+    with raw(suite, directory, "reporting") as channel:
+        code, reason, _ = refusal(ReportingStub(channel).CountEnterprises, reporting_pb2.CountEnterprisesRequest())
+    assert (code, reason) == ("UNAUTHENTICATED", "identity.missing")
 
 
 def test_the_old_plain_json_claim_proves_nothing(suite: Suite, directory: Path) -> None:
@@ -94,6 +102,8 @@ def test_unsigned_symmetric_expired_and_misdirected_tokens_are_unauthenticated(s
         # a service may only be itself: notification cannot pass for the province's admin
         "identity.invalid ": [identity.Keyring.from_directory(directory, "notification").sign(
             {"aud": "registration", "sub": "x", "role": "admin"}, 60)],
+        # and the gateway may vouch for people, never pass for a service
+        "identity.invalid  ": [gateway.sign({"aud": "registration", "sub": "review", "role": "system"}, 60)],
     }
     with raw(suite, directory, "registration") as channel:
         for expected, listed in tokens.items():

@@ -12,12 +12,14 @@ import pytest
 from zjtx.config import REPO_ROOT
 
 
-def start(tmp_path: Path, amqp_uri: str, mongo_uri: str, **overrides: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "ZJTX_"))}
+def start(tmp_path: Path, amqp_uri: str, mongo_uri: str, service: str = "registration",
+          **overrides: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("OTEL_", "ZJTX_", "SMTP_", "SMS_")) and not k.endswith("_AMQP_URI")}
     env.update({"PYTHONPATH": str(REPO_ROOT / "services"), "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
-                "MONGO_TIMEOUT_MS": "1000", "REGISTRATION_GRPC_PORT": "0"})
+                "MONGO_TIMEOUT_MS": "1000", f"{service.upper()}_GRPC_PORT": "0"})
     env.update(overrides)
-    return subprocess.run([sys.executable, "-m", "zjtx.launch", "registration"], env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "zjtx.launch", service], env=env, capture_output=True,
                           text=True, timeout=60, cwd=tmp_path)
 
 
@@ -90,3 +92,32 @@ def test_production_mode_refuses_the_brokers_guest_account(tmp_path: Path, mongo
     assert result.returncode == 2
     assert "ZJTX_MODE=production: REGISTRATION_AMQP_URI (or AMQP_URI) must be set to the service's own broker account" \
         in last_line(result)
+
+
+def test_production_mode_names_every_secret_it_lacks(tmp_path: Path) -> None:
+    """ZJTX_MODE=production: no development default stands in for a secret (zjtx.production)."""
+    result = start(tmp_path, "", "", "notification", ZJTX_MODE="production")
+    print(last_line(result))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    line = last_line(result)
+    assert line.startswith("zjtx: cannot start: ZJTX_MODE=production: NOTIFICATION_AMQP_URI (or AMQP_URI) must be set")
+    assert "; MONGO_URI must be set with the component's own database credentials" in line
+    assert "; ZJTX_PKI_DIR must name the key material provisioned for notification" in line
+
+    # everything else given: e-mail switched on without its account, SMS without its token
+    given = start(tmp_path, "amqp://zjtx-notification:s3cret@127.0.0.1:1/zjtx", "mongodb://notif:s3cret@127.0.0.1:1/",
+                  "notification", ZJTX_MODE="production", ZJTX_PKI_DIR=str(tmp_path),
+                  SMTP_HOST="smtp.example.cn", SMS_GATEWAY_URL="https://sms.example.cn/send")
+    print(last_line(given))
+    assert given.returncode == 2
+    assert last_line(given) == (
+        "zjtx: cannot start: ZJTX_MODE=production: SMTP_USER must be set: SMTP_HOST is set (e-mail on) and mail is "
+        "sent through an authenticated submission account in production; SMTP_PASSWORD must be set: SMTP_HOST is set "
+        "(e-mail on) and mail is sent through an authenticated submission account in production; SMS_GATEWAY_TOKEN "
+        "must be set: SMS_GATEWAY_URL is set (SMS on) and the SMS gateway is called with its bearer token")
+    # with them, the secrets pass and start-up goes on to the next check (the broker, unreachable here)
+    passed = start(tmp_path, "amqp://zjtx-notification:s3cret@127.0.0.1:1/zjtx", "mongodb://notif:s3cret@127.0.0.1:1/",
+                   "notification", ZJTX_MODE="production", ZJTX_PKI_DIR=str(tmp_path), SMTP_HOST="smtp.example.cn",
+                   SMTP_USER="zjtx", SMTP_PASSWORD="s3cret", SMS_GATEWAY_URL="https://sms.example.cn/send",
+                   SMS_GATEWAY_TOKEN="t0ken")
+    assert passed.returncode == 2 and "RabbitMQ is not reachable" in last_line(passed)

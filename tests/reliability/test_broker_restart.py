@@ -9,11 +9,14 @@ many messages (nothing consumes it meanwhile), every queue declared before is de
 after, and once notification starts again it receives them all. Meanwhile enterprises
 keep submitting and reviewers keep deciding (their writes only need the database; the
 events wait in the outboxes), the other services reconnect by themselves and the outboxes
-drain; nothing is lost or doubled at any consumer.
+drain; nothing is lost or doubled at any consumer. Every service runs on its own
+least-privilege broker account (zjtx.broker_accounts), so reconnecting needs no right to
+declare another service's exchange.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +27,7 @@ from harness.broker_node import BrokerNode, start_node
 from harness.wait import until
 from reliability.faults import Surge, conclude
 from reliability.rig import SURGE_N, Rig, start_rig
+from zjtx import broker_accounts
 
 HELD_QUEUE = "evt-registration-application.submitted--notification.on_application_submitted"
 DOWN_SECONDS = 10.0
@@ -38,7 +42,17 @@ def broker(tmp_path: Path) -> Iterator[BrokerNode]:
 
 @pytest.fixture
 def broker_rig(tmp_path: Path, broker: BrokerNode, reported: list[str]) -> Iterator[Rig]:
-    started = start_rig(tmp_path / "suite", reported, broker_host=broker.host, management=None)
+    # each service on its own least-privilege account, as everywhere else: the private node has no
+    # management API, so the accounts and exchanges are imported as definitions with rabbitmqctl
+    accounts = {"AMQP_URI": broker.amqp_uri()}
+    definitions = tmp_path / "accounts.json"
+    definitions.write_text(json.dumps(broker_accounts.offline_definitions(accounts)))
+    broker.ctl("import_definitions", str(definitions))
+    accounts.pop("AMQP_URI")
+    started = start_rig(tmp_path / "suite", reported, broker_host=broker.host, management=None, env=accounts)
+    users = set(broker.ctl("list_connections", "user", "--quiet", "--no-table-headers").stdout.split())
+    assert {u.split(".")[0] for u in users} >= {"zjtx-registration", "zjtx-review", "zjtx-notification",
+                                                 "zjtx-reporting"}, users
     yield started
     started.close()
 

@@ -10,6 +10,7 @@ from gateway.api import (
     inbox,
     lookups,
     operations,
+    password_reset,
     privacy,
     programmes,
     reports,
@@ -18,8 +19,8 @@ from gateway.api import (
 )
 from gateway.routes import Registry
 
-MODULES = (accounts, enterprises, privacy, lookups, applications, programmes, reviews, final, reports, inbox, statistics,
-           operations)
+MODULES = (accounts, password_reset, enterprises, privacy, lookups, applications, programmes, reviews, final, reports,
+           inbox, statistics, operations)
 
 
 def build_registry() -> Registry:

@@ -18,11 +18,12 @@ from gateway.api.common import (
     schema,
     system_rpc,
 )
+from gateway.audit_view import audit_entries, audit_query
 from gateway.auth import Session, enterprise_login, staff_login
-from gateway.routes import SIGNED_IN, STAFF, Context, Registry, Reply, Route, obj, text
+from gateway.routes import BOOLEAN, SIGNED_IN, STAFF, Context, Registry, Reply, Route, array, obj, text
 from gateway.rules.access import units_within
 from gateway.rules.passwords import NEW_PASSWORD_SCHEMA, password_problems
-from zjtx.errors import forbidden, invalid
+from zjtx.errors import Violation, forbidden, invalid, not_found, precondition
 from zjtx_api import review_pb2
 
 IDENTITY_SCHEMA = obj({
@@ -67,16 +68,18 @@ def session_answer(ctx: Context, session: Session) -> Any:
 
 def sign_in_enterprise(ctx: Context) -> Any:
     login = enterprise_login(ctx.body["uscc"])
-    session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("enterprise",))
-    audit(ctx, "session.signed_in", session.claims.sub, {"login": login})
+    session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("enterprise",), ctx.client_address)
+    audit(ctx, "session.signed_in", session.claims.sub, {"login": login}, subject=session.claims.sub,
+          role=session.claims.role, unit=session.claims.unit)
     return session_answer(ctx, session)
 
 
 def sign_in_staff(ctx: Context) -> Any:
     login = staff_login(ctx.body["username"])
     ctx.gw.bootstrap.ensure_for(login)
-    session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("staff",))
-    audit(ctx, "session.signed_in", session.claims.sub, {"login": login})
+    session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("staff",), ctx.client_address)
+    audit(ctx, "session.signed_in", session.claims.sub, {"login": login}, subject=session.claims.sub,
+          role=session.claims.role, unit=session.claims.unit)
     return session_answer(ctx, session)
 
 
@@ -145,6 +148,69 @@ def create_account(ctx: Context) -> Reply:
     return Reply({"username": body["username"], "account": out(account)}, 201)
 
 
+ACCOUNT_STATE_SCHEMA = obj({"account_id": {"type": "string"}, "unit_id": {"type": "string"},
+                            "state": {"type": "string", "enum": ["active", "disabled"]},
+                            "reason": {"type": "string"}, "changed_at": {"type": "string"}},
+                           required=("account_id", "unit_id", "state", "reason", "changed_at"))
+AUDIT_ENTRY_SCHEMA = obj({
+    "at": {"type": "string"}, "action": {"type": "string"}, "target": {"type": "string"},
+    "subject": {"type": "string"}, "role": {"type": "string"}, "unit": {"type": "string"},
+    "client_address": {"type": "string"}, "trace_id": {"type": "string"},
+    "details": {"type": "object", "additionalProperties": {"type": "string"}},
+}, required=("at", "action", "target", "subject", "role", "unit", "client_address", "trace_id", "details"))
+
+
+def set_account_state(ctx: Context) -> Any:
+    """Disable or re-enable a reviewer's or admin's account of a unit within the caller's reach."""
+    unit_id, account_id = ctx.path["unit_id"], ctx.path["account_id"]
+    system_rpc(ctx, "review", "GetUnit", review_pb2.GetUnitRequest(unit_id=unit_id))  # 404 before 403
+    _check_unit_reach(ctx, unit_id, "管理")
+    store = ctx.gw.accounts.store
+    credential = store.credential_of_account(account_id)
+    if credential is None or credential.get("kind") != "staff" or credential.get("unit") != unit_id:
+        raise not_found("account.not_found", f"审核单位 {unit_id} 没有账号 {account_id}")
+    if account_id == ctx.who.subject:
+        raise precondition("account.self", "不能停用自己的账号；请由本单位或上级单位的其他管理员操作")
+    enabled = bool(ctx.body["enabled"])
+    reason = ctx.body["reason"].strip()
+    if not reason:
+        raise invalid("reason.required", "请填写停用或启用的原因", [Violation("reason", "required", "请填写原因")])
+    state = "active" if enabled else "disabled"
+    at = ctx.gw.accounts.now()
+    if credential["state"] != state:
+        store.set_state(credential["_id"], state, at, ctx.who.subject, reason)
+        audit(ctx, "account.enabled" if enabled else "account.disabled", account_id,
+              {"unit_id": unit_id, "reason": reason})
+    return {"account_id": account_id, "unit_id": unit_id, "state": state, "reason": reason,
+            "changed_at": at.isoformat()}
+
+
+def list_audit(ctx: Context) -> Any:
+    """Who did what, when and from where; an admin sees the records of its own unit and the units below."""
+    q = ctx.query
+    query = audit_query(subject=q.get("subject", ""), action=q.get("action", ""),
+                        since=_instant(q.get("since")), until=_instant(q.get("until")))
+    who = ctx.who
+    visible = None
+    if who.role == "admin" and ctx.gw.directory.unit(who.unit).parent:  # the top unit's admins see every record
+        def visible(record: dict[str, Any]) -> bool:
+            unit = str(record.get("unit") or "")
+            return bool(unit) and units_within(unit, who.unit, ctx.gw.directory.parents(unit))
+    return {"entries": audit_entries(ctx.gw.accounts.store, query, int(q.get("limit") or 100), visible)}
+
+
+def _instant(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise invalid("time.invalid", f"时间 {text!r} 格式不正确；请用 ISO 8601，如 2020-05-15T23:59:59+08:00") from None
+    if value.tzinfo is None:
+        raise invalid("time.invalid", f"时间 {text!r} 缺少时区；请写出时区，如 +08:00")
+    return value
+
+
 def register(r: Registry) -> None:
     r.add(Route("POST", "/api/v1/sessions/enterprise", "signInEnterprise", "Sign in as an enterprise (USCC + password)",
                 "session", (), sign_in_enterprise,
@@ -181,3 +247,16 @@ def register(r: Registry) -> None:
                     "role": {"type": "string", "enum": ["reviewer", "admin"]},
                     "initial_password": NEW_PASSWORD_SCHEMA,
                 }, required=("username", "name", "email", "role", "initial_password"))))
+    r.add(Route("PUT", "/api/v1/units/{unit_id}/accounts/{account_id}/state", "setAccountState",
+                "Disable or re-enable a reviewer or admin account (admins of the unit or a unit above it); a "
+                "disabled account cannot sign in and its existing tokens stop working at once", "accounts",
+                ("admin",), set_account_state, response=ACCOUNT_STATE_SCHEMA, action_zh="停用或启用审核账号",
+                body=obj({"enabled": BOOLEAN, "reason": text(200, 1)}, required=("enabled", "reason"))))
+    r.add(Route("GET", "/api/v1/audit", "listAudit",
+                "Audit view: who did what, when and from which address (newest first). An admin sees its own "
+                "unit's and lower units' records; the top unit's admins and operations staff see every record",
+                "accounts", ("admin", "operations"), list_audit, action_zh="查看审计记录",
+                query=obj({"subject": {"type": "string", "maxLength": 64}, "action": {"type": "string", "maxLength": 64},
+                           "since": {"type": "string", "maxLength": 40}, "until": {"type": "string", "maxLength": 40},
+                           "limit": {"type": "integer", "minimum": 1, "maximum": 500}}),
+                response=obj({"entries": array(AUDIT_ENTRY_SCHEMA, 500)}, required=("entries",))))

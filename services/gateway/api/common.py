@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 from google.protobuf.message import Message
 
 from gateway.protojson import json_to_message, message_to_json, request_schema, response_schema
 from gateway.routes import Context
-from zjtx.clock import now
+from zjtx import audit as audit_trail
 
 log = logging.getLogger("gateway.api")
 
@@ -70,12 +69,13 @@ def build(message_type: type[Message], data: dict[str, Any] | None, **fixed: Any
     return message
 
 
-def audit(ctx: Context, action: str, target: str, details: dict[str, Any] | None = None) -> None:
-    """A write the gateway itself owns (credentials, sessions): who, when, what, from where."""
+def audit(ctx: Context, action: str, target: str, details: dict[str, Any] | None = None, *,
+          subject: str = "", role: str = "", unit: str = "") -> None:
+    """A write the gateway itself owns (credentials, sessions): one entry in its hash-chained trail
+    (zjtx.audit) with who, when (wall and platform clock), what, from where. ``subject``/``role``/``unit``
+    name the person when the request carries no identity yet (a sign-in)."""
     identity = ctx.identity
-    ctx.gw.accounts.store.audit({
-        "_id": uuid.uuid4().hex, "at": now(), "wall_at": ctx.gw.accounts.now(), "action": action, "target": target,
-        "subject": identity.subject if identity else "", "role": identity.role if identity else "anonymous",
-        "unit": identity.unit if identity else "", "client_address": ctx.client_address, "trace_id": ctx.trace_id,
-        "details": details or {},
-    })
+    ctx.gw.accounts.store.audit(audit_trail.Entry(
+        action=action, target=target, subject=identity.subject if identity else subject,
+        role=identity.role if identity else (role or "anonymous"), unit=identity.unit if identity else unit,
+        principal="gateway", client_address=ctx.client_address, trace_id=ctx.trace_id, details=details or {}))

@@ -77,6 +77,12 @@ def publish(ctx: Context) -> Any:
     return out(rpc(ctx, "review", "Publish", pb.PublishRequest(programme_id=ctx.path["programme_id"])))
 
 
+def amend_recognition(ctx: Context) -> Any:
+    guards.owner_admin(ctx, ctx.path["programme_id"])
+    return out(rpc(ctx, "review", "AmendRecognition",
+                   build(pb.AmendRecognitionRequest, ctx.body, programme_id=ctx.path["programme_id"])))
+
+
 def register(r: Registry) -> None:
     base = "/api/v1/programmes/{programme_id}"
     r.add(Route("GET", f"{base}/status", "getProgrammeStatus",
@@ -108,3 +114,11 @@ def register(r: Registry) -> None:
     r.add(Route("POST", f"{base}/publish", "publish",
                 "Publish after the 公示: review.recognised / review.not_recognised (owner admins)", "final", ADMIN,
                 publish, response=schema(pb.PublishResult), action_zh="发布认定结果"))
+    r.add(Route("POST", f"{base}/recognition/amendments", "amendRecognition",
+                "Correct a published recognition list: a new, audited version with a reason, announced as "
+                "review.recognition_amended to the enterprises it changes (owner admins)", "final", ADMIN,
+                amend_recognition, response=schema(pb.RecognitionAmended), action_zh="更正认定名单", errors=(409,),
+                body=obj({"remove_application_ids": array(APP_ID, 500, uniqueItems=True),
+                          "add_application_ids": array(APP_ID, 500, uniqueItems=True), "reason": text(500, 1),
+                          "expected_list_version": {"type": "integer", "minimum": 0, "maximum": 10000}},
+                         required=("reason",))))

@@ -132,9 +132,11 @@ def publicity_opened(payload: review_pb2.PublicityOpened, programme: ProgrammeMo
     })
 
 
-def recognition(payload: review_pb2.Recognition, programme: ProgrammeModel) -> dict[str, str]:
+def recognition(payload: review_pb2.Recognition, programme: ProgrammeModel, kind: str = "") -> dict[str, str]:
     base = {**_application(programme, payload.application_id, payload.enterprise_name),
             "published_at": fmt_time(payload.published_at)}
+    if kind == "review.expired":
+        return checked_fields("review.expired", {**base, "reason": or_default(payload.reason, "结果发布时未完成审核")})
     if payload.recognised:
         return checked_fields("review.recognised", {**base, "rank": payload.rank or "—"})
     return checked_fields("review.not_recognised", {**base, "reason": or_default(payload.reason, "未进入择优认定名单")})
@@ -152,4 +154,46 @@ def review_reminder(programme: ProgrammeModel, unit_name: str, open_tasks: int, 
     return checked_fields("reminder.review", {
         "unit_name": unit_name, "programme_title": programme.title, "open_tasks": open_tasks,
         "due_at": fmt_time(due_at), "days_left": days_left(now, due_at),
+    })
+
+
+def programme_extended(payload: review_pb2.ProgrammeAmended, programme: ProgrammeModel,
+                       enterprise_name: str) -> dict[str, str]:
+    return checked_fields("programme.extended", {
+        **programme_fields(programme), "enterprise_name": or_default(enterprise_name, ENTERPRISE),
+        "closes_at": fmt_time(payload.closes_at), "previous_closes_at": fmt_time(payload.previous_closes_at),
+        "reason": or_default(payload.reason, "（未说明）"),
+    })
+
+
+def programme_review_extended(payload: review_pb2.ProgrammeAmended, programme: ProgrammeModel,
+                              unit_name: str) -> dict[str, str]:
+    return checked_fields("programme.review_extended", {
+        **programme_fields(programme), "unit_name": unit_name, "closes_at": fmt_time(payload.closes_at),
+        "review_closes_at": fmt_time(payload.review_closes_at),
+        "previous_review_closes_at": fmt_time(payload.previous_review_closes_at),
+        "reason": or_default(payload.reason, "（未说明）"),
+    })
+
+
+def draft_expired(payload: registration_pb2.ApplicationExpired, programme: ProgrammeModel,
+                  enterprise_name: str) -> dict[str, str]:
+    return checked_fields("application.expired", {
+        **_application(programme, payload.application_id, enterprise_name), "expired_at": fmt_time(payload.expired_at),
+        "reason": or_default(payload.reason, "草稿未在截止时间前提交"),
+    })
+
+
+def account_code(code: str, expires_at: str, name: str) -> dict[str, str]:
+    return checked_fields("account.reset_code", {"recipient_label": or_default(name, "用户"), "code": code,
+                                                 "expires_at": fmt_time(expires_at)})
+
+
+def recognition_amended(payload: review_pb2.RecognitionAmended, outcome: review_pb2.Recognition,
+                        programme: ProgrammeModel, enterprise_name: str) -> dict[str, str]:
+    return checked_fields("review.recognition_amended", {
+        **_application(programme, outcome.application_id, enterprise_name),
+        "outcome": f"已认定（第{outcome.rank}名）" if outcome.recognised else "未认定",
+        "list_version": payload.list_version, "reason": or_default(payload.reason, "（未说明）"),
+        "amended_at": fmt_time(payload.at),
     })

@@ -24,11 +24,11 @@ from zjtx.errors import DomainError, Violation, invalid, precondition
 
 DRAFT, SUBMITTED, IN_REVIEW, RETURNED, RESUBMITTED = "draft", "submitted", "in_review", "returned", "resubmitted"
 RECOMMENDED, RECOGNISED, NOT_RECOGNISED = "recommended", "recognised", "not_recognised"
-WITHDRAWN, REJECTED = "withdrawn", "rejected"
+WITHDRAWN, REJECTED, EXPIRED = "withdrawn", "rejected", "expired"
 STATUSES = (DRAFT, SUBMITTED, IN_REVIEW, RETURNED, RESUBMITTED, RECOMMENDED, RECOGNISED, NOT_RECOGNISED,
-            WITHDRAWN, REJECTED)
+            WITHDRAWN, REJECTED, EXPIRED)
 # Decided: nothing more happens to the application.
-FINAL_STATUSES = frozenset({RECOGNISED, NOT_RECOGNISED, WITHDRAWN, REJECTED})
+FINAL_STATUSES = frozenset({RECOGNISED, NOT_RECOGNISED, WITHDRAWN, REJECTED, EXPIRED})
 # Submitted at least once and not decided: the enterprise may still withdraw.
 WITHDRAWABLE = frozenset({SUBMITTED, IN_REVIEW, RETURNED, RESUBMITTED, RECOMMENDED})
 EDITABLE = frozenset({DRAFT, RETURNED})
@@ -180,7 +180,8 @@ def check_resubmit(programme: ProgrammeModel, status: str, return_round: int, re
     if return_round > programme.max_return_rounds:
         problems.append(Violation("status", "rounds_exhausted",
                                   f"已退回{return_round}次，超过本批次退回修改上限（{programme.max_return_rounds}次）"))
-    if programme.window_state(now) != "open":
+    graced = resubmit_by is not None and resubmit_by > programme.window.closes_at  # a return near the deadline
+    if programme.window_state(now) != "open" and not (graced and programme.window_state(now) == "closed"):
         problems.append(window_violation(programme, now))
     elif resubmit_by is not None and now.replace(microsecond=0) > resubmit_by:
         problems.append(Violation("window", "resubmit_deadline",
@@ -262,6 +263,9 @@ def review_change(event_type: str, status: str, return_round: int, info: Mapping
                             reason=info.get("opinion", ""))
     if action == "recognised":
         return ReviewChange(action, RECOGNISED, detail=f"已认定（第{info.get('rank', 0)}名）")
+    if action == "expired":
+        return ReviewChange(action, EXPIRED, {"decision_reason": info.get("reason", "")},
+                            detail="结果发布时未完成审核，申请过期", reason=info.get("reason", ""))
     if action == "not_recognised":
         return ReviewChange(action, NOT_RECOGNISED, {"decision_reason": info.get("reason", "")},
                             detail="未列入认定名单", reason=info.get("reason", ""))

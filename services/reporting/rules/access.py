@@ -82,6 +82,11 @@ def check_rebuild(requester: Requester) -> None:
         raise forbidden("access.rebuild", "只有运维人员可以重建统计数据（读模型）")
 
 
+def check_archive(requester: Requester) -> None:
+    if requester.role not in ALL_SEEING:
+        raise forbidden("access.archive", "只有运维人员和系统调用可以读取事件存档（用于为外部订阅系统补发历史事件）")
+
+
 def check_output_dir(requester: Requester, output_dir: str) -> None:
     if output_dir and requester.role not in ALL_SEEING:
         raise forbidden("access.output_dir", "只有运维人员和系统调用可以把报表写入服务器目录；请改用下载")

@@ -78,6 +78,7 @@ CONSUMED: dict[str, Consumed] = {
     "review.publicity_opened": Consumed(PROGRAMMES, _field("programme_id")),
     "review.recognised": Consumed(APPLICATIONS, _field("application_id")),
     "review.not_recognised": Consumed(APPLICATIONS, _field("application_id")),
+    "review.expired": Consumed(APPLICATIONS, _field("application_id")),
 }
 
 

@@ -164,7 +164,8 @@ def _recommended(facts: Facts, event: ProjectionEvent) -> None:
 def _recognition(facts: Facts, event: ProjectionEvent) -> None:
     data = event.data
     facts["recognition"] = _latest(facts.get("recognition"), {
-        "recognised": event.type == "review.recognised", "rank": int(data.get("rank") or 0),
+        "recognised": event.type == "review.recognised", "expired": event.type == "review.expired",
+        "rank": int(data.get("rank") or 0),
         "score": data.get("score", ""), "recommend_to": data.get("recommend_to", ""),
         "published_at": data.get("published_at") or event.time, "reason": data.get("reason", ""),
         "programme_id": data.get("programme_id", ""), "enterprise_id": data.get("enterprise_id", ""),
@@ -225,6 +226,7 @@ _APPLIERS = {
     "review.recommended": _recommended,
     "review.recognised": _recognition,
     "review.not_recognised": _recognition,
+    "review.expired": _recognition,
     "enterprise.registered": _registered,
     "enterprise.profile_changed": _profile_changed,
     "programme.opened": _programme_fact("opened"),
@@ -293,7 +295,9 @@ def _status(facts: Facts, tasks: list[dict[str, Any]], resubmissions: int) -> tu
     final_level = (recommendation["level"] + 1 if recommendation
                    else max((t["level"] + 1 for t in final_passes), default=max((t["level"] for t in tasks), default=1)))
     if facts.get("recognition"):
-        status = "recognised" if facts["recognition"]["recognised"] else "not_recognised"
+        recognition = facts["recognition"]
+        status = ("recognised" if recognition["recognised"]
+                  else "expired" if recognition.get("expired") else "not_recognised")
         return status, final_level, "", ""
     latest_task = max(tasks, key=lambda t: (t["round"], t["level"], list(t["order"])), default=None)
     if facts.get("withdrawal"):

@@ -38,9 +38,10 @@ LISTED = "listed"  # on the 公示 list
 REMOVED = "removed"  # taken off the 公示 list after an upheld objection
 RECOGNISED = "recognised"
 NOT_RECOGNISED = "not_recognised"
+EXPIRED = "expired"  # concluded at publication without a decision (see expiry_reason)
 
 # Statuses after which nothing in review changes the application any more.
-FINAL_STATUSES = (REJECTED, WITHDRAWN, RECOGNISED, NOT_RECOGNISED)
+FINAL_STATUSES = (REJECTED, WITHDRAWN, RECOGNISED, NOT_RECOGNISED, EXPIRED)
 
 # Task statuses.
 TASK_OPEN = "open"
@@ -48,7 +49,9 @@ TASK_PASSED = "passed"
 TASK_RETURNED = "returned"
 TASK_REJECTED = "rejected"
 TASK_WITHDRAWN = "withdrawn"
+TASK_EXPIRED = "expired"
 TASK_LABELS = {
+    TASK_EXPIRED: "逾期未审核，已过期",
     TASK_OPEN: "待审核",
     TASK_PASSED: "已通过",
     TASK_RETURNED: "已退回修改",
@@ -169,7 +172,7 @@ def check_return_allowed(programme: Programme, returns_so_far: int, now: datetim
         raise precondition("return.rounds_exhausted",
                            f"该申请已退回修改{returns_so_far}次，已达到本批次退回上限（{limit}次）；"
                            "请作出审核通过或不通过的决定")
-    if not programme.accepts_submissions(now):
+    if programme.resubmit_by(now) < now.replace(microsecond=0):  # no grace period reaches past the window
         raise precondition("return.window_closed",
                            f"企业申报已于{beijing(programme.window.closes_at)}截止，退回后企业无法重新提交；"
                            "请作出审核通过或不通过的决定")
@@ -204,4 +207,26 @@ ACTION_LABELS = {
     "removed": "移出公示名单",
     "recognised": "认定",
     "not_recognised": "未认定",
+    "expired": "逾期未完成，申请过期",
+    "recognition_amended": "认定名单更正",
 }
+
+
+def expiry_reason(programme: Programme, application: dict, unit_name: str, task_level: int | None) -> str:
+    """Why an application still open at publication ends as expired (Chinese: the enterprise reads it).
+
+    An undecided task follows the programme's ``undecided_at_review_deadline`` (expire); a returned
+    application was not resubmitted in time; a recommendation waited for a 推荐汇总表 its unit never
+    confirmed; an unroutable application was never given a unit."""
+    status = application["status"]
+    if status == RETURNED:
+        return "退回修改后未在重新提交期限内提交，申请过期"
+    if status == PASSED_PENDING_SUMMARY:
+        return f"{unit_name or '审核单位'}未在截止时间前确认推荐汇总表，推荐未生效，申请过期"
+    if status == UNROUTABLE:
+        return "未能分派审核单位，截至结果发布仍未处理，申请过期"
+    if task_level is not None:
+        closes = programme.review_closes_at(task_level)
+        deadline = f"审核截止时间{beijing(closes)}" if closes else "结果发布"
+        return f"{unit_name or '审核单位'}在{deadline}前未作出审核决定，按本批次规定申请过期"
+    return "截至结果发布未完成审核，申请过期"

@@ -50,7 +50,10 @@ _TOP_REQUIRED = (
     "window", "max_return_rounds", "review_chain", "sections", "attachments", "pledge",
     "eligibility_gates", "priority_markers", "focus_categories", "summary_table_columns",
 )
-_TOP_OPTIONAL = ("target_count", "recommend_to", "rubric", "notice")
+_TOP_OPTIONAL = ("target_count", "recommend_to", "rubric", "notice", "target_tolerance", "return_grace_days",
+                 "undecided_at_review_deadline")
+# what happens to a review task still undecided when its level's review deadline passes
+UNDECIDED_ACTIONS = ("expire",)
 
 
 def parse_programme(raw: Any, source: str | None = None) -> Programme:
@@ -120,7 +123,16 @@ def _parse_head(chk: Check, doc: Mapping[str, Any]) -> dict[str, Any]:
         "publicity_days": chk.take(doc, "publicity_days", "", chk.positive),
         "max_return_rounds": chk.take(doc, "max_return_rounds", "", chk.count),
         "recommend_to": chk.take(doc, "recommend_to", "", programme_id, required=False),
+        "target_tolerance": chk.take(doc, "target_tolerance", "", chk.count, required=False) or 0,
+        "return_grace_days": chk.take(doc, "return_grace_days", "", chk.count, required=False) or 0,
+        "undecided_at_review_deadline": chk.take(
+            doc, "undecided_at_review_deadline", "",
+            lambda v, p: chk.one_of(v, p, UNDECIDED_ACTIONS, "action"), required=False) or "expire",
     }
+    if head["target_tolerance"] and not head["target_count"]:
+        chk.fail("target_tolerance", "a tolerance needs a target_count to be around")
+    elif head["target_count"] and head["target_tolerance"] >= head["target_count"]:
+        chk.fail("target_tolerance", f"must be smaller than target_count ({head['target_count']})")
     _check_owner_level(chk, head["level"], head["owner"])
     if head["recommend_to"] is not None and head["recommend_to"] == head["id"]:
         chk.fail("recommend_to", "a programme cannot recommend to itself")

@@ -286,6 +286,25 @@ class Programme:
     recommend_to: str | None = None
     rubric: Rubric | None = None
     notice: Notice | None = None
+    target_tolerance: int = 0  # "300左右": the list may hold target_count ± target_tolerance
+    return_grace_days: int = 0  # a return near the deadline leaves the enterprise at least this many days
+    undecided_at_review_deadline: str = "expire"
+
+    @property
+    def target_band(self) -> tuple[int, int] | None:
+        """(fewest, most) the recognition list should hold; None without a target."""
+        if not self.target_count:
+            return None
+        return max(1, self.target_count - self.target_tolerance), self.target_count + self.target_tolerance
+
+    def resubmit_by(self, returned_at: datetime) -> datetime:
+        """Until when a return at ``returned_at`` may be corrected: the window's close, or, with a grace
+        period, at least ``return_grace_days`` after the return (never past the reviewing deadline)."""
+        closes = self.window.closes_at
+        if not self.return_grace_days:
+            return closes
+        graced = whole_second(returned_at) + timedelta(days=self.return_grace_days)
+        return max(closes, min(graced, self.window.review_closes_at))
 
     # -- lookups
 

@@ -90,3 +90,24 @@ def rank(candidates: Iterable[Candidate]) -> list[Candidate]:
     if len(lengths) > 1:
         raise ValueError("candidates carry different numbers of priority markers")
     return sorted(ordered, key=sort_key)
+
+
+def band_of(eligible_position: int, band: tuple[int, int] | None) -> str:
+    """Where the ``eligible_position``-th recognisable application falls against the target's band."""
+    if band is None or eligible_position <= band[0]:
+        return "within"
+    return "tolerance" if eligible_position <= band[1] else "beyond"
+
+
+def line_text(target: int | None, tolerance: int, eligible: int) -> str:
+    """Where the line falls, in the words of the notices ("300左右"), for the ranking screen."""
+    if not target:
+        return f"本批次未设认定目标数，符合条件的{eligible}家均可认定"
+    low, high = max(1, target - tolerance), target + tolerance
+    around = f"{target}家左右（{low}–{high}家）" if tolerance else f"{target}家"
+    if eligible <= low:
+        return f"认定目标{around}；符合条件的推荐企业共{eligible}家，全部在目标以内"
+    if eligible <= high:
+        return f"认定目标{around}；符合条件的推荐企业共{eligible}家：前{low}名在目标以内，第{low + 1}–{eligible}名在浮动范围内"
+    return (f"认定目标{around}；符合条件的推荐企业共{eligible}家：前{low}名在目标以内，"
+            f"第{low + 1}–{high}名在浮动范围内，第{high + 1}名起超出目标")

@@ -40,6 +40,24 @@ def test_an_incomplete_key_directory_is_named(tmp_path: Path) -> None:
     assert "lacks ca.crt, gateway.crt, gateway.key, gateway.jwt.key" in last_line(result)
 
 
+def test_production_mode_refuses_development_secrets(tmp_path: Path) -> None:
+    """ZJTX_MODE=production, key material given: the database without credentials and the management
+    API's guest account are refused by name (zjtx.production)."""
+    from zjtx import pki
+
+    directory = pki.generate(tmp_path / "pki")
+    result = start(tmp_path, ZJTX_MODE="production", ZJTX_PKI_DIR=str(directory))
+    print(last_line(result))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert last_line(result) == (
+        "zjtx: cannot start: ZJTX_MODE=production: MONGO_URI must be set with the component's own database "
+        "credentials (mongodb://<user>:<password>@host/..., or authMechanism=MONGODB-X509); RABBIT_MANAGEMENT_URI "
+        "must be set to a monitoring account of RabbitMQ's management API with its password (not guest:guest)")
+    given = start(tmp_path, ZJTX_MODE="production", ZJTX_PKI_DIR=str(directory),
+                  MONGO_URI="mongodb://gw:s3cret@127.0.0.1:1/", RABBIT_MANAGEMENT_URI="http://monitor:s3cret@127.0.0.1:1")
+    assert given.returncode == 2 and "MongoDB is not reachable at mongodb://gw:***@127.0.0.1:1/" in last_line(given)
+
+
 def test_an_unreachable_database_is_named(tmp_path: Path) -> None:
     result = start(tmp_path)
     assert result.returncode == 2

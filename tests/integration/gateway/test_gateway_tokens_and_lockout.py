@@ -14,6 +14,7 @@ from gwclient import PASSWORD, Api, fresh_uscc, gateway_key
 from pymongo import MongoClient
 
 from harness.wait import until
+from zjtx import audit
 
 
 def sign(claims: dict[str, object], key: Ed25519PrivateKey | None = None) -> str:
@@ -152,6 +153,11 @@ def test_failures_slow_down_then_lock_the_login(api: Api, mongo: MongoClient) ->
     assert "账号已锁定" in locked.body["message"] and locked.headers["Retry-After"]
     state = mongo.zjtx_gateway.signin_attempts.find_one({"_id": f"enterprise:{enterprise['uscc']}"})
     assert state and state["locked_until"] > time.time()
+    # locking an account is an administrative change: one entry in the gateway's hash-chained trail
+    [entry] = mongo.zjtx_gateway.audit.find({"action": "account.locked", "target": enterprise["id"]})
+    assert (entry["subject"], entry["role"], entry["result"], entry["client_address"]) == (
+        enterprise["id"], "enterprise", "refused", "127.0.0.1")
+    assert entry["reason"] == "4 failed sign-ins in a row" and entry["prev"] and entry["hash"]
     signed_in = until(lambda: (lambda a: a if a.status == 200 else None)(
         api.post("/api/v1/sessions/enterprise", {**login, "password": PASSWORD}, token="")), timeout=10,
         what="the lock to end")
@@ -173,3 +179,7 @@ def test_sign_ins_and_sign_outs_are_audited(api: Api, mongo: MongoClient) -> Non
     assert actions[:3] == ["account.created", "session.signed_in", "session.signed_out"]
     record = mongo.zjtx_gateway.audit.find_one({"target": enterprise["id"], "action": "session.signed_out"})
     assert record["subject"] == enterprise["id"] and record["client_address"] == "127.0.0.1" and record["trace_id"]
+    signed_in = mongo.zjtx_gateway.audit.find_one({"target": enterprise["id"], "action": "session.signed_in"})
+    assert (signed_in["subject"], signed_in["role"], signed_in["principal"]) == (enterprise["id"], "enterprise", "gateway")
+    result = audit.AuditTrail(mongo.zjtx_gateway, "gateway").verify()
+    assert result.intact, result.describe()

@@ -42,6 +42,7 @@ from harness.files import pdf as pdf_bytes
 from harness.otlp import OtlpReceiver
 from harness.wait import until
 from kernel.uscc import make_uscc
+from zjtx import audit
 from zjtx.up import Suite
 from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub
@@ -520,7 +521,7 @@ def test_ranking_and_recognition_up_to_the_target(hunan: Timeline, review_api: R
 
 
 def test_publicity_with_an_objection_then_publication(hunan: Timeline, review_api: ReviewStub, tap: EventTap,
-                                                      clock: Any) -> None:
+                                                      clock: Any, mongo: MongoClient, review_db: str) -> None:
     apps = hunan.in_publicity().apps
     error = rpc_error(lambda: call(review_api.RecordObjection, pb.RecordObjectionRequest(
         programme_id=PROGRAMME, application_id=apps["cs2"], content="不应推荐"), metadata=PROVINCE_ADMIN))
@@ -558,7 +559,24 @@ def test_publicity_with_an_objection_then_publication(hunan: Timeline, review_ap
     assert tap.wait("review.not_recognised", apps["cs2"])
     statuses = {k: call(review_api.GetApplication, pb.GetApplicationRequest(application_id=apps[k])).status
                 for k in ("cs1", "ly1", "cs2", "hy1", "hy2", "zz1")}
+    # no limbo (issue 18): the application 衡阳 never decided expires at publication, with its reason and event
     assert statuses == {"cs1": "recognised", "ly1": "recognised", "cs2": "not_recognised", "hy1": "not_recognised",
-                        "hy2": "in_review", "zz1": "rejected"}
+                        "hy2": "expired", "zz1": "rejected"}
+    expired = {r.application_id: r.cause for r in result.expired}
+    assert expired[apps["hy2"]] == "undecided" and tap.wait("review.expired", apps["hy2"])
     error = rpc_error(lambda: call(review_api.Publish, pb.PublishRequest(programme_id=PROGRAMME), metadata=PROVINCE_ADMIN))
     assert domain_error(error).code == "publicity.published"
+
+    # every decision of the programme is also in review's hash-chained audit trail (zjtx.audit), intact
+    trail = audit.AuditTrail(mongo[review_db], "review")
+    actions = {e["action"] for e in trail.entries()}
+    assert {"task.returned", "task.rejected", "task.passed", "summary.uploaded", "unit.finalised",
+            "recognition.confirmed", "objection.recorded", "objection.upheld", "recognition.published"} <= actions
+    published = mongo[review_db].audit.find_one({"action": "recognition.published"})
+    assert (published["subject"], published["role"], published["unit"], published["target"]) == (
+        "admin-hunan", "admin", "unit-430000", f"programme:{PROGRAMME}")
+    assert published["platform_at"] is not None  # the platform clock (2020) differs from the wall clock
+    assert sorted(published["details"]["recognised"]) == sorted([apps["cs1"], apps["ly1"]])
+    result = trail.verify()
+    print(result.describe())
+    assert result.intact and result.count == mongo[review_db].audit.count_documents({})

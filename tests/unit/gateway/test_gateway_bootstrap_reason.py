@@ -36,3 +36,14 @@ def test_nothing_is_said_when_the_admin_exists_or_will_be_created(caplog: pytest
         assert bootstrap(CONFIG, {staff_login("admin")}).missing_admin_reason() == ""
         bootstrap(CONFIG, set()).ensure_for("staff:someone-else")
     assert caplog.records == []
+
+
+def test_a_city_instances_first_admin_belongs_to_the_city() -> None:
+    from gateway.bootstrap import admin_unit
+    from zjtx.config import load_config
+
+    city = load_config("gateway", "hengyang-city", env={})
+    province = load_config("gateway", "hunan-province", env={})
+    assert admin_unit(city) == "unit-430400"
+    assert admin_unit(province) == "unit-430000"
+    assert admin_unit({**city, "BOOTSTRAP_ADMIN_UNIT": "unit-430405"}) == "unit-430405"  # named explicitly

@@ -108,6 +108,18 @@ def test_builders_give_exactly_the_declared_fields() -> None:
         "review.publicity_opened": builders.publicity_opened(review_pb2.PublicityOpened(), HUNAN, "a1", "甲"),
         "review.recognised": builders.recognition(review_pb2.Recognition(recognised=True, rank=3), HUNAN),
         "review.not_recognised": builders.recognition(review_pb2.Recognition(recognised=False), HUNAN),
+        "review.expired": builders.recognition(review_pb2.Recognition(reason="逾期"), HUNAN, "review.expired"),
+        "account.reset_code": builders.account_code("123456", "2020-06-10T09:10:00+08:00", "李四"),
+        "review.recognition_amended": builders.recognition_amended(review_pb2.RecognitionAmended(
+            list_version=2, reason="核查发现数据不实", at="2020-06-10T09:00:00+08:00"),
+            review_pb2.Recognition(application_id="a1"), HUNAN, "甲公司"),
+        "application.expired": builders.draft_expired(registration_pb2.ApplicationExpired(
+            application_id="a1", expired_at="2020-06-05T09:00:00+08:00"), HUNAN, "甲公司"),
+        "programme.extended": builders.programme_extended(review_pb2.ProgrammeAmended(
+            closes_at="2020-05-31T23:59:59+08:00", previous_closes_at="2020-05-15T23:59:59+08:00"), HUNAN, "甲公司"),
+        "programme.review_extended": builders.programme_review_extended(review_pb2.ProgrammeAmended(
+            closes_at="2020-05-31T23:59:59+08:00", review_closes_at="2020-06-05T23:59:59+08:00",
+            previous_review_closes_at="2020-05-15T23:59:59+08:00"), HUNAN, "衡阳市工业和信息化局"),
         "reminder.draft": builders.draft_reminder(HUNAN, "甲", now),
         "reminder.review": builders.review_reminder(HUNAN, "娄底", 2, HUNAN.review_closes_at, now),
     }

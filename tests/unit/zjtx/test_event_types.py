@@ -16,10 +16,10 @@ def test_every_documented_event_has_its_payload_and_source() -> None:
     registry = event_types.registry()
     assert registry["review.task_opened"].payload is review_pb2.TaskOpened
     assert registry["application.submitted"].source == "registration"
-    assert event_types.types_of(review_pb2.Recognition) == ["review.recognised", "review.not_recognised"]
+    assert event_types.types_of(review_pb2.Recognition) == ["review.recognised", "review.not_recognised", "review.expired"]
     assert event_types.type_of(registration_pb2.ApplicationWithdrawn()) == "application.withdrawn"
     assert {e.source for e in registry.values()} == {"registration", "review", "notification", "reporting"}
-    assert len(registry) == 20
+    assert len(registry) == 25
 
 
 def test_a_shared_payload_must_be_named_and_an_unknown_type_is_refused() -> None:
@@ -30,7 +30,7 @@ def test_a_shared_payload_must_be_named_and_an_unknown_type_is_refused() -> None
 
 
 def test_reporting_declares_its_events_once_and_handles_each() -> None:
-    assert set(_APPLIERS) == set(REPORTING_CONSUMED) and len(REPORTING_CONSUMED) == 17
+    assert set(_APPLIERS) == set(REPORTING_CONSUMED) and len(REPORTING_CONSUMED) == 18
     for event_type in REPORTING_CONSUMED:
         handler = getattr(ReportingService, handler_name(event_type))
         assert handler.__qualname__ == f"ReportingService.{handler_name(event_type)}"

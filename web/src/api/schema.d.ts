@@ -272,6 +272,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit view: who did what, when and from which address (newest first). An admin sees its own unit's and lower units' records; the top unit's admins and operations staff see every record
+         * @description Roles: admin, operations.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/divisions": {
         parameters: {
             query?: never;
@@ -622,6 +642,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/password-resets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An enterprise asks for a one-time code to reset its password, sent to its registered contact by SMS or e-mail. Always 202 with the same answer (registered or not); at most one code a minute and five an hour per login; too many requests from one address: 429 reset.too_many
+         * @description Roles: anyone (no token).
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/password-resets/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with the code (valid 10 minutes, once, five tries); every earlier session ends. A wrong, used or expired code and an unknown USCC all answer 400 reset.invalid_code
+         * @description Roles: anyone (no token).
+         */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/privacy-notice": {
         parameters: {
             query?: never;
@@ -655,7 +715,11 @@ export interface paths {
          */
         get: operations["listProgrammes"];
         put?: never;
-        post?: never;
+        /**
+         * Create a year's programme from a template (e.g. last year's): the form, review chain, attachments and rules are copied; id, year, title and window are new (admins of the template's owner)
+         * @description Roles: admin.
+         */
+        post: operations["createProgramme"];
         delete?: never;
         options?: never;
         head?: never;
@@ -670,7 +734,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One programme: window, review chain, form sections, attachments, pledge (public)
+         * One programme: window, review chain, form sections, attachments, pledge (public). `version` reads an older version, e.g. the one an application was submitted under
          * @description Roles: anyone (no token).
          */
         get: operations["getProgramme"];
@@ -679,7 +743,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * A new version of a programme. `changes` is a JSON merge patch (RFC 7386) of the programme document (arrays are replaced whole). Before the window opens anything but id, owner and level may change; after it opens only what the notices allow: deadlines extended (never earlier) and the target (target_count, target_tolerance). An extension is announced (programme.amended) to the enterprises and reviewing units it affects. 409 when `expected_version` is no longer the current version
+         * @description Roles: admin.
+         */
+        patch: operations["amendProgramme"];
         trace?: never;
     };
     "/api/v1/programmes/{programme_id}/objections": {
@@ -816,6 +884,26 @@ export interface paths {
          * @description Roles: admin.
          */
         post: operations["recognise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}/recognition/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a published recognition list: a new, audited version with a reason, announced as review.recognition_amended to the enterprises it changes (owner admins)
+         * @description Roles: admin.
+         */
+        post: operations["amendRecognition"];
         delete?: never;
         options?: never;
         head?: never;
@@ -998,6 +1086,26 @@ export interface paths {
          * @description Roles: reviewer, admin.
          */
         get: operations["listUnroutable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of a programme: who changed what, when, from which address and why (owner admins)
+         * @description Roles: admin.
+         */
+        get: operations["listProgrammeVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1344,6 +1452,26 @@ export interface paths {
          * @description Roles: admin.
          */
         post: operations["createAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}/accounts/{account_id}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Disable or re-enable a reviewer or admin account (admins of the unit or a unit above it); a disabled account cannot sign in and its existing tokens stop working at once
+         * @description Roles: admin.
+         */
+        put: operations["setAccountState"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3664,6 +3792,136 @@ export interface operations {
             };
             /** @description unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                subject?: string;
+                action?: string;
+                since?: string;
+                until?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            action: string;
+                            at: string;
+                            client_address: string;
+                            details: {
+                                [key: string]: string;
+                            };
+                            role: string;
+                            subject: string;
+                            target: string;
+                            trace_id: string;
+                            unit: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6213,6 +6471,264 @@ export interface operations {
             };
         };
     };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    channel: "sms" | "email";
+                    uscc: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expires_in_seconds: number;
+                        message: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace, and not containing the login (the username or the USCC, case-insensitive; refused as password.contains_login) */
+                    new_password: string;
+                    uscc: string;
+                };
+            };
+        };
+        responses: {
+            /** @description done, no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPrivacyNotice: {
         parameters: {
             query?: never;
@@ -6428,19 +6944,31 @@ export interface operations {
             };
         };
     };
-    getProgramme: {
+    createProgramme: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                programme_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    closes_at: string;
+                    from_programme_id: string;
+                    opens_at: string;
+                    programme_id: string;
+                    reason: string;
+                    review_closes_at?: string;
+                    title?: string;
+                    year: number;
+                };
+            };
+        };
         responses: {
             /** @description success */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6456,6 +6984,9 @@ export interface operations {
                             required: boolean;
                             title: string;
                         }[];
+                        change_reason: string;
+                        changed_at: string;
+                        changed_by: string;
                         document_json: string;
                         eligibility_gates: {
                             field: string;
@@ -6487,6 +7018,7 @@ export interface operations {
                         }[];
                         publicity_days: number;
                         recommend_to: string;
+                        return_grace_days: number;
                         review_chain: {
                             checks: string[];
                             final: boolean;
@@ -6523,7 +7055,233 @@ export interface operations {
                             title: string;
                         }[];
                         target_count: number;
+                        target_tolerance: number;
                         title: string;
+                        undecided_at_review_deadline: string;
+                        version: number;
+                        window: {
+                            closes_at: string;
+                            opens_at: string;
+                            review_closes_at: string;
+                        } | null;
+                        year: number;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProgramme: {
+        parameters: {
+            query?: {
+                version?: number;
+            };
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attachments: {
+                            help: string;
+                            kind: string;
+                            max_bytes: number;
+                            max_count: number;
+                            media_types: string[];
+                            min_count: number;
+                            required: boolean;
+                            title: string;
+                        }[];
+                        change_reason: string;
+                        changed_at: string;
+                        changed_by: string;
+                        document_json: string;
+                        eligibility_gates: {
+                            field: string;
+                            id: string;
+                            message: string;
+                            operand_json: string;
+                            operator: string;
+                        }[];
+                        focus_categories: {
+                            id: string;
+                            text: string;
+                            title: string;
+                        }[];
+                        has_rubric: boolean;
+                        id: string;
+                        level: string;
+                        max_return_rounds: number;
+                        owner: string;
+                        owner_name: string;
+                        pledge: {
+                            required: boolean;
+                            text: string;
+                            title: string;
+                        } | null;
+                        priority_markers: {
+                            field: string;
+                            id: string;
+                            title: string;
+                        }[];
+                        publicity_days: number;
+                        recommend_to: string;
+                        return_grace_days: number;
+                        review_chain: {
+                            checks: string[];
+                            final: boolean;
+                            level: number;
+                            requires_report_upload: boolean;
+                            requires_summary_upload: boolean;
+                            review_closes_at: string;
+                            title: string;
+                            unit_kind: string;
+                        }[];
+                        sections: {
+                            fields: {
+                                help: string;
+                                id: string;
+                                label: string;
+                                max: string;
+                                max_length: number;
+                                min: string;
+                                min_length: number;
+                                options: {
+                                    label: string;
+                                    value: string;
+                                }[];
+                                pattern: string;
+                                required: boolean;
+                                type: string;
+                                unit: string;
+                            }[];
+                            id: string;
+                            title: string;
+                        }[];
+                        summary_table_columns: {
+                            source: string;
+                            title: string;
+                        }[];
+                        target_count: number;
+                        target_tolerance: number;
+                        title: string;
+                        undecided_at_review_deadline: string;
                         version: number;
                         window: {
                             closes_at: string;
@@ -6572,6 +7330,239 @@ export interface operations {
             };
             /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    amendProgramme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    changes: {
+                        [key: string]: unknown;
+                    };
+                    expected_version: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attachments: {
+                            help: string;
+                            kind: string;
+                            max_bytes: number;
+                            max_count: number;
+                            media_types: string[];
+                            min_count: number;
+                            required: boolean;
+                            title: string;
+                        }[];
+                        change_reason: string;
+                        changed_at: string;
+                        changed_by: string;
+                        document_json: string;
+                        eligibility_gates: {
+                            field: string;
+                            id: string;
+                            message: string;
+                            operand_json: string;
+                            operator: string;
+                        }[];
+                        focus_categories: {
+                            id: string;
+                            text: string;
+                            title: string;
+                        }[];
+                        has_rubric: boolean;
+                        id: string;
+                        level: string;
+                        max_return_rounds: number;
+                        owner: string;
+                        owner_name: string;
+                        pledge: {
+                            required: boolean;
+                            text: string;
+                            title: string;
+                        } | null;
+                        priority_markers: {
+                            field: string;
+                            id: string;
+                            title: string;
+                        }[];
+                        publicity_days: number;
+                        recommend_to: string;
+                        return_grace_days: number;
+                        review_chain: {
+                            checks: string[];
+                            final: boolean;
+                            level: number;
+                            requires_report_upload: boolean;
+                            requires_summary_upload: boolean;
+                            review_closes_at: string;
+                            title: string;
+                            unit_kind: string;
+                        }[];
+                        sections: {
+                            fields: {
+                                help: string;
+                                id: string;
+                                label: string;
+                                max: string;
+                                max_length: number;
+                                min: string;
+                                min_length: number;
+                                options: {
+                                    label: string;
+                                    value: string;
+                                }[];
+                                pattern: string;
+                                required: boolean;
+                                type: string;
+                                unit: string;
+                            }[];
+                            id: string;
+                            title: string;
+                        }[];
+                        summary_table_columns: {
+                            source: string;
+                            title: string;
+                        }[];
+                        target_count: number;
+                        target_tolerance: number;
+                        title: string;
+                        undecided_at_review_deadline: string;
+                        version: number;
+                        window: {
+                            closes_at: string;
+                            opens_at: string;
+                            review_closes_at: string;
+                        } | null;
+                        year: number;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7209,8 +8200,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        expired: {
+                            application_id: string;
+                            cause: string;
+                            enterprise_id: string;
+                            enterprise_name: string;
+                            programme_id: string;
+                            published_at: string;
+                            rank: number;
+                            reason: string;
+                            recognised: boolean;
+                            recommend_to: string;
+                            score: string;
+                        }[];
                         not_recognised: {
                             application_id: string;
+                            cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
                             programme_id: string;
@@ -7225,6 +8230,7 @@ export interface operations {
                         published_at: string;
                         recognised: {
                             application_id: string;
+                            cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
                             programme_id: string;
@@ -7357,10 +8363,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        band_high: number;
+                        band_low: number;
+                        line: string;
                         order: string;
                         programme_id: string;
                         ranked: {
                             application_id: string;
+                            band: string;
                             enterprise: {
                                 enterprise_id: string;
                                 industry: string;
@@ -7387,6 +8397,7 @@ export interface operations {
                             within_target: boolean;
                         }[];
                         target_count: number;
+                        target_tolerance: number;
                     };
                 };
             };
@@ -7545,6 +8556,179 @@ export interface operations {
                         recognised_at: string;
                         recognised_by: string;
                         state: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    amendRecognition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    add_application_ids?: string[];
+                    expected_list_version?: number;
+                    reason: string;
+                    remove_application_ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        added: {
+                            application_id: string;
+                            cause: string;
+                            enterprise_id: string;
+                            enterprise_name: string;
+                            programme_id: string;
+                            published_at: string;
+                            rank: number;
+                            reason: string;
+                            recognised: boolean;
+                            recommend_to: string;
+                            score: string;
+                        }[];
+                        amended_by: string;
+                        at: string;
+                        client_address: string;
+                        list_version: number;
+                        programme_id: string;
+                        reason: string;
+                        removed: {
+                            application_id: string;
+                            cause: string;
+                            enterprise_id: string;
+                            enterprise_name: string;
+                            programme_id: string;
+                            published_at: string;
+                            rank: number;
+                            reason: string;
+                            recognised: boolean;
+                            recommend_to: string;
+                            score: string;
+                        }[];
                     };
                 };
             };
@@ -8980,6 +10164,133 @@ export interface operations {
                             programme_id: string;
                             reason: string;
                             unit_kind: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProgrammeVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        versions: {
+                            changed_at: string;
+                            changed_by: string;
+                            changes: string[];
+                            client_address: string;
+                            current: boolean;
+                            extended: boolean;
+                            kind: string;
+                            programme_id: string;
+                            reason: string;
+                            role: string;
+                            unit_id: string;
+                            version: number;
                         }[];
                     };
                 };
@@ -11715,6 +13026,152 @@ export interface operations {
                             unit_id: string;
                         };
                         username: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setAccountState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account_id: string;
+                        changed_at: string;
+                        reason: string;
+                        /** @enum {string} */
+                        state: "active" | "disabled";
+                        unit_id: string;
                     };
                 };
             };

@@ -1,0 +1,88 @@
+"""Programme administration use cases: a year's programme from a template, and new versions of a
+programme (an extension among them), each stored with who, when, from where and why.
+
+The same use-case shape as ``workflow``: functions run inside the transaction the entrypoint
+opens; the rules are in ``rules/amendments``. The entrypoint refreshes the catalogue after
+the commit so this replica's window checks read the new version at once (the others within
+``catalogue.REFRESH_SECONDS``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from review import storage
+from review.catalogue import version_record
+from review.rules.amendments import check_amendment, check_reason, new_programme_document, read_patch
+from review.rules.programmes import NATIONAL, Programme
+from review.workflow import Context
+from zjtx.clock import iso
+from zjtx.errors import forbidden, precondition
+from zjtx.mongo import UnitOfWork
+from zjtx_api import review_pb2 as pb
+
+
+def _check_admin(ctx: Context, programme: Programme, what: str) -> None:
+    """Only an admin of the programme's owning unit (the province's, or a city's for a city programme)."""
+    owner = ctx.catalogue.owner_unit(programme)
+    caller = ctx.caller
+    if caller.role != "admin" or caller.unit != owner.id:
+        raise forbidden("programme.forbidden", f"只有{owner.name}的管理员可以{what}")
+
+
+def _record(ctx: Context, programme: Programme, document: dict[str, Any], kind: str, reason: str,
+            changes: list[str], extended: bool = False) -> dict[str, Any]:
+    caller = ctx.caller
+    return version_record(programme, document, kind=kind, at=ctx.now, by=ctx.actor, role=caller.role,
+                          unit_id=caller.unit, reason=reason, changes=changes, extended=extended,
+                          client_address=getattr(caller, "client_address", ""))
+
+
+def create_programme(unit: UnitOfWork, ctx: Context, request: pb.CreateProgrammeRequest) -> Programme:
+    template = ctx.catalogue.programme(request.from_programme_id)
+    _check_admin(ctx, template, "以该培育批次为模板创建新批次")
+    reason = check_reason(request.reason)
+    programme, document = new_programme_document(
+        ctx.catalogue.documents[template.id], programme_id=request.programme_id.strip(), year=request.year,
+        title=request.title, opens_at=request.opens_at, closes_at=request.closes_at,
+        review_closes_at=request.review_closes_at)
+    if programme.recommend_to not in (None, NATIONAL) and programme.recommend_to not in ctx.catalogue.programmes:
+        raise precondition("programme.recommend_to", f"推荐去向 {programme.recommend_to} 不存在")
+    storage.add_programme_version(unit, _record(ctx, programme, document, "created", reason,
+                                                [f"from:{template.id}@{template.version}"]), None)
+    return programme
+
+
+def amend_programme(unit: UnitOfWork, ctx: Context, programme_id: str, expected_version: int, changes_json: str,
+                    reason: str) -> Programme:
+    current = ctx.catalogue.programme(programme_id)
+    _check_admin(ctx, current, "修改培育批次")
+    reason = check_reason(reason)
+    patch = read_patch(changes_json)
+    stored = storage.programme_version(unit.db, programme_id, expected_version or current.version, unit.session)
+    if expected_version and expected_version != current.version or stored is None:
+        raise precondition("programme.changed",
+                           f"培育批次当前为第{current.version}版，请刷新后在最新版本上修改（提交的是第{expected_version}版）")
+    if storage.programme_state(unit.db, programme_id, unit.session).get("publicity"):
+        raise precondition("programme.recognised", f"{current.title}的认定名单已确认，培育批次不能再修改")
+    programme, document, changes, extended = check_amendment(current, stored["document"], patch, ctx.now)
+    storage.add_programme_version(unit, _record(ctx, programme, document, "amended", reason, changes, extended),
+                                  current.version)
+    unit.emit_event(pb.ProgrammeAmended(
+        programme_id=programme.id, version=programme.version, previous_version=current.version,
+        title=programme.title, changes=changes, reason=reason, extended=extended,
+        closes_at=programme.window.closes_at.isoformat(), previous_closes_at=current.window.closes_at.isoformat(),
+        review_closes_at=programme.window.review_closes_at.isoformat(),
+        previous_review_closes_at=current.window.review_closes_at.isoformat(), changed_by=ctx.actor, at=iso(ctx.now),
+        target_count=programme.target_count or 0, target_tolerance=programme.target_tolerance), programme.id)
+    return programme
+
+
+def version_message(record: dict[str, Any], current: int) -> pb.ProgrammeVersion:
+    at = record.get("changed_at")
+    return pb.ProgrammeVersion(
+        programme_id=record["programme_id"], version=record["version"], kind=record.get("kind", ""),
+        changed_by=record.get("changed_by", ""), role=record.get("role", ""), unit_id=record.get("unit_id", ""),
+        changed_at=iso(at) if at else "", reason=record.get("reason", ""), changes=record.get("changes", []),
+        client_address=record.get("client_address", ""), extended=bool(record.get("extended")),
+        current=record["version"] == current)
