@@ -83,12 +83,30 @@ def programme_message(programme: Programme, document: dict[str, Any]) -> pb.Prog
     )
 
 
+def with_ruleset(document: dict[str, Any], programme: Programme) -> dict[str, Any]:
+    """The served document names the rule set it pins in full (rubric, validity, sources),
+    so an outside reader sees the figures the programme is scored by without the rule set file."""
+    rules = programme.rules
+    if rules is None:
+        return document
+    rubric = {**rules.rubric, "indicators": [*(rules.rubric.get("indicators") or []),
+                                             *(document.get("local_indicators") or [])]}
+    return {**document, "ruleset": {
+        "id": rules.id, "title": rules.title, "issuer": rules.issuer, "document": rules.document,
+        "effective_from": rules.effective_from, "validity_years": rules.validity_years,
+        "annual_update_due": "%02d-%02d" % rules.annual_update_due if rules.annual_update_due else None,
+        "rubric": rubric,
+        "sources": [{"item": s.item, "source": s.source, "verified": s.verified} for s in rules.sources],
+    }}
+
+
 class Catalogue:
     """Programmes and review units of this deployment."""
 
     def __init__(self, programmes_dir: Path, units_file: Path) -> None:
         self.programmes: dict[str, Programme] = load_programmes(programmes_dir)
-        self.documents = {pid: read_yaml(programmes_dir / f"{pid}.yaml") for pid in self.programmes}
+        self.documents = {pid: with_ruleset(read_yaml(programmes_dir / f"{pid}.yaml"), p)
+                          for pid, p in self.programmes.items()}
         self.units: UnitDirectory = load_units(units_file)
         self.messages = {pid: programme_message(p, self.documents[pid]) for pid, p in self.programmes.items()}
 
