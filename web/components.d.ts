@@ -11,6 +11,7 @@ export {}
 /* prettier-ignore */
 declare module 'vue' {
   export interface GlobalComponents {
+    AssessmentPanel: typeof import('./src/components/AssessmentPanel.vue')['default']
     AttachmentField: typeof import('./src/components/AttachmentField.vue')['default']
     BarList: typeof import('./src/components/BarList.vue')['default']
     ElButton: typeof import('element-plus/es')['ElButton']

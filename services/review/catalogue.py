@@ -83,6 +83,10 @@ def programme_message(programme: Programme, document: dict[str, Any]) -> pb.Prog
     )
 
 
+def _month_day(value: tuple[int, int] | None) -> str | None:
+    return f"{value[0]:02d}-{value[1]:02d}" if value else None
+
+
 def with_ruleset(document: dict[str, Any], programme: Programme) -> dict[str, Any]:
     """The served document names the rule set it pins in full (rubric, validity, sources),
     so an outside reader sees the figures the programme is scored by without the rule set file."""
@@ -94,7 +98,7 @@ def with_ruleset(document: dict[str, Any], programme: Programme) -> dict[str, An
     return {**document, "ruleset": {
         "id": rules.id, "title": rules.title, "issuer": rules.issuer, "document": rules.document,
         "effective_from": rules.effective_from, "validity_years": rules.validity_years,
-        "annual_update_due": "%02d-%02d" % rules.annual_update_due if rules.annual_update_due else None,
+        "annual_update_due": _month_day(rules.annual_update_due),
         "rubric": rubric,
         "sources": [{"item": s.item, "source": s.source, "verified": s.verified} for s in rules.sources],
     }}

@@ -3,6 +3,7 @@ read side in ``queries``, rules in ``rules/``, storage in ``storage``."""
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Iterator
@@ -12,13 +13,21 @@ from nameko import config
 
 from review import queries, recognition, storage, workflow
 from review.catalogue import Catalogue, CatalogueProvider
-from review.messages import application_message, history_message, objection_message, summary_message, task_message
+from review.messages import (
+    application_message,
+    assessment_message,
+    history_message,
+    objection_message,
+    summary_message,
+    task_message,
+)
 from review.rules.access import REVIEW_ROLES, check_can_view_application, check_can_view_unit, check_owner_view
 from review.rules.accounts import check_account, check_can_manage
+from review.rules.assessment import assess
 from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
 from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
-from zjtx.errors import invalid, not_found
+from zjtx.errors import invalid, not_found, precondition
 from zjtx.events import PermanentEventError, handles
 from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
@@ -48,6 +57,22 @@ def _snapshot_of(event: Envelope, message_type: type, catalogue: Catalogue) -> A
         raise PermanentEventError(f"{event.type} {event.id}: unknown programme {snapshot.programme_id!r}; "
                                   f"loaded: {', '.join(sorted(catalogue.programmes))}")
     return payload
+
+
+MAX_DATA_CHARS = 200_000
+
+
+def assessment_data(text: str) -> dict[str, dict[str, Any]]:
+    """Form data sent for a self-assessment, checked for its shape (DomainError, Chinese, if not)."""
+    if len(text) > MAX_DATA_CHARS:
+        raise invalid("assessment.too_large", f"自评数据过大（{len(text)}字符），上限{MAX_DATA_CHARS}字符")
+    try:
+        data = json.loads(text or "{}")
+    except json.JSONDecodeError as error:
+        raise invalid("assessment.bad_data", f"自评数据不是合法的JSON：{error.msg}（第{error.pos}个字符）") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise invalid("assessment.bad_data", "自评数据须为 {栏目编号: {字段编号: 值}} 的形式")
+    return data
 
 
 class ReviewService(GrpcOperations):
@@ -156,6 +181,21 @@ class ReviewService(GrpcOperations):
         application = self._viewable_application(caller_of(context), request.application_id)
         programme = self.catalogue.programme(application["programme_id"])
         return application_message(application, programme.max_return_rounds)
+
+    @api(ReviewStub)
+    def Assess(self, request: pb.AssessRequest, context: Any) -> pb.Assessment:
+        caller = caller_of(context)
+        if request.application_id:
+            self._viewable_application(caller, request.application_id)
+            application = storage.find_application(self.store.db, request.application_id) or {}
+            programme_id, data = application.get("programme_id", ""), application.get("sections") or {}
+        else:
+            programme_id, data = request.programme_id, assessment_data(request.sections_json)
+        programme = self.catalogue.programme(programme_id)
+        result = assess(programme, data)
+        if result is None:
+            raise precondition("assessment.no_rubric", f"{programme.title}没有评价标准，不进行自评打分")
+        return assessment_message(result, programme.id, request.application_id)
 
     @api(ReviewStub)
     def ListHistory(self, request: pb.ListHistoryRequest, context: Any) -> pb.ListHistoryResponse:

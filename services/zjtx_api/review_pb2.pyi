@@ -1068,3 +1068,89 @@ class Recognition(_message.Message):
     published_at: str
     reason: str
     def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., recognised: _Optional[bool] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., recommend_to: _Optional[str] = ..., published_at: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class AssessRequest(_message.Message):
+    __slots__ = ("programme_id", "sections_json", "application_id")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    SECTIONS_JSON_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    sections_json: str
+    application_id: str
+    def __init__(self, programme_id: _Optional[str] = ..., sections_json: _Optional[str] = ..., application_id: _Optional[str] = ...) -> None: ...
+
+class IndicatorAssessment(_message.Message):
+    __slots__ = ("id", "title", "group", "points", "max_points", "value", "missing", "hints")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    POINTS_FIELD_NUMBER: _ClassVar[int]
+    MAX_POINTS_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FIELD_NUMBER: _ClassVar[int]
+    HINTS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    group: str
+    points: int
+    max_points: int
+    value: str
+    missing: _containers.RepeatedScalarFieldContainer[str]
+    hints: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., group: _Optional[str] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., value: _Optional[str] = ..., missing: _Optional[_Iterable[str]] = ..., hints: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GroupAssessment(_message.Message):
+    __slots__ = ("id", "title", "points", "max_points", "min_points")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    POINTS_FIELD_NUMBER: _ClassVar[int]
+    MAX_POINTS_FIELD_NUMBER: _ClassVar[int]
+    MIN_POINTS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    points: int
+    max_points: int
+    min_points: int
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., min_points: _Optional[int] = ...) -> None: ...
+
+class RouteAssessment(_message.Message):
+    __slots__ = ("id", "title", "met")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    MET_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    met: bool
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., met: _Optional[bool] = ...) -> None: ...
+
+class Assessment(_message.Message):
+    __slots__ = ("programme_id", "application_id", "rubric_title", "source", "rules_id", "total", "max_total", "pass_line", "score_passed", "passed", "groups", "indicators", "routes", "summary")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    RUBRIC_TITLE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RULES_ID_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    MAX_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PASS_LINE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_PASSED_FIELD_NUMBER: _ClassVar[int]
+    PASSED_FIELD_NUMBER: _ClassVar[int]
+    GROUPS_FIELD_NUMBER: _ClassVar[int]
+    INDICATORS_FIELD_NUMBER: _ClassVar[int]
+    ROUTES_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    application_id: str
+    rubric_title: str
+    source: str
+    rules_id: str
+    total: int
+    max_total: int
+    pass_line: int
+    score_passed: bool
+    passed: bool
+    groups: _containers.RepeatedCompositeFieldContainer[GroupAssessment]
+    indicators: _containers.RepeatedCompositeFieldContainer[IndicatorAssessment]
+    routes: _containers.RepeatedCompositeFieldContainer[RouteAssessment]
+    summary: str
+    def __init__(self, programme_id: _Optional[str] = ..., application_id: _Optional[str] = ..., rubric_title: _Optional[str] = ..., source: _Optional[str] = ..., rules_id: _Optional[str] = ..., total: _Optional[int] = ..., max_total: _Optional[int] = ..., pass_line: _Optional[int] = ..., score_passed: _Optional[bool] = ..., passed: _Optional[bool] = ..., groups: _Optional[_Iterable[_Union[GroupAssessment, _Mapping]]] = ..., indicators: _Optional[_Iterable[_Union[IndicatorAssessment, _Mapping]]] = ..., routes: _Optional[_Iterable[_Union[RouteAssessment, _Mapping]]] = ..., summary: _Optional[str] = ...) -> None: ...

@@ -154,6 +154,11 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.PublishRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.PublishResult.FromString,
                 _registered_method=True)
+        self.Assess = channel.unary_unary(
+                '/zjtx.review.v1.Review/Assess',
+                request_serializer=zjtx__api_dot_review__pb2.AssessRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Assessment.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -329,6 +334,18 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Assess(self, request, context):
+        """---- self-assessment (自评) ----
+        An application's score against its programme's rubric, indicator by indicator, with what
+        would raise each: the caller's own form data (sections_json, not stored), or a submitted
+        application's snapshot (application_id: its enterprise, or staff who may view it). The
+        same rule scores the snapshot at intake, so reviewers see the score the ranking uses.
+        FAILED_PRECONDITION (assessment.no_rubric) for a programme without a rubric.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -451,6 +468,11 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.Publish,
                     request_deserializer=zjtx__api_dot_review__pb2.PublishRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.PublishResult.SerializeToString,
+            ),
+            'Assess': grpc.unary_unary_rpc_method_handler(
+                    servicer.Assess,
+                    request_deserializer=zjtx__api_dot_review__pb2.AssessRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Assessment.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1101,6 +1123,33 @@ class Review:
             '/zjtx.review.v1.Review/Publish',
             zjtx__api_dot_review__pb2.PublishRequest.SerializeToString,
             zjtx__api_dot_review__pb2.PublishResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Assess(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/Assess',
+            zjtx__api_dot_review__pb2.AssessRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Assessment.FromString,
             options,
             channel_credentials,
             insecure,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gateway.api import (
     accounts,
     applications,
+    assessment,
     enterprises,
     final,
     inbox,
@@ -18,7 +19,7 @@ from gateway.api import (
 from gateway.routes import Registry
 
 MODULES = (accounts, enterprises, lookups, applications, programmes, reviews, final, reports, inbox, statistics,
-           operations)
+           operations, assessment)
 
 
 def build_registry() -> Registry:

@@ -92,6 +92,10 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("resubmitApplication", "POST", "/api/v1/applications/{app_a}/resubmit", {}, cells(ent=409), {}),
     ("getSnapshot", "GET", "/api/v1/applications/{app_a}/snapshot", None, STAFF_VIEW, {}),
     ("getApplicationHistory", "GET", "/api/v1/applications/{app_a}/history", None, STAFF_VIEW, {}),
+    # the Hunan 2020 programme has no rubric: every allowed caller meets assessment.no_rubric (409)
+    ("assessForm", "POST", f"/api/v1/programmes/{PROGRAMME}/assessment", {"sections": {}},
+     cells(ent=409, ent_other=409, rev=409, rev_other=409, adm=409, adm_other=409), {}),
+    ("assessApplication", "GET", "/api/v1/applications/{app_a}/assessment", None, cells(ent=409, rev=409, adm=409), {}),
     ("listProgrammes", "GET", "/api/v1/programmes", None, ALL, {}),
     ("getProgramme", "GET", f"/api/v1/programmes/{PROGRAMME}", None, ALL, {}),
     ("listTasks", "GET", "/api/v1/tasks", None, cells(rev=200, adm=200), {"unit_id": HY}),

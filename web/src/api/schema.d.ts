@@ -48,6 +48,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{application_id}/assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The submitted application's score against its rubric, as its reviewers see it (the score the ranking uses)
+         * @description Roles: enterprise, reviewer, admin.
+         */
+        get: operations["assessApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{application_id}/attachments": {
         parameters: {
             query?: never;
@@ -656,6 +676,26 @@ export interface paths {
         get: operations["getProgramme"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}/assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Self-assessment: score form data against the programme's rubric, indicator by indicator, with what would raise each (nothing is stored)
+         * @description Roles: enterprise, reviewer, admin.
+         */
+        post: operations["assessForm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1778,6 +1818,152 @@ export interface operations {
                         status_label: string;
                         updated_at: string;
                         version: number;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    assessApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        groups: {
+                            id: string;
+                            max_points: number;
+                            min_points: number;
+                            points: number;
+                            title: string;
+                        }[];
+                        indicators: {
+                            group: string;
+                            hints: string[];
+                            id: string;
+                            max_points: number;
+                            missing: string[];
+                            points: number;
+                            title: string;
+                            value: string;
+                        }[];
+                        max_total: number;
+                        pass_line: number;
+                        passed: boolean;
+                        programme_id: string;
+                        routes: {
+                            id: string;
+                            met: boolean;
+                            title: string;
+                        }[];
+                        rubric_title: string;
+                        rules_id: string;
+                        score_passed: boolean;
+                        source: string;
+                        summary: string;
+                        total: number;
                     };
                 };
             };
@@ -6406,6 +6592,181 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    assessForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    sections: {
+                        [key: string]: {
+                            [key: string]: string | number | boolean | null | string[];
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        groups: {
+                            id: string;
+                            max_points: number;
+                            min_points: number;
+                            points: number;
+                            title: string;
+                        }[];
+                        indicators: {
+                            group: string;
+                            hints: string[];
+                            id: string;
+                            max_points: number;
+                            missing: string[];
+                            points: number;
+                            title: string;
+                            value: string;
+                        }[];
+                        max_total: number;
+                        pass_line: number;
+                        passed: boolean;
+                        programme_id: string;
+                        routes: {
+                            id: string;
+                            met: boolean;
+                            title: string;
+                        }[];
+                        rubric_title: string;
+                        rules_id: string;
+                        score_passed: boolean;
+                        source: string;
+                        summary: string;
+                        total: number;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

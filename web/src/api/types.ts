@@ -20,3 +20,4 @@ export type Task = Json<'/api/v1/tasks/{task_id}', 'get'>
 export type InboxMessage = Json<'/api/v1/inbox', 'get'>['messages'][number]
 export type HistoryEntry = Json<'/api/v1/applications/{application_id}/history', 'get'>['entries'][number]
 export type ReviewHistory = Json<'/api/v1/review/applications/{application_id}/history', 'get'>
+export type Assessment = Json<'/api/v1/applications/{application_id}/assessment', 'get'>
