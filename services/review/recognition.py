@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from kernel.statuses import STATUS_LABELS
-from review import storage
+from review import reserve, storage
 from review.rules import decisions as d
 from review.rules.access import check_owner_admin
 from review.rules.programmes import Programme
@@ -165,13 +165,16 @@ def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[list[
                               detail=f"{programme.title}认定名单第{position}位")
         storage.update_application(unit, application, {"status": d.RECOGNISED, "rank": position})
         recognised.append(_recognition(unit, programme, application, ctx.now, position, ""))
+        reserve.leave_when_recognised(unit, programme, application["enterprise"]["enterprise_id"])
     others = storage.applications_of(unit.db, programme.id, (d.RECOMMENDED, d.REMOVED), unit.session)
     for application in others:
+        previous = application["status"]
         reason = application.get("reason") if application["status"] == d.REMOVED else "未列入择优认定名单"
         application = record_history(unit, application, ctx.now, actor, "not_recognised", level=level, reason=reason,
                               detail=reason)
         storage.update_application(unit, application, {"status": d.NOT_RECOGNISED, "reason": reason, "rank": 0})
         not_recognised.append(_recognition(unit, programme, application, ctx.now, 0, reason))
+        reserve.enter_at_publication(unit, programme, application, previous, reason, _score(application), ctx.now)
     storage.set_programme_state(unit, programme.id, {"publicity.state": "publicity"},
                                 {"publicity.state": "published", "publicity.published_at": ctx.now,
                                  "publicity.published_by": ctx.actor})

@@ -11,7 +11,7 @@ from typing import Any
 
 from nameko import config
 
-from review import queries, recognition, storage, workflow
+from review import queries, recognition, reserve, storage, workflow
 from review.catalogue import Catalogue, CatalogueProvider
 from review.messages import (
     application_message,
@@ -24,6 +24,7 @@ from review.messages import (
 from review.rules.access import REVIEW_ROLES, check_can_view_application, check_can_view_unit, check_owner_view
 from review.rules.accounts import check_account, check_can_manage
 from review.rules.assessment import assess
+from review.rules.reserve import STATUS_LABELS as RESERVE_STATUS_LABELS
 from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
 from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
@@ -37,6 +38,7 @@ from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub
 
 log = logging.getLogger(__name__)
+RESERVE_STATUSES = tuple(RESERVE_STATUS_LABELS)
 
 
 def reviewer_message(document: dict[str, Any]) -> pb.Reviewer:
@@ -126,7 +128,8 @@ class ReviewService(GrpcOperations):
             raise invalid("unit_id.required", "请指定审核单位（unit_id）")
         self.catalogue.unit(unit_id)
         check_can_view_unit(self.catalogue.units, caller, unit_id)
-        return pb.ListTasksResponse(tasks=queries.tasks(self.store.db, unit_id, request.programme_id, request.status))
+        return pb.ListTasksResponse(tasks=queries.tasks(self.store.db, self.catalogue, unit_id, request.programme_id,
+                                                        request.status))
 
     @api(ReviewStub)
     def GetTask(self, request: pb.GetTaskRequest, context: Any) -> pb.Task:
@@ -135,7 +138,13 @@ class ReviewService(GrpcOperations):
             raise not_found("task.not_found", f"审核任务 {request.task_id} 不存在")
         workflow.tag_application(task["application_id"])
         check_can_view_unit(self.catalogue.units, caller_of(context), task["unit_id"])
-        return task_message(task, storage.find_application(self.store.db, task["application_id"]), True)
+        application = storage.find_application(self.store.db, task["application_id"])
+        message = task_message(task, application, True)
+        if application:
+            programme = self.catalogue.programme(application["programme_id"])
+            enterprise_id = application["enterprise"]["enterprise_id"]
+            message.reserve_note = reserve.notes_for(self.store.db, programme, [enterprise_id]).get(enterprise_id, "")
+        return message
 
     def _decision(self, outcome: workflow.Outcome) -> pb.DecisionResult:
         programme = self.catalogue.programme(outcome.application["programme_id"])
@@ -335,6 +344,20 @@ class ReviewService(GrpcOperations):
         recognised, others = self.store.transact(lambda unit: recognition.publish(unit, ctx, programme))
         return pb.PublishResult(programme_id=programme.id, published_at=iso(ctx.now), recognised=recognised,
                                 not_recognised=others)
+
+    @api(ReviewStub)
+    def ListReserve(self, request: pb.ListReserveRequest, context: Any) -> pb.ListReserveResponse:
+        caller = caller_of(context)
+        owner = request.owner or (self.catalogue.unit(caller.unit).division_code if caller.unit else "")
+        unit = self.catalogue.units.for_division(owner) if owner else None
+        if unit is None:
+            raise invalid("owner.required", "请指定后备库所属单位的行政区划代码（owner），如 430000")
+        check_owner_view(caller, unit.id, unit.name, "查看后备企业库")
+        if request.status and request.status not in RESERVE_STATUSES:
+            raise invalid("status.unknown", f"状态 {request.status} 无效；可选：{'、'.join(RESERVE_STATUSES)}")
+        entries = reserve.list_entries(self.store.db, owner, request.programme_id, request.year,
+                                       request.region_prefix, request.status, request.source)
+        return pb.ListReserveResponse(entries=[reserve.entry_message(e) for e in entries])
 
     # ---------------------------------------------------------------- events
 

@@ -12,6 +12,8 @@
 - ``programme_state``: per programme, the window state last announced, when the
   recommendations were complete, and the 公示 (the confirmed list, period, published).
 - ``objections``: objections received during a 公示 and how each was resolved.
+- ``reserve``: the 后备 pool, one entry per enterprise, source programme and source
+  (``review.reserve``).
 - ``enterprises``: directory from enterprise.registered; ``reviewers``: accounts.
 """
 
@@ -47,6 +49,7 @@ INDEXES = {
     "history": [simple_index("application_id", "seq", unique=True)],
     "summaries": [simple_index("programme_id", "unit_id", "uploaded_seq")],
     "objections": [simple_index("programme_id", "received_seq"), simple_index("application_id")],
+    "reserve": [simple_index("owner", "status"), simple_index("enterprise.enterprise_id")],
 }
 
 

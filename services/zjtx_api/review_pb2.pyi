@@ -324,7 +324,7 @@ class AttachmentInfo(_message.Message):
     def __init__(self, attachment_id: _Optional[str] = ..., kind: _Optional[str] = ..., title: _Optional[str] = ..., filename: _Optional[str] = ..., media_type: _Optional[str] = ..., size: _Optional[int] = ..., sha256: _Optional[str] = ...) -> None: ...
 
 class Task(_message.Message):
-    __slots__ = ("id", "application_id", "programme_id", "level", "level_title", "unit_id", "unit_name", "round", "status", "status_label", "opened_at", "due_at", "decided_at", "decided_by", "opinion", "reasons", "reason", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "focus_category", "score", "checks")
+    __slots__ = ("id", "application_id", "programme_id", "level", "level_title", "unit_id", "unit_name", "round", "status", "status_label", "opened_at", "due_at", "decided_at", "decided_by", "opinion", "reasons", "reason", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "focus_category", "score", "checks", "reserve_note")
     ID_FIELD_NUMBER: _ClassVar[int]
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
@@ -351,6 +351,7 @@ class Task(_message.Message):
     FOCUS_CATEGORY_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
     CHECKS_FIELD_NUMBER: _ClassVar[int]
+    RESERVE_NOTE_FIELD_NUMBER: _ClassVar[int]
     id: str
     application_id: str
     programme_id: str
@@ -377,7 +378,8 @@ class Task(_message.Message):
     focus_category: str
     score: str
     checks: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., level: _Optional[int] = ..., level_title: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., round: _Optional[int] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., opened_at: _Optional[str] = ..., due_at: _Optional[str] = ..., decided_at: _Optional[str] = ..., decided_by: _Optional[str] = ..., opinion: _Optional[str] = ..., reasons: _Optional[_Iterable[_Union[ReturnReason, _Mapping]]] = ..., reason: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentInfo, _Mapping]]] = ..., focus_category: _Optional[str] = ..., score: _Optional[str] = ..., checks: _Optional[_Iterable[str]] = ...) -> None: ...
+    reserve_note: str
+    def __init__(self, id: _Optional[str] = ..., application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., level: _Optional[int] = ..., level_title: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., round: _Optional[int] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., opened_at: _Optional[str] = ..., due_at: _Optional[str] = ..., decided_at: _Optional[str] = ..., decided_by: _Optional[str] = ..., opinion: _Optional[str] = ..., reasons: _Optional[_Iterable[_Union[ReturnReason, _Mapping]]] = ..., reason: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentInfo, _Mapping]]] = ..., focus_category: _Optional[str] = ..., score: _Optional[str] = ..., checks: _Optional[_Iterable[str]] = ..., reserve_note: _Optional[str] = ...) -> None: ...
 
 class ListTasksRequest(_message.Message):
     __slots__ = ("unit_id", "programme_id", "status")
@@ -720,7 +722,7 @@ class MarkerValue(_message.Message):
     def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
 
 class RankedApplication(_message.Message):
-    __slots__ = ("rank", "application_id", "enterprise", "unit_id", "unit_name", "unit_rank", "score", "rubric_passed", "rubric_note", "markers", "first_submitted_at", "within_target", "status")
+    __slots__ = ("rank", "application_id", "enterprise", "unit_id", "unit_name", "unit_rank", "score", "rubric_passed", "rubric_note", "markers", "first_submitted_at", "within_target", "status", "reserve_note")
     RANK_FIELD_NUMBER: _ClassVar[int]
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
@@ -734,6 +736,7 @@ class RankedApplication(_message.Message):
     FIRST_SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
     WITHIN_TARGET_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    RESERVE_NOTE_FIELD_NUMBER: _ClassVar[int]
     rank: int
     application_id: str
     enterprise: EnterpriseBrief
@@ -747,7 +750,8 @@ class RankedApplication(_message.Message):
     first_submitted_at: str
     within_target: bool
     status: str
-    def __init__(self, rank: _Optional[int] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., unit_rank: _Optional[int] = ..., score: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., rubric_note: _Optional[str] = ..., markers: _Optional[_Iterable[_Union[MarkerValue, _Mapping]]] = ..., first_submitted_at: _Optional[str] = ..., within_target: _Optional[bool] = ..., status: _Optional[str] = ...) -> None: ...
+    reserve_note: str
+    def __init__(self, rank: _Optional[int] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., unit_rank: _Optional[int] = ..., score: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., rubric_note: _Optional[str] = ..., markers: _Optional[_Iterable[_Union[MarkerValue, _Mapping]]] = ..., first_submitted_at: _Optional[str] = ..., within_target: _Optional[bool] = ..., status: _Optional[str] = ..., reserve_note: _Optional[str] = ...) -> None: ...
 
 class RankRecommendedRequest(_message.Message):
     __slots__ = ("programme_id",)
@@ -1154,3 +1158,63 @@ class Assessment(_message.Message):
     routes: _containers.RepeatedCompositeFieldContainer[RouteAssessment]
     summary: str
     def __init__(self, programme_id: _Optional[str] = ..., application_id: _Optional[str] = ..., rubric_title: _Optional[str] = ..., source: _Optional[str] = ..., rules_id: _Optional[str] = ..., total: _Optional[int] = ..., max_total: _Optional[int] = ..., pass_line: _Optional[int] = ..., score_passed: _Optional[bool] = ..., passed: _Optional[bool] = ..., groups: _Optional[_Iterable[_Union[GroupAssessment, _Mapping]]] = ..., indicators: _Optional[_Iterable[_Union[IndicatorAssessment, _Mapping]]] = ..., routes: _Optional[_Iterable[_Union[RouteAssessment, _Mapping]]] = ..., summary: _Optional[str] = ...) -> None: ...
+
+class ReserveEntry(_message.Message):
+    __slots__ = ("id", "owner", "programme_id", "year", "application_id", "enterprise", "score", "source", "source_label", "reason", "listed_at", "status", "status_label", "recognised_in")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_LABEL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    LISTED_AT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_LABEL_FIELD_NUMBER: _ClassVar[int]
+    RECOGNISED_IN_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    owner: str
+    programme_id: str
+    year: int
+    application_id: str
+    enterprise: EnterpriseBrief
+    score: str
+    source: str
+    source_label: str
+    reason: str
+    listed_at: str
+    status: str
+    status_label: str
+    recognised_in: str
+    def __init__(self, id: _Optional[str] = ..., owner: _Optional[str] = ..., programme_id: _Optional[str] = ..., year: _Optional[int] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., score: _Optional[str] = ..., source: _Optional[str] = ..., source_label: _Optional[str] = ..., reason: _Optional[str] = ..., listed_at: _Optional[str] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., recognised_in: _Optional[str] = ...) -> None: ...
+
+class ReserveListed(_message.Message):
+    __slots__ = ("entry",)
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    entry: ReserveEntry
+    def __init__(self, entry: _Optional[_Union[ReserveEntry, _Mapping]] = ...) -> None: ...
+
+class ListReserveRequest(_message.Message):
+    __slots__ = ("owner", "programme_id", "year", "region_prefix", "status", "source")
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    REGION_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    owner: str
+    programme_id: str
+    year: int
+    region_prefix: str
+    status: str
+    source: str
+    def __init__(self, owner: _Optional[str] = ..., programme_id: _Optional[str] = ..., year: _Optional[int] = ..., region_prefix: _Optional[str] = ..., status: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class ListReserveResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[ReserveEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[ReserveEntry, _Mapping]]] = ...) -> None: ...

@@ -159,6 +159,11 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.AssessRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.Assessment.FromString,
                 _registered_method=True)
+        self.ListReserve = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListReserve',
+                request_serializer=zjtx__api_dot_review__pb2.ListReserveRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListReserveResponse.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -346,6 +351,16 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListReserve(self, request, context):
+        """---- the 后备 pool (小巨人（后备）/ 种子（后备）企业) ----
+        The owner's pool: applications that passed review but were not recognised (entered at
+        publication) and candidates a city recommended. Filtered by source programme, year,
+        region (division prefix), status and source. Admins and reviewers of the owner unit.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -473,6 +488,11 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.Assess,
                     request_deserializer=zjtx__api_dot_review__pb2.AssessRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.Assessment.SerializeToString,
+            ),
+            'ListReserve': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReserve,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListReserveRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListReserveResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1150,6 +1170,33 @@ class Review:
             '/zjtx.review.v1.Review/Assess',
             zjtx__api_dot_review__pb2.AssessRequest.SerializeToString,
             zjtx__api_dot_review__pb2.Assessment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReserve(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListReserve',
+            zjtx__api_dot_review__pb2.ListReserveRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListReserveResponse.FromString,
             options,
             channel_credentials,
             insecure,

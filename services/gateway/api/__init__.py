@@ -13,13 +13,14 @@ from gateway.api import (
     operations,
     programmes,
     reports,
+    reserve,
     reviews,
     statistics,
 )
 from gateway.routes import Registry
 
 MODULES = (accounts, enterprises, lookups, applications, programmes, reviews, final, reports, inbox, statistics,
-           operations, assessment)
+           operations, assessment, reserve)
 
 
 def build_registry() -> Registry:

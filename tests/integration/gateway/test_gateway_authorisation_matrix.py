@@ -96,6 +96,10 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("assessForm", "POST", f"/api/v1/programmes/{PROGRAMME}/assessment", {"sections": {}},
      cells(ent=409, ent_other=409, rev=409, rev_other=409, adm=409, adm_other=409), {}),
     ("assessApplication", "GET", "/api/v1/applications/{app_a}/assessment", None, cells(ent=409, rev=409, adm=409), {}),
+    # each unit's staff read the pool of their own unit's division (Hengyang's, Changsha's, the province's)
+    ("listReserve", "GET", "/api/v1/reserve", None, cells(rev=200, rev_other=200, adm=200, adm_other=200), {}),
+    ("exportReserve", "GET", "/api/v1/reserve/export", None, cells(rev=200, rev_other=200, adm=200, adm_other=200),
+     {}),
     ("listProgrammes", "GET", "/api/v1/programmes", None, ALL, {}),
     ("getProgramme", "GET", f"/api/v1/programmes/{PROGRAMME}", None, ALL, {}),
     ("listTasks", "GET", "/api/v1/tasks", None, cells(rev=200, adm=200), {"unit_id": HY}),

@@ -556,6 +556,12 @@ def test_publicity_with_an_objection_then_publication(hunan: Timeline, review_ap
     not_recognised = tap.wait("review.not_recognised", apps["hy1"])[0]["data"]
     assert not not_recognised["recognised"] and "异议成立" in not_recognised["reason"]
     assert tap.wait("review.not_recognised", apps["cs2"])
+    # the recommended application not chosen enters the province's 后备 pool; the one whose objection was upheld does not
+    listed = tap.wait("review.reserve_listed", apps["cs2"])[0]["data"]["entry"]
+    assert (listed["owner"], listed["year"], listed["source"]) == ("430000", 2020, "not_recognised")
+    pool = call(review_api.ListReserve, pb.ListReserveRequest(), metadata=PROVINCE_ADMIN)
+    assert [e.application_id for e in pool.entries if e.programme_id == PROGRAMME] == [apps["cs2"]]
+    assert not tap.find("review.reserve_listed", apps["hy1"])
     statuses = {k: call(review_api.GetApplication, pb.GetApplicationRequest(application_id=apps[k])).status
                 for k in ("cs1", "ly1", "cs2", "hy1", "hy2", "zz1")}
     assert statuses == {"cs1": "recognised", "ly1": "recognised", "cs2": "not_recognised", "hy1": "not_recognised",

@@ -1086,6 +1086,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reserve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The owner's 后备 pool: passed review but not recognised, and cities' recommended candidates, filtered (the owner unit's reviewers and admins)
+         * @description Roles: reviewer, admin.
+         */
+        get: operations["listReserve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reserve/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same list as CSV (UTF-8 with BOM)
+         * @description Roles: reviewer, admin.
+         */
+        get: operations["exportReserve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/review/applications/{application_id}": {
         parameters: {
             query?: never;
@@ -7563,6 +7603,7 @@ export interface operations {
                                 value: string;
                             }[];
                             rank: number;
+                            reserve_note: string;
                             rubric_note: string;
                             rubric_passed: boolean;
                             score: string;
@@ -9633,6 +9674,265 @@ export interface operations {
             };
         };
     };
+    listReserve: {
+        parameters: {
+            query?: {
+                owner?: string;
+                programme_id?: string;
+                year?: number;
+                region_prefix?: string;
+                status?: "active" | "recognised";
+                source?: "not_recognised" | "city_recommendation";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            application_id: string;
+                            enterprise: {
+                                enterprise_id: string;
+                                industry: string;
+                                name: string;
+                                park_id: string;
+                                region_code: string;
+                                region_name: string;
+                                uscc: string;
+                            } | null;
+                            id: string;
+                            listed_at: string;
+                            owner: string;
+                            programme_id: string;
+                            reason: string;
+                            recognised_in: string;
+                            score: string;
+                            source: string;
+                            source_label: string;
+                            status: string;
+                            status_label: string;
+                            year: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportReserve: {
+        parameters: {
+            query?: {
+                owner?: string;
+                programme_id?: string;
+                year?: number;
+                region_prefix?: string;
+                status?: "active" | "recognised";
+                source?: "not_recognised" | "city_recommendation";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getReviewRecord: {
         parameters: {
             query?: never;
@@ -10657,6 +10957,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -10818,6 +11119,7 @@ export interface operations {
                             target_kind: string;
                             target_title: string;
                         }[];
+                        reserve_note: string;
                         round: number;
                         score: string;
                         sections: Record<string, never> | null;
@@ -11019,6 +11321,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -11068,6 +11371,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -11288,6 +11592,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -11337,6 +11642,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -11562,6 +11868,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -11611,6 +11918,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;

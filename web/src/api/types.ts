@@ -21,3 +21,4 @@ export type InboxMessage = Json<'/api/v1/inbox', 'get'>['messages'][number]
 export type HistoryEntry = Json<'/api/v1/applications/{application_id}/history', 'get'>['entries'][number]
 export type ReviewHistory = Json<'/api/v1/review/applications/{application_id}/history', 'get'>
 export type Assessment = Json<'/api/v1/applications/{application_id}/assessment', 'get'>
+export type ReserveEntry = Json<'/api/v1/reserve', 'get'>['entries'][number]
