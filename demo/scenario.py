@@ -12,6 +12,11 @@
 4. 2020-05-20: the province ranks and recognises on merit, opens the 公示; an objection is
    recorded and dismissed; 2020-06-05: the list is published.
 5. Everyone was notified; the departments download their workbooks, figures and PDFs.
+6. After recognition: the recommended enterprise left off the list sits in the province's 后备
+   pool (exported); each recognition is valid three years; 2021-03: one is revoked with a
+   reason; 2023: a 复核 cycle on the current rules (MIIT's 2022 indicators, with the live
+   self-assessment) renews those that take part, and on 2023-06-05 the one that did not
+   lapses, with notice.
 """
 
 from __future__ import annotations
@@ -21,7 +26,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from demo.data import ENTERPRISES, LATE, PROGRAMME, DemoEnterprise, attachments, pdf, sections
+from demo.data import (
+    ENTERPRISES,
+    LATE,
+    PROGRAMME,
+    REVIEW_2023,
+    DemoEnterprise,
+    attachments,
+    pdf,
+    review_attachments,
+    review_sections,
+    sections,
+)
 from demo.http import DemoError, Gateway
 from zjtx.clock import set_clock_file
 from zjtx.up import Suite
@@ -83,6 +99,7 @@ class Scenario:
         self.outputs()
         self.notifications()
         self.timeline()
+        self.after_recognition()
         return self.summary
 
     # ---- 1. accounts and applications -------------------------------------------------
@@ -243,7 +260,8 @@ class Scenario:
             markers = ", ".join(f"{m.get('title', m.get('id'))} {m.get('value')}" for m in row.get("markers", []))
             say(f"  {row.get('rank')}. {row['enterprise']['name']} ({row.get('unit_name')}; {markers})"
                 f"{'' if row.get('within_target') else '  beyond the target'}")
-        chosen = [r["application_id"] for r in ranking["ranked"] if r.get("within_target")]
+        chosen = [r["application_id"] for r in ranking["ranked"] if r.get("within_target")][:-1]
+        say("the last ranked is left off the list on merit: it will stay in the 后备 pool")
         publicity = api.post(f"/api/v1/programmes/{PROGRAMME}/recognition", {"application_ids": chosen}, token=admin)
         say(f"{len(chosen)} recognised on merit; 公示 from {publicity.get('opens_at', '')[:10]} "
             f"to {publicity.get('closes_at', '')[:10]}")
@@ -324,3 +342,89 @@ class Scenario:
         say(f"timeline of the returned-and-corrected application {app_id}: {len(rows)} entries "
             f"(out/demo/timeline-{app_id}.txt; live: python -m zjtx.ops {app_id} while `make up` runs)")
         self.summary["timeline_application"] = app_id
+
+    # ---- 6. after recognition: 后备 pool, validity, revocation, 复核, lapse ------------------
+
+    def after_recognition(self) -> None:
+        api, admin = self.api, self.tokens["admin"]
+        pool = api.get("/api/v1/reserve", token=admin)["entries"]
+        for entry in pool:
+            say(f"后备 pool: {entry['enterprise']['name']} ({entry['source_label']}: {entry['reason']})")
+        api.download("/api/v1/reserve/export", admin, self.out / "后备企业库.csv")
+        self.summary["reserve"] = [e["enterprise"]["name"] for e in pool]
+        records = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}", token=admin)["recognitions"]
+        say(f"{len(records)} recognitions, each valid until {records[0]['valid_until'][:10] if records else '-'} "
+            "(three years)")
+        by_key = {e.key: r for e in ENTERPRISES for r in records if r["enterprise"]["uscc"] == e.uscc}
+        revoked_key = sorted(by_key)[-1]
+        self.clock("2021-03-01T10:00:00+08:00")
+        revoked = api.post(f"/api/v1/recognitions/{by_key[revoked_key]['id']}/revoke",
+                           {"reason": "企业发生重大安全生产事故，依规撤销认定"}, token=admin)
+        say(f"{revoked['enterprise']['name']}: recognition {revoked['status_label']} ({revoked['revoked_reason']})")
+        lapsing_key = sorted(k for k in by_key if k != revoked_key)[0]
+        renewing = [k for k in sorted(by_key) if k not in (revoked_key, lapsing_key)]
+        self.renewal_cycle(renewing)
+        self.clock("2023-06-05T00:00:05+08:00")
+
+        def lapsed() -> list[dict[str, Any]] | None:
+            found = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}&status=lapsed", token=admin)
+            return found["recognitions"] or None
+
+        for record in wait_for(lapsed, "the unrenewed recognition to lapse"):
+            say(f"{record['enterprise']['name']}: {record['status_label']} on {record['lapsed_at'][:10]}")
+        final = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}", token=admin)["recognitions"]
+        self.summary["recognitions"] = {r["enterprise"]["name"]: {"status": r["status"], "valid_until": r["valid_until"]}
+                                        for r in final}
+
+    def renewal_cycle(self, keys: list[str]) -> None:
+        """2023 复核: a submission and a review like an application, on the current rules."""
+        api, admin = self.api, self.tokens["admin"]
+        self.clock("2023-03-10T09:00:00+08:00")
+        apps: dict[str, str] = {}
+        for key in keys:
+            enterprise = next(e for e in ENTERPRISES if e.key == key)
+            token = self.tokens[key]
+            app_id = api.post("/api/v1/applications", {"programme_id": REVIEW_2023}, token=token)["id"]
+            data = review_sections(enterprise)
+            for section_id, values in data.items():
+                api.put(f"/api/v1/applications/{app_id}/sections/{section_id}", {"data": values}, token=token)
+            assessment = api.post(f"/api/v1/programmes/{REVIEW_2023}/assessment", {"sections": data}, token=token)
+            for kind, filename, media_type, content in review_attachments(enterprise):
+                api.upload(f"/api/v1/applications/{app_id}/attachments", content, media_type, token,
+                           kind=kind, filename=filename)
+            api.post(f"/api/v1/applications/{app_id}/pledge", {"signer_name": "王建国", "signer_title": "法定代表人"},
+                     token=token)
+            api.post(f"/api/v1/applications/{app_id}/submit", {}, token=token)
+            apps[key] = app_id
+            say(f"复核: {enterprise.name} self-assessed {assessment['total']} points ({assessment['summary']}) "
+                "and submitted")
+        self.summary["self_assessment"] = {k: api.post(f"/api/v1/programmes/{REVIEW_2023}/assessment", {
+            "sections": review_sections(next(e for e in ENTERPRISES if e.key == k))}, token=self.tokens[k])["total"]
+            for k in keys}
+        units = sorted({unit_of(next(e for e in ENTERPRISES if e.key == k)) for k in keys})
+        for key, app_id in apps.items():
+            token = self.tokens[unit_of(next(e for e in ENTERPRISES if e.key == key))]
+
+            def probe(app_id: str = app_id, token: str = token) -> dict[str, Any] | None:
+                tasks = api.get(f"/api/v1/tasks?programme_id={REVIEW_2023}", token=token).get("tasks", [])
+                return next((t for t in tasks if t["application_id"] == app_id and t["status"] == "open"), None)
+
+            task = wait_for(probe, f"the 复核 task of {key}")
+            api.post(f"/api/v1/tasks/{task['id']}/pass", {"opinion": "复核材料真实、完整，同意续期"}, token=token)
+        for unit_id in units:
+            token = self.tokens[unit_id]
+            api.call("POST", f"/api/v1/programmes/{REVIEW_2023}/units/{unit_id}/summaries", token,
+                     data=pdf(f"signed 2023 review table {unit_id}"), params={"filename": "复核汇总表-签字盖章.pdf"},
+                     headers={"Content-Type": "application/pdf"})
+            api.post(f"/api/v1/programmes/{REVIEW_2023}/units/{unit_id}/finalise", token=token)
+        self.clock("2023-05-05T09:00:00+08:00")
+        wait_for(lambda: api.get(f"/api/v1/programmes/{REVIEW_2023}/status", token=admin).get("reviews_closed"),
+                 "the 复核 reviews to close")
+        ranking = api.get(f"/api/v1/programmes/{REVIEW_2023}/ranking", token=admin)
+        chosen = [r["application_id"] for r in ranking["ranked"] if r.get("within_target")]
+        api.post(f"/api/v1/programmes/{REVIEW_2023}/recognition", {"application_ids": chosen}, token=admin)
+        self.clock("2023-05-20T09:00:00+08:00")
+        api.post(f"/api/v1/programmes/{REVIEW_2023}/publish", token=admin)
+        renewed = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}&status=valid", token=admin)["recognitions"]
+        for record in renewed:
+            say(f"复核 passed: {record['enterprise']['name']} renewed until {record['valid_until'][:10]}")

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from kernel.statuses import STATUS_LABELS
-from review import reserve, storage
+from review import reserve, storage, validity
 from review.rules import decisions as d
 from review.rules.access import check_owner_admin
 from review.rules.programmes import Programme
@@ -166,6 +166,8 @@ def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[list[
         storage.update_application(unit, application, {"status": d.RECOGNISED, "rank": position})
         recognised.append(_recognition(unit, programme, application, ctx.now, position, ""))
         reserve.leave_when_recognised(unit, programme, application["enterprise"]["enterprise_id"])
+        validity.record_at_publication(unit, programme, application, ctx.now)
+        validity.renew_at_publication(unit, programme, application, ctx.now)
     others = storage.applications_of(unit.db, programme.id, (d.RECOMMENDED, d.REMOVED), unit.session)
     for application in others:
         previous = application["status"]

@@ -7,11 +7,12 @@ import json
 import logging
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from nameko import config
 
-from review import queries, recognition, reserve, storage, workflow
+from review import queries, recognition, reserve, storage, validity, workflow
 from review.catalogue import Catalogue, CatalogueProvider
 from review.messages import (
     application_message,
@@ -21,11 +22,18 @@ from review.messages import (
     summary_message,
     task_message,
 )
-from review.rules.access import REVIEW_ROLES, check_can_view_application, check_can_view_unit, check_owner_view
+from review.rules.access import (
+    REVIEW_ROLES,
+    check_can_view_application,
+    check_can_view_unit,
+    check_owner_admin,
+    check_owner_view,
+)
 from review.rules.accounts import check_account, check_can_manage
 from review.rules.assessment import assess
 from review.rules.reserve import STATUS_LABELS as RESERVE_STATUS_LABELS
 from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
+from review.rules.validity import STATUS_LABELS as VALIDITY_STATUS_LABELS
 from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
 from zjtx.errors import invalid, not_found, precondition
@@ -39,6 +47,17 @@ from zjtx_api.review_pb2_grpc import ReviewStub
 
 log = logging.getLogger(__name__)
 RESERVE_STATUSES = tuple(RESERVE_STATUS_LABELS)
+VALIDITY_STATUSES = tuple(VALIDITY_STATUS_LABELS)
+
+
+def parse_instant(text: str, field: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise invalid(f"{field}.invalid", f"{field} 须为 ISO 8601 时间（含时区），如 2023-06-30T00:00:00+08:00") from None
+    if value.tzinfo is None:
+        raise invalid(f"{field}.invalid", f"{field} 须带时区，如 2023-06-30T00:00:00+08:00")
+    return value
 
 
 def reviewer_message(document: dict[str, Any]) -> pb.Reviewer:
@@ -359,6 +378,36 @@ class ReviewService(GrpcOperations):
                                        request.region_prefix, request.status, request.source)
         return pb.ListReserveResponse(entries=[reserve.entry_message(e) for e in entries])
 
+    @api(ReviewStub)
+    def ListRecognitions(self, request: pb.ListRecognitionsRequest, context: Any) -> pb.ListRecognitionsResponse:
+        caller = caller_of(context)
+        expiring = parse_instant(request.expiring_before, "expiring_before") if request.expiring_before else None
+        if request.status and request.status not in VALIDITY_STATUSES:
+            raise invalid("status.unknown", f"状态 {request.status} 无效；可选：{'、'.join(VALIDITY_STATUSES)}")
+        if caller.role == "enterprise":
+            found = validity.list_records(self.store.db, "", request.programme_id, request.status, expiring,
+                                          caller.enterprise_id)
+        else:
+            owner = request.owner or (self.catalogue.unit(caller.unit).division_code if caller.unit else "")
+            unit = self.catalogue.units.for_division(owner) if owner else None
+            if unit is None:
+                raise invalid("owner.required", "请指定认定所属单位的行政区划代码（owner），如 430000")
+            check_owner_view(caller, unit.id, unit.name, "查看认定企业")
+            found = validity.list_records(self.store.db, owner, request.programme_id, request.status, expiring,
+                                          request.enterprise_id)
+        return pb.ListRecognitionsResponse(recognitions=[validity.record_message(r) for r in found])
+
+    @api(ReviewStub)
+    def RevokeRecognition(self, request: pb.RevokeRecognitionRequest, context: Any) -> pb.RecognitionRecord:
+        ctx = self._ctx(context)
+        record = validity.find(self.store.db, request.id)
+        if record is None:
+            raise not_found("recognition.not_found", f"认定记录 {request.id} 不存在")
+        unit = self.catalogue.units.for_division(record["owner"])
+        check_owner_admin(ctx.caller, unit.id if unit else "", unit.name if unit else record["owner"], "撤销认定")
+        revoked = self.store.transact(lambda u: validity.revoke(u, request.id, request.reason, ctx.actor, ctx.now))
+        return validity.record_message(revoked)
+
     # ---------------------------------------------------------------- events
 
     @handles("registration", "enterprise.registered")
@@ -401,6 +450,10 @@ class ReviewService(GrpcOperations):
                     self.store.transact(lambda unit, p=programme: workflow.check_complete(unit, p, at))
             except Exception:  # one programme's trouble must not stop the others' announcements
                 log.exception("clock tick failed for programme %s", programme.id)
+        try:
+            self.store.transact(lambda unit: validity.lapse_due(unit, at))
+        except Exception:
+            log.exception("clock tick failed to lapse expired recognitions")
 
 
 def _chain(first: pb.SummaryChunk, rest: Iterator[pb.SummaryChunk]) -> Iterator[pb.SummaryChunk]:

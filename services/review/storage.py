@@ -14,6 +14,8 @@
 - ``objections``: objections received during a 公示 and how each was resolved.
 - ``reserve``: the 后备 pool, one entry per enterprise, source programme and source
   (``review.reserve``).
+- ``recognitions``: one per recognised enterprise and programme, its validity, renewals,
+  lapse or revocation (``review.validity``).
 - ``enterprises``: directory from enterprise.registered; ``reviewers``: accounts.
 """
 
@@ -50,6 +52,8 @@ INDEXES = {
     "summaries": [simple_index("programme_id", "unit_id", "uploaded_seq")],
     "objections": [simple_index("programme_id", "received_seq"), simple_index("application_id")],
     "reserve": [simple_index("owner", "status"), simple_index("enterprise.enterprise_id")],
+    "recognitions": [simple_index("owner", "status"), simple_index("status", "valid_until"),
+                     simple_index("enterprise.enterprise_id")],
 }
 
 

@@ -1218,3 +1218,93 @@ class ListReserveResponse(_message.Message):
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[ReserveEntry]
     def __init__(self, entries: _Optional[_Iterable[_Union[ReserveEntry, _Mapping]]] = ...) -> None: ...
+
+class Renewal(_message.Message):
+    __slots__ = ("programme_id", "application_id", "renewed_at", "valid_until")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    RENEWED_AT_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    application_id: str
+    renewed_at: str
+    valid_until: str
+    def __init__(self, programme_id: _Optional[str] = ..., application_id: _Optional[str] = ..., renewed_at: _Optional[str] = ..., valid_until: _Optional[str] = ...) -> None: ...
+
+class RecognitionRecord(_message.Message):
+    __slots__ = ("id", "programme_id", "programme_title", "owner", "application_id", "enterprise", "rules_id", "validity_years", "recognised_at", "valid_until", "status", "status_label", "renewals", "revoked_at", "revoked_reason", "lapsed_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_TITLE_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    RULES_ID_FIELD_NUMBER: _ClassVar[int]
+    VALIDITY_YEARS_FIELD_NUMBER: _ClassVar[int]
+    RECOGNISED_AT_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_LABEL_FIELD_NUMBER: _ClassVar[int]
+    RENEWALS_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_REASON_FIELD_NUMBER: _ClassVar[int]
+    LAPSED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    programme_id: str
+    programme_title: str
+    owner: str
+    application_id: str
+    enterprise: EnterpriseBrief
+    rules_id: str
+    validity_years: int
+    recognised_at: str
+    valid_until: str
+    status: str
+    status_label: str
+    renewals: _containers.RepeatedCompositeFieldContainer[Renewal]
+    revoked_at: str
+    revoked_reason: str
+    lapsed_at: str
+    def __init__(self, id: _Optional[str] = ..., programme_id: _Optional[str] = ..., programme_title: _Optional[str] = ..., owner: _Optional[str] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., rules_id: _Optional[str] = ..., validity_years: _Optional[int] = ..., recognised_at: _Optional[str] = ..., valid_until: _Optional[str] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., renewals: _Optional[_Iterable[_Union[Renewal, _Mapping]]] = ..., revoked_at: _Optional[str] = ..., revoked_reason: _Optional[str] = ..., lapsed_at: _Optional[str] = ...) -> None: ...
+
+class RecognitionChanged(_message.Message):
+    __slots__ = ("recognition", "change", "reason", "notice", "at")
+    RECOGNITION_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    recognition: RecognitionRecord
+    change: str
+    reason: str
+    notice: str
+    at: str
+    def __init__(self, recognition: _Optional[_Union[RecognitionRecord, _Mapping]] = ..., change: _Optional[str] = ..., reason: _Optional[str] = ..., notice: _Optional[str] = ..., at: _Optional[str] = ...) -> None: ...
+
+class ListRecognitionsRequest(_message.Message):
+    __slots__ = ("owner", "programme_id", "status", "expiring_before", "enterprise_id")
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    EXPIRING_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
+    owner: str
+    programme_id: str
+    status: str
+    expiring_before: str
+    enterprise_id: str
+    def __init__(self, owner: _Optional[str] = ..., programme_id: _Optional[str] = ..., status: _Optional[str] = ..., expiring_before: _Optional[str] = ..., enterprise_id: _Optional[str] = ...) -> None: ...
+
+class ListRecognitionsResponse(_message.Message):
+    __slots__ = ("recognitions",)
+    RECOGNITIONS_FIELD_NUMBER: _ClassVar[int]
+    recognitions: _containers.RepeatedCompositeFieldContainer[RecognitionRecord]
+    def __init__(self, recognitions: _Optional[_Iterable[_Union[RecognitionRecord, _Mapping]]] = ...) -> None: ...
+
+class RevokeRecognitionRequest(_message.Message):
+    __slots__ = ("id", "reason")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    reason: str
+    def __init__(self, id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...

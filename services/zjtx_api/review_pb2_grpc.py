@@ -164,6 +164,16 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.ListReserveRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.ListReserveResponse.FromString,
                 _registered_method=True)
+        self.ListRecognitions = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListRecognitions',
+                request_serializer=zjtx__api_dot_review__pb2.ListRecognitionsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListRecognitionsResponse.FromString,
+                _registered_method=True)
+        self.RevokeRecognition = channel.unary_unary(
+                '/zjtx.review.v1.Review/RevokeRecognition',
+                request_serializer=zjtx__api_dot_review__pb2.RevokeRecognitionRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.RecognitionRecord.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -361,6 +371,22 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListRecognitions(self, request, context):
+        """---- recognitions after publication: validity, 复核, lapse, revocation ----
+        The owner's recognitions (filtered by programme, status, expiring before a time).
+        Owner unit's reviewers and admins; an enterprise sees its own (enterprise_id).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeRecognition(self, request, context):
+        """Revoke a valid recognition with a reason (owner admins): review.recognition_revoked.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -493,6 +519,16 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.ListReserve,
                     request_deserializer=zjtx__api_dot_review__pb2.ListReserveRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.ListReserveResponse.SerializeToString,
+            ),
+            'ListRecognitions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRecognitions,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListRecognitionsRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListRecognitionsResponse.SerializeToString,
+            ),
+            'RevokeRecognition': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeRecognition,
+                    request_deserializer=zjtx__api_dot_review__pb2.RevokeRecognitionRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.RecognitionRecord.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1197,6 +1233,60 @@ class Review:
             '/zjtx.review.v1.Review/ListReserve',
             zjtx__api_dot_review__pb2.ListReserveRequest.SerializeToString,
             zjtx__api_dot_review__pb2.ListReserveResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRecognitions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListRecognitions',
+            zjtx__api_dot_review__pb2.ListRecognitionsRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListRecognitionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeRecognition(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/RevokeRecognition',
+            zjtx__api_dot_review__pb2.RevokeRecognitionRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.RecognitionRecord.FromString,
             options,
             channel_credentials,
             insecure,

@@ -12,6 +12,7 @@ from gateway.api import (
     lookups,
     operations,
     programmes,
+    recognitions,
     reports,
     reserve,
     reviews,
@@ -20,7 +21,7 @@ from gateway.api import (
 from gateway.routes import Registry
 
 MODULES = (accounts, enterprises, lookups, applications, programmes, reviews, final, reports, inbox, statistics,
-           operations, assessment, reserve)
+           operations, assessment, reserve, recognitions)
 
 
 def build_registry() -> Registry:

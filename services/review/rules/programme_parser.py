@@ -52,7 +52,8 @@ _TOP_REQUIRED = (
     "window", "max_return_rounds", "review_chain", "sections", "attachments", "pledge",
     "eligibility_gates", "priority_markers", "focus_categories", "summary_table_columns",
 )
-_TOP_OPTIONAL = ("target_count", "recommend_to", "rubric", "notice", "rules", "local_indicators")
+_TOP_OPTIONAL = ("target_count", "recommend_to", "rubric", "notice", "rules", "local_indicators", "validity_years",
+                 "renews")
 
 
 def parse_programme(
@@ -85,6 +86,10 @@ def parse_programme(
     has_rubric = bool(doc.get("rubric")) or "rules" in doc  # an unknown rule set is reported once
     columns = _parse_columns(chk, doc, fields, has_rubric=has_rubric)
     notice = chk.take(doc, "notice", "", lambda v, p: _parse_notice(chk, v, p), False)
+    validity = chk.take(doc, "validity_years", "", chk.positive, False)
+    if validity is not None and ruleset is not None:
+        chk.fail("validity_years", f"the pinned rule set '{ruleset.id}' sets the validity; remove it here")
+    renews = chk.take(doc, "renews", "", lambda v, p: _read_renews(chk, v, p, head.get("id")), False) or ()
     if chk.errors:
         raise ProgrammeError(chk.errors, source)
     return Programme(
@@ -101,7 +106,20 @@ def parse_programme(
         rubric=rubric,
         notice=notice,
         rules=ruleset,
+        validity_years_own=validity,
+        renews=tuple(renews),
     )
+
+
+def _read_renews(chk: Check, value: Any, path: str, own_id: str | None) -> list[str] | None:
+    """A 复核 cycle names the programmes whose recognitions it renews (checked across files on load)."""
+    items = chk.seq(value, path)
+    if items is None:
+        return None
+    out = [text for i, item in enumerate(items) if (text := chk.text(item, f"{path}[{i}]")) is not None]
+    if own_id in out:
+        chk.fail(path, "a programme cannot renew its own recognitions")
+    return out
 
 
 def _pinned_ruleset(
@@ -636,6 +654,12 @@ def load_programmes(directory: str | Path) -> dict[str, Programme]:
             continue
         programmes[programme.id] = programme
     for programme in programmes.values():
+        for renewed in programme.renews:
+            other = programmes.get(renewed)
+            if other is None:
+                errors.append(f"{programme.id}.yaml: renews: no programme '{renewed}' in {directory}")
+            elif other.owner != programme.owner or other.year >= programme.year:
+                errors.append(f"{programme.id}.yaml: renews: '{renewed}' must be an earlier programme of the same owner")
         target = programme.recommend_to
         if target is not None and target != NATIONAL and target not in programmes:
             errors.append(

@@ -318,6 +318,15 @@ class Programme:
     rubric: Rubric | None = None
     notice: Notice | None = None
     rules: RuleSet | None = None  # the pinned rule set (its rubric is ``rubric``)
+    validity_years_own: int | None = None  # the document's own validity (a programme without a rule set)
+    renews: tuple[str, ...] = ()  # a 复核 cycle: the programmes whose recognitions it renews
+
+    @property
+    def validity_years(self) -> int | None:
+        """How long a recognition by this programme lasts: the rule set's, else the document's."""
+        if self.rules is not None:
+            return self.rules.validity_years
+        return self.validity_years_own
 
     # -- lookups
 

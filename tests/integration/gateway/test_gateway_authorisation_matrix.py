@@ -100,6 +100,11 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("listReserve", "GET", "/api/v1/reserve", None, cells(rev=200, rev_other=200, adm=200, adm_other=200), {}),
     ("exportReserve", "GET", "/api/v1/reserve/export", None, cells(rev=200, rev_other=200, adm=200, adm_other=200),
      {}),
+    # recognitions: staff read their unit's (none yet here), an enterprise its own; revoking an unknown record
+    ("listRecognitions", "GET", "/api/v1/recognitions", None,
+     cells(ent=200, ent_other=200, rev=200, rev_other=200, adm=200, adm_other=200), {}),
+    ("revokeRecognition", "POST", "/api/v1/recognitions/hunan-2020-little-giant:nobody/revoke", {"reason": "测试"},
+     cells(adm=404, adm_other=404), {}),
     ("listProgrammes", "GET", "/api/v1/programmes", None, ALL, {}),
     ("getProgramme", "GET", f"/api/v1/programmes/{PROGRAMME}", None, ALL, {}),
     ("listTasks", "GET", "/api/v1/tasks", None, cells(rev=200, adm=200), {"unit_id": HY}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -167,3 +167,13 @@ def test_a_rule_set_must_source_every_figure() -> None:
         "sources: no source recorded for 'debt_ratio'",
         "sources: no source recorded for 'maker_china'",
     ]
+
+
+def test_validity_periods() -> None:
+    from review.rules.validity import renewed_until, valid_until
+
+    published = datetime.fromisoformat("2020-06-05T10:00:00+08:00")
+    assert valid_until(published, 3).isoformat() == "2023-06-04T23:59:59+08:00"
+    assert renewed_until(valid_until(published, 3), 3).isoformat() == "2026-06-04T23:59:59+08:00"
+    leap = datetime.fromisoformat("2024-02-29T09:00:00+08:00")
+    assert valid_until(leap, 3).isoformat() == "2027-02-27T23:59:59+08:00"

@@ -1026,6 +1026,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/recognitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recognitions with their validity, renewals, lapse or revocation (the owner unit's staff; an enterprise its own)
+         * @description Roles: enterprise, reviewer, admin.
+         */
+        get: operations["listRecognitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognitions/{recognition_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a valid recognition with a reason (the owner's admins): review.recognition_revoked
+         * @description Roles: admin.
+         */
+        post: operations["revokeRecognition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/report-jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -9258,6 +9298,320 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRecognitions: {
+        parameters: {
+            query?: {
+                owner?: string;
+                programme_id?: string;
+                status?: "valid" | "lapsed" | "revoked";
+                expiring_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recognitions: {
+                            application_id: string;
+                            enterprise: {
+                                enterprise_id: string;
+                                industry: string;
+                                name: string;
+                                park_id: string;
+                                region_code: string;
+                                region_name: string;
+                                uscc: string;
+                            } | null;
+                            id: string;
+                            lapsed_at: string;
+                            owner: string;
+                            programme_id: string;
+                            programme_title: string;
+                            recognised_at: string;
+                            renewals: {
+                                application_id: string;
+                                programme_id: string;
+                                renewed_at: string;
+                                valid_until: string;
+                            }[];
+                            revoked_at: string;
+                            revoked_reason: string;
+                            rules_id: string;
+                            status: string;
+                            status_label: string;
+                            valid_until: string;
+                            validity_years: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeRecognition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recognition_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        enterprise: {
+                            enterprise_id: string;
+                            industry: string;
+                            name: string;
+                            park_id: string;
+                            region_code: string;
+                            region_name: string;
+                            uscc: string;
+                        } | null;
+                        id: string;
+                        lapsed_at: string;
+                        owner: string;
+                        programme_id: string;
+                        programme_title: string;
+                        recognised_at: string;
+                        renewals: {
+                            application_id: string;
+                            programme_id: string;
+                            renewed_at: string;
+                            valid_until: string;
+                        }[];
+                        revoked_at: string;
+                        revoked_reason: string;
+                        rules_id: string;
+                        status: string;
+                        status_label: string;
+                        valid_until: string;
+                        validity_years: number;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,44 @@
+"""Recognitions after publication: validity, renewals by a 复核 cycle, lapse, revocation.
+The owner unit's staff list them, its admins revoke with a reason; an enterprise sees its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.api.common import out, rpc, schema
+from gateway.routes import Context, Registry, Route, obj, text
+from zjtx_api import review_pb2 as pb
+
+RECORD_ID = {"type": "string", "pattern": "^[a-z0-9-]{1,64}:[A-Za-z0-9_-]{1,64}$",
+             "x-message": "认定记录编号形如 <批次编号>:<企业编号>"}
+QUERY = obj({
+    "owner": {"type": "string", "pattern": "^[0-9]{6}$", "x-message": "所属单位为6位行政区划代码，如 430000"},
+    "programme_id": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
+    "status": {"type": "string", "enum": ["valid", "lapsed", "revoked"]},
+    "expiring_before": {"type": "string", "maxLength": 40,
+                        "x-message": "时间为 ISO 8601 格式并带时区，如 2023-06-30T00:00:00+08:00"},
+})
+
+
+def list_recognitions(ctx: Context) -> Any:
+    q = ctx.query
+    request = pb.ListRecognitionsRequest(owner=q.get("owner", ""), programme_id=q.get("programme_id", ""),
+                                         status=q.get("status", ""), expiring_before=q.get("expiring_before", ""))
+    return out(rpc(ctx, "review", "ListRecognitions", request))
+
+
+def revoke(ctx: Context) -> Any:
+    request = pb.RevokeRecognitionRequest(id=ctx.path["recognition_id"], reason=ctx.body["reason"])
+    return out(rpc(ctx, "review", "RevokeRecognition", request))
+
+
+def register(r: Registry) -> None:
+    r.add(Route("GET", "/api/v1/recognitions", "listRecognitions",
+                "Recognitions with their validity, renewals, lapse or revocation (the owner unit's staff; an "
+                "enterprise its own)", "recognitions", ("enterprise", "reviewer", "admin"), list_recognitions,
+                query=QUERY, response=schema(pb.ListRecognitionsResponse), action_zh="查看认定企业"))
+    r.add(Route("POST", "/api/v1/recognitions/{recognition_id}/revoke", "revokeRecognition",
+                "Revoke a valid recognition with a reason (the owner's admins): review.recognition_revoked",
+                "recognitions", ("admin",), revoke, response=schema(pb.RecognitionRecord), action_zh="撤销认定",
+                path_params={"recognition_id": RECORD_ID},
+                body=obj({"reason": text(2000, 1)}, required=("reason",))))
