@@ -12,7 +12,7 @@ from typing import Any
 
 from nameko import config
 
-from review import queries, recognition, reserve, storage, validity, workflow
+from review import outcomes, queries, recognition, reserve, storage, validity, workflow
 from review.catalogue import Catalogue, CatalogueProvider
 from review.messages import (
     application_message,
@@ -407,6 +407,39 @@ class ReviewService(GrpcOperations):
         check_owner_admin(ctx.caller, unit.id if unit else "", unit.name if unit else record["owner"], "撤销认定")
         revoked = self.store.transact(lambda u: validity.revoke(u, request.id, request.reason, ctx.actor, ctx.now))
         return validity.record_message(revoked)
+
+    def _owner_unit(self, caller: Caller, owner: str) -> Any:
+        owner = owner or (self.catalogue.unit(caller.unit).division_code if caller.unit else "")
+        unit = self.catalogue.units.for_division(owner) if owner else None
+        if unit is None:
+            raise invalid("owner.required", "请指定所属单位的行政区划代码（owner），如 430000")
+        return unit
+
+    @api(ReviewStub)
+    def SelectTypicalCase(self, request: pb.SelectTypicalCaseRequest, context: Any) -> pb.TypicalCase:
+        ctx = self._ctx(context)
+        record = validity.find(self.store.db, request.recognition_id)
+        if record is None:
+            raise not_found("recognition.not_found", f"认定记录 {request.recognition_id} 不存在")
+        unit = self._owner_unit(ctx.caller, record["owner"])
+        check_owner_admin(ctx.caller, unit.id, unit.name, "选树典型案例")
+        case = self.store.transact(lambda u: outcomes.select_case(u, request.recognition_id, request.title,
+                                                                  request.summary, ctx.actor, ctx.now))
+        return outcomes.case_message(case)
+
+    @api(ReviewStub)
+    def ListTypicalCases(self, request: pb.ListTypicalCasesRequest, context: Any) -> pb.ListTypicalCasesResponse:
+        unit = self._owner_unit(caller_of(context), request.owner)
+        return pb.ListTypicalCasesResponse(cases=[outcomes.case_message(c)
+                                                  for c in outcomes.list_cases(self.store.db, unit.division_code)])
+
+    @api(ReviewStub)
+    def RecommendWhitelist(self, request: pb.RecommendWhitelistRequest, context: Any) -> pb.WhitelistBatch:
+        ctx = self._ctx(context)
+        unit = self._owner_unit(ctx.caller, request.owner)
+        check_owner_admin(ctx.caller, unit.id, unit.name, "推荐产融合作“白名单”")
+        return self.store.transact(lambda u: outcomes.recommend_whitelist(
+            u, unit.division_code, request.note, request.include_reserve, ctx.actor, ctx.now))
 
     # ---------------------------------------------------------------- events
 

@@ -1308,3 +1308,81 @@ class RevokeRecognitionRequest(_message.Message):
     id: str
     reason: str
     def __init__(self, id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class TypicalCase(_message.Message):
+    __slots__ = ("id", "owner", "programme_id", "enterprise", "title", "summary", "selected_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    SELECTED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    owner: str
+    programme_id: str
+    enterprise: EnterpriseBrief
+    title: str
+    summary: str
+    selected_at: str
+    def __init__(self, id: _Optional[str] = ..., owner: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., title: _Optional[str] = ..., summary: _Optional[str] = ..., selected_at: _Optional[str] = ...) -> None: ...
+
+class SelectTypicalCaseRequest(_message.Message):
+    __slots__ = ("recognition_id", "title", "summary")
+    RECOGNITION_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    recognition_id: str
+    title: str
+    summary: str
+    def __init__(self, recognition_id: _Optional[str] = ..., title: _Optional[str] = ..., summary: _Optional[str] = ...) -> None: ...
+
+class ListTypicalCasesRequest(_message.Message):
+    __slots__ = ("owner",)
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    owner: str
+    def __init__(self, owner: _Optional[str] = ...) -> None: ...
+
+class ListTypicalCasesResponse(_message.Message):
+    __slots__ = ("cases",)
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    cases: _containers.RepeatedCompositeFieldContainer[TypicalCase]
+    def __init__(self, cases: _Optional[_Iterable[_Union[TypicalCase, _Mapping]]] = ...) -> None: ...
+
+class WhitelistEntry(_message.Message):
+    __slots__ = ("enterprise", "basis", "basis_label", "programme_id", "valid_until")
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    BASIS_FIELD_NUMBER: _ClassVar[int]
+    BASIS_LABEL_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    enterprise: EnterpriseBrief
+    basis: str
+    basis_label: str
+    programme_id: str
+    valid_until: str
+    def __init__(self, enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., basis: _Optional[str] = ..., basis_label: _Optional[str] = ..., programme_id: _Optional[str] = ..., valid_until: _Optional[str] = ...) -> None: ...
+
+class WhitelistBatch(_message.Message):
+    __slots__ = ("id", "owner", "recommended_at", "note", "entries")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    owner: str
+    recommended_at: str
+    note: str
+    entries: _containers.RepeatedCompositeFieldContainer[WhitelistEntry]
+    def __init__(self, id: _Optional[str] = ..., owner: _Optional[str] = ..., recommended_at: _Optional[str] = ..., note: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[WhitelistEntry, _Mapping]]] = ...) -> None: ...
+
+class RecommendWhitelistRequest(_message.Message):
+    __slots__ = ("owner", "note", "include_reserve")
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_RESERVE_FIELD_NUMBER: _ClassVar[int]
+    owner: str
+    note: str
+    include_reserve: bool
+    def __init__(self, owner: _Optional[str] = ..., note: _Optional[str] = ..., include_reserve: _Optional[bool] = ...) -> None: ...

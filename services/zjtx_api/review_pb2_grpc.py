@@ -174,6 +174,21 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.RevokeRecognitionRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.RecognitionRecord.FromString,
                 _registered_method=True)
+        self.SelectTypicalCase = channel.unary_unary(
+                '/zjtx.review.v1.Review/SelectTypicalCase',
+                request_serializer=zjtx__api_dot_review__pb2.SelectTypicalCaseRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.TypicalCase.FromString,
+                _registered_method=True)
+        self.ListTypicalCases = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListTypicalCases',
+                request_serializer=zjtx__api_dot_review__pb2.ListTypicalCasesRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListTypicalCasesResponse.FromString,
+                _registered_method=True)
+        self.RecommendWhitelist = channel.unary_unary(
+                '/zjtx.review.v1.Review/RecommendWhitelist',
+                request_serializer=zjtx__api_dot_review__pb2.RecommendWhitelistRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.WhitelistBatch.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -387,6 +402,29 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SelectTypicalCase(self, request, context):
+        """---- outcomes the notices publish ----
+        Select a valid recognition as a 典型案例 with its title and story (owner admins):
+        review.typical_case_selected. Listing is public, as the province publishes it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTypicalCases(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecommendWhitelist(self, request, context):
+        """The 产融合作“白名单” recommendation list (owner admins): the valid recognitions and the
+        active 后备 pool, recorded as a batch and announced: review.whitelist_recommended.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -529,6 +567,21 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.RevokeRecognition,
                     request_deserializer=zjtx__api_dot_review__pb2.RevokeRecognitionRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.RecognitionRecord.SerializeToString,
+            ),
+            'SelectTypicalCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.SelectTypicalCase,
+                    request_deserializer=zjtx__api_dot_review__pb2.SelectTypicalCaseRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.TypicalCase.SerializeToString,
+            ),
+            'ListTypicalCases': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTypicalCases,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListTypicalCasesRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListTypicalCasesResponse.SerializeToString,
+            ),
+            'RecommendWhitelist': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecommendWhitelist,
+                    request_deserializer=zjtx__api_dot_review__pb2.RecommendWhitelistRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.WhitelistBatch.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1287,6 +1340,87 @@ class Review:
             '/zjtx.review.v1.Review/RevokeRecognition',
             zjtx__api_dot_review__pb2.RevokeRecognitionRequest.SerializeToString,
             zjtx__api_dot_review__pb2.RecognitionRecord.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SelectTypicalCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/SelectTypicalCase',
+            zjtx__api_dot_review__pb2.SelectTypicalCaseRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.TypicalCase.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTypicalCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListTypicalCases',
+            zjtx__api_dot_review__pb2.ListTypicalCasesRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListTypicalCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecommendWhitelist(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/RecommendWhitelist',
+            zjtx__api_dot_review__pb2.RecommendWhitelistRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.WhitelistBatch.FromString,
             options,
             channel_credentials,
             insecure,

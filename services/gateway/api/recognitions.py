@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.api.common import out, rpc, schema
+from gateway.api.common import out, rpc, schema, system_rpc
 from gateway.routes import Context, Registry, Route, obj, text
 from zjtx_api import review_pb2 as pb
 
@@ -32,6 +32,23 @@ def revoke(ctx: Context) -> Any:
     return out(rpc(ctx, "review", "RevokeRecognition", request))
 
 
+def select_case(ctx: Context) -> Any:
+    request = pb.SelectTypicalCaseRequest(recognition_id=ctx.path["recognition_id"], title=ctx.body["title"],
+                                          summary=ctx.body["summary"])
+    return out(rpc(ctx, "review", "SelectTypicalCase", request))
+
+
+def list_cases(ctx: Context) -> Any:
+    # public, as the province publishes its 典型案例
+    return out(system_rpc(ctx, "review", "ListTypicalCases", pb.ListTypicalCasesRequest(owner=ctx.query["owner"])))
+
+
+def recommend_whitelist(ctx: Context) -> Any:
+    request = pb.RecommendWhitelistRequest(owner=ctx.body.get("owner", ""), note=ctx.body.get("note", ""),
+                                           include_reserve=bool(ctx.body.get("include_reserve")))
+    return out(rpc(ctx, "review", "RecommendWhitelist", request))
+
+
 def register(r: Registry) -> None:
     r.add(Route("GET", "/api/v1/recognitions", "listRecognitions",
                 "Recognitions with their validity, renewals, lapse or revocation (the owner unit's staff; an "
@@ -42,3 +59,17 @@ def register(r: Registry) -> None:
                 "recognitions", ("admin",), revoke, response=schema(pb.RecognitionRecord), action_zh="撤销认定",
                 path_params={"recognition_id": RECORD_ID},
                 body=obj({"reason": text(2000, 1)}, required=("reason",))))
+    r.add(Route("POST", "/api/v1/recognitions/{recognition_id}/typical-case", "selectTypicalCase",
+                "Select a valid recognition as a 典型案例 with a title and its story (the owner's admins): "
+                "review.typical_case_selected", "recognitions", ("admin",), select_case,
+                response=schema(pb.TypicalCase), action_zh="选树典型案例", path_params={"recognition_id": RECORD_ID},
+                body=obj({"title": text(100, 1), "summary": text(5000, 1)}, required=("title", "summary"))))
+    r.add(Route("GET", "/api/v1/typical-cases", "listTypicalCases", "The 典型案例 an authority published (public)",
+                "recognitions", (), list_cases, response=schema(pb.ListTypicalCasesResponse),
+                query=obj({"owner": QUERY["properties"]["owner"]}, required=("owner",))))
+    r.add(Route("POST", "/api/v1/whitelist", "recommendWhitelist",
+                "Recommend the 产融合作“白名单”: valid recognitions, and the active 后备 pool if asked (the owner's "
+                "admins): review.whitelist_recommended", "recognitions", ("admin",), recommend_whitelist,
+                response=schema(pb.WhitelistBatch), action_zh="推荐产融合作白名单",
+                body=obj({"owner": QUERY["properties"]["owner"], "note": text(500),
+                          "include_reserve": {"type": "boolean"}})))

@@ -105,6 +105,11 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
      cells(ent=200, ent_other=200, rev=200, rev_other=200, adm=200, adm_other=200), {}),
     ("revokeRecognition", "POST", "/api/v1/recognitions/hunan-2020-little-giant:nobody/revoke", {"reason": "测试"},
      cells(adm=404, adm_other=404), {}),
+    ("selectTypicalCase", "POST", "/api/v1/recognitions/hunan-2020-little-giant:nobody/typical-case",
+     {"title": "案例", "summary": "简介"}, cells(adm=404, adm_other=404), {}),
+    ("listTypicalCases", "GET", "/api/v1/typical-cases", None, ALL, {"owner": "430000"}),
+    # each admin recommends its own unit's 白名单 (none recognised yet here: an empty batch)
+    ("recommendWhitelist", "POST", "/api/v1/whitelist", {"note": "矩阵测试"}, cells(adm=200, adm_other=200), {}),
     ("listProgrammes", "GET", "/api/v1/programmes", None, ALL, {}),
     ("getProgramme", "GET", f"/api/v1/programmes/{PROGRAMME}", None, ALL, {}),
     ("listTasks", "GET", "/api/v1/tasks", None, cells(rev=200, adm=200), {"unit_id": HY}),
