@@ -10,6 +10,7 @@ from gateway.api import (
     final,
     inbox,
     lookups,
+    operating_reports,
     operations,
     programmes,
     recognitions,
@@ -21,7 +22,8 @@ from gateway.api import (
 from gateway.routes import Registry
 
 MODULES = (accounts, enterprises, lookups, applications, programmes, reviews, final, reports, inbox, statistics,
-           operations, assessment, reserve, recognitions)
+           operations, assessment, reserve, recognitions,
+           operating_reports)
 
 
 def build_registry() -> Registry:

@@ -53,7 +53,7 @@ _TOP_REQUIRED = (
     "eligibility_gates", "priority_markers", "focus_categories", "summary_table_columns",
 )
 _TOP_OPTIONAL = ("target_count", "recommend_to", "rubric", "notice", "rules", "local_indicators", "validity_years",
-                 "renews")
+                 "renews", "operating_reports")
 
 
 def parse_programme(
@@ -90,6 +90,7 @@ def parse_programme(
     if validity is not None and ruleset is not None:
         chk.fail("validity_years", f"the pinned rule set '{ruleset.id}' sets the validity; remove it here")
     renews = chk.take(doc, "renews", "", lambda v, p: _read_renews(chk, v, p, head.get("id")), False) or ()
+    chk.take(doc, "operating_reports", "", lambda v, p: _check_operating_reports(chk, v, p), False)
     if chk.errors:
         raise ProgrammeError(chk.errors, source)
     return Programme(
@@ -109,6 +110,24 @@ def parse_programme(
         validity_years_own=validity,
         renews=tuple(renews),
     )
+
+
+REPORT_FREQUENCIES = ("monthly", "quarterly")
+
+
+def _check_operating_reports(chk: Check, value: Any, path: str) -> None:
+    """定期调度: how often recognised and 后备 enterprises report (registration reads it from the document)."""
+    m = chk.mapping(value, path)
+    if m is None:
+        return
+    chk.keys(m, path, ("frequency", "window_days", "remind_days_before"))
+    chk.take(m, "frequency", path, lambda v, p: chk.one_of(v, p, REPORT_FREQUENCIES, "frequency"))
+    days = chk.take(m, "window_days", path, chk.positive)
+    remind = chk.take(m, "remind_days_before", path, chk.count)
+    if days is not None and days > 60:
+        chk.fail(f"{path}.window_days", f"at most 60 days, got {days}")
+    if days is not None and remind is not None and remind >= days:
+        chk.fail(f"{path}.remind_days_before", f"must be less than window_days ({days})")
 
 
 def _read_renews(chk: Check, value: Any, path: str, own_id: str | None) -> list[str] | None:
