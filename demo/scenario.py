@@ -13,10 +13,11 @@
    recorded and dismissed; 2020-06-05: the list is published.
 5. Everyone was notified; the departments download their workbooks, figures and PDFs.
 6. After recognition: the recommended enterprise left off the list sits in the province's 后备
-   pool (exported); each recognition is valid three years; 2021-03: one is revoked with a
-   reason; 2023: a 复核 cycle on the current rules (MIIT's 2022 indicators, with the live
-   self-assessment) renews those that take part, and on 2023-06-05 the one that did not
-   lapses, with notice.
+   pool (exported); each recognition is valid three years; the recognised and 后备 enterprises
+   file quarterly 调度 reports through 2021 (one is late once, and shows on the late list);
+   2022-03: one recognition is revoked with a reason; 2023: a 复核 cycle on the current rules
+   (MIIT's 2022 indicators, with the live self-assessment) renews those that take part, and
+   on 2023-06-05 the one that did not lapses, with notice.
 """
 
 from __future__ import annotations
@@ -356,8 +357,10 @@ class Scenario:
         say(f"{len(records)} recognitions, each valid until {records[0]['valid_until'][:10] if records else '-'} "
             "(three years)")
         by_key = {e.key: r for e in ENTERPRISES for r in records if r["enterprise"]["uscc"] == e.uscc}
+        self.operating_reports(sorted(by_key), [e.key for e in ENTERPRISES
+                                                if any(p["enterprise"]["uscc"] == e.uscc for p in pool)])
         revoked_key = sorted(by_key)[-1]
-        self.clock("2021-03-01T10:00:00+08:00")
+        self.clock("2022-03-01T10:00:00+08:00")
         revoked = api.post(f"/api/v1/recognitions/{by_key[revoked_key]['id']}/revoke",
                            {"reason": "企业发生重大安全生产事故，依规撤销认定"}, token=admin)
         say(f"{revoked['enterprise']['name']}: recognition {revoked['status_label']} ({revoked['revoked_reason']})")
@@ -428,3 +431,36 @@ class Scenario:
         renewed = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}&status=valid", token=admin)["recognitions"]
         for record in renewed:
             say(f"复核 passed: {record['enterprise']['name']} renewed until {record['valid_until'][:10]}")
+
+    def operating_reports(self, recognised: list[str], reserve: list[str]) -> None:
+        """定期调度: quarterly reports from 2020-Q2 through 2021-Q4, each in its window."""
+        api, admin = self.api, self.tokens["admin"]
+        periods = [("2020-Q2", "2020-07-10"), ("2020-Q3", "2020-10-12"), ("2020-Q4", "2021-01-11"),
+                   ("2021-Q1", "2021-04-12"), ("2021-Q2", "2021-07-12"), ("2021-Q3", "2021-10-11"),
+                   ("2021-Q4", "2022-01-10")]
+        late_key = recognised[0]
+        filed = 0
+        for number, (period, day) in enumerate(periods):
+            self.clock(f"{day}T09:00:00+08:00")
+            for key in recognised + reserve:
+                if key == late_key and period == "2021-Q2":
+                    continue  # forgets this quarter
+                enterprise = next(e for e in ENTERPRISES if e.key == key)
+                quarter = enterprise.revenue_2019 // 4
+                grown = int(quarter * (1 + 0.03 * number))
+                api.put(f"/api/v1/programmes/{PROGRAMME}/operating-reports/{period}", {
+                    "figures": {"operating_revenue": grown, "total_profit": int(grown * 0.08),
+                                "rnd_expense": int(grown * 0.05), "employees": 120 + enterprise.revenue_2019 // 100,
+                                "export_value": int(grown * 0.1), "new_invention_patents": number % 2},
+                    "note": "生产经营正常"}, token=self.tokens[key])
+                filed += 1
+            if period == "2021-Q2":
+                self.clock("2021-07-20T09:00:00+08:00")
+                late = api.get(f"/api/v1/programmes/{PROGRAMME}/operating-reports/late", token=admin)
+                names = "、".join(f["enterprise_name"] for f in late["late"]) or "none"
+                say(f"调度 {late['period_label']}: {late['due'] - len(late['late'])} of {late['due']} filed; "
+                    f"late: {names}")
+                self.summary["late_filers_2021_q2"] = [f["enterprise_name"] for f in late["late"]]
+        say(f"{filed} quarterly 调度 reports filed from 2020-Q2 to 2021-Q4 by {len(recognised)} recognised and "
+            f"{len(reserve)} 后备 enterprises")
+        self.summary["operating_reports"] = filed
