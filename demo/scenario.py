@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,7 +41,7 @@ from demo.data import (
     sections,
 )
 from demo.http import DemoError, Gateway
-from zjtx.clock import set_clock_file
+from zjtx.clock import set_clock_file, to_shanghai
 from zjtx.up import Suite
 
 T = TypeVar("T")
@@ -374,7 +375,9 @@ class Scenario:
             return found["recognitions"] or None
 
         for record in wait_for(lapsed, "the unrenewed recognition to lapse"):
-            say(f"{record['enterprise']['name']}: {record['status_label']} on {record['lapsed_at'][:10]}")
+            local = to_shanghai(datetime.fromisoformat(record["lapsed_at"].replace("Z", "+00:00")))
+            say(f"{record['enterprise']['name']}: {record['status_label']} on {local:%Y-%m-%d} (valid until "
+                f"{record['valid_until'][:10]}), with notice")
         final = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}", token=admin)["recognitions"]
         self.summary["recognitions"] = {r["enterprise"]["name"]: {"status": r["status"], "valid_until": r["valid_until"]}
                                         for r in final}
@@ -430,7 +433,10 @@ class Scenario:
         api.post(f"/api/v1/programmes/{REVIEW_2023}/publish", token=admin)
         renewed = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}&status=valid", token=admin)["recognitions"]
         for record in renewed:
-            say(f"复核 passed: {record['enterprise']['name']} renewed until {record['valid_until'][:10]}")
+            if record.get("renewals"):
+                say(f"复核 passed: {record['enterprise']['name']} renewed until {record['valid_until'][:10]}")
+            else:
+                say(f"{record['enterprise']['name']} did not take part: valid until {record['valid_until'][:10]}")
 
     def operating_reports(self, recognised: list[str], reserve: list[str]) -> None:
         """定期调度: quarterly reports from 2020-Q2 through 2021-Q4, each in its window."""
