@@ -14,6 +14,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/review', component: () => import('./pages/ReviewQueuePage.vue'), meta: { title: '审核任务', role: ['reviewer', 'admin'] } },
   { path: '/review/tasks/:id', component: () => import('./pages/TaskPage.vue'), meta: { title: '审核申报', role: ['reviewer', 'admin'] } },
   { path: '/review/summary', component: () => import('./pages/UnitSummaryPage.vue'), meta: { title: '推荐汇总表', role: ['reviewer', 'admin'] } },
+  { path: '/operating-reports', component: () => import('./pages/OperatingReportsPage.vue'), meta: { title: '定期调度报告', role: ['enterprise', 'reviewer', 'admin'] } },
   { path: '/review/reserve', component: () => import('./pages/ReservePage.vue'), meta: { title: '后备企业库', role: ['reviewer', 'admin'] } },
   { path: '/admin', component: () => import('./pages/AdminPage.vue'), meta: { title: '培育批次管理', role: ['admin'] } },
   { path: '/admin/accounts', component: () => import('./pages/AccountsPage.vue'), meta: { title: '审核账号', role: ['admin'] } },

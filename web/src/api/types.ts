@@ -22,3 +22,5 @@ export type HistoryEntry = Json<'/api/v1/applications/{application_id}/history',
 export type ReviewHistory = Json<'/api/v1/review/applications/{application_id}/history', 'get'>
 export type Assessment = Json<'/api/v1/applications/{application_id}/assessment', 'get'>
 export type ReserveEntry = Json<'/api/v1/reserve', 'get'>['entries'][number]
+export type OperatingReport = Json<'/api/v1/programmes/{programme_id}/operating-reports', 'get'>['reports'][number]
+export type LateFilers = Json<'/api/v1/programmes/{programme_id}/operating-reports/late', 'get'>
