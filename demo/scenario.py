@@ -454,7 +454,7 @@ class Scenario:
                 enterprise = next(e for e in ENTERPRISES if e.key == key)
                 quarter = enterprise.revenue_2019 // 4
                 grown = int(quarter * (1 + 0.03 * number))
-                api.put(f"/api/v1/programmes/{PROGRAMME}/operating-reports/{period}", {
+                api.put(f"/api/v1/programmes/{PROGRAMME}/operating-reports/periods/{period}", {
                     "figures": {"operating_revenue": grown, "total_profit": int(grown * 0.08),
                                 "rnd_expense": int(grown * 0.05), "employees": 120 + enterprise.revenue_2019 // 100,
                                 "export_value": int(grown * 0.1), "new_invention_patents": number % 2},
@@ -462,7 +462,7 @@ class Scenario:
                 filed += 1
             if period == "2021-Q2":
                 self.clock("2021-07-20T09:00:00+08:00")
-                late = api.get(f"/api/v1/programmes/{PROGRAMME}/operating-reports/late", token=admin)
+                late = api.get(f"/api/v1/programmes/{PROGRAMME}/operating-reports/late-filers", token=admin)
                 names = "、".join(f["enterprise_name"] for f in late["late"]) or "none"
                 say(f"调度 {late['period_label']}: {late['due'] - len(late['late'])} of {late['due']} filed; "
                     f"late: {names}")

@@ -367,10 +367,8 @@ class ReviewService(GrpcOperations):
     @api(ReviewStub)
     def ListReserve(self, request: pb.ListReserveRequest, context: Any) -> pb.ListReserveResponse:
         caller = caller_of(context)
-        owner = request.owner or (self.catalogue.unit(caller.unit).division_code if caller.unit else "")
-        unit = self.catalogue.units.for_division(owner) if owner else None
-        if unit is None:
-            raise invalid("owner.required", "请指定后备库所属单位的行政区划代码（owner），如 430000")
+        unit = self._owner_unit(caller, request.owner)
+        owner = unit.division_code
         check_owner_view(caller, unit.id, unit.name, "查看后备企业库")
         if request.status and request.status not in RESERVE_STATUSES:
             raise invalid("status.unknown", f"状态 {request.status} 无效；可选：{'、'.join(RESERVE_STATUSES)}")
@@ -388,10 +386,8 @@ class ReviewService(GrpcOperations):
             found = validity.list_records(self.store.db, "", request.programme_id, request.status, expiring,
                                           caller.enterprise_id)
         else:
-            owner = request.owner or (self.catalogue.unit(caller.unit).division_code if caller.unit else "")
-            unit = self.catalogue.units.for_division(owner) if owner else None
-            if unit is None:
-                raise invalid("owner.required", "请指定认定所属单位的行政区划代码（owner），如 430000")
+            unit = self._owner_unit(caller, request.owner)
+            owner = unit.division_code
             check_owner_view(caller, unit.id, unit.name, "查看认定企业")
             found = validity.list_records(self.store.db, owner, request.programme_id, request.status, expiring,
                                           request.enterprise_id)
@@ -409,10 +405,14 @@ class ReviewService(GrpcOperations):
         return validity.record_message(revoked)
 
     def _owner_unit(self, caller: Caller, owner: str) -> Any:
-        owner = owner or (self.catalogue.unit(caller.unit).division_code if caller.unit else "")
-        unit = self.catalogue.units.for_division(owner) if owner else None
+        """The unit of division ``owner`` (default: the caller's own unit): 404 for an unknown one."""
+        if not owner:
+            if not caller.unit:
+                raise invalid("owner.required", "请指定所属单位的行政区划代码（owner），如 430000")
+            return self.catalogue.unit(caller.unit)
+        unit = self.catalogue.units.for_division(owner)
         if unit is None:
-            raise invalid("owner.required", "请指定所属单位的行政区划代码（owner），如 430000")
+            raise not_found("owner.not_found", f"行政区划 {owner} 没有审核单位（所属单位）")
         return unit
 
     @api(ReviewStub)

@@ -40,16 +40,17 @@ def late(ctx: Context) -> Any:
 
 def register(r: Registry) -> None:
     base = "/api/v1/programmes/{programme_id}/operating-reports"
-    r.add(Route("PUT", f"{base}/{{period}}", "submitOperatingReport",
+    r.add(Route("PUT", f"{base}/periods/{{period}}", "submitOperatingReport",
                 "File or correct (within its window) a period's 定期调度 operating report (recognised and 后备 "
                 "enterprises): registration.operating_report_submitted", "operating-reports", ("enterprise",), submit,
                 response=schema(pb.OperatingReport), action_zh="报送调度报告", path_params={"period": PERIOD},
                 body=obj({"figures": FIGURES, "note": text(2000)}, required=("figures",))))
     r.add(Route("GET", base, "listOperatingReports",
                 "The reports: an enterprise its own; staff those of their jurisdiction", "operating-reports",
-                ("enterprise", *STAFF), list_reports, response=schema(pb.ListOperatingReportsResponse),
+                ("enterprise", *STAFF), list_reports, response=schema(pb.ListOperatingReportsResponse), errors=(409,),
                 query=obj({"period": PERIOD}), action_zh="查看调度报告"))
-    r.add(Route("GET", f"{base}/late", "listLateFilers",
+    r.add(Route("GET", f"{base}/late-filers", "listLateFilers",
                 "Enterprises due to report a period that have not (the last closed period by default), in the "
                 "staff's jurisdiction", "operating-reports", STAFF, late, response=schema(pb.ListLateFilersResponse),
-                query=obj({"period": PERIOD}), action_zh="查看逾期未报企业"))
+                query=obj({"period": PERIOD}), action_zh="查看逾期未报企业",
+                errors=(409,)))  # a programme without 定期调度: report.not_required

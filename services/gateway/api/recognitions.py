@@ -15,15 +15,13 @@ QUERY = obj({
     "owner": {"type": "string", "pattern": "^[0-9]{6}$", "x-message": "所属单位为6位行政区划代码，如 430000"},
     "programme_id": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
     "status": {"type": "string", "enum": ["valid", "lapsed", "revoked"]},
-    "expiring_before": {"type": "string", "maxLength": 40,
-                        "x-message": "时间为 ISO 8601 格式并带时区，如 2023-06-30T00:00:00+08:00"},
 })
 
 
 def list_recognitions(ctx: Context) -> Any:
     q = ctx.query
     request = pb.ListRecognitionsRequest(owner=q.get("owner", ""), programme_id=q.get("programme_id", ""),
-                                         status=q.get("status", ""), expiring_before=q.get("expiring_before", ""))
+                                         status=q.get("status", ""))
     return out(rpc(ctx, "review", "ListRecognitions", request))
 
 

@@ -111,11 +111,11 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     # each admin recommends its own unit's 白名单 (none recognised yet here: an empty batch)
     ("recommendWhitelist", "POST", "/api/v1/whitelist", {"note": "矩阵测试"}, cells(adm=200, adm_other=200), {}),
     # 定期调度: A's application is not recognised, so it is not due to report (403 from registration)
-    ("submitOperatingReport", "PUT", f"/api/v1/programmes/{PROGRAMME}/operating-reports/2020-Q2",
+    ("submitOperatingReport", "PUT", f"/api/v1/programmes/{PROGRAMME}/operating-reports/periods/2020-Q2",
      {"figures": {"employees": 1}}, cells(ent=403, ent_other=403), {}),
     ("listOperatingReports", "GET", f"/api/v1/programmes/{PROGRAMME}/operating-reports", None,
      cells(ent=200, ent_other=200, rev=200, rev_other=200, adm=200, adm_other=200), {}),
-    ("listLateFilers", "GET", f"/api/v1/programmes/{PROGRAMME}/operating-reports/late", None,
+    ("listLateFilers", "GET", f"/api/v1/programmes/{PROGRAMME}/operating-reports/late-filers", None,
      cells(rev=200, rev_other=200, adm=200, adm_other=200), {}),
     ("listProgrammes", "GET", "/api/v1/programmes", None, ALL, {}),
     ("getProgramme", "GET", f"/api/v1/programmes/{PROGRAMME}", None, ALL, {}),

@@ -762,7 +762,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/programmes/{programme_id}/operating-reports/late": {
+    "/api/v1/programmes/{programme_id}/operating-reports/late-filers": {
         parameters: {
             query?: never;
             header?: never;
@@ -782,7 +782,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/programmes/{programme_id}/operating-reports/{period}": {
+    "/api/v1/programmes/{programme_id}/operating-reports/periods/{period}": {
         parameters: {
             query?: never;
             header?: never;
@@ -7405,6 +7405,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
                 headers: {
@@ -7525,6 +7534,15 @@ export interface operations {
             };
             /** @description method not allowed on this path */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9892,7 +9910,6 @@ export interface operations {
                 owner?: string;
                 programme_id?: string;
                 status?: "valid" | "lapsed" | "revoked";
-                expiring_before?: string;
             };
             header?: never;
             path?: never;

@@ -23,4 +23,4 @@ export type ReviewHistory = Json<'/api/v1/review/applications/{application_id}/h
 export type Assessment = Json<'/api/v1/applications/{application_id}/assessment', 'get'>
 export type ReserveEntry = Json<'/api/v1/reserve', 'get'>['entries'][number]
 export type OperatingReport = Json<'/api/v1/programmes/{programme_id}/operating-reports', 'get'>['reports'][number]
-export type LateFilers = Json<'/api/v1/programmes/{programme_id}/operating-reports/late', 'get'>
+export type LateFilers = Json<'/api/v1/programmes/{programme_id}/operating-reports/late-filers', 'get'>
