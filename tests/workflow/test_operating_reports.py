@@ -71,7 +71,10 @@ def test_recognised_and_reserve_enterprises_report_in_the_window(registration: S
     assert error.value.code == "report.window_closed" and "2021年4月15日 23:59:59" in error.value.message
     with pytest.raises(DomainError) as error:
         report(registration, recognised, IN_Q1_WINDOW, period="2021-03")
-    assert error.value.code == "period.invalid" and "2021-Q1" in error.value.message
+    assert error.value.code == "period.frequency" and "2021-Q1" in error.value.message
+    with pytest.raises(DomainError) as error:
+        report(registration, recognised, IN_Q1_WINDOW, period="0000-Q1")
+    assert error.value.code == "period.invalid"
     with pytest.raises(DomainError) as error:
         report(registration, recognised, IN_Q1_WINDOW, figures={**FIGURES, "employees": -1, "rnd_expense": "很多"})
     assert [v.field for v in error.value.violations] == ["figures.rnd_expense", "figures.employees"]

@@ -12,8 +12,8 @@ from gateway.routes import STAFF, Context, Registry, Route, obj, text
 from zjtx_api import registration_pb2 as pb
 
 PROGRAMME = {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"}
-PERIOD = {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$",
-          "x-message": "报告期为 2021-03 形式的月份或 2021-Q1 形式的季度"}
+PERIOD = {"type": "string", "pattern": "^20[0-9]{2}-(0[1-9]|1[0-2]|Q[1-4])$",
+          "x-message": "报告期为 2021-03 形式的月份或 2021-Q1 形式的季度（2000至2099年）"}
 AMOUNT = {"anyOf": [{"type": "number"}, {"type": "string", "maxLength": 30}]}
 FIGURES = obj({name: AMOUNT for name in ("operating_revenue", "total_profit", "rnd_expense", "employees",
                                          "export_value", "new_invention_patents")})
@@ -53,4 +53,4 @@ def register(r: Registry) -> None:
                 "Enterprises due to report a period that have not (the last closed period by default), in the "
                 "staff's jurisdiction", "operating-reports", STAFF, late, response=schema(pb.ListLateFilersResponse),
                 query=obj({"period": PERIOD}), action_zh="查看逾期未报企业",
-                errors=(409,)))  # a programme without 定期调度: report.not_required
+                errors=(409,)))  # no 定期调度 (report.not_required), or a period of the other frequency

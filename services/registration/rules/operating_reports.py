@@ -50,9 +50,12 @@ class Period:
 def parse_period(key: str, frequency: str) -> Period:
     match = _PERIOD.match(key or "")
     wanted = "2021-Q1 形式的季度" if frequency == "quarterly" else "2021-03 形式的月份"
-    if not match or (frequency == "quarterly") != bool(match[3]):
-        raise invalid("period.invalid", f"报告期“{key}”无效：本批次按{'季度' if frequency == 'quarterly' else '月'}"
-                                        f"调度，请填写{wanted}")
+    if not match or not 2000 <= int(match[1]) <= 2099:
+        raise invalid("period.invalid", f"报告期“{key}”无效，请填写{wanted}")
+    if (frequency == "quarterly") != bool(match[3]):
+        # a well-formed period of the other frequency: this programme does not have it
+        raise precondition("period.frequency", f"本批次按{'季度' if frequency == 'quarterly' else '月'}调度，"
+                                               f"没有报告期“{key}”，请填写{wanted}")
     year = int(match[1])
     if match[3]:
         first_month = (int(match[3]) - 1) * 3 + 1
