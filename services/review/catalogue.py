@@ -21,6 +21,7 @@ from pymongo.errors import PyMongoError
 from review import storage
 from review.rules.programme_parser import load_programmes, parse_programme
 from review.rules.programmes import Programme, read_yaml
+from review.rules.rulesets import RULESETS_DIR, RuleSet, load_rulesets
 from review.rules.units import Unit, UnitDirectory, load_units
 from zjtx.clock import now
 from zjtx.config import REPO_ROOT
@@ -116,6 +117,27 @@ def plain(document: Any) -> Any:
     return json.loads(json.dumps(document, ensure_ascii=False, default=_json_default))
 
 
+def _month_day(value: tuple[int, int] | None) -> str | None:
+    return f"{value[0]:02d}-{value[1]:02d}" if value else None
+
+
+def with_ruleset(document: dict[str, Any], programme: Programme) -> dict[str, Any]:
+    """The served document names the rule set it pins in full (rubric, validity, sources),
+    so an outside reader sees the figures the programme is scored by without the rule set file."""
+    rules = programme.rules
+    if rules is None:
+        return document
+    rubric = {**rules.rubric, "indicators": [*(rules.rubric.get("indicators") or []),
+                                             *(document.get("local_indicators") or [])]}
+    return {**document, "ruleset": {
+        "id": rules.id, "title": rules.title, "issuer": rules.issuer, "document": rules.document,
+        "effective_from": rules.effective_from, "validity_years": rules.validity_years,
+        "annual_update_due": _month_day(rules.annual_update_due),
+        "rubric": rubric,
+        "sources": [{"item": s.item, "source": s.source, "verified": s.verified} for s in rules.sources],
+    }}
+
+
 class Catalogue:
     """Programmes and review units of this deployment.
 
@@ -125,10 +147,13 @@ class Catalogue:
 
     def __init__(self, programmes_dir: Path, units_file: Path) -> None:
         seeds: dict[str, Programme] = load_programmes(programmes_dir)
+        # the rule sets a programme may pin (rules: <id>), for versions read back from the database
+        self.rulesets: dict[str, RuleSet] = load_rulesets(Path(programmes_dir) / RULESETS_DIR)
         self.seed_documents = {pid: plain(read_yaml(programmes_dir / f"{pid}.yaml")) for pid in seeds}
         self.units: UnitDirectory = load_units(units_file)
         self.programmes: dict[str, Programme] = {}
-        self.documents: dict[str, dict[str, Any]] = {}
+        self.documents: dict[str, dict[str, Any]] = {}  # as served: with the pinned rule set in full
+        self.sources: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, pb.Programme] = {}
         self._older: dict[tuple[str, int], pb.Programme] = {}
         for pid, programme in seeds.items():
@@ -140,14 +165,16 @@ class Catalogue:
 
     def install(self, programme: Programme, document: dict[str, Any], record: dict[str, Any]) -> None:
         self.programmes[programme.id] = programme
-        self.documents[programme.id] = document
-        self.messages[programme.id] = programme_message(programme, document, record)
+        served = with_ruleset(document, programme)
+        self.sources[programme.id] = document  # as stored: a template for next year's programme
+        self.documents[programme.id] = served
+        self.messages[programme.id] = programme_message(programme, served, record)
 
     def attach(self, db: Any, now: datetime) -> None:
         """Seed what the database lacks, then serve the stored current versions."""
         self.db = db
         for pid, document in self.seed_documents.items():
-            programme = parse_programme(document)
+            programme = parse_programme(document, rulesets=self.rulesets)
             if storage.seed_programme(db, version_record(programme, document, kind="seeded", at=now,
                                                          reason="首次启动时由 deploy/programmes 导入")):
                 log.info("programme %s v%d seeded from deploy/programmes", pid, programme.version)
@@ -164,7 +191,7 @@ class Catalogue:
             record = storage.programme_version(self.db, pid, version)
             if record is None:
                 continue  # the head moved in a transaction not yet visible: next refresh
-            self.install(parse_programme(record["document"]), record["document"], record)
+            self.install(parse_programme(record["document"], rulesets=self.rulesets), record["document"], record)
         self.synced_at = time.monotonic()
 
     def versions(self, programme_id: str) -> list[dict[str, Any]]:
@@ -206,7 +233,8 @@ class Catalogue:
             if record is None:
                 raise not_found("programme.version_not_found",
                                 f"培育批次 {programme_id} 没有第{version}版；当前为第{current.version}版")
-            self._older[key] = programme_message(parse_programme(record["document"]), record["document"], record)
+            older = parse_programme(record["document"], rulesets=self.rulesets)
+            self._older[key] = programme_message(older, with_ruleset(record["document"], older), record)
         return self._older[key]
 
 

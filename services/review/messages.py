@@ -136,3 +136,19 @@ def step(task: dict[str, Any], application: dict[str, Any], at: datetime, review
         enterprise_id=enterprise.get("enterprise_id", ""), enterprise_name=enterprise.get("name", ""),
         reviewer=reviewer, at=iso(at),
     )
+
+
+def assessment_message(assessment: Any, programme_id: str, application_id: str = "") -> pb.Assessment:
+    """A ``rules.assessment.Assessment`` as its message."""
+    a = assessment
+    return pb.Assessment(
+        programme_id=programme_id, application_id=application_id, rubric_title=a.rubric_title, source=a.source,
+        rules_id=a.rules_id, total=a.total, max_total=a.max_total, pass_line=a.pass_line,
+        score_passed=a.score_passed, passed=a.passed, summary=a.summary,
+        groups=[pb.GroupAssessment(id=g.id, title=g.title, points=g.points, max_points=g.max_points,
+                                   min_points=g.min_points) for g in a.groups],
+        indicators=[pb.IndicatorAssessment(id=i.id, title=i.title, group=i.group, points=i.points,
+                                           max_points=i.max_points, value=i.value, missing=list(i.missing),
+                                           hints=list(i.hints)) for i in a.indicators],
+        routes=[pb.RouteAssessment(id=r.id, title=r.title, met=r.met) for r in a.routes],
+    )

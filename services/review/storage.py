@@ -12,6 +12,10 @@
 - ``programme_state``: per programme, the window state last announced, when the
   recommendations were complete, and the 公示 (the confirmed list, period, published).
 - ``objections``: objections received during a 公示 and how each was resolved.
+- ``reserve``: the 后备 pool, one entry per enterprise, source programme and source
+  (``review.reserve``).
+- ``recognitions``: one per recognised enterprise and programme, its validity, renewals,
+  lapse or revocation (``review.validity``).
 - ``enterprises``: directory from enterprise.registered; ``reviewers``: accounts.
 """
 
@@ -49,6 +53,9 @@ INDEXES = {
     "summaries": [simple_index("programme_id", "unit_id", "uploaded_seq")],
     "objections": [simple_index("programme_id", "received_seq"), simple_index("application_id")],
     "programme_versions": [simple_index("programme_id", "version", unique=True)],
+    "reserve": [simple_index("owner", "status"), simple_index("enterprise.enterprise_id")],
+    "recognitions": [simple_index("owner", "status"), simple_index("status", "valid_until"),
+                     simple_index("enterprise.enterprise_id")],
 }
 
 

@@ -99,6 +99,31 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("resubmitApplication", "POST", "/api/v1/applications/{app_a}/resubmit", {}, cells(ent=409), {}),
     ("getSnapshot", "GET", "/api/v1/applications/{app_a}/snapshot", None, STAFF_VIEW, {}),
     ("getApplicationHistory", "GET", "/api/v1/applications/{app_a}/history", None, STAFF_VIEW, {}),
+    # the Hunan 2020 programme has no rubric: every allowed caller meets assessment.no_rubric (409)
+    ("assessForm", "POST", f"/api/v1/programmes/{PROGRAMME}/assessment", {"sections": {}},
+     cells(ent=409, ent_other=409, rev=409, rev_other=409, adm=409, adm_other=409), {}),
+    ("assessApplication", "GET", "/api/v1/applications/{app_a}/assessment", None, cells(ent=409, rev=409, adm=409), {}),
+    # each unit's staff read the pool of their own unit's division (Hengyang's, Changsha's, the province's)
+    ("listReserve", "GET", "/api/v1/reserve", None, cells(rev=200, rev_other=200, adm=200, adm_other=200), {}),
+    ("exportReserve", "GET", "/api/v1/reserve/export", None, cells(rev=200, rev_other=200, adm=200, adm_other=200),
+     {}),
+    # recognitions: staff read their unit's (none yet here), an enterprise its own; revoking an unknown record
+    ("listRecognitions", "GET", "/api/v1/recognitions", None,
+     cells(ent=200, ent_other=200, rev=200, rev_other=200, adm=200, adm_other=200), {}),
+    ("revokeRecognition", "POST", "/api/v1/recognitions/hunan-2020-little-giant:nobody/revoke", {"reason": "测试"},
+     cells(adm=404, adm_other=404), {}),
+    ("selectTypicalCase", "POST", "/api/v1/recognitions/hunan-2020-little-giant:nobody/typical-case",
+     {"title": "案例", "summary": "简介"}, cells(adm=404, adm_other=404), {}),
+    ("listTypicalCases", "GET", "/api/v1/typical-cases", None, ALL, {"owner": "430000"}),
+    # each admin recommends its own unit's 白名单 (none recognised yet here: an empty batch)
+    ("recommendWhitelist", "POST", "/api/v1/whitelist", {"note": "矩阵测试"}, cells(adm=200, adm_other=200), {}),
+    # 定期调度: A's application is not recognised, so it is not due to report (403 from registration)
+    ("submitOperatingReport", "PUT", f"/api/v1/programmes/{PROGRAMME}/operating-reports/periods/2020-Q2",
+     {"figures": {"employees": 1}}, cells(ent=403, ent_other=403), {}),
+    ("listOperatingReports", "GET", f"/api/v1/programmes/{PROGRAMME}/operating-reports", None,
+     cells(ent=200, ent_other=200, rev=200, rev_other=200, adm=200, adm_other=200), {}),
+    ("listLateFilers", "GET", f"/api/v1/programmes/{PROGRAMME}/operating-reports/late-filers", None,
+     cells(rev=200, rev_other=200, adm=200, adm_other=200), {}),
     ("listProgrammes", "GET", "/api/v1/programmes", None, ALL, {}),
     ("getProgramme", "GET", f"/api/v1/programmes/{PROGRAMME}", None, ALL, {}),
     ("listProgrammeVersions", "GET", f"/api/v1/programmes/{PROGRAMME}/versions", None, OWNER_ADMIN, {}),
