@@ -41,12 +41,14 @@ $(WEB_STAMPS)/built: $(WEB_STAMPS)/installed $(WEB_SOURCES)
 web: $(if $(wildcard web/package.json),$(WEB_STAMPS)/built)
 
 ## Start everything in the foreground (embedded MongoDB unless MONGO_URI is set); Ctrl-C stops.
+## INSTANCE=hengyang-city runs another instance (deploy/instances/, default hunan-province; docs/instances.md);
+## REPLICAS=2 starts two copies of each service (copy k on the first's ports + 100*(k-1)).
 up: venv web
-	$(PY) -m zjtx.up
+	$(PY) -m zjtx.up $(if $(INSTANCE),--instance $(INSTANCE)) $(if $(REPLICAS),--replicas $(REPLICAS))
 
-## Stop a set started by `make up`.
+## Stop a set started by `make up` (INSTANCE=... for another instance's).
 down: venv
-	$(PY) -m zjtx.up --down
+	$(PY) -m zjtx.up --down $(if $(INSTANCE),--instance $(INSTANCE))
 
 ## The Hunan 2020 programme end to end; outputs under out/demo/. KEEP=1 leaves the suite running afterwards so a
 ## person can click through the finished programme in the browser (it prints the URL and the accounts).

@@ -15,10 +15,11 @@ from typing import Any
 from nameko import config
 from nameko.extensions import DependencyProvider
 
+from kernel.divisions import division_within
 from review.rules.programme_parser import load_programmes
 from review.rules.programmes import Programme, read_yaml
 from review.rules.units import Unit, UnitDirectory, load_units
-from zjtx.config import REPO_ROOT
+from zjtx.config import REPO_ROOT, ConfigError
 from zjtx.errors import not_found, precondition
 from zjtx_api import review_pb2 as pb
 
@@ -84,20 +85,33 @@ def programme_message(programme: Programme, document: dict[str, Any]) -> pb.Prog
 
 
 class Catalogue:
-    """Programmes and review units of this deployment."""
+    """Programmes and review units of this deployment: the instance's own (its file names
+    them, ``PROGRAMMES`` / ``UNITS_FILE``), all within its ``JURISDICTION`` (docs/instances.md)."""
 
-    def __init__(self, programmes_dir: Path, units_file: Path) -> None:
-        self.programmes: dict[str, Programme] = load_programmes(programmes_dir)
+    def __init__(self, programmes_dir: Path, units_file: Path, selected: list[str] | None = None,
+                 jurisdiction: str | None = None) -> None:
+        programmes: dict[str, Programme] = load_programmes(programmes_dir)
+        if selected is not None:
+            unknown = [pid for pid in selected if pid not in programmes]
+            if unknown:
+                raise ConfigError(f"instance programmes {unknown} are not in {programmes_dir}; "
+                                  f"accepted: {', '.join(sorted(programmes))}")
+            programmes = {pid: programmes[pid] for pid in selected}
+        self.programmes = programmes
         self.documents = {pid: read_yaml(programmes_dir / f"{pid}.yaml") for pid in self.programmes}
         self.units: UnitDirectory = load_units(units_file)
+        self.jurisdiction = jurisdiction or None
+        if self.jurisdiction:
+            check_jurisdiction(self.jurisdiction, self.programmes, self.units, units_file)
         self.messages = {pid: programme_message(p, self.documents[pid]) for pid, p in self.programmes.items()}
 
     def programme(self, programme_id: str) -> Programme:
         try:
             return self.programmes[programme_id]
         except KeyError:
+            where = f"本平台（辖区 {self.jurisdiction}）" if self.jurisdiction else ""
             raise not_found("programme.not_found",
-                            f"培育批次 {programme_id} 不存在；现有：{'、'.join(sorted(self.programmes))}") from None
+                            f"{where}没有培育批次 {programme_id}；可选：{'、'.join(sorted(self.programmes))}") from None
 
     def owner_unit(self, programme: Programme) -> Unit:
         """The unit that ranks, recognises and publishes (the programme's owner)."""
@@ -109,7 +123,8 @@ class Catalogue:
 
     def unit(self, unit_id: str) -> Unit:
         if unit_id not in self.units:
-            raise not_found("unit.not_found", f"审核单位 {unit_id} 不存在")
+            where = f"本平台（辖区 {self.jurisdiction}）" if self.jurisdiction else ""
+            raise not_found("unit.not_found", f"{where}没有审核单位 {unit_id}；本平台只管理其辖区内的审核单位")
         return self.units.get(unit_id)
 
     def message(self, programme_id: str) -> pb.Programme:
@@ -117,11 +132,29 @@ class Catalogue:
         return self.messages[programme_id]
 
 
+def check_jurisdiction(jurisdiction: str, programmes: dict[str, Programme], units: UnitDirectory,
+                       units_file: Path) -> None:
+    """An instance serves its jurisdiction only: a programme owned, or a unit placed, outside
+    it stops the service at start with every one named."""
+    problems = [f"programme {p.id} is owned by {p.owner} ({p.owner_name})" for p in programmes.values()
+                if not division_within(p.owner, jurisdiction)]
+    problems += [f"unit {u.id} ({u.name}) lies in {u.division_code}" for u in units
+                 if not division_within(u.division_code, jurisdiction)]
+    if problems:
+        raise ConfigError(f"this instance serves JURISDICTION {jurisdiction} only, but "
+                          f"{'; '.join(problems[:5])}{' …' if len(problems) > 5 else ''}: remove them from the "
+                          f"instance file's programmes or from {units_file}")
+
+
 class CatalogueProvider(DependencyProvider):
     def setup(self) -> None:
         programmes_dir = Path(config.get("PROGRAMMES_DIR") or REPO_ROOT / "deploy" / "programmes")
         units_file = Path(config.get("UNITS_FILE") or REPO_ROOT / "deploy" / "units" / "hunan.yaml")
-        self.catalogue = Catalogue(programmes_dir, units_file)
+        selected = config.get("PROGRAMMES")
+        if isinstance(selected, str):  # PROGRAMMES=a,b from the environment
+            selected = [p.strip() for p in selected.split(",") if p.strip()]
+        self.catalogue = Catalogue(programmes_dir, units_file, selected,
+                                   str(config.get("JURISDICTION") or "") or None)
 
     def get_dependency(self, worker_ctx: Any) -> Catalogue:
         return self.catalogue

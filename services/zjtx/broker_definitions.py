@@ -18,7 +18,7 @@ from typing import Any
 
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
-from zjtx import broker_accounts
+from zjtx import broker_accounts, broker_policies
 from zjtx.config import REPO_ROOT
 from zjtx.events import (
     DEAD_LETTER_EXCHANGE,
@@ -26,6 +26,7 @@ from zjtx.events import (
     DEFAULT_MAX_ATTEMPTS,
     ReliableEventHandler,
     dead_letter_queue_name,
+    queue_arguments,
 )
 from zjtx.processes import SERVICES
 
@@ -55,9 +56,9 @@ def definitions(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> dict[str, Any]:
     queues, bindings = [], []
     for service, method, source, event_type in handlers():
         queue = f"evt-{source}-{event_type}--{service}.{method}"
-        queues.append({"name": queue, "vhost": VHOST, "durable": True, "auto_delete": False, "arguments": {
-            "x-queue-type": "quorum", "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
-            "x-dead-letter-routing-key": queue, "x-delivery-limit": max_attempts - 1}})
+        # no x-delivery-limit: the policy below sets it, so it can change on a live broker
+        queues.append({"name": queue, "vhost": VHOST, "durable": True, "auto_delete": False,
+                       "arguments": queue_arguments(queue)})
         queues.append({"name": dead_letter_queue_name(queue), "vhost": VHOST, "durable": True, "auto_delete": False,
                        "arguments": dict(DEAD_LETTER_QUEUE_ARGUMENTS)})
         bindings.append({"source": f"{source}.events", "vhost": VHOST, "destination": queue,
@@ -66,6 +67,7 @@ def definitions(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> dict[str, Any]:
                          "destination_type": "queue", "routing_key": queue, "arguments": {}})
     accounts = broker_accounts.definitions(VHOST)  # one least-privilege user per service, password set at deploy
     return {"vhosts": [{"name": VHOST}], "users": accounts["users"], "permissions": accounts["permissions"],
+            "policies": [broker_policies.definition(VHOST, max_attempts)],
             "exchanges": exchanges, "queues": queues, "bindings": bindings}
 
 
