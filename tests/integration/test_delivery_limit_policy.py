@@ -110,7 +110,7 @@ def test_changing_event_max_attempts_on_a_live_broker(own_vhost: str, mongo_serv
         assert f"queue {LEGACY} was declared with x-delivery-limit=6" in log.read_text(errors="replace")
         until(lambda: rabbit.api("GET", f"/queues/{quote(own_vhost, safe='')}/{quote(LEGACY, safe='')}"
                                  ).json().get("consumers", 0) >= 1, timeout=30, what="a consumer on the adopted queue")
-        print(f"delivery limit as a policy: 2 attempts, then 4 after EVENT_MAX_ATTEMPTS changed and reporting "
-              f"restarted, no 406; a legacy queue (x-delivery-limit=6) adopted", file=sys.stderr)
+        print("delivery limit as a policy: 2 attempts, then 4 after EVENT_MAX_ATTEMPTS changed and reporting "
+              "restarted, no 406; a legacy queue (x-delivery-limit=6) adopted", file=sys.stderr)
     finally:
         suite.stop()
