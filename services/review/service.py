@@ -10,7 +10,7 @@ from typing import Any
 
 from nameko import config
 
-from review import queries, recognition, storage, workflow
+from review import queries, recognition, recommendations, storage, workflow
 from review.catalogue import Catalogue, CatalogueProvider
 from review.messages import application_message, history_message, objection_message, summary_message, task_message
 from review.rules.access import REVIEW_ROLES, check_can_view_application, check_can_view_unit, check_owner_view
@@ -18,7 +18,7 @@ from review.rules.accounts import check_account, check_can_manage
 from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
 from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
-from zjtx.errors import invalid, not_found
+from zjtx.errors import DomainError, invalid, not_found
 from zjtx.events import PermanentEventError, handles
 from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
@@ -110,7 +110,11 @@ class ReviewService(GrpcOperations):
             raise not_found("task.not_found", f"审核任务 {request.task_id} 不存在")
         workflow.tag_application(task["application_id"])
         check_can_view_unit(self.catalogue.units, caller_of(context), task["unit_id"])
-        return task_message(task, storage.find_application(self.store.db, task["application_id"]), True)
+        application = storage.find_application(self.store.db, task["application_id"])
+        message = task_message(task, application, True)
+        # the city's recognition of this enterprise (推荐库), shown to the reviewers
+        message.city_recommendations.extend(recommendations.of_application(self.store.db, application))
+        return message
 
     def _decision(self, outcome: workflow.Outcome) -> pb.DecisionResult:
         programme = self.catalogue.programme(outcome.application["programme_id"])
@@ -153,9 +157,13 @@ class ReviewService(GrpcOperations):
 
     @api(ReviewStub)
     def GetApplication(self, request: pb.GetApplicationRequest, context: Any) -> pb.ReviewApplication:
-        application = self._viewable_application(caller_of(context), request.application_id)
+        caller = caller_of(context)
+        application = self._viewable_application(caller, request.application_id)
         programme = self.catalogue.programme(application["programme_id"])
-        return application_message(application, programme.max_return_rounds)
+        message = application_message(application, programme.max_return_rounds)
+        if caller.role != "enterprise":  # reviewers and admins see the city's recognition (推荐库)
+            message.city_recommendations.extend(recommendations.of_application(self.store.db, application))
+        return message
 
     @api(ReviewStub)
     def ListHistory(self, request: pb.ListHistoryRequest, context: Any) -> pb.ListHistoryResponse:
@@ -296,7 +304,18 @@ class ReviewService(GrpcOperations):
         return pb.PublishResult(programme_id=programme.id, published_at=iso(ctx.now), recognised=recognised,
                                 not_recognised=others)
 
+    @api(ReviewStub)
+    def ListCityRecommendations(self, request: pb.ListCityRecommendationsRequest,
+                                context: Any) -> pb.ListCityRecommendationsResponse:
+        programme = self._owner_view(request.programme_id, context, "查看推荐库（市州推荐的企业）")
+        return pb.ListCityRecommendationsResponse(recommendations=recommendations.listed(self.store.db, programme.id))
+
     # ---------------------------------------------------------------- events
+
+    @handles("upstream", "review.recognised", envelope_source="review")
+    def on_city_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
+        """A city instance's recognition, shovelled to this instance's upstream.events: the 推荐库."""
+        recommendations.take_city_recognition(unit, self.catalogue, event, now())
 
     @handles("registration", "enterprise.registered")
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:
@@ -336,6 +355,12 @@ class ReviewService(GrpcOperations):
                 self.store.transact(lambda unit, p=programme: workflow.announce_window(unit, p, at))
                 if not storage.programme_state(self.store.db, programme.id).get("recommendations_complete_at"):
                     self.store.transact(lambda unit, p=programme: workflow.check_complete(unit, p, at))
+            except DomainError as error:
+                if error.code == "programme.changed":
+                    # another copy of review announced it in the same tick (compare-and-set): once is right
+                    log.debug("clock tick for %s: another copy announced first", programme.id)
+                else:
+                    log.exception("clock tick failed for programme %s", programme.id)
             except Exception:  # one programme's trouble must not stop the others' announcements
                 log.exception("clock tick failed for programme %s", programme.id)
 

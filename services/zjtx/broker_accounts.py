@@ -52,7 +52,8 @@ _RUN_USER = re.compile(r"^zjtx-[a-z]+\.(?P<vhost>.+)\.p(?P<pid>\d+)$")
 def permissions(service: str) -> dict[str, str]:
     own_exchange = re.escape(f"{service}.events")
     own_queues = rf"evt-.*--{re.escape(service)}\.[^.]+(\.dead-letter)?"
-    event_exchanges = rf"({'|'.join(SERVICES)})\.events"
+    # upstream.events: another instance's events, shovelled in by the broker (docs/instances.md)
+    event_exchanges = rf"({'|'.join((*SERVICES, 'upstream'))})\.events"
     from zjtx.events import DEAD_LETTER_EXCHANGE  # here: zjtx.events pulls in Nameko and eventlet, which `make up` need not
 
     dead_letters = re.escape(DEAD_LETTER_EXCHANGE)

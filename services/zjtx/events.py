@@ -231,12 +231,16 @@ def _identity(message: Any) -> tuple[str, str | None]:
     return str(event_id), subject if isinstance(subject, str) and subject else None
 
 
-def handles(source: str, event_type: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def handles(source: str, event_type: str, envelope_source: str | None = None,
+            **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an idempotent, dead-lettering handler of ``<source>``'s ``event_type``.
 
     The decorated method is called as ``method(self, unit, envelope)`` inside a Store
-    transaction; the service must have ``store = Store(...)``.
+    transaction; the service must have ``store = Store(...)``. ``envelope_source``: the
+    source the envelopes must name when it differs from the exchange's (``upstream.events``
+    carries another instance's ``review`` events, shovelled there by the broker).
     """
+    expected = envelope_source or source
 
     def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
         consumer_name = method.__qualname__
@@ -244,12 +248,12 @@ def handles(source: str, event_type: str, **kwargs: Any) -> Callable[[Callable[.
         @functools.wraps(method)
         def entrypoint(self: Any, body: Any) -> Any:
             envelope = Envelope.from_dict(body)
-            if envelope.source != source:
+            if envelope.source != expected:
                 # only <source> may write to <source>.events (its broker account says so); an
                 # envelope claiming another source is a forgery or a misrouting: never applied
                 raise PermanentEventError(
                     f"envelope source {envelope.source!r} does not match the exchange it came from "
-                    f"({source}.events); accepted: source {source!r}")
+                    f"({source}.events); accepted: source {expected!r}")
             span = trace.get_current_span()
             span.set_attribute(attributes.EVENT_ID, envelope.id)
             span.set_attribute(attributes.EVENT_TYPE, envelope.type)
