@@ -253,7 +253,10 @@ def bootstrap_admin(env: dict[str, str]) -> str:
     """The first administrator's sign-in, as one line; in this development set, without
     ``ZJTX_BOOTSTRAP_ADMIN_PASSWORD``, a password is generated once into var/ (mode 0600)."""
     username = env.setdefault("ZJTX_BOOTSTRAP_ADMIN_USERNAME", "admin")
-    unit = env.get("ZJTX_BOOTSTRAP_ADMIN_UNIT") or "unit-430000"
+    try:  # the instance's top unit (its file's gateway section), unless the variable says otherwise
+        unit = str(load_config(GATEWAY, env=env).get("BOOTSTRAP_ADMIN_UNIT") or "unit-430000")
+    except ConfigError:
+        unit = env.get("ZJTX_BOOTSTRAP_ADMIN_UNIT") or "unit-430000"
     if env.get("ZJTX_BOOTSTRAP_ADMIN_PASSWORD"):
         return f"{username} ({unit}) with the password in ZJTX_BOOTSTRAP_ADMIN_PASSWORD"
     path = var_dir() / ADMIN_PASSWORD_FILE
@@ -333,6 +336,30 @@ def ensure_vhost(env: dict[str, str]) -> str | None:
                 f"`rabbitmqctl add_vhost {vhost} && rabbitmqctl set_permissions -p {vhost} {user} '.*' '.*' '.*'`")
 
 
+def link_upstream(env: dict[str, str], document: dict[str, object]) -> str:
+    """A city instance's shovel to its upstream instance (zjtx.upstream): on the same broker,
+    in the upstream's vhost, unless ZJTX_UPSTREAM_AMQP_URI names another. One line saying what
+    was linked, or why not."""
+    upstream_of = document.get("upstream")
+    if not isinstance(upstream_of, dict):
+        return ""
+    from zjtx import upstream
+    from zjtx.broker_accounts import DEFAULT_MANAGEMENT
+
+    target = str(upstream_of["instance"])
+    events = list(upstream_of.get("events") or ["review.recognised"])
+    target_vhost = str(instance_document(target, env).get("vhost") or "/")
+    destination = env.get("ZJTX_UPSTREAM_AMQP_URI") or with_vhost(env["AMQP_URI"], target_vhost)
+    try:
+        ensure_vhost({**env, "AMQP_URI": destination})
+        name = upstream.link(env.get("RABBIT_MANAGEMENT_URI") or DEFAULT_MANAGEMENT, str(document.get("vhost") or "/"),
+                             env["AMQP_URI"], destination, target, events)
+    except Exception as exc:
+        return (f"not linked to {target} ({type(exc).__name__}: {str(exc)[:160]}); the shovel needs "
+                "`rabbitmq-plugins enable rabbitmq_shovel rabbitmq_shovel_management` (docs/instances.md)")
+    return f"{', '.join(events)} -> {target} (vhost {target_vhost}) through the shovel {name}"
+
+
 def up(instance: str = DEFAULT_INSTANCE, replicas: int = 1) -> int:
     env = dict(os.environ)
     env.setdefault("PYTHONPATH", str(REPO_ROOT / "services"))
@@ -387,6 +414,7 @@ def up(instance: str = DEFAULT_INSTANCE, replicas: int = 1) -> int:
         suite.stop()
         state_file().unlink(missing_ok=True)
         return 1
+    link = link_upstream(env, document)
     state_file().write_text(json.dumps({"pid": os.getpid(), "endpoints": suite.endpoints}))
     print(f"zjtx up: healthy in {time.monotonic() - started:.1f}s")
     print(f"  {'mongodb':14} {suite.env['MONGO_URI']}{' (embedded)' if suite.mongo else ''}")
@@ -395,6 +423,8 @@ def up(instance: str = DEFAULT_INSTANCE, replicas: int = 1) -> int:
     print(f"  sign in        {admin}: POST {suite.endpoints.get(GATEWAY, '')}/api/v1/sessions/staff")
     if GATEWAY in suite.endpoints:  # the web front on the gateway's origin (make web builds it)
         print(f"  {'web front':14} {suite.endpoints[GATEWAY]}/")
+    if link:
+        print(f"  {'upstream':14} {link}")
     print(f"  logs           {suite.log_dir}/<service>.log    stop: Ctrl-C or `make down`", flush=True)
     try:
         while not stopping:

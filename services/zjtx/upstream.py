@@ -75,12 +75,24 @@ def declare_source(src_uri: str, target: str, events: list[str]) -> None:
             queue.bind_to(exchange, routing_key=event_type)
 
 
-def declare_destination(dest_uri: str) -> None:
-    """The upstream instance's exchange (its review binds its queue to it when it starts)."""
-    from kombu import Connection, Exchange
+# the upstream review's queue (zjtx.events naming): declared here too, so that what the shovel
+# moves before that review first starts waits in it instead of being dropped as unroutable
+RECEIVER_QUEUE = "evt-upstream-review.recognised--review.on_city_recognised"
+
+
+def declare_destination(dest_uri: str, events: list[str]) -> None:
+    """The upstream instance's exchange and its review's queue, bound (idempotent)."""
+    from kombu import Connection, Exchange, Queue
+
+    from zjtx.events import queue_arguments
 
     with Connection(dest_uri, connect_timeout=10) as connection:
-        Exchange(UPSTREAM_EXCHANGE, type="topic", durable=True, channel=connection.channel()).declare()
+        channel = connection.channel()
+        exchange = Exchange(UPSTREAM_EXCHANGE, type="topic", durable=True, channel=channel)
+        exchange.declare()
+        if "review.recognised" in events:
+            Queue(RECEIVER_QUEUE, exchange=exchange, routing_key="review.recognised", durable=True,
+                  queue_arguments=queue_arguments(RECEIVER_QUEUE), channel=channel).declare()
 
 
 def link(management_uri: str, city_vhost: str, src_uri: str, dest_uri: str, target: str, events: list[str]) -> str:
@@ -89,7 +101,7 @@ def link(management_uri: str, city_vhost: str, src_uri: str, dest_uri: str, targ
 
     declare_source(src_uri, target, events)
     try:
-        declare_destination(dest_uri)
+        declare_destination(dest_uri, events)
     except Exception as error:  # the upstream broker may be away: the shovel waits for it
         print(f"zjtx upstream: {target}'s broker not reachable now ({type(error).__name__}); the shovel "
               "connects when it is", file=sys.stderr)

@@ -662,6 +662,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/programmes/{programme_id}/city-recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 推荐库: enterprises city instances recognised and recommend to this programme, with their application here once they applied (the owner's admins)
+         * @description Roles: admin.
+         */
+        get: operations["listCityRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programmes/{programme_id}/objections": {
         parameters: {
             query?: never;
@@ -6451,6 +6471,135 @@ export interface operations {
             };
         };
     };
+    listCityRecommendations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     recordObjection: {
         parameters: {
             query?: never;
@@ -7038,13 +7187,18 @@ export interface operations {
                             application_id: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                         programme_id: string;
                         published_at: string;
@@ -7052,13 +7206,18 @@ export interface operations {
                             application_id: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                     };
                 };
@@ -9291,6 +9450,22 @@ export interface operations {
                 content: {
                     "application/json": {
                         application_id: string;
+                        city_recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
                         content_hash: string;
                         enterprise: {
                             enterprise_id: string;
@@ -9570,6 +9745,22 @@ export interface operations {
                 content: {
                     "application/json": {
                         application_id: string;
+                        city_recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
                         content_hash: string;
                         enterprise: {
                             enterprise_id: string;
@@ -10269,6 +10460,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -10430,6 +10637,22 @@ export interface operations {
                             title: string;
                         }[];
                         checks: string[];
+                        city_recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
                         content_hash: string;
                         decided_at: string;
                         decided_by: string;
@@ -10588,6 +10811,22 @@ export interface operations {
                     "application/json": {
                         application: {
                             application_id: string;
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             enterprise: {
                                 enterprise_id: string;
@@ -10631,6 +10870,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -10680,6 +10935,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -10857,6 +11128,22 @@ export interface operations {
                     "application/json": {
                         application: {
                             application_id: string;
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             enterprise: {
                                 enterprise_id: string;
@@ -10900,6 +11187,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -10949,6 +11252,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -11131,6 +11450,22 @@ export interface operations {
                     "application/json": {
                         application: {
                             application_id: string;
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             enterprise: {
                                 enterprise_id: string;
@@ -11174,6 +11509,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -11223,6 +11574,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
