@@ -3,7 +3,6 @@ units have the city as their top unit."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from kernel.divisions import load_division_table
