@@ -66,16 +66,16 @@ screenshots: venv web
 
 ## An application's timeline across services (APP=<id>), or the suite's state; DATA=var/demo/mongo after make demo.
 ops: venv
-	$(PY) -m zjtx.ops $(if $(DATA),--data $(DATA)) $(APP)
+	$(if $(INSTANCE),ZJTX_INSTANCE=$(INSTANCE)) $(PY) -m zjtx.ops $(if $(DATA),--data $(DATA)) $(APP)
 
 ## Every dead letter: event id, type, subject, source queue, reason and count, since when (no contents).
 dead-letters: venv
-	$(PY) -m zjtx.ops dead-letters
+	$(if $(INSTANCE),ZJTX_INSTANCE=$(INSTANCE)) $(PY) -m zjtx.ops dead-letters
 
 ## After the fix: QUEUE=<dead-letter queue> EVENT=<event id> (or ALL=1) back to the consumer that failed it.
 replay: venv
 	@test -n "$(QUEUE)" || { echo "make replay: QUEUE=<dead-letter queue> and EVENT=<event id> or ALL=1 (see make dead-letters)"; exit 2; }
-	$(PY) -m zjtx.ops replay $(QUEUE) $(if $(ALL),--all,--event $(EVENT))
+	$(if $(INSTANCE),ZJTX_INSTANCE=$(INSTANCE)) $(PY) -m zjtx.ops replay $(QUEUE) $(if $(ALL),--all,--event $(EVENT))
 
 ## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server. tests/workflow runs each
 ## service's use cases in process against the embedded database (no broker, no service process). The session shares one
