@@ -299,11 +299,14 @@ def with_vhost(amqp_uri: str, vhost: str) -> str:
 
 def prepare_instance(env: dict[str, str], instance: str) -> dict[str, object]:
     """The environment of ``instance`` (deploy/instances/<instance>.yaml): ZJTX_INSTANCE, AMQP_URI
-    in its vhost, its ports moved by its port_offset (unless set explicitly). Returns the file's keys."""
+    in its vhost (unless AMQP_URI names one), its ports moved by its port_offset (unless set
+    explicitly). Returns the file's keys."""
     env["ZJTX_INSTANCE"] = instance
     document = instance_document(instance, env)
     vhost = str(document.get("vhost") or "/")
-    env["AMQP_URI"] = with_vhost(env.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/", vhost)
+    given = env.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/"
+    # an AMQP_URI naming a vhost of its own wins (a test's throw-away vhost, an operator's choice)
+    env["AMQP_URI"] = given if urlsplit(given).path not in ("", "/") else with_vhost(given, vhost)
     offset = int(document.get("port_offset") or 0)
     for variable, port in OFFSET_PORTS.items():
         env.setdefault(variable, str(port + offset))
@@ -382,10 +385,12 @@ def up(instance: str = DEFAULT_INSTANCE, replicas: int = 1) -> int:
             print(f"zjtx up: already running (pid {previous['pid']}); `make down` stops it", file=sys.stderr)
             return 2
     stopping = False
+    from zjtx.broker_accounts import vhost_of
+
     suite = Suite(env, var_dir() / "log", interrupted=lambda: stopping, replicas=replicas)
     admin = bootstrap_admin(env)
     print(f"zjtx up: instance {instance} ({document.get('title', '')}, jurisdiction {document.get('jurisdiction', '-')}), "
-          f"vhost {document.get('vhost', '/')}, {replicas} cop{'y' if replicas == 1 else 'ies'} of each service",
+          f"vhost {vhost_of(env['AMQP_URI'])}, {replicas} cop{'y' if replicas == 1 else 'ies'} of each service",
           flush=True)
 
     def on_signal(signum: int, frame: object) -> None:

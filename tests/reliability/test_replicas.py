@@ -28,7 +28,7 @@ from reliability.rig import PATIENCE, start_rig
 from zjtx.clock import set_clock_file
 from zjtx.up import SERVICE_ORDER
 
-SUBMITTING = 24
+SUBMITTING = 16
 NEVER = 4
 BEFORE_THE_LAST_WEEK = "2020-05-01T09:00:00+08:00 running"
 
