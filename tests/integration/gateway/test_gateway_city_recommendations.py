@@ -6,11 +6,13 @@ application and the reviewers see the city's recognition in the review record.""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from gwclient import Api
 
 from harness import rabbit
 from harness.wait import until
+from zjtx.clock import set_clock_file
 from zjtx.envelope import payload_to_data
 from zjtx_api import review_pb2 as pb
 
@@ -28,7 +30,16 @@ def recognised(uscc: str, name: str) -> dict[str, object]:
             "subject": str(data["application_id"]), "schemaversion": "1", "data": data}
 
 
-def test_the_province_admin_lists_the_city_recommendations(api: Api, amqp_uri: str, province_admin: str) -> None:
+def test_the_province_admin_lists_the_city_recommendations(api: Api, amqp_uri: str, province_admin: str,
+                                                           clock_file: Path) -> None:
+    set_clock_file(clock_file, "2020-05-08T10:00:00+08:00 running")  # the Hunan 2020 window is open
+    try:
+        check(api, amqp_uri, province_admin)
+    finally:
+        set_clock_file(clock_file, "")  # the session's default: system time
+
+
+def check(api: Api, amqp_uri: str, province_admin: str) -> None:
     enterprise, token = api.register_enterprise(region="430405", city="430400", name="衡阳推荐库测试有限公司")
     uscc = enterprise["uscc"]
     event = recognised(uscc, enterprise["name"])
