@@ -41,7 +41,8 @@ class RegistrationService(GrpcOperations):
 
     def ctx(self, context: Any) -> Context:
         ttl = float(config.get("PROGRAMME_CACHE_SECONDS") or DEFAULT_TTL_SECONDS)
-        return Context(self.store, Directory(self.review, ttl), self.divisions, caller_of(context), now())
+        return Context(self.store, Directory(self.review, ttl), self.divisions, caller_of(context), now(),
+                       str(config.get("JURISDICTION") or "") or None)
 
     # ---------------------------------------------------------------- enterprises
 

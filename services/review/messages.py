@@ -152,3 +152,12 @@ def assessment_message(assessment: Any, programme_id: str, application_id: str =
                                            hints=list(i.hints)) for i in a.indicators],
         routes=[pb.RouteAssessment(id=r.id, title=r.title, met=r.met) for r in a.routes],
     )
+def city_recommendation_message(document: dict[str, Any], application_id: str = "") -> pb.CityRecommendation:
+    d = document
+    return pb.CityRecommendation(
+        event_id=d["event_id"], uscc=d["uscc"], enterprise_name=d.get("enterprise_name", ""),
+        region_code=d.get("region_code", ""), from_programme_id=d["from_programme_id"],
+        from_programme_title=d.get("from_programme_title", ""), from_owner=d.get("from_owner", ""),
+        from_owner_name=d.get("from_owner_name", ""), rank=int(d.get("rank") or 0), score=d.get("score", ""),
+        published_at=d.get("published_at", ""), recommend_to=d["recommend_to"], received_at=when(d.get("received_at")),
+        application_id=application_id)

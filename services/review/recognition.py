@@ -239,7 +239,10 @@ def _recognition(unit: UnitOfWork, programme: Programme, application: dict[str, 
     message = pb.Recognition(
         application_id=application["_id"], programme_id=programme.id, enterprise_id=enterprise["enterprise_id"],
         enterprise_name=enterprise["name"], recognised=position > 0, rank=position, score=_score(application),
-        recommend_to=(programme.recommend_to or "") if position else "", published_at=iso(at), reason=reason)
+        recommend_to=(programme.recommend_to or "") if position else "", published_at=iso(at), reason=reason,
+        # another instance (the province's 推荐库) knows the enterprise by its USCC, not by our ids
+        uscc=enterprise.get("uscc", ""), region_code=enterprise.get("region_code", ""),
+        programme_title=programme.title, owner=programme.owner, owner_name=programme.owner_name)
     unit.emit_event(message, application["_id"], "review.recognised" if position else "review.not_recognised")
     return message
 

@@ -12,7 +12,17 @@ from typing import Any
 
 from nameko import config
 
-from review import administration, outcomes, queries, recognition, reserve, storage, validity, workflow
+from review import (
+    administration,
+    outcomes,
+    queries,
+    recognition,
+    recommendations,
+    reserve,
+    storage,
+    validity,
+    workflow,
+)
 from review.catalogue import Catalogue, CatalogueProvider
 from review.messages import (
     application_message,
@@ -37,7 +47,7 @@ from review.rules.validity import STATUS_LABELS as VALIDITY_STATUS_LABELS
 from zjtx import audit
 from zjtx.clock import iso, now
 from zjtx.envelope import Envelope
-from zjtx.errors import invalid, not_found, precondition
+from zjtx.errors import DomainError, invalid, not_found, precondition
 from zjtx.events import PermanentEventError, handles
 from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
@@ -191,6 +201,8 @@ class ReviewService(GrpcOperations):
             programme = self.catalogue.programme(application["programme_id"])
             enterprise_id = application["enterprise"]["enterprise_id"]
             message.reserve_note = reserve.notes_for(self.store.db, programme, [enterprise_id]).get(enterprise_id, "")
+        # the city's recognition of this enterprise (推荐库), shown to the reviewers
+        message.city_recommendations.extend(recommendations.of_application(self.store.db, application))
         return message
 
     def _decision(self, outcome: workflow.Outcome) -> pb.DecisionResult:
@@ -234,9 +246,13 @@ class ReviewService(GrpcOperations):
 
     @api(ReviewStub)
     def GetApplication(self, request: pb.GetApplicationRequest, context: Any) -> pb.ReviewApplication:
-        application = self._viewable_application(caller_of(context), request.application_id)
+        caller = caller_of(context)
+        application = self._viewable_application(caller, request.application_id)
         programme = self.catalogue.programme(application["programme_id"])
-        return application_message(application, programme.max_return_rounds)
+        message = application_message(application, programme.max_return_rounds)
+        if caller.role != "enterprise":  # reviewers and admins see the city's recognition (推荐库)
+            message.city_recommendations.extend(recommendations.of_application(self.store.db, application))
+        return message
 
     @api(ReviewStub)
     def Assess(self, request: pb.AssessRequest, context: Any) -> pb.Assessment:
@@ -477,7 +493,18 @@ class ReviewService(GrpcOperations):
         return self.store.transact(lambda u: outcomes.recommend_whitelist(
             u, unit.division_code, request.note, request.include_reserve, ctx.actor, ctx.now))
 
+    @api(ReviewStub)
+    def ListCityRecommendations(self, request: pb.ListCityRecommendationsRequest,
+                                context: Any) -> pb.ListCityRecommendationsResponse:
+        programme = self._owner_view(request.programme_id, context, "查看推荐库（市州推荐的企业）")
+        return pb.ListCityRecommendationsResponse(recommendations=recommendations.listed(self.store.db, programme.id))
+
     # ---------------------------------------------------------------- events
+
+    @handles("upstream", "review.recognised", envelope_source="review")
+    def on_city_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
+        """A city instance's recognition, shovelled to this instance's upstream.events: the 推荐库."""
+        recommendations.take_city_recognition(unit, self.catalogue, event, now())
 
     @handles("registration", "enterprise.registered")
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:
@@ -517,6 +544,12 @@ class ReviewService(GrpcOperations):
                 self.store.transact(lambda unit, p=programme: workflow.announce_window(unit, p, at))
                 if not storage.programme_state(self.store.db, programme.id).get("recommendations_complete_at"):
                     self.store.transact(lambda unit, p=programme: workflow.check_complete(unit, p, at))
+            except DomainError as error:
+                if error.code == "programme.changed":
+                    # another copy of review announced it in the same tick (compare-and-set): once is right
+                    log.debug("clock tick for %s: another copy announced first", programme.id)
+                else:
+                    log.exception("clock tick failed for programme %s", programme.id)
             except Exception:  # one programme's trouble must not stop the others' announcements
                 log.exception("clock tick failed for programme %s", programme.id)
         try:

@@ -410,7 +410,7 @@ class AttachmentInfo(_message.Message):
     def __init__(self, attachment_id: _Optional[str] = ..., kind: _Optional[str] = ..., title: _Optional[str] = ..., filename: _Optional[str] = ..., media_type: _Optional[str] = ..., size: _Optional[int] = ..., sha256: _Optional[str] = ...) -> None: ...
 
 class Task(_message.Message):
-    __slots__ = ("id", "application_id", "programme_id", "level", "level_title", "unit_id", "unit_name", "round", "status", "status_label", "opened_at", "due_at", "decided_at", "decided_by", "opinion", "reasons", "reason", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "focus_category", "score", "checks", "reserve_note")
+    __slots__ = ("id", "application_id", "programme_id", "level", "level_title", "unit_id", "unit_name", "round", "status", "status_label", "opened_at", "due_at", "decided_at", "decided_by", "opinion", "reasons", "reason", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "focus_category", "score", "checks", "reserve_note", "city_recommendations")
     ID_FIELD_NUMBER: _ClassVar[int]
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
@@ -438,6 +438,7 @@ class Task(_message.Message):
     SCORE_FIELD_NUMBER: _ClassVar[int]
     CHECKS_FIELD_NUMBER: _ClassVar[int]
     RESERVE_NOTE_FIELD_NUMBER: _ClassVar[int]
+    CITY_RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
     id: str
     application_id: str
     programme_id: str
@@ -465,7 +466,8 @@ class Task(_message.Message):
     score: str
     checks: _containers.RepeatedScalarFieldContainer[str]
     reserve_note: str
-    def __init__(self, id: _Optional[str] = ..., application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., level: _Optional[int] = ..., level_title: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., round: _Optional[int] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., opened_at: _Optional[str] = ..., due_at: _Optional[str] = ..., decided_at: _Optional[str] = ..., decided_by: _Optional[str] = ..., opinion: _Optional[str] = ..., reasons: _Optional[_Iterable[_Union[ReturnReason, _Mapping]]] = ..., reason: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentInfo, _Mapping]]] = ..., focus_category: _Optional[str] = ..., score: _Optional[str] = ..., checks: _Optional[_Iterable[str]] = ..., reserve_note: _Optional[str] = ...) -> None: ...
+    city_recommendations: _containers.RepeatedCompositeFieldContainer[CityRecommendation]
+    def __init__(self, id: _Optional[str] = ..., application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., level: _Optional[int] = ..., level_title: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., round: _Optional[int] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., opened_at: _Optional[str] = ..., due_at: _Optional[str] = ..., decided_at: _Optional[str] = ..., decided_by: _Optional[str] = ..., opinion: _Optional[str] = ..., reasons: _Optional[_Iterable[_Union[ReturnReason, _Mapping]]] = ..., reason: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentInfo, _Mapping]]] = ..., focus_category: _Optional[str] = ..., score: _Optional[str] = ..., checks: _Optional[_Iterable[str]] = ..., reserve_note: _Optional[str] = ..., city_recommendations: _Optional[_Iterable[_Union[CityRecommendation, _Mapping]]] = ...) -> None: ...
 
 class ListTasksRequest(_message.Message):
     __slots__ = ("unit_id", "programme_id", "status")
@@ -524,7 +526,7 @@ class DecisionResult(_message.Message):
     def __init__(self, task: _Optional[_Union[Task, _Mapping]] = ..., application: _Optional[_Union[ReviewApplication, _Mapping]] = ..., next_task: _Optional[_Union[Task, _Mapping]] = ...) -> None: ...
 
 class ReviewApplication(_message.Message):
-    __slots__ = ("application_id", "programme_id", "status", "status_label", "level", "unit_id", "unit_name", "returns", "max_return_rounds", "enterprise", "first_submitted_at", "submitted_at", "snapshot_version", "content_hash", "open_task_id", "score", "rubric_note", "rubric_passed", "unit_rank", "rank", "reason", "recommended_at", "version")
+    __slots__ = ("application_id", "programme_id", "status", "status_label", "level", "unit_id", "unit_name", "returns", "max_return_rounds", "enterprise", "first_submitted_at", "submitted_at", "snapshot_version", "content_hash", "open_task_id", "score", "rubric_note", "rubric_passed", "unit_rank", "rank", "reason", "recommended_at", "version", "city_recommendations")
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -548,6 +550,7 @@ class ReviewApplication(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     RECOMMENDED_AT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    CITY_RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
     application_id: str
     programme_id: str
     status: str
@@ -571,7 +574,8 @@ class ReviewApplication(_message.Message):
     reason: str
     recommended_at: str
     version: int
-    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., level: _Optional[int] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., returns: _Optional[int] = ..., max_return_rounds: _Optional[int] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., first_submitted_at: _Optional[str] = ..., submitted_at: _Optional[str] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., open_task_id: _Optional[str] = ..., score: _Optional[str] = ..., rubric_note: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., unit_rank: _Optional[int] = ..., rank: _Optional[int] = ..., reason: _Optional[str] = ..., recommended_at: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+    city_recommendations: _containers.RepeatedCompositeFieldContainer[CityRecommendation]
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., level: _Optional[int] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., returns: _Optional[int] = ..., max_return_rounds: _Optional[int] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., first_submitted_at: _Optional[str] = ..., submitted_at: _Optional[str] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., open_task_id: _Optional[str] = ..., score: _Optional[str] = ..., rubric_note: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., unit_rank: _Optional[int] = ..., rank: _Optional[int] = ..., reason: _Optional[str] = ..., recommended_at: _Optional[str] = ..., version: _Optional[int] = ..., city_recommendations: _Optional[_Iterable[_Union[CityRecommendation, _Mapping]]] = ...) -> None: ...
 
 class GetApplicationRequest(_message.Message):
     __slots__ = ("application_id",)
@@ -1232,7 +1236,7 @@ class PublicityOpened(_message.Message):
     def __init__(self, programme_id: _Optional[str] = ..., application_ids: _Optional[_Iterable[str]] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ...) -> None: ...
 
 class Recognition(_message.Message):
-    __slots__ = ("application_id", "programme_id", "enterprise_id", "enterprise_name", "recognised", "rank", "score", "recommend_to", "published_at", "reason", "cause")
+    __slots__ = ("application_id", "programme_id", "enterprise_id", "enterprise_name", "recognised", "rank", "score", "recommend_to", "published_at", "reason", "cause", "uscc", "region_code", "programme_title", "owner", "owner_name")
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -1244,6 +1248,11 @@ class Recognition(_message.Message):
     PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     CAUSE_FIELD_NUMBER: _ClassVar[int]
+    USCC_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_TITLE_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    OWNER_NAME_FIELD_NUMBER: _ClassVar[int]
     application_id: str
     programme_id: str
     enterprise_id: str
@@ -1255,7 +1264,12 @@ class Recognition(_message.Message):
     published_at: str
     reason: str
     cause: str
-    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., recognised: _Optional[bool] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., recommend_to: _Optional[str] = ..., published_at: _Optional[str] = ..., reason: _Optional[str] = ..., cause: _Optional[str] = ...) -> None: ...
+    uscc: str
+    region_code: str
+    programme_title: str
+    owner: str
+    owner_name: str
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., recognised: _Optional[bool] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., recommend_to: _Optional[str] = ..., published_at: _Optional[str] = ..., reason: _Optional[str] = ..., cause: _Optional[str] = ..., uscc: _Optional[str] = ..., region_code: _Optional[str] = ..., programme_title: _Optional[str] = ..., owner: _Optional[str] = ..., owner_name: _Optional[str] = ...) -> None: ...
 
 class AssessRequest(_message.Message):
     __slots__ = ("programme_id", "sections_json", "application_id")
@@ -1570,3 +1584,47 @@ class RecommendWhitelistRequest(_message.Message):
     note: str
     include_reserve: bool
     def __init__(self, owner: _Optional[str] = ..., note: _Optional[str] = ..., include_reserve: _Optional[bool] = ...) -> None: ...
+
+class CityRecommendation(_message.Message):
+    __slots__ = ("event_id", "uscc", "enterprise_name", "region_code", "from_programme_id", "from_programme_title", "from_owner", "from_owner_name", "rank", "score", "published_at", "recommend_to", "received_at", "application_id")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    USCC_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_NAME_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    FROM_PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_PROGRAMME_TITLE_FIELD_NUMBER: _ClassVar[int]
+    FROM_OWNER_FIELD_NUMBER: _ClassVar[int]
+    FROM_OWNER_NAME_FIELD_NUMBER: _ClassVar[int]
+    RANK_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECOMMEND_TO_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    uscc: str
+    enterprise_name: str
+    region_code: str
+    from_programme_id: str
+    from_programme_title: str
+    from_owner: str
+    from_owner_name: str
+    rank: int
+    score: str
+    published_at: str
+    recommend_to: str
+    received_at: str
+    application_id: str
+    def __init__(self, event_id: _Optional[str] = ..., uscc: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., region_code: _Optional[str] = ..., from_programme_id: _Optional[str] = ..., from_programme_title: _Optional[str] = ..., from_owner: _Optional[str] = ..., from_owner_name: _Optional[str] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., published_at: _Optional[str] = ..., recommend_to: _Optional[str] = ..., received_at: _Optional[str] = ..., application_id: _Optional[str] = ...) -> None: ...
+
+class ListCityRecommendationsRequest(_message.Message):
+    __slots__ = ("programme_id",)
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
+
+class ListCityRecommendationsResponse(_message.Message):
+    __slots__ = ("recommendations",)
+    RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
+    recommendations: _containers.RepeatedCompositeFieldContainer[CityRecommendation]
+    def __init__(self, recommendations: _Optional[_Iterable[_Union[CityRecommendation, _Mapping]]] = ...) -> None: ...

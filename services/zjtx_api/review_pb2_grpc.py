@@ -209,6 +209,11 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.RecommendWhitelistRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.WhitelistBatch.FromString,
                 _registered_method=True)
+        self.ListCityRecommendations = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListCityRecommendations',
+                request_serializer=zjtx__api_dot_review__pb2.ListCityRecommendationsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListCityRecommendationsResponse.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -475,6 +480,15 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCityRecommendations(self, request, context):
+        """推荐库: enterprises a city instance recognised and recommends to this instance's programmes
+        (review.recognised with recommend_to, through the RabbitMQ shovel, docs/instances.md).
+        The owner unit's admin (and reviewers) of the programme recommended to.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -652,6 +666,11 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.RecommendWhitelist,
                     request_deserializer=zjtx__api_dot_review__pb2.RecommendWhitelistRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.WhitelistBatch.SerializeToString,
+            ),
+            'ListCityRecommendations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCityRecommendations,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListCityRecommendationsRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListCityRecommendationsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1599,6 +1618,33 @@ class Review:
             '/zjtx.review.v1.Review/RecommendWhitelist',
             zjtx__api_dot_review__pb2.RecommendWhitelistRequest.SerializeToString,
             zjtx__api_dot_review__pb2.WhitelistBatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCityRecommendations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListCityRecommendations',
+            zjtx__api_dot_review__pb2.ListCityRecommendationsRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListCityRecommendationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

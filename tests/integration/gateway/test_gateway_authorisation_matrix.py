@@ -143,6 +143,7 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("listHistory", "GET", "/api/v1/review/applications/{app_a}/history", None, STAFF_VIEW, {}),
     ("retryRouting", "POST", "/api/v1/review/applications/{app_a}/retry-routing", None, cells(adm=409), {}),
     ("listUnroutable", "GET", f"/api/v1/programmes/{PROGRAMME}/unroutable", None, OWNER_ADMIN, {}),
+    ("listCityRecommendations", "GET", f"/api/v1/programmes/{PROGRAMME}/city-recommendations", None, OWNER_ADMIN, {}),
     ("getUnitProgress", "GET", f"/api/v1/programmes/{PROGRAMME}/units/{{hy}}/progress", None, cells(rev=200, adm=200), {}),
     ("finaliseUnit", "POST", f"/api/v1/programmes/{PROGRAMME}/units/{{hy}}/finalise", None, cells(rev=409), {}),
     ("uploadSummary", "POST", f"/api/v1/programmes/{PROGRAMME}/units/{{hy}}/summaries",

@@ -770,6 +770,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/programmes/{programme_id}/city-recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 推荐库: enterprises city instances recognised and recommend to this programme, with their application here once they applied (the owner's admins)
+         * @description Roles: admin.
+         */
+        get: operations["listCityRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programmes/{programme_id}/objections": {
         parameters: {
             query?: never;
@@ -7994,6 +8014,135 @@ export interface operations {
             };
         };
     };
+    listCityRecommendations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     recordObjection: {
         parameters: {
             query?: never;
@@ -9023,26 +9172,36 @@ export interface operations {
                             cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                         not_recognised: {
                             application_id: string;
                             cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                         programme_id: string;
                         published_at: string;
@@ -9051,13 +9210,18 @@ export interface operations {
                             cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                     };
                 };
@@ -9521,13 +9685,18 @@ export interface operations {
                             cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                         amended_by: string;
                         at: string;
@@ -9540,13 +9709,18 @@ export interface operations {
                             cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                     };
                 };
@@ -12322,6 +12496,22 @@ export interface operations {
                 content: {
                     "application/json": {
                         application_id: string;
+                        city_recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
                         content_hash: string;
                         enterprise: {
                             enterprise_id: string;
@@ -12601,6 +12791,22 @@ export interface operations {
                 content: {
                     "application/json": {
                         application_id: string;
+                        city_recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
                         content_hash: string;
                         enterprise: {
                             enterprise_id: string;
@@ -13300,6 +13506,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -13462,6 +13684,22 @@ export interface operations {
                             title: string;
                         }[];
                         checks: string[];
+                        city_recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
                         content_hash: string;
                         decided_at: string;
                         decided_by: string;
@@ -13621,6 +13859,22 @@ export interface operations {
                     "application/json": {
                         application: {
                             application_id: string;
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             enterprise: {
                                 enterprise_id: string;
@@ -13664,6 +13918,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -13714,6 +13984,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -13892,6 +14178,22 @@ export interface operations {
                     "application/json": {
                         application: {
                             application_id: string;
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             enterprise: {
                                 enterprise_id: string;
@@ -13935,6 +14237,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -13985,6 +14303,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -14168,6 +14502,22 @@ export interface operations {
                     "application/json": {
                         application: {
                             application_id: string;
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             enterprise: {
                                 enterprise_id: string;
@@ -14211,6 +14561,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -14261,6 +14627,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
