@@ -41,12 +41,14 @@ $(WEB_STAMPS)/built: $(WEB_STAMPS)/installed $(WEB_SOURCES)
 web: $(if $(wildcard web/package.json),$(WEB_STAMPS)/built)
 
 ## Start everything in the foreground (embedded MongoDB unless MONGO_URI is set); Ctrl-C stops.
+## INSTANCE=hengyang-city runs another instance (deploy/instances/, default hunan-province; docs/instances.md);
+## REPLICAS=2 starts two copies of each service (copy k on the first's ports + 100*(k-1)).
 up: venv web
-	$(PY) -m zjtx.up
+	$(PY) -m zjtx.up $(if $(INSTANCE),--instance $(INSTANCE)) $(if $(REPLICAS),--replicas $(REPLICAS))
 
-## Stop a set started by `make up`.
+## Stop a set started by `make up` (INSTANCE=... for another instance's).
 down: venv
-	$(PY) -m zjtx.up --down
+	$(PY) -m zjtx.up --down $(if $(INSTANCE),--instance $(INSTANCE))
 
 ## The Hunan 2020 programme end to end; outputs under out/demo/. KEEP=1 leaves the suite running afterwards so a
 ## person can click through the finished programme in the browser (it prints the URL and the accounts).
@@ -64,11 +66,11 @@ screenshots: venv web
 
 ## An application's timeline across services (APP=<id>), or the suite's state; DATA=var/demo/mongo after make demo.
 ops: venv
-	$(PY) -m zjtx.ops $(if $(DATA),--data $(DATA)) $(APP)
+	$(if $(INSTANCE),ZJTX_INSTANCE=$(INSTANCE)) $(PY) -m zjtx.ops $(if $(DATA),--data $(DATA)) $(APP)
 
 ## Every dead letter: event id, type, subject, source queue, reason and count, since when (no contents).
 dead-letters: venv
-	$(PY) -m zjtx.ops dead-letters
+	$(if $(INSTANCE),ZJTX_INSTANCE=$(INSTANCE)) $(PY) -m zjtx.ops dead-letters
 
 ## Walk every service's hash-chained audit trail; names the first broken entry (SERVICE=review, DATA=var/demo/mongo).
 audit-verify: venv
@@ -77,7 +79,7 @@ audit-verify: venv
 ## After the fix: QUEUE=<dead-letter queue> EVENT=<event id> (or ALL=1) back to the consumer that failed it.
 replay: venv
 	@test -n "$(QUEUE)" || { echo "make replay: QUEUE=<dead-letter queue> and EVENT=<event id> or ALL=1 (see make dead-letters)"; exit 2; }
-	$(PY) -m zjtx.ops replay $(QUEUE) $(if $(ALL),--all,--event $(EVENT))
+	$(if $(INSTANCE),ZJTX_INSTANCE=$(INSTANCE)) $(PY) -m zjtx.ops replay $(QUEUE) $(if $(ALL),--all,--event $(EVENT))
 
 ## An outside system's broker account (SYSTEM=<name>): may declare, bind and read only queues ext.<name>.*, bind them
 ## to the *.events exchanges, publish nowhere. Prints the AMQP URI with its password once (docs/events.md).

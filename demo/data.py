@@ -112,3 +112,35 @@ def attachments(enterprise: DemoEnterprise) -> list[tuple[str, str, str, bytes]]
             ("supporting_evidence", "佐证材料.pdf", "application/pdf", pdf(f"evidence {key}")),
             ("development_report", "发展报告.pdf", "application/pdf", pdf(f"report {key}")),
             ("photos", "厂区照片.png", "image/png", PNG)]
+
+
+REVIEW_2023 = "hunan-2023-little-giant-review"
+
+
+def review_sections(enterprise: DemoEnterprise) -> dict[str, dict[str, Any]]:
+    """The 2023 复核 form (MIIT's 2022 专精特新 indicators): figures grown from 2019's."""
+    revenue = int(enterprise.revenue_2019 * 1.3)
+    return {
+        "basic": {"independent_legal_person": True, "is_sme": True, "credit_clean": True,
+                  "established_on": "2008-09-18", "industry": "C35", "main_product": enterprise.product,
+                  "niche_years": 14, "employees": 120 + revenue // 100, "rnd_staff": 30 + revenue // 1000,
+                  "contact_name": "李娟", "contact_phone": "0731-88888888"},
+        "economic": {"operating_revenue_y1": int(revenue * 1.05), "main_revenue_y1": revenue,
+                     "main_revenue_y2": int(revenue * 0.9), "main_revenue_y3": int(revenue * 0.82),
+                     "net_profit_y1": int(revenue * 0.08), "total_assets_y1": revenue * 2,
+                     "total_liabilities_y1": int(revenue * 0.9)},
+        "specialisation": {"product_domain": "six_foundations"},
+        "refinement": {"digital_level": "level_2", "quality": ["quality_system", "own_brand"]},
+        "local": {"key_chain": True, "market_share": 8},
+        "innovation": {"ip_class": "class_i_self_developed", "invention_patents": enterprise.patents + 2,
+                       "rnd_expense_y1": int(revenue * 0.05), "rnd_institution": "provincial"},
+        "direct": {"science_award": False, "rnd_expense_2y_mean": int(revenue * 0.045), "equity_financing_2y": 0,
+                   "maker_china_top500": False},
+        "other": {"two_integration": enterprise.two_integration, "cloud_platform": True},
+    }
+
+
+def review_attachments(enterprise: DemoEnterprise) -> list[tuple[str, str, str, bytes]]:
+    return [(kind, f"{title}.pdf", "application/pdf", pdf(f"{enterprise.key} {kind} 2023"))
+            for kind, title in (("authenticity_pledge", "真实性承诺"), ("financial_statements", "2022年度财务报表"),
+                                ("business_licence", "营业执照"), ("supporting_evidence", "佐证材料"))]

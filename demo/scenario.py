@@ -17,18 +17,36 @@
    a final state (recognised, rejected, expired: the unconfirmed recommendation and the draft
    never submitted), printed and written to out/demo/final-states.txt.
 5. Everyone was notified; the departments download their workbooks, figures and PDFs.
+6. After recognition: the recommended enterprise left off the list sits in the province's 后备
+   pool (exported); each recognition is valid three years; the recognised and 后备 enterprises
+   file quarterly 调度 reports through 2021 (one is late once, and shows on the late list);
+   2022-03: one recognition is revoked with a reason; 2023: a 复核 cycle on the current rules
+   (MIIT's 2022 indicators, with the live self-assessment) renews those that take part, and
+   on 2023-06-05 the one that did not lapses, with notice.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from demo.data import ENTERPRISES, LATE, PROGRAMME, DemoEnterprise, attachments, pdf, sections
+from demo.data import (
+    ENTERPRISES,
+    LATE,
+    PROGRAMME,
+    REVIEW_2023,
+    DemoEnterprise,
+    attachments,
+    pdf,
+    review_attachments,
+    review_sections,
+    sections,
+)
 from demo.http import DemoError, Gateway
-from zjtx.clock import set_clock_file
+from zjtx.clock import set_clock_file, to_shanghai
 from zjtx.up import Suite
 
 T = TypeVar("T")
@@ -89,6 +107,7 @@ class Scenario:
         self.outputs()
         self.notifications()
         self.timeline()
+        self.after_recognition()
         return self.summary
 
     # ---- 1. accounts and applications -------------------------------------------------
@@ -284,7 +303,8 @@ class Scenario:
             markers = ", ".join(f"{m.get('title', m.get('id'))} {m.get('value')}" for m in row.get("markers", []))
             say(f"  {row.get('rank')}. {row['enterprise']['name']} ({row.get('unit_name')}; {markers})"
                 f"{'' if row.get('within_target') else '  beyond the target'}")
-        chosen = [r["application_id"] for r in ranking["ranked"] if r.get("within_target")]
+        chosen = [r["application_id"] for r in ranking["ranked"] if r.get("within_target")][:-1]
+        say("the last ranked is left off the list on merit: it will stay in the 后备 pool")
         publicity = api.post(f"/api/v1/programmes/{PROGRAMME}/recognition", {"application_ids": chosen}, token=admin)
         say(f"{len(chosen)} recognised on merit; 公示 from {publicity.get('opens_at', '')[:10]} "
             f"to {publicity.get('closes_at', '')[:10]}")
@@ -385,3 +405,129 @@ class Scenario:
         say(f"timeline of the returned-and-corrected application {app_id}: {len(rows)} entries "
             f"(out/demo/timeline-{app_id}.txt; live: python -m zjtx.ops {app_id} while `make up` runs)")
         self.summary["timeline_application"] = app_id
+
+    # ---- 6. after recognition: 后备 pool, validity, revocation, 复核, lapse ------------------
+
+    def after_recognition(self) -> None:
+        api, admin = self.api, self.tokens["admin"]
+        pool = api.get("/api/v1/reserve", token=admin)["entries"]
+        for entry in pool:
+            say(f"后备 pool: {entry['enterprise']['name']} ({entry['source_label']}: {entry['reason']})")
+        api.download("/api/v1/reserve/export", admin, self.out / "后备企业库.csv")
+        self.summary["reserve"] = [e["enterprise"]["name"] for e in pool]
+        records = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}", token=admin)["recognitions"]
+        say(f"{len(records)} recognitions, each valid until {records[0]['valid_until'][:10] if records else '-'} "
+            "(three years)")
+        by_key = {e.key: r for e in ENTERPRISES for r in records if r["enterprise"]["uscc"] == e.uscc}
+        self.operating_reports(sorted(by_key), [e.key for e in ENTERPRISES
+                                                if any(p["enterprise"]["uscc"] == e.uscc for p in pool)])
+        revoked_key = sorted(by_key)[-1]
+        self.clock("2022-03-01T10:00:00+08:00")
+        revoked = api.post(f"/api/v1/recognitions/{by_key[revoked_key]['id']}/revoke",
+                           {"reason": "企业发生重大安全生产事故，依规撤销认定"}, token=admin)
+        say(f"{revoked['enterprise']['name']}: recognition {revoked['status_label']} ({revoked['revoked_reason']})")
+        lapsing_key = sorted(k for k in by_key if k != revoked_key)[0]
+        renewing = [k for k in sorted(by_key) if k not in (revoked_key, lapsing_key)]
+        self.renewal_cycle(renewing)
+        self.clock("2023-06-05T00:00:05+08:00")
+
+        def lapsed() -> list[dict[str, Any]] | None:
+            found = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}&status=lapsed", token=admin)
+            return found["recognitions"] or None
+
+        for record in wait_for(lapsed, "the unrenewed recognition to lapse"):
+            local = to_shanghai(datetime.fromisoformat(record["lapsed_at"].replace("Z", "+00:00")))
+            say(f"{record['enterprise']['name']}: {record['status_label']} on {local:%Y-%m-%d} (valid until "
+                f"{record['valid_until'][:10]}), with notice")
+        final = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}", token=admin)["recognitions"]
+        self.summary["recognitions"] = {r["enterprise"]["name"]: {"status": r["status"], "valid_until": r["valid_until"]}
+                                        for r in final}
+
+    def renewal_cycle(self, keys: list[str]) -> None:
+        """2023 复核: a submission and a review like an application, on the current rules."""
+        api, admin = self.api, self.tokens["admin"]
+        self.clock("2023-03-10T09:00:00+08:00")
+        apps: dict[str, str] = {}
+        for key in keys:
+            enterprise = next(e for e in ENTERPRISES if e.key == key)
+            token = self.tokens[key]
+            app_id = api.post("/api/v1/applications", {"programme_id": REVIEW_2023}, token=token)["id"]
+            data = review_sections(enterprise)
+            for section_id, values in data.items():
+                api.put(f"/api/v1/applications/{app_id}/sections/{section_id}", {"data": values}, token=token)
+            assessment = api.post(f"/api/v1/programmes/{REVIEW_2023}/assessment", {"sections": data}, token=token)
+            for kind, filename, media_type, content in review_attachments(enterprise):
+                api.upload(f"/api/v1/applications/{app_id}/attachments", content, media_type, token,
+                           kind=kind, filename=filename)
+            api.post(f"/api/v1/applications/{app_id}/pledge", {"signer_name": "王建国", "signer_title": "法定代表人"},
+                     token=token)
+            api.post(f"/api/v1/applications/{app_id}/submit", {}, token=token)
+            apps[key] = app_id
+            say(f"复核: {enterprise.name} self-assessed {assessment['total']} points ({assessment['summary']}) "
+                "and submitted")
+        self.summary["self_assessment"] = {k: api.post(f"/api/v1/programmes/{REVIEW_2023}/assessment", {
+            "sections": review_sections(next(e for e in ENTERPRISES if e.key == k))}, token=self.tokens[k])["total"]
+            for k in keys}
+        units = sorted({unit_of(next(e for e in ENTERPRISES if e.key == k)) for k in keys})
+        for key, app_id in apps.items():
+            token = self.tokens[unit_of(next(e for e in ENTERPRISES if e.key == key))]
+
+            def probe(app_id: str = app_id, token: str = token) -> dict[str, Any] | None:
+                tasks = api.get(f"/api/v1/tasks?programme_id={REVIEW_2023}", token=token).get("tasks", [])
+                return next((t for t in tasks if t["application_id"] == app_id and t["status"] == "open"), None)
+
+            task = wait_for(probe, f"the 复核 task of {key}")
+            api.post(f"/api/v1/tasks/{task['id']}/pass", {"opinion": "复核材料真实、完整，同意续期"}, token=token)
+        for unit_id in units:
+            token = self.tokens[unit_id]
+            api.call("POST", f"/api/v1/programmes/{REVIEW_2023}/units/{unit_id}/summaries", token,
+                     data=pdf(f"signed 2023 review table {unit_id}"), params={"filename": "复核汇总表-签字盖章.pdf"},
+                     headers={"Content-Type": "application/pdf"})
+            api.post(f"/api/v1/programmes/{REVIEW_2023}/units/{unit_id}/finalise", token=token)
+        self.clock("2023-05-05T09:00:00+08:00")
+        wait_for(lambda: api.get(f"/api/v1/programmes/{REVIEW_2023}/status", token=admin).get("reviews_closed"),
+                 "the 复核 reviews to close")
+        ranking = api.get(f"/api/v1/programmes/{REVIEW_2023}/ranking", token=admin)
+        chosen = [r["application_id"] for r in ranking["ranked"] if r.get("within_target")]
+        api.post(f"/api/v1/programmes/{REVIEW_2023}/recognition", {"application_ids": chosen}, token=admin)
+        self.clock("2023-05-20T09:00:00+08:00")
+        api.post(f"/api/v1/programmes/{REVIEW_2023}/publish", token=admin)
+        renewed = api.get(f"/api/v1/recognitions?programme_id={PROGRAMME}&status=valid", token=admin)["recognitions"]
+        for record in renewed:
+            if record.get("renewals"):
+                say(f"复核 passed: {record['enterprise']['name']} renewed until {record['valid_until'][:10]}")
+            else:
+                say(f"{record['enterprise']['name']} did not take part: valid until {record['valid_until'][:10]}")
+
+    def operating_reports(self, recognised: list[str], reserve: list[str]) -> None:
+        """定期调度: quarterly reports from 2020-Q2 through 2021-Q4, each in its window."""
+        api, admin = self.api, self.tokens["admin"]
+        periods = [("2020-Q2", "2020-07-10"), ("2020-Q3", "2020-10-12"), ("2020-Q4", "2021-01-11"),
+                   ("2021-Q1", "2021-04-12"), ("2021-Q2", "2021-07-12"), ("2021-Q3", "2021-10-11"),
+                   ("2021-Q4", "2022-01-10")]
+        late_key = recognised[0]
+        filed = 0
+        for number, (period, day) in enumerate(periods):
+            self.clock(f"{day}T09:00:00+08:00")
+            for key in recognised + reserve:
+                if key == late_key and period == "2021-Q2":
+                    continue  # forgets this quarter
+                enterprise = next(e for e in ENTERPRISES if e.key == key)
+                quarter = enterprise.revenue_2019 // 4
+                grown = int(quarter * (1 + 0.03 * number))
+                api.put(f"/api/v1/programmes/{PROGRAMME}/operating-reports/periods/{period}", {
+                    "figures": {"operating_revenue": grown, "total_profit": int(grown * 0.08),
+                                "rnd_expense": int(grown * 0.05), "employees": 120 + enterprise.revenue_2019 // 100,
+                                "export_value": int(grown * 0.1), "new_invention_patents": number % 2},
+                    "note": "生产经营正常"}, token=self.tokens[key])
+                filed += 1
+            if period == "2021-Q2":
+                self.clock("2021-07-20T09:00:00+08:00")
+                late = api.get(f"/api/v1/programmes/{PROGRAMME}/operating-reports/late-filers", token=admin)
+                names = "、".join(f["enterprise_name"] for f in late["late"]) or "none"
+                say(f"调度 {late['period_label']}: {late['due'] - len(late['late'])} of {late['due']} filed; "
+                    f"late: {names}")
+                self.summary["late_filers_2021_q2"] = [f["enterprise_name"] for f in late["late"]]
+        say(f"{filed} quarterly 调度 reports filed from 2020-Q2 to 2021-Q4 by {len(recognised)} recognised and "
+            f"{len(reserve)} 后备 enterprises")
+        self.summary["operating_reports"] = filed

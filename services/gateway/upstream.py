@@ -74,6 +74,22 @@ def translate(service: str, error: grpc.RpcError) -> DomainError:
                        [], "upstream")
 
 
+def channel_target(target: str) -> str:
+    """``host:port`` as is; several copies ``a:1,b:2`` (make up REPLICAS=2) as one target gRPC
+    balances over (``ipv4:`` lists addresses; a DNS name with several addresses needs nothing)."""
+    if "," not in target:
+        return target
+    return "ipv4:" + ",".join(t.strip() for t in target.split(",") if t.strip())
+
+
+def copies_options(service: str, target: str) -> list[tuple[str, str]]:
+    """With several addresses the channel has no one host name: the certificate is checked
+    against the service's own name (every service certificate carries it, zjtx.pki)."""
+    if "," not in target:
+        return []
+    return [("grpc.ssl_target_name_override", service), ("grpc.default_authority", service)]
+
+
 class Upstreams:
     """Channels and stubs of the four services, shared by every request thread."""
 
@@ -83,11 +99,15 @@ class Upstreams:
         self.keyring = keyring
         self.deadline = deadline
         self.stream_deadline = stream_deadline
-        options = [("grpc.max_receive_message_length", 32 * 1024 * 1024), ("grpc.keepalive_time_ms", 60000)]
+        options = [("grpc.max_receive_message_length", 32 * 1024 * 1024), ("grpc.keepalive_time_ms", 60000),
+                   # calls spread over every address of a target (copies of a service; a DNS name with several)
+                   ("grpc.lb_policy_name", "round_robin")]
         if credentials is None:
-            self.channels = {name: grpc.insecure_channel(target, options=options) for name, target in targets.items()}
+            self.channels = {name: grpc.insecure_channel(channel_target(target), options=options + copies_options(
+                name, target)) for name, target in targets.items()}
         else:
-            self.channels = {name: grpc.secure_channel(target, credentials, options=options)
+            self.channels = {name: grpc.secure_channel(channel_target(target), credentials,
+                                                       options=options + copies_options(name, target))
                              for name, target in targets.items()}
         self.stubs = {name: STUBS[name](channel) for name, channel in self.channels.items()}
 

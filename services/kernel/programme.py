@@ -104,6 +104,15 @@ class Window:
 
 
 @dataclass(frozen=True)
+class ReportPolicy:
+    """定期调度: recognised and 后备 enterprises report each period (review validates the document)."""
+
+    frequency: str  # monthly | quarterly
+    window_days: int  # the window opens the day after a period ends and lasts this many days
+    remind_days_before: int  # a reminder this many days before the window closes
+
+
+@dataclass(frozen=True)
 class ProgrammeModel:
     id: str
     version: int
@@ -126,6 +135,7 @@ class ProgrammeModel:
     level_titles: dict[int, str] = field(default_factory=dict)  # every level of the review chain
     level_deadlines: dict[int, datetime] = field(default_factory=dict)  # reviewing levels with a deadline
     columns: tuple[tuple[str, str], ...] = ()  # (title, source) of the 推荐汇总表
+    operating_reports: ReportPolicy | None = None  # 定期调度, from the document
 
     # -- lookups
 
@@ -225,9 +235,17 @@ def programme_from_message(message: Any) -> ProgrammeModel:
             level_deadlines={c.level: _instant(c.review_closes_at) for c in message.review_chain
                              if not c.final and c.review_closes_at},
             columns=tuple((c.title, c.source) for c in message.summary_table_columns),
+            operating_reports=_report_policy(getattr(message, "document_json", "")),
         )
     except (ValueError, KeyError, TypeError, InvalidOperation) as error:
         raise ProgrammeModelError(f"programme {getattr(message, 'id', '?')!r} is unusable: {error}") from error
+
+
+def _report_policy(document_json: str) -> ReportPolicy | None:
+    raw = (json.loads(document_json) if document_json else {}).get("operating_reports")
+    if not raw:
+        return None
+    return ReportPolicy(str(raw["frequency"]), int(raw["window_days"]), int(raw["remind_days_before"]))
 
 
 def _instant(text: str) -> datetime:

@@ -23,6 +23,7 @@ class Context:
     divisions: DivisionTable
     caller: Caller
     now: datetime
+    jurisdiction: str | None = None  # the instance's (JURISDICTION): enterprises outside are refused
 
     @property
     def actor(self) -> str:

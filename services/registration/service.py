@@ -11,7 +11,7 @@ from google.protobuf import json_format
 from nameko import config
 
 from kernel.divisions import DivisionTable, load_division_table
-from registration import messages, review_events, storage, uploads, workflow
+from registration import messages, operating_reports, review_events, storage, uploads, workflow
 from registration.context import Context
 from registration.directory import DEFAULT_TTL_SECONDS, Directory
 from zjtx.clock import now
@@ -41,7 +41,8 @@ class RegistrationService(GrpcOperations):
 
     def ctx(self, context: Any) -> Context:
         ttl = float(config.get("PROGRAMME_CACHE_SECONDS") or DEFAULT_TTL_SECONDS)
-        return Context(self.store, Directory(self.review, ttl), self.divisions, caller_of(context), now())
+        return Context(self.store, Directory(self.review, ttl), self.divisions, caller_of(context), now(),
+                       str(config.get("JURISDICTION") or "") or None)
 
     # ---------------------------------------------------------------- enterprises
 
@@ -76,6 +77,22 @@ class RegistrationService(GrpcOperations):
     @api(RegistrationStub)
     def FindSubmitted(self, request: pb.FindSubmittedRequest, context: Any) -> pb.FindSubmittedResponse:
         return workflow.find_submitted(self.ctx(context), request)
+
+    # ---------------------------------------------------------------- 定期调度
+
+    @api(RegistrationStub)
+    def SubmitOperatingReport(self, request: pb.SubmitOperatingReportRequest, context: Any) -> pb.OperatingReport:
+        figures = json_format.MessageToDict(request.figures) if request.HasField("figures") else {}
+        return operating_reports.submit(self.ctx(context), request, figures)
+
+    @api(RegistrationStub)
+    def ListOperatingReports(self, request: pb.ListOperatingReportsRequest,
+                             context: Any) -> pb.ListOperatingReportsResponse:
+        return operating_reports.list_reports(self.ctx(context), request)
+
+    @api(RegistrationStub)
+    def ListLateFilers(self, request: pb.ListLateFilersRequest, context: Any) -> pb.ListLateFilersResponse:
+        return operating_reports.late_filers(self.ctx(context), request)
 
     @api(RegistrationStub)
     def SaveSection(self, request: pb.SaveSectionRequest, context: Any) -> pb.SaveSectionResponse:

@@ -45,6 +45,7 @@ INDEXES = {
     "attachments": [simple_index("application_id", "kind", "seq")],
     "snapshots": [simple_index("application_id", "snapshot_version", unique=True)],
     "application_history": [simple_index("application_id", "seq")],
+    "operating_reports": [simple_index("programme_id", "period"), simple_index("enterprise_id", "period")],
 }
 
 

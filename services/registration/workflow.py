@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from kernel.jurisdiction import check_serves
 from kernel.programme import ProgrammeModel
 from registration import messages, storage
 from registration.context import Context
@@ -71,6 +72,7 @@ def register_enterprise(ctx: Context, request: pb.RegisterEnterpriseRequest) -> 
     check_register(ctx.caller)
     profile = profile_from(request, request.uscc)
     check_profile(profile, ctx.divisions)
+    check_serves(profile.region_code, ctx.jurisdiction, ctx.divisions, "企业注册", "region_code")
     document = {"_id": uuid.uuid4().hex, "uscc": profile.uscc, "profile": profile_record(ctx, profile), "version": 1,
                 "registered_at": ctx.now, "registered_by": ctx.caller.subject or "self-registration"}
 
@@ -105,6 +107,7 @@ def update_profile(ctx: Context, request: pb.UpdateEnterpriseProfileRequest) -> 
     check_write(ctx.caller, current["_id"])
     profile = profile_from(request, current["uscc"])
     check_profile(profile, ctx.divisions)
+    check_serves(profile.region_code, ctx.jurisdiction, ctx.divisions, "企业", "region_code")
     record = profile_record(ctx, profile)
 
     def change(unit: UnitOfWork) -> dict[str, Any]:
@@ -132,6 +135,8 @@ def create_application(ctx: Context, enterprise_id: str, programme_id: str) -> t
     check_write(ctx.caller, enterprise["_id"])
     programme = ctx.directory.programme(programme_id)
     profile = enterprise["profile"]
+    check_serves(programme.owner, ctx.jurisdiction, ctx.divisions, "培育批次", "programme_id")
+    check_serves(profile["region_code"], ctx.jurisdiction, ctx.divisions, "申报", "region_code")
     check_can_apply(programme, profile["region_code"], profile.get("region_name", ""), ctx.now)
     document = {
         "_id": uuid.uuid4().hex, "enterprise_id": enterprise["_id"], "enterprise_name": profile["name"],

@@ -43,9 +43,9 @@ def create_programme(unit: UnitOfWork, ctx: Context, request: pb.CreateProgramme
     _check_admin(ctx, template, "以该培育批次为模板创建新批次")
     reason = check_reason(request.reason)
     programme, document = new_programme_document(
-        ctx.catalogue.documents[template.id], programme_id=request.programme_id.strip(), year=request.year,
+        ctx.catalogue.sources[template.id], programme_id=request.programme_id.strip(), year=request.year,
         title=request.title, opens_at=request.opens_at, closes_at=request.closes_at,
-        review_closes_at=request.review_closes_at)
+        review_closes_at=request.review_closes_at, rulesets=ctx.catalogue.rulesets)
     if programme.recommend_to not in (None, NATIONAL) and programme.recommend_to not in ctx.catalogue.programmes:
         raise precondition("programme.recommend_to", f"推荐去向 {programme.recommend_to} 不存在")
     storage.add_programme_version(unit, _record(ctx, programme, document, "created", reason,
@@ -65,7 +65,8 @@ def amend_programme(unit: UnitOfWork, ctx: Context, programme_id: str, expected_
                            f"培育批次当前为第{current.version}版，请刷新后在最新版本上修改（提交的是第{expected_version}版）")
     if storage.programme_state(unit.db, programme_id, unit.session).get("publicity"):
         raise precondition("programme.recognised", f"{current.title}的认定名单已确认，培育批次不能再修改")
-    programme, document, changes, extended = check_amendment(current, stored["document"], patch, ctx.now)
+    programme, document, changes, extended = check_amendment(
+        current, stored["document"], patch, ctx.now, ctx.catalogue.rulesets)
     storage.add_programme_version(unit, _record(ctx, programme, document, "amended", reason, changes, extended),
                                   current.version)
     unit.emit_event(pb.ProgrammeAmended(

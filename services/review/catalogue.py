@@ -18,12 +18,14 @@ from nameko import config
 from nameko.extensions import DependencyProvider
 from pymongo.errors import PyMongoError
 
+from kernel.divisions import division_within
 from review import storage
 from review.rules.programme_parser import load_programmes, parse_programme
 from review.rules.programmes import Programme, read_yaml
+from review.rules.rulesets import RULESETS_DIR, RuleSet, load_rulesets
 from review.rules.units import Unit, UnitDirectory, load_units
 from zjtx.clock import now
-from zjtx.config import REPO_ROOT
+from zjtx.config import REPO_ROOT, ConfigError
 from zjtx.errors import not_found, precondition
 from zjtx.mongo import Store
 from zjtx_api import review_pb2 as pb
@@ -116,19 +118,55 @@ def plain(document: Any) -> Any:
     return json.loads(json.dumps(document, ensure_ascii=False, default=_json_default))
 
 
+def _month_day(value: tuple[int, int] | None) -> str | None:
+    return f"{value[0]:02d}-{value[1]:02d}" if value else None
+
+
+def with_ruleset(document: dict[str, Any], programme: Programme) -> dict[str, Any]:
+    """The served document names the rule set it pins in full (rubric, validity, sources),
+    so an outside reader sees the figures the programme is scored by without the rule set file."""
+    rules = programme.rules
+    if rules is None:
+        return document
+    rubric = {**rules.rubric, "indicators": [*(rules.rubric.get("indicators") or []),
+                                             *(document.get("local_indicators") or [])]}
+    return {**document, "ruleset": {
+        "id": rules.id, "title": rules.title, "issuer": rules.issuer, "document": rules.document,
+        "effective_from": rules.effective_from, "validity_years": rules.validity_years,
+        "annual_update_due": _month_day(rules.annual_update_due),
+        "rubric": rubric,
+        "sources": [{"item": s.item, "source": s.source, "verified": s.verified} for s in rules.sources],
+    }}
+
+
 class Catalogue:
     """Programmes and review units of this deployment.
 
     The programme documents are review's data, with versions (``programme_versions``); the YAML in
     deploy/programmes only seeds a programme the database does not hold yet (first start). Without a
-    database attached (in-process tests) the catalogue serves the YAML as version it declares."""
+    database attached (in-process tests) the catalogue serves the YAML as version it declares.
+    An instance seeds only its own programmes and units (its file names them, ``PROGRAMMES`` /
+    ``UNITS_FILE``), all within its ``JURISDICTION`` (docs/instances.md)."""
 
-    def __init__(self, programmes_dir: Path, units_file: Path) -> None:
+    def __init__(self, programmes_dir: Path, units_file: Path, selected: list[str] | None = None,
+                 jurisdiction: str | None = None) -> None:
         seeds: dict[str, Programme] = load_programmes(programmes_dir)
+        if selected is not None:
+            unknown = [pid for pid in selected if pid not in seeds]
+            if unknown:
+                raise ConfigError(f"instance programmes {unknown} are not in {programmes_dir}; "
+                                  f"accepted: {', '.join(sorted(seeds))}")
+            seeds = {pid: seeds[pid] for pid in selected}
+        # the rule sets a programme may pin (rules: <id>), for versions read back from the database
+        self.rulesets: dict[str, RuleSet] = load_rulesets(Path(programmes_dir) / RULESETS_DIR)
         self.seed_documents = {pid: plain(read_yaml(programmes_dir / f"{pid}.yaml")) for pid in seeds}
         self.units: UnitDirectory = load_units(units_file)
+        self.jurisdiction = jurisdiction or None
+        if self.jurisdiction:
+            check_jurisdiction(self.jurisdiction, seeds, self.units, units_file)
         self.programmes: dict[str, Programme] = {}
-        self.documents: dict[str, dict[str, Any]] = {}
+        self.documents: dict[str, dict[str, Any]] = {}  # as served: with the pinned rule set in full
+        self.sources: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, pb.Programme] = {}
         self._older: dict[tuple[str, int], pb.Programme] = {}
         for pid, programme in seeds.items():
@@ -140,14 +178,16 @@ class Catalogue:
 
     def install(self, programme: Programme, document: dict[str, Any], record: dict[str, Any]) -> None:
         self.programmes[programme.id] = programme
-        self.documents[programme.id] = document
-        self.messages[programme.id] = programme_message(programme, document, record)
+        served = with_ruleset(document, programme)
+        self.sources[programme.id] = document  # as stored: a template for next year's programme
+        self.documents[programme.id] = served
+        self.messages[programme.id] = programme_message(programme, served, record)
 
     def attach(self, db: Any, now: datetime) -> None:
         """Seed what the database lacks, then serve the stored current versions."""
         self.db = db
         for pid, document in self.seed_documents.items():
-            programme = parse_programme(document)
+            programme = parse_programme(document, rulesets=self.rulesets)
             if storage.seed_programme(db, version_record(programme, document, kind="seeded", at=now,
                                                          reason="首次启动时由 deploy/programmes 导入")):
                 log.info("programme %s v%d seeded from deploy/programmes", pid, programme.version)
@@ -164,7 +204,7 @@ class Catalogue:
             record = storage.programme_version(self.db, pid, version)
             if record is None:
                 continue  # the head moved in a transaction not yet visible: next refresh
-            self.install(parse_programme(record["document"]), record["document"], record)
+            self.install(parse_programme(record["document"], rulesets=self.rulesets), record["document"], record)
         self.synced_at = time.monotonic()
 
     def versions(self, programme_id: str) -> list[dict[str, Any]]:
@@ -179,8 +219,9 @@ class Catalogue:
         try:
             return self.programmes[programme_id]
         except KeyError:
+            where = f"本平台（辖区 {self.jurisdiction}）" if self.jurisdiction else ""
             raise not_found("programme.not_found",
-                            f"培育批次 {programme_id} 不存在；现有：{'、'.join(sorted(self.programmes))}") from None
+                            f"{where}没有培育批次 {programme_id}；可选：{'、'.join(sorted(self.programmes))}") from None
 
     def owner_unit(self, programme: Programme) -> Unit:
         """The unit that ranks, recognises and publishes (the programme's owner)."""
@@ -192,7 +233,8 @@ class Catalogue:
 
     def unit(self, unit_id: str) -> Unit:
         if unit_id not in self.units:
-            raise not_found("unit.not_found", f"审核单位 {unit_id} 不存在")
+            where = f"本平台（辖区 {self.jurisdiction}）" if self.jurisdiction else ""
+            raise not_found("unit.not_found", f"{where}没有审核单位 {unit_id}；本平台只管理其辖区内的审核单位")
         return self.units.get(unit_id)
 
     def message(self, programme_id: str, version: int = 0) -> pb.Programme:
@@ -206,15 +248,34 @@ class Catalogue:
             if record is None:
                 raise not_found("programme.version_not_found",
                                 f"培育批次 {programme_id} 没有第{version}版；当前为第{current.version}版")
-            self._older[key] = programme_message(parse_programme(record["document"]), record["document"], record)
+            older = parse_programme(record["document"], rulesets=self.rulesets)
+            self._older[key] = programme_message(older, with_ruleset(record["document"], older), record)
         return self._older[key]
+
+
+def check_jurisdiction(jurisdiction: str, programmes: dict[str, Programme], units: UnitDirectory,
+                       units_file: Path) -> None:
+    """An instance serves its jurisdiction only: a programme owned, or a unit placed, outside
+    it stops the service at start with every one named."""
+    problems = [f"programme {p.id} is owned by {p.owner} ({p.owner_name})" for p in programmes.values()
+                if not division_within(p.owner, jurisdiction)]
+    problems += [f"unit {u.id} ({u.name}) lies in {u.division_code}" for u in units
+                 if not division_within(u.division_code, jurisdiction)]
+    if problems:
+        raise ConfigError(f"this instance serves JURISDICTION {jurisdiction} only, but "
+                          f"{'; '.join(problems[:5])}{' …' if len(problems) > 5 else ''}: remove them from the "
+                          f"instance file's programmes or from {units_file}")
 
 
 class CatalogueProvider(DependencyProvider):
     def setup(self) -> None:
         programmes_dir = Path(config.get("PROGRAMMES_DIR") or REPO_ROOT / "deploy" / "programmes")
         units_file = Path(config.get("UNITS_FILE") or REPO_ROOT / "deploy" / "units" / "hunan.yaml")
-        self.catalogue = Catalogue(programmes_dir, units_file)
+        selected = config.get("PROGRAMMES")
+        if isinstance(selected, str):  # PROGRAMMES=a,b from the environment
+            selected = [p.strip() for p in selected.split(",") if p.strip()]
+        self.catalogue = Catalogue(programmes_dir, units_file, selected,
+                                   str(config.get("JURISDICTION") or "") or None)
 
     def _store(self) -> Any:
         return next(d for d in self.container.dependencies if isinstance(d, Store))

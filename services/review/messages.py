@@ -136,3 +136,28 @@ def step(task: dict[str, Any], application: dict[str, Any], at: datetime, review
         enterprise_id=enterprise.get("enterprise_id", ""), enterprise_name=enterprise.get("name", ""),
         reviewer=reviewer, at=iso(at),
     )
+
+
+def assessment_message(assessment: Any, programme_id: str, application_id: str = "") -> pb.Assessment:
+    """A ``rules.assessment.Assessment`` as its message."""
+    a = assessment
+    return pb.Assessment(
+        programme_id=programme_id, application_id=application_id, rubric_title=a.rubric_title, source=a.source,
+        rules_id=a.rules_id, total=a.total, max_total=a.max_total, pass_line=a.pass_line,
+        score_passed=a.score_passed, passed=a.passed, summary=a.summary,
+        groups=[pb.GroupAssessment(id=g.id, title=g.title, points=g.points, max_points=g.max_points,
+                                   min_points=g.min_points) for g in a.groups],
+        indicators=[pb.IndicatorAssessment(id=i.id, title=i.title, group=i.group, points=i.points,
+                                           max_points=i.max_points, value=i.value, missing=list(i.missing),
+                                           hints=list(i.hints)) for i in a.indicators],
+        routes=[pb.RouteAssessment(id=r.id, title=r.title, met=r.met) for r in a.routes],
+    )
+def city_recommendation_message(document: dict[str, Any], application_id: str = "") -> pb.CityRecommendation:
+    d = document
+    return pb.CityRecommendation(
+        event_id=d["event_id"], uscc=d["uscc"], enterprise_name=d.get("enterprise_name", ""),
+        region_code=d.get("region_code", ""), from_programme_id=d["from_programme_id"],
+        from_programme_title=d.get("from_programme_title", ""), from_owner=d.get("from_owner", ""),
+        from_owner_name=d.get("from_owner_name", ""), rank=int(d.get("rank") or 0), score=d.get("score", ""),
+        published_at=d.get("published_at", ""), recommend_to=d["recommend_to"], received_at=when(d.get("received_at")),
+        application_id=application_id)

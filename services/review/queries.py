@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from kernel.statuses import STATUS_LABELS
-from review import storage
+from review import reserve, storage
 from review.catalogue import Catalogue
 from review.messages import (
     enterprise_brief,
@@ -31,11 +31,25 @@ RANK_ORDER_TEXT = ("按评价总分从高到低；同分依次比较优先条件
                    "统一社会信用代码、申请编号排序")
 
 
-def tasks(db: Any, unit_id: str, programme_id: str, status: str) -> list[pb.Task]:
+def tasks(db: Any, catalogue: Catalogue, unit_id: str, programme_id: str, status: str) -> list[pb.Task]:
     found = storage.tasks_of_unit(db, unit_id, programme_id, status)
     applications = {a["_id"]: a for a in db.applications.find(
         {"_id": {"$in": [t["application_id"] for t in found]}}, {"sections": 0})}
-    return [task_message(t, applications.get(t["application_id"])) for t in found]
+    messages = [task_message(t, applications.get(t["application_id"])) for t in found]
+    _mark_reserve(db, catalogue, messages, applications.values())
+    return messages
+
+
+def _mark_reserve(db: Any, catalogue: Catalogue, messages: list[Any], applications: Any) -> None:
+    """Mark the 后备 pool members (read here, never at intake: the submission path stays as it is)."""
+    by_programme: dict[str, list[str]] = {}
+    for application in applications:
+        by_programme.setdefault(application["programme_id"], []).append(application["enterprise"]["enterprise_id"])
+    notes: dict[str, str] = {}
+    for programme_id, enterprise_ids in by_programme.items():
+        notes.update(reserve.notes_for(db, catalogue.programme(programme_id), enterprise_ids))
+    for message in messages:
+        message.reserve_note = notes.get(message.enterprise.enterprise_id, "")
 
 
 def unit_progress(db: Any, catalogue: Catalogue, programme: Programme, unit_id: str) -> pb.UnitProgress:
@@ -97,6 +111,9 @@ def ranking(db: Any, programme: Programme) -> pb.RankRecommendedResponse:
             within_target=recognisable and (target is None or eligible <= target), status=application["status"],
             band=band_of(eligible, band) if recognisable else "",
         ))
+    notes = reserve.notes_for(db, programme, [row.enterprise.enterprise_id for row in rows])
+    for row in rows:
+        row.reserve_note = notes.get(row.enterprise.enterprise_id, "")
     markers = "、".join(m.title for m in programme.priority_markers) or "无"
     return pb.RankRecommendedResponse(programme_id=programme.id, target_count=target or 0, ranked=rows,
                                       order=RANK_ORDER_TEXT.format(markers=markers),

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from kernel.statuses import STATUS_LABELS
-from review import storage
+from review import reserve, storage, validity
 from review.rules import decisions as d
 from review.rules.access import check_owner_admin
 from review.rules.amendments import check_reason
@@ -178,13 +178,18 @@ def publish(unit: UnitOfWork, ctx: Context, programme: Programme) -> tuple[Recog
                               detail=f"{programme.title}认定名单第{position}位")
         storage.update_application(unit, application, {"status": d.RECOGNISED, "rank": position})
         recognised.append(_recognition(unit, programme, application, ctx.now, position, ""))
+        reserve.leave_when_recognised(unit, programme, application["enterprise"]["enterprise_id"])
+        validity.record_at_publication(unit, programme, application, ctx.now)
+        validity.renew_at_publication(unit, programme, application, ctx.now)
     others = storage.applications_of(unit.db, programme.id, (d.RECOMMENDED, d.REMOVED), unit.session)
     for application in others:
+        previous = application["status"]
         reason = application.get("reason") if application["status"] == d.REMOVED else "未列入择优认定名单"
         application = record_history(unit, application, ctx.now, actor, "not_recognised", level=level, reason=reason,
                               detail=reason)
         storage.update_application(unit, application, {"status": d.NOT_RECOGNISED, "reason": reason, "rank": 0})
         not_recognised.append(_recognition(unit, programme, application, ctx.now, 0, reason))
+        reserve.enter_at_publication(unit, programme, application, previous, reason, _score(application), ctx.now)
     expired = expire_the_rest(unit, ctx, programme)
     storage.set_programme_state(unit, programme.id, {"publicity.state": "publicity"},
                                 {"publicity.state": "published", "publicity.published_at": ctx.now,
@@ -235,7 +240,10 @@ def _recognition(unit: UnitOfWork, programme: Programme, application: dict[str, 
     message = pb.Recognition(
         application_id=application["_id"], programme_id=programme.id, enterprise_id=enterprise["enterprise_id"],
         enterprise_name=enterprise["name"], recognised=position > 0, rank=position, score=_score(application),
-        recommend_to=(programme.recommend_to or "") if position else "", published_at=iso(at), reason=reason)
+        recommend_to=(programme.recommend_to or "") if position else "", published_at=iso(at), reason=reason,
+        # another instance (the province's 推荐库) knows the enterprise by its USCC, not by our ids
+        uscc=enterprise.get("uscc", ""), region_code=enterprise.get("region_code", ""),
+        programme_title=programme.title, owner=programme.owner, owner_name=programme.owner_name)
     unit.emit_event(message, application["_id"], "review.recognised" if position else "review.not_recognised")
     return message
 

@@ -3,24 +3,52 @@ read side in ``queries``, rules in ``rules/``, storage in ``storage``."""
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from nameko import config
 
-from review import administration, queries, recognition, storage, workflow
+from review import (
+    administration,
+    outcomes,
+    queries,
+    recognition,
+    recommendations,
+    reserve,
+    storage,
+    validity,
+    workflow,
+)
 from review.catalogue import Catalogue, CatalogueProvider
-from review.messages import application_message, history_message, objection_message, summary_message, task_message
-from review.rules.access import REVIEW_ROLES, check_can_view_application, check_can_view_unit, check_owner_view
+from review.messages import (
+    application_message,
+    assessment_message,
+    history_message,
+    objection_message,
+    summary_message,
+    task_message,
+)
+from review.rules.access import (
+    REVIEW_ROLES,
+    check_can_view_application,
+    check_can_view_unit,
+    check_owner_admin,
+    check_owner_view,
+)
 from review.rules.accounts import check_account, check_can_manage
+from review.rules.assessment import assess
+from review.rules.reserve import STATUS_LABELS as RESERVE_STATUS_LABELS
 from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
+from review.rules.validity import STATUS_LABELS as VALIDITY_STATUS_LABELS
 from zjtx import audit
 from zjtx.clock import iso, now
 from zjtx.crypto import mask_email, mask_mobile
 from zjtx.envelope import Envelope
-from zjtx.errors import invalid, not_found
+from zjtx.errors import DomainError, invalid, not_found, precondition
 from zjtx.events import PermanentEventError, handles
 from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
@@ -30,6 +58,18 @@ from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub
 
 log = logging.getLogger(__name__)
+RESERVE_STATUSES = tuple(RESERVE_STATUS_LABELS)
+VALIDITY_STATUSES = tuple(VALIDITY_STATUS_LABELS)
+
+
+def parse_instant(text: str, field: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise invalid(f"{field}.invalid", f"{field} 须为 ISO 8601 时间（含时区），如 2023-06-30T00:00:00+08:00") from None
+    if value.tzinfo is None:
+        raise invalid(f"{field}.invalid", f"{field} 须带时区，如 2023-06-30T00:00:00+08:00")
+    return value
 
 
 def reviewer_message(document: dict[str, Any], masked: bool = False) -> pb.Reviewer:
@@ -54,6 +94,22 @@ def _snapshot_of(event: Envelope, message_type: type, catalogue: Catalogue) -> A
         raise PermanentEventError(f"{event.type} {event.id}: unknown programme {snapshot.programme_id!r}; "
                                   f"loaded: {', '.join(sorted(catalogue.programmes))}")
     return payload
+
+
+MAX_DATA_CHARS = 200_000
+
+
+def assessment_data(text: str) -> dict[str, dict[str, Any]]:
+    """Form data sent for a self-assessment, checked for its shape (DomainError, Chinese, if not)."""
+    if len(text) > MAX_DATA_CHARS:
+        raise invalid("assessment.too_large", f"自评数据过大（{len(text)}字符），上限{MAX_DATA_CHARS}字符")
+    try:
+        data = json.loads(text or "{}")
+    except json.JSONDecodeError as error:
+        raise invalid("assessment.bad_data", f"自评数据不是合法的JSON：{error.msg}（第{error.pos}个字符）") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise invalid("assessment.bad_data", "自评数据须为 {栏目编号: {字段编号: 值}} 的形式")
+    return data
 
 
 class ReviewService(GrpcOperations):
@@ -136,7 +192,8 @@ class ReviewService(GrpcOperations):
             raise invalid("unit_id.required", "请指定审核单位（unit_id）")
         self.catalogue.unit(unit_id)
         check_can_view_unit(self.catalogue.units, caller, unit_id)
-        return pb.ListTasksResponse(tasks=queries.tasks(self.store.db, unit_id, request.programme_id, request.status))
+        return pb.ListTasksResponse(tasks=queries.tasks(self.store.db, self.catalogue, unit_id, request.programme_id,
+                                                        request.status))
 
     @api(ReviewStub)
     def GetTask(self, request: pb.GetTaskRequest, context: Any) -> pb.Task:
@@ -145,7 +202,15 @@ class ReviewService(GrpcOperations):
             raise not_found("task.not_found", f"审核任务 {request.task_id} 不存在")
         workflow.tag_application(task["application_id"])
         check_can_view_unit(self.catalogue.units, caller_of(context), task["unit_id"])
-        return task_message(task, storage.find_application(self.store.db, task["application_id"]), True)
+        application = storage.find_application(self.store.db, task["application_id"])
+        message = task_message(task, application, True)
+        if application:
+            programme = self.catalogue.programme(application["programme_id"])
+            enterprise_id = application["enterprise"]["enterprise_id"]
+            message.reserve_note = reserve.notes_for(self.store.db, programme, [enterprise_id]).get(enterprise_id, "")
+        # the city's recognition of this enterprise (推荐库), shown to the reviewers
+        message.city_recommendations.extend(recommendations.of_application(self.store.db, application))
+        return message
 
     def _decision(self, outcome: workflow.Outcome) -> pb.DecisionResult:
         programme = self.catalogue.programme(outcome.application["programme_id"])
@@ -188,9 +253,28 @@ class ReviewService(GrpcOperations):
 
     @api(ReviewStub)
     def GetApplication(self, request: pb.GetApplicationRequest, context: Any) -> pb.ReviewApplication:
-        application = self._viewable_application(caller_of(context), request.application_id)
+        caller = caller_of(context)
+        application = self._viewable_application(caller, request.application_id)
         programme = self.catalogue.programme(application["programme_id"])
-        return application_message(application, programme.max_return_rounds)
+        message = application_message(application, programme.max_return_rounds)
+        if caller.role != "enterprise":  # reviewers and admins see the city's recognition (推荐库)
+            message.city_recommendations.extend(recommendations.of_application(self.store.db, application))
+        return message
+
+    @api(ReviewStub)
+    def Assess(self, request: pb.AssessRequest, context: Any) -> pb.Assessment:
+        caller = caller_of(context)
+        if request.application_id:
+            self._viewable_application(caller, request.application_id)
+            application = storage.find_application(self.store.db, request.application_id) or {}
+            programme_id, data = application.get("programme_id", ""), application.get("sections") or {}
+        else:
+            programme_id, data = request.programme_id, assessment_data(request.sections_json)
+        programme = self.catalogue.programme(programme_id)
+        result = assess(programme, data)
+        if result is None:
+            raise precondition("assessment.no_rubric", f"{programme.title}没有评价标准，不进行自评打分")
+        return assessment_message(result, programme.id, request.application_id)
 
     @api(ReviewStub)
     def ListHistory(self, request: pb.ListHistoryRequest, context: Any) -> pb.ListHistoryResponse:
@@ -339,7 +423,95 @@ class ReviewService(GrpcOperations):
             unit, ctx, programme, list(request.remove_application_ids), list(request.add_application_ids),
             request.reason, request.expected_list_version))
 
+    @api(ReviewStub)
+    def ListReserve(self, request: pb.ListReserveRequest, context: Any) -> pb.ListReserveResponse:
+        caller = caller_of(context)
+        unit = self._owner_unit(caller, request.owner)
+        owner = unit.division_code
+        check_owner_view(caller, unit.id, unit.name, "查看后备企业库")
+        if request.status and request.status not in RESERVE_STATUSES:
+            raise invalid("status.unknown", f"状态 {request.status} 无效；可选：{'、'.join(RESERVE_STATUSES)}")
+        entries = reserve.list_entries(self.store.db, owner, request.programme_id, request.year,
+                                       request.region_prefix, request.status, request.source)
+        return pb.ListReserveResponse(entries=[reserve.entry_message(e) for e in entries])
+
+    @api(ReviewStub)
+    def ListRecognitions(self, request: pb.ListRecognitionsRequest, context: Any) -> pb.ListRecognitionsResponse:
+        caller = caller_of(context)
+        expiring = parse_instant(request.expiring_before, "expiring_before") if request.expiring_before else None
+        if request.status and request.status not in VALIDITY_STATUSES:
+            raise invalid("status.unknown", f"状态 {request.status} 无效；可选：{'、'.join(VALIDITY_STATUSES)}")
+        if caller.role == "enterprise":
+            found = validity.list_records(self.store.db, "", request.programme_id, request.status, expiring,
+                                          caller.enterprise_id)
+        else:
+            unit = self._owner_unit(caller, request.owner)
+            owner = unit.division_code
+            check_owner_view(caller, unit.id, unit.name, "查看认定企业")
+            found = validity.list_records(self.store.db, owner, request.programme_id, request.status, expiring,
+                                          request.enterprise_id)
+        return pb.ListRecognitionsResponse(recognitions=[validity.record_message(r) for r in found])
+
+    @api(ReviewStub)
+    def RevokeRecognition(self, request: pb.RevokeRecognitionRequest, context: Any) -> pb.RecognitionRecord:
+        ctx = self._ctx(context)
+        record = validity.find(self.store.db, request.id)
+        if record is None:
+            raise not_found("recognition.not_found", f"认定记录 {request.id} 不存在")
+        unit = self.catalogue.units.for_division(record["owner"])
+        check_owner_admin(ctx.caller, unit.id if unit else "", unit.name if unit else record["owner"], "撤销认定")
+        revoked = self.store.transact(lambda u: validity.revoke(u, request.id, request.reason, ctx.actor, ctx.now))
+        return validity.record_message(revoked)
+
+    def _owner_unit(self, caller: Caller, owner: str) -> Any:
+        """The unit of division ``owner`` (default: the caller's own unit): 404 for an unknown one."""
+        if not owner:
+            if not caller.unit:
+                raise invalid("owner.required", "请指定所属单位的行政区划代码（owner），如 430000")
+            return self.catalogue.unit(caller.unit)
+        unit = self.catalogue.units.for_division(owner)
+        if unit is None:
+            raise not_found("owner.not_found", f"行政区划 {owner} 没有审核单位（所属单位）")
+        return unit
+
+    @api(ReviewStub)
+    def SelectTypicalCase(self, request: pb.SelectTypicalCaseRequest, context: Any) -> pb.TypicalCase:
+        ctx = self._ctx(context)
+        record = validity.find(self.store.db, request.recognition_id)
+        if record is None:
+            raise not_found("recognition.not_found", f"认定记录 {request.recognition_id} 不存在")
+        unit = self._owner_unit(ctx.caller, record["owner"])
+        check_owner_admin(ctx.caller, unit.id, unit.name, "选树典型案例")
+        case = self.store.transact(lambda u: outcomes.select_case(u, request.recognition_id, request.title,
+                                                                  request.summary, ctx.actor, ctx.now))
+        return outcomes.case_message(case)
+
+    @api(ReviewStub)
+    def ListTypicalCases(self, request: pb.ListTypicalCasesRequest, context: Any) -> pb.ListTypicalCasesResponse:
+        unit = self._owner_unit(caller_of(context), request.owner)
+        return pb.ListTypicalCasesResponse(cases=[outcomes.case_message(c)
+                                                  for c in outcomes.list_cases(self.store.db, unit.division_code)])
+
+    @api(ReviewStub)
+    def RecommendWhitelist(self, request: pb.RecommendWhitelistRequest, context: Any) -> pb.WhitelistBatch:
+        ctx = self._ctx(context)
+        unit = self._owner_unit(ctx.caller, request.owner)
+        check_owner_admin(ctx.caller, unit.id, unit.name, "推荐产融合作“白名单”")
+        return self.store.transact(lambda u: outcomes.recommend_whitelist(
+            u, unit.division_code, request.note, request.include_reserve, ctx.actor, ctx.now))
+
+    @api(ReviewStub)
+    def ListCityRecommendations(self, request: pb.ListCityRecommendationsRequest,
+                                context: Any) -> pb.ListCityRecommendationsResponse:
+        programme = self._owner_view(request.programme_id, context, "查看推荐库（市州推荐的企业）")
+        return pb.ListCityRecommendationsResponse(recommendations=recommendations.listed(self.store.db, programme.id))
+
     # ---------------------------------------------------------------- events
+
+    @handles("upstream", "review.recognised", envelope_source="review")
+    def on_city_recognised(self, unit: UnitOfWork, event: Envelope) -> None:
+        """A city instance's recognition, shovelled to this instance's upstream.events: the 推荐库."""
+        recommendations.take_city_recognition(unit, self.catalogue, event, now())
 
     @handles("registration", "enterprise.registered")
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:
@@ -379,8 +551,18 @@ class ReviewService(GrpcOperations):
                 self.store.transact(lambda unit, p=programme: workflow.announce_window(unit, p, at))
                 if not storage.programme_state(self.store.db, programme.id).get("recommendations_complete_at"):
                     self.store.transact(lambda unit, p=programme: workflow.check_complete(unit, p, at))
+            except DomainError as error:
+                if error.code == "programme.changed":
+                    # another copy of review announced it in the same tick (compare-and-set): once is right
+                    log.debug("clock tick for %s: another copy announced first", programme.id)
+                else:
+                    log.exception("clock tick failed for programme %s", programme.id)
             except Exception:  # one programme's trouble must not stop the others' announcements
                 log.exception("clock tick failed for programme %s", programme.id)
+        try:
+            self.store.transact(lambda unit: validity.lapse_due(unit, at))
+        except Exception:
+            log.exception("clock tick failed to lapse expired recognitions")
 
 
 def _chain(first: pb.SummaryChunk, rest: Iterator[pb.SummaryChunk]) -> Iterator[pb.SummaryChunk]:

@@ -12,7 +12,13 @@
 - ``programme_state``: per programme, the window state last announced, when the
   recommendations were complete, and the 公示 (the confirmed list, period, published).
 - ``objections``: objections received during a 公示 and how each was resolved.
+- ``reserve``: the 后备 pool, one entry per enterprise, source programme and source
+  (``review.reserve``).
+- ``recognitions``: one per recognised enterprise and programme, its validity, renewals,
+  lapse or revocation (``review.validity``).
 - ``enterprises``: directory from enterprise.registered; ``reviewers``: accounts.
+- ``city_recommendations``: the 推荐库, recognitions a city instance sent upwards
+  (``_id`` = recognising programme + USCC: a repeated or amended recognition replaces it).
 """
 
 from __future__ import annotations
@@ -50,6 +56,10 @@ INDEXES = {
     "summaries": [simple_index("programme_id", "unit_id", "uploaded_seq")],
     "objections": [simple_index("programme_id", "received_seq"), simple_index("application_id")],
     "programme_versions": [simple_index("programme_id", "version", unique=True)],
+    "reserve": [simple_index("owner", "status"), simple_index("enterprise.enterprise_id")],
+    "recognitions": [simple_index("owner", "status"), simple_index("status", "valid_until"),
+                     simple_index("enterprise.enterprise_id")],
+    "city_recommendations": [simple_index("recommend_to", "from_owner", "rank"), simple_index("uscc")],
 }
 
 
@@ -334,3 +344,28 @@ def delete_file(db: Any, file_id: str) -> None:
 
 def read_file(db: Any, file_id: str, chunk_size: int = 256 * 1024) -> Iterable[bytes]:
     return download(GridFSBucket(db, bucket_name=SUMMARY_BUCKET), file_id, chunk_size)
+
+
+# ---------------------------------------------------------------- 推荐库 (recommendations from city instances)
+
+
+def save_city_recommendation(unit: UnitOfWork, document: dict[str, Any]) -> None:
+    unit.db.city_recommendations.replace_one({"_id": document["_id"]}, document, upsert=True, session=unit.session)
+
+
+def city_recommendations(db: Any, recommend_to: str) -> list[dict[str, Any]]:
+    return list(db.city_recommendations.find({"recommend_to": recommend_to}).sort(
+        [("from_owner", ASCENDING), ("rank", ASCENDING)]))
+
+
+def city_recommendations_of(db: Any, uscc: str, recommend_to: str) -> list[dict[str, Any]]:
+    if not uscc:
+        return []
+    return list(db.city_recommendations.find({"uscc": uscc, "recommend_to": recommend_to}).sort("from_owner", ASCENDING))
+
+
+def applications_by_uscc(db: Any, programme_id: str, usccs: Iterable[str]) -> dict[str, str]:
+    """USCC -> application id of the enterprises among ``usccs`` that applied to ``programme_id``."""
+    found = db.applications.find({"programme_id": programme_id, "enterprise.uscc": {"$in": list(usccs)}},
+                                 {"enterprise.uscc": 1})
+    return {a["enterprise"]["uscc"]: a["_id"] for a in found}

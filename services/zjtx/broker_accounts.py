@@ -57,7 +57,8 @@ _RUN_USER = re.compile(r"^zjtx-[a-z]+\.(?P<vhost>.+)\.p(?P<pid>\d+)$")
 def permissions(service: str) -> dict[str, str]:
     own_exchange = re.escape(f"{service}.events")
     own_queues = rf"evt-.*--{re.escape(service)}\.[^.]+(\.dead-letter)?"
-    event_exchanges = rf"({'|'.join(SERVICES)})\.events"
+    # upstream.events: another instance's events, shovelled in by the broker (docs/instances.md)
+    event_exchanges = rf"({'|'.join((*SERVICES, 'upstream'))})\.events"
     from zjtx.events import DEAD_LETTER_EXCHANGE  # here: zjtx.events pulls in Nameko and eventlet, which `make up` need not
 
     dead_letters = re.escape(DEAD_LETTER_EXCHANGE)
@@ -123,7 +124,9 @@ def declare_exchanges(api: Management, vhost: str) -> None:
     a service's own account may not declare any but its own (as deploy/rabbitmq/definitions.json does)."""
     from zjtx.events import DEAD_LETTER_EXCHANGE
 
-    for name, kind in [*((f"{s}.events", "topic") for s in SERVICES), (DEAD_LETTER_EXCHANGE, "direct")]:
+    # upstream.events: where another instance's events arrive by shovel (docs/instances.md)
+    exchanges = [*((f"{s}.events", "topic") for s in (*SERVICES, "upstream")), (DEAD_LETTER_EXCHANGE, "direct")]
+    for name, kind in exchanges:
         api.call("PUT", f"/exchanges/{quote(vhost, safe='')}/{quote(name, safe='')}",
                  json={"type": kind, "durable": True, "auto_delete": False, "internal": False, "arguments": {}})
 

@@ -1,9 +1,13 @@
 """Service configuration: YAML with ``${VAR:default}`` interpolation.
 
 Each service has ``services/<name>/config.yaml``. An instance file
-(``deploy/instances/<instance>.yaml``, chosen by ``ZJTX_INSTANCE``) may override any key,
-under ``common:`` for every service or under the service's own name. Interpolation runs
-after merging, so an override can use variables too.
+(``deploy/instances/<instance>.yaml``, chosen by ``ZJTX_INSTANCE``) names what the instance
+is (docs/instances.md): its ``jurisdiction`` (a GB/T 2260 code, read by every service as
+``JURISDICTION``), its RabbitMQ ``vhost``, its ``databases`` (one per service, each still
+overridable by ``<SERVICE>_DATABASE``), its ``programmes`` and its review ``units``
+(review's ``PROGRAMMES`` and ``UNITS_FILE``); and it may override any key under
+``common:`` for every service or under the service's own name. Interpolation runs after
+merging, so an override can use variables too.
 """
 
 from __future__ import annotations
@@ -112,14 +116,58 @@ def load_config(
     instance = instance if instance is not None else env.get("ZJTX_INSTANCE") or None
     if instance:
         overrides = read_yaml(instance_path(instance))
-        unknown = set(overrides) - {"common", service, "registration", "review", "notification",
-                                    "reporting", "gateway", "instance"}
+        unknown = set(overrides) - INSTANCE_KEYS
         if unknown:
             raise ConfigError(
                 f"instance file {instance_path(instance)} has unknown top-level keys {sorted(unknown)}; "
-                "accepted: instance, common, registration, review, notification, reporting, gateway"
+                f"accepted: {', '.join(sorted(INSTANCE_KEYS))}"
             )
+        config = deep_merge(config, instance_settings(overrides, service, instance_path(instance), env))
         config = deep_merge(config, overrides.get("common") or {})
         config = deep_merge(config, overrides.get(service) or {})
         config.setdefault("INSTANCE", overrides.get("instance", instance))
     return interpolate(config, env)
+
+
+SECTIONS = ("registration", "review", "notification", "reporting", "gateway")
+DESCRIPTIVE_KEYS = {"instance", "title", "jurisdiction", "vhost", "databases", "programmes", "units", "upstream",
+                    "port_offset"}
+INSTANCE_KEYS = {"common", *SECTIONS, *DESCRIPTIVE_KEYS}
+
+
+def instance_settings(document: dict[str, Any], service: str, path: Path, env: dict[str, str]) -> dict[str, Any]:
+    """The config keys an instance file's descriptive keys mean for ``service``."""
+    settings: dict[str, Any] = {}
+    jurisdiction = document.get("jurisdiction")
+    if jurisdiction is not None:
+        code = str(jurisdiction)
+        if not re.fullmatch(r"\d{6}", code):
+            raise ConfigError(f"instance file {path}: jurisdiction {jurisdiction!r} is not a 6-digit GB/T 2260 code "
+                              "(e.g. \"430000\" for Hunan, \"430400\" for Hengyang)")
+        settings["JURISDICTION"] = code
+    databases = document.get("databases") or {}
+    if not isinstance(databases, dict) or set(databases) - set(SECTIONS):
+        raise ConfigError(f"instance file {path}: databases must map services ({', '.join(SECTIONS)}) to names")
+    if service in databases and not env.get(f"{service.upper()}_DATABASE"):
+        settings["MONGO_DATABASE"] = str(databases[service])
+    if service == "review":
+        programmes = document.get("programmes")
+        if programmes is not None:
+            if not isinstance(programmes, list) or not all(isinstance(p, str) for p in programmes):
+                raise ConfigError(f"instance file {path}: programmes must be a list of programme ids "
+                                  "(file names under deploy/programmes/ without .yaml)")
+            settings["PROGRAMMES"] = list(programmes)
+        if document.get("units"):
+            units = Path(str(document["units"]))
+            settings["UNITS_FILE"] = str(units if units.is_absolute() else REPO_ROOT / units)
+    return settings
+
+
+def instance_document(instance: str | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """The instance file itself ({} without an instance): ``vhost``, ``jurisdiction``, ``upstream``..."""
+    env = dict(os.environ) if env is None else env
+    instance = instance if instance is not None else env.get("ZJTX_INSTANCE") or None
+    if not instance:
+        return {}
+    document = read_yaml(instance_path(instance))
+    return {key: value for key, value in document.items() if key in DESCRIPTIVE_KEYS}

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import eventlet
 from amqp.exceptions import ConnectionError as AmqpConnectionError
-from amqp.exceptions import RecoverableConnectionError
+from amqp.exceptions import PreconditionFailed, RecoverableConnectionError
 from kombu import Exchange, Queue
 from kombu.common import maybe_declare
 from nameko import config
@@ -122,6 +123,36 @@ def ensure_exchange(connection: Any, exchange: Exchange) -> None:
             "production loads deploy/rabbitmq/definitions.json") from None
 
 
+def queue_arguments(name: str) -> dict[str, Any]:
+    """A handler queue's arguments: quorum, dead-lettering to ``<name>.dead-letter``; no delivery limit."""
+    return {"x-queue-type": "quorum", "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+            "x-dead-letter-routing-key": name}
+
+
+_LEGACY_LIMIT = re.compile(r"inequivalent arg 'x-delivery-limit'.*current is the value '?(-?\d+)'?")
+
+
+def adopt_legacy_limit(connection: Any, name: str, arguments: dict[str, Any]) -> int | None:
+    """Declare the queue as it is now; a queue declared earlier with ``x-delivery-limit`` (before
+    the policy) answers 406: adopt its value into ``arguments`` so its consumers keep working.
+    Returns the adopted value, or None."""
+    channel = connection.channel()
+    try:
+        channel.queue_declare(name, durable=True, auto_delete=False, arguments=arguments)
+        return None
+    except PreconditionFailed as error:
+        match = _LEGACY_LIMIT.search(str(error))
+        if not match:
+            raise
+        arguments["x-delivery-limit"] = int(match.group(1))
+        return arguments["x-delivery-limit"]
+    finally:
+        try:
+            channel.close()
+        except Exception:  # a channel the broker closed with the 406 is gone already
+            pass
+
+
 class ReliableEventHandler(EventHandler):
     """A nameko event handler on a quorum queue with a delivery limit and dead letters."""
 
@@ -140,13 +171,10 @@ class ReliableEventHandler(EventHandler):
     def setup(self) -> None:
         # nameko's SERVICE_POOL queue name, so operators recognise it
         name = f"evt-{self.source_service}-{self.event_type}--{self.container.service_name}.{self.method_name}"
-        arguments = {
-            "x-queue-type": "quorum",
-            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
-            "x-dead-letter-routing-key": name,
-            # quorum queues count redeliveries themselves: the limit survives restarts
-            "x-delivery-limit": max(0, self.max_attempts - 1),
-        }
+        # quorum queues count redeliveries themselves (the count survives restarts); the limit
+        # is the broker policy zjtx.broker_policies sets, not an argument, so that changing
+        # EVENT_MAX_ATTEMPTS never makes a declaration inequivalent (406)
+        arguments = queue_arguments(name)
         source_exchange = get_event_exchange(self.source_service)
         foreign = self.source_service != self.container.service_name
         # another service's exchange and the dead-letter exchange are bound to by name, never declared:
@@ -164,6 +192,11 @@ class ReliableEventHandler(EventHandler):
             if foreign:
                 ensure_exchange(connection, source_exchange)
             maybe_declare(self.dead_letter_queue, connection.channel())
+            adopted = adopt_legacy_limit(connection, name, arguments)
+            if adopted is not None:
+                log.warning("queue %s was declared with x-delivery-limit=%s before the limit became the policy %s: "
+                            "kept as declared (its own limit applies while it is lower than the policy's); "
+                            "docs/instances.md says how to migrate it", name, adopted, "zjtx-delivery-limit")
         Consumer.setup(self)
 
     def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None) -> None:
@@ -233,12 +266,16 @@ def _identity(message: Any) -> tuple[str, str | None]:
     return str(event_id), subject if isinstance(subject, str) and subject else None
 
 
-def handles(source: str, event_type: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def handles(source: str, event_type: str, envelope_source: str | None = None,
+            **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an idempotent, dead-lettering handler of ``<source>``'s ``event_type``.
 
     The decorated method is called as ``method(self, unit, envelope)`` inside a Store
-    transaction; the service must have ``store = Store(...)``.
+    transaction; the service must have ``store = Store(...)``. ``envelope_source``: the
+    source the envelopes must name when it differs from the exchange's (``upstream.events``
+    carries another instance's ``review`` events, shovelled there by the broker).
     """
+    expected = envelope_source or source
 
     def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
         consumer_name = method.__qualname__
@@ -246,12 +283,12 @@ def handles(source: str, event_type: str, **kwargs: Any) -> Callable[[Callable[.
         @functools.wraps(method)
         def entrypoint(self: Any, body: Any) -> Any:
             envelope = Envelope.from_dict(body)
-            if envelope.source != source:
+            if envelope.source != expected:
                 # only <source> may write to <source>.events (its broker account says so); an
                 # envelope claiming another source is a forgery or a misrouting: never applied
                 raise PermanentEventError(
                     f"envelope source {envelope.source!r} does not match the exchange it came from "
-                    f"({source}.events); accepted: source {source!r}")
+                    f"({source}.events); accepted: source {expected!r}")
             span = trace.get_current_span()
             span.set_attribute(attributes.EVENT_ID, envelope.id)
             span.set_attribute(attributes.EVENT_TYPE, envelope.type)

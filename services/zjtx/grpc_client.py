@@ -10,6 +10,7 @@ not die at start when the other one is not up yet.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from typing import Any
@@ -79,17 +80,17 @@ class _Method:
         self.provider, self.name, self.context_data = provider, name, context_data
 
     def __call__(self, request: Any, timeout: float | None = None, metadata: list[tuple[str, str]] | None = None) -> Any:
-        client = self.provider.client()
+        target, client = self.provider.client()
         method = Method(client, self.name, forwarded_metadata(self.context_data))
         own = [*(metadata or []), bearer(service_keyring().service_token(self.provider.audience))]
         try:
             return method(request, timeout=timeout or self.provider.deadline, metadata=own)
         except GrpcError as error:
             if error.code.name in {"UNAVAILABLE", "INTERNAL"} and "onnect" in str(error.message):
-                self.provider.reset()
+                self.provider.reset(target)
             raise
         except OSError:
-            self.provider.reset()
+            self.provider.reset(target)
             raise
 
 
@@ -102,39 +103,64 @@ class _Proxy:
 
 
 class ServiceClient(DependencyProvider):
+    """Calls to one service, spread over its copies: the target key may list several
+    ``host:port`` separated by commas (``make up REPLICAS=2``; in Kubernetes one Service name,
+    spread by its proxy). Each call goes to the next copy in turn; a copy that refuses the
+    connection is skipped for that call, so one copy going away does not fail calls."""
+
     def __init__(self, stub: type, target_key: str) -> None:
         self.stub = stub
         self.target_key = target_key
         # the service called, as its tokens name it: REVIEW_TARGET -> review
         self.audience = target_key.removesuffix("_TARGET").lower()
-        self._client: _Client | None = None
+        self._clients: dict[str, _Client] = {}
+        self._turn = itertools.count()
 
     @property
     def deadline(self) -> float:
         return float(config.get("GRPC_DEADLINE_SECONDS", 10))
 
-    def client(self) -> _Client:
-        if self._client is not None and not self._client.connected():
-            self.reset()  # the peer went away: connect afresh (raises if it is still down)
-        if self._client is None:
-            target = config.get(self.target_key)
-            if not target:
-                raise RuntimeError(f"config key {self.target_key} (host:port of the service to call) is not set")
-            target = str(target)
-            if "://" not in target:  # nameko-grpc parses the target as a URL
-                target = f"grpc://{target}"
+    def targets(self) -> list[str]:
+        value = config.get(self.target_key)
+        if not value:
+            raise RuntimeError(f"config key {self.target_key} (host:port of the service to call) is not set")
+        targets = [t.strip() for t in str(value).split(",") if t.strip()]
+        # nameko-grpc parses the target as a URL
+        return [t if "://" in t else f"grpc://{t}" for t in targets]
+
+    def client(self) -> tuple[str, _Client]:
+        """(target, client) of the next copy that accepts a connection."""
+        targets = self.targets()
+        first = next(self._turn)
+        error: BaseException | None = None
+        for step in range(len(targets)):
+            target = targets[(first + step) % len(targets)]
+            try:
+                return target, self._client_for(target)
+            except OSError as refused:  # that copy is down: the next one
+                error = refused
+        assert error is not None
+        raise error
+
+    def _client_for(self, target: str) -> _Client:
+        client = self._clients.get(target)
+        if client is not None and not client.connected():
+            self.reset(target)  # the peer went away: connect afresh (raises if it is still down)
+            client = None
+        if client is None:
             client = _Client(self, target, self.stub)
             client.start()  # raises ConnectionRefusedError if the target is down: caller sees it
-            self._client = client
-        return self._client
+            self._clients[target] = client
+        return client
 
-    def reset(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            try:
-                client.stop()
-            except Exception:
-                log.debug("error stopping gRPC client", exc_info=True)
+    def reset(self, target: str | None = None) -> None:
+        for key in [target] if target else list(self._clients):
+            client = self._clients.pop(key, None)
+            if client is not None:
+                try:
+                    client.stop()
+                except Exception:
+                    log.debug("error stopping gRPC client", exc_info=True)
 
     def stop(self) -> None:
         self.reset()

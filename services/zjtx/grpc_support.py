@@ -53,6 +53,12 @@ HEALTH_SERVICE = "grpc.health.v1.Health"
 REFLECTION_SERVICE = "grpc.reflection.v1alpha.ServerReflection"
 
 
+# The details travel in a trailer, and gRPC refuses trailers beyond a few KiB (the call then
+# fails as INTERNAL, the gateway answers 500): a refusal naming hundreds of fields (a 认定名单
+# of 1,500 unknown ids) carries the first ones and says how many more there are.
+MAX_DETAIL_VIOLATIONS = 25
+
+
 def to_grpc_error(error: DomainError) -> GrpcError:
     code = GRPC_CODES.get(error.kind, StatusCode.INVALID_ARGUMENT)
     status = status_pb2.Status(code=code.value[0], message=error.message)
@@ -60,10 +66,14 @@ def to_grpc_error(error: DomainError) -> GrpcError:
     info.Pack(error_details_pb2.ErrorInfo(reason=error.code, domain="zjtx"))
     status.details.append(info)
     if error.violations:
+        shown = error.violations[:MAX_DETAIL_VIOLATIONS]
+        rest = len(error.violations) - len(shown)
         bad = error_details_pb2.BadRequest(field_violations=[
             error_details_pb2.BadRequest.FieldViolation(field=v.field, description=f"{v.code}|{v.message}")
-            for v in error.violations
-        ])
+            for v in shown
+        ] + ([error_details_pb2.BadRequest.FieldViolation(
+            field=shown[-1].field.split("[")[0], description=f"more|另有{rest}处问题未列出，请修正以上问题后重新提交")]
+            if rest > 0 else []))
         packed = any_pb2.Any()
         packed.Pack(bad)
         status.details.append(packed)

@@ -157,6 +157,11 @@ class ReplayError(Exception):
 class Operations:
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self.env = dict(os.environ) if env is None else env
+        if not self.env.get("AMQP_URI"):
+            # beside `make up`: its instance (default the province's) and that instance's vhost
+            from zjtx.up import DEFAULT_INSTANCE, prepare_instance
+
+            prepare_instance(self.env, self.env.get("ZJTX_INSTANCE") or DEFAULT_INSTANCE)
         self.configs = {name: load_config(name, env=self.env) for name in SERVICES}
         uri = self.env.get("MONGO_URI") or self.configs["registration"].get("MONGO_URI")
         self.mongo: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=5000, tz_aware=True)

@@ -646,3 +646,116 @@ class FindSubmittedResponse(_message.Message):
     ENTERPRISE_IDS_FIELD_NUMBER: _ClassVar[int]
     enterprise_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, enterprise_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class OperatingReport(_message.Message):
+    __slots__ = ("id", "programme_id", "period", "period_label", "enterprise_id", "enterprise_name", "region_code", "basis", "figures", "note", "submitted_at", "version", "window_closes_at", "focus_category")
+    class FiguresEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_LABEL_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_NAME_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    BASIS_FIELD_NUMBER: _ClassVar[int]
+    FIGURES_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    FOCUS_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    programme_id: str
+    period: str
+    period_label: str
+    enterprise_id: str
+    enterprise_name: str
+    region_code: str
+    basis: str
+    figures: _containers.ScalarMap[str, str]
+    note: str
+    submitted_at: str
+    version: int
+    window_closes_at: str
+    focus_category: str
+    def __init__(self, id: _Optional[str] = ..., programme_id: _Optional[str] = ..., period: _Optional[str] = ..., period_label: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., region_code: _Optional[str] = ..., basis: _Optional[str] = ..., figures: _Optional[_Mapping[str, str]] = ..., note: _Optional[str] = ..., submitted_at: _Optional[str] = ..., version: _Optional[int] = ..., window_closes_at: _Optional[str] = ..., focus_category: _Optional[str] = ...) -> None: ...
+
+class OperatingReportSubmitted(_message.Message):
+    __slots__ = ("report",)
+    REPORT_FIELD_NUMBER: _ClassVar[int]
+    report: OperatingReport
+    def __init__(self, report: _Optional[_Union[OperatingReport, _Mapping]] = ...) -> None: ...
+
+class SubmitOperatingReportRequest(_message.Message):
+    __slots__ = ("enterprise_id", "programme_id", "period", "figures", "note")
+    ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    FIGURES_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    enterprise_id: str
+    programme_id: str
+    period: str
+    figures: _struct_pb2.Struct
+    note: str
+    def __init__(self, enterprise_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., period: _Optional[str] = ..., figures: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class ListOperatingReportsRequest(_message.Message):
+    __slots__ = ("programme_id", "period", "enterprise_id")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    period: str
+    enterprise_id: str
+    def __init__(self, programme_id: _Optional[str] = ..., period: _Optional[str] = ..., enterprise_id: _Optional[str] = ...) -> None: ...
+
+class ListOperatingReportsResponse(_message.Message):
+    __slots__ = ("reports",)
+    REPORTS_FIELD_NUMBER: _ClassVar[int]
+    reports: _containers.RepeatedCompositeFieldContainer[OperatingReport]
+    def __init__(self, reports: _Optional[_Iterable[_Union[OperatingReport, _Mapping]]] = ...) -> None: ...
+
+class ListLateFilersRequest(_message.Message):
+    __slots__ = ("programme_id", "period")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    period: str
+    def __init__(self, programme_id: _Optional[str] = ..., period: _Optional[str] = ...) -> None: ...
+
+class LateFiler(_message.Message):
+    __slots__ = ("enterprise_id", "enterprise_name", "region_code", "basis")
+    ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_NAME_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    BASIS_FIELD_NUMBER: _ClassVar[int]
+    enterprise_id: str
+    enterprise_name: str
+    region_code: str
+    basis: str
+    def __init__(self, enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., region_code: _Optional[str] = ..., basis: _Optional[str] = ...) -> None: ...
+
+class ListLateFilersResponse(_message.Message):
+    __slots__ = ("programme_id", "period", "period_label", "window_closes_at", "window_closed", "late", "due")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_LABEL_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CLOSED_FIELD_NUMBER: _ClassVar[int]
+    LATE_FIELD_NUMBER: _ClassVar[int]
+    DUE_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    period: str
+    period_label: str
+    window_closes_at: str
+    window_closed: bool
+    late: _containers.RepeatedCompositeFieldContainer[LateFiler]
+    due: int
+    def __init__(self, programme_id: _Optional[str] = ..., period: _Optional[str] = ..., period_label: _Optional[str] = ..., window_closes_at: _Optional[str] = ..., window_closed: _Optional[bool] = ..., late: _Optional[_Iterable[_Union[LateFiler, _Mapping]]] = ..., due: _Optional[int] = ...) -> None: ...

@@ -129,6 +129,21 @@ class RegistrationStub:
                 request_serializer=zjtx__api_dot_registration__pb2.FindSubmittedRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_registration__pb2.FindSubmittedResponse.FromString,
                 _registered_method=True)
+        self.SubmitOperatingReport = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/SubmitOperatingReport',
+                request_serializer=zjtx__api_dot_registration__pb2.SubmitOperatingReportRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.OperatingReport.FromString,
+                _registered_method=True)
+        self.ListOperatingReports = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/ListOperatingReports',
+                request_serializer=zjtx__api_dot_registration__pb2.ListOperatingReportsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.ListOperatingReportsResponse.FromString,
+                _registered_method=True)
+        self.ListLateFilers = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/ListLateFilers',
+                request_serializer=zjtx__api_dot_registration__pb2.ListLateFilersRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.ListLateFilersResponse.FromString,
+                _registered_method=True)
 
 
 class RegistrationServicer:
@@ -286,6 +301,31 @@ class RegistrationServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SubmitOperatingReport(self, request, context):
+        """---- 定期调度 operating reports ----
+        File, or correct within its window, one period's operating report: an enterprise whose
+        application to the programme was recognised or went to the 后备 pool, for a programme
+        that sets operating_reports. Emits registration.operating_report_submitted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOperatingReports(self, request, context):
+        """An enterprise's own reports; staff: those of enterprises in their unit's jurisdiction.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLateFilers(self, request, context):
+        """The enterprises due to report a period that have not (late once its window closed), in
+        the staff's jurisdiction.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistrationServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -383,6 +423,21 @@ def add_RegistrationServicer_to_server(servicer, server):
                     servicer.FindSubmitted,
                     request_deserializer=zjtx__api_dot_registration__pb2.FindSubmittedRequest.FromString,
                     response_serializer=zjtx__api_dot_registration__pb2.FindSubmittedResponse.SerializeToString,
+            ),
+            'SubmitOperatingReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitOperatingReport,
+                    request_deserializer=zjtx__api_dot_registration__pb2.SubmitOperatingReportRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.OperatingReport.SerializeToString,
+            ),
+            'ListOperatingReports': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOperatingReports,
+                    request_deserializer=zjtx__api_dot_registration__pb2.ListOperatingReportsRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.ListOperatingReportsResponse.SerializeToString,
+            ),
+            'ListLateFilers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLateFilers,
+                    request_deserializer=zjtx__api_dot_registration__pb2.ListLateFilersRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.ListLateFilersResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -898,6 +953,87 @@ class Registration:
             '/zjtx.registration.v1.Registration/FindSubmitted',
             zjtx__api_dot_registration__pb2.FindSubmittedRequest.SerializeToString,
             zjtx__api_dot_registration__pb2.FindSubmittedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitOperatingReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/SubmitOperatingReport',
+            zjtx__api_dot_registration__pb2.SubmitOperatingReportRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.OperatingReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOperatingReports(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/ListOperatingReports',
+            zjtx__api_dot_registration__pb2.ListOperatingReportsRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.ListOperatingReportsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLateFilers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/ListLateFilers',
+            zjtx__api_dot_registration__pb2.ListLateFilersRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.ListLateFilersResponse.FromString,
             options,
             channel_credentials,
             insecure,

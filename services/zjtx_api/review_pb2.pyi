@@ -410,7 +410,7 @@ class AttachmentInfo(_message.Message):
     def __init__(self, attachment_id: _Optional[str] = ..., kind: _Optional[str] = ..., title: _Optional[str] = ..., filename: _Optional[str] = ..., media_type: _Optional[str] = ..., size: _Optional[int] = ..., sha256: _Optional[str] = ...) -> None: ...
 
 class Task(_message.Message):
-    __slots__ = ("id", "application_id", "programme_id", "level", "level_title", "unit_id", "unit_name", "round", "status", "status_label", "opened_at", "due_at", "decided_at", "decided_by", "opinion", "reasons", "reason", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "focus_category", "score", "checks")
+    __slots__ = ("id", "application_id", "programme_id", "level", "level_title", "unit_id", "unit_name", "round", "status", "status_label", "opened_at", "due_at", "decided_at", "decided_by", "opinion", "reasons", "reason", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "focus_category", "score", "checks", "reserve_note", "city_recommendations")
     ID_FIELD_NUMBER: _ClassVar[int]
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
@@ -437,6 +437,8 @@ class Task(_message.Message):
     FOCUS_CATEGORY_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
     CHECKS_FIELD_NUMBER: _ClassVar[int]
+    RESERVE_NOTE_FIELD_NUMBER: _ClassVar[int]
+    CITY_RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
     id: str
     application_id: str
     programme_id: str
@@ -463,7 +465,9 @@ class Task(_message.Message):
     focus_category: str
     score: str
     checks: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., level: _Optional[int] = ..., level_title: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., round: _Optional[int] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., opened_at: _Optional[str] = ..., due_at: _Optional[str] = ..., decided_at: _Optional[str] = ..., decided_by: _Optional[str] = ..., opinion: _Optional[str] = ..., reasons: _Optional[_Iterable[_Union[ReturnReason, _Mapping]]] = ..., reason: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentInfo, _Mapping]]] = ..., focus_category: _Optional[str] = ..., score: _Optional[str] = ..., checks: _Optional[_Iterable[str]] = ...) -> None: ...
+    reserve_note: str
+    city_recommendations: _containers.RepeatedCompositeFieldContainer[CityRecommendation]
+    def __init__(self, id: _Optional[str] = ..., application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., level: _Optional[int] = ..., level_title: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., round: _Optional[int] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., opened_at: _Optional[str] = ..., due_at: _Optional[str] = ..., decided_at: _Optional[str] = ..., decided_by: _Optional[str] = ..., opinion: _Optional[str] = ..., reasons: _Optional[_Iterable[_Union[ReturnReason, _Mapping]]] = ..., reason: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentInfo, _Mapping]]] = ..., focus_category: _Optional[str] = ..., score: _Optional[str] = ..., checks: _Optional[_Iterable[str]] = ..., reserve_note: _Optional[str] = ..., city_recommendations: _Optional[_Iterable[_Union[CityRecommendation, _Mapping]]] = ...) -> None: ...
 
 class ListTasksRequest(_message.Message):
     __slots__ = ("unit_id", "programme_id", "status")
@@ -522,7 +526,7 @@ class DecisionResult(_message.Message):
     def __init__(self, task: _Optional[_Union[Task, _Mapping]] = ..., application: _Optional[_Union[ReviewApplication, _Mapping]] = ..., next_task: _Optional[_Union[Task, _Mapping]] = ...) -> None: ...
 
 class ReviewApplication(_message.Message):
-    __slots__ = ("application_id", "programme_id", "status", "status_label", "level", "unit_id", "unit_name", "returns", "max_return_rounds", "enterprise", "first_submitted_at", "submitted_at", "snapshot_version", "content_hash", "open_task_id", "score", "rubric_note", "rubric_passed", "unit_rank", "rank", "reason", "recommended_at", "version")
+    __slots__ = ("application_id", "programme_id", "status", "status_label", "level", "unit_id", "unit_name", "returns", "max_return_rounds", "enterprise", "first_submitted_at", "submitted_at", "snapshot_version", "content_hash", "open_task_id", "score", "rubric_note", "rubric_passed", "unit_rank", "rank", "reason", "recommended_at", "version", "city_recommendations")
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -546,6 +550,7 @@ class ReviewApplication(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     RECOMMENDED_AT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    CITY_RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
     application_id: str
     programme_id: str
     status: str
@@ -569,7 +574,8 @@ class ReviewApplication(_message.Message):
     reason: str
     recommended_at: str
     version: int
-    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., level: _Optional[int] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., returns: _Optional[int] = ..., max_return_rounds: _Optional[int] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., first_submitted_at: _Optional[str] = ..., submitted_at: _Optional[str] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., open_task_id: _Optional[str] = ..., score: _Optional[str] = ..., rubric_note: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., unit_rank: _Optional[int] = ..., rank: _Optional[int] = ..., reason: _Optional[str] = ..., recommended_at: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+    city_recommendations: _containers.RepeatedCompositeFieldContainer[CityRecommendation]
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., level: _Optional[int] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., returns: _Optional[int] = ..., max_return_rounds: _Optional[int] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., first_submitted_at: _Optional[str] = ..., submitted_at: _Optional[str] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., open_task_id: _Optional[str] = ..., score: _Optional[str] = ..., rubric_note: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., unit_rank: _Optional[int] = ..., rank: _Optional[int] = ..., reason: _Optional[str] = ..., recommended_at: _Optional[str] = ..., version: _Optional[int] = ..., city_recommendations: _Optional[_Iterable[_Union[CityRecommendation, _Mapping]]] = ...) -> None: ...
 
 class GetApplicationRequest(_message.Message):
     __slots__ = ("application_id",)
@@ -806,7 +812,7 @@ class MarkerValue(_message.Message):
     def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
 
 class RankedApplication(_message.Message):
-    __slots__ = ("rank", "application_id", "enterprise", "unit_id", "unit_name", "unit_rank", "score", "rubric_passed", "rubric_note", "markers", "first_submitted_at", "within_target", "status", "band")
+    __slots__ = ("rank", "application_id", "enterprise", "unit_id", "unit_name", "unit_rank", "score", "rubric_passed", "rubric_note", "markers", "first_submitted_at", "within_target", "status", "band", "reserve_note")
     RANK_FIELD_NUMBER: _ClassVar[int]
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
@@ -821,6 +827,7 @@ class RankedApplication(_message.Message):
     WITHIN_TARGET_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     BAND_FIELD_NUMBER: _ClassVar[int]
+    RESERVE_NOTE_FIELD_NUMBER: _ClassVar[int]
     rank: int
     application_id: str
     enterprise: EnterpriseBrief
@@ -835,7 +842,8 @@ class RankedApplication(_message.Message):
     within_target: bool
     status: str
     band: str
-    def __init__(self, rank: _Optional[int] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., unit_rank: _Optional[int] = ..., score: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., rubric_note: _Optional[str] = ..., markers: _Optional[_Iterable[_Union[MarkerValue, _Mapping]]] = ..., first_submitted_at: _Optional[str] = ..., within_target: _Optional[bool] = ..., status: _Optional[str] = ..., band: _Optional[str] = ...) -> None: ...
+    reserve_note: str
+    def __init__(self, rank: _Optional[int] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., unit_rank: _Optional[int] = ..., score: _Optional[str] = ..., rubric_passed: _Optional[bool] = ..., rubric_note: _Optional[str] = ..., markers: _Optional[_Iterable[_Union[MarkerValue, _Mapping]]] = ..., first_submitted_at: _Optional[str] = ..., within_target: _Optional[bool] = ..., status: _Optional[str] = ..., band: _Optional[str] = ..., reserve_note: _Optional[str] = ...) -> None: ...
 
 class RankRecommendedRequest(_message.Message):
     __slots__ = ("programme_id",)
@@ -1228,7 +1236,7 @@ class PublicityOpened(_message.Message):
     def __init__(self, programme_id: _Optional[str] = ..., application_ids: _Optional[_Iterable[str]] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ...) -> None: ...
 
 class Recognition(_message.Message):
-    __slots__ = ("application_id", "programme_id", "enterprise_id", "enterprise_name", "recognised", "rank", "score", "recommend_to", "published_at", "reason", "cause")
+    __slots__ = ("application_id", "programme_id", "enterprise_id", "enterprise_name", "recognised", "rank", "score", "recommend_to", "published_at", "reason", "cause", "uscc", "region_code", "programme_title", "owner", "owner_name")
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -1240,6 +1248,11 @@ class Recognition(_message.Message):
     PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     CAUSE_FIELD_NUMBER: _ClassVar[int]
+    USCC_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_TITLE_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    OWNER_NAME_FIELD_NUMBER: _ClassVar[int]
     application_id: str
     programme_id: str
     enterprise_id: str
@@ -1251,4 +1264,367 @@ class Recognition(_message.Message):
     published_at: str
     reason: str
     cause: str
-    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., recognised: _Optional[bool] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., recommend_to: _Optional[str] = ..., published_at: _Optional[str] = ..., reason: _Optional[str] = ..., cause: _Optional[str] = ...) -> None: ...
+    uscc: str
+    region_code: str
+    programme_title: str
+    owner: str
+    owner_name: str
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., recognised: _Optional[bool] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., recommend_to: _Optional[str] = ..., published_at: _Optional[str] = ..., reason: _Optional[str] = ..., cause: _Optional[str] = ..., uscc: _Optional[str] = ..., region_code: _Optional[str] = ..., programme_title: _Optional[str] = ..., owner: _Optional[str] = ..., owner_name: _Optional[str] = ...) -> None: ...
+
+class AssessRequest(_message.Message):
+    __slots__ = ("programme_id", "sections_json", "application_id")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    SECTIONS_JSON_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    sections_json: str
+    application_id: str
+    def __init__(self, programme_id: _Optional[str] = ..., sections_json: _Optional[str] = ..., application_id: _Optional[str] = ...) -> None: ...
+
+class IndicatorAssessment(_message.Message):
+    __slots__ = ("id", "title", "group", "points", "max_points", "value", "missing", "hints")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    POINTS_FIELD_NUMBER: _ClassVar[int]
+    MAX_POINTS_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FIELD_NUMBER: _ClassVar[int]
+    HINTS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    group: str
+    points: int
+    max_points: int
+    value: str
+    missing: _containers.RepeatedScalarFieldContainer[str]
+    hints: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., group: _Optional[str] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., value: _Optional[str] = ..., missing: _Optional[_Iterable[str]] = ..., hints: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GroupAssessment(_message.Message):
+    __slots__ = ("id", "title", "points", "max_points", "min_points")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    POINTS_FIELD_NUMBER: _ClassVar[int]
+    MAX_POINTS_FIELD_NUMBER: _ClassVar[int]
+    MIN_POINTS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    points: int
+    max_points: int
+    min_points: int
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., points: _Optional[int] = ..., max_points: _Optional[int] = ..., min_points: _Optional[int] = ...) -> None: ...
+
+class RouteAssessment(_message.Message):
+    __slots__ = ("id", "title", "met")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    MET_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    met: bool
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., met: _Optional[bool] = ...) -> None: ...
+
+class Assessment(_message.Message):
+    __slots__ = ("programme_id", "application_id", "rubric_title", "source", "rules_id", "total", "max_total", "pass_line", "score_passed", "passed", "groups", "indicators", "routes", "summary")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    RUBRIC_TITLE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RULES_ID_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    MAX_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PASS_LINE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_PASSED_FIELD_NUMBER: _ClassVar[int]
+    PASSED_FIELD_NUMBER: _ClassVar[int]
+    GROUPS_FIELD_NUMBER: _ClassVar[int]
+    INDICATORS_FIELD_NUMBER: _ClassVar[int]
+    ROUTES_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    application_id: str
+    rubric_title: str
+    source: str
+    rules_id: str
+    total: int
+    max_total: int
+    pass_line: int
+    score_passed: bool
+    passed: bool
+    groups: _containers.RepeatedCompositeFieldContainer[GroupAssessment]
+    indicators: _containers.RepeatedCompositeFieldContainer[IndicatorAssessment]
+    routes: _containers.RepeatedCompositeFieldContainer[RouteAssessment]
+    summary: str
+    def __init__(self, programme_id: _Optional[str] = ..., application_id: _Optional[str] = ..., rubric_title: _Optional[str] = ..., source: _Optional[str] = ..., rules_id: _Optional[str] = ..., total: _Optional[int] = ..., max_total: _Optional[int] = ..., pass_line: _Optional[int] = ..., score_passed: _Optional[bool] = ..., passed: _Optional[bool] = ..., groups: _Optional[_Iterable[_Union[GroupAssessment, _Mapping]]] = ..., indicators: _Optional[_Iterable[_Union[IndicatorAssessment, _Mapping]]] = ..., routes: _Optional[_Iterable[_Union[RouteAssessment, _Mapping]]] = ..., summary: _Optional[str] = ...) -> None: ...
+
+class ReserveEntry(_message.Message):
+    __slots__ = ("id", "owner", "programme_id", "year", "application_id", "enterprise", "score", "source", "source_label", "reason", "listed_at", "status", "status_label", "recognised_in")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_LABEL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    LISTED_AT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_LABEL_FIELD_NUMBER: _ClassVar[int]
+    RECOGNISED_IN_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    owner: str
+    programme_id: str
+    year: int
+    application_id: str
+    enterprise: EnterpriseBrief
+    score: str
+    source: str
+    source_label: str
+    reason: str
+    listed_at: str
+    status: str
+    status_label: str
+    recognised_in: str
+    def __init__(self, id: _Optional[str] = ..., owner: _Optional[str] = ..., programme_id: _Optional[str] = ..., year: _Optional[int] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., score: _Optional[str] = ..., source: _Optional[str] = ..., source_label: _Optional[str] = ..., reason: _Optional[str] = ..., listed_at: _Optional[str] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., recognised_in: _Optional[str] = ...) -> None: ...
+
+class ReserveListed(_message.Message):
+    __slots__ = ("entry",)
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    entry: ReserveEntry
+    def __init__(self, entry: _Optional[_Union[ReserveEntry, _Mapping]] = ...) -> None: ...
+
+class ListReserveRequest(_message.Message):
+    __slots__ = ("owner", "programme_id", "year", "region_prefix", "status", "source")
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    REGION_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    owner: str
+    programme_id: str
+    year: int
+    region_prefix: str
+    status: str
+    source: str
+    def __init__(self, owner: _Optional[str] = ..., programme_id: _Optional[str] = ..., year: _Optional[int] = ..., region_prefix: _Optional[str] = ..., status: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class ListReserveResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[ReserveEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[ReserveEntry, _Mapping]]] = ...) -> None: ...
+
+class Renewal(_message.Message):
+    __slots__ = ("programme_id", "application_id", "renewed_at", "valid_until")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    RENEWED_AT_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    application_id: str
+    renewed_at: str
+    valid_until: str
+    def __init__(self, programme_id: _Optional[str] = ..., application_id: _Optional[str] = ..., renewed_at: _Optional[str] = ..., valid_until: _Optional[str] = ...) -> None: ...
+
+class RecognitionRecord(_message.Message):
+    __slots__ = ("id", "programme_id", "programme_title", "owner", "application_id", "enterprise", "rules_id", "validity_years", "recognised_at", "valid_until", "status", "status_label", "renewals", "revoked_at", "revoked_reason", "lapsed_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_TITLE_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    RULES_ID_FIELD_NUMBER: _ClassVar[int]
+    VALIDITY_YEARS_FIELD_NUMBER: _ClassVar[int]
+    RECOGNISED_AT_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_LABEL_FIELD_NUMBER: _ClassVar[int]
+    RENEWALS_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_REASON_FIELD_NUMBER: _ClassVar[int]
+    LAPSED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    programme_id: str
+    programme_title: str
+    owner: str
+    application_id: str
+    enterprise: EnterpriseBrief
+    rules_id: str
+    validity_years: int
+    recognised_at: str
+    valid_until: str
+    status: str
+    status_label: str
+    renewals: _containers.RepeatedCompositeFieldContainer[Renewal]
+    revoked_at: str
+    revoked_reason: str
+    lapsed_at: str
+    def __init__(self, id: _Optional[str] = ..., programme_id: _Optional[str] = ..., programme_title: _Optional[str] = ..., owner: _Optional[str] = ..., application_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., rules_id: _Optional[str] = ..., validity_years: _Optional[int] = ..., recognised_at: _Optional[str] = ..., valid_until: _Optional[str] = ..., status: _Optional[str] = ..., status_label: _Optional[str] = ..., renewals: _Optional[_Iterable[_Union[Renewal, _Mapping]]] = ..., revoked_at: _Optional[str] = ..., revoked_reason: _Optional[str] = ..., lapsed_at: _Optional[str] = ...) -> None: ...
+
+class RecognitionChanged(_message.Message):
+    __slots__ = ("recognition", "change", "reason", "notice", "at")
+    RECOGNITION_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    recognition: RecognitionRecord
+    change: str
+    reason: str
+    notice: str
+    at: str
+    def __init__(self, recognition: _Optional[_Union[RecognitionRecord, _Mapping]] = ..., change: _Optional[str] = ..., reason: _Optional[str] = ..., notice: _Optional[str] = ..., at: _Optional[str] = ...) -> None: ...
+
+class ListRecognitionsRequest(_message.Message):
+    __slots__ = ("owner", "programme_id", "status", "expiring_before", "enterprise_id")
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    EXPIRING_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
+    owner: str
+    programme_id: str
+    status: str
+    expiring_before: str
+    enterprise_id: str
+    def __init__(self, owner: _Optional[str] = ..., programme_id: _Optional[str] = ..., status: _Optional[str] = ..., expiring_before: _Optional[str] = ..., enterprise_id: _Optional[str] = ...) -> None: ...
+
+class ListRecognitionsResponse(_message.Message):
+    __slots__ = ("recognitions",)
+    RECOGNITIONS_FIELD_NUMBER: _ClassVar[int]
+    recognitions: _containers.RepeatedCompositeFieldContainer[RecognitionRecord]
+    def __init__(self, recognitions: _Optional[_Iterable[_Union[RecognitionRecord, _Mapping]]] = ...) -> None: ...
+
+class RevokeRecognitionRequest(_message.Message):
+    __slots__ = ("id", "reason")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    reason: str
+    def __init__(self, id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class TypicalCase(_message.Message):
+    __slots__ = ("id", "owner", "programme_id", "enterprise", "title", "summary", "selected_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    SELECTED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    owner: str
+    programme_id: str
+    enterprise: EnterpriseBrief
+    title: str
+    summary: str
+    selected_at: str
+    def __init__(self, id: _Optional[str] = ..., owner: _Optional[str] = ..., programme_id: _Optional[str] = ..., enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., title: _Optional[str] = ..., summary: _Optional[str] = ..., selected_at: _Optional[str] = ...) -> None: ...
+
+class SelectTypicalCaseRequest(_message.Message):
+    __slots__ = ("recognition_id", "title", "summary")
+    RECOGNITION_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    recognition_id: str
+    title: str
+    summary: str
+    def __init__(self, recognition_id: _Optional[str] = ..., title: _Optional[str] = ..., summary: _Optional[str] = ...) -> None: ...
+
+class ListTypicalCasesRequest(_message.Message):
+    __slots__ = ("owner",)
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    owner: str
+    def __init__(self, owner: _Optional[str] = ...) -> None: ...
+
+class ListTypicalCasesResponse(_message.Message):
+    __slots__ = ("cases",)
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    cases: _containers.RepeatedCompositeFieldContainer[TypicalCase]
+    def __init__(self, cases: _Optional[_Iterable[_Union[TypicalCase, _Mapping]]] = ...) -> None: ...
+
+class WhitelistEntry(_message.Message):
+    __slots__ = ("enterprise", "basis", "basis_label", "programme_id", "valid_until")
+    ENTERPRISE_FIELD_NUMBER: _ClassVar[int]
+    BASIS_FIELD_NUMBER: _ClassVar[int]
+    BASIS_LABEL_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    enterprise: EnterpriseBrief
+    basis: str
+    basis_label: str
+    programme_id: str
+    valid_until: str
+    def __init__(self, enterprise: _Optional[_Union[EnterpriseBrief, _Mapping]] = ..., basis: _Optional[str] = ..., basis_label: _Optional[str] = ..., programme_id: _Optional[str] = ..., valid_until: _Optional[str] = ...) -> None: ...
+
+class WhitelistBatch(_message.Message):
+    __slots__ = ("id", "owner", "recommended_at", "note", "entries")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    owner: str
+    recommended_at: str
+    note: str
+    entries: _containers.RepeatedCompositeFieldContainer[WhitelistEntry]
+    def __init__(self, id: _Optional[str] = ..., owner: _Optional[str] = ..., recommended_at: _Optional[str] = ..., note: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[WhitelistEntry, _Mapping]]] = ...) -> None: ...
+
+class RecommendWhitelistRequest(_message.Message):
+    __slots__ = ("owner", "note", "include_reserve")
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_RESERVE_FIELD_NUMBER: _ClassVar[int]
+    owner: str
+    note: str
+    include_reserve: bool
+    def __init__(self, owner: _Optional[str] = ..., note: _Optional[str] = ..., include_reserve: _Optional[bool] = ...) -> None: ...
+
+class CityRecommendation(_message.Message):
+    __slots__ = ("event_id", "uscc", "enterprise_name", "region_code", "from_programme_id", "from_programme_title", "from_owner", "from_owner_name", "rank", "score", "published_at", "recommend_to", "received_at", "application_id")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    USCC_FIELD_NUMBER: _ClassVar[int]
+    ENTERPRISE_NAME_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    FROM_PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_PROGRAMME_TITLE_FIELD_NUMBER: _ClassVar[int]
+    FROM_OWNER_FIELD_NUMBER: _ClassVar[int]
+    FROM_OWNER_NAME_FIELD_NUMBER: _ClassVar[int]
+    RANK_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECOMMEND_TO_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    uscc: str
+    enterprise_name: str
+    region_code: str
+    from_programme_id: str
+    from_programme_title: str
+    from_owner: str
+    from_owner_name: str
+    rank: int
+    score: str
+    published_at: str
+    recommend_to: str
+    received_at: str
+    application_id: str
+    def __init__(self, event_id: _Optional[str] = ..., uscc: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., region_code: _Optional[str] = ..., from_programme_id: _Optional[str] = ..., from_programme_title: _Optional[str] = ..., from_owner: _Optional[str] = ..., from_owner_name: _Optional[str] = ..., rank: _Optional[int] = ..., score: _Optional[str] = ..., published_at: _Optional[str] = ..., recommend_to: _Optional[str] = ..., received_at: _Optional[str] = ..., application_id: _Optional[str] = ...) -> None: ...
+
+class ListCityRecommendationsRequest(_message.Message):
+    __slots__ = ("programme_id",)
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    def __init__(self, programme_id: _Optional[str] = ...) -> None: ...
+
+class ListCityRecommendationsResponse(_message.Message):
+    __slots__ = ("recommendations",)
+    RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
+    recommendations: _containers.RepeatedCompositeFieldContainer[CityRecommendation]
+    def __init__(self, recommendations: _Optional[_Iterable[_Union[CityRecommendation, _Mapping]]] = ...) -> None: ...

@@ -174,6 +174,46 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.AmendRecognitionRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.RecognitionAmended.FromString,
                 _registered_method=True)
+        self.Assess = channel.unary_unary(
+                '/zjtx.review.v1.Review/Assess',
+                request_serializer=zjtx__api_dot_review__pb2.AssessRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.Assessment.FromString,
+                _registered_method=True)
+        self.ListReserve = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListReserve',
+                request_serializer=zjtx__api_dot_review__pb2.ListReserveRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListReserveResponse.FromString,
+                _registered_method=True)
+        self.ListRecognitions = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListRecognitions',
+                request_serializer=zjtx__api_dot_review__pb2.ListRecognitionsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListRecognitionsResponse.FromString,
+                _registered_method=True)
+        self.RevokeRecognition = channel.unary_unary(
+                '/zjtx.review.v1.Review/RevokeRecognition',
+                request_serializer=zjtx__api_dot_review__pb2.RevokeRecognitionRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.RecognitionRecord.FromString,
+                _registered_method=True)
+        self.SelectTypicalCase = channel.unary_unary(
+                '/zjtx.review.v1.Review/SelectTypicalCase',
+                request_serializer=zjtx__api_dot_review__pb2.SelectTypicalCaseRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.TypicalCase.FromString,
+                _registered_method=True)
+        self.ListTypicalCases = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListTypicalCases',
+                request_serializer=zjtx__api_dot_review__pb2.ListTypicalCasesRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListTypicalCasesResponse.FromString,
+                _registered_method=True)
+        self.RecommendWhitelist = channel.unary_unary(
+                '/zjtx.review.v1.Review/RecommendWhitelist',
+                request_serializer=zjtx__api_dot_review__pb2.RecommendWhitelistRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.WhitelistBatch.FromString,
+                _registered_method=True)
+        self.ListCityRecommendations = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListCityRecommendations',
+                request_serializer=zjtx__api_dot_review__pb2.ListCityRecommendationsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListCityRecommendationsResponse.FromString,
+                _registered_method=True)
 
 
 class ReviewServicer:
@@ -379,6 +419,76 @@ class ReviewServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Assess(self, request, context):
+        """---- self-assessment (自评) ----
+        An application's score against its programme's rubric, indicator by indicator, with what
+        would raise each: the caller's own form data (sections_json, not stored), or a submitted
+        application's snapshot (application_id: its enterprise, or staff who may view it). The
+        same rule scores the snapshot at intake, so reviewers see the score the ranking uses.
+        FAILED_PRECONDITION (assessment.no_rubric) for a programme without a rubric.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListReserve(self, request, context):
+        """---- the 后备 pool (小巨人（后备）/ 种子（后备）企业) ----
+        The owner's pool: applications that passed review but were not recognised (entered at
+        publication) and candidates a city recommended. Filtered by source programme, year,
+        region (division prefix), status and source. Admins and reviewers of the owner unit.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRecognitions(self, request, context):
+        """---- recognitions after publication: validity, 复核, lapse, revocation ----
+        The owner's recognitions (filtered by programme, status, expiring before a time).
+        Owner unit's reviewers and admins; an enterprise sees its own (enterprise_id).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeRecognition(self, request, context):
+        """Revoke a valid recognition with a reason (owner admins): review.recognition_revoked.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SelectTypicalCase(self, request, context):
+        """---- outcomes the notices publish ----
+        Select a valid recognition as a 典型案例 with its title and story (owner admins):
+        review.typical_case_selected. Listing is public, as the province publishes it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTypicalCases(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecommendWhitelist(self, request, context):
+        """The 产融合作“白名单” recommendation list (owner admins): the valid recognitions and the
+        active 后备 pool, recorded as a batch and announced: review.whitelist_recommended.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCityRecommendations(self, request, context):
+        """推荐库: enterprises a city instance recognised and recommends to this instance's programmes
+        (review.recognised with recommend_to, through the RabbitMQ shovel, docs/instances.md).
+        The owner unit's admin (and reviewers) of the programme recommended to.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -521,6 +631,46 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.AmendRecognition,
                     request_deserializer=zjtx__api_dot_review__pb2.AmendRecognitionRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.RecognitionAmended.SerializeToString,
+            ),
+            'Assess': grpc.unary_unary_rpc_method_handler(
+                    servicer.Assess,
+                    request_deserializer=zjtx__api_dot_review__pb2.AssessRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.Assessment.SerializeToString,
+            ),
+            'ListReserve': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReserve,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListReserveRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListReserveResponse.SerializeToString,
+            ),
+            'ListRecognitions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRecognitions,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListRecognitionsRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListRecognitionsResponse.SerializeToString,
+            ),
+            'RevokeRecognition': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeRecognition,
+                    request_deserializer=zjtx__api_dot_review__pb2.RevokeRecognitionRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.RecognitionRecord.SerializeToString,
+            ),
+            'SelectTypicalCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.SelectTypicalCase,
+                    request_deserializer=zjtx__api_dot_review__pb2.SelectTypicalCaseRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.TypicalCase.SerializeToString,
+            ),
+            'ListTypicalCases': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTypicalCases,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListTypicalCasesRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListTypicalCasesResponse.SerializeToString,
+            ),
+            'RecommendWhitelist': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecommendWhitelist,
+                    request_deserializer=zjtx__api_dot_review__pb2.RecommendWhitelistRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.WhitelistBatch.SerializeToString,
+            ),
+            'ListCityRecommendations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCityRecommendations,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListCityRecommendationsRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListCityRecommendationsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1279,6 +1429,222 @@ class Review:
             '/zjtx.review.v1.Review/AmendRecognition',
             zjtx__api_dot_review__pb2.AmendRecognitionRequest.SerializeToString,
             zjtx__api_dot_review__pb2.RecognitionAmended.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Assess(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/Assess',
+            zjtx__api_dot_review__pb2.AssessRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.Assessment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReserve(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListReserve',
+            zjtx__api_dot_review__pb2.ListReserveRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListReserveResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRecognitions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListRecognitions',
+            zjtx__api_dot_review__pb2.ListRecognitionsRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListRecognitionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeRecognition(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/RevokeRecognition',
+            zjtx__api_dot_review__pb2.RevokeRecognitionRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.RecognitionRecord.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SelectTypicalCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/SelectTypicalCase',
+            zjtx__api_dot_review__pb2.SelectTypicalCaseRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.TypicalCase.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTypicalCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListTypicalCases',
+            zjtx__api_dot_review__pb2.ListTypicalCasesRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListTypicalCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecommendWhitelist(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/RecommendWhitelist',
+            zjtx__api_dot_review__pb2.RecommendWhitelistRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.WhitelistBatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCityRecommendations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListCityRecommendations',
+            zjtx__api_dot_review__pb2.ListCityRecommendationsRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListCityRecommendationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

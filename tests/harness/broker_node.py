@@ -51,6 +51,18 @@ class BrokerNode:
     amqp_port: int
     dist_port: int
     process: subprocess.Popen[bytes]
+    management_port: int = 0  # 0: no management plugin on this node
+
+    @property
+    def management_uri(self) -> str:
+        if not self.management_port:
+            raise BrokerNodeError(f"node {self.name} was started without the management plugin")
+        return f"http://guest:guest@127.0.0.1:{self.management_port}"
+
+    def add_vhost(self, vhost: str) -> None:
+        """A vhost with every right for guest (the node's own account)."""
+        self.ctl("add_vhost", vhost)
+        self.ctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
 
     @property
     def host(self) -> str:
@@ -193,8 +205,10 @@ def reap_stale_nodes() -> list[str]:
     return reaped
 
 
-def start_node(base: Path, timeout: float = 120.0) -> BrokerNode:
-    """Start a private node under ``base`` (created; removed by ``close``) and wait until AMQP answers."""
+def start_node(base: Path, timeout: float = 120.0, plugins: tuple[str, ...] = ()) -> BrokerNode:
+    """Start a private node under ``base`` (created; removed by ``close``) and wait until AMQP answers.
+    ``plugins`` are enabled offline before it starts (e.g. rabbitmq_shovel, rabbitmq_shovel_management;
+    rabbitmq_management listens on a free port of its own)."""
     if not (RABBITMQ_BIN / "rabbitmq-server").exists():
         raise BrokerNodeError(f"{RABBITMQ_BIN}/rabbitmq-server not found; install rabbitmq-server "
                               "or set RABBITMQ_BIN to the directory of its scripts")
@@ -202,7 +216,11 @@ def start_node(base: Path, timeout: float = 120.0) -> BrokerNode:
     base.mkdir(parents=True, exist_ok=True)
     name = f"zjtx-rel-{os.getpid()}-{uuid.uuid4().hex[:6]}@localhost"
     amqp_port, dist_port = _free_port(), _free_port()
+    management_port = _free_port() if any(p.endswith("management") for p in plugins) else 0
+    management = (f"management.tcp.port = {management_port}\nmanagement.tcp.ip = 127.0.0.1\n"
+                  if management_port else "")
     (base / "rabbitmq.conf").write_text(
+        management +
         f"listeners.tcp.1 = 127.0.0.1:{amqp_port}\n"
         # the shared node's limits would not fit a private one on a busy machine
         "disk_free_limit.absolute = 50MB\n"
@@ -212,7 +230,7 @@ def start_node(base: Path, timeout: float = 120.0) -> BrokerNode:
     )
     (base / "advanced.config").write_text("[].\n", encoding="utf-8")
     (base / "rabbitmq-env.conf").write_text("", encoding="utf-8")
-    (base / "enabled_plugins").write_text("[].\n", encoding="utf-8")
+    (base / "enabled_plugins").write_text(f"[{','.join(plugins)}].\n", encoding="utf-8")
     env = node_env(base, name, amqp_port, dist_port)
     output = open(base / "server.out", "ab")
     process = subprocess.Popen([str(RABBITMQ_BIN / "rabbitmq-server")], env=env, cwd=base, stdout=output,
@@ -220,7 +238,7 @@ def start_node(base: Path, timeout: float = 120.0) -> BrokerNode:
     REGISTRY.mkdir(parents=True, exist_ok=True)
     (REGISTRY / f"{name}.json").write_text(json.dumps(
         {"name": name, "owner": os.getpid(), "pgid": process.pid, "base": str(base)}))
-    node = BrokerNode(name, base, amqp_port, dist_port, process)
+    node = BrokerNode(name, base, amqp_port, dist_port, process, management_port)
     try:
         waited = node.ctl("wait", "--timeout", str(int(timeout)), str(base / "node.pid"), timeout=timeout + 10,
                           check=False)

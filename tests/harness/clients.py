@@ -53,9 +53,16 @@ def test_signer(directory: Path, audience: str) -> Any:
 
 def channel(target: str, service: str = "", options: list[tuple[str, Any]] | None = None) -> grpc.Channel:
     """A test client's channel to a suite's service: mutual TLS as ``ops``, every call signed."""
-    directory = pki.directory_for(target)
-    secure = grpc.secure_channel(target, grpc_tls.credentials(directory, "ops"), options=options or [])
-    return grpc.intercept_channel(secure, Signing(test_signer(directory, service or pki.service_at(target))))
+    copies = [t.strip() for t in target.split(",") if t.strip()]
+    directory = pki.directory_for(copies[0])
+    service = service or pki.service_at(copies[0])
+    options = list(options or [])
+    if len(copies) > 1:  # several copies of the service: calls spread round-robin, as the gateway does
+        target = "ipv4:" + ",".join(copies)
+        options += [("grpc.lb_policy_name", "round_robin"), ("grpc.ssl_target_name_override", service),
+                    ("grpc.default_authority", service)]
+    secure = grpc.secure_channel(target, grpc_tls.credentials(directory, "ops"), options=options)
+    return grpc.intercept_channel(secure, Signing(test_signer(directory, service)))
 
 
 def call(method: Any, request: Any, metadata: tuple[tuple[str, str], ...] = ()) -> Any:

@@ -1,5 +1,7 @@
 """The "not yet submitted" reminders during the last evening's submission surge, with two
-copies of the notification service running.
+copies of every service running (registration, review, notification and reporting: the
+rig's ``replicas=2``, every gRPC client, the test's own included, spreading its calls over
+both copies; competing consumers on each queue; an outbox relay and the timers in each copy).
 
 The platform clock is moved to the last evening of the Hunan 2020 window (the 1-day
 reminder is due at once) while enterprises submit at once; a few never submit. Before
@@ -13,26 +15,27 @@ whose Submit had already answered. Now:
   it answers, so a later question would have seen the submission); e-mail and SMS are
   asked about again right before they go out, and skipped when the enterprise has submitted;
 - every enterprise that never submits gets its reminder exactly once, on every channel,
-  although both copies run the reminder check (each saw its own passes).
+  although both copies run the reminder check (each saw its own passes);
+- with two copies of each service: exactly one level-1 review task per application, each
+  event applied once by each consumer, one acknowledgement per enterprise per channel
+  (inbox, e-mail), and both copies of every service did work (their own /metrics).
 """
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import threading
 import time
+import urllib.request
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from harness.surge import PROGRAMME, SURGE_CLOCK, prepare_drafts, submit_all
+from harness.surge import PROGRAMME, SURGE_CLOCK, Tally, prepare_drafts, submit_all, tally_submissions
 from integration.notification.notification_support import SmtpSink
+from reliability import effects
 from reliability.rig import PATIENCE, seconds_until, start_rig
-from zjtx import embedded_mongo, pki
 from zjtx.clock import set_clock_file
-from zjtx.config import REPO_ROOT
-from zjtx.health import grpc_serving
+from zjtx.up import SERVICE_ORDER
 
 SUBMITTING = 30
 NEVER = 6
@@ -43,46 +46,28 @@ def wall(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
-def start_second_copy(env: dict[str, str], log_dir: Path, attempts: int = 3) -> tuple[subprocess.Popen[bytes], str]:
-    """A second notification process on ports of its own; a broker too busy to answer the
-    start-up check (other sessions' vhost churn) gets another chance."""
-    env = dict(env)
-    for attempt in range(1, attempts + 1):
-        port = embedded_mongo.free_port()
-        env["NOTIFICATION_GRPC_PORT"] = str(port)
-        env["NOTIFICATION_METRICS_PORT"] = str(embedded_mongo.free_port())
-        log = open(log_dir / "notification-2.log", "ab")
-        process = subprocess.Popen([sys.executable, "-m", "zjtx.launch", "notification"], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, cwd=REPO_ROOT, start_new_session=True)
-        target = f"127.0.0.1:{port}"
-        pki.remember(target, Path(env["ZJTX_PKI_DIR"]), "notification")  # the health probe speaks mutual TLS
-        try:
-            seconds_until(lambda t=target, p=process: grpc_serving(t) or p.poll() is not None, timeout=120,
-                          what="the second notification copy to serve")
-        except AssertionError:
-            process.kill()  # a copy that never served must not outlive the test
-            process.wait(timeout=30)
-            raise
-        if process.poll() is None:
-            return process, target
-        if attempt == attempts:
-            raise AssertionError((log_dir / "notification-2.log").read_text()[-2000:])
-        time.sleep(2)
-    raise AssertionError("unreachable")
+def handled(port: str, kind: str) -> float:
+    """The calls of ``kind`` (grpc, event, timer) one process handled, from its own /metrics."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("zjtx_handled_total{") and f'kind="{kind}"' in line)
 
 
 def test_no_reminder_goes_to_an_enterprise_that_has_submitted_with_two_notification_copies(
         tmp_path: Path, reported: list[str]) -> None:
     sink = SmtpSink()
     sink.start()
-    rig = start_rig(tmp_path, reported, env={
+    rig = start_rig(tmp_path, reported, replicas=2, env={
         "NOTIFICATION_REMINDER_CHECK_SECONDS": "0.5", "NOTIFICATION_SENDER_POLL_SECONDS": "0.2",
         "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink.port)})
-    second: subprocess.Popen[bytes] | None = None
     try:
+        suite = rig.suite
+        assert sorted(suite.processes) == sorted([*SERVICE_ORDER, *(f"{s}-2" for s in SERVICE_ORDER)])
+        registration = suite.env["REGISTRATION_TARGET"]
+        assert registration.count(",") == 1, registration  # both copies, for every client
         set_clock_file(rig.clock_file, BEFORE_THE_LAST_WEEK)
-        second, _ = start_second_copy(rig.suite.env, rig.log_dir)
-        drafts = prepare_drafts(rig.targets["registration"], SUBMITTING + NEVER, tag="R")
+        drafts = prepare_drafts(registration, SUBMITTING + NEVER, tag="R")
         submitting, never = drafts[:SUBMITTING], drafts[SUBMITTING:]
         notification = rig.mongo.zjtx_notification
         ids = [d.enterprise_id for d in drafts]
@@ -103,7 +88,8 @@ def test_no_reminder_goes_to_an_enterprise_that_has_submitted_with_two_notificat
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
         set_clock_file(rig.clock_file, SURGE_CLOCK)  # the 1-day reminder is due now, and the surge begins
-        submissions = submit_all(rig.targets["registration"], submitting)
+        started = time.monotonic()
+        submissions = submit_all(registration, submitting)
         assert all(s.accepted for s in submissions), [s.error for s in submissions if not s.accepted][:3]
 
         recipients = {f"enterprise:{d.enterprise_id}" for d in never}
@@ -151,19 +137,50 @@ def test_no_reminder_goes_to_an_enterprise_that_has_submitted_with_two_notificat
             per_recipient[pair] = per_recipient.get(pair, 0) + 1
         assert all(count == 1 for count in per_recipient.values()), per_recipient
 
+        # 4. two copies of each service: one level-1 task per application, each event applied once
+        def effects_complete() -> bool:
+            return all(t.lost == 0 for t in tally_submissions(rig.mongo, submissions))
+        seconds_until(effects_complete, timeout=PATIENCE, what="every submission's effects")
+        settled = time.monotonic() - started
+        tallies = tally_submissions(rig.mongo, submissions)
+        assert all(t.doubled == 0 for t in tallies), [t.line() for t in tallies]
+        subjects = [s.draft.application_id for s in submissions] + ids
+
+        def applied() -> list[Tally]:  # the later events (task_opened ...) may still be on their way
+            return effects.applied_once(rig.mongo, effects.consumed(effects.events_about(rig.mongo, subjects)))
+        seconds_until(lambda: all(t.lost == 0 for t in applied()), timeout=PATIENCE,
+                      what="every event applied by every consumer")
+        assert all(t.doubled == 0 for t in applied()), [t.line() for t in applied()]
+        # one acknowledgement per enterprise per channel (inbox, e-mail)
+        acknowledgements = Counter((d["recipient"], d["channel"]) for d in notification.deliveries.find(
+            {"kind": "application.submitted", "recipient": {"$in": [f"enterprise:{d.enterprise_id}" for d in submitting]}},
+            {"recipient": 1, "channel": 1}))
+        channels = sorted({channel for _, channel in acknowledgements})
+        assert {"inbox", "email"} <= set(channels), acknowledgements
+        assert len(acknowledgements) == SUBMITTING * len(channels)
+        assert set(acknowledgements.values()) == {1}, [k for k, v in acknowledgements.items() if v > 1][:3]
+        # both copies of each service took part
+        work = {}
+        for name in suite.processes:
+            service = name.split("-")[0]
+            port = suite.copy_env(name)[f"{service.upper()}_METRICS_PORT"]
+            work[name] = (handled(port, "grpc"), handled(port, "event"))
+        for service in SERVICE_ORDER:
+            assert work[service][1] > 0 and work[f"{service}-2"][1] > 0, (service, work)
+        for service in ("registration", "review"):  # called by the test and by the other services
+            assert work[service][0] > 0 and work[f"{service}-2"][0] > 0, (service, work)
+
         reminded_before = sum(1 for r in reminders if r["target"] in accepted)
         skipped = notification.deliveries.count_documents({"kind": "reminder.draft", "skip_reason": "submitted"})
-        rig.report(f"reminders in a surge of {SUBMITTING} submissions with 2 notification copies: "
+        rig.report(f"reminders in a surge of {SUBMITTING} submissions with 2 copies of every service: "
                    f"{len(reminders)} reminders, {NEVER}/{NEVER} non-submitters reminded once, "
                    f"{reminded_before} submitters reminded before they submitted, {skipped} e-mail/SMS skipped "
                    f"because the enterprise submitted meanwhile, 0 decided after Submit answered")
+        rig.report(f"replicas: 2 copies each of registration, review, notification, reporting; {SUBMITTING} "
+                   f"submissions settled in {settled:.1f} s; level-1 tasks {tallies[1].arrived}/{SUBMITTING} (doubled "
+                   f"{tallies[1].doubled}); acknowledgements {len(acknowledgements)} = {SUBMITTING} x {channels}, none "
+                   f"twice; reminder deliveries {len(per_recipient)}, none twice; work per copy (gRPC calls/events): "
+                   + ", ".join(f"{name} {int(g)}/{int(e)}" for name, (g, e) in sorted(work.items())))
     finally:
-        if second is not None and second.poll() is None:
-            second.send_signal(signal.SIGTERM)
-            try:
-                second.wait(25)
-            except subprocess.TimeoutExpired:
-                second.kill()
-                second.wait()
         rig.close()
         sink.stop()

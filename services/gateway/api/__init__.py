@@ -5,22 +5,26 @@ from __future__ import annotations
 from gateway.api import (
     accounts,
     applications,
+    assessment,
     enterprises,
     final,
     inbox,
     lookups,
+    operating_reports,
     operations,
     password_reset,
     privacy,
     programmes,
+    recognitions,
     reports,
+    reserve,
     reviews,
     statistics,
 )
 from gateway.routes import Registry
 
-MODULES = (accounts, password_reset, enterprises, privacy, lookups, applications, programmes, reviews, final, reports,
-           inbox, statistics, operations)
+MODULES = (accounts, password_reset, enterprises, privacy, lookups, applications, programmes, reviews, final, reports, inbox,
+           statistics, operations, assessment, reserve, recognitions, operating_reports)
 
 
 def build_registry() -> Registry:

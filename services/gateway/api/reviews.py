@@ -63,6 +63,12 @@ def retry_routing(ctx: Context) -> Any:
     return out(rpc(ctx, "review", "RetryRouting", pb.RetryRoutingRequest(application_id=ctx.path["application_id"])))
 
 
+def list_city_recommendations(ctx: Context) -> Any:
+    guards.owner_admin(ctx, ctx.path["programme_id"])
+    return out(rpc(ctx, "review", "ListCityRecommendations", pb.ListCityRecommendationsRequest(
+        programme_id=ctx.path["programme_id"])))
+
+
 def unit_progress(ctx: Context) -> Any:
     guards.view_unit(ctx, ctx.path["unit_id"])
     ctx.gw.directory.programme(ctx.path["programme_id"])
@@ -145,6 +151,11 @@ def register(r: Registry) -> None:
     r.add(Route("GET", "/api/v1/programmes/{programme_id}/unroutable", "listUnroutable",
                 "Applications no review unit could be found for (owner unit's staff)", "final", STAFF,
                 list_unroutable, response=schema(pb.ListUnroutableResponse), action_zh="查看无法分派的申请"))
+    r.add(Route("GET", "/api/v1/programmes/{programme_id}/city-recommendations", "listCityRecommendations",
+                "推荐库: enterprises city instances recognised and recommend to this programme, with their "
+                "application here once they applied (the owner's admins)", "final", ("admin",),
+                list_city_recommendations, response=schema(pb.ListCityRecommendationsResponse),
+                action_zh="查看推荐库"))
     unit_path = "/api/v1/programmes/{programme_id}/units/{unit_id}"
     r.add(Route("GET", f"{unit_path}/progress", "getUnitProgress",
                 "A unit's progress in a programme: open tasks, pending 推荐汇总表, uploads", "review", STAFF,

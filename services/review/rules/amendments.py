@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from review.rules.programme_parser import parse_programme
-from review.rules.programmes import Programme, ProgrammeError
+from review.rules.programmes import Programme, ProgrammeError, RuleSet
 from zjtx.errors import Violation, invalid, precondition
 
 MAX_REASON_CHARS = 500
@@ -78,9 +78,9 @@ def changed_paths(old: Any, new: Any, path: str = "") -> list[str]:
     return [] if old == new else [path]
 
 
-def _validated(document: dict[str, Any]) -> Programme:
+def _validated(document: dict[str, Any], rulesets: Mapping[str, RuleSet] | None) -> Programme:
     try:
-        return parse_programme(document)
+        return parse_programme(document, rulesets=rulesets)
     except ProgrammeError as error:
         raise invalid("programme.invalid", f"培育批次文件有{len(error.errors)}处错误，未保存（English details per path）",
                       [Violation(e.split(":", 1)[0], "invalid", e) for e in error.errors]) from None
@@ -95,7 +95,8 @@ def _deadline_moves(old: Programme, new: Programme) -> list[tuple[str, datetime 
 
 
 def check_amendment(current: Programme, document: dict[str, Any], patch: dict[str, Any],
-                    now: datetime) -> tuple[Programme, dict[str, Any], list[str], bool]:
+                    now: datetime, rulesets: Mapping[str, RuleSet] | None = None,
+                    ) -> tuple[Programme, dict[str, Any], list[str], bool]:
     """The new version (programme, document), the paths it changes and whether it extends a deadline.
 
     Refused: a patch of the fixed keys; a change after the window opened that the notices do not
@@ -110,7 +111,7 @@ def check_amendment(current: Programme, document: dict[str, Any], patch: dict[st
     if not changes:
         raise invalid("changes.none", "修改内容与当前版本相同，没有需要保存的修改",
                       [Violation("changes_json", "none", "与当前版本相同")])
-    programme = _validated(new_document)
+    programme = _validated(new_document, rulesets)
     moves = [(p, a, b) for p, a, b in _deadline_moves(current, programme) if a != b]
     extended = any(a is not None and b is not None and b > a for _, a, b in moves)
     if current.window_state(now) != "not_open":
@@ -130,7 +131,8 @@ def check_amendment(current: Programme, document: dict[str, Any], patch: dict[st
 
 
 def new_programme_document(template: dict[str, Any], *, programme_id: str, year: int, title: str,
-                           opens_at: str, closes_at: str, review_closes_at: str) -> tuple[Programme, dict[str, Any]]:
+                           opens_at: str, closes_at: str, review_closes_at: str,
+                           rulesets: Mapping[str, RuleSet] | None = None) -> tuple[Programme, dict[str, Any]]:
     """A year's programme from a template: its form, chain, attachments and rules, with a new id, year,
     title and window. The template's per-level deadlines and its source notice belong to its own year."""
     document = copy.deepcopy(template)
@@ -141,4 +143,4 @@ def new_programme_document(template: dict[str, Any], *, programme_id: str, year:
     for level in document.get("review_chain") or []:
         if isinstance(level, dict):
             level.pop("review_closes_at", None)
-    return _validated(document), document
+    return _validated(document, rulesets), document

@@ -27,6 +27,9 @@ from review.rules.programmes import (
     ValueSource,
 )
 
+# Where a rubric rule's value comes from (see programmes.ValueSource).
+VALUE_SOURCE_KEYS = ("field", "ratio", "growth", "mean_growth", "count")
+
 
 def _valuekind_of(field: Field) -> str | None:
     """How a condition may compare this field: boolean, number, enum, string or None."""
@@ -207,7 +210,7 @@ def _parse_rules(
     best = 0
     before = len(chk.errors)
     for rule_path, rule in items:
-        chk.keys(rule, rule_path, ("bands",), ("field", "ratio", "growth"))
+        chk.keys(rule, rule_path, ("bands",), VALUE_SOURCE_KEYS)
         source, kind, options = _parse_value_source(chk, rule, rule_path, fields)
         bands = _parse_bands(chk, rule, rule_path, kind, options, max_points)
         best = max([best, *(b.points for b in bands)])
@@ -222,11 +225,19 @@ def _parse_rules(
 def _parse_value_source(
     chk: Check, rule: Mapping[str, Any], path: str, fields: Mapping[str, Field]
 ) -> tuple[ValueSource | None, str | None, tuple[str, ...]]:
-    present = [key for key in ("field", "ratio", "growth") if key in rule]
+    present = [key for key in VALUE_SOURCE_KEYS if key in rule]
     if len(present) != 1:
-        chk.fail(path, f"needs exactly one of field, ratio, growth; found {len(present)}")
+        chk.fail(path, f"needs exactly one of {', '.join(VALUE_SOURCE_KEYS)}; found {len(present)}")
         return None, None, ()
     key = present[0]
+    if key == "count":
+        ref = chk.take(rule, "count", path, lambda v, p: resolve_field(chk, fields, v, p))
+        if ref is None:
+            return None, None, ()
+        if fields[ref].type != "multi_enum":
+            chk.fail(f"{path}.count", f"'{ref}' is not a multi_enum field (count scores how many options are chosen)")
+            return None, None, ()
+        return ValueSource("count", (ref,)), "number", ()
     if key == "field":
         ref = chk.take(rule, "field", path, lambda v, p: resolve_field(chk, fields, v, p))
         if ref is None:
@@ -236,7 +247,8 @@ def _parse_value_source(
             chk.fail(f"{path}.field", f"cannot score a {fields[ref].type} field")
             return None, None, ()
         return ValueSource("field", (ref,)), kind, fields[ref].option_values
-    names = ("numerator", "denominator") if key == "ratio" else ("current", "previous")
+    names = {"ratio": ("numerator", "denominator"), "growth": ("current", "previous"),
+             "mean_growth": ("current", "previous", "before")}[key]
     m = chk.take(rule, key, path, chk.mapping)
     if m is None:
         return None, None, ()

@@ -39,11 +39,13 @@ from review.rules.programmes import (
     Pledge,
     Programme,
     ProgrammeError,
+    RuleSet,
     Section,
     SummaryColumn,
     fmt_number,
     read_yaml,
 )
+from review.rules.rulesets import RULESETS_DIR, load_rulesets
 
 _TOP_REQUIRED = (
     "id", "version", "title", "year", "level", "owner", "owner_name", "publicity_days",
@@ -51,13 +53,19 @@ _TOP_REQUIRED = (
     "eligibility_gates", "priority_markers", "focus_categories", "summary_table_columns",
 )
 _TOP_OPTIONAL = ("target_count", "recommend_to", "rubric", "notice", "target_tolerance", "return_grace_days",
-                 "undecided_at_review_deadline")
+                 "undecided_at_review_deadline", "rules", "local_indicators", "validity_years", "renews",
+                 "operating_reports")
 # what happens to a review task still undecided when its level's review deadline passes
 UNDECIDED_ACTIONS = ("expire",)
 
 
-def parse_programme(raw: Any, source: str | None = None) -> Programme:
-    """Validate a parsed document and build the Programme; ProgrammeError lists all errors."""
+def parse_programme(
+    raw: Any, source: str | None = None, rulesets: Mapping[str, RuleSet] | None = None
+) -> Programme:
+    """Validate a parsed document and build the Programme; ProgrammeError lists all errors.
+
+    ``rulesets``: the rule sets a ``rules: <id>`` may pin (``rulesets.load_rulesets``).
+    """
     chk = Check()
     doc = chk.mapping(raw, "")
     if doc is None:
@@ -73,9 +81,19 @@ def parse_programme(raw: Any, source: str | None = None) -> Programme:
     pledge = chk.take(doc, "pledge", "", lambda v, p: _parse_pledge(chk, v, p))
     gates = parse_gates(chk, doc, fields)
     markers = parse_markers(chk, doc, fields)
-    rubric = chk.take(doc, "rubric", "", lambda v, p: parse_rubric(chk, v, p, fields), False)
-    columns = _parse_columns(chk, doc, fields, has_rubric=bool(doc.get("rubric")))
+    ruleset = _pinned_ruleset(chk, doc, rulesets or {}, window)
+    if ruleset is not None:
+        rubric = parse_rubric(chk, _ruleset_rubric(chk, doc, ruleset), f"rules({ruleset.id}).rubric", fields)
+    else:
+        rubric = chk.take(doc, "rubric", "", lambda v, p: parse_rubric(chk, v, p, fields), False)
+    has_rubric = bool(doc.get("rubric")) or "rules" in doc  # an unknown rule set is reported once
+    columns = _parse_columns(chk, doc, fields, has_rubric=has_rubric)
     notice = chk.take(doc, "notice", "", lambda v, p: _parse_notice(chk, v, p), False)
+    validity = chk.take(doc, "validity_years", "", chk.positive, False)
+    if validity is not None and ruleset is not None:
+        chk.fail("validity_years", f"the pinned rule set '{ruleset.id}' sets the validity; remove it here")
+    renews = chk.take(doc, "renews", "", lambda v, p: _read_renews(chk, v, p, head.get("id")), False) or ()
+    chk.take(doc, "operating_reports", "", lambda v, p: _check_operating_reports(chk, v, p), False)
     if chk.errors:
         raise ProgrammeError(chk.errors, source)
     return Programme(
@@ -91,7 +109,83 @@ def parse_programme(raw: Any, source: str | None = None) -> Programme:
         summary_table_columns=tuple(columns),
         rubric=rubric,
         notice=notice,
+        rules=ruleset,
+        validity_years_own=validity,
+        renews=tuple(renews),
     )
+
+
+REPORT_FREQUENCIES = ("monthly", "quarterly")
+
+
+def _check_operating_reports(chk: Check, value: Any, path: str) -> None:
+    """定期调度: how often recognised and 后备 enterprises report (registration reads it from the document)."""
+    m = chk.mapping(value, path)
+    if m is None:
+        return
+    chk.keys(m, path, ("frequency", "window_days", "remind_days_before"))
+    chk.take(m, "frequency", path, lambda v, p: chk.one_of(v, p, REPORT_FREQUENCIES, "frequency"))
+    days = chk.take(m, "window_days", path, chk.positive)
+    remind = chk.take(m, "remind_days_before", path, chk.count)
+    if days is not None and days > 60:
+        chk.fail(f"{path}.window_days", f"at most 60 days, got {days}")
+    if days is not None and remind is not None and remind >= days:
+        chk.fail(f"{path}.remind_days_before", f"must be less than window_days ({days})")
+
+
+def _read_renews(chk: Check, value: Any, path: str, own_id: str | None) -> list[str] | None:
+    """A 复核 cycle names the programmes whose recognitions it renews (checked across files on load)."""
+    items = chk.seq(value, path)
+    if items is None:
+        return None
+    out = [text for i, item in enumerate(items) if (text := chk.text(item, f"{path}[{i}]")) is not None]
+    if own_id in out:
+        chk.fail(path, "a programme cannot renew its own recognitions")
+    return out
+
+
+def _pinned_ruleset(
+    chk: Check, doc: Mapping[str, Any], rulesets: Mapping[str, RuleSet], window: Window | None
+) -> RuleSet | None:
+    """The rule set named by ``rules``, checked against the programme's dates."""
+    if "local_indicators" in doc and "rules" not in doc:
+        chk.fail("local_indicators", "only with 'rules' naming a rule set that leaves a group to the province")
+    if "rules" not in doc:
+        return None
+    if "rubric" in doc:
+        chk.fail("rubric", "a programme pinning 'rules' takes its rubric from the rule set; remove one of them")
+        return None
+    ruleset_id = chk.take(doc, "rules", "", chk.text)
+    if ruleset_id is None:
+        return None
+    ruleset = rulesets.get(ruleset_id)
+    if ruleset is None:
+        known = ", ".join(sorted(rulesets)) or "none"
+        chk.fail("rules", f"no rule set '{ruleset_id}' in {RULESETS_DIR}/; loaded: {known}")
+        return None
+    if window is not None and window.opens_at.date() < ruleset.effective_from:
+        chk.fail("rules", f"rule set '{ruleset_id}' takes effect on {ruleset.effective_from}; "
+                          f"the programme opens on {window.opens_at.date()}")
+    return ruleset
+
+
+def _ruleset_rubric(chk: Check, doc: Mapping[str, Any], ruleset: RuleSet) -> dict[str, Any]:
+    """The rule set's rubric with the programme's own indicators for the province's group."""
+    rubric = dict(ruleset.rubric)
+    local = doc.get("local_indicators")
+    if ruleset.local_group is None:
+        if local is not None:
+            chk.fail("local_indicators", f"rule set '{ruleset.id}' leaves no group to the province")
+        return rubric
+    if not isinstance(local, list) or not local:
+        chk.fail("local_indicators", f"rule set '{ruleset.id}' leaves group '{ruleset.local_group}' "
+                                     "to the province: list its indicators here (1 to 3)")
+        return rubric
+    for index, item in enumerate(local):
+        if isinstance(item, dict) and item.get("group") != ruleset.local_group:
+            chk.fail(f"local_indicators[{index}].group", f"must be '{ruleset.local_group}'")
+    rubric["indicators"] = [*(rubric.get("indicators") or []), *local]
+    return rubric
 
 
 def _parse_head(chk: Check, doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -552,14 +646,19 @@ def _parse_notice(chk: Check, raw: Any, path: str) -> Notice | None:
 # --------------------------------------------------------------------------- loading
 
 
-def load_programme(path: str | Path) -> Programme:
-    """Load and validate one programme document; ProgrammeError lists every problem."""
+def load_programme(path: str | Path, rulesets: Mapping[str, RuleSet] | None = None) -> Programme:
+    """Load and validate one programme document; ProgrammeError lists every problem.
+
+    Without ``rulesets`` the rule sets beside the document (``rulesets/``) are read.
+    """
     source = str(path)
     try:
         raw = read_yaml(path)
     except (OSError, ValueError) as exc:
         raise ProgrammeError([str(exc)], source) from exc
-    return parse_programme(raw, source)
+    if rulesets is None:
+        rulesets = load_rulesets(Path(path).parent / RULESETS_DIR)
+    return parse_programme(raw, source, rulesets)
 
 
 def load_programmes(directory: str | Path) -> dict[str, Programme]:
@@ -571,10 +670,11 @@ def load_programmes(directory: str | Path) -> dict[str, Programme]:
     """
     errors: list[str] = []
     programmes: dict[str, Programme] = {}
+    rulesets = load_rulesets(Path(directory) / RULESETS_DIR)
     files = sorted(Path(directory).glob("*.yaml")) + sorted(Path(directory).glob("*.yml"))
     for path in files:
         try:
-            programme = load_programme(path)
+            programme = load_programme(path, rulesets)
         except ProgrammeError as exc:
             errors.extend(f"{path.name}: {error}" for error in exc.errors)
             continue
@@ -585,6 +685,12 @@ def load_programmes(directory: str | Path) -> dict[str, Programme]:
             continue
         programmes[programme.id] = programme
     for programme in programmes.values():
+        for renewed in programme.renews:
+            other = programmes.get(renewed)
+            if other is None:
+                errors.append(f"{programme.id}.yaml: renews: no programme '{renewed}' in {directory}")
+            elif other.owner != programme.owner or other.year >= programme.year:
+                errors.append(f"{programme.id}.yaml: renews: '{renewed}' must be an earlier programme of the same owner")
         target = programme.recommend_to
         if target is not None and target != NATIONAL and target not in programmes:
             errors.append(

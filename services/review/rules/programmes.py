@@ -208,8 +208,11 @@ class Notice:
 class ValueSource:
     """Where an indicator's value comes from: a field, a ratio or a growth rate (%)."""
 
-    kind: Literal["field", "ratio", "growth"]
-    refs: tuple[str, ...]  # field: (f,); ratio: (numerator, denominator); growth: (current, previous)
+    kind: Literal["field", "ratio", "growth", "mean_growth", "count"]
+    # field: (f,); ratio: (numerator, denominator); growth: (current, previous);
+    # mean_growth: (current, previous, before): the mean of the two yearly growth rates;
+    # count: (f,) a multi_enum field, the number of options chosen.
+    refs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,34 @@ class Rubric:
 
 
 @dataclass(frozen=True)
+class FigureSource:
+    """Where one figure of a rule set comes from, and whether it was checked against a copy."""
+
+    item: str  # an indicator, route or policy id, or "pass_line" ...
+    source: str  # the document and its clause
+    verified: str  # how it was checked ("" = not checked against a text)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A dated set of rules a programme pins (``rules: <id>``): the rubric and the
+    recognition's validity policy. A rule set is never edited once a programme pins it:
+    new rules are a new document with a new id (the year is part of the id), so old
+    cycles keep scoring and expiring by the rules they were run under."""
+
+    id: str
+    title: str
+    issuer: str
+    document: str  # the rules' own document, e.g. 工信部企业〔2022〕63号
+    effective_from: date
+    validity_years: int | None  # a recognition's validity; None = no expiry
+    annual_update_due: tuple[int, int] | None  # (month, day) of the yearly data update; None = none
+    local_group: str | None  # the rubric group a province fills with its own indicators
+    rubric: Mapping[str, Any]  # the raw rubric, parsed against each programme's fields
+    sources: tuple[FigureSource, ...] = ()
+
+
+@dataclass(frozen=True)
 class Programme:
     id: str
     version: int
@@ -305,6 +336,16 @@ class Programme:
             return closes
         graced = whole_second(returned_at) + timedelta(days=self.return_grace_days)
         return max(closes, min(graced, self.window.review_closes_at))
+    rules: RuleSet | None = None  # the pinned rule set (its rubric is ``rubric``)
+    validity_years_own: int | None = None  # the document's own validity (a programme without a rule set)
+    renews: tuple[str, ...] = ()  # a 复核 cycle: the programmes whose recognitions it renews
+
+    @property
+    def validity_years(self) -> int | None:
+        """How long a recognition by this programme lasts: the rule set's, else the document's."""
+        if self.rules is not None:
+            return self.rules.validity_years
+        return self.validity_years_own
 
     # -- lookups
 

@@ -113,9 +113,10 @@ def rule_score(rule: ScoringRule, data: ApplicationData, missing: list[str] | No
 def source_value(
     source: ValueSource, data: ApplicationData, missing: list[str] | None = None
 ) -> Any:
-    """The value a rule scores: the field's value, or a ratio / growth rate in percent.
+    """The value a rule scores: the field's value, a ratio or growth rate in percent, the
+    mean of two yearly growth rates (近2年平均增长率), or how many options are chosen.
 
-    None when a referenced field is empty, or the ratio's denominator is 0, or growth's
+    An empty multi_enum counts 0. None when a referenced field is empty, or the ratio's denominator is 0, or growth's
     previous value is not positive (a rate from zero or a loss is not meaningful).
     """
     raw = [lookup(data, ref) for ref in source.refs]
@@ -126,9 +127,21 @@ def source_value(
         return None
     if source.kind == "field":
         return raw[0]
-    first, second = (as_decimal(value) for value in raw)
-    if first is None or second is None:
+    if source.kind == "count":
+        return Decimal(len(raw[0])) if isinstance(raw[0], list | tuple) else None
+    numbers = [as_decimal(value) for value in raw]
+    if any(number is None for number in numbers):
         return None
     if source.kind == "ratio":
+        first, second = numbers
         return None if second == 0 else first / second * HUNDRED
-    return None if second <= 0 else (first - second) / second * HUNDRED
+    if source.kind == "mean_growth":
+        current, previous, before = numbers
+        rates = (_growth(current, previous), _growth(previous, before))
+        return None if None in rates else (rates[0] + rates[1]) / 2
+    return _growth(*numbers)
+
+
+def _growth(current: Decimal, previous: Decimal) -> Decimal | None:
+    """Growth in percent; None from a non-positive base (a rate from zero or a loss means nothing)."""
+    return None if previous <= 0 else (current - previous) / previous * HUNDRED

@@ -342,8 +342,15 @@ def _check_directory(units: Sequence[Unit], paths: Mapping[str, str]) -> list[st
     """
     by_id = {unit.id: unit for unit in units}
     problems = []
+    # one top unit (parent null): the province in a province's instance, the city in a
+    # city's own instance (deploy/instances/, docs/instances.md); every other unit needs a parent
+    roots = [unit for unit in units if unit.parent is None]
+    if len(roots) > 1:
+        problems.extend(f"{paths[unit.id]}.parent: only one unit may have no parent (the instance's top "
+                        f"unit, here {roots[0].id}); a {unit.kind} unit needs a parent" for unit in roots[1:])
     for unit in units:
-        problems.extend(f"{paths[unit.id]}.parent: {p}" for p in _check_parent(unit, by_id))
+        if unit.parent is not None:
+            problems.extend(f"{paths[unit.id]}.parent: {p}" for p in _check_parent(unit, by_id))
     problems.extend(_check_carve_out(units, paths))
     for route_kinds in (("park", "direct_county", "county"), ("direct_county", "city"), ("province",)):
         problems.extend(_check_overlaps([u for u in units if u.kind in route_kinds], paths))
@@ -352,8 +359,6 @@ def _check_directory(units: Sequence[Unit], paths: Mapping[str, str]) -> list[st
 
 def _check_parent(unit: Unit, by_id: Mapping[str, Unit]) -> list[str]:
     accepted = PARENT_KINDS[unit.kind]
-    if unit.parent is None:
-        return [] if not accepted else [f"a {unit.kind} unit needs a parent"]
     parent = by_id.get(unit.parent)
     if parent is None:
         return [f"no unit '{unit.parent}'"]

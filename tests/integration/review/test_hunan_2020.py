@@ -557,6 +557,12 @@ def test_publicity_with_an_objection_then_publication(hunan: Timeline, review_ap
     not_recognised = tap.wait("review.not_recognised", apps["hy1"])[0]["data"]
     assert not not_recognised["recognised"] and "异议成立" in not_recognised["reason"]
     assert tap.wait("review.not_recognised", apps["cs2"])
+    # the recommended application not chosen enters the province's 后备 pool; the one whose objection was upheld does not
+    listed = tap.wait("review.reserve_listed", apps["cs2"])[0]["data"]["entry"]
+    assert (listed["owner"], listed["year"], listed["source"]) == ("430000", 2020, "not_recognised")
+    pool = call(review_api.ListReserve, pb.ListReserveRequest(), metadata=PROVINCE_ADMIN)
+    assert [e.application_id for e in pool.entries if e.programme_id == PROGRAMME] == [apps["cs2"]]
+    assert not tap.find("review.reserve_listed", apps["hy1"])
     statuses = {k: call(review_api.GetApplication, pb.GetApplicationRequest(application_id=apps[k])).status
                 for k in ("cs1", "ly1", "cs2", "hy1", "hy2", "zz1")}
     # no limbo (issue 18): the application 衡阳 never decided expires at publication, with its reason and event
@@ -580,3 +586,27 @@ def test_publicity_with_an_objection_then_publication(hunan: Timeline, review_ap
     result = trail.verify()
     print(result.describe())
     assert result.intact and result.count == mongo[review_db].audit.count_documents({})
+
+def test_recognitions_carry_validity_are_revoked_and_lapse(hunan: Timeline, review_api: ReviewStub, tap: EventTap,
+                                                           clock: Any) -> None:
+    """After publication (28 May 2020): each recognition valid 3 years; one revoked with a reason in
+    2021; the other lapses on the clock after its end (no 复核 renewed it), both announced on review.events."""
+    apps = hunan.apps
+    found = call(review_api.ListRecognitions, pb.ListRecognitionsRequest(programme_id=PROGRAMME),
+                 metadata=PROVINCE_ADMIN).recognitions
+    by_app = {r.application_id: r for r in found}
+    assert set(by_app) == {apps["cs1"], apps["ly1"]}
+    assert {r.valid_until for r in found} == {"2023-05-27T15:59:59.000Z"} and {r.status for r in found} == {"valid"}
+
+    clock("2021-03-01T10:00:00+08:00")
+    revoked = call(review_api.RevokeRecognition, pb.RevokeRecognitionRequest(
+        id=by_app[apps["ly1"]].id, reason="发生重大安全生产事故"), metadata=PROVINCE_ADMIN)
+    assert (revoked.status, revoked.revoked_reason) == ("revoked", "发生重大安全生产事故")
+    enterprise_ly1 = by_app[apps["ly1"]].enterprise.enterprise_id
+    assert tap.wait("review.recognition_revoked", enterprise_ly1)[0]["data"]["reason"] == "发生重大安全生产事故"
+
+    clock("2023-05-28T00:00:05+08:00")
+    enterprise_cs1 = by_app[apps["cs1"]].enterprise.enterprise_id
+    lapsed = tap.wait("review.recognition_lapsed", enterprise_cs1, timeout=60)[0]["data"]
+    assert lapsed["recognition"]["status"] == "lapsed" and "认定自动失效" in lapsed["notice"]
+    assert not tap.find("review.recognition_lapsed", enterprise_ly1)  # a revoked one does not lapse

@@ -78,3 +78,40 @@ def test_rubric_scores_rank_and_gate_recognition(review_api: ReviewStub, amqp_ur
         programme_id=PROGRAMME, application_ids=[apps["award"], apps["top"], apps["pass"]]), metadata=PROVINCE_ADMIN)
     assert [(i.application_id, i.score) for i in publicity.listed] == [
         (apps["top"], "100"), (apps["pass"], "65"), (apps["award"], "50")]
+
+
+def test_self_assessment_is_the_score_reviewers_see(review_api: ReviewStub, amqp_uri: str, clock: Any) -> None:
+    """The enterprise's live score of its form data and the reviewers' score of the snapshot
+    come from the same rule over gRPC, and equal the score the task carries."""
+    import json
+
+    from review_support import as_enterprise
+
+    clock("2022-09-10T10:00:00+08:00")
+    data, total = APPLICANTS["pass"]
+    live = call(review_api.Assess, pb.AssessRequest(programme_id=PROGRAMME, sections_json=json.dumps(data)),
+                metadata=as_enterprise("ent-self-assessment"))
+    assert (live.total, live.pass_line, live.passed) == (total, 60, True)
+    growth = next(i for i in live.indicators if i.id == "revenue_growth")
+    assert (growth.points, growth.value) == (15, "2021年主营业务收入较2020年主营业务收入的增长率 11.1%")
+    assert list(growth.hints) == ["2021年主营业务收入较2020年主营业务收入的增长率达到15%以上可得20分"]
+
+    snap = snapshot(PROGRAMME, name="长沙自评创新科技有限公司", uscc=make_uscc("9", "1", "430104", org_body("A")),
+                    region="430104", sections=data, submitted_at="2022-09-01T02:00:00.000Z")
+    publish_submitted(amqp_uri, snap)
+    task = open_task_of(review_api, snap.application_id)
+    seen = call(review_api.Assess, pb.AssessRequest(application_id=snap.application_id), metadata=as_unit(CS))
+    assert str(seen.total) == task.score == str(total) and seen.application_id == snap.application_id
+    assert [(i.id, i.points) for i in seen.indicators] == [(i.id, i.points) for i in live.indicators]
+    with pytest.raises(grpc.RpcError) as error:  # another city's reviewers do not reach it
+        call(review_api.Assess, pb.AssessRequest(application_id=snap.application_id),
+             metadata=as_unit("unit-430200"))
+    assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as error:
+        call(review_api.Assess, pb.AssessRequest(programme_id="hunan-2020-little-giant", sections_json="{}"),
+             metadata=as_enterprise("ent-self-assessment"))
+    assert domain_error(error.value).code == "assessment.no_rubric"
+    with pytest.raises(grpc.RpcError) as error:
+        call(review_api.Assess, pb.AssessRequest(programme_id=PROGRAMME, sections_json="[1]"),
+             metadata=as_enterprise("ent-self-assessment"))
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT

@@ -40,3 +40,9 @@ def innovative(programmes: dict[str, Programme]) -> Programme:
 @pytest.fixture(scope="session")
 def units() -> UnitDirectory:
     return load_units(UNITS_FILE)
+
+
+@pytest.fixture(scope="session")
+def specialised(programmes: dict[str, Programme]) -> Programme:
+    """The 2022 专精特新中小企业 programme: pins MIIT's 2022 rule set."""
+    return programmes["hunan-2022-specialised-sme"]

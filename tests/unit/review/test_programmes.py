@@ -29,7 +29,8 @@ def hunan_raw() -> dict:
 
 
 def test_every_shipped_programme_loads(programmes: dict[str, Programme]) -> None:
-    assert set(programmes) == {"hunan-2020-little-giant", "hengyang-2020-seed", "hunan-2022-innovative-sme"}
+    assert set(programmes) == {"hunan-2020-little-giant", "hengyang-2020-seed", "hunan-2022-innovative-sme",
+                               "hunan-2022-specialised-sme", "hunan-2023-little-giant-review"}
     for path in PROGRAMMES.glob("*.yaml"):
         assert load_programme(path).id == path.stem
 

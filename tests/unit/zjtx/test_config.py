@@ -61,3 +61,23 @@ def test_every_shipped_config_loads_with_defaults_alone(service: str) -> None:
 def test_shipped_instances_load(instance: str) -> None:
     config = load_config("review", instance, env={})
     assert config["INSTANCE"]
+
+
+def test_an_instance_names_its_jurisdiction_databases_programmes_and_units() -> None:
+    city = load_config("review", "hengyang-city", env={})
+    assert (city["JURISDICTION"], city["MONGO_DATABASE"], city["PROGRAMMES"]) == (
+        "430400", "zjtx_hengyang_review", ["hengyang-2020-seed"])
+    assert city["UNITS_FILE"].endswith("deploy/units/hengyang.yaml")
+    registration = load_config("registration", "hengyang-city", env={})
+    assert (registration["JURISDICTION"], registration["MONGO_DATABASE"]) == ("430400", "zjtx_hengyang_registration")
+    assert "PROGRAMMES" not in registration  # review's alone
+    # an explicit database variable still wins over the file
+    assert load_config("review", "hengyang-city", env={"REVIEW_DATABASE": "x"})["MONGO_DATABASE"] == "x"
+    assert load_config("review", "hunan-province", env={})["JURISDICTION"] == "430000"
+
+
+def test_a_jurisdiction_that_is_not_a_division_code_is_refused(tmp_path: Path) -> None:
+    instance = tmp_path / "bad.yaml"
+    instance.write_text("instance: bad\njurisdiction: hengyang\n")
+    with pytest.raises(ConfigError, match="jurisdiction 'hengyang' is not a 6-digit GB/T 2260 code"):
+        load_config("review", str(instance), env={})

@@ -19,7 +19,12 @@ def test_every_documented_event_has_its_payload_and_source() -> None:
     assert event_types.types_of(review_pb2.Recognition) == ["review.recognised", "review.not_recognised", "review.expired"]
     assert event_types.type_of(registration_pb2.ApplicationWithdrawn()) == "application.withdrawn"
     assert {e.source for e in registry.values()} == {"registration", "review", "notification", "reporting"}
-    assert len(registry) == 25
+    # after recognition (issue 19): the pool, validity (three), 典型案例, 白名单, 调度 reports
+    after = {"review.reserve_listed", "review.recognition_renewed", "review.recognition_lapsed",
+             "review.recognition_revoked", "review.typical_case_selected", "review.whitelist_recommended",
+             "registration.operating_report_submitted"}
+    assert after <= set(registry) and len(registry) == 25 + len(after)
+    assert registry["registration.operating_report_submitted"].source == "registration"
 
 
 def test_a_shared_payload_must_be_named_and_an_unknown_type_is_refused() -> None:

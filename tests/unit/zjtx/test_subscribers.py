@@ -22,7 +22,8 @@ def test_a_subscriber_reads_and_binds_only_its_own_queues_and_publishes_nowhere(
     for exchange in exchanges:
         assert not allowed("credit", "write", exchange), exchange  # publish: nowhere
         assert not allowed("credit", "configure", exchange), exchange
-        assert allowed("credit", "read", exchange) == exchange.endswith(".events")  # bind: the events exchanges only
+        # bind: the services' events exchanges only (not upstream.events, where another instance's arrive)
+        assert allowed("credit", "read", exchange) == (exchange.endswith(".events") and exchange != "upstream.events")
     for queue in service_queues + ["ext.credit", "ext.credit-x.a", "ext.other.a", "ext.credit."]:
         for right in ("configure", "write", "read"):
             assert not allowed("credit", right, queue), (right, queue)

@@ -48,6 +48,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{application_id}/assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The submitted application's score against its rubric, as its reviewers see it (the score the ranking uses)
+         * @description Roles: enterprise, reviewer, admin.
+         */
+        get: operations["assessApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{application_id}/attachments": {
         parameters: {
             query?: never;
@@ -750,6 +770,46 @@ export interface paths {
         patch: operations["amendProgramme"];
         trace?: never;
     };
+    "/api/v1/programmes/{programme_id}/assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Self-assessment: score form data against the programme's rubric, indicator by indicator, with what would raise each (nothing is stored)
+         * @description Roles: enterprise, reviewer, admin.
+         */
+        post: operations["assessForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}/city-recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 推荐库: enterprises city instances recognised and recommend to this programme, with their application here once they applied (the owner's admins)
+         * @description Roles: admin.
+         */
+        get: operations["listCityRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programmes/{programme_id}/objections": {
         parameters: {
             query?: never;
@@ -784,6 +844,66 @@ export interface paths {
          * @description Roles: admin.
          */
         post: operations["resolveObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}/operating-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The reports: an enterprise its own; staff those of their jurisdiction
+         * @description Roles: enterprise, reviewer, admin.
+         */
+        get: operations["listOperatingReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}/operating-reports/late-filers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enterprises due to report a period that have not (the last closed period by default), in the staff's jurisdiction
+         * @description Roles: reviewer, admin.
+         */
+        get: operations["listLateFilers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}/operating-reports/periods/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * File or correct (within its window) a period's 定期调度 operating report (recognised and 后备 enterprises): registration.operating_report_submitted
+         * @description Roles: enterprise.
+         */
+        put: operations["submitOperatingReport"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1114,6 +1234,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/recognitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recognitions with their validity, renewals, lapse or revocation (the owner unit's staff; an enterprise its own)
+         * @description Roles: enterprise, reviewer, admin.
+         */
+        get: operations["listRecognitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognitions/{recognition_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a valid recognition with a reason (the owner's admins): review.recognition_revoked
+         * @description Roles: admin.
+         */
+        post: operations["revokeRecognition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognitions/{recognition_id}/typical-case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Select a valid recognition as a 典型案例 with a title and its story (the owner's admins): review.typical_case_selected
+         * @description Roles: admin.
+         */
+        post: operations["selectTypicalCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/report-jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -1166,6 +1346,46 @@ export interface paths {
          * @description Roles: enterprise, reviewer, admin.
          */
         get: operations["downloadReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reserve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The owner's 后备 pool: passed review but not recognised, and cities' recommended candidates, filtered (the owner unit's reviewers and admins)
+         * @description Roles: reviewer, admin.
+         */
+        get: operations["listReserve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reserve/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same list as CSV (UTF-8 with BOM)
+         * @description Roles: reviewer, admin.
+         */
+        get: operations["exportReserve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1418,6 +1638,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/typical-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The 典型案例 an authority published (public)
+         * @description Roles: anyone (no token).
+         */
+        get: operations["listTypicalCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units/{unit_id}": {
         parameters: {
             query?: never;
@@ -1494,6 +1734,26 @@ export interface paths {
         get: operations["checkUscc"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/whitelist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recommend the 产融合作“白名单”: valid recognitions, and the active 后备 pool if asked (the owner's admins): review.whitelist_recommended
+         * @description Roles: admin.
+         */
+        post: operations["recommendWhitelist"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1926,6 +2186,152 @@ export interface operations {
                         status_label: string;
                         updated_at: string;
                         version: number;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    assessApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        groups: {
+                            id: string;
+                            max_points: number;
+                            min_points: number;
+                            points: number;
+                            title: string;
+                        }[];
+                        indicators: {
+                            group: string;
+                            hints: string[];
+                            id: string;
+                            max_points: number;
+                            missing: string[];
+                            points: number;
+                            title: string;
+                            value: string;
+                        }[];
+                        max_total: number;
+                        pass_line: number;
+                        passed: boolean;
+                        programme_id: string;
+                        routes: {
+                            id: string;
+                            met: boolean;
+                            title: string;
+                        }[];
+                        rubric_title: string;
+                        rules_id: string;
+                        score_passed: boolean;
+                        source: string;
+                        summary: string;
+                        total: number;
                     };
                 };
             };
@@ -7608,6 +8014,310 @@ export interface operations {
             };
         };
     };
+    assessForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    sections: {
+                        [key: string]: {
+                            [key: string]: string | number | boolean | null | string[];
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        groups: {
+                            id: string;
+                            max_points: number;
+                            min_points: number;
+                            points: number;
+                            title: string;
+                        }[];
+                        indicators: {
+                            group: string;
+                            hints: string[];
+                            id: string;
+                            max_points: number;
+                            missing: string[];
+                            points: number;
+                            title: string;
+                            value: string;
+                        }[];
+                        max_total: number;
+                        pass_line: number;
+                        passed: boolean;
+                        programme_id: string;
+                        routes: {
+                            id: string;
+                            met: boolean;
+                            title: string;
+                        }[];
+                        rubric_title: string;
+                        rules_id: string;
+                        score_passed: boolean;
+                        source: string;
+                        summary: string;
+                        total: number;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCityRecommendations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     recordObjection: {
         parameters: {
             query?: never;
@@ -7802,6 +8512,447 @@ export interface operations {
                         resolved_at: string;
                         resolved_by: string;
                         status: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOperatingReports: {
+        parameters: {
+            query?: {
+                period?: string;
+            };
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reports: {
+                            basis: string;
+                            enterprise_id: string;
+                            enterprise_name: string;
+                            figures: {
+                                [key: string]: string;
+                            };
+                            focus_category: string;
+                            id: string;
+                            note: string;
+                            period: string;
+                            period_label: string;
+                            programme_id: string;
+                            region_code: string;
+                            submitted_at: string;
+                            version: number;
+                            window_closes_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listLateFilers: {
+        parameters: {
+            query?: {
+                period?: string;
+            };
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        due: number;
+                        late: {
+                            basis: string;
+                            enterprise_id: string;
+                            enterprise_name: string;
+                            region_code: string;
+                        }[];
+                        period: string;
+                        period_label: string;
+                        programme_id: string;
+                        window_closed: boolean;
+                        window_closes_at: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submitOperatingReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                period: string;
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    figures: {
+                        employees?: number | string;
+                        export_value?: number | string;
+                        new_invention_patents?: number | string;
+                        operating_revenue?: number | string;
+                        rnd_expense?: number | string;
+                        total_profit?: number | string;
+                    };
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        basis: string;
+                        enterprise_id: string;
+                        enterprise_name: string;
+                        figures: {
+                            [key: string]: string;
+                        };
+                        focus_category: string;
+                        id: string;
+                        note: string;
+                        period: string;
+                        period_label: string;
+                        programme_id: string;
+                        region_code: string;
+                        submitted_at: string;
+                        version: number;
+                        window_closes_at: string;
                     };
                 };
             };
@@ -8205,26 +9356,36 @@ export interface operations {
                             cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                         not_recognised: {
                             application_id: string;
                             cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                         programme_id: string;
                         published_at: string;
@@ -8233,13 +9394,18 @@ export interface operations {
                             cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                     };
                 };
@@ -8387,6 +9553,7 @@ export interface operations {
                                 value: string;
                             }[];
                             rank: number;
+                            reserve_note: string;
                             rubric_note: string;
                             rubric_passed: boolean;
                             score: string;
@@ -8702,13 +9869,18 @@ export interface operations {
                             cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                         amended_by: string;
                         at: string;
@@ -8721,13 +9893,18 @@ export interface operations {
                             cause: string;
                             enterprise_id: string;
                             enterprise_name: string;
+                            owner: string;
+                            owner_name: string;
                             programme_id: string;
+                            programme_title: string;
                             published_at: string;
                             rank: number;
                             reason: string;
                             recognised: boolean;
                             recommend_to: string;
+                            region_code: string;
                             score: string;
+                            uscc: string;
                         }[];
                     };
                 };
@@ -10387,6 +11564,473 @@ export interface operations {
             };
         };
     };
+    listRecognitions: {
+        parameters: {
+            query?: {
+                owner?: string;
+                programme_id?: string;
+                status?: "valid" | "lapsed" | "revoked";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recognitions: {
+                            application_id: string;
+                            enterprise: {
+                                enterprise_id: string;
+                                industry: string;
+                                name: string;
+                                park_id: string;
+                                region_code: string;
+                                region_name: string;
+                                uscc: string;
+                            } | null;
+                            id: string;
+                            lapsed_at: string;
+                            owner: string;
+                            programme_id: string;
+                            programme_title: string;
+                            recognised_at: string;
+                            renewals: {
+                                application_id: string;
+                                programme_id: string;
+                                renewed_at: string;
+                                valid_until: string;
+                            }[];
+                            revoked_at: string;
+                            revoked_reason: string;
+                            rules_id: string;
+                            status: string;
+                            status_label: string;
+                            valid_until: string;
+                            validity_years: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeRecognition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recognition_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: string;
+                        enterprise: {
+                            enterprise_id: string;
+                            industry: string;
+                            name: string;
+                            park_id: string;
+                            region_code: string;
+                            region_name: string;
+                            uscc: string;
+                        } | null;
+                        id: string;
+                        lapsed_at: string;
+                        owner: string;
+                        programme_id: string;
+                        programme_title: string;
+                        recognised_at: string;
+                        renewals: {
+                            application_id: string;
+                            programme_id: string;
+                            renewed_at: string;
+                            valid_until: string;
+                        }[];
+                        revoked_at: string;
+                        revoked_reason: string;
+                        rules_id: string;
+                        status: string;
+                        status_label: string;
+                        valid_until: string;
+                        validity_years: number;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    selectTypicalCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recognition_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    summary: string;
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        enterprise: {
+                            enterprise_id: string;
+                            industry: string;
+                            name: string;
+                            park_id: string;
+                            region_code: string;
+                            region_name: string;
+                            uscc: string;
+                        } | null;
+                        id: string;
+                        owner: string;
+                        programme_id: string;
+                        selected_at: string;
+                        summary: string;
+                        title: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getReportJob: {
         parameters: {
             query?: never;
@@ -10758,6 +12402,265 @@ export interface operations {
             };
         };
     };
+    listReserve: {
+        parameters: {
+            query?: {
+                owner?: string;
+                programme_id?: string;
+                year?: number;
+                region_prefix?: string;
+                status?: "active" | "recognised";
+                source?: "not_recognised" | "city_recommendation";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            application_id: string;
+                            enterprise: {
+                                enterprise_id: string;
+                                industry: string;
+                                name: string;
+                                park_id: string;
+                                region_code: string;
+                                region_name: string;
+                                uscc: string;
+                            } | null;
+                            id: string;
+                            listed_at: string;
+                            owner: string;
+                            programme_id: string;
+                            reason: string;
+                            recognised_in: string;
+                            score: string;
+                            source: string;
+                            source_label: string;
+                            status: string;
+                            status_label: string;
+                            year: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportReserve: {
+        parameters: {
+            query?: {
+                owner?: string;
+                programme_id?: string;
+                year?: number;
+                region_prefix?: string;
+                status?: "active" | "recognised";
+                source?: "not_recognised" | "city_recommendation";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getReviewRecord: {
         parameters: {
             query?: never;
@@ -10777,6 +12680,22 @@ export interface operations {
                 content: {
                     "application/json": {
                         application_id: string;
+                        city_recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
                         content_hash: string;
                         enterprise: {
                             enterprise_id: string;
@@ -11056,6 +12975,22 @@ export interface operations {
                 content: {
                     "application/json": {
                         application_id: string;
+                        city_recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
                         content_hash: string;
                         enterprise: {
                             enterprise_id: string;
@@ -11755,6 +13690,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -11782,6 +13733,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -11916,6 +13868,22 @@ export interface operations {
                             title: string;
                         }[];
                         checks: string[];
+                        city_recommendations: {
+                            application_id: string;
+                            enterprise_name: string;
+                            event_id: string;
+                            from_owner: string;
+                            from_owner_name: string;
+                            from_programme_id: string;
+                            from_programme_title: string;
+                            published_at: string;
+                            rank: number;
+                            received_at: string;
+                            recommend_to: string;
+                            region_code: string;
+                            score: string;
+                            uscc: string;
+                        }[];
                         content_hash: string;
                         decided_at: string;
                         decided_by: string;
@@ -11943,6 +13911,7 @@ export interface operations {
                             target_kind: string;
                             target_title: string;
                         }[];
+                        reserve_note: string;
                         round: number;
                         score: string;
                         sections: Record<string, never> | null;
@@ -12074,6 +14043,22 @@ export interface operations {
                     "application/json": {
                         application: {
                             application_id: string;
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             enterprise: {
                                 enterprise_id: string;
@@ -12117,6 +14102,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -12144,6 +14145,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -12166,6 +14168,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -12193,6 +14211,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -12343,6 +14362,22 @@ export interface operations {
                     "application/json": {
                         application: {
                             application_id: string;
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             enterprise: {
                                 enterprise_id: string;
@@ -12386,6 +14421,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -12413,6 +14464,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -12435,6 +14487,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -12462,6 +14530,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -12617,6 +14686,22 @@ export interface operations {
                     "application/json": {
                         application: {
                             application_id: string;
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             enterprise: {
                                 enterprise_id: string;
@@ -12660,6 +14745,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -12687,6 +14788,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -12709,6 +14811,22 @@ export interface operations {
                                 title: string;
                             }[];
                             checks: string[];
+                            city_recommendations: {
+                                application_id: string;
+                                enterprise_name: string;
+                                event_id: string;
+                                from_owner: string;
+                                from_owner_name: string;
+                                from_programme_id: string;
+                                from_programme_title: string;
+                                published_at: string;
+                                rank: number;
+                                received_at: string;
+                                recommend_to: string;
+                                region_code: string;
+                                score: string;
+                                uscc: string;
+                            }[];
                             content_hash: string;
                             decided_at: string;
                             decided_by: string;
@@ -12736,6 +14854,7 @@ export interface operations {
                                 target_kind: string;
                                 target_title: string;
                             }[];
+                            reserve_note: string;
                             round: number;
                             score: string;
                             sections: Record<string, never> | null;
@@ -12814,6 +14933,127 @@ export interface operations {
             };
             /** @description unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTypicalCases: {
+        parameters: {
+            query: {
+                owner: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cases: {
+                            enterprise: {
+                                enterprise_id: string;
+                                industry: string;
+                                name: string;
+                                park_id: string;
+                                region_code: string;
+                                region_name: string;
+                                uscc: string;
+                            } | null;
+                            id: string;
+                            owner: string;
+                            programme_id: string;
+                            selected_at: string;
+                            summary: string;
+                            title: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13359,6 +15599,163 @@ export interface operations {
             };
             /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recommendWhitelist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    include_reserve?: boolean;
+                    note?: string;
+                    owner?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            basis: string;
+                            basis_label: string;
+                            enterprise: {
+                                enterprise_id: string;
+                                industry: string;
+                                name: string;
+                                park_id: string;
+                                region_code: string;
+                                region_name: string;
+                                uscc: string;
+                            } | null;
+                            programme_id: string;
+                            valid_until: string;
+                        }[];
+                        id: string;
+                        note: string;
+                        owner: string;
+                        recommended_at: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

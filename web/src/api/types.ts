@@ -20,3 +20,7 @@ export type Task = Json<'/api/v1/tasks/{task_id}', 'get'>
 export type InboxMessage = Json<'/api/v1/inbox', 'get'>['messages'][number]
 export type HistoryEntry = Json<'/api/v1/applications/{application_id}/history', 'get'>['entries'][number]
 export type ReviewHistory = Json<'/api/v1/review/applications/{application_id}/history', 'get'>
+export type Assessment = Json<'/api/v1/applications/{application_id}/assessment', 'get'>
+export type ReserveEntry = Json<'/api/v1/reserve', 'get'>['entries'][number]
+export type OperatingReport = Json<'/api/v1/programmes/{programme_id}/operating-reports', 'get'>['reports'][number]
+export type LateFilers = Json<'/api/v1/programmes/{programme_id}/operating-reports/late-filers', 'get'>

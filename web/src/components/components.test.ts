@@ -79,3 +79,28 @@ describe('ErrorSummary', () => {
     expect(wrapper.find('[role="alert"]').exists()).toBe(true)
   })
 })
+
+describe('AssessmentPanel shows the self-assessment', () => {
+  it('shows the total against the pass line, each indicator and what would raise it', async () => {
+    const { default: AssessmentPanel } = await import('./AssessmentPanel.vue')
+    const assessment = {
+      programme_id: 'hunan-2022-specialised-sme', application_id: '', rubric_title: '专精特新中小企业评价指标',
+      source: '工信部企业〔2022〕63号 附件2', rules_id: 'miit-2022-specialised-sme', total: 52, max_total: 100,
+      pass_line: 60, score_passed: false, passed: false, summary: '自评得分52分，距60分还差8分',
+      groups: [{ id: 'innovation', title: '创新能力', points: 12, max_points: 35, min_points: 0 }],
+      indicators: [
+        { id: 'rnd_expense', title: '上年度研发费用投入', group: 'innovation', points: 4, max_points: 10,
+          value: '2021年研发费用总额 260万元', missing: [], hints: ['2021年研发费用总额达到300万元以上可得6分'] },
+        { id: 'quality_management', title: '质量管理水平', group: 'refinement', points: 5, max_points: 5,
+          value: '质量管理水平满足项数 2项', missing: [], hints: [] },
+      ],
+      routes: [{ id: 'maker_china', title: '近三年进入“创客中国”大赛全国500强企业组', met: false }],
+    }
+    const wrapper = mount(AssessmentPanel, { props: { assessment, live: true } })
+    expect(wrapper.find('[data-testid="assessment-total"]').text()).toBe('52')
+    expect(wrapper.find('[data-testid="assessment-summary"]').text()).toContain('距60分还差8分')
+    expect(wrapper.find('[data-testid="indicator-rnd_expense"]').text()).toContain('达到300万元以上可得6分')
+    expect(wrapper.find('[data-testid="indicator-quality_management"]').text()).toContain('已得满分')
+    expect(wrapper.text()).toContain('未满足：近三年进入')
+  })
+})
