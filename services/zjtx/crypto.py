@@ -14,7 +14,7 @@ The algorithm travels with the value: switching the profile encrypts new writes 
 cipher and still opens what was written before. A value without the prefix is returned as it
 is (records written before encryption was switched on).
 
-The key is a secret: ``ZJTX_FIELD_KEY`` (32 bytes, base64) or ``ZJTX_FIELD_KEY_FILE`` (a file
+The key is a secret: ``ZJTX_FIELD_KEY`` (32 bytes, as 64 hex digits or base64) or ``ZJTX_FIELD_KEY_FILE`` (a file
 holding that). Without either, a fixed development key is used, and ``ZJTX_MODE=production``
 refuses to start (``FieldKeyMissing``). Both ciphers take subkeys derived from the one secret
 with HKDF (SHA-256; SM3 under ``sm``), so one secret serves both profiles.
@@ -102,10 +102,11 @@ def _read_key(env: Mapping[str, str]) -> bytes:
             raise FieldKeyMissing("ZJTX_MODE=production needs a field-encryption key: set ZJTX_FIELD_KEY (32 random "
                                   "bytes, base64) or ZJTX_FIELD_KEY_FILE; `python -m zjtx.crypto new-key` makes one")
         return DEV_KEY
-    try:
-        key = base64.b64decode(text, validate=True)
+    try:  # 64 hex digits (make compose-env writes hex) or base64
+        key = bytes.fromhex(text) if re.fullmatch(r"[0-9a-fA-F]{64}", text) else base64.b64decode(text, validate=True)
     except binascii.Error:
-        raise FieldKeyMissing(f"{where} is not base64; `python -m zjtx.crypto new-key` makes a key") from None
+        raise FieldKeyMissing(f"{where} is neither 64 hex digits nor base64; `python -m zjtx.crypto new-key` "
+                              "makes a key") from None
     if len(key) != 32:
         raise FieldKeyMissing(f"{where} holds {len(key)} bytes; 32 needed")
     return key
