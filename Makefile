@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters audit-verify replay subscriber backfill test unit lint protos check-protos check-buf definitions manifests compose-env bench soak clean certs
+.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters audit-verify replay backup restore subscriber backfill test unit lint protos check-protos check-buf definitions manifests compose-env bench soak clean certs
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -92,6 +92,15 @@ COMMA := ,
 backfill: venv
 	@test -n "$(SYSTEM)" -a -n "$(QUEUE)" -a -n "$(TYPES)" || { echo "make backfill: SYSTEM=<system> QUEUE=ext.<system>.<name> TYPES=review.recognised[,...] [SINCE=<ISO time>]"; exit 2; }
 	$(PY) -m zjtx.subscribers backfill $(SYSTEM) --queue $(QUEUE) $(foreach t,$(subst $(COMMA), ,$(TYPES)),--type $(t)) $(if $(SINCE),--since $(SINCE))
+
+## Back up an instance's databases (INSTANCE=<name>, OUT=<dir>; default var/backups/<instance>-<time>); docs/operations.md.
+backup: venv
+	$(PY) -m zjtx.backup backup $(if $(INSTANCE),--instance $(INSTANCE)) $(if $(OUT),--out $(OUT))
+
+## Replace an instance's databases with a backup (FROM=<dir>), the instance's services stopped; docs/operations.md.
+restore: venv
+	@test -n "$(FROM)" || { echo "make restore: FROM=<backup directory> (see make backup)"; exit 2; }
+	$(PY) -m zjtx.backup restore --from $(FROM) $(if $(INSTANCE),--instance $(INSTANCE))
 
 ## Every test, against the real RabbitMQ and the embedded MongoDB-protocol server. tests/workflow runs each
 ## service's use cases in process against the embedded database (no broker, no service process). The session shares one

@@ -130,10 +130,12 @@ class Scenario:
             self.tokens[unit_id] = api.post("/api/v1/sessions/staff", {"username": username,
                                                                          "password": STAFF_PASSWORD})["token"]
             say(f"reviewer account {username} for {account['account'].get('unit_id', unit_id)}")
+        notice = api.get("/api/v1/privacy-notice")  # what the sign-up page shows and the enterprise accepts
         for enterprise in ENTERPRISES:
             api.post("/api/v1/enterprises", {
                 "uscc": enterprise.uscc, "name": enterprise.name, "region_code": enterprise.region,
                 "industry": enterprise.industry, "park_id": "", "password": PASSWORD,
+                "privacy_notice_version": notice["version"],
                 "contact": {"person": "李娟", "mobile": "13800138000", "email": f"{enterprise.key}@example.cn"}})
             self.tokens[enterprise.key] = api.post("/api/v1/sessions/enterprise", {
                 "uscc": enterprise.uscc, "password": PASSWORD})["token"]

@@ -28,6 +28,7 @@ from gateway.api import build_registry
 from gateway.api.common import audit as record_audit
 from gateway.auth import Accounts
 from gateway.directory import Directory
+from gateway.exposure import Exposure
 from gateway.health import Readiness
 from gateway.limits import BodyLimits
 from gateway.routes import Context, Registry, Reply, Route
@@ -133,6 +134,7 @@ class Gateway:
         # the CSRF key is derived from the token signing key's secret bytes (an HMAC label of its own)
         self.sessions = BrowserSessions(accounts.key.private_bytes_raw(), str(config.get("COOKIE_SECURE") or "auto"))
         self.front = Front(Path(config.get("WEB_DIR") or REPO_ROOT / "web" / "dist"))
+        self.exposure = Exposure.from_config(config)  # per-address limits on public routes, HSTS
 
     # ---- built-in endpoints -------------------------------------------------------
 
@@ -233,6 +235,8 @@ class Gateway:
         if endpoint == "asyncapi":  # the events' contract, generated from proto/ (zjtx.asyncapi)
             return Response(ASYNCAPI_DOCUMENT.read_bytes(), mimetype="application/json"), None, None
         compiled = self.compiled[endpoint]
+        if not compiled.route.roles:  # public: counted per client address before any work is done
+            self.exposure.check_public(request.remote_addr or "")
         ctx = self.context(request, compiled, values)
         result = compiled.route.handler(ctx)
         return self.render(result, compiled.route), ctx, compiled.route
@@ -264,6 +268,9 @@ class Gateway:
             response.headers["X-Trace-Id"] = trace_id
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        hsts = self.exposure.hsts_header(request.scheme)  # https, or https at the trusted proxy
+        if hsts:
+            response.headers["Strict-Transport-Security"] = hsts
         if request.path.startswith("/api/"):  # the platform's clock (it may replay 2020), for the web front
             response.headers["X-ZJTX-Now"] = platform_now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
         self.log_request(request, response, ctx, route, started)

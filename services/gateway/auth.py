@@ -21,10 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway.rules import lockout, reset, tokens
 from gateway.rules.access import Identity
-from gateway.rules.passwords import Hasher
+from gateway.rules.passwords import HISTORY, Hasher, previous_hashes, reused_problem
 from gateway.storage import GatewayStore
 from zjtx import audit as audit_trail
-from zjtx.errors import DomainError, already_exists, unauthenticated
+from zjtx.errors import DomainError, already_exists, invalid, unauthenticated
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,8 @@ class Accounts:
         credential = self.store.credential_by_subject(identity.subject)
         if credential is None or not self.hasher.verify(credential["password_hash"], current):
             raise DomainError("password.wrong", "当前密码不正确", [], "invalid")
+        if any(self.hasher.verify(old, new) for old in previous_hashes(credential)[:HISTORY]):
+            raise invalid("password.reused", f"新密码不能与最近{HISTORY}次使用过的密码相同", [reused_problem()])
         # a new generation: every token issued before, this session's included, stops working
         self.store.set_password(credential["_id"], self.hasher.hash(new), self.now(), must_change=False,
                                 new_generation=True)

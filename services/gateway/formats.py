@@ -58,9 +58,10 @@ def optional_text(max_length: int) -> dict[str, Any]:
             "x-message": f"不能含控制字符，最多{max_length}个字符"}
 
 
-MOBILE_SCHEMA: dict[str, Any] = {"type": "string", "maxLength": 11, "pattern": MOBILE.pattern,
+# x-personal: a refusal never echoes the value (PIPL; it would reach logs and spans)
+MOBILE_SCHEMA: dict[str, Any] = {"type": "string", "maxLength": 11, "pattern": MOBILE.pattern, "x-personal": True,
                                  "x-message": "11位中国大陆手机号，例如 13800138000"}
-EMAIL_SCHEMA: dict[str, Any] = {"type": "string", "maxLength": 100, "pattern": EMAIL.pattern,
+EMAIL_SCHEMA: dict[str, Any] = {"type": "string", "maxLength": 100, "pattern": EMAIL.pattern, "x-personal": True,
                                 "x-message": "形如 name@example.com 的电子邮箱，最多100个字符"}
 REGION_SCHEMA: dict[str, Any] = {
     "type": "string", "format": "gb2260-county",

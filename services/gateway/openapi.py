@@ -29,8 +29,9 @@ ERROR_TEXT = {
     409: "state conflict (version, window closed, wrong status) or already exists",
     413: "request body larger than the operation's limit (x-max-body-bytes; request.too_large)",
     415: "unsupported media type",
-    429: "sign-in attempted too soon after a failure (signin.too_soon) or the login locked after repeated failures "
-         "(account.locked); Retry-After says when to try again",
+    429: "sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures "
+         "(account.locked), or too many requests to public routes from one client address (rate.limited); "
+         "Retry-After says when to try again",
     431: "more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large)",
     502: "a service failed",
     503: "a service is unavailable",
@@ -67,6 +68,8 @@ def _responses(route: Route) -> dict[str, Any]:
     statuses = {400, 404, 405, 413, 431, 502, 503, 504, *route.errors}  # 413/431: the edge's limits
     if route.roles:
         statuses |= {401, 403}
+    else:
+        statuses.add(429)  # public routes are rate-limited per client address (gateway/exposure.py)
     if route.body is not None or route.upload is not None:
         statuses |= {413, 415}
     if route.writes:

@@ -16,6 +16,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from gateway.rules.lockout import Attempts
+from gateway.rules.passwords import HISTORY, previous_hashes
 from zjtx import audit as audit_trail
 
 INDEXES: dict[str, list[IndexModel]] = {
@@ -77,8 +78,11 @@ class GatewayStore:
 
     def set_password(self, credential_id: str, password_hash: str, at: datetime, *, must_change: bool,
                      new_generation: bool = False) -> None:
+        # the replaced hash joins the history a new password must not repeat (rules/passwords.HISTORY)
+        current = self.db.credentials.find_one({"_id": credential_id}, {"password_hash": 1, "password_history": 1})
+        history = previous_hashes(current)[:HISTORY - 1]
         update: dict[str, Any] = {"$set": {"password_hash": password_hash, "password_changed_at": at,
-                                           "must_change_password": must_change}}
+                                           "must_change_password": must_change, "password_history": history}}
         if new_generation:
             update["$inc"] = {"generation": 1}
         self.db.credentials.update_one({"_id": credential_id}, update)

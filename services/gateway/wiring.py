@@ -19,6 +19,7 @@ from gateway.storage import GatewayStore
 from gateway.upstream import Upstreams
 from zjtx import grpc_tls
 from zjtx.config import REPO_ROOT
+from zjtx.crypto import redact
 from zjtx.identity import Keyring
 from zjtx.logs import JsonFormatter
 
@@ -141,7 +142,7 @@ class AuditJsonFormatter(JsonFormatter):
         audit = getattr(record, "audit", None)
         if isinstance(audit, dict):
             line.update(audit)
-        return json.dumps(line, ensure_ascii=False)
+        return redact(json.dumps(line, ensure_ascii=False))
 
 
 def setup_logging(level: str) -> None:

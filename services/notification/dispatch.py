@@ -39,6 +39,7 @@ from notification.rules.reminders import draft_key, due_step, review_key
 from notification.rules.templates import TemplateSet
 from zjtx import attributes
 from zjtx.clock import iso, now
+from zjtx.crypto import field_cipher, redact
 from zjtx.mongo import StoreHandle, UnitOfWork
 from zjtx_api import notification_pb2, registration_pb2
 
@@ -91,7 +92,7 @@ def record_target(deps: Deps, unit: UnitOfWork, notice: Notice, target: Target) 
         "sent_at": at if initial.state == SENT else None, "last_error": "", "history": [],
         "trace_headers": trace_headers(),  # the sender continues the trace of the event that caused it
     }
-    storage.add_delivery(unit, delivery)
+    storage.add_delivery(unit, sealed_delivery(delivery))
     if target.channel == "inbox" and initial.state == SENT:
         if not storage.inbox_has(unit, target.recipient, notice.event_id):
             storage.add_inbox(unit, {"_id": uuid.uuid4().hex, "recipient": target.recipient,
@@ -107,8 +108,22 @@ def record_notice(deps: Deps, unit: UnitOfWork, notice: Notice) -> int:
 
 
 def stored_contact(contact: dict[str, Any] | None) -> Contact:
+    """The contact storage.save_enterprise sealed, opened."""
     contact = contact or {}
-    return Contact(person=contact.get("person", ""), mobile=contact.get("mobile", ""), email=contact.get("email", ""))
+    cipher = field_cipher()
+    return Contact(**{k: cipher.decrypt(f"contact.{k}", contact.get(k, "")) for k in ("person", "mobile", "email")})
+
+
+# A delivery's address and the name it greets are personal: sealed at rest, opened only to send.
+SEALED_DELIVERY_FIELDS = ("address", "name")
+
+
+def sealed_delivery(delivery: dict[str, Any]) -> dict[str, Any]:
+    return field_cipher().encrypt_fields(delivery, SEALED_DELIVERY_FIELDS, "delivery.")
+
+
+def opened_delivery(delivery: dict[str, Any]) -> dict[str, Any]:
+    return field_cipher().decrypt_fields(delivery, SEALED_DELIVERY_FIELDS, "delivery.")
 
 
 # -- sending ---------------------------------------------------------------------------
@@ -133,7 +148,7 @@ def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) 
                                                                                delivery):
                 continue
             try:
-                settings.channels[delivery["channel"]].send(delivery)
+                settings.channels[delivery["channel"]].send(opened_delivery(delivery))
             except ChannelError as exc:
                 if exc.unreachable:
                     down.add(delivery["channel"])
@@ -201,6 +216,7 @@ def finish_sent(store: StoreHandle, settings: Settings, delivery: dict[str, Any]
 
 def finish_failed(store: StoreHandle, settings: Settings, delivery: dict[str, Any], error: str) -> None:
     attempts = delivery["attempts"] + 1
+    error = redact(error)  # an SMTP refusal names the recipient: never into the record, the event or the log
     outcome = after_failure(attempts, settings.retry)
     at = now()
     changes: dict[str, Any] = {"state": outcome.state, "last_error": error}

@@ -20,6 +20,7 @@ from notification.rules.deliveries import check_filter, check_retryable
 from notification.rules.preferences import apply_settings, effective
 from notification.rules.templates import TemplateSet
 from zjtx.clock import iso, now
+from zjtx.crypto import field_cipher, mask_address
 from zjtx.envelope import Envelope
 from zjtx.errors import Violation, forbidden, invalid, not_found
 from zjtx.events import handles
@@ -50,7 +51,9 @@ def inbox_message(document: dict[str, Any]) -> pb.InboxMessage:
 def delivery_message(d: dict[str, Any]) -> pb.Delivery:
     return pb.Delivery(
         id=d["_id"], event_id=d["event_id"], event_type=d["event_type"], subject=d["subject"],
-        recipient=d["recipient"], channel=d["channel"], address=d.get("address", ""), state=d["state"],
+        recipient=d["recipient"], channel=d["channel"], state=d["state"],
+        # operations see who was addressed, never the full address (PIPL; docs/personal-data.md)
+        address=mask_address(d["channel"], field_cipher().decrypt("delivery.address", d.get("address", ""))),
         attempts=d.get("attempts", 0), max_attempts=d.get("max_attempts", 0), last_error=d.get("last_error", ""),
         title=d.get("title", ""), created_at=_iso(d.get("created_at")), sent_at=_iso(d.get("sent_at")),
         next_attempt_at=_iso(d.get("next_attempt_at")) if d["state"] in ("pending", "retrying") else "",

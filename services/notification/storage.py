@@ -24,6 +24,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.database import Database
 
 from notification.rules.deliveries import DUE_STATES, FAILED, PENDING, SENDING
+from zjtx.crypto import field_cipher
 from zjtx.mongo import UnitOfWork, simple_index
 
 INDEXES = {
@@ -59,7 +60,10 @@ def seq() -> int:
 def save_enterprise(unit: UnitOfWork, enterprise_id: str, values: dict[str, Any], at: datetime) -> None:
     """Upsert what we know of an enterprise; empty values never overwrite known ones."""
     known = {key: value for key, value in values.items() if value not in ("", None)}
-    contact = {f"contact.{k}": v for k, v in (known.pop("contact", None) or {}).items() if v}
+    # the contact is personal (PIPL): sealed at rest, opened by dispatch.stored_contact
+    cipher = field_cipher()
+    contact = {f"contact.{k}": cipher.encrypt(f"contact.{k}", v)
+               for k, v in (known.pop("contact", None) or {}).items() if v}
     unit.db.enterprises.update_one({"_id": enterprise_id}, {"$set": {**known, **contact, "updated_at": at}},
                                    upsert=True, session=unit.session)
 

@@ -27,6 +27,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from zjtx.crypto import field_cipher
 from zjtx.files import download
 from zjtx.mongo import UnitOfWork, simple_index
 
@@ -56,10 +57,26 @@ def seq() -> int:
 # --------------------------------------------------------------------------- enterprises
 
 
+# The contact's fields are personal (PIPL): sealed at rest with the platform's field key
+# (zjtx.crypto; AES-256-GCM, SM4-GCM under ZJTX_CRYPTO=sm), opened only on the way out of this module.
+SEALED_PROFILE_FIELDS = ("contact_person", "contact_mobile", "contact_email")
+
+
+def seal_profile(profile: dict[str, Any]) -> dict[str, Any]:
+    return field_cipher().encrypt_fields(profile, SEALED_PROFILE_FIELDS, "profile.")
+
+
+def _opened(document: dict[str, Any] | None) -> dict[str, Any] | None:
+    if document is not None and isinstance(document.get("profile"), dict):
+        document["profile"] = field_cipher().decrypt_fields(document["profile"], SEALED_PROFILE_FIELDS, "profile.")
+    return document
+
+
 def insert_enterprise(unit: UnitOfWork, document: dict[str, Any]) -> bool:
     """Insert a new enterprise and its first profile version; False if the USCC exists."""
     try:
-        unit.db.enterprises.insert_one(document, session=unit.session)
+        unit.db.enterprises.insert_one({**document, "profile": seal_profile(document["profile"])},
+                                       session=unit.session)
     except DuplicateKeyError:
         return False
     insert_profile_version(unit, document["_id"], document["version"], document["profile"],
@@ -70,21 +87,22 @@ def insert_enterprise(unit: UnitOfWork, document: dict[str, Any]) -> bool:
 def insert_profile_version(unit: UnitOfWork, enterprise_id: str, version: int, profile: dict[str, Any],
                            at: datetime, by: str) -> None:
     unit.db.enterprise_versions.insert_one(
-        {"enterprise_id": enterprise_id, "version": version, "profile": profile, "changed_at": at, "changed_by": by},
+        {"enterprise_id": enterprise_id, "version": version, "profile": seal_profile(profile), "changed_at": at,
+         "changed_by": by},
         session=unit.session,
     )
 
 
 def get_enterprise(db: Database, enterprise_id: str, session: Any = None) -> dict[str, Any] | None:
-    return db.enterprises.find_one({"_id": enterprise_id}, session=session)
+    return _opened(db.enterprises.find_one({"_id": enterprise_id}, session=session))
 
 
 def find_enterprise_by_uscc(db: Database, uscc: str) -> dict[str, Any] | None:
-    return db.enterprises.find_one({"uscc": uscc})
+    return _opened(db.enterprises.find_one({"uscc": uscc}))
 
 
 def get_profile_version(db: Database, enterprise_id: str, version: int) -> dict[str, Any] | None:
-    return db.enterprise_versions.find_one({"enterprise_id": enterprise_id, "version": version})
+    return _opened(db.enterprise_versions.find_one({"enterprise_id": enterprise_id, "version": version}))
 
 
 def update_profile(unit: UnitOfWork, enterprise_id: str, expected_version: int, profile: dict[str, Any],
@@ -92,7 +110,7 @@ def update_profile(unit: UnitOfWork, enterprise_id: str, expected_version: int, 
     """Conditional on the version the change was made on; False if it moved on."""
     result = unit.db.enterprises.update_one(
         {"_id": enterprise_id, "version": expected_version},
-        {"$set": {"profile": profile, "updated_at": at}, "$inc": {"version": 1}}, session=unit.session)
+        {"$set": {"profile": seal_profile(profile), "updated_at": at}, "$inc": {"version": 1}}, session=unit.session)
     return result.matched_count == 1
 
 

@@ -24,6 +24,7 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
+from kernel.personal import without_contacts
 from reporting.rules import projections
 from reporting.rules.events import APPLICATIONS, ENTERPRISES, PROGRAMMES, READ_MODELS, ProjectionError, ProjectionEvent, normalise
 from reporting.rules.statistics import DIMENSIONS
@@ -67,7 +68,9 @@ Transact = Callable[[Callable[[Any], Any]], Any]
 # ---- events and projections -------------------------------------------------------------
 
 def archive_document(envelope: Mapping[str, Any], event: ProjectionEvent) -> dict[str, Any]:
-    return {**{k: v for k, v in envelope.items() if k != "_id"}, "_id": event.id, "collection": event.collection,
+    # the archive keeps no contact (reporting needs none; PIPL art. 6; docs/personal-data.md)
+    kept = {k: without_contacts(v) if k == "data" else v for k, v in envelope.items() if k != "_id"}
+    return {**kept, "_id": event.id, "collection": event.collection,
             "key": event.key, "at": event.at, "archived_at": datetime.now(timezone.utc)}
 
 

@@ -39,6 +39,7 @@ from review.workflow import (
     take_off_list,
 )
 from zjtx.clock import iso
+from zjtx.crypto import mask_name
 from zjtx.errors import Violation, already_exists, conflict, invalid, not_found, precondition
 from zjtx.mongo import UnitOfWork
 from zjtx_api import review_pb2 as pb
@@ -118,10 +119,10 @@ def record_objection(unit: UnitOfWork, ctx: Context, programme: Programme, appli
                  "received_seq": storage.next_seq(), "recorded_by": ctx.actor, "status": "open"}
     storage.insert_objection(unit, objection)
     audit(unit, ctx, "objection.recorded", f"objection:{objection['_id']}", programme_id=programme.id,
-          application_id=application_id, objector=objection["objector"])
+          application_id=application_id, objector=mask_name(objection["objector"]))
     application = load_application(unit, application_id)
     record_history(unit, application, ctx.now, owner_actor(ctx, programme), "objection_recorded",
-            level=programme.final_level.level, detail=f"异议人：{objection['objector']}；内容：{content}")
+            level=programme.final_level.level, detail=f"异议人：{mask_name(objection['objector'])}；内容：{content}")
     return objection
 
 

@@ -46,6 +46,7 @@ from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_t
 from review.rules.validity import STATUS_LABELS as VALIDITY_STATUS_LABELS
 from zjtx import audit
 from zjtx.clock import iso, now
+from zjtx.crypto import mask_email, mask_mobile
 from zjtx.envelope import Envelope
 from zjtx.errors import DomainError, invalid, not_found, precondition
 from zjtx.events import PermanentEventError, handles
@@ -71,9 +72,13 @@ def parse_instant(text: str, field: str) -> datetime:
     return value
 
 
-def reviewer_message(document: dict[str, Any]) -> pb.Reviewer:
-    return pb.Reviewer(account_id=document["_id"], name=document["name"], email=document["email"],
-                       mobile=document.get("mobile", ""), unit_id=document["unit_id"], role=document["role"])
+def reviewer_message(document: dict[str, Any], masked: bool = False) -> pb.Reviewer:
+    """A reviewer account; ``masked``: the e-mail and mobile as a list shows them to people (PIPL)."""
+    email, mobile = document["email"], document.get("mobile", "")
+    if masked:
+        email, mobile = mask_email(email), mask_mobile(mobile)
+    return pb.Reviewer(account_id=document["_id"], name=document["name"], email=email, mobile=mobile,
+                       unit_id=document["unit_id"], role=document["role"])
 
 
 def _snapshot_of(event: Envelope, message_type: type, catalogue: Catalogue) -> Any:
@@ -156,8 +161,10 @@ class ReviewService(GrpcOperations):
     def GetUnit(self, request: pb.GetUnitRequest, context: Any) -> pb.Unit:
         unit = self.catalogue.unit(request.unit_id)
         reviewers = storage.reviewers_of(self.store.db, unit.id)
+        # services (notification addresses reviewers) get full values; people see a masked list
+        masked = caller_of(context).role != "system"
         return pb.Unit(id=unit.id, name=unit.name, kind=unit.kind, division_code=unit.division_code,
-                       parent=unit.parent or "", reviewers=[reviewer_message(r) for r in reviewers])
+                       parent=unit.parent or "", reviewers=[reviewer_message(r, masked) for r in reviewers])
 
     @api(ReviewStub)
     def CreateReviewer(self, request: pb.CreateReviewerRequest, context: Any) -> pb.Reviewer:

@@ -32,6 +32,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from review.rules.decisions import PASSED_PENDING_SUMMARY, TASK_OPEN
+from zjtx.crypto import field_cipher
 from zjtx.errors import conflict
 from zjtx.files import HashedUpload, download
 from zjtx.mongo import UnitOfWork, simple_index
@@ -279,12 +280,20 @@ def add_programme_version(unit: UnitOfWork, record: dict[str, Any], previous: in
     unit.db.programme_versions.insert_one(record, session=unit.session)
 
 
+# Personal fields sealed at rest (zjtx.crypto; docs/personal-data.md), opened only in this module.
+SEALED_OBJECTION_FIELDS = ("objector", "contact")
+SEALED_REVIEWER_FIELDS = ("email", "mobile")
+
+
 def insert_objection(unit: UnitOfWork, document: dict[str, Any]) -> None:
-    unit.db.objections.insert_one(document, session=unit.session)
+    sealed = field_cipher().encrypt_fields(document, SEALED_OBJECTION_FIELDS, "objection.")
+    unit.db.objections.insert_one(sealed, session=unit.session)
 
 
 def objections_of(db: Any, programme_id: str, session: Any = None) -> list[dict[str, Any]]:
-    return list(db.objections.find({"programme_id": programme_id}, session=session).sort("received_seq", ASCENDING))
+    cipher = field_cipher()
+    return [cipher.decrypt_fields(d, SEALED_OBJECTION_FIELDS, "objection.")
+            for d in db.objections.find({"programme_id": programme_id}, session=session).sort("received_seq", ASCENDING)]
 
 
 def save_enterprise(unit: UnitOfWork, document: dict[str, Any]) -> None:
@@ -293,12 +302,15 @@ def save_enterprise(unit: UnitOfWork, document: dict[str, Any]) -> None:
 
 
 def insert_reviewer(unit: UnitOfWork, document: dict[str, Any]) -> None:
-    unit.db.reviewers.insert_one(document, session=unit.session)
+    unit.db.reviewers.insert_one(field_cipher().encrypt_fields(document, SEALED_REVIEWER_FIELDS, "reviewer."),
+                                 session=unit.session)
 
 
 def reviewers_of(db: Any, unit_id: str) -> list[dict[str, Any]]:
     """A unit's reviewer and admin accounts, oldest first."""
-    return list(db.reviewers.find({"unit_id": unit_id}).sort("created_at", 1))
+    cipher = field_cipher()
+    return [cipher.decrypt_fields(d, SEALED_REVIEWER_FIELDS, "reviewer.")
+            for d in db.reviewers.find({"unit_id": unit_id}).sort("created_at", 1)]
 
 
 # ---------------------------------------------------------------- GridFS (推荐汇总表 scans)

@@ -49,7 +49,7 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from zjtx import clock
+from zjtx import clock, crypto
 
 COLLECTION = "audit"
 GENESIS = "0" * 64
@@ -62,7 +62,9 @@ FIELDS = ("seq", "chain", "alg", "prev", "at", "platform_at", "subject", "role",
 RESULTS = ("ok", "refused", "failed")
 MAX_APPEND_ATTEMPTS = 20
 
-DIGESTS: dict[str, Callable[[bytes], str]] = {"sha256": lambda data: hashlib.sha256(data).hexdigest()}
+DIGESTS: dict[str, Callable[[bytes], str]] = {"sha256": lambda data: hashlib.sha256(data).hexdigest(),
+                                              # the 商用密码 profile's digest (GB/T 32905; zjtx.crypto)
+                                              "sm3": lambda data: crypto.digest(data, "sm3")}
 
 
 class AuditError(Exception):
@@ -75,7 +77,8 @@ def register_digest(name: str, function: Callable[[bytes], str]) -> None:
 
 
 def default_digest() -> str:
-    name = os.environ.get(DIGEST_VARIABLE, "sha256").strip() or "sha256"
+    """ZJTX_AUDIT_DIGEST, else the crypto profile's (sha256; sm3 under ZJTX_CRYPTO=sm)."""
+    name = os.environ.get(DIGEST_VARIABLE, "").strip() or crypto.digest_name()
     if name not in DIGESTS:
         raise AuditError(f"{DIGEST_VARIABLE}={name!r} is not a known digest; accepted: {', '.join(sorted(DIGESTS))}")
     return name

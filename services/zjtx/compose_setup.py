@@ -57,7 +57,7 @@ def password_variable(instance: str, process: str, system: str) -> str:
     return f"ZJTX_{instance.upper().replace('-', '_')}_{process.upper()}_{system}_PASSWORD"
 
 
-GLOBAL_SECRETS = ("ZJTX_RABBITMQ_ADMIN_PASSWORD", "ZJTX_MONGO_ROOT_PASSWORD", "ZJTX_MONGO_REPLICA_KEY")
+GLOBAL_SECRETS = ("ZJTX_RABBITMQ_ADMIN_PASSWORD", "ZJTX_MONGO_ROOT_PASSWORD", "ZJTX_MONGO_REPLICA_KEY", "ZJTX_FIELD_KEY")
 
 
 def secret_variables() -> list[str]:
@@ -83,7 +83,8 @@ def write_env_file(path: Path = ENV_FILE) -> list[str]:
     values = read_env_file(path)
     added = [name for name in secret_variables() if not values.get(name)]
     for name in added:
-        values[name] = secrets.token_hex(48 if name == "ZJTX_MONGO_REPLICA_KEY" else 24)
+        # the field key (zjtx.crypto) is 32 bytes: 64 hex digits
+        values[name] = secrets.token_hex({"ZJTX_MONGO_REPLICA_KEY": 48, "ZJTX_FIELD_KEY": 32}.get(name, 24))
     values.setdefault("COMPOSE_PROFILES", "province")
     text = ("# docker compose secrets, written by `make compose-env` (python -m zjtx.compose_setup env).\n"
             "# Keep this file private; COMPOSE_PROFILES picks the instances `docker compose up` starts\n"

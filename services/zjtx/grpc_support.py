@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response
 
 from zjtx import attributes, identity
 from zjtx.errors import DomainError, Violation
-from zjtx.metrics import CONTENT_TYPE, Metrics, render
+from zjtx.metrics import CONTENT_TYPE, Metrics, render, scrape_allowed
 from zjtx.outbox import oldest_pending_age_seconds, outbox_backlog
 from zjtx.transient import is_infrastructure_error
 
@@ -258,6 +258,10 @@ class GrpcOperations:
 
     @http("GET", "/metrics")
     def prometheus_metrics(self, request: Any) -> Response:
+        if not scrape_allowed(request.headers.get("Authorization", "")):
+            return Response('{"code": "metrics.unauthorised", "message": "需要 Authorization: Bearer <ZJTX_METRICS_TOKEN>"}',
+                            status=401, content_type="application/json",
+                            headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
         store = getattr(self, "store", None)
         counts = outbox_backlog(store.db) if store is not None else {}
         lag = oldest_pending_age_seconds(store.db) if store is not None else 0.0

@@ -149,9 +149,17 @@ def run(name: str, instance: str | None = None) -> None:
         fail(str(exc))
         return
 
-    # /metrics listens on nameko's web server: <SERVICE>_METRICS_PORT or the documented default
+    # /metrics listens on nameko's web server: <SERVICE>_METRICS_PORT or the documented default, on
+    # loopback unless ZJTX_METRICS_HOST says otherwise, which then needs a token (zjtx.metrics)
+    from zjtx.metrics import MetricsExposure, metrics_host
+
     metrics_port = os.environ.get(f"{name.upper()}_METRICS_PORT") or METRICS_PORTS[name]
-    config.setdefault("WEB_SERVER_ADDRESS", f"{config.get('GRPC_BIND_HOST') or '127.0.0.1'}:{metrics_port}")
+    try:
+        host = metrics_host()
+    except MetricsExposure as exc:
+        fail(str(exc))
+        return
+    config.setdefault("WEB_SERVER_ADDRESS", f"{host}:{metrics_port}")
     nameko_config.update(config)
     runner = ServiceRunner()
     runner.add_service(cls)

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from opentelemetry import trace
 
 from zjtx.attributes import APPLICATION_ID
+from zjtx.crypto import redact
 
 
 class JsonFormatter(logging.Formatter):
@@ -35,7 +36,8 @@ class JsonFormatter(logging.Formatter):
             line["application_id"] = application_id
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
+        # no mobile number or e-mail address in a log line, whoever wrote it (PIPL; docs/personal-data.md)
+        return redact(json.dumps(line, ensure_ascii=False))
 
 
 def setup_logging(service: str, level: str = "INFO") -> None:

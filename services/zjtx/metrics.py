@@ -5,11 +5,20 @@
 - ``zjtx_outbox_entries`` by state and ``zjtx_outbox_oldest_pending_seconds`` (outbox lag),
   read from the database when scraped;
 - whatever the service adds through ``Operations.extra_metrics`` (e.g. delivery outcomes).
+
+Exposure (等保 level 3; issue 25): ``/metrics`` listens on loopback (``ZJTX_METRICS_HOST``,
+default 127.0.0.1). Bound anywhere else it needs a bearer token (``ZJTX_METRICS_TOKEN``, at
+least 24 characters): a process asked to listen beyond loopback without one refuses to start,
+and with one every scrape without ``Authorization: Bearer <token>`` gets 401.
 """
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+import os
 import time
+from collections.abc import Mapping
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -27,6 +36,47 @@ OUTBOX_LAG = Gauge("zjtx_outbox_oldest_pending_seconds", "Age of the oldest unpu
 EXTRA = Gauge("zjtx_service_value", "Service-specific gauges (see the name label)", ["service", "name", "labels"],
               registry=REGISTRY)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+MIN_TOKEN_LENGTH = 24
+
+
+class MetricsExposure(ValueError):
+    """/metrics asked to listen beyond loopback without a token."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def metrics_token(env: Mapping[str, str] | None = None) -> str:
+    return ((os.environ if env is None else env).get("ZJTX_METRICS_TOKEN") or "").strip()
+
+
+def metrics_host(env: Mapping[str, str] | None = None) -> str:
+    """Where /metrics listens; refuses a non-loopback address without a token of sufficient length."""
+    env = os.environ if env is None else env
+    host = (env.get("ZJTX_METRICS_HOST") or "127.0.0.1").strip()
+    token = metrics_token(env)
+    if token and len(token) < MIN_TOKEN_LENGTH:
+        raise MetricsExposure(f"ZJTX_METRICS_TOKEN has {len(token)} characters; at least {MIN_TOKEN_LENGTH} "
+                              "(e.g. `openssl rand -hex 24`)")
+    if not is_loopback(host) and not token:
+        raise MetricsExposure(f"ZJTX_METRICS_HOST={host} exposes /metrics beyond loopback: set ZJTX_METRICS_TOKEN "
+                              "(scrapers send Authorization: Bearer <token>) or keep the default 127.0.0.1")
+    return host
+
+
+def scrape_allowed(authorization: str, env: Mapping[str, str] | None = None) -> bool:
+    """True when no token is configured (loopback only), or the request carries it."""
+    token = metrics_token(env)
+    if not token:
+        return True
+    scheme, _, given = (authorization or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
 
 
 def entrypoint_kind(entrypoint: Any) -> str:

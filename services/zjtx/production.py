@@ -10,6 +10,7 @@ naming every variable it lacks, unless each secret it uses was given explicitly:
 | every service, gateway | ``MONGO_URI`` | unset, or without credentials (user and password, or ``authMechanism=MONGODB-X509``) |
 | every service, gateway | ``ZJTX_PKI_DIR`` | unset (TLS certificate and key, JWT signing key, the CA; CSRF keys derive from it) |
 | gateway | ``RABBIT_MANAGEMENT_URI`` | left at ``guest:guest`` or without a password (the operations page reads queues with it) |
+| registration, review, notification | ``ZJTX_FIELD_KEY`` (or ``_FILE``) | unset (the key sealing personal fields, zjtx.crypto) |
 | notification | ``SMTP_USER``, ``SMTP_PASSWORD`` | ``SMTP_HOST`` is set (e-mail on) without them |
 | notification | ``SMS_GATEWAY_TOKEN`` | ``SMS_GATEWAY_URL`` is set (SMS on) without it |
 
@@ -29,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 MODE_VARIABLE = "ZJTX_MODE"
 MODES = ("development", "production")
 SERVICES = ("registration", "review", "notification", "reporting")
+SEALING = ("registration", "review", "notification")  # the services that seal personal fields (zjtx.crypto)
 
 
 class SecretsMissing(Exception):
@@ -83,6 +85,10 @@ def missing_secrets(component: str, config: Mapping[str, Any], env: Mapping[str,
         files = "ca.crt, gateway.crt, gateway.key, gateway.jwt.key" if component == "gateway" else \
             f"ca.crt, {component}.crt, {component}.key, {component}.jwt.key, gateway.jwt.pub"
         missing.append(Missing("ZJTX_PKI_DIR", f"must name the key material provisioned for {component} ({files})"))
+    if component in SEALING and not (env.get("ZJTX_FIELD_KEY") or env.get("ZJTX_FIELD_KEY_FILE")):
+        missing.append(Missing("ZJTX_FIELD_KEY (or ZJTX_FIELD_KEY_FILE)", "must hold the instance's field-encryption "
+                               "key (32 random bytes as 64 hex digits or base64; python -m zjtx.crypto new-key), the "
+                               "same for every service of the instance"))
     if component == "gateway":
         user, password = _credentials(str(config.get("RABBIT_MANAGEMENT_URI") or ""))
         if not user or not password or (user, password) == ("guest", "guest"):

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter, SpanExportResult
+from opentelemetry.trace.status import Status
+
+from zjtx.crypto import redact
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,48 @@ def exporters_from_env(env: dict[str, str] | os._Environ[str] | None = None) -> 
     return exporters
 
 
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_redacted(v) for v in value)
+    return value
+
+
+def _redacted_attributes(attributes: Any) -> dict[str, Any]:
+    return {key: _redacted(value) for key, value in (attributes or {}).items()}
+
+
+class RedactingExporter(SpanExporter):
+    """Masks mobile numbers and e-mail addresses in every exported span (PIPL: traces carry no personal
+    value). Instrumentations record call arguments and exception texts the code does not choose, so the
+    last line of defence is here, before anything leaves the process."""
+
+    def __init__(self, inner: SpanExporter) -> None:
+        self.inner = inner
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self.inner.export([self._clean(span) for span in spans])
+
+    @staticmethod
+    def _clean(span: ReadableSpan) -> ReadableSpan:
+        status = span.status
+        if status.description and redact(status.description) != status.description:
+            status = Status(status.status_code, redact(status.description))
+        return ReadableSpan(
+            name=span.name, context=span.context, parent=span.parent, resource=span.resource,
+            attributes=_redacted_attributes(span.attributes),
+            events=[Event(e.name, _redacted_attributes(e.attributes), e.timestamp) for e in span.events],
+            links=span.links, kind=span.kind, status=status, start_time=span.start_time, end_time=span.end_time,
+            instrumentation_scope=span.instrumentation_scope)
+
+    def shutdown(self) -> None:
+        self.inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self.inner.force_flush(timeout_millis)
+
+
 def setup_tracing(service_name: str, instrument_nameko: bool = True) -> TracerProvider | None:
     """Install the tracer provider and the instrumentations (once per process)."""
     global _configured
@@ -68,7 +114,7 @@ def setup_tracing(service_name: str, instrument_nameko: bool = True) -> TracerPr
                                 "service.namespace": "zjtx"})
     provider = TracerProvider(resource=resource)
     for exporter in exporters:
-        provider.add_span_processor(BatchSpanProcessor(exporter))
+        provider.add_span_processor(BatchSpanProcessor(RedactingExporter(exporter)))
     trace.set_tracer_provider(provider)
 
     from opentelemetry.instrumentation.pymongo import PymongoInstrumentor

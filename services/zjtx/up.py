@@ -420,7 +420,9 @@ def up(instance: str = DEFAULT_INSTANCE, replicas: int = 1) -> int:
         state_file().unlink(missing_ok=True)
         return 1
     link = link_upstream(env, document)
-    state_file().write_text(json.dumps({"pid": os.getpid(), "endpoints": suite.endpoints}))
+    # mongo_uri: `make backup` / `make restore` beside a running make up find the embedded server here
+    state_file().write_text(json.dumps({"pid": os.getpid(), "endpoints": suite.endpoints,
+                                        "mongo_uri": suite.env.get("MONGO_URI", "")}))
     print(f"zjtx up: healthy in {time.monotonic() - started:.1f}s")
     print(f"  {'mongodb':14} {suite.env['MONGO_URI']}{' (embedded)' if suite.mongo else ''}")
     for name, target in suite.endpoints.items():

@@ -37,6 +37,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, percentile  # noqa: E402
 
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from kernel.uscc import make_uscc  # noqa: E402
 from reliability.rig import start_rig  # noqa: E402
 from zjtx import embedded_mongo  # noqa: E402
@@ -69,7 +70,8 @@ def enterprise_with_draft(base: str) -> tuple[str, str]:
     uscc = make_uscc("9", "1", "430100", f"BENCH{int(time.time()) % 1000:03d}")
     answer = requests.post(f"{base}/api/v1/enterprises", json={
         "uscc": uscc, "name": "长沙前端基准测试科技有限公司", "region_code": "430104", "industry": "软件和信息技术服务业",
-        "contact": {"person": "李四", "mobile": "13800138000", "email": "bench@example.cn"}, "password": PASSWORD},
+        "contact": {"person": "李四", "mobile": "13800138000", "email": "bench@example.cn"}, "password": PASSWORD,
+        "privacy_notice_version": PRIVACY_NOTICE},
         timeout=60)
     answer.raise_for_status()
     token = requests.post(f"{base}/api/v1/sessions/enterprise", json={"uscc": uscc, "password": PASSWORD},

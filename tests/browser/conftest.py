@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "ga
 
 from gwclient import ADMIN_PASSWORD, PASSWORD, Api, ensure_gateway, fresh_uscc  # noqa: E402
 
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from zjtx.clock import set_clock_file  # noqa: E402
 from zjtx.config import REPO_ROOT  # noqa: E402
 from zjtx.up import Suite  # noqa: E402
@@ -142,7 +143,8 @@ class People:
         body = {"uscc": uscc, "name": name or f"长沙浏览器测试科技有限公司{uscc[-6:-1]}", "region_code": region,
                 "industry": "通用设备制造业", "park_id": "",
                 "contact": {"person": "李四", "mobile": "13800138000", "email": "li@example.cn"},
-                "password": password}
+                "password": password,
+                "privacy_notice_version": PRIVACY_NOTICE}
         answer = self.api.post("/api/v1/enterprises", body, token="")
         assert answer.status == 201, answer.body
         return Person("enterprise", uscc, password, self.api.sign_in_enterprise(uscc, password), answer.body)

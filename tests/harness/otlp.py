@@ -32,6 +32,7 @@ def _value(any_value: Any) -> Any:
 class OtlpReceiver:
     def __init__(self) -> None:
         self.spans: list[ReceivedSpan] = []
+        self.raw: list[bytes] = []  # every export request as received (scanned for personal values)
         self._lock = threading.Lock()
         receiver = self
 
@@ -39,6 +40,8 @@ class OtlpReceiver:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 request = ExportTraceServiceRequest.FromString(body)
+                with receiver._lock:
+                    receiver.raw.append(body)
                 receiver._collect(request)
                 payload = ExportTraceServiceResponse().SerializeToString()
                 self.send_response(200)

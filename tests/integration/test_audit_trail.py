@@ -185,3 +185,16 @@ def test_the_digest_is_named_in_each_entry_and_pluggable(scratch: Any) -> None:
         audit.DIGESTS.pop("sha512-test")
     result = audit.AuditTrail(scratch, "scratch").verify()
     assert result.broken_seq == 2 and result.problem.startswith("unknown_digest")
+
+
+def test_the_sm_profile_chains_with_sm3(scratch: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ZJTX_CRYPTO=sm (商用密码, GB/T 39786-2021): new entries are chained with SM3 (zjtx.crypto), and an
+    edit is found as with SHA-256 (issue 25 point 5)."""
+    monkeypatch.setenv("ZJTX_CRYPTO", "sm")
+    monkeypatch.delenv(audit.DIGEST_VARIABLE, raising=False)
+    trail = audit.AuditTrail(scratch, "scratch")
+    for n in (1, 2, 3):
+        trail.append(entry(n))
+    assert {e["alg"] for e in scratch.audit.find()} == {"sm3"} and trail.verify().intact
+    scratch.audit.update_one({"seq": 2}, {"$set": {"subject": "someone-else"}})
+    assert trail.verify().broken_seq == 2

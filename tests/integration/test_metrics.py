@@ -66,3 +66,24 @@ def test_outbox_lag_is_the_age_of_the_oldest_unpublished_entry(suite: Suite, mon
     failed = [s for s in families["zjtx_outbox_entries"].samples
               if s.labels["service"] == "reporting" and s.labels["state"] == FAILED]
     assert failed and failed[0].value >= 1
+
+
+def test_metrics_listen_on_loopback_only(suite: Suite) -> None:
+    """By default /metrics is not reachable on the machine's other addresses (issue 25 point 6)."""
+    import socket
+
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.254", 9))  # no packet is sent: only picks the outward interface
+        outward = probe.getsockname()[0]
+    except OSError:
+        outward = ""
+    finally:
+        probe.close()
+    if not outward or outward.startswith("127."):
+        return  # a machine with loopback only: nothing beyond it to check
+    for service in SERVICE_ORDER:
+        port = int(suite.env[f"{service.upper()}_METRICS_PORT"])
+        with socket.socket() as sock:
+            sock.settimeout(2)
+            assert sock.connect_ex((outward, port)) != 0, f"{service}'s /metrics answers on {outward}:{port}"

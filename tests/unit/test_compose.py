@@ -28,7 +28,7 @@ CONFIG_VARIABLE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)")
 # read by the SDK, the launcher or the config loader rather than config.yaml
 PROCESS_VARIABLES = {"PYTHONPATH", "OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
                      "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "ZJTX_INSTANCE", "ZJTX_CLOCK", "ZJTX_PKI_DIR",
-                     "ZJTX_MODE"}
+                     "ZJTX_MODE", "ZJTX_FIELD_KEY"}
 DEFAULT_PORTS = {"registration": 50051, "review": 50052, "notification": 50053, "reporting": 50054, "gateway": 8080}
 # profile -> (instance, prefix of its services' names)
 PROFILES = {"province": ("hunan-province", ""), "city": ("hengyang-city", "city-")}

@@ -59,7 +59,9 @@ def test_a_registered_enterprise_gets_an_inbox_message_and_a_pending_email(notif
     found = deliveries(notification, event)
     assert set(found) == {(recipient, "inbox"), (recipient, "email")}  # SMS is off in this deployment
     assert (found[(recipient, "inbox")]["state"], found[(recipient, "email")]["state"]) == ("sent", "pending")
-    assert found[(recipient, "email")]["address"] == "liming@example.cn"
+    sealed = found[(recipient, "email")]
+    assert sealed["address"].startswith("enc:1:") and "liming" not in sealed["name"] + sealed["address"]
+    assert dispatch.opened_delivery(sealed)["address"] == "liming@example.cn"  # sealed at rest (PIPL)
     [message] = notification.db.inbox.find({"recipient": recipient})
     assert enterprise["profile"]["name"] in message["title"] + message["body"]
     # the inbox message counts as delivered at once; the e-mail's outcome comes when it is sent

@@ -13,6 +13,7 @@ from gateway.api import (
     operating_reports,
     operations,
     password_reset,
+    privacy,
     programmes,
     recognitions,
     reports,
@@ -22,7 +23,7 @@ from gateway.api import (
 )
 from gateway.routes import Registry
 
-MODULES = (accounts, password_reset, enterprises, lookups, applications, programmes, reviews, final, reports, inbox,
+MODULES = (accounts, password_reset, enterprises, privacy, lookups, applications, programmes, reviews, final, reports, inbox,
            statistics, operations, assessment, reserve, recognitions, operating_reports)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.api import privacy
 from gateway.api.common import NEW_USCC_SCHEMA, audit, body_schema, build, out, rpc, schema
 from gateway.auth import enterprise_login
 from gateway.formats import PROFILE_FIELDS
@@ -18,13 +19,15 @@ def registration_body() -> dict[str, Any]:
     body = body_schema(pb.RegisterEnterpriseRequest, required=("uscc", "name", "region_code", "industry", "contact"),
                        overrides={"uscc": NEW_USCC_SCHEMA, **PROFILE_FIELDS})
     body["properties"]["password"] = NEW_PASSWORD_SCHEMA
-    body["required"].append("password")
+    body["properties"]["privacy_notice_version"] = privacy.VERSION_SCHEMA
+    body["required"] += ["password", "privacy_notice_version"]
     return body
 
 
 def register_enterprise(ctx: Context) -> Reply:
     data = dict(ctx.body)
     password = data.pop("password")
+    consent = privacy.consent(data.pop("privacy_notice_version"))  # before anything is reserved
     uscc = data["uscc"].upper()
     problems = password_problems(password, "password", login=uscc)
     if problems:
@@ -48,8 +51,10 @@ def register_enterprise(ctx: Context) -> Reply:
     except Exception:
         accounts.release(credential_id)
         raise
-    accounts.activate(credential_id, enterprise.id, enterprise_id=enterprise.id, name=enterprise.name)
-    audit(ctx, "account.created", enterprise.id, {"login": enterprise_login(uscc), "kind": "enterprise"})
+    accounts.activate(credential_id, enterprise.id, enterprise_id=enterprise.id, name=enterprise.name,
+                      privacy_consent=consent)
+    audit(ctx, "account.created", enterprise.id, {"login": enterprise_login(uscc), "kind": "enterprise",
+                                                  "privacy_notice_version": consent["version"]})
     return Reply(out(enterprise), 201)
 
 

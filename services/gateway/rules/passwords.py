@@ -53,6 +53,20 @@ def password_problems(password: str, field: str = "password", *, login: str = ""
     return problems
 
 
+HISTORY = 5  # a new password must differ from the current one and the 4 before it (等保 8.1.4.1)
+
+
+def previous_hashes(credential: dict[str, Any] | None) -> list[str]:
+    """The current hash and the ones it replaced, newest first."""
+    if not credential:
+        return []
+    return [h for h in [credential.get("password_hash"), *(credential.get("password_history") or [])] if h]
+
+
+def reused_problem(field: str = "new_password") -> Violation:
+    return Violation(field, "password.reused", f"新密码不能与最近{HISTORY}次使用过的密码相同；请另设一个密码")
+
+
 class Hasher:
     """argon2id hashing; a dummy verification for unknown logins keeps timing uniform."""
 

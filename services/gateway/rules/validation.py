@@ -126,7 +126,8 @@ def _message(error: ValidationError) -> tuple[str, str]:
     if kind == "minLength":
         return ("empty", "不能为空") if value == 1 else ("too_short", f"至少{value}个字符（当前{len(error.instance)}个）")
     if kind == "pattern":
-        shown = "" if schema.get("x-secret") else f"（“{_preview(error.instance)}”）"  # never echo a password
+        # never echo a password, a mobile number or an e-mail address
+        shown = "" if schema.get("x-secret") or schema.get("x-personal") else f"（“{_preview(error.instance)}”）"
         return "format", f"格式不正确{shown}" + (f"；{accepted}" if accepted else "")
     if kind in ("enum", "const"):
         options = value if isinstance(value, list) else [value]

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from kernel.contacts import EMAIL, MOBILE
 from kernel.divisions import DivisionTable
 from kernel.enterprise_identity import region_violations, uscc_violations
-from registration.rules.values import echo
 from zjtx.errors import DomainError, Violation, invalid
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -47,11 +46,11 @@ def profile_violations(profile: EnterpriseProfile, divisions: DivisionTable) -> 
     problems += _text("park_id", "所在园区", profile.park_id, 64, required=False)
     problems += _text("contact.person", "联系人", profile.contact_person, 30)
     if not MOBILE.match(profile.contact_mobile):
-        problems.append(Violation("contact.mobile", "mobile", f"联系人手机号“{echo(profile.contact_mobile)}”无效，"
-                                                              "请填写11位中国大陆手机号，例如 13800138000"))
+        problems.append(Violation("contact.mobile", "mobile", "联系人手机号无效，"
+                                                              "请填写以1开头的11位中国大陆手机号"))
     if not EMAIL.match(profile.contact_email) or len(profile.contact_email) > 100:
         problems.append(Violation("contact.email", "email",
-                                  f"联系人电子邮箱“{echo(profile.contact_email)}”无效，请填写形如 name@example.com 的地址"))
+                                  "联系人电子邮箱无效，请填写形如 name@example.com 的地址"))
     return problems
 
 

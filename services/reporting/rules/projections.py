@@ -184,11 +184,10 @@ def _registered(facts: Facts, event: ProjectionEvent) -> None:
 
 
 def _profile(data: Mapping[str, Any], version: int, event: ProjectionEvent) -> dict[str, Any]:
-    contact = data.get("contact") or {}
+    # no contact: reporting needs no personal field (PIPL art. 6, docs/personal-data.md)
     return {
         "name": data.get("name", ""), "region_code": data.get("region_code", ""),
         "industry": data.get("industry", ""), "park_id": data.get("park_id", ""),
-        "contact": {k: contact.get(k, "") for k in ("person", "mobile", "email")},
         "rank": [version, *event.order],
     }
 

@@ -29,9 +29,9 @@ def check_account(units: UnitDirectory, unit_id: str, name: str, email: str, mob
     if not name.strip() or len(name) > 30:
         problems.append(Violation("name", "name", "姓名不能为空，最多30个字符"))
     if not EMAIL.match(email):
-        problems.append(Violation("email", "email", f"电子邮箱“{email}”无效，请填写形如 name@example.com 的地址"))
+        problems.append(Violation("email", "email", "电子邮箱无效，请填写形如 name@example.com 的地址"))
     if mobile and not MOBILE.match(mobile):
-        problems.append(Violation("mobile", "mobile", f"手机号“{mobile}”无效，请填写11位中国大陆手机号"))
+        problems.append(Violation("mobile", "mobile", "手机号无效，请填写11位中国大陆手机号"))
     if role not in ROLES:
         problems.append(Violation("role", "role", f"角色“{role}”无效，可选：reviewer（审核人）、admin（管理员）"))
     if problems:

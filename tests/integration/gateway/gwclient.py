@@ -17,6 +17,7 @@ from typing import Any
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from harness.clients import org_body
 from harness.files import PNG, pdf
 from kernel.uscc import make_uscc
@@ -41,6 +42,10 @@ GATEWAY_ENV = {
     "GATEWAY_ARGON2_MEMORY_KIB": "19456",
     "GATEWAY_ARGON2_TIME_COST": "2",
     "GATEWAY_ARGON2_PARALLELISM": "1",
+    # the tests' own traffic comes from loopback (exempt); X-Forwarded-For from loopback lets a test be
+    # another client address, limited to 30 public requests a minute (test_gateway_exposure.py)
+    "GATEWAY_TRUSTED_PROXY": "127.0.0.1",
+    "GATEWAY_PUBLIC_RATE_LIMIT": "30",
 }
 _serial = itertools.count(1)
 _pki: list[Path] = []
@@ -154,7 +159,7 @@ class Api:
         body = {"uscc": uscc, "name": name or f"衡阳测试精密制造有限公司{next(_serial)}", "region_code": region,
                 "industry": "通用设备制造业", "park_id": park_id,
                 "contact": {"person": "李四", "mobile": "13800138000", "email": "li@example.cn"},
-                "password": password}
+                "password": password, "privacy_notice_version": PRIVACY_NOTICE}
         answer = self.post("/api/v1/enterprises", body, token="")
         assert answer.status == 201, answer.body
         return answer.body, self.sign_in_enterprise(uscc, password)

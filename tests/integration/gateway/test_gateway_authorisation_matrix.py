@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from gwclient import ADMIN_PASSWORD, OPS_PASSWORD, PASSWORD, PNG, Api, fresh_uscc, pdf
 
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from harness.wait import until
 from zjtx.clock import set_clock_file
 
@@ -55,7 +56,8 @@ def account_body(w: dict[str, Any]) -> dict[str, Any]:
 
 def registration_body(w: dict[str, Any]) -> dict[str, Any]:
     return {"uscc": fresh_uscc(), "name": "矩阵注册测试有限公司", "region_code": "430405", "industry": "通用设备制造业",
-            "contact": {"person": "王五", "mobile": "13700137000", "email": "w@example.cn"}, "password": PASSWORD}
+            "contact": {"person": "王五", "mobile": "13700137000", "email": "w@example.cn"}, "password": PASSWORD,
+            "privacy_notice_version": PRIVACY_NOTICE}
 
 
 # (operation id, method, path, request (json body, or ("raw", media type, bytes)), expected, query)
@@ -76,6 +78,7 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("getUnit", "GET", "/api/v1/units/{hy}", None, cells(rev=200, adm=200), {}),
     ("createAccount", "POST", "/api/v1/units/{hy}/accounts", account_body, cells(adm=201), {}),
     ("registerEnterprise", "POST", "/api/v1/enterprises", registration_body, dict.fromkeys(ACTORS, 201), {}),
+    ("getPrivacyNotice", "GET", "/api/v1/privacy-notice", None, ALL, {}),
     ("checkUscc", "GET", "/api/v1/uscc/check", None, ALL, {"uscc": "91430400MA4L0000X1", "region_code": "430405"}),
     ("listDivisions", "GET", "/api/v1/divisions", None, ALL, {"parent": "430400"}),
     ("getMyEnterprise", "GET", "/api/v1/enterprise", None, cells(ent=200, ent_other=200), {}),

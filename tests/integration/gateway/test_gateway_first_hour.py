@@ -7,10 +7,13 @@ import json
 
 from gwclient import PASSWORD, Api, fresh_uscc
 
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
+
 
 def registration(uscc: str, region_code: str = "430405") -> dict[str, object]:
     return {"uscc": uscc, "name": "衡阳首次使用验证机械有限公司", "region_code": region_code, "industry": "通用设备制造业",
-            "contact": {"person": "王五", "mobile": "13700137000", "email": "wang@example.cn"}, "password": PASSWORD}
+            "contact": {"person": "王五", "mobile": "13700137000", "email": "wang@example.cn"}, "password": PASSWORD,
+            "privacy_notice_version": PRIVACY_NOTICE}
 
 
 def test_registering_a_registered_uscc_says_sign_in_instead(api: Api) -> None:

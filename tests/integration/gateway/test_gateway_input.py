@@ -11,13 +11,15 @@ import requests
 from gwclient import PASSWORD, Api, fresh_uscc
 from pymongo import MongoClient
 
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from harness.wait import until
 
 
 def registration(**changes: object) -> dict[str, object]:
     body: dict[str, object] = {
         "uscc": fresh_uscc(), "name": "衡阳输入校验机械有限公司", "region_code": "430405", "industry": "通用设备制造业",
-        "contact": {"person": "王五", "mobile": "13700137000", "email": "wang@example.cn"}, "password": PASSWORD}
+        "contact": {"person": "王五", "mobile": "13700137000", "email": "wang@example.cn"}, "password": PASSWORD,
+        "privacy_notice_version": PRIVACY_NOTICE}
     body.update(changes)
     return body
 

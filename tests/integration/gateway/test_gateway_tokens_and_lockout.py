@@ -100,6 +100,28 @@ def test_changing_the_password_ends_every_session(api: Api) -> None:
     assert api.sign_in_enterprise(enterprise["uscc"], "Xinmima-2021")
 
 
+def test_the_last_five_passwords_are_not_reused(api: Api, mongo: MongoClient) -> None:
+    """等保 8.1.4.1 (issue 25 point 1): a new password differs from the current one and the 4 before it."""
+    enterprise, token = api.register_enterprise()
+    used = [PASSWORD, *(f"Xinmima-{n}a" for n in range(1, 5))]  # the first and four more: five in all
+    for current, new in zip(used, used[1:], strict=False):
+        changed = api.put("/api/v1/me/password", {"current_password": current, "new_password": new}, token=token)
+        assert changed.status == 204, changed.body
+        token = api.sign_in_enterprise(enterprise["uscc"], new)
+    for old in used:  # the current one and each of the four before it
+        again = api.put("/api/v1/me/password", {"current_password": used[-1], "new_password": old}, token=token)
+        assert (again.status, again.code) == (400, "password.reused"), (old, again.body)
+        assert again.body["violations"][0]["field"] == "new_password"
+    credential = mongo.zjtx_gateway.credentials.find_one({"subject": enterprise["id"]})
+    assert len(credential["password_history"]) == 4 and PASSWORD not in str(credential)  # hashes only
+    fresh = api.put("/api/v1/me/password", {"current_password": used[-1], "new_password": "Xinmima-6a"}, token=token)
+    assert fresh.status == 204, fresh.body
+    token = api.sign_in_enterprise(enterprise["uscc"], "Xinmima-6a")
+    sixth_back = api.put("/api/v1/me/password", {"current_password": "Xinmima-6a", "new_password": PASSWORD},
+                         token=token)
+    assert sixth_back.status == 204, sixth_back.body  # six passwords ago: allowed again
+
+
 def test_wrong_password_and_unknown_login_read_the_same(api: Api) -> None:
     enterprise, _ = api.register_enterprise()
     wrong = api.post("/api/v1/sessions/enterprise", {"uscc": enterprise["uscc"], "password": "Wrong-pass-1"}, token="")

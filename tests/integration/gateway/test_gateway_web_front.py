@@ -16,6 +16,7 @@ import pytest
 import requests
 from gwclient import ADMIN_PASSWORD, PASSWORD, Api, ensure_gateway, fresh_uscc
 
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from zjtx.clock import set_clock_file
 from zjtx.up import Suite
 
@@ -136,7 +137,8 @@ def test_an_enterprise_works_by_cookie_and_sign_out_revokes_and_clears_both_cook
     uscc = fresh_uscc("430400")
     registered = api.post("/api/v1/enterprises", {
         "uscc": uscc, "name": "衡阳浏览器会话精密制造有限公司", "region_code": "430405", "industry": "通用设备制造业",
-        "contact": {"person": "李四", "mobile": "13800138000", "email": "li@example.cn"}, "password": PASSWORD},
+        "contact": {"person": "李四", "mobile": "13800138000", "email": "li@example.cn"}, "password": PASSWORD,
+        "privacy_notice_version": PRIVACY_NOTICE},
         token="")
     assert registered.status == 201, registered.body
     http = requests.Session()
@@ -198,7 +200,8 @@ def test_the_check_reports_each_problem_at_its_field_as_sign_up_refuses_it(base:
     assert all(any("\u4e00" <= c <= "\u9fff" for c in v["message"]) for v in answer["violations"])
     refused = requests.post(f"{base}/api/v1/enterprises", json={
         "uscc": wrong_check, "name": "长沙校验一致性科技有限公司", "region_code": "430405", "industry": "软件业",
-        "contact": {"person": "王五", "mobile": "13800138000", "email": "w@example.cn"}, "password": PASSWORD},
+        "contact": {"person": "王五", "mobile": "13800138000", "email": "w@example.cn"}, "password": PASSWORD,
+        "privacy_notice_version": PRIVACY_NOTICE},
         timeout=30)
     assert refused.status_code == 400
     assert {(v["field"], v["code"]) for v in refused.json()["violations"]} == found  # the same rule, the same answer

@@ -26,6 +26,7 @@ from harness.clients import org_body
 from harness.wait import until
 from kernel.uscc import make_uscc
 from zjtx import embedded_mongo
+from zjtx.crypto import field_cipher
 from zjtx.envelope import payload_to_data
 from zjtx.grpc_support import Caller
 from zjtx.up import Suite
@@ -246,7 +247,9 @@ def deliveries(mongo: MongoClient, event_id: str, channel: str | None = None) ->
     query: dict[str, Any] = {"event_id": event_id}
     if channel:
         query["channel"] = channel
-    return list(mongo.zjtx_notification.deliveries.find(query))
+    # address and name are sealed at rest (zjtx.crypto); the suite runs with the development key
+    return [field_cipher().decrypt_fields(d, ("address", "name"), "delivery.")
+            for d in mongo.zjtx_notification.deliveries.find(query)]
 
 
 def settled(mongo: MongoClient, event_id: str, expected: int) -> list[dict[str, Any]]:

@@ -46,6 +46,7 @@ from pymongo import MongoClient
 from harness import rabbit
 from harness.clients import domain_error
 from harness.wait import until
+from zjtx.crypto import mask_email
 from zjtx.grpc_support import Caller
 from zjtx.up import Suite
 from zjtx_api import notification_pb2 as npb
@@ -192,7 +193,9 @@ def test_a_channel_failing_every_attempt_is_failed_listed_for_operations_and_ret
         listed = stub_call(notification.ListDeliveries, npb.ListDeliveriesRequest(
             state="failed", recipient=firm.recipient), OPERATIONS)
         assert [d.id for d in listed.deliveries] == [failed["_id"]] and listed.total == 1
-        assert listed.deliveries[0].address == firm.email and listed.deliveries[0].attempts == 4
+        # operations see the address masked, never in full (PIPL; docs/personal-data.md)
+        assert listed.deliveries[0].address == mask_email(firm.email) != firm.email
+        assert listed.deliveries[0].attempts == 4
 
         with pytest.raises(grpc.RpcError) as refused:
             stub_call(notification.ListDeliveries, npb.ListDeliveriesRequest(state="failed"), firm.caller)

@@ -90,3 +90,13 @@ def test_nesting_depth_is_measured_without_parsing() -> None:
     assert too_deep(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH) is None
     problem = too_deep(b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1))
     assert problem is not None and problem.code == "request.too_deep" and str(MAX_DEPTH) in problem.message
+
+
+def test_a_refused_mobile_or_email_is_never_echoed() -> None:
+    from gateway.formats import EMAIL_SCHEMA, MOBILE_SCHEMA
+
+    schema = obj({"mobile": MOBILE_SCHEMA, "email": EMAIL_SCHEMA})
+    with pytest.raises(DomainError) as error:
+        check_body(SchemaChecker(schema), {"mobile": "12270170244", "email": "li.si@nowhere"})
+    messages = " ".join(v.message for v in error.value.violations)
+    assert "12270170244" not in messages and "li.si" not in messages and "11位中国大陆手机号" in messages

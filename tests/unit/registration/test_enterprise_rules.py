@@ -57,9 +57,12 @@ def test_the_park_is_optional() -> None:
     assert fields(replace(GOOD, park_id="hengyang-hi-tech")) == {}
 
 
-def test_messages_echo_the_value_and_say_what_is_accepted() -> None:
+def test_messages_say_what_is_accepted_and_never_echo_a_personal_value() -> None:
+    # a rejected mobile or e-mail would reach the log and the span's exception event (PIPL)
     [mobile] = profile_violations(replace(GOOD, contact_mobile="0734-8123456"), DIVISIONS)
-    assert "“0734-8123456”" in mobile.message and "11位中国大陆手机号" in mobile.message
+    assert "0734-8123456" not in mobile.message and "11位中国大陆手机号" in mobile.message
+    [email] = profile_violations(replace(GOOD, contact_email="li.si@example"), DIVISIONS)
+    assert "li.si" not in email.message and "name@example.com" in email.message
     too_long = profile_violations(replace(GOOD, name="长" * 101), DIVISIONS)[0]
     assert too_long.message == "企业名称最多100个字符，当前101个"
 

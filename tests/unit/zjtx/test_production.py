@@ -7,7 +7,7 @@ import pytest
 from zjtx import production
 
 GOOD = {"REVIEW_AMQP_URI": "amqp://zjtx-review:pw@broker:5672/hunan", "MONGO_URI": "mongodb://review:pw@db/",
-        "ZJTX_PKI_DIR": "/pki", "ZJTX_MODE": "production"}
+        "ZJTX_PKI_DIR": "/pki", "ZJTX_MODE": "production", "ZJTX_FIELD_KEY": "00" * 32}
 
 
 def variables(component: str, config: dict[str, str], env: dict[str, str]) -> list[str]:
@@ -36,6 +36,7 @@ def test_a_service_with_every_secret_starts() -> None:
     ({"MONGO_URI": ""}, "MONGO_URI"),
     ({"MONGO_URI": "mongodb://db:27017/"}, "MONGO_URI"),
     ({"ZJTX_PKI_DIR": ""}, "ZJTX_PKI_DIR"),
+    ({"ZJTX_FIELD_KEY": ""}, "ZJTX_FIELD_KEY (or ZJTX_FIELD_KEY_FILE)"),  # issue 25: personal fields sealed
 ])
 def test_each_missing_secret_is_named(change: dict[str, str], variable: str) -> None:
     assert variables("review", {}, {**GOOD, **change}) == [variable]

@@ -702,6 +702,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current privacy notice, which sign-up must accept by its version
+         * @description Roles: anyone (no token).
+         */
+        get: operations["getPrivacyNotice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programmes": {
         parameters: {
             query?: never;
@@ -4428,6 +4448,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
             431: {
                 headers: {
@@ -4776,6 +4805,11 @@ export interface operations {
                     /** @description 10 to 128 characters with at least one ASCII letter and one digit 0-9, not starting or ending with whitespace, and not containing the login (the username or the USCC, case-insensitive; refused as password.contains_login) */
                     password: string;
                     /**
+                     * @description The version of the privacy notice (GET /api/v1/privacy-notice) the person read and accepted
+                     * @enum {string}
+                     */
+                    privacy_notice_version: "2026-12-01";
+                    /**
                      * Format: gb2260-county
                      * @description a current county-level GB/T 2260 code (deploy/divisions/gbt2260.csv; GET /api/v1/divisions lists them); it must lie within the city (or province) whose registration office issued the USCC (positions 3-8 of the USCC), unless that office is national (100000)
                      */
@@ -4860,6 +4894,15 @@ export interface operations {
             };
             /** @description unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6918,7 +6961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description sign-in attempted too soon after a failure (signin.too_soon) or the login locked after repeated failures (account.locked); Retry-After says when to try again */
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7045,6 +7088,120 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPrivacyNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        text: string;
+                        title: string;
+                        version: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
             431: {
                 headers: {
@@ -7139,6 +7296,15 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7561,6 +7727,15 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9104,6 +9279,15 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13162,7 +13346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description sign-in attempted too soon after a failure (signin.too_soon) or the login locked after repeated failures (account.locked); Retry-After says when to try again */
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13313,7 +13497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description sign-in attempted too soon after a failure (signin.too_soon) or the login locked after repeated failures (account.locked); Retry-After says when to try again */
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14868,6 +15052,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
             431: {
                 headers: {
@@ -15397,6 +15590,15 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,106 @@
+"""Personal data on the real suite (issue 25 point 4; docs/personal-data.md).
+
+One enterprise signs up through the gateway with a mobile number and an e-mail address no
+other test uses; a second sign-up is refused for its mobile at the gateway, a third for its
+e-mail address at registration itself (over gRPC, where the refusal is an exception in a span).
+Then every log line of every service and every span exported so far is scanned for those
+values, and for the contacts the rest of the session's flows used (submissions, reviews,
+notifications ran before this file): 0 hits. The contacts are sealed at rest where they are
+kept (registration, notification) and not kept at all by reporting.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from pathlib import Path
+
+import bson
+import grpc
+from gwclient import PASSWORD, Api, fresh_uscc
+from pymongo import MongoClient
+
+from gateway.api.privacy import VERSION as PRIVACY_NOTICE
+from harness.clients import call
+from harness.otlp import OtlpReceiver
+from harness.wait import until
+from zjtx.up import Suite
+from zjtx_api import registration_pb2 as pb
+from zjtx_api.registration_pb2_grpc import RegistrationStub
+
+# contacts the session's other flows send (gwclient, registration_support, review_support, web front)
+SESSION_CONTACTS = ("13800138000", "13900139000", "li@example.cn", "liming@example.cn", "zs@example.cn")
+
+
+def fresh_mobile(prefix: str = "159") -> str:
+    return prefix + "".join(random.choice("0123456789") for _ in range(11 - len(prefix)))
+
+
+def sign_up(api: Api, mobile: str, email: str) -> tuple[int, dict]:
+    answer = api.post("/api/v1/enterprises", {
+        "uscc": fresh_uscc(), "name": f"衡阳隐私验证有限公司{uuid.uuid4().hex[:4]}", "region_code": "430405",
+        "industry": "通用设备制造业", "park_id": "", "password": PASSWORD, "privacy_notice_version": PRIVACY_NOTICE,
+        "contact": {"person": "赵六", "mobile": mobile, "email": email}}, token="")
+    return answer.status, answer.body
+
+
+def hits(text: str, values: tuple[str, ...]) -> list[str]:
+    return [v for v in values if v in text]
+
+
+def test_logs_spans_and_stores_hold_no_personal_value(api: Api, suite: Suite, otlp: OtlpReceiver, mongo: MongoClient,
+                                                      channels: dict[str, grpc.Channel]) -> None:
+    mobile, email = fresh_mobile(), f"pd{uuid.uuid4().hex[:8]}@example.cn"
+    bad_mobile, bad_email = fresh_mobile("12"), f"pd{uuid.uuid4().hex[:8]}@nowhere"
+    sent_before = len(otlp.spans)
+
+    status, created = sign_up(api, mobile, email)
+    assert status == 201, created
+    # the privacy notice accepted, by its version, and when (PIPL art. 14)
+    credential = mongo.zjtx_gateway.credentials.find_one({"subject": created["id"]})
+    assert credential["privacy_consent"]["version"] == PRIVACY_NOTICE and credential["privacy_consent"]["accepted_at"]
+    assert api.get("/api/v1/privacy-notice", token="").body["version"] == PRIVACY_NOTICE
+    outdated = api.post("/api/v1/enterprises", {"privacy_notice_version": "2020-01-01"}, token="")
+    assert outdated.status == 400 and "privacy_notice_version" in {v["field"] for v in outdated.body["violations"]}
+    refused, body = sign_up(api, bad_mobile, email)
+    assert refused == 400 and "contact.mobile" in {v["field"] for v in body["violations"]}, body
+    assert bad_mobile not in str(body)  # the refusal says what is accepted, not what was typed
+    try:
+        call(RegistrationStub(channels["registration"]).RegisterEnterprise, pb.RegisterEnterpriseRequest(
+            uscc=fresh_uscc(), name="衡阳隐私拒绝有限公司", region_code="430405", industry="通用设备制造业",
+            contact=pb.Contact(person="赵六", mobile=mobile, email=bad_email)))
+        raise AssertionError("registration accepted an e-mail address without a domain")
+    except grpc.RpcError as error:
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and bad_email not in str(error.details())
+
+    # the enterprise itself reads its full contact; the services learn it from enterprise.registered
+    token = api.sign_in_enterprise(created["uscc"])
+    assert api.get("/api/v1/enterprise", token=token).body["contact"]["mobile"] == mobile
+    enterprise_id = created["id"]
+    learnt = until(lambda: mongo.zjtx_notification.enterprises.find_one({"_id": enterprise_id, "contact.mobile":
+                                                                          {"$exists": True}}),
+                   timeout=60, what="notification learning the contact")
+    reported = until(lambda: mongo.zjtx_reporting.enterprises.find_one({"_id": enterprise_id}), timeout=60,
+                     what="reporting's enterprise")
+
+    # at rest: sealed where kept, absent where not needed
+    registered = mongo.zjtx_registration.enterprises.find_one({"_id": enterprise_id})
+    assert registered["profile"]["contact_mobile"].startswith("enc:1:")
+    assert learnt["contact"]["mobile"].startswith("enc:1:") and learnt["contact"]["email"].startswith("enc:1:")
+    kept = [registered, learnt, reported, *mongo.zjtx_registration.enterprise_versions.find({"enterprise_id": enterprise_id}),
+            *mongo.zjtx_reporting.event_archive.find({"subject": enterprise_id})]
+    at_rest = b"".join(bson.encode(d) for d in kept)
+    assert not hits(at_rest.decode("utf-8", "replace"), (mobile, email, "赵六")), "a contact stored in clear"
+
+    # logs and spans: the flows' values, rejected ones included, nowhere
+    until(lambda: any("RegisterEnterprise" in s.name for s in otlp.spans[sent_before:]), timeout=30,
+          what="the sign-ups' spans exported")
+    suite_values = (mobile, email, bad_mobile, bad_email, *SESSION_CONTACTS)
+    log_files = sorted(Path(suite.log_dir).glob("*.log"))
+    assert {p.stem for p in log_files} >= {"registration", "notification", "reporting", "review", "gateway"}
+    found = {p.name: hits(p.read_text(encoding="utf-8", errors="replace"), suite_values) for p in log_files}
+    found["spans"] = hits(b"".join(otlp.raw).decode("utf-8", "replace"), suite_values)
+    lines = sum(len(p.read_text(encoding="utf-8", errors="replace").splitlines()) for p in log_files)
+    print(f"scanned {lines} log lines in {len(log_files)} files and {len(otlp.spans)} spans for "
+          f"{len(suite_values)} values: {sum(len(v) for v in found.values())} hits")
+    assert not any(found.values()), found
