@@ -37,10 +37,22 @@ class StoreUnavailable(InfrastructureUnavailable):
     """The database could not be reached; the message says where and what to do."""
 
 
-def connect(uri: str, timeout_ms: int = 5000) -> MongoClient:
+def retry_writes_setting(value: Any) -> bool:
+    """``MONGO_RETRY_WRITES``: pymongo's retryable writes, on unless set to false/0/off.
+
+    Worth it on a replica set (a write survives a failover); the embedded server makes every
+    retryable write scan its retry records of the last 30 minutes, a cost that grows with the
+    writes (docs/performance.md). Correctness never depends on it: handlers are idempotent by
+    event id and natural keys, and transactions retry their commit themselves."""
+    return str(value if value is not None else "true").strip().lower() not in {"false", "0", "off", "no"}
+
+
+def connect(uri: str, timeout_ms: int = 5000, retry_writes: bool | None = None) -> MongoClient:
     """A client that has answered a ping, or StoreUnavailable naming the URI."""
+    if retry_writes is None:
+        retry_writes = retry_writes_setting(config.get("MONGO_RETRY_WRITES"))
     client: MongoClient = MongoClient(
-        uri, serverSelectionTimeoutMS=timeout_ms, tz_aware=True, retryWrites=True
+        uri, serverSelectionTimeoutMS=timeout_ms, tz_aware=True, retryWrites=retry_writes
     )
     try:
         client.admin.command("ping")
