@@ -8,6 +8,7 @@ with ``notification.delivered`` / ``notification.failed`` through the outbox.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Iterator
@@ -70,13 +71,15 @@ def emit_outcome(unit: UnitOfWork, delivery: dict[str, Any], delivered: bool, at
     unit.emit_event(outcome, delivery["subject"], "notification.delivered" if delivered else "notification.failed")
 
 
-def record_target(deps: Deps, unit: UnitOfWork, notice: Notice, target: Target) -> bool:
-    """One delivery of a notice; False when it exists already (a redelivered event) or is not used."""
-    if target.channel not in deps.settings.deployment_channels:
-        return False
-    if storage.delivery_exists(unit, notice.event_id, target.recipient, target.channel):
-        return False
-    preferred = effective(storage.preferences(unit.db, target.recipient, unit.session).get("channels"))
+def inbox_id(recipient: str, event_id: str) -> str:
+    """The inbox message's id, from its natural key (one message per recipient and event)."""
+    return hashlib.sha256(f"{recipient}\x00{event_id}".encode()).hexdigest()[:32]
+
+
+def delivery_of(deps: Deps, notice: Notice, target: Target,
+                preferences: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The delivery record of one target, and its inbox message when the channel is the inbox."""
+    preferred = effective(preferences.get(target.recipient, {}).get("channels"))
     initial = initial_state(target.channel, target.address, preferred[target.channel])
     values = {**notice.fields, "recipient_name": target.name, "platform_name": deps.settings.platform_name}
     rendered = deps.templates.render(notice.kind, target.channel, values)
@@ -91,19 +94,38 @@ def record_target(deps: Deps, unit: UnitOfWork, notice: Notice, target: Target) 
         "sent_at": at if initial.state == SENT else None, "last_error": "", "history": [],
         "trace_headers": trace_headers(),  # the sender continues the trace of the event that caused it
     }
-    storage.add_delivery(unit, delivery)
+    message = None
     if target.channel == "inbox" and initial.state == SENT:
-        if not storage.inbox_has(unit, target.recipient, notice.event_id):
-            storage.add_inbox(unit, {"_id": uuid.uuid4().hex, "recipient": target.recipient,
-                                     "event_id": notice.event_id, "event_type": notice.event_type,
-                                     "subject": notice.subject, "title": rendered.title, "body": rendered.body,
-                                     "created_at": at, "delivery_id": delivery["_id"]})
-        emit_outcome(unit, delivery, delivered=True, attempts=0)
-    return True
+        message = {"_id": inbox_id(target.recipient, notice.event_id), "recipient": target.recipient,
+                   "event_id": notice.event_id, "event_type": notice.event_type, "subject": notice.subject,
+                   "title": rendered.title, "body": rendered.body, "created_at": at, "delivery_id": delivery["_id"]}
+    return delivery, message
 
 
 def record_notice(deps: Deps, unit: UnitOfWork, notice: Notice) -> int:
-    return sum(record_target(deps, unit, notice, target) for target in notice.targets)
+    """Every delivery of a notice, and its inbox messages: each (recipient, channel) once, the
+    recipients' channel preferences read in one look-up, the records written with one
+    ``insert_many`` per collection.
+
+    No look-up for an existing delivery or inbox message: every caller records a notice once
+    (an event handler behind its inbox claim, a reminder behind its unique key), and the
+    unique keys (event, recipient, channel) and the inbox message's id (from recipient and
+    event) would stop a second one."""
+    targets = list({(t.recipient, t.channel): t for t in notice.targets
+                    if t.channel in deps.settings.deployment_channels}.values())
+    if not targets:
+        return 0
+    preferences = storage.preferences_of(unit.db, sorted({t.recipient for t in targets}), unit.session)
+    made = [delivery_of(deps, notice, target, preferences) for target in targets]
+    storage.add_deliveries(unit, [delivery for delivery, _ in made])
+    messages = [message for _, message in made if message is not None]
+    if messages:
+        storage.add_inbox_messages(unit, messages)
+    if deps.settings.inbox_outcome_events:  # nobody in the suite consumes these: off unless asked for
+        for delivery, message in made:
+            if message is not None:
+                emit_outcome(unit, delivery, delivered=True, attempts=0)
+    return len(made)
 
 
 def stored_contact(contact: dict[str, Any] | None) -> Contact:

@@ -97,13 +97,10 @@ def close_tasks_of(unit: UnitOfWork, application_id: str, outcome: str, at: date
 # -- inbox -----------------------------------------------------------------------------
 
 
-def inbox_has(unit: UnitOfWork, recipient: str, event_id: str) -> bool:
-    return unit.db.inbox.find_one({"recipient": recipient, "event_id": event_id}, {"_id": 1},
-                                  session=unit.session) is not None
-
-
-def add_inbox(unit: UnitOfWork, document: dict[str, Any]) -> None:
-    unit.db.inbox.insert_one({**document, "seq": seq(), "read": False, "read_at": None}, session=unit.session)
+def add_inbox_messages(unit: UnitOfWork, documents: list[dict[str, Any]]) -> None:
+    at = seq()
+    unit.db.inbox.insert_many([{**d, "seq": at + i, "read": False, "read_at": None} for i, d in enumerate(documents)],
+                              session=unit.session)
 
 
 def list_inbox(db: Database, recipient: str, unread_only: bool, limit: int) -> list[dict[str, Any]]:
@@ -131,13 +128,9 @@ def existing_inbox_ids(db: Database, recipient: str, message_ids: list[str]) -> 
 # -- deliveries ------------------------------------------------------------------------
 
 
-def delivery_exists(unit: UnitOfWork, event_id: str, recipient: str, channel: str) -> bool:
-    return unit.db.deliveries.find_one({"event_id": event_id, "recipient": recipient, "channel": channel},
-                                       {"_id": 1}, session=unit.session) is not None
-
-
-def add_delivery(unit: UnitOfWork, document: dict[str, Any]) -> None:
-    unit.db.deliveries.insert_one({**document, "seq": seq()}, session=unit.session)
+def add_deliveries(unit: UnitOfWork, documents: list[dict[str, Any]]) -> None:
+    at = seq()
+    unit.db.deliveries.insert_many([{**d, "seq": at + i} for i, d in enumerate(documents)], session=unit.session)
 
 
 def claim_due(db: Database, owner: str, lease_seconds: float, channels: Iterable[str]) -> dict[str, Any] | None:
@@ -232,6 +225,12 @@ def delivery_stats(db: Database) -> list[tuple[str, str, int]]:
 
 def preferences(db: Database, recipient: str, session: Any = None) -> dict[str, Any]:
     return db.preferences.find_one({"_id": recipient}, session=session) or {}
+
+
+def preferences_of(db: Database, recipients: list[str], session: Any = None) -> dict[str, dict[str, Any]]:
+    """recipient -> preferences document, for those who set any (one look-up by ``_id``)."""
+    query = {"_id": recipients[0]} if len(recipients) == 1 else {"_id": {"$in": recipients}}
+    return {d["_id"]: d for d in db.preferences.find(query, session=session)}
 
 
 def save_preferences(db: Database, recipient: str, channels: dict[str, bool], at: datetime, by: str) -> dict[str, Any]:

@@ -165,17 +165,21 @@ class Store(DependencyProvider):
         assert self.client is not None
         units: list[UnitOfWork] = []
 
+        written: list[dict[str, Any]] = []
+        relay = self.relay
+        grace = relay.handover_grace_seconds if relay is not None else 0.0
+
         def callback(session: ClientSession) -> T:
             unit = UnitOfWork(self.db, session, self.source)
             units[:] = [unit]
             result = work(unit)
-            write_events(self.db, unit.events, session)
+            written[:] = write_events(self.db, unit.events, session, grace)
             return result
 
         with self.client.start_session() as session:
             result = session.with_transaction(callback)
-        if units and units[0].events and self.relay is not None:
-            self.relay.wake()
+        if written and relay is not None:
+            relay.hand_over(written)  # published right after the commit; the poll is the fallback
         return result
 
     def get_dependency(self, worker_ctx: Any) -> StoreHandle:

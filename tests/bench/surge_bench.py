@@ -313,6 +313,22 @@ def retry_writes(env: dict[str, str] | None) -> bool:
     return retry_writes_setting((env or {}).get("MONGO_RETRY_WRITES"))
 
 
+def _start(folder: Path, env: dict[str, str], log: Any) -> Rig:
+    """A fresh suite; tried again when the broker's management API (the vhost) answers too slowly,
+    which happens on this shared machine when other runs load the broker."""
+    import requests
+
+    for attempt in range(1, 4):
+        try:
+            return start_rig(folder / f"suite{attempt}", [], env=env)
+        except requests.RequestException as error:
+            if attempt == 3:
+                raise
+            log(f"  the broker's management API did not answer ({type(error).__name__}); trying again")
+            time.sleep(10)
+    raise AssertionError("unreachable")
+
+
 def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str, raw: bool = True,
              env: dict[str, str] | None = None, log: Any = print, decisions: bool = True,
              rate: float | None = None, sinks: bool = True, seed: bool = True) -> SizeResult:
@@ -326,7 +342,7 @@ def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str
 
         outlets = Sinks(folder / "sinks")
         env.update(outlets.start())
-    rig = start_rig(folder, [], env=env)
+    rig = _start(folder, env, log)
     try:
         started = time.monotonic()
         if seed:
