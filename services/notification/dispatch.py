@@ -136,20 +136,27 @@ def stored_contact(contact: dict[str, Any] | None) -> Contact:
 # -- sending ---------------------------------------------------------------------------
 
 
+class _Partial(Exception):
+    """A batch's outcomes could not all be recorded at once (a lease was lost): one by one then."""
+
+
 def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) -> int:
     """Send what is due, at most a batch; a channel whose server is unreachable is left for the next pass.
 
-    A "not yet submitted" reminder is checked with ``registration`` once more right before
-    it goes out (the e-mail or SMS may leave a moment after the reminder was recorded).
+    The batch is claimed at once and the sent ones are recorded at once (one transaction: one
+    write for the deliveries, one for their outcome events), so the database work per message
+    is a fraction of an operation. A "not yet submitted" reminder is checked with
+    ``registration`` once more right before it goes out (the e-mail or SMS may leave a moment
+    after the reminder was recorded).
     """
+    batch = storage.claim_batch(store.db, settings.owner, settings.lease_seconds, list(settings.channels),
+                                settings.batch_size)
     down: set[str] = set()
-    handled = 0
-    while handled < settings.batch_size:
-        usable = [name for name in settings.channels if name not in down]
-        delivery = storage.claim_due(store.db, settings.owner, settings.lease_seconds, usable) if usable else None
-        if delivery is None:
-            break
-        handled += 1
+    sent: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for delivery in batch:
+        if delivery["channel"] in down:  # its server is away: back to the queue, no attempt counted
+            storage.release_claim(store.db, delivery["_id"], settings.owner, storage.wall_now())
+            continue
         with delivery_span(delivery):
             if delivery.get("kind") == "reminder.draft" and not still_unsubmitted(store, settings, registration,
                                                                                delivery):
@@ -164,8 +171,27 @@ def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) 
                 log.exception("delivery %s: unexpected error from %s", delivery["_id"], delivery["channel"])
                 finish_failed(store, settings, delivery, f"{type(exc).__name__}: {exc}")
             else:
-                finish_sent(store, settings, delivery)
-    return handled
+                sent.append((delivery, {"state": SENT, "sent_at": now(), "last_error": ""}))
+                log.info("delivery %s sent by %s to %s", delivery["_id"], delivery["channel"], delivery["recipient"])
+    if sent:
+        finish_sent_all(store, settings, sent)
+    return len(batch)
+
+
+def finish_sent_all(store: StoreHandle, settings: Settings, sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """Record sends and their notification.delivered in one transaction; one by one when a
+    lease was lost meanwhile (only the deliveries still held are recorded then)."""
+    def work(unit: UnitOfWork) -> None:
+        if not storage.finish_sent_batch(unit, settings.owner, sent):
+            raise _Partial()
+        for delivery, _ in sent:
+            emit_outcome(unit, delivery, delivered=True, attempts=delivery["attempts"] + 1)
+
+    try:
+        store.transact(work)
+    except _Partial:
+        for delivery, _ in sent:
+            finish_sent(store, settings, delivery)
 
 
 def still_unsubmitted(store: StoreHandle, settings: Settings, registration: Any, delivery: dict[str, Any]) -> bool:
@@ -218,7 +244,6 @@ def finish_sent(store: StoreHandle, settings: Settings, delivery: dict[str, Any]
             emit_outcome(unit, delivery, delivered=True, attempts=delivery["attempts"] + 1)
 
     store.transact(work)
-    log.info("delivery %s sent by %s to %s", delivery["_id"], delivery["channel"], delivery["recipient"])
 
 
 def finish_failed(store: StoreHandle, settings: Settings, delivery: dict[str, Any], error: str) -> None:

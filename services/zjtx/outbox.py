@@ -155,6 +155,7 @@ class OutboxRelay:
         self.published_total = 0
         # confirmed by the broker, but marking them Published failed (the database went away)
         self._unmarked: list[str] = []
+        self._in_flight_look_at = 0.0  # monotonic: when claim() next looks at entries in flight
         # committed entries handed over for publishing at once (hand_over), oldest first
         self._handed: collections.deque[dict[str, Any]] = collections.deque()
 
@@ -199,6 +200,7 @@ class OutboxRelay:
                         continue
             except Exception as exc:  # broker or database down: back off, keep the entries
                 failures += 1
+                self._in_flight_look_at = 0.0  # a pass cut short may have left claims of ours
                 delay = min(self.max_backoff_seconds, 0.5 * 2 ** min(failures, 6))
                 log.warning("outbox relay of %s failed (%s: %s); retrying in %.1fs",
                             self.source, type(exc).__name__, exc, delay)
@@ -282,9 +284,13 @@ class OutboxRelay:
         at = _utcnow()
         kinds = self._claimable(at)
         due = list(self.db.outbox.find(kinds[0]).sort("seq", ASCENDING).limit(self.batch_size))
-        # entries in flight are few: one look at them all, then which of them we may take
-        in_flight = list(self.db.outbox.find({"state": IN_PROGRESS}, {"_id": 1, "seq": 1, "state": 1,
-                                                                    "claimed_at": 1, "claimed_by": 1}))
+        # entries in flight are few: one look at them all, then which of them we may take. Only every
+        # few seconds (a lease is 30 s) unless our own last pass failed: it was half an idle relay's work
+        in_flight: list[dict[str, Any]] = []
+        if time.monotonic() >= self._in_flight_look_at:
+            self._in_flight_look_at = time.monotonic() + min(5.0, self.lease_seconds / 4)
+            in_flight = list(self.db.outbox.find({"state": IN_PROGRESS}, {"_id": 1, "seq": 1, "state": 1,
+                                                                        "claimed_at": 1, "claimed_by": 1}))
         expired = kinds[1]["claimed_at"]["$lt"]
         stale = [d for d in in_flight if d.get("claimed_by") == self.owner or _before(d.get("claimed_at"), expired)]
         chosen = sorted([*due, *stale], key=lambda d: d["seq"])[: self.batch_size]
@@ -346,6 +352,7 @@ class OutboxRelay:
         When the broker (or database) is away the entries are not at fault: they are due again
         at once, and the relay's own back-off paces the next attempt, so they go out as soon
         as the broker is back instead of each waiting out a back-off of its own."""
+        self._in_flight_look_at = 0.0  # our claims are left in flight: take them back on the next pass
         remaining = [e for e in entries if e["_id"] not in set(published)]
         for entry in remaining:
             attempts = int(entry.get("attempts", 0)) + 1
