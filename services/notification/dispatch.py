@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import eventlet
 from nameko_grpc.errors import GrpcError
 from opentelemetry import propagate, trace
 from pymongo.errors import DuplicateKeyError
@@ -153,14 +154,15 @@ def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) 
                                 settings.batch_size)
     down: set[str] = set()
     sent: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    for delivery in batch:
+
+    def send_one(delivery: dict[str, Any]) -> None:
         if delivery["channel"] in down:  # its server is away: back to the queue, no attempt counted
             storage.release_claim(store.db, delivery["_id"], settings.owner, storage.wall_now())
-            continue
+            return
         with delivery_span(delivery):
             if delivery.get("kind") == "reminder.draft" and not still_unsubmitted(store, settings, registration,
                                                                                delivery):
-                continue
+                return
             try:
                 settings.channels[delivery["channel"]].send(delivery)
             except ChannelError as exc:
@@ -173,6 +175,11 @@ def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) 
             else:
                 sent.append((delivery, {"state": SENT, "sent_at": now(), "last_error": ""}))
                 log.info("delivery %s sent by %s to %s", delivery["_id"], delivery["channel"], delivery["recipient"])
+
+    # several at once: a send is mostly waiting on the mail server or the SMS gateway
+    pool = eventlet.GreenPool(max(1, settings.concurrency))
+    for _ in pool.imap(send_one, batch):
+        pass
     if sent:
         finish_sent_all(store, settings, sent)
     return len(batch)

@@ -318,14 +318,14 @@ def _start(folder: Path, env: dict[str, str], log: Any) -> Rig:
     which happens on this shared machine when other runs load the broker."""
     import requests
 
-    for attempt in range(1, 4):
+    for attempt in range(1, 7):
         try:
             return start_rig(folder / f"suite{attempt}", [], env=env)
         except requests.RequestException as error:
-            if attempt == 3:
+            if attempt == 6:
                 raise
             log(f"  the broker's management API did not answer ({type(error).__name__}); trying again")
-            time.sleep(10)
+            time.sleep(20)
     raise AssertionError("unreachable")
 
 
