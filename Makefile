@@ -115,9 +115,11 @@ soak: venv broker
 ## Benchmarks, not part of make test: gRPC before/after, the deadline surge (RUNS fresh suites at N, each beside
 ## the raw ceiling of the same path, then N/2 at half the top rate), database operations per application,
 ## reporting at SIZES, the gateway and the front; one table at the end (also in out/bench/) and
-## out/bench/summary.json. SKIP=transport,gateway,... leaves sections out (docs/performance.md).
+## out/bench/summary.json. SKIP (default transport: the gRPC loop's one-off comparison) leaves sections out;
+## SKIP= runs them all (docs/performance.md).
 N ?= 400
 RUNS ?= 3
+SKIP ?= transport
 SIZES ?= 1000,10000
 CLIENTS ?= 4
 bench: venv broker web

@@ -55,6 +55,8 @@ DATABASE = "zjtx_bench_raw"
 # embedded server every retryable write scans its retry records of the last 30 minutes
 # (0.43 ms fresh, 1.63 ms after 6,300 writes), so both sides must write alike.
 RETRY_WRITES = True
+# generous: on a shared machine one AMQP handshake can take many seconds (the suite's relay waits 20)
+CONNECT_TIMEOUT = 30
 
 
 def _exchange(index: int) -> Any:
@@ -72,7 +74,7 @@ def _queue(name: str, index: int) -> Any:
 def declare(amqp_uri: str) -> None:
     from kombu import Connection
 
-    with Connection(amqp_uri) as connection:
+    with Connection(amqp_uri, connect_timeout=CONNECT_TIMEOUT) as connection:
         channel = connection.channel()
         for queues in ROLES.values():
             for name, index, _ in queues:
@@ -87,8 +89,9 @@ def consume_queue(amqp_uri: str, mongo_uri: str, role: str, name: str, index: in
     collection = MongoClient(mongo_uri, retryWrites=RETRY_WRITES)[DATABASE][role]
     # publishing with confirms from inside a delivery callback needs a connection of its own
     # (the confirm is read by draining the connection the callback is running in)
-    with Connection(amqp_uri) as connection, \
-            Connection(amqp_uri, transport_options={"confirm_publish": True}) as publishing:
+    with Connection(amqp_uri, connect_timeout=CONNECT_TIMEOUT) as connection, \
+            Connection(amqp_uri, transport_options={"confirm_publish": True},
+                       connect_timeout=CONNECT_TIMEOUT) as publishing:
         producer = publishing.Producer() if forward is not None else None
 
         def on_message(body: Any, message: Any) -> None:
@@ -144,7 +147,8 @@ def run_producers(amqp_uri: str, mongo_uri: str, count: int, producers: int, pay
     filler = "申" * max(0, (payload_size - 120) // 3)  # 3 bytes each in UTF-8, like the Chinese text
 
     def produce(offset: int) -> None:
-        with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+        with Connection(amqp_uri, transport_options={"confirm_publish": True},
+                        connect_timeout=CONNECT_TIMEOUT) as connection:
             producer = connection.Producer()
             for app in range(offset, count, producers):
                 started = time.time()

@@ -374,7 +374,10 @@ def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str
         return SizeResult(n, prepare_seconds, payload, raw_result, submissions, decided,
                           {name: u.peak_mib for name, u in final.items()}, database_cpu)
     finally:
-        rig.close()
+        try:
+            rig.close()
+        except Exception as error:  # a slow broker API at the end must not lose the run's figures
+            log(f"  closing the suite failed ({type(error).__name__}: {error}); its figures stand")
         if outlets is not None:
             outlets.stop()
 
@@ -424,6 +427,8 @@ def series(scratch: Path, n: int, clients: int, prepare_clients: int, runs: int 
         log(f"surge run {index + 1}/{runs} at N={n}: fresh suite")
         results.append(run_size(scratch, n, clients, prepare_clients, "ABC"[index % 3], env=env, log=log,
                                 decisions=decisions and index == 0))
+        for line in table(results[-1:]):  # as it goes: a later failure loses nothing measured
+            log(line)
     paced_result = None
     if paced and results:
         rate = 0.5 * spread_of([r.submissions.completed_per_s for r in results])["median"]
