@@ -110,10 +110,11 @@ def dbops_rows(figures: dict[str, Any]) -> list[str]:
     rows = [row("", f"database work per application (db_ops.py, n={figures['n']})", ["operations", "commits"])]
     for phase, what in (("submit", "submit, both hops, e-mail and SMS sent"), ("pass", "pass at level 1, its consumers")):
         found = figures.get(phase) or {}
-        rows.append(row("dbops", what, [f"{found.get('operations', float('nan')):.1f}",
-                                        f"{found.get('commits', float('nan')):.1f}"]))
+        rows.append(row("dbops", what + ", net of idle polling", [f"{found.get('operations', float('nan')):.1f}",
+                                                                   f"{found.get('commits', float('nan')):.1f}"]))
+        rows.append(row("dbops", "  in all, idle polling included", [f"{found.get('operations_in_all', 0):.1f}", ""]))
         for service, count in sorted((found.get("by_service") or {}).items()):
-            rows.append(row("dbops", f"  {service}", [f"{count:.1f}", ""]))
+            rows.append(row("dbops", f"    {service}", [f"{count:.1f}", ""]))
     return rows
 
 
