@@ -154,14 +154,18 @@ check-buf: venv
 soak: venv broker
 	ZJTX_SURGE_N=$(or $(SOAK_N),300) $(PY) -m pytest tests/reliability
 
-## Benchmarks, not part of make test: gRPC before/after, the deadline surge at N/4, N/2 and N against the raw
-## ceiling of the same path, reporting at SIZES; one table at the end (also in out/bench/). The defaults fit
-## 15 minutes on 2 cores; N=2000 and SIZES=100000 take longer (docs/performance.md).
+## Benchmarks, not part of make test: gRPC before/after, the deadline surge (RUNS fresh suites at N, each beside
+## the raw ceiling of the same path, then N/2 at half the top rate), database operations per application,
+## reporting at SIZES, the gateway and the front; one table at the end (also in out/bench/) and
+## out/bench/summary.json. SKIP (default transport: the gRPC loop's one-off comparison) leaves sections out;
+## SKIP= runs them all (docs/performance.md).
 N ?= 400
+RUNS ?= 3
+SKIP ?= transport
 SIZES ?= 1000,10000
 CLIENTS ?= 4
 bench: venv broker web
-	$(PY) tests/bench/bench.py --n $(N) --sizes $(SIZES) --clients $(CLIENTS)
+	$(PY) tests/bench/bench.py --n $(N) --runs $(RUNS) --sizes $(SIZES) --clients $(CLIENTS) $(if $(SKIP),--skip $(SKIP))
 
 clean:
 	rm -rf var out .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ with ``notification.delivered`` / ``notification.failed`` through the outbox.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import eventlet
 from nameko_grpc.errors import GrpcError
 from opentelemetry import propagate, trace
 from pymongo.errors import DuplicateKeyError
@@ -71,13 +73,15 @@ def emit_outcome(unit: UnitOfWork, delivery: dict[str, Any], delivered: bool, at
     unit.emit_event(outcome, delivery["subject"], "notification.delivered" if delivered else "notification.failed")
 
 
-def record_target(deps: Deps, unit: UnitOfWork, notice: Notice, target: Target) -> bool:
-    """One delivery of a notice; False when it exists already (a redelivered event) or is not used."""
-    if target.channel not in deps.settings.deployment_channels:
-        return False
-    if storage.delivery_exists(unit, notice.event_id, target.recipient, target.channel):
-        return False
-    preferred = effective(storage.preferences(unit.db, target.recipient, unit.session).get("channels"))
+def inbox_id(recipient: str, event_id: str) -> str:
+    """The inbox message's id, from its natural key (one message per recipient and event)."""
+    return hashlib.sha256(f"{recipient}\x00{event_id}".encode()).hexdigest()[:32]
+
+
+def delivery_of(deps: Deps, notice: Notice, target: Target,
+                preferences: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The delivery record of one target, and its inbox message when the channel is the inbox."""
+    preferred = effective(preferences.get(target.recipient, {}).get("channels"))
     initial = initial_state(target.channel, target.address, preferred[target.channel])
     values = {**notice.fields, "recipient_name": target.name, "platform_name": deps.settings.platform_name}
     rendered = deps.templates.render(notice.kind, target.channel, values)
@@ -92,19 +96,38 @@ def record_target(deps: Deps, unit: UnitOfWork, notice: Notice, target: Target) 
         "sent_at": at if initial.state == SENT else None, "last_error": "", "history": [],
         "trace_headers": trace_headers(),  # the sender continues the trace of the event that caused it
     }
-    storage.add_delivery(unit, sealed_delivery(delivery))
+    message = None
     if target.channel == "inbox" and initial.state == SENT:
-        if not storage.inbox_has(unit, target.recipient, notice.event_id):
-            storage.add_inbox(unit, {"_id": uuid.uuid4().hex, "recipient": target.recipient,
-                                     "event_id": notice.event_id, "event_type": notice.event_type,
-                                     "subject": notice.subject, "title": rendered.title, "body": rendered.body,
-                                     "created_at": at, "delivery_id": delivery["_id"]})
-        emit_outcome(unit, delivery, delivered=True, attempts=0)
-    return True
+        message = {"_id": inbox_id(target.recipient, notice.event_id), "recipient": target.recipient,
+                   "event_id": notice.event_id, "event_type": notice.event_type, "subject": notice.subject,
+                   "title": rendered.title, "body": rendered.body, "created_at": at, "delivery_id": delivery["_id"]}
+    return delivery, message
 
 
 def record_notice(deps: Deps, unit: UnitOfWork, notice: Notice) -> int:
-    return sum(record_target(deps, unit, notice, target) for target in notice.targets)
+    """Every delivery of a notice, and its inbox messages: each (recipient, channel) once, the
+    recipients' channel preferences read in one look-up, the records written with one
+    ``insert_many`` per collection.
+
+    No look-up for an existing delivery or inbox message: every caller records a notice once
+    (an event handler behind its inbox claim, a reminder behind its unique key), and the
+    unique keys (event, recipient, channel) and the inbox message's id (from recipient and
+    event) would stop a second one."""
+    targets = list({(t.recipient, t.channel): t for t in notice.targets
+                    if t.channel in deps.settings.deployment_channels}.values())
+    if not targets:
+        return 0
+    preferences = storage.preferences_of(unit.db, sorted({t.recipient for t in targets}), unit.session)
+    made = [delivery_of(deps, notice, target, preferences) for target in targets]
+    storage.add_deliveries(unit, [sealed_delivery(delivery) for delivery, _ in made])
+    messages = [message for _, message in made if message is not None]
+    if messages:
+        storage.add_inbox_messages(unit, messages)
+    if deps.settings.inbox_outcome_events:  # nobody in the suite consumes these: off unless asked for
+        for delivery, message in made:
+            if message is not None:
+                emit_outcome(unit, delivery, delivered=True, attempts=0)
+    return len(made)
 
 
 def stored_contact(contact: dict[str, Any] | None) -> Contact:
@@ -129,24 +152,32 @@ def opened_delivery(delivery: dict[str, Any]) -> dict[str, Any]:
 # -- sending ---------------------------------------------------------------------------
 
 
+class _Partial(Exception):
+    """A batch's outcomes could not all be recorded at once (a lease was lost): one by one then."""
+
+
 def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) -> int:
     """Send what is due, at most a batch; a channel whose server is unreachable is left for the next pass.
 
-    A "not yet submitted" reminder is checked with ``registration`` once more right before
-    it goes out (the e-mail or SMS may leave a moment after the reminder was recorded).
+    The batch is claimed at once and the sent ones are recorded at once (one transaction: one
+    write for the deliveries, one for their outcome events), so the database work per message
+    is a fraction of an operation. A "not yet submitted" reminder is checked with
+    ``registration`` once more right before it goes out (the e-mail or SMS may leave a moment
+    after the reminder was recorded).
     """
+    batch = storage.claim_batch(store.db, settings.owner, settings.lease_seconds, list(settings.channels),
+                                settings.batch_size)
     down: set[str] = set()
-    handled = 0
-    while handled < settings.batch_size:
-        usable = [name for name in settings.channels if name not in down]
-        delivery = storage.claim_due(store.db, settings.owner, settings.lease_seconds, usable) if usable else None
-        if delivery is None:
-            break
-        handled += 1
+    sent: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    def send_one(delivery: dict[str, Any]) -> None:
+        if delivery["channel"] in down:  # its server is away: back to the queue, no attempt counted
+            storage.release_claim(store.db, delivery["_id"], settings.owner, storage.wall_now())
+            return
         with delivery_span(delivery):
             if delivery.get("kind") == "reminder.draft" and not still_unsubmitted(store, settings, registration,
                                                                                delivery):
-                continue
+                return
             try:
                 settings.channels[delivery["channel"]].send(opened_delivery(delivery))
             except ChannelError as exc:
@@ -157,8 +188,32 @@ def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) 
                 log.exception("delivery %s: unexpected error from %s", delivery["_id"], delivery["channel"])
                 finish_failed(store, settings, delivery, f"{type(exc).__name__}: {exc}")
             else:
-                finish_sent(store, settings, delivery)
-    return handled
+                sent.append((delivery, {"state": SENT, "sent_at": now(), "last_error": ""}))
+                log.info("delivery %s sent by %s to %s", delivery["_id"], delivery["channel"], delivery["recipient"])
+
+    # several at once: a send is mostly waiting on the mail server or the SMS gateway
+    pool = eventlet.GreenPool(max(1, settings.concurrency))
+    for _ in pool.imap(send_one, batch):
+        pass
+    if sent:
+        finish_sent_all(store, settings, sent)
+    return len(batch)
+
+
+def finish_sent_all(store: StoreHandle, settings: Settings, sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """Record sends and their notification.delivered in one transaction; one by one when a
+    lease was lost meanwhile (only the deliveries still held are recorded then)."""
+    def work(unit: UnitOfWork) -> None:
+        if not storage.finish_sent_batch(unit, settings.owner, sent):
+            raise _Partial()
+        for delivery, _ in sent:
+            emit_outcome(unit, delivery, delivered=True, attempts=delivery["attempts"] + 1)
+
+    try:
+        store.transact(work)
+    except _Partial:
+        for delivery, _ in sent:
+            finish_sent(store, settings, delivery)
 
 
 def still_unsubmitted(store: StoreHandle, settings: Settings, registration: Any, delivery: dict[str, Any]) -> bool:
@@ -211,7 +266,6 @@ def finish_sent(store: StoreHandle, settings: Settings, delivery: dict[str, Any]
             emit_outcome(unit, delivery, delivered=True, attempts=delivery["attempts"] + 1)
 
     store.transact(work)
-    log.info("delivery %s sent by %s to %s", delivery["_id"], delivery["channel"], delivery["recipient"])
 
 
 def finish_failed(store: StoreHandle, settings: Settings, delivery: dict[str, Any], error: str) -> None:

@@ -40,6 +40,10 @@ class Settings:
     draft_steps: tuple[int, ...]
     review_steps: tuple[int, ...]
     cache_seconds: float
+    # notification.delivered for inbox messages (written at once, in the handler's transaction):
+    # no service of the suite consumes it, so it is produced only when a deployment asks
+    inbox_outcome_events: bool = False
+    concurrency: int = 8  # sends in flight at once in a sender pass (SENDER_CONCURRENCY)
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
 
     @property
@@ -67,6 +71,8 @@ def load_settings(values: dict[str, Any]) -> Settings:
         draft_steps=draft_steps,
         review_steps=review_steps,
         cache_seconds=float(values.get("DIRECTORY_CACHE_SECONDS") or 60),
+        inbox_outcome_events=as_bool(values.get("INBOX_OUTCOME_EVENTS", False)),
+        concurrency=int(values.get("SENDER_CONCURRENCY") or 8),
     )
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
 from pymongo.database import Database
 
 from notification.rules.deliveries import DUE_STATES, FAILED, PENDING, SENDING
@@ -101,13 +101,10 @@ def close_tasks_of(unit: UnitOfWork, application_id: str, outcome: str, at: date
 # -- inbox -----------------------------------------------------------------------------
 
 
-def inbox_has(unit: UnitOfWork, recipient: str, event_id: str) -> bool:
-    return unit.db.inbox.find_one({"recipient": recipient, "event_id": event_id}, {"_id": 1},
-                                  session=unit.session) is not None
-
-
-def add_inbox(unit: UnitOfWork, document: dict[str, Any]) -> None:
-    unit.db.inbox.insert_one({**document, "seq": seq(), "read": False, "read_at": None}, session=unit.session)
+def add_inbox_messages(unit: UnitOfWork, documents: list[dict[str, Any]]) -> None:
+    at = seq()
+    unit.db.inbox.insert_many([{**d, "seq": at + i, "read": False, "read_at": None} for i, d in enumerate(documents)],
+                              session=unit.session)
 
 
 def list_inbox(db: Database, recipient: str, unread_only: bool, limit: int) -> list[dict[str, Any]]:
@@ -135,44 +132,51 @@ def existing_inbox_ids(db: Database, recipient: str, message_ids: list[str]) -> 
 # -- deliveries ------------------------------------------------------------------------
 
 
-def delivery_exists(unit: UnitOfWork, event_id: str, recipient: str, channel: str) -> bool:
-    return unit.db.deliveries.find_one({"event_id": event_id, "recipient": recipient, "channel": channel},
-                                       {"_id": 1}, session=unit.session) is not None
+def add_deliveries(unit: UnitOfWork, documents: list[dict[str, Any]]) -> None:
+    at = seq()
+    unit.db.deliveries.insert_many([{**d, "seq": at + i} for i, d in enumerate(documents)], session=unit.session)
 
 
-def add_delivery(unit: UnitOfWork, document: dict[str, Any]) -> None:
-    unit.db.deliveries.insert_one({**document, "seq": seq()}, session=unit.session)
+def claim_batch(db: Database, owner: str, lease_seconds: float, channels: Iterable[str],
+                limit: int) -> list[dict[str, Any]]:
+    """Take up to ``limit`` due deliveries on ``channels`` for this sender, oldest due first.
 
-
-def claim_due(db: Database, owner: str, lease_seconds: float, channels: Iterable[str]) -> dict[str, Any] | None:
-    """Take one due delivery on one of ``channels`` for this sender (atomic: one sender per delivery).
-
-    A delivery left in ``sending`` by a sender that died is taken again after its lease.
-    """
+    One look-up per due state and one for expired leases (each through the ``due`` index),
+    one conditional ``update_many`` per kind; only when another sender took some of them
+    meanwhile are the ones this sender holds read back. Not ``$or`` nor ``findAndModify``:
+    the embedded server scans for both (docs/performance.md)."""
     at = wall_now()
     claim = {"$set": {"state": SENDING, "claimed_by": owner, "lease_until": at + timedelta(seconds=lease_seconds)}}
     wanted = {"channel": {"$in": list(channels)}}
-    # Look-ups by one state each, then a conditional update_one by _id, rather than one
-    # find_one_and_update over a $or: the embedded server (SecantusDB) answers $or and $in
-    # on the state with a scan of every delivery ever made, and its findAndModify scans the
-    # collection too, once per delivery sent (docs/performance.md). Each of these uses the
-    # ``due`` index.
-    for _ in range(5):  # another sender may take the one we chose: look again
-        due = [db.deliveries.find_one({"state": state, "next_attempt_at": {"$lte": at}, **wanted},
-                                      sort=[("next_attempt_at", ASCENDING)]) for state in DUE_STATES]
-        candidates = [d for d in due if d is not None]
-        if candidates:
-            chosen = min(candidates, key=lambda d: d["next_attempt_at"])
-            condition = {"state": chosen["state"], "next_attempt_at": {"$lte": at}}
-        else:  # a delivery left in ``sending`` by a sender that died, once its lease is over
-            chosen = db.deliveries.find_one({"state": SENDING, "lease_until": {"$lt": at}, **wanted},
-                                            sort=[("next_attempt_at", ASCENDING)])
-            if chosen is None:
-                return None
-            condition = {"state": SENDING, "lease_until": {"$lt": at}}
-        if db.deliveries.update_one({"_id": chosen["_id"], **condition}, claim).modified_count == 1:
-            return {**chosen, **claim["$set"]}
-    return None
+    kinds = [{"state": state, "next_attempt_at": {"$lte": at}} for state in DUE_STATES]
+    kinds.append({"state": SENDING, "lease_until": {"$lt": at}})  # a sender that died, once its lease is over
+    found: list[tuple[int, dict[str, Any]]] = []
+    for index, kind in enumerate(kinds):
+        found += [(index, d) for d in db.deliveries.find({**kind, **wanted}, sort=[("next_attempt_at", ASCENDING)],
+                                                          limit=limit)]
+    chosen = sorted(found, key=lambda pair: pair[1]["next_attempt_at"])[:limit]
+    if not chosen:
+        return []
+    claimed = 0
+    for index, kind in enumerate(kinds):
+        ids = [d["_id"] for i, d in chosen if i == index]
+        if ids:
+            claimed += db.deliveries.update_many({"_id": {"$in": ids}, **kind}, claim).modified_count
+    if claimed == len(chosen):
+        return [{**d, **claim["$set"]} for _, d in chosen]
+    return list(db.deliveries.find({"_id": {"$in": [d["_id"] for _, d in chosen]}, "state": SENDING,
+                                    "claimed_by": owner}).sort("next_attempt_at", ASCENDING))
+
+
+def finish_sent_batch(unit: UnitOfWork, owner: str, sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> bool:
+    """Record the outcome of several sends in one write; False (nothing to keep) when this
+    sender no longer held every one of them, so that the caller records them one by one."""
+    operations = [UpdateOne({"_id": delivery["_id"], "state": SENDING, "claimed_by": owner},
+                            {"$set": changes, "$inc": {"attempts": 1, "total_attempts": 1},
+                             "$push": {"history": {"at": changes["sent_at"], "outcome": "sent"}},
+                             "$unset": {"claimed_by": "", "lease_until": ""}})
+                  for delivery, changes in sent]
+    return unit.db.deliveries.bulk_write(operations, ordered=False, session=unit.session).modified_count == len(sent)
 
 
 def finish_attempt(unit: UnitOfWork, delivery_id: str, owner: str, changes: dict[str, Any],
@@ -236,6 +240,12 @@ def delivery_stats(db: Database) -> list[tuple[str, str, int]]:
 
 def preferences(db: Database, recipient: str, session: Any = None) -> dict[str, Any]:
     return db.preferences.find_one({"_id": recipient}, session=session) or {}
+
+
+def preferences_of(db: Database, recipients: list[str], session: Any = None) -> dict[str, dict[str, Any]]:
+    """recipient -> preferences document, for those who set any (one look-up by ``_id``)."""
+    query = {"_id": recipients[0]} if len(recipients) == 1 else {"_id": {"$in": recipients}}
+    return {d["_id"]: d for d in db.preferences.find(query, session=session)}
 
 
 def save_preferences(db: Database, recipient: str, channels: dict[str, bool], at: datetime, by: str) -> dict[str, Any]:

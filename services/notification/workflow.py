@@ -87,7 +87,10 @@ def _snapshot(deps: Deps, unit: UnitOfWork, event: Envelope, snapshot: registrat
     storage.save_application(unit, snapshot.application_id, {
         "programme_id": snapshot.programme_id, "enterprise_id": enterprise.enterprise_id,
         "enterprise_name": enterprise.name, "state": state}, now())
-    # the snapshot's contact is the one the enterprise gave when it submitted
+    # the snapshot's contact is the one the enterprise gave when it submitted; only when it
+    # lacks something is what earlier events taught us read back (just merged into it above)
+    if enterprise.name and contact.person and contact.email and contact.mobile:
+        return programme, enterprise_targets(enterprise.enterprise_id, enterprise.name, contact)
     _, targets = enterprise_audience(unit, event, enterprise.enterprise_id, snapshot.application_id, enterprise.name)
     return programme, targets
 

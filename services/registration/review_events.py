@@ -67,7 +67,8 @@ def apply(unit: UnitOfWork, event: Envelope) -> None:
     at = now()
     if change.status is not None or change.set:
         updates = {**change.set, **({"status": change.status} if change.status else {})}
-        application = storage.change_application(unit, application_id, {"version": application["version"]}, updates, at)
+        application = storage.change_application(unit, application_id, {"version": application["version"]}, updates, at,
+                                                 current=application)
         if application is None:  # changed under us: let the event be redelivered
             raise RuntimeError(f"application {application_id} changed while applying {event.type}")
     storage.append_history(unit, {

@@ -149,7 +149,9 @@ def submitted_enterprises(db: Database, programme_id: str, enterprise_ids: list[
 def save_section(unit: UnitOfWork, application_id: str, section_id: str, expected_version: int,
                  statuses: tuple[str, ...], state: dict[str, Any], at: datetime) -> dict[str, Any] | None:
     """Write one section if it is still at ``expected_version`` (0: never saved) and the
-    application in one of ``statuses``; the updated application, or None (nothing written)."""
+    application in one of ``statuses``; the updated application, or None (nothing written).
+    Read back: the condition pins the section's version, not the application's, so another
+    section saved meanwhile is only known from the database."""
     path = f"sections.{section_id}"
     condition: dict[str, Any] = {"_id": application_id, "status": {"$in": list(statuses)}}
     if expected_version:
@@ -160,13 +162,22 @@ def save_section(unit: UnitOfWork, application_id: str, section_id: str, expecte
 
 
 def change_application(unit: UnitOfWork, application_id: str, expected: dict[str, Any], changes: dict[str, Any],
-                       at: datetime, inc: dict[str, int] | None = None, unset: tuple[str, ...] = ()) -> dict[str, Any] | None:
+                       at: datetime, inc: dict[str, int] | None = None, unset: tuple[str, ...] = (),
+                       current: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Set ``changes`` if the application still matches ``expected`` (e.g. status, version);
-    the updated application or None."""
+    the updated application or None. ``current``: the application as read before, which
+    ``expected`` pins (its version): the updated document is then made from it and the
+    changes, without reading it back."""
     update: dict[str, Any] = {"$set": {**changes, "updated_at": at}, "$inc": {"version": 1, **(inc or {})}}
     if unset:
         update["$unset"] = {key: "" for key in unset}
-    return _update(unit, {"_id": application_id, **expected}, update)
+    after = None
+    if current is not None:
+        after = {key: _as_stored(value) for key, value in {**current, **changes, "updated_at": at}.items()
+                 if key not in unset}
+        for key, step in (inc or {}).items():
+            after[key] = after.get(key, 0) + step
+    return _update(unit, {"_id": application_id, **expected}, update, after)
 
 
 def drafts_of(unit: UnitOfWork, programme_id: str) -> list[dict[str, Any]]:
@@ -174,12 +185,24 @@ def drafts_of(unit: UnitOfWork, programme_id: str) -> list[dict[str, Any]]:
                                           {"_id": 1, "enterprise_id": 1, "version": 1}, session=unit.session))
 
 
-def _update(unit: UnitOfWork, condition: dict[str, Any], update: dict[str, Any]) -> dict[str, Any] | None:
-    # update_one then a read by _id in the same transaction, not find_one_and_update: the
-    # embedded server (SecantusDB) makes findAndModify scan the collection, so every edit of
-    # a draft cost more as a province's applications accumulated (docs/performance.md).
+def _as_stored(value: Any) -> Any:
+    """A time as the database keeps it (milliseconds), so a document made here reads like one read back."""
+    if isinstance(value, datetime):
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
+    return value
+
+
+def _update(unit: UnitOfWork, condition: dict[str, Any], update: dict[str, Any],
+            after: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    # update_one (then a read by _id in the same transaction when the caller cannot make the
+    # result itself), not find_one_and_update: the embedded server (SecantusDB) makes
+    # findAndModify scan the collection, so every edit of a draft cost more as a province's
+    # applications accumulated (docs/performance.md).
     if unit.db.applications.update_one(condition, update, session=unit.session).matched_count != 1:
         return None
+    if after is not None and condition.get("version") == after.get("version"):
+        # the condition pinned the version ``after`` was made from: nothing else changed it
+        return {**after, "version": after["version"] + 1}
     return unit.db.applications.find_one({"_id": condition["_id"]}, session=unit.session)
 
 

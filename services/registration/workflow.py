@@ -270,9 +270,12 @@ def completeness(ctx: Context, application_id: str) -> pb.Completeness:
         window_state=assessment.window_state, window_closes_at=programme.window.closes_at.isoformat())
 
 
-def _assess(ctx: Context, application: dict[str, Any], programme: ProgrammeModel) -> Completeness:
+def _assess(ctx: Context, application: dict[str, Any], programme: ProgrammeModel,
+            attachments: list[dict[str, Any]] | None = None) -> Completeness:
     counts: dict[str, int] = {}
-    for attachment in storage.live_attachments(ctx.store.db, application["_id"]):
+    if attachments is None:
+        attachments = storage.live_attachments(ctx.store.db, application["_id"])
+    for attachment in attachments:
         counts[attachment["kind"]] = counts.get(attachment["kind"], 0) + 1
     return assess(programme, application.get("sections") or {}, counts, application.get("pledge"), ctx.now)
 
@@ -309,18 +312,20 @@ def submit(ctx: Context, request: pb.SubmitRequest) -> pb.SubmitResponse:
         return _repeated(ctx, application)
     check_status_for_submit(application["status"])
     _check_expected(application, request.expected_version)
-    assessment = _assess(ctx, application, programme)
+    attachments = storage.live_attachments(ctx.store.db, application["_id"])  # read once: assessed, then frozen
+    assessment = _assess(ctx, application, programme, attachments)
     if assessment.problems:
         raise refusal(assessment.problems)
     enterprise = ctx.enterprise(application["enterprise_id"])
-    snapshot = _snapshot(ctx, application, programme, enterprise, version=1, first_submitted_at=iso(ctx.now))
+    snapshot = _snapshot(ctx, application, programme, enterprise, version=1, first_submitted_at=iso(ctx.now),
+                         attachments=attachments)
 
     def work(unit: UnitOfWork) -> dict[str, Any]:
         updated = storage.change_application(unit, application["_id"], {"status": DRAFT, "version": application["version"]}, {
             "status": SUBMITTED, "snapshot_version": 1, "content_hash": snapshot["content_hash"],
             "first_submitted_at": ctx.now, "last_submitted_at": ctx.now, "programme_version": programme.version,
             "region_code": enterprise["profile"]["region_code"], "enterprise_name": enterprise["profile"]["name"],
-        }, ctx.now)
+        }, ctx.now, current=application)
         if updated is None:
             raise _Moved()
         _freeze(unit, snapshot)
@@ -346,14 +351,15 @@ def resubmit(ctx: Context, request: pb.ResubmitRequest) -> pb.SubmitResponse:
     problems = check_resubmit(programme, application["status"], round_, resubmit_by, ctx.now)
     if application["status"] != RETURNED:
         raise precondition("application.not_returned", problems[0].message, problems)
-    assessment = _assess(ctx, application, programme)
+    attachments = storage.live_attachments(ctx.store.db, application["_id"])
+    assessment = _assess(ctx, application, programme, attachments)
     problems = [*assessment.missing, *assessment.gates, *problems]
     if problems:
         raise refusal(problems, resubmission=True)
     enterprise = ctx.enterprise(application["enterprise_id"])
     version = application.get("snapshot_version", 0) + 1
     snapshot = _snapshot(ctx, application, programme, enterprise, version=version,
-                         first_submitted_at=messages.when(application.get("first_submitted_at")))
+                         first_submitted_at=messages.when(application.get("first_submitted_at")), attachments=attachments)
     snapshot["round"] = round_
 
     def work(unit: UnitOfWork) -> dict[str, Any]:
@@ -362,7 +368,7 @@ def resubmit(ctx: Context, request: pb.ResubmitRequest) -> pb.SubmitResponse:
             {"status": RESUBMITTED, "snapshot_version": version, "content_hash": snapshot["content_hash"],
              "last_submitted_at": ctx.now, "resubmitted_round": round_, "programme_version": programme.version,
              "region_code": enterprise["profile"]["region_code"], "enterprise_name": enterprise["profile"]["name"]},
-            ctx.now, unset=("reopened",))
+            ctx.now, unset=("reopened",), current=application)
         if updated is None:
             raise _Moved()
         _freeze(unit, snapshot)
@@ -393,12 +399,12 @@ def _instant(text: str | None) -> datetime | None:
 
 
 def _snapshot(ctx: Context, application: dict[str, Any], programme: ProgrammeModel, enterprise: dict[str, Any], *,
-              version: int, first_submitted_at: str) -> dict[str, Any]:
+              version: int, first_submitted_at: str, attachments: list[dict[str, Any]]) -> dict[str, Any]:
     sections = {s.id: ((application.get("sections") or {}).get(s.id) or {}).get("data") or {}
                 for s in programme.sections}
     return build_snapshot(
         application_id=application["_id"], programme=programme, enterprise=messages.enterprise_snapshot(enterprise),
-        sections=sections, attachments=storage.live_attachments(ctx.store.db, application["_id"]),
+        sections=sections, attachments=attachments,
         pledge=application.get("pledge"), version=version, submitted_at=iso(ctx.now),
         first_submitted_at=first_submitted_at)
 
@@ -438,7 +444,7 @@ def withdraw(ctx: Context, request: pb.WithdrawRequest) -> dict[str, Any]:
         updated = storage.change_application(
             unit, application["_id"], {"status": before, "version": application["version"]},
             {"status": WITHDRAWN, "withdrawn_at": ctx.now, "withdrawn_by": ctx.actor, "withdraw_reason": reason,
-             "status_before": before}, ctx.now, unset=("reopened",))
+             "status_before": before}, ctx.now, unset=("reopened",), current=application)
         if updated is None:
             raise _Moved()
         ctx.history(unit, updated, "withdrawn", f"企业撤回申请（撤回前状态：{status_label(before)}）", reason=reason)

@@ -85,12 +85,13 @@ def apply_event(db: Database, session: ClientSession | None, event: ProjectionEv
 
 
 def archive_and_apply(unit: Unit, envelope: Mapping[str, Any], event: ProjectionEvent) -> bool:
-    """Archive the event and apply it, in the handler's transaction. False: archived already.
+    """Archive the event and apply it, in the handler's transaction.
 
-    Looked up first rather than caught as a duplicate key: on MongoDB a write error inside
-    a transaction aborts it, so the handler's inbox record could not be committed."""
-    if unit.db.event_archive.find_one({"_id": event.id}, {"_id": 1}, session=unit.session) is not None:
-        return False
+    No look-up first: the archive's ``_id`` is the event id, and the handler's inbox claim,
+    written first in the same transaction, already turned a redelivered event into a no-op
+    (one consumer per event type here). Should an archived event ever come back without its
+    inbox record (expired after 90 days), the duplicate key aborts the transaction and the
+    event ends in the dead-letter queue, changing nothing."""
     unit.db.event_archive.insert_one(archive_document(envelope, event), session=unit.session)
     apply_event(unit.db, unit.session, event)
     return True

@@ -81,9 +81,17 @@ def insert_application(unit: UnitOfWork, document: dict[str, Any]) -> None:
 
 
 def update_application(unit: UnitOfWork, document: dict[str, Any], changes: dict[str, Any],
-                       unset: Iterable[str] = ()) -> dict[str, Any]:
-    """Apply ``changes`` if nobody changed the application since it was read."""
-    update: dict[str, Any] = {"$set": changes, "$inc": {"version": 1}}
+                       unset: Iterable[str] = (), insert: bool = False) -> dict[str, Any]:
+    """Apply ``changes`` if nobody changed the application since it was read. ``insert``: the
+    document is new in this unit of work and not written yet: it is inserted with the changes
+    (one write instead of an insert and an update)."""
+    if insert:
+        fresh = {key: value for key, value in {**document, **changes}.items() if key not in set(unset)}
+        unit.db.applications.insert_one(fresh, session=unit.session)
+        return fresh
+    # the history sequence rides along: entries appended with ``defer`` rely on it
+    sequence = {"history_seq": document["history_seq"]} if "history_seq" in document else {}
+    update: dict[str, Any] = {"$set": {**sequence, **changes}, "$inc": {"version": 1}}
     if unset:
         update["$unset"] = {key: "" for key in unset}
     result = unit.db.applications.update_one({"_id": document["_id"], "version": document["version"]},
@@ -174,15 +182,19 @@ def count_tasks(db: Any, query: dict[str, Any], session: Any = None) -> int:
 # ---------------------------------------------------------------- history
 
 
-def append_history(unit: UnitOfWork, application: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+def append_history(unit: UnitOfWork, application: dict[str, Any], entry: dict[str, Any],
+                   defer: bool = False) -> dict[str, Any]:
     """Append one entry; the application's ``history_seq`` numbers it. Returns the
-    application with the new sequence (the caller's later update keeps it)."""
+    application with the new sequence. ``defer``: the caller updates the application later
+    in the same unit of work (``update_application`` writes ``history_seq`` with its change),
+    so the sequence is not written on its own: one database operation fewer per entry."""
     seq = int(application.get("history_seq", 0)) + 1
     unit.db.history.insert_one({"_id": f"{application['_id']}:{seq:05d}", "application_id": application["_id"],
                                 "programme_id": application["programme_id"], "seq": seq, **entry},
                                session=unit.session)
-    unit.db.applications.update_one({"_id": application["_id"]}, {"$set": {"history_seq": seq}},
-                                    session=unit.session)
+    if not defer:
+        unit.db.applications.update_one({"_id": application["_id"]}, {"$set": {"history_seq": seq}},
+                                        session=unit.session)
     return {**application, "history_seq": seq}
 
 

@@ -98,14 +98,15 @@ def tag_application(application_id: str) -> None:
 
 def record_history(unit: UnitOfWork, application: dict[str, Any], at: datetime, actor: Actor, action: str, *,
             level: int = 0, detail: str = "", task_id: str = "", round: int = 0, opinion: str = "",
-            reason: str = "", reasons: Sequence[d.ReturnReason] = ()) -> dict[str, Any]:
-    """Append one history entry (who, unit, level, when, what, why)."""
+            reason: str = "", reasons: Sequence[d.ReturnReason] = (), defer: bool = False) -> dict[str, Any]:
+    """Append one history entry (who, unit, level, when, what, why). ``defer``: the caller
+    updates the application next (``storage.append_history``)."""
     return storage.append_history(unit, application, {
         "at": at, "actor": actor.id, "role": actor.role, "unit_id": actor.unit_id, "unit_name": actor.unit_name,
         "level": level, "action": action, "action_label": d.ACTION_LABELS[action], "detail": detail,
         "task_id": task_id, "round": round, "opinion": opinion, "reason": reason,
         "reasons": [r.__dict__ for r in reasons], "client_address": actor.address,
-    })
+    }, defer=defer)
 
 
 def audit(unit: UnitOfWork, ctx: Context, action: str, target: str, *, reason: str = "", **details: Any) -> None:
@@ -178,13 +179,14 @@ def _enterprise_actor(application: dict[str, Any], who: str = "") -> Actor:
 
 
 def open_task(unit: UnitOfWork, catalogue: Catalogue, programme: Programme, application: dict[str, Any],
-              level: int, at: datetime) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """Route ``level`` for the application and open its task (or record it unroutable)."""
+              level: int, at: datetime, new: bool = False) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """Route ``level`` for the application and open its task (or record it unroutable).
+    ``new``: the application is not written yet (a submission): it is inserted as it ends up."""
     enterprise = application["enterprise"]
     try:
         route = route_level(catalogue.units, programme, level, enterprise["region_code"], enterprise["park_id"])
     except RoutingError as error:
-        return None, _mark_unroutable(unit, application, programme, level, error, at)
+        return None, _mark_unroutable(unit, application, programme, level, error, at, new)
     spec = route.level
     due = programme.review_closes_at(level)
     task = {
@@ -196,26 +198,26 @@ def open_task(unit: UnitOfWork, catalogue: Catalogue, programme: Programme, appl
     storage.insert_task(unit, task)
     application = record_history(unit, application, at, Actor("system", "system", route.unit.id, route.unit.name),
                           "task_opened", level=level, task_id=task["_id"], round=task["round"],
-                          detail=f"{spec.title}：{route.unit.name}")
+                          detail=f"{spec.title}：{route.unit.name}", defer=True)
     application = storage.update_application(unit, application, {
         "status": d.IN_REVIEW, "level": level, "unit_id": route.unit.id, "unit_name": route.unit.name,
         "open_task_id": task["_id"], "unit_ids": sorted({*application.get("unit_ids", []), route.unit.id}),
-    }, unset=("reason", "routing"))
+    }, unset=("reason", "routing"), insert=new)
     unit.emit_event(pb.TaskOpened(
         step=step(task, application, at), due_at=iso(due) if due else "", round=task["round"]), application["_id"])
     return task, application
 
 
 def _mark_unroutable(unit: UnitOfWork, application: dict[str, Any], programme: Programme, level: int,
-                     error: RoutingError, at: datetime) -> dict[str, Any]:
+                     error: RoutingError, at: datetime, new: bool = False) -> dict[str, Any]:
     log.warning("application %s of %s cannot be routed at level %d: %s",
                 application["_id"], programme.id, level, error.message)
     application = record_history(unit, application, at, Actor("system", "system"), "unroutable", level=level,
-                          reason=error.message, detail=error.message)
+                          reason=error.message, detail=error.message, defer=True)
     return storage.update_application(unit, application, {
         "status": d.UNROUTABLE, "level": level, "reason": error.message,
         "routing": {"level": level, "unit_kind": error.unit_kind, "reason": error.message, "at": at},
-    }, unset=("open_task_id",))
+    }, unset=("open_task_id",), insert=new)
 
 
 # ---------------------------------------------------------------- events from registration
@@ -235,11 +237,12 @@ def take_submitted(unit: UnitOfWork, catalogue: Catalogue, snapshot: registratio
         "first_submitted_seq": storage.next_seq(), "status": d.IN_REVIEW, "returns": 0, "level": 0,
         "unit_ids": [], "version": 1, "history_seq": 0,
     }
-    storage.insert_application(unit, application)
+    # written once, by open_task, as it ends up (routed or unroutable): not inserted then updated
     # the enterprise's step is recorded at the time it took it; review's own steps at "now"
     application = record_history(unit, application, fields["submitted_at"], _enterprise_actor(application), "submitted",
-                          detail=f"第{snapshot.snapshot_version or 1}版申请材料（内容摘要 {snapshot.content_hash[:12]}）")
-    open_task(unit, catalogue, programme, application, programme.review_chain[0].level, at)
+                          detail=f"第{snapshot.snapshot_version or 1}版申请材料（内容摘要 {snapshot.content_hash[:12]}）",
+                          defer=True)  # open_task writes the application next, whatever the route
+    open_task(unit, catalogue, programme, application, programme.review_chain[0].level, at, new=True)
 
 
 def take_resubmitted(unit: UnitOfWork, catalogue: Catalogue, payload: registration_pb2.ApplicationResubmitted,
@@ -260,7 +263,8 @@ def take_resubmitted(unit: UnitOfWork, catalogue: Catalogue, payload: registrati
     application = storage.update_application(unit, application, fields)
     application = record_history(unit, application, fields["submitted_at"], _enterprise_actor(application), "resubmitted",
                           level=application["level"], round=payload.round or application["returns"],
-                          detail=f"第{snapshot.snapshot_version}版申请材料（内容摘要 {snapshot.content_hash[:12]}）")
+                          detail=f"第{snapshot.snapshot_version}版申请材料（内容摘要 {snapshot.content_hash[:12]}）",
+                          defer=True)
     open_task(unit, catalogue, programme, application, application["level"], at)
 
 
@@ -322,7 +326,8 @@ def decide_pass(unit: UnitOfWork, ctx: Context, task_id: str, opinion: str) -> O
     waits = bool(required_kinds(spec))
     note = (f"；待{task['unit_name']}上传{'和'.join(KIND_TITLES[k] for k in required_kinds(spec))}后生效" if waits else "")
     application = record_history(unit, application, ctx.now, _reviewer(ctx, task), "passed", level=task["level"],
-                          task_id=task["_id"], round=task["round"], opinion=opinion, detail=f"{opinion}{note}")
+                          task_id=task["_id"], round=task["round"], opinion=opinion, detail=f"{opinion}{note}",
+                          defer=True)
     application = storage.update_application(unit, application, {
         "passed_opinion": opinion, "passed_by": ctx.actor, "last_task_id": task["_id"],
     }, unset=("open_task_id",))
@@ -352,7 +357,7 @@ def decide_return(unit: UnitOfWork, ctx: Context, task_id: str, items: Sequence[
     summary = d.describe_reasons(reasons)
     application = record_history(unit, application, ctx.now, _reviewer(ctx, task), "returned", level=task["level"],
                           task_id=task["_id"], round=round_, reasons=reasons,
-                          detail=f"第{round_}次退回修改（上限{programme.max_return_rounds}次）：{summary}")
+                          detail=f"第{round_}次退回修改（上限{programme.max_return_rounds}次）：{summary}", defer=True)
     application = storage.update_application(unit, application, {
         "status": d.RETURNED, "returns": round_, "last_task_id": task["_id"],
     }, unset=("open_task_id",))
@@ -372,7 +377,7 @@ def decide_reject(unit: UnitOfWork, ctx: Context, task_id: str, reason: str) -> 
     task = storage.close_task(unit, task, {"status": d.TASK_REJECTED, "decided_at": ctx.now, "decided_by": ctx.actor,
                                            "reason": reason})
     application = record_history(unit, application, ctx.now, _reviewer(ctx, task), "rejected", level=task["level"],
-                          task_id=task["_id"], round=task["round"], reason=reason, detail=reason)
+                          task_id=task["_id"], round=task["round"], reason=reason, detail=reason, defer=True)
     application = storage.update_application(unit, application, {
         "status": d.REJECTED, "reason": reason, "last_task_id": task["_id"],
     }, unset=("open_task_id",))
@@ -415,7 +420,7 @@ def _recommend(unit: UnitOfWork, programme: Programme, applications: list[dict[s
         unit_task = {**task, "_id": application.get("last_task_id") or task["_id"]}
         application = record_history(unit, application, at, Actor("system", "system", unit_id, task["unit_name"]),
                               "recommended", level=task["level"], task_id=unit_task["_id"],
-                              detail=f"{task['unit_name']}推荐，推荐顺序第{order[application['_id']]}位")
+                              detail=f"{task['unit_name']}推荐，推荐顺序第{order[application['_id']]}位", defer=True)
         application = storage.update_application(unit, application, {
             "status": d.RECOMMENDED, "recommended_unit_id": unit_id, "recommended_unit_name": task["unit_name"],
             "recommended_level": task["level"], "recommended_at": at, "unit_rank": order[application["_id"]],

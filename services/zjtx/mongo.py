@@ -37,10 +37,22 @@ class StoreUnavailable(InfrastructureUnavailable):
     """The database could not be reached; the message says where and what to do."""
 
 
-def connect(uri: str, timeout_ms: int = 5000) -> MongoClient:
+def retry_writes_setting(value: Any) -> bool:
+    """``MONGO_RETRY_WRITES``: pymongo's retryable writes, on unless set to false/0/off.
+
+    Worth it on a replica set (a write survives a failover); the embedded server makes every
+    retryable write scan its retry records of the last 30 minutes, a cost that grows with the
+    writes (docs/performance.md). Correctness never depends on it: handlers are idempotent by
+    event id and natural keys, and transactions retry their commit themselves."""
+    return str(value if value is not None else "true").strip().lower() not in {"false", "0", "off", "no"}
+
+
+def connect(uri: str, timeout_ms: int = 5000, retry_writes: bool | None = None) -> MongoClient:
     """A client that has answered a ping, or StoreUnavailable naming the URI."""
+    if retry_writes is None:
+        retry_writes = retry_writes_setting(config.get("MONGO_RETRY_WRITES"))
     client: MongoClient = MongoClient(
-        uri, serverSelectionTimeoutMS=timeout_ms, tz_aware=True, retryWrites=True
+        uri, serverSelectionTimeoutMS=timeout_ms, tz_aware=True, retryWrites=retry_writes
     )
     try:
         client.admin.command("ping")
@@ -153,17 +165,21 @@ class Store(DependencyProvider):
         assert self.client is not None
         units: list[UnitOfWork] = []
 
+        written: list[dict[str, Any]] = []
+        relay = self.relay
+        grace = relay.handover_grace_seconds if relay is not None else 0.0
+
         def callback(session: ClientSession) -> T:
             unit = UnitOfWork(self.db, session, self.source)
             units[:] = [unit]
             result = work(unit)
-            write_events(self.db, unit.events, session)
+            written[:] = write_events(self.db, unit.events, session, grace)
             return result
 
         with self.client.start_session() as session:
             result = session.with_transaction(callback)
-        if units and units[0].events and self.relay is not None:
-            self.relay.wake()
+        if written and relay is not None:
+            relay.hand_over(written)  # published right after the commit; the poll is the fallback
         return result
 
     def get_dependency(self, worker_ctx: Any) -> StoreHandle:

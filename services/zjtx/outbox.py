@@ -2,14 +2,23 @@
 
 An event is inserted into the producer's own ``outbox`` collection in the same transaction
 as the state change that caused it, so a crash between the two loses nothing. The relay,
-a green thread in every service process, claims pending entries, publishes each to
-RabbitMQ with publisher confirms, and marks it Published only after the broker confirmed.
-An entry claimed by a relay that died is reclaimed after a lease. Consumers are
-idempotent by event id, so the rare re-publish after a crash is harmless.
+a green thread in every service process, publishes to RabbitMQ with publisher confirms and
+marks entries Published only after the broker confirmed them, in two ways:
+
+- right after the commit: the unit of work hands its entries to the relay, which publishes
+  them without claiming them first and marks the whole batch Published with one
+  ``update_many`` (no look-up, no claim: ``handed_over``);
+- as the fallback, every ``OUTBOX_POLL_SECONDS``: it claims what is due and publishes it.
+  An entry handed over is due only ``OUTBOX_HANDOVER_GRACE_SECONDS`` after its commit, so
+  the poll takes it only when the hand-over did not happen (the process died, the broker
+  was away). An entry claimed by a relay that died is reclaimed after a lease.
+
+Consumers are idempotent by event id, so the rare re-publish after a crash is harmless.
 """
 
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import os
@@ -92,10 +101,14 @@ def _before(value: datetime | None, limit: datetime) -> bool:
     return value < limit
 
 
-def write_events(db: Database, events: list[PendingEvent], session: ClientSession | None) -> None:
+def write_events(db: Database, events: list[PendingEvent], session: ClientSession | None,
+                 grace_seconds: float = 0.0) -> list[dict[str, Any]]:
+    """Insert the entries (one ``insert_many``); ``grace_seconds``: how long the polling relay
+    leaves them to the hand-over after the commit. Returns the documents written."""
     if not events:
-        return
+        return []
     created = _utcnow()
+    due = created + timedelta(seconds=grace_seconds)
     # seq orders entries by production: wall time in ns plus the position in this batch.
     base = time.time_ns()
     documents = [
@@ -109,11 +122,12 @@ def write_events(db: Database, events: list[PendingEvent], session: ClientSessio
             "state": NOT_PUBLISHED,
             "attempts": 0,
             "created_at": created,
-            "next_attempt_at": created,
+            "next_attempt_at": due,
         }
         for position, event in enumerate(events)
     ]
     db.outbox.insert_many(documents, session=session)
+    return documents
 
 
 class OutboxRelay:
@@ -129,6 +143,9 @@ class OutboxRelay:
         # the relay's retry interval while the broker or database is away: short, because an
         # attempt costs one connection and every second waited delays every event after it
         self.max_backoff_seconds = float(settings.get("OUTBOX_MAX_BACKOFF_SECONDS", 5))
+        # how long after its commit an entry handed over for publishing is left to the hand-over
+        # before the polling relay may take it: longer than a hand-over takes under load
+        self.handover_grace_seconds = float(settings.get("OUTBOX_HANDOVER_GRACE_SECONDS", 5))
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.exchange = Exchange(exchange_name(source), type="topic", durable=True, delivery_mode=2)
         self._wakeup = Event()
@@ -138,12 +155,20 @@ class OutboxRelay:
         self.published_total = 0
         # confirmed by the broker, but marking them Published failed (the database went away)
         self._unmarked: list[str] = []
+        self._in_flight_look_at = 0.0  # monotonic: when claim() next looks at entries in flight
+        # committed entries handed over for publishing at once (hand_over), oldest first
+        self._handed: collections.deque[dict[str, Any]] = collections.deque()
 
     # -- lifecycle ---------------------------------------------------------------------
 
     def wake(self) -> None:
         if not self._wakeup.ready():
             self._wakeup.send(True)
+
+    def hand_over(self, entries: list[dict[str, Any]]) -> None:
+        """Committed entries (as ``write_events`` wrote them), to publish now rather than at the next poll."""
+        self._handed.extend(entries)
+        self.wake()
 
     def stop(self) -> None:
         self._running = False
@@ -157,24 +182,59 @@ class OutboxRelay:
             log.warning("outbox relay of %s could not check for orphaned claims (%s: %s)",
                         self.source, type(exc).__name__, exc)
         failures = 0
+        next_poll = 0.0  # monotonic: when the polling pass is due
+        # one green thread does both the hand-over and the poll: they share one AMQP channel
         while self._running:
             try:
-                published = self.relay_batch()
-                failures = 0
+                if self._handed:
+                    self.publish_handed()
+                    failures = 0
+                    eventlet.sleep(0)  # let the workers that hand over more run between batches
+                    continue
+                if time.monotonic() >= next_poll:
+                    published = self.relay_batch()
+                    failures = 0
+                    next_poll = time.monotonic() + (0 if published >= self.batch_size else self.poll_seconds)
+                    if published >= self.batch_size:
+                        eventlet.sleep(0)
+                        continue
             except Exception as exc:  # broker or database down: back off, keep the entries
                 failures += 1
+                self._in_flight_look_at = 0.0  # a pass cut short may have left claims of ours
                 delay = min(self.max_backoff_seconds, 0.5 * 2 ** min(failures, 6))
                 log.warning("outbox relay of %s failed (%s: %s); retrying in %.1fs",
                             self.source, type(exc).__name__, exc, delay)
                 self._close_connection()
                 eventlet.sleep(delay)
                 continue
-            if published >= self.batch_size:
-                eventlet.sleep(0)
-                continue
-            with eventlet.Timeout(self.poll_seconds, False):
+            with eventlet.Timeout(max(0.0, next_poll - time.monotonic()), False):
                 self._wakeup.wait()
             self._wakeup = Event()
+
+    def publish_handed(self) -> int:
+        """Publish up to a batch of the entries handed over, then mark them Published in one update.
+
+        Not claimed first: the polling relay leaves them alone for the grace period. What fails
+        here stays NotPublished in the outbox and the poll publishes it once the grace is over;
+        an entry a poll took meanwhile (the grace passed) is published twice at worst, which the
+        consumers' inbox absorbs. The handed-over entries are dropped from memory either way."""
+        batch = [self._handed.popleft() for _ in range(min(self.batch_size, len(self._handed)))]
+        if self._unmarked:
+            self._mark_published(self._unmarked)
+            self._unmarked = []
+        published: list[str] = []
+        try:
+            for entry in batch:
+                self.publish(entry)
+                published.append(entry["_id"])
+        finally:
+            if published:
+                try:
+                    self._mark_published(published, handed=True)
+                except Exception:
+                    self._unmarked.extend(published)  # marked on the next pass
+                    raise
+        return len(published)
 
     def release_orphans(self) -> int:
         """Entries claimed by a relay whose process died on this host go back at once.
@@ -224,9 +284,13 @@ class OutboxRelay:
         at = _utcnow()
         kinds = self._claimable(at)
         due = list(self.db.outbox.find(kinds[0]).sort("seq", ASCENDING).limit(self.batch_size))
-        # entries in flight are few: one look at them all, then which of them we may take
-        in_flight = list(self.db.outbox.find({"state": IN_PROGRESS}, {"_id": 1, "seq": 1, "state": 1,
-                                                                    "claimed_at": 1, "claimed_by": 1}))
+        # entries in flight are few: one look at them all, then which of them we may take. Only every
+        # few seconds (a lease is 30 s) unless our own last pass failed: it was half an idle relay's work
+        in_flight: list[dict[str, Any]] = []
+        if time.monotonic() >= self._in_flight_look_at:
+            self._in_flight_look_at = time.monotonic() + min(5.0, self.lease_seconds / 4)
+            in_flight = list(self.db.outbox.find({"state": IN_PROGRESS}, {"_id": 1, "seq": 1, "state": 1,
+                                                                        "claimed_at": 1, "claimed_by": 1}))
         expired = kinds[1]["claimed_at"]["$lt"]
         stale = [d for d in in_flight if d.get("claimed_by") == self.owner or _before(d.get("claimed_at"), expired)]
         chosen = sorted([*due, *stale], key=lambda d: d["seq"])[: self.batch_size]
@@ -271,9 +335,13 @@ class OutboxRelay:
                     raise
         return len(published)
 
-    def _mark_published(self, ids: list[str]) -> None:
+    def _mark_published(self, ids: list[str], handed: bool = False) -> None:
+        # handed over: only while still NotPublished (a poll that took one after the grace marks its own)
+        condition: dict[str, Any] = {"_id": {"$in": ids}}
+        if handed:
+            condition["state"] = NOT_PUBLISHED
         self.db.outbox.update_many(
-            {"_id": {"$in": ids}},
+            condition,
             {"$set": {"state": PUBLISHED, "published_at": _utcnow()}, "$inc": {"attempts": 1}},
         )
         self.published_total += len(ids)
@@ -284,6 +352,7 @@ class OutboxRelay:
         When the broker (or database) is away the entries are not at fault: they are due again
         at once, and the relay's own back-off paces the next attempt, so they go out as soon
         as the broker is back instead of each waiting out a back-off of its own."""
+        self._in_flight_look_at = 0.0  # our claims are left in flight: take them back on the next pass
         remaining = [e for e in entries if e["_id"] not in set(published)]
         for entry in remaining:
             attempts = int(entry.get("attempts", 0)) + 1

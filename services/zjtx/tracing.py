@@ -117,9 +117,14 @@ def setup_tracing(service_name: str, instrument_nameko: bool = True) -> TracerPr
         provider.add_span_processor(BatchSpanProcessor(RedactingExporter(exporter)))
     trace.set_tracer_provider(provider)
 
-    from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+    if exporters:
+        # A span per database command is only worth its cost when spans leave the process:
+        # unexported, they were a visible share of each service's CPU (docs/performance.md).
+        # The entrypoint spans stay (log lines carry their trace ids; the outbox carries the
+        # trace context to the next service).
+        from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
 
-    PymongoInstrumentor().instrument(capture_statement=False)
+        PymongoInstrumentor().instrument(capture_statement=False)
     if instrument_nameko:
         from nameko_grpc_opentelemetry import NamekoGrpcInstrumentor
         from nameko_opentelemetry import NamekoInstrumentor

@@ -35,12 +35,13 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import db_ops  # noqa: E402
 import front_bench  # noqa: E402
 import gateway_bench  # noqa: E402
 import grpc_bench  # noqa: E402
 import reporting_bench  # noqa: E402
 import surge_bench  # noqa: E402
-from common import ROOT, machine, spread  # noqa: E402
+from common import ROOT, machine, percentile  # noqa: E402
 
 
 def progress(text: str) -> None:
@@ -51,47 +52,69 @@ def row(section: str, measure: str, cells: list[str], width: int = 26) -> str:
     return f"{section:<10} {measure:<40} " + " ".join(f"{c:>{width}}" for c in cells)
 
 
-def surge_rows(results: list[surge_bench.SizeResult]) -> list[str]:
-    def cells(get: Any) -> list[str]:
-        out = []
-        for r in results:
-            try:
-                out.append(get(r))
-            except (KeyError, ZeroDivisionError, ValueError):
-                out.append("-")
-        return out
+def _med(values: list[float], fmt: str = "{:,.1f}") -> str:
+    spread_ = surge_bench.spread_of(values)
+    return f"{fmt.format(spread_['median'])} ({fmt.format(spread_['min'])}-{fmt.format(spread_['max'])})"
 
-    rows = [row("", "applications (N/4, N/2, N)", [f"{r.n:,}" for r in results])]
-    rows.append(row("prepare", "complete drafts, seconds (not counted)", cells(lambda r: f"{r.prepare_seconds:,.0f}")))
-    rows.append(row("ceiling", "raw chain completed /s", cells(lambda r: f"{r.raw['completed_per_s']:,.1f}")))
-    rows.append(row("ceiling", "raw start->review ms p50/95/99/max", cells(lambda r: spread(r.raw["to_review"]))))
-    rows.append(row("ceiling", "raw start->inbox ms p50/95/99/max", cells(lambda r: spread(r.raw["to_inbox"]))))
-    rows.append(row("surge", "submissions accepted /s", cells(lambda r: f"{r.submissions.accepted_per_s:,.1f}")))
-    rows.append(row("surge", "completed /s (every effect in)", cells(lambda r: f"{r.submissions.completed_per_s:,.1f}")))
-    rows.append(row("surge", "suite / ceiling (completed /s)",
-                    cells(lambda r: f"{r.submissions.completed_per_s / r.raw['completed_per_s']:.1%}")))
-    rows.append(row("surge", "submit->task open ms p50/95/99/max",
-                    cells(lambda r: spread(r.submissions.latencies["task opened"]))))
-    rows.append(row("surge", "submit->inbox ack ms p50/95/99/max",
-                    cells(lambda r: spread(r.submissions.latencies["acknowledged in inbox"]))))
-    rows.append(row("decide", "decisions accepted /s", cells(lambda r: f"{r.decisions.accepted_per_s:,.1f}")))
-    rows.append(row("decide", "completed /s (every effect in)", cells(lambda r: f"{r.decisions.completed_per_s:,.1f}")))
-    rows.append(row("decide", "decide->registration ms p50/95/99/max",
-                    cells(lambda r: spread(r.decisions.latencies["seen by registration"]))))
-    rows.append(row("decide", "decide->inbox notice ms p50/95/99/max",
-                    cells(lambda r: spread(r.decisions.latencies["notice in inbox"]))))
-    for phase in ("submissions", "decisions"):
-        rows.append(row("cpu", f"{phase}: ms per application, services",
-                        cells(lambda r, p=phase: f"{getattr(r, p).cpu_ms_per_item:,.0f}")))
-        for service in (*surge_bench.SERVICES, "database"):
-            rows.append(row("cpu", f"  {service}",
-                            cells(lambda r, p=phase, s=service:
-                                  f"{getattr(r, p).cpu_seconds[s] / max(1, getattr(r, p).count) * 1000:,.0f}")))
+
+def surge_rows(results: list[surge_bench.SizeResult], paced: surge_bench.SizeResult | None) -> list[str]:
+    """The surge at N: median (min-max) of the runs; the run at half the top rate beside it."""
+    n = results[0].n
+    subs = [r.submissions for r in results]
+    head = [f"{len(results)} runs at N={n:,}: median (min-max)"]
+    if paced is not None:
+        head.append(f"N={paced.n:,} at {paced.submissions.name.split(' at ')[1]}")
+    rows = [row("", "surge", head, width=34)]
+
+    def add(section: str, what: str, cells: list[str]) -> None:
+        rows.append(row(section, what, cells, width=34))
+
+    def p(values: list[float], q: float) -> float:
+        return percentile(values, q) * 1000 if values else float("nan")
+
+    add("seed", "drafts: a few via the API, the rest cloned, s", [_med([r.prepare_seconds for r in results], "{:,.0f}")])
+    add("ceiling", "raw chain completed /s (retryWrites "
+        f"{'on' if results[0].raw.get('retry_writes') else 'off'})",
+        [_med([r.raw["completed_per_s"] for r in results])])
+    add("ceiling", "raw start->inbox ms p99", [_med([p(r.raw["to_inbox"], 0.99) for r in results], "{:,.0f}")])
+    add("surge", "submissions accepted /s", [_med([s.accepted_per_s for s in subs])]
+        + ([f"{paced.submissions.accepted_per_s:,.1f}"] if paced else []))
+    add("surge", "completed /s (every effect, both hops)", [_med([s.completed_per_s for s in subs])]
+        + ([f"{paced.submissions.completed_per_s:,.1f}"] if paced else []))
+    add("surge", "ratio_completed (suite / ceiling)",
+        [_med([s.completed_per_s / r.raw["completed_per_s"] for s, r in zip(subs, results, strict=True)], "{:.1%}")])
+    for key, what in (("task opened", "submit->task open ms p50 / p99"),
+                      ("acknowledged in inbox", "submit->inbox ack ms p50 / p99"),
+                      ("every effect of both hops", "submit->every effect ms p50 / p99")):
+        cells = [_med([p(s.latencies[key], 0.5) for s in subs], "{:,.0f}") + " / "
+                 + _med([p(s.latencies[key], 0.99) for s in subs], "{:,.0f}")]
+        if paced:
+            values = paced.submissions.latencies[key]
+            cells.append(f"{p(values, 0.5):,.0f} / {p(values, 0.99):,.0f}")
+        add("surge", what, cells)
+    add("cpu", "services ms per application", [_med([s.cpu_ms_per_item for s in subs], "{:,.0f}")])
+    for service in (*surge_bench.SERVICES, "database"):
+        add("cpu", f"  {service}", [_med([s.cpu_seconds.get(service, 0.0) / max(1, s.count) * 1000 for s in subs],
+                                         "{:,.0f}")])
     for name in (*surge_bench.SERVICES, "database"):
-        rows.append(row("memory", f"peak RSS MiB, {name}", cells(lambda r, n=name: f"{r.peak_mib[n]:,.0f}")))
-    problems = [f"N={r.n}: {p}" for r in results for p in
-                [*r.submissions.errors[:3], *r.submissions.tallies, *r.decisions.errors[:3], *r.decisions.tallies]]
+        add("memory", f"peak RSS MiB, {name}", [_med([r.peak_mib.get(name, 0.0) for r in results], "{:,.0f}")])
+    problems = [f"run {i + 1}: {problem}" for i, r in enumerate(results)
+                for problem in [*r.submissions.errors[:3], *r.submissions.tallies]]
+    if paced:
+        problems += [f"half rate: {problem}" for problem in [*paced.submissions.errors[:3], *paced.submissions.tallies]]
     rows.extend(row("!!", problem, []) for problem in problems)
+    return rows
+
+
+def dbops_rows(figures: dict[str, Any]) -> list[str]:
+    rows = [row("", f"database work per application (db_ops.py, n={figures['n']})", ["operations", "commits"])]
+    for phase, what in (("submit", "submit, both hops, e-mail and SMS sent"), ("pass", "pass at level 1, its consumers")):
+        found = figures.get(phase) or {}
+        rows.append(row("dbops", what + ", net of idle polling", [f"{found.get('operations', float('nan')):.1f}",
+                                                                   f"{found.get('commits', float('nan')):.1f}"]))
+        rows.append(row("dbops", "  in all, idle polling included", [f"{found.get('operations_in_all', 0):.1f}", ""]))
+        for service, count in sorted((found.get("by_service") or {}).items()):
+            rows.append(row("dbops", f"    {service}", [f"{count:.1f}", ""]))
     return rows
 
 
@@ -130,11 +153,13 @@ def reporting_rows(results: list[dict[str, Any]]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=2000, help="the surge's largest size (also run at N/4 and N/2)")
+    parser.add_argument("--n", type=int, default=400, help="the surge's size (--runs fresh suites, then N/2 at half rate)")
+    parser.add_argument("--runs", type=int, default=3, help="surge runs at N (median, min and max are printed)")
     parser.add_argument("--sizes", default="1000,10000,100000", help="reporting sizes, comma-separated")
     parser.add_argument("--clients", type=int, default=4, help="concurrent submitting clients (and raw producers)")
     parser.add_argument("--prepare-clients", type=int, default=8)
-    parser.add_argument("--skip", default="", help="comma list of sections to skip: transport,surge,reporting,gateway,front")
+    parser.add_argument("--skip", default="", help="comma list of sections to skip: "
+                        "transport,surge,dbops,reporting,gateway,front")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     started = time.monotonic()
@@ -144,8 +169,10 @@ def main() -> None:
              f"Python {facts['python']}, RabbitMQ {facts['rabbitmq']}, SecantusDB {facts['secantusdb']}, "
              f"nameko {facts['nameko']}, nameko-grpc {facts['nameko-grpc']}, kombu {facts['kombu']}, "
              f"pymongo {facts['pymongo']}; load average at start {facts['load']}",
-             f"command: make bench N={args.n} SIZES={args.sizes} CLIENTS={args.clients}"]
+             f"command: make bench N={args.n} RUNS={args.runs} SIZES={args.sizes} CLIENTS={args.clients}"
+             + (f" SKIP={args.skip}" if args.skip else "")]
     timings: dict[str, float] = {}
+    summary: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="zjtx-bench-") as scratch:
         if "transport" not in skip:
             progress("transport: gRPC into a nameko-grpc service, stock loop then zjtx.grpc_wakeup")
@@ -153,21 +180,31 @@ def main() -> None:
             lines += ["", *transport_rows(grpc_bench.run(3.0))]
             timings["transport"] = time.monotonic() - t
         if "surge" not in skip:
-            sizes = [max(1, args.n // 4), max(1, args.n // 2), args.n]
-            results = []
             t = time.monotonic()
-            for index, n in enumerate(sizes):
-                progress(f"surge at N={n}: fresh suite, preparing {n + 1} drafts")
-                results.append(surge_bench.run_size(Path(scratch), n, args.clients, args.prepare_clients,
-                                                    "ABC"[index], log=progress))
-            lines += ["", *surge_rows(results)]
+            results, paced = surge_bench.series(Path(scratch), args.n, args.clients, args.prepare_clients, args.runs,
+                                                paced=True, log=progress)
+            lines += ["", *surge_rows(results, paced)]
+            summary.update(surge_bench.figures(results, paced))
             timings["surge"] = time.monotonic() - t
+        if "dbops" not in skip:
+            progress("database operations per application (OTLP spans of a small surge)")
+            t = time.monotonic()
+            _, counts = db_ops.measure(20, log=progress)
+            lines += ["", *dbops_rows(counts)]
+            summary["db_ops_per_application"] = counts["submit"]["operations"]
+            summary["commits_per_application"] = counts["submit"]["commits"]
+            summary["db_ops"] = counts
+            timings["dbops"] = time.monotonic() - t
         if "reporting" not in skip:
             progress(f"reporting at {args.sizes}")
             t = time.monotonic()
             report = reporting_bench.measure([int(s) for s in args.sizes.split(",") if s],
                                              log=lambda text: progress(f"reporting {text.strip()}"))
             lines += ["", *reporting_rows(report)]
+            summary["summary_table_seconds"] = {str(r["size"]): round(r["seconds"], 2) for r in report
+                                                if r["phase"] == "workbook"}
+            summary["rebuild_seconds"] = {str(r["size"]): round(r["seconds"], 2) for r in report
+                                          if r["phase"] == "project"}
             timings["reporting"] = time.monotonic() - t
         gateway: list[dict[str, Any]] = []
         if "gateway" not in skip:
@@ -194,17 +231,20 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{stamp:%Y%m%dT%H%M%SZ}.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    if front or gateway:
-        summary_path = out / "summary.json"
-        try:
-            summary = json.loads(summary_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            summary = {}
-        if front:
-            summary["front"] = {**front, "measured_at": stamp.isoformat()}
-        if gateway:
-            summary["gateway"] = {"runs": gateway, "measured_at": stamp.isoformat()}
-        summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    summary_path = out / "summary.json"
+    try:
+        previous = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    if front:
+        summary["front"] = {**front, "measured_at": stamp.isoformat()}
+    if gateway:
+        summary["gateway"] = {"runs": gateway, "measured_at": stamp.isoformat()}
+    # a section skipped this time keeps its last figures; every key says when it was measured
+    summary = {**previous, **summary, "measured_at": stamp.isoformat(), "command": lines[1],
+               "load_average": {"start": facts["load"], "end": machine()["load"]},
+               "wall_minutes": round(total / 60, 1)}
+    summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print("\n".join(lines), flush=True)
     progress(f"table written to {path.relative_to(ROOT)}")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-for _path in (ROOT / "services", ROOT / "tests"):
+for _path in (ROOT, ROOT / "services", ROOT / "tests"):  # ROOT: demo.sinks (the e-mail and SMS sinks)
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 

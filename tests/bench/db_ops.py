@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402, F401 - import paths
 
 from harness import surge  # noqa: E402
 from harness.otlp import OtlpReceiver  # noqa: E402
-from reliability.rig import start_rig  # noqa: E402
 
 
 def counted(receiver: OtlpReceiver) -> tuple[collections.Counter[str], collections.Counter[tuple[str, str]]]:
@@ -39,52 +40,95 @@ def counted(receiver: OtlpReceiver) -> tuple[collections.Counter[str], collectio
     return per_service, per_command
 
 
-def report(title: str, n: int, receiver: OtlpReceiver) -> list[str]:
+Counts = tuple[collections.Counter[str], collections.Counter[tuple[str, str]]]
+
+
+def report(title: str, n: int, receiver: OtlpReceiver, seconds: float = 0.0,
+           idle: tuple[Counts, float] | None = None) -> tuple[list[str], dict[str, float]]:
+    """Operations per application in a phase. With ``idle`` (counts over an idle window and its
+    length), the idle polling (outbox relays, the sender, review's clock: so many per second,
+    applications or not) expected over the phase's ``seconds`` is shown apart and subtracted."""
     per_service, per_command = counted(receiver)
-    lines = [f"{title}: {sum(per_service.values()) / n:.1f} database operations per application"]
+    total = sum(per_service.values()) / n
+    commits = sum(c for (_, name), c in per_command.items() if name.endswith("commitTransaction")) / n
+    polling = 0.0
+    if idle is not None and idle[1] > 0:
+        polling = sum(idle[0][0].values()) / idle[1] * seconds / n
+    net = total - polling
+    lines = [f"{title}: {net:.1f} database operations per application net of idle polling "
+             f"({total:.1f} in all, {polling:.1f} of them the {seconds:.0f} s of polling), {commits:.1f} commits"]
     for service, count in per_service.most_common():
         top = [(name, c) for (s, name), c in per_command.most_common() if s == service][:8]
         lines.append(f"  {service:<13} {count / n:5.1f}  " + ", ".join(f"{name} {c / n:.1f}" for name, c in top))
-    return lines
+    by_service = {service: round(count / n, 2) for service, count in per_service.items()}
+    return lines, {"operations": round(net, 2), "operations_in_all": round(total, 2), "idle_polling": round(polling, 2),
+                   "commits": round(commits, 2), "seconds": round(seconds, 1), "by_service": by_service}
+
+
+IDLE_SECONDS = 10.0
+
+
+def _wait(rig: Any, hops: dict[tuple[str, str], tuple[str, ...]], subjects: list[str]) -> None:
+    import surge_bench
+
+    surge_bench._wait_applied(rig, hops, subjects, 180.0)
+    time.sleep(3)  # the relays' last marks and the sender's last outcomes
+
+
+def measure(n: int = 20, log: Any = print) -> tuple[list[str], dict[str, Any]]:
+    """Operations and commits per application, by phase: (lines, figures)."""
+    import surge_bench
+    from demo.sinks import Sinks
+
+    receiver = OtlpReceiver().start()
+    env = {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
+           "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_BSP_SCHEDULE_DELAY": "200"}
+    lines: list[str] = []
+    figures: dict[str, Any] = {"n": n}
+    with tempfile.TemporaryDirectory(prefix="zjtx-dbops-") as scratch:
+        sinks = Sinks(Path(scratch) / "sinks")  # e-mail and SMS on, as in the surge
+        env.update(sinks.start())
+        rig = surge_bench._start(Path(scratch), env, log)  # tried again when the broker's management API is slow
+        try:
+            time.sleep(3)
+            counted(receiver)  # start-up is not an application's
+            drafts = surge.prepare_drafts(rig.targets["registration"], n, clients=4)
+            time.sleep(3)
+            more, figures["prepare"] = report("prepare (register, 5 sections, 8 attachments, pledge)", n, receiver)
+            lines += more
+            time.sleep(IDLE_SECONDS)  # what the suite does with no application at all, per second
+            idle = (counted(receiver), IDLE_SECONDS)
+            figures["idle_operations_per_second"] = round(sum(idle[0][0].values()) / IDLE_SECONDS, 2)
+            lines.append(f"idle: {figures['idle_operations_per_second']:.1f} database operations per second "
+                         "(relays' and the sender's polls, review's clock)")
+            started = time.monotonic()
+            submissions = surge.submit_all(rig.targets["registration"], drafts, clients=4)
+            _wait(rig, surge_bench.HOPS, [s.draft.application_id for s in submissions if s.accepted])
+            more, figures["submit"] = report("submit (both hops: every consumer of application.submitted and of "
+                                             "review.task_opened, and the e-mail and SMS sent)", len(submissions),
+                                             receiver, time.monotonic() - started, idle)
+            lines += more
+            tasks = surge.open_task_ids(rig.targets["review"], drafts)
+            started = time.monotonic()
+            decisions = surge.pass_all(rig.targets["review"], drafts, tasks, clients=4)
+            _wait(rig, surge_bench.DECISION_HOPS, [d.draft.application_id for d in decisions if d.decided])
+            more, figures["pass"] = report("pass at level 1 (and every consumer's handling)", len(decisions), receiver,
+                                           time.monotonic() - started, idle)
+            lines += more
+        finally:
+            rig.close()
+            sinks.stop()
+            receiver.stop()
+    return lines, figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=30)
     args = parser.parse_args()
-    receiver = OtlpReceiver().start()
-    env = {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
-           "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_BSP_SCHEDULE_DELAY": "200"}
-    lines: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="zjtx-dbops-") as scratch:
-        rig = start_rig(Path(scratch), [], env=env)
-        try:
-            time.sleep(3)
-            counted(receiver)  # start-up and idle polling are not an application's
-            drafts = surge.prepare_drafts(rig.targets["registration"], args.n, clients=4)
-            time.sleep(3)
-            lines += report("prepare (register, 5 sections, 8 attachments, pledge)", args.n, receiver)
-            submissions = surge.submit_all(rig.targets["registration"], drafts, clients=4)
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and any(
-                    rig.mongo[db].processed_events.count_documents({"type": "application.submitted"}) < args.n
-                    for db in ("zjtx_review", "zjtx_notification", "zjtx_reporting")):
-                time.sleep(0.5)
-            time.sleep(3)
-            lines += report("submit (and every consumer's handling)", len(submissions), receiver)
-            tasks = surge.open_task_ids(rig.targets["review"], drafts)
-            decisions = surge.pass_all(rig.targets["review"], drafts, tasks, clients=4)
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and any(
-                    rig.mongo[db].processed_events.count_documents({"type": "review.passed"}) < len(decisions)
-                    for db in ("zjtx_registration", "zjtx_notification")):
-                time.sleep(0.5)
-            time.sleep(3)
-            lines += report("pass at level 1 (and every consumer's handling)", len(decisions), receiver)
-        finally:
-            rig.close()
-            receiver.stop()
+    lines, figures = measure(args.n, log=lambda _: None)
     print("\n".join(lines))
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -51,6 +51,12 @@ ROLES: dict[str, list[tuple[str, int, int | None]]] = {
 INSERTS_PER_APPLICATION = 1 + sum(len(queues) for queues in ROLES.values())
 QUEUE_ARGUMENTS = {"x-queue-type": "quorum", "x-delivery-limit": 4}
 DATABASE = "zjtx_bench_raw"
+# The suite's setting (zjtx.mongo's MONGO_RETRY_WRITES), passed in by the caller: on the
+# embedded server every retryable write scans its retry records of the last 30 minutes
+# (0.43 ms fresh, 1.63 ms after 6,300 writes), so both sides must write alike.
+RETRY_WRITES = True
+# generous: on a shared machine one AMQP handshake can take many seconds (the suite's relay waits 20)
+CONNECT_TIMEOUT = 30
 
 
 def _exchange(index: int) -> Any:
@@ -68,7 +74,7 @@ def _queue(name: str, index: int) -> Any:
 def declare(amqp_uri: str) -> None:
     from kombu import Connection
 
-    with Connection(amqp_uri) as connection:
+    with Connection(amqp_uri, connect_timeout=CONNECT_TIMEOUT) as connection:
         channel = connection.channel()
         for queues in ROLES.values():
             for name, index, _ in queues:
@@ -80,11 +86,12 @@ def consume_queue(amqp_uri: str, mongo_uri: str, role: str, name: str, index: in
     from kombu import Connection, Consumer
     from pymongo import MongoClient
 
-    collection = MongoClient(mongo_uri)[DATABASE][role]
+    collection = MongoClient(mongo_uri, retryWrites=RETRY_WRITES)[DATABASE][role]
     # publishing with confirms from inside a delivery callback needs a connection of its own
     # (the confirm is read by draining the connection the callback is running in)
-    with Connection(amqp_uri) as connection, \
-            Connection(amqp_uri, transport_options={"confirm_publish": True}) as publishing:
+    with Connection(amqp_uri, connect_timeout=CONNECT_TIMEOUT) as connection, \
+            Connection(amqp_uri, transport_options={"confirm_publish": True},
+                       connect_timeout=CONNECT_TIMEOUT) as publishing:
         producer = publishing.Producer() if forward is not None else None
 
         def on_message(body: Any, message: Any) -> None:
@@ -136,11 +143,12 @@ def run_producers(amqp_uri: str, mongo_uri: str, count: int, producers: int, pay
     from kombu import Connection
     from pymongo import MongoClient
 
-    collection = MongoClient(mongo_uri)[DATABASE]["registration_state"]
+    collection = MongoClient(mongo_uri, retryWrites=RETRY_WRITES)[DATABASE]["registration_state"]
     filler = "申" * max(0, (payload_size - 120) // 3)  # 3 bytes each in UTF-8, like the Chinese text
 
     def produce(offset: int) -> None:
-        with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+        with Connection(amqp_uri, transport_options={"confirm_publish": True},
+                        connect_timeout=CONNECT_TIMEOUT) as connection:
             producer = connection.Producer()
             for app in range(offset, count, producers):
                 started = time.time()
@@ -157,15 +165,18 @@ def run_producers(amqp_uri: str, mongo_uri: str, count: int, producers: int, pay
 
 
 def measure(amqp_uri: str, mongo_uri: str, count: int, producers: int = 4, payload_size: int = 2000,
-            timeout: float = 600.0) -> dict[str, Any]:
-    """Run the chain for ``count`` applications; returns rates and latencies."""
+            timeout: float = 600.0, retry_writes: bool = True) -> dict[str, Any]:
+    """Run the chain for ``count`` applications; returns rates and latencies. ``retry_writes``:
+    pymongo's retryWrites for every insert, as the suite's own setting."""
     from pymongo import MongoClient
 
     client: MongoClient = MongoClient(mongo_uri)
     client.drop_database(DATABASE)
     declare(amqp_uri)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "services")}
-    roles = {role: subprocess.Popen([sys.executable, __file__, "--role", role, "--amqp", amqp_uri, "--mongo", mongo_uri],
+    flag = ["--retry-writes", "1" if retry_writes else "0"]
+    roles = {role: subprocess.Popen([sys.executable, __file__, "--role", role, "--amqp", amqp_uri, "--mongo", mongo_uri,
+                                     *flag],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
              for role in ROLES}
     try:
@@ -175,7 +186,7 @@ def measure(amqp_uri: str, mongo_uri: str, count: int, producers: int = 4, paylo
                 raise RuntimeError(f"raw chain: the {role} consumer did not start")
         started = time.monotonic()
         producer = subprocess.Popen([sys.executable, __file__, "--produce", str(count), "--producers", str(producers),
-                                     "--payload", str(payload_size), "--amqp", amqp_uri, "--mongo", mongo_uri],
+                                     "--payload", str(payload_size), "--amqp", amqp_uri, "--mongo", mongo_uri, *flag],
                                     env=env)
         expected = count * INSERTS_PER_APPLICATION
         db = client[DATABASE]
@@ -198,7 +209,7 @@ def measure(amqp_uri: str, mongo_uri: str, count: int, producers: int = 4, paylo
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
-    return summarise(client[DATABASE], count, done, pids)
+    return {**summarise(client[DATABASE], count, done, pids), "retry_writes": retry_writes}
 
 
 def summarise(db: Any, count: int, done: int, pids: dict[str, int]) -> dict[str, Any]:
@@ -224,7 +235,10 @@ def main() -> None:
     parser.add_argument("--payload", type=int, default=2000)
     parser.add_argument("--amqp")
     parser.add_argument("--mongo")
+    parser.add_argument("--retry-writes", default="1", help="1 or 0: pymongo's retryWrites, as the suite's")
     args = parser.parse_args()
+    global RETRY_WRITES
+    RETRY_WRITES = args.retry_writes != "0"
     if args.role:
         run_role(args.role, args.amqp, args.mongo)
         return
@@ -242,7 +256,8 @@ def main() -> None:
     with rabbit.vhost() as vhost, tempfile.TemporaryDirectory(prefix="zjtx-raw-") as scratch:
         server = embedded_mongo.start(Path(scratch) / "data")
         try:
-            result = measure(rabbit.amqp_uri(vhost), server.uri, args.count, args.producers, args.payload)
+            result = measure(rabbit.amqp_uri(vhost), server.uri, args.count, args.producers, args.payload,
+                             retry_writes=RETRY_WRITES)
         finally:
             server.stop()
     print(f"raw chain, {args.count} applications, {args.producers} producers, {args.payload} B payload: "

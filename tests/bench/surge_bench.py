@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -41,7 +42,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import raw_limit  # noqa: E402
-from common import Usage, spread, usages  # noqa: E402
+from common import Usage, percentile, spread, usages  # noqa: E402
+from seed import seed_drafts  # noqa: E402
 
 from harness import surge  # noqa: E402
 from reliability.rig import Rig, start_rig  # noqa: E402
@@ -92,38 +94,79 @@ def _pids(rig: Rig) -> dict[str, int]:
     return pids
 
 
-def _wait_applied(rig: Rig, producer: str, event_type: str, subjects: list[str], consumers: dict[str, str],
-                  timeout: float) -> bool:
-    """Until every consumer's database recorded the events about ``subjects`` (or timeout).
+# Every effect of both hops of a submission: (producer's database, event type) -> the consumers'
+# databases (from the handlers: deploy/rabbitmq/definitions.json).
+HOPS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("zjtx_registration", "application.submitted"): ("zjtx_review", "zjtx_notification", "zjtx_reporting"),
+    ("zjtx_review", "review.task_opened"): ("zjtx_notification", "zjtx_registration", "zjtx_reporting"),
+}
+DECISION_HOPS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("zjtx_review", "review.passed"): ("zjtx_registration", "zjtx_notification", "zjtx_reporting"),
+}
+UNSENT = ["pending", "sending", "retrying"]
+
+
+def _wait_applied(rig: Rig, hops: dict[tuple[str, str], tuple[str, ...]], subjects: list[str],
+                  timeout: float) -> tuple[bool, dict[tuple[str, str], dict[str, str]]]:
+    """Until every consumer of every hop recorded the events about ``subjects``, and notification
+    sent every e-mail and SMS they caused (or timeout). Returns (complete, events per hop).
 
     Polls by event id through the ``by_event`` index, and only for what is still missing:
     a count over ``processed_events`` would scan it every time, and on this database
     server a scan under the surge is a cost the suite itself does not have."""
     wanted = set(subjects)
     deadline = time.monotonic() + timeout
-    events: list[str] = []
+    events: dict[tuple[str, str], dict[str, str]] = {hop: {} for hop in hops}
+    pending: dict[tuple[tuple[str, str], str], set[str]] = {}
     while time.monotonic() < deadline:
-        if len(events) < len(wanted):
-            events = list(_event_of(rig, producer, event_type, subjects).values())
-        if len(events) == len(wanted):
-            break
-        time.sleep(1.0)
-    pending = {db: set(events) for db in consumers.values()}
-    while time.monotonic() < deadline:
-        for db, missing in pending.items():
+        for (producer, event_type), consumers in hops.items():
+            found = events[(producer, event_type)]
+            if len(found) < len(wanted):
+                missing = [s for s in subjects if s not in found]
+                fresh = _event_of(rig, producer, event_type, missing)
+                found.update(fresh)
+                for db in consumers:
+                    pending.setdefault(((producer, event_type), db), set()).update(fresh.values())
+        for (_, db), missing in pending.items():
             if missing:
                 seen = rig.mongo[db].processed_events.find({"event_id": {"$in": list(missing)[:2000]}}, {"event_id": 1})
                 missing.difference_update(doc["event_id"] for doc in seen)
-        if len(events) == len(wanted) and not any(pending.values()):
-            return True
+        if all(len(found) == len(wanted) for found in events.values()) and not any(pending.values()):
+            break
         time.sleep(1.0)
-    return False
+    else:
+        return False, events
+    caused = [e for found in events.values() for e in found.values()]
+    while time.monotonic() < deadline:  # the e-mail and SMS they caused, sent (or given up)
+        unsent = sum(rig.mongo.zjtx_notification.deliveries.count_documents(
+            {"event_id": {"$in": caused[i:i + 2000]}, "state": {"$in": UNSENT}}) for i in range(0, len(caused), 2000))
+        if not unsent:
+            return True, events
+        time.sleep(1.0)
+    return False, events
 
 
-def _applied_at(rig: Rig, database: str, event_type: str) -> dict[str, float]:
+def _applied_at(rig: Rig, database: str, event_ids: list[str]) -> dict[str, float]:
     """event id -> wall-clock seconds the consumer recorded it."""
-    return {doc["event_id"]: doc["applied_at"].timestamp()
-            for doc in rig.mongo[database].processed_events.find({"type": event_type}, {"event_id": 1, "applied_at": 1})}
+    found: dict[str, float] = {}
+    for offset in range(0, len(event_ids), 2000):
+        for doc in rig.mongo[database].processed_events.find({"event_id": {"$in": event_ids[offset:offset + 2000]}},
+                                                             {"event_id": 1, "applied_at": 1}):
+            found[doc["event_id"]] = doc["applied_at"].timestamp()
+    return found
+
+
+def _sent_at(rig: Rig, subjects: list[str]) -> dict[str, float]:
+    """application id -> wall clock of the last e-mail or SMS about it that notification sent (its
+    ``notification.delivered`` outbox entry is written in the transaction that records the send)."""
+    last: dict[str, float] = {}
+    for offset in range(0, len(subjects), 1000):
+        query = {"subject": {"$in": subjects[offset:offset + 1000]}, "type": "notification.delivered"}
+        for doc in rig.mongo.zjtx_notification.outbox.find(query, {"subject": 1, "created_at": 1,
+                                                                   "envelope.data.channel": 1}):
+            if doc.get("envelope", {}).get("data", {}).get("channel") in ("email", "sms"):
+                last[doc["subject"]] = max(last.get(doc["subject"], 0.0), doc["created_at"].timestamp())
+    return last
 
 
 def _event_of(rig: Rig, database: str, event_type: str, subjects: list[str]) -> dict[str, str]:
@@ -142,28 +185,83 @@ def _latencies(starts: dict[str, float], events: dict[str, str], applied: dict[s
             if app in events and events[app] in applied]
 
 
-def measure_submissions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout: float) -> Phase:
-    phase = Phase("submissions", len(drafts))
+def _completion(rig: Rig, hops: dict[tuple[str, str], tuple[str, ...]], events: dict[tuple[str, str], dict[str, str]],
+                starts: dict[str, float]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """(application -> wall clock of its last effect, consumer stamps per 'db event_type')."""
+    done = dict.fromkeys(starts, 0.0)
+    stamps: dict[str, dict[str, float]] = {}
+    for (producer, event_type), consumers in hops.items():
+        ids = list(events[(producer, event_type)].values())
+        for db in consumers:
+            applied = _applied_at(rig, db, ids)
+            stamps[f"{db} {event_type}"] = applied
+            for app, event_id in events[(producer, event_type)].items():
+                if app in done and event_id in applied:
+                    done[app] = max(done[app], applied[event_id])
+    for app, at in _sent_at(rig, list(starts)).items():
+        if app in done:
+            done[app] = max(done[app], at)
+    return done, stamps
+
+
+def submit_paced(registration_target: str, drafts: list[surge.Draft], rate: float,
+                 clients: int) -> list[surge.Submission]:
+    """Submit at ``rate`` per second (an open schedule: each draft at its planned instant,
+    whatever the earlier ones take), with up to ``clients * 4`` calls in flight."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from harness.clients import channel as signed_channel
+    from zjtx_api import registration_pb2 as reg
+    from zjtx_api.registration_pb2_grpc import RegistrationStub
+
+    channel = signed_channel(registration_target)
+    stub = RegistrationStub(channel)
+    begin = time.time() + 0.5
+
+    def one(item: tuple[int, surge.Draft]) -> surge.Submission:
+        index, draft = item
+        time.sleep(max(0.0, begin + index / rate - time.time()))
+        submission = surge.Submission(draft, started=time.time())
+        request = reg.SubmitRequest(application_id=draft.application_id)
+        result, submission.attempts, submission.error = surge._retrying(
+            lambda: stub.Submit(request, timeout=surge.DEADLINE), 180.0)
+        if result is not None:
+            submission.accepted = time.time()
+        return submission
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(4, clients * 4)) as pool:
+            return list(pool.map(one, enumerate(drafts)))
+    finally:
+        channel.close()
+
+
+def measure_submissions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout: float,
+                        rate: float | None = None) -> Phase:
+    phase = Phase("submissions" if rate is None else f"submissions at {rate:.1f}/s", len(drafts))
     before = usages(_pids(rig))
-    submissions = surge.submit_all(rig.targets["registration"], drafts, clients=clients)
+    if rate is None:
+        submissions = surge.submit_all(rig.targets["registration"], drafts, clients=clients)
+    else:
+        submissions = submit_paced(rig.targets["registration"], drafts, rate, clients)
     accepted = [s for s in submissions if s.accepted is not None]
     phase.errors = [f"{s.draft.application_id}: {s.error}" for s in submissions if s.error]
     first = min(s.started for s in submissions)
     if accepted:
         phase.accepted_per_s = len(accepted) / max(1e-9, max(s.accepted for s in accepted) - first)  # type: ignore[type-var]
-    consumers = {"review": "zjtx_review", "notification": "zjtx_notification", "reporting": "zjtx_reporting"}
-    complete = _wait_applied(rig, "zjtx_registration", "application.submitted",
-                             [s.draft.application_id for s in accepted], consumers, timeout)
+    subjects = [s.draft.application_id for s in accepted]
+    complete, events = _wait_applied(rig, HOPS, subjects, timeout)
     after = usages(_pids(rig))
     phase.cpu_seconds = _cpu_delta(before, after)
     starts = {s.draft.application_id: s.started for s in accepted}
-    events = _event_of(rig, "zjtx_registration", "application.submitted", list(starts))
-    review = _applied_at(rig, "zjtx_review", "application.submitted")
-    inbox = _applied_at(rig, "zjtx_notification", "application.submitted")
-    phase.latencies = {"task opened": _latencies(starts, events, review),
-                       "acknowledged in inbox": _latencies(starts, events, inbox)}
-    last = max((review.get(events.get(a, ""), 0.0) for a in starts), default=first)
-    last = max(last, max((inbox.get(events.get(a, ""), 0.0) for a in starts), default=first))
+    done, stamps = _completion(rig, HOPS, events, starts)
+    submitted = events[("zjtx_registration", "application.submitted")]
+    phase.latencies = {
+        "task opened": _latencies(starts, submitted, stamps["zjtx_review application.submitted"]),
+        "acknowledged in inbox": _latencies(starts, submitted, stamps["zjtx_notification application.submitted"]),
+        "every effect of both hops": [done[a] - starts[a] for a in starts if done[a]],
+    }
+    last = max([first, *done.values()])
     phase.seconds = last - first
     phase.completed_per_s = len(accepted) / max(1e-9, phase.seconds)
     phase.tallies = [t.line() for t in surge.tally_submissions(rig.mongo, submissions) if t.lost or t.doubled]
@@ -182,19 +280,15 @@ def measure_decisions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout
     first = min((d.started for d in decisions), default=time.time())
     if decided:
         phase.accepted_per_s = len(decided) / max(1e-9, max(d.decided for d in decided) - first)  # type: ignore[type-var]
-    consumers = {"registration": "zjtx_registration", "notification": "zjtx_notification"}
-    complete = _wait_applied(rig, "zjtx_review", "review.passed", [d.draft.application_id for d in decided],
-                             consumers, timeout)
+    complete, events = _wait_applied(rig, DECISION_HOPS, [d.draft.application_id for d in decided], timeout)
     after = usages(_pids(rig))
     phase.cpu_seconds = _cpu_delta(before, after)
     starts = {d.draft.application_id: d.started for d in decided}
-    events = _event_of(rig, "zjtx_review", "review.passed", list(starts))
-    seen = _applied_at(rig, "zjtx_registration", "review.passed")
-    inbox = _applied_at(rig, "zjtx_notification", "review.passed")
-    phase.latencies = {"seen by registration": _latencies(starts, events, seen),
-                       "notice in inbox": _latencies(starts, events, inbox)}
-    last = max([first, *(seen.get(events.get(a, ""), 0.0) for a in starts),
-                *(inbox.get(events.get(a, ""), 0.0) for a in starts)])
+    done, stamps = _completion(rig, DECISION_HOPS, events, starts)
+    passed = events[("zjtx_review", "review.passed")]
+    phase.latencies = {"seen by registration": _latencies(starts, passed, stamps["zjtx_registration review.passed"]),
+                       "notice in inbox": _latencies(starts, passed, stamps["zjtx_notification review.passed"])}
+    last = max([first, *done.values()])
     phase.seconds = last - first
     phase.completed_per_s = len(decided) / max(1e-9, phase.seconds)
     phase.tallies = [t.line() for t in surge.tally_decisions(rig.mongo, decisions) if t.lost or t.doubled]
@@ -210,14 +304,53 @@ def envelope_bytes(rig: Rig, application_id: str) -> int:
     return len(json.dumps(doc["envelope"], ensure_ascii=False).encode())
 
 
+def retry_writes(env: dict[str, str] | None) -> bool:
+    """The suite's ``MONGO_RETRY_WRITES`` (zjtx.mongo), which the ceiling uses too: on this
+    database server a retryable write scans the retry records of the last 30 minutes, so
+    the two sides must write with the same setting to compare (docs/performance.md)."""
+    from zjtx.mongo import retry_writes_setting
+
+    return retry_writes_setting((env or {}).get("MONGO_RETRY_WRITES"))
+
+
+def _start(folder: Path, env: dict[str, str], log: Any) -> Rig:
+    """A fresh suite; tried again when the broker's management API (the vhost) answers too slowly,
+    which happens on this shared machine when other runs load the broker."""
+    import requests
+
+    for attempt in range(1, 7):
+        try:
+            return start_rig(folder / f"suite{attempt}", [], env=env)
+        except requests.RequestException as error:
+            if attempt == 6:
+                raise
+            log(f"  the broker's management API did not answer ({type(error).__name__}); trying again")
+            time.sleep(20)
+    raise AssertionError("unreachable")
+
+
 def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str, raw: bool = True,
-             env: dict[str, str] | None = None, log: Any = print) -> SizeResult:
-    rig = start_rig(scratch / f"n{n}", [], env=env)
+             env: dict[str, str] | None = None, log: Any = print, decisions: bool = True,
+             rate: float | None = None, sinks: bool = True, seed: bool = True) -> SizeResult:
+    """One fresh suite: ``n`` drafts submitted (as fast as possible, or at ``rate`` per second)
+    beside the raw ceiling of the same path; optionally the level-1 decisions after."""
+    folder = scratch / f"n{n}-{tag}{'' if rate is None else '-paced'}"
+    env = dict(env or {})
+    outlets = None
+    if sinks:  # the e-mail and SMS go to a real SMTP server and SMS gateway on loopback
+        from demo.sinks import Sinks
+
+        outlets = Sinks(folder / "sinks")
+        env.update(outlets.start())
+    rig = _start(folder, env, log)
     try:
         started = time.monotonic()
-        drafts = surge.prepare_drafts(rig.targets["registration"], n + 1, clients=prepare_clients, tag=tag)
+        if seed:
+            drafts = seed_drafts(rig.targets["registration"], rig.mongo, n + 1, tag=tag, clients=prepare_clients)
+        else:
+            drafts = surge.prepare_drafts(rig.targets["registration"], n + 1, clients=prepare_clients, tag=tag)
         prepare_seconds = time.monotonic() - started
-        log(f"  n={n}: {n + 1} drafts prepared in {prepare_seconds:.0f}s")
+        log(f"  n={n}: {n + 1} drafts {'seeded' if seed else 'prepared'} in {prepare_seconds:.0f}s")
         probe, drafts = drafts[0], drafts[1:]
         submitted = surge.submit_all(rig.targets["registration"], [probe], clients=1)
         if submitted[0].error:
@@ -226,19 +359,27 @@ def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str
         raw_result: dict[str, Any] = {}
         if raw:
             raw_result = raw_limit.measure(rig.amqp_uri, rig.db_server.uri, n, producers=clients,
-                                           payload_size=payload)
+                                           payload_size=payload, retry_writes=retry_writes(env))
             log(f"  n={n}: raw chain {raw_result['completed_per_s']:,.0f} applications/s")
         timeout = 120 + n * 0.5
-        submissions = measure_submissions(rig, drafts, clients, timeout)
-        log(f"  n={n}: surge {submissions.accepted_per_s:,.1f} accepted/s, all effects in {submissions.seconds:.0f}s")
-        decisions = measure_decisions(rig, drafts, clients, timeout)
-        log(f"  n={n}: decisions {decisions.accepted_per_s:,.1f}/s, all effects in {decisions.seconds:.0f}s")
+        submissions = measure_submissions(rig, drafts, clients, timeout, rate)
+        log(f"  n={n}: surge {submissions.accepted_per_s:,.1f} accepted/s, completed {submissions.completed_per_s:,.1f}/s,"
+            f" all effects in {submissions.seconds:.0f}s")
+        decided = Phase("decisions")
+        if decisions:
+            decided = measure_decisions(rig, drafts, clients, timeout)
+            log(f"  n={n}: decisions {decided.accepted_per_s:,.1f}/s, all effects in {decided.seconds:.0f}s")
         final = usages(_pids(rig))
         database_cpu = submissions.cpu_seconds.get("database", 0.0) / max(1, n) * 1000
-        return SizeResult(n, prepare_seconds, payload, raw_result, submissions, decisions,
+        return SizeResult(n, prepare_seconds, payload, raw_result, submissions, decided,
                           {name: u.peak_mib for name, u in final.items()}, database_cpu)
     finally:
-        rig.close()
+        try:
+            rig.close()
+        except Exception as error:  # a slow broker API at the end must not lose the run's figures
+            log(f"  closing the suite failed ({type(error).__name__}: {error}); its figures stand")
+        if outlets is not None:
+            outlets.stop()
 
 
 def table(results: list[SizeResult]) -> list[str]:
@@ -252,7 +393,7 @@ def table(results: list[SizeResult]) -> list[str]:
                          f"  completed {r.raw['completed_per_s']:>7,.1f}/s")
             lines.append(f"  {'  start -> review insert, ms':<44} {spread(r.raw['to_review'])}")
             lines.append(f"  {'  start -> inbox insert, ms':<44} {spread(r.raw['to_inbox'])}")
-        for phase in (s, d):
+        for phase in [p for p in (s, d) if p.count]:
             lines.append(f"  {phase.name + ' (suite)':<44} accepted {phase.accepted_per_s:>7,.1f}/s"
                          f"  completed {phase.completed_per_s:>7,.1f}/s  ({phase.count:,} in {phase.seconds:.0f}s)")
             for what, values in phase.latencies.items():
@@ -267,20 +408,90 @@ def table(results: list[SizeResult]) -> list[str]:
     return lines
 
 
+def spread_of(values: list[float]) -> dict[str, float]:
+    """Median, min and max of the runs' figures."""
+    ordered = sorted(values)
+    if not ordered:
+        return {"median": float("nan"), "min": float("nan"), "max": float("nan")}
+    return {"median": statistics.median(ordered), "min": ordered[0], "max": ordered[-1]}
+
+
+def series(scratch: Path, n: int, clients: int, prepare_clients: int, runs: int = 3, paced: bool = True,
+           decisions: bool = False, env: dict[str, str] | None = None,
+           log: Any = print) -> tuple[list[SizeResult], SizeResult | None]:
+    """``runs`` fresh suites at ``n``, each beside the raw ceiling; then, when ``paced``, a
+    fresh suite taking ``n // 2`` submissions at half the runs' median completed rate (for the
+    latencies a surge that the suite keeps up with has)."""
+    results = []
+    for index in range(runs):
+        log(f"surge run {index + 1}/{runs} at N={n}: fresh suite")
+        results.append(run_size(scratch, n, clients, prepare_clients, "ABC"[index % 3], env=env, log=log,
+                                decisions=decisions and index == 0))
+        for line in table(results[-1:]):  # as it goes: a later failure loses nothing measured
+            log(line)
+    paced_result = None
+    if paced and results:
+        rate = 0.5 * spread_of([r.submissions.completed_per_s for r in results])["median"]
+        log(f"surge at half the top rate: {n // 2} submissions at {rate:.1f}/s")
+        paced_result = run_size(scratch, max(1, n // 2), clients, prepare_clients, "D", raw=False, env=env, log=log,
+                                decisions=False, rate=rate)
+    return results, paced_result
+
+
+def p99_ms(values: list[float]) -> float:
+    return percentile(values, 0.99) * 1000 if values else float("nan")
+
+
+def figures(results: list[SizeResult], paced: SizeResult | None) -> dict[str, Any]:
+    """The surge's keys of out/bench/summary.json (medians over the runs, with min and max)."""
+    ratios = [r.submissions.completed_per_s / r.raw["completed_per_s"] for r in results if r.raw]
+    per_app = [r.submissions for r in results]
+    database = [p.cpu_seconds.get("database", 0.0) / max(1, p.count) * 1000 for p in per_app]
+    out: dict[str, Any] = {
+        "n": results[0].n if results else 0,
+        "runs": len(results),
+        "ratio_completed": spread_of(ratios)["median"],
+        "ratio_completed_spread": spread_of(ratios),
+        "suite_completed_per_s": spread_of([p.completed_per_s for p in per_app]),
+        "suite_accepted_per_s": spread_of([p.accepted_per_s for p in per_app]),
+        "ceiling_completed_per_s": spread_of([r.raw["completed_per_s"] for r in results if r.raw]),
+        "ceiling_retry_writes": next((r.raw.get("retry_writes") for r in results if r.raw), None),
+        "service_cpu_ms_per_application": spread_of([p.cpu_ms_per_item for p in per_app])["median"],
+        "service_cpu_ms_per_application_spread": spread_of([p.cpu_ms_per_item for p in per_app]),
+        "database_cpu_ms_per_application": spread_of(database)["median"],
+        "database_cpu_ms_per_application_spread": spread_of(database),
+        "full_rate_submit_to_task_p99_ms": spread_of([p99_ms(p.latencies["task opened"]) for p in per_app]),
+        "full_rate_submit_to_inbox_p99_ms": spread_of([p99_ms(p.latencies["acknowledged in inbox"]) for p in per_app]),
+        "problems": [f"run {i + 1}: {problem}" for i, r in enumerate(results)
+                     for problem in [*r.submissions.errors[:3], *r.submissions.tallies]],
+    }
+    if paced is not None:
+        phase = paced.submissions
+        out.update({
+            "half_rate_per_s": round(float(phase.name.split(" at ")[1].split("/")[0]), 2),
+            "submit_to_task_p99_ms": p99_ms(phase.latencies["task opened"]),
+            "submit_to_inbox_p99_ms": p99_ms(phase.latencies["acknowledged in inbox"]),
+            "submit_to_every_effect_p99_ms": p99_ms(phase.latencies["every effect of both hops"]),
+            "half_rate_problems": [*phase.errors[:3], *phase.tallies],
+        })
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", default="200", help="sizes, comma-separated")
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--prepare-clients", type=int, default=8)
-    parser.add_argument("--no-raw", action="store_true")
+    parser.add_argument("--no-paced", action="store_true", help="skip the run at half the top rate")
+    parser.add_argument("--decisions", action="store_true", help="also pass every level-1 task (first run)")
     args = parser.parse_args()
-    results = []
     with tempfile.TemporaryDirectory(prefix="zjtx-surge-bench-") as scratch:
-        for index, n in enumerate(int(x) for x in args.n.split(",")):
-            results.append(run_size(Path(scratch), n, args.clients, args.prepare_clients, "ABC"[index % 3],
-                                    raw=not args.no_raw))
-    for line in table(results):
+        results, paced = series(Path(scratch), args.n, args.clients, args.prepare_clients, args.runs,
+                                not args.no_paced, args.decisions)
+    for line in table([*results, *([paced] if paced else [])]):
         print(line, flush=True)
+    print(json.dumps(figures(results, paced), indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

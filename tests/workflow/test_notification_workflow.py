@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from pymongo.errors import BulkWriteError
 from workflow_support import HUNAN, IN_WINDOW, ReviewAnswers, catalogue, outbox, register, submitted
 
 from notification import dispatch, storage, workflow
@@ -19,6 +20,7 @@ from notification.rules.templates import load_templates
 from registration import storage as registration_storage
 from review import storage as review_storage
 from review import workflow as review_workflow
+from zjtx import inbox
 from zjtx.envelope import Envelope, payload_to_data
 from zjtx.events import PermanentEventError
 from zjtx.mongo import StoreHandle
@@ -64,22 +66,44 @@ def test_a_registered_enterprise_gets_an_inbox_message_and_a_pending_email(notif
     assert dispatch.opened_delivery(sealed)["address"] == "liming@example.cn"  # sealed at rest (PIPL)
     [message] = notification.db.inbox.find({"recipient": recipient})
     assert enterprise["profile"]["name"] in message["title"] + message["body"]
-    # the inbox message counts as delivered at once; the e-mail's outcome comes when it is sent
+    # the inbox message counts as delivered at once; the e-mail's outcome comes when it is sent.
+    # No notification.delivered for the inbox: nobody in the suite consumes it (INBOX_OUTCOME_EVENTS)
+    assert outbox(notification, "notification.delivered") == []
+
+
+def test_the_inbox_outcome_event_is_produced_when_configured(notification: StoreHandle,
+                                                             registration: StoreHandle) -> None:
+    register(registration)
+    [event] = outbox(registration, "enterprise.registered")
+    configured = Deps(ReviewAnswers(), load_templates(DEFAULT_TEMPLATES),
+                      load_settings({**SETTINGS, "INBOX_OUTCOME_EVENTS": "true"}))
+
+    notification.transact(lambda unit: workflow.enterprise_registered(configured, unit, event))
+
     [delivered] = outbox(notification, "notification.delivered")
     assert delivered.payload(notification_pb2.DeliveryOutcome).channel == "inbox"
 
 
 def test_the_same_event_handled_twice_records_its_deliveries_once(notification: StoreHandle,
                                                                   registration: StoreHandle) -> None:
+    """As the handler runs it: behind the inbox claim, so the second delivery stops there."""
     register(registration)
     [event] = outbox(registration, "enterprise.registered")
 
-    for _ in range(2):
-        notification.transact(lambda unit: workflow.enterprise_registered(deps(), unit, event))
+    def handle(unit: Any) -> None:
+        inbox.claim(unit.db, unit.session, "NotificationService.on_enterprise_registered", event.id, event.type)
+        workflow.enterprise_registered(deps(), unit, event)
+
+    notification.transact(handle)
+    with pytest.raises(inbox.AlreadyApplied):
+        notification.transact(handle)
 
     assert notification.db.deliveries.count_documents({"event_id": event.id}) == 2
     assert notification.db.inbox.count_documents({"event_id": event.id}) == 1
-    assert len(outbox(notification, "notification.delivered")) == 1
+    # and were it handled again without the claim, the natural keys would refuse the copies
+    with pytest.raises(BulkWriteError, match="duplicate key"):
+        notification.transact(lambda unit: workflow.enterprise_registered(deps(), unit, event))
+    assert notification.db.inbox.count_documents({"event_id": event.id}) == 1
 
 
 def test_a_submission_notifies_the_enterprise_with_the_programme_title(notification: StoreHandle,
@@ -178,7 +202,7 @@ def test_the_sender_sends_a_due_email_once_and_reports_it_delivered(notification
     email = deliveries(notification, event)[(recipient, "email")]
     assert (email["state"], email["last_error"]) == ("sent", "")
     outcomes = [e.payload(notification_pb2.DeliveryOutcome) for e in outbox(notification, "notification.delivered")]
-    assert sorted(o.channel for o in outcomes) == ["email", "inbox"]
+    assert sorted(o.channel for o in outcomes) == ["email"]  # the inbox's only when configured
 
 
 def test_a_failed_send_is_retried_later_then_failed_and_reported(notification: StoreHandle,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -20,6 +21,7 @@ from reporting.rules.divisions import load_regions
 from reporting.rules.events import ProjectionError, normalise
 from review import storage as review_storage
 from review import workflow as review_workflow
+from zjtx import inbox
 from zjtx.envelope import Envelope
 from zjtx.errors import DomainError
 from zjtx.mongo import StoreHandle
@@ -39,11 +41,20 @@ def programme() -> ProgrammeModel:
 
 
 def project(reporting: StoreHandle, events: list[Envelope]) -> None:
-    """What reporting's handlers do with each event: normalise, archive and apply, in one transaction."""
+    """What reporting's handlers do with each event: normalise, then the inbox claim, the archive
+    and the projection in one transaction (a redelivered event stops at the claim)."""
     for event in events:
         envelope = event.to_dict()
         projected = normalise(envelope)
-        reporting.transact(lambda unit, e=envelope, p=projected: storage.archive_and_apply(unit, e, p))
+
+        def work(unit: Any, e: dict[str, Any] = envelope, p: Any = projected) -> None:
+            inbox.claim(unit.db, unit.session, "ReportingService.project", e["id"], e["type"])
+            storage.archive_and_apply(unit, e, p)
+
+        try:
+            reporting.transact(work)
+        except inbox.AlreadyApplied:
+            pass
 
 
 def context(reporting: StoreHandle, tmp_path: Path, requester: access.Requester) -> workflow.Context:
