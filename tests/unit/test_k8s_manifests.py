@@ -253,7 +253,8 @@ def test_the_city_shovel_matches_the_local_link() -> None:
 # read by the launcher, the SDK, a library or the Deployment itself (to build a URI), not config.yaml
 OUTSIDE_CONFIG = {"ZJTX_MODE", "ZJTX_PKI_DIR", "ZJTX_INSTANCE", "OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT",
                   "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME", "MPLCONFIGDIR", "ZJTX_VHOST", "RABBITMQ_HOST",
-                  "ZJTX_BROKER_USERNAME", "ZJTX_BROKER_PASSWORD", "ZJTX_FIELD_KEY"}
+                  "ZJTX_BROKER_USERNAME", "ZJTX_BROKER_PASSWORD", "ZJTX_FIELD_KEY",
+                  "ZJTX_METRICS_HOST", "ZJTX_METRICS_TOKEN"}  # read from the environment (zjtx.metrics)
 
 
 @pytest.mark.parametrize("overlay", manifests.OVERLAYS)
