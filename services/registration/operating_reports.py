@@ -22,6 +22,11 @@ from zjtx.mongo import UnitOfWork
 from zjtx_api import registration_pb2 as pb
 
 
+def basis(application: dict[str, Any]) -> str:
+    return r.may_report(application.get("status", ""), application.get("decision_reason", ""),
+                        application.get("recognition_status", ""))
+
+
 def _policy(programme: ProgrammeModel) -> ReportPolicy:
     if programme.operating_reports is None:
         raise precondition("report.not_required", f"{programme.title}未设定定期调度报告")
@@ -51,8 +56,12 @@ def submit(ctx: Context, request: pb.SubmitOperatingReportRequest, figures_raw: 
     programme = ctx.directory.programme(request.programme_id)
     policy = _policy(programme)
     application = storage.find_application(ctx.store.db, request.enterprise_id, programme.id)
-    basis = r.may_report(application.get("status", ""), application.get("decision_reason", "")) if application else ""
-    if not basis:
+    basis_ = basis(application) if application else ""
+    if not basis_:
+        if application and application.get("recognition_status") in ("revoked", "lapsed"):
+            raise forbidden("report.not_due", f"贵企业在{programme.title}中的认定已"
+                                              f"{'撤销' if application['recognition_status'] == 'revoked' else '失效'}"
+                                              "，无需再报送定期调度报告")
         raise forbidden("report.not_due", f"只有{programme.title}的认定企业和后备企业需要报送定期调度报告")
     period = r.parse_period(request.period, policy.frequency)
     r.check_window(period, policy, ctx.now)
@@ -65,7 +74,7 @@ def submit(ctx: Context, request: pb.SubmitOperatingReportRequest, figures_raw: 
         report = {
             "_id": report_id, "programme_id": programme.id, "period": period.key, "period_label": period.label,
             "enterprise_id": request.enterprise_id, "enterprise_name": application["enterprise_name"],
-            "region_code": application.get("region_code", ""), "basis": basis, "figures": figures,
+            "region_code": application.get("region_code", ""), "basis": basis_, "figures": figures,
             "note": (request.note or "").strip(), "submitted_at": ctx.now, "submitted_by": ctx.actor,
             "version": (previous or {}).get("version", 0) + 1, "window_closes_at": closes,
             "focus_category": _focus(programme, application),
@@ -112,7 +121,12 @@ def late_filers(ctx: Context, request: pb.ListLateFilersRequest) -> pb.ListLateF
         raise forbidden("forbidden.role", "只有审核单位的工作人员可以查看逾期未报企业")
     programme = ctx.directory.programme(request.programme_id)
     policy = _policy(programme)
-    if request.period:
+    if request.open_window:  # the period being filed now (reminders); none open: an empty answer
+        current = r.open_period(policy, ctx.now)
+        if current is None:
+            return pb.ListLateFilersResponse(programme_id=programme.id)
+        period = current
+    elif request.period:
         period = r.parse_period(request.period, policy.frequency)
     else:  # the last period whose window has closed
         period = r.previous_period(r.period_containing(to_shanghai(ctx.now).date(), policy.frequency),
@@ -122,12 +136,12 @@ def late_filers(ctx: Context, request: pb.ListLateFilersRequest) -> pb.ListLateF
     _, closes = r.window(period, policy)
     due = [a for a in ctx.store.db.applications.find({"programme_id": programme.id,
                                                       "status": {"$in": ["recognised", "not_recognised"]}})
-           if r.may_report(a["status"], a.get("decision_reason", ""))
+           if basis(a)
            and (not division or division_within(a.get("region_code", ""), division))]
     filed = {d["enterprise_id"] for d in ctx.store.db.operating_reports.find(
         {"programme_id": programme.id, "period": period.key}, {"enterprise_id": 1})}
     late = [pb.LateFiler(enterprise_id=a["enterprise_id"], enterprise_name=a["enterprise_name"],
-                         region_code=a.get("region_code", ""), basis=r.may_report(a["status"], a.get("decision_reason", "")))
+                         region_code=a.get("region_code", ""), basis=basis(a))
             for a in sorted(due, key=lambda a: (a.get("region_code", ""), a["enterprise_name"]))
             if a["enterprise_id"] not in filed]
     return pb.ListLateFilersResponse(programme_id=programme.id, period=period.key, period_label=period.label,

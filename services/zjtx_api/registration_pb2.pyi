@@ -723,12 +723,14 @@ class ListOperatingReportsResponse(_message.Message):
     def __init__(self, reports: _Optional[_Iterable[_Union[OperatingReport, _Mapping]]] = ...) -> None: ...
 
 class ListLateFilersRequest(_message.Message):
-    __slots__ = ("programme_id", "period")
+    __slots__ = ("programme_id", "period", "open_window")
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     PERIOD_FIELD_NUMBER: _ClassVar[int]
+    OPEN_WINDOW_FIELD_NUMBER: _ClassVar[int]
     programme_id: str
     period: str
-    def __init__(self, programme_id: _Optional[str] = ..., period: _Optional[str] = ...) -> None: ...
+    open_window: bool
+    def __init__(self, programme_id: _Optional[str] = ..., period: _Optional[str] = ..., open_window: _Optional[bool] = ...) -> None: ...
 
 class LateFiler(_message.Message):
     __slots__ = ("enterprise_id", "enterprise_name", "region_code", "basis")

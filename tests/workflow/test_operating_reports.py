@@ -8,15 +8,23 @@ from datetime import datetime
 
 import pytest
 from google.protobuf import struct_pb2
-from workflow_support import draft, outbox, registration_ctx, reviewer
+from workflow_support import HUNAN, ReviewAnswers, draft, outbox, registration_ctx, reviewer
 
-from registration import operating_reports
+from notification import dispatch
+from notification import storage as notification_storage
+from notification.dispatch import Deps
+from notification.providers import DEFAULT_TEMPLATES, load_settings
+from notification.rules.deliveries import SKIPPED, SUBMITTED_SINCE
+from notification.rules.templates import load_templates
+from registration import operating_reports, review_events
 from registration import storage as registration_storage
+from zjtx.envelope import Envelope, payload_to_data
 from zjtx.errors import DomainError
+from zjtx.grpc_support import Caller
 from zjtx.mongo import StoreHandle
 from zjtx_api import registration_pb2 as pb
+from zjtx_api import review_pb2
 
-HUNAN = "hunan-2020-little-giant"
 IN_Q1_WINDOW = datetime.fromisoformat("2021-04-10T10:00:00+08:00")
 FIGURES = {"operating_revenue": 5230.5, "total_profit": -12, "rnd_expense": 260, "employees": 182,
            "export_value": 0, "new_invention_patents": 1}
@@ -95,3 +103,75 @@ def test_a_unit_sees_its_late_filers(registration: StoreHandle) -> None:
     assert sorted(f.enterprise_id for f in everyone.late) == sorted([late, changsha])
     mine = operating_reports.list_reports(hengyang, pb.ListOperatingReportsRequest(programme_id=HUNAN))
     assert [r.enterprise_id for r in mine.reports] == [on_time]
+
+
+def ended(store: StoreHandle, enterprise_id: str, event_type: str, reason: str = "") -> bool:
+    application = store.db.applications.find_one({"enterprise_id": enterprise_id})
+    record = review_pb2.RecognitionRecord(id=f"{HUNAN}:{enterprise_id}", programme_id=HUNAN,
+                                          application_id=application["_id"], status=event_type.rsplit("_", 1)[1])
+    payload = review_pb2.RecognitionChanged(recognition=record, change=record.status, reason=reason)
+    event = Envelope(type=event_type, source="review", subject=record.id, data=payload_to_data(payload))
+    return store.transact(lambda unit: review_events.end_recognition(unit, event))
+
+
+def test_a_revoked_or_lapsed_recognition_reports_no_more(registration: StoreHandle) -> None:
+    revoked, _ = settled(registration, "recognised")
+    lapsed, _ = settled(registration, "recognised")
+    still, _ = settled(registration, "recognised")
+    assert ended(registration, revoked, "review.recognition_revoked", "数据造假")
+    assert not ended(registration, revoked, "review.recognition_revoked", "数据造假")   # redelivered: once
+    assert ended(registration, lapsed, "review.recognition_lapsed")
+
+    with pytest.raises(DomainError) as error:
+        report(registration, revoked, IN_Q1_WINDOW)
+    assert error.value.code == "report.not_due" and "已撤销" in error.value.message
+    province = registration_ctx(registration, reviewer("unit-430000"), IN_Q1_WINDOW)
+    open_now = operating_reports.late_filers(province, pb.ListLateFilersRequest(programme_id=HUNAN, open_window=True))
+    assert (open_now.period, open_now.window_closed, open_now.due) == ("2021-Q1", False, 1)
+    assert [f.enterprise_id for f in open_now.late] == [still]
+    history = registration.db.application_history.find_one({"action": "recognition_revoked"})
+    assert history["reason"] == "数据造假"
+    between = registration_ctx(registration, reviewer("unit-430000"), datetime.fromisoformat("2021-05-10T10:00:00+08:00"))
+    assert operating_reports.late_filers(between, pb.ListLateFilersRequest(programme_id=HUNAN,
+                                                                           open_window=True)).period == ""
+
+
+class RegistrationAnswers:
+    """Stands where notification holds a gRPC proxy of registration: answers from registration's use case
+    on its own store, as the platform's services (role system) are answered, at ``at``."""
+
+    def __init__(self, store: StoreHandle) -> None:
+        self.store, self.at = store, IN_Q1_WINDOW
+
+    def ListLateFilers(self, request: pb.ListLateFilersRequest, **_: object) -> pb.ListLateFilersResponse:
+        return operating_reports.late_filers(registration_ctx(self.store, Caller(subject="notification"), self.at),
+                                             request)
+
+
+def test_reminders_before_the_window_closes_go_once_to_who_has_not_filed(registration: StoreHandle,
+                                                                          open_store) -> None:
+    notification = open_store("notification", notification_storage.INDEXES)
+    filed, files_later, revoked = (settled(registration, "recognised")[0] for _ in range(3))
+    report(registration, filed, IN_Q1_WINDOW)
+    ended(registration, revoked, "review.recognition_revoked", "数据造假")
+    notification.db.enterprises.insert_one({"_id": files_later, "contact": {"person": "王五",
+                                                                        "email": "wangwu@example.cn"}})
+    answers = RegistrationAnswers(registration)
+    deps = Deps(ReviewAnswers(), load_templates(DEFAULT_TEMPLATES),
+                load_settings({"SMTP_HOST": "127.0.0.1", "MAIL_FROM": "平台 <noreply@zjtx.local>"}), answers)
+    hunan = deps.programme(HUNAN)
+
+    # 10 April: the window (to 15 April) is open, but the reminder is 3 days before its close
+    assert dispatch.report_reminders(deps, notification, hunan, IN_Q1_WINDOW) == 0
+    answers.at = datetime.fromisoformat("2021-04-13T09:00:00+08:00")
+    assert dispatch.report_reminders(deps, notification, hunan, answers.at) == 1
+    assert dispatch.report_reminders(deps, notification, hunan, answers.at) == 0   # each step once
+    [inbox] = notification.db.inbox.find({"recipient": f"enterprise:{files_later}"})
+    assert "2021年第1季度" in inbox["title"] and "2021年4月15日 23:59" in inbox["body"]
+    assert notification.db.deliveries.count_documents({"kind": "reminder.report"}) == 2   # inbox + e-mail
+
+    # it files before the e-mail leaves: the sender asks registration again and skips it
+    report(registration, files_later, answers.at)
+    assert dispatch.send_pass(notification, deps.settings, answers) == 1
+    email = notification.db.deliveries.find_one({"kind": "reminder.report", "channel": "email"})
+    assert (email["state"], email["skip_reason"]) == (SKIPPED, SUBMITTED_SINCE)

@@ -149,6 +149,14 @@ def draft_reminder(programme: ProgrammeModel, enterprise_name: str, now: datetim
     })
 
 
+def report_reminder(programme: ProgrammeModel, enterprise_name: str, period_label: str, closes_at: datetime,
+                    now: datetime) -> dict[str, str]:
+    return checked_fields("reminder.report", {
+        **programme_fields(programme), "enterprise_name": or_default(enterprise_name, ENTERPRISE),
+        "period_label": period_label, "closes_at": fmt_time(closes_at), "days_left": days_left(now, closes_at),
+    })
+
+
 def review_reminder(programme: ProgrammeModel, unit_name: str, open_tasks: int, due_at: datetime,
                     now: datetime) -> dict[str, str]:
     return checked_fields("reminder.review", {

@@ -103,8 +103,11 @@ def _day(moment: datetime) -> str:
     return f"{local.year}年{local.month}月{local.day}日"
 
 
-def may_report(status: str, decision_reason: str) -> str:
-    """'recognised', 'reserve' or '' for an application's status after publication."""
+def may_report(status: str, decision_reason: str, recognition_status: str = "") -> str:
+    """'recognised', 'reserve' or '' for an application's status after publication; a recognition
+    revoked or lapsed (review's events) reports no more."""
+    if recognition_status in ("revoked", "lapsed"):
+        return ""
     if status == "recognised":
         return "recognised"
     if status == "not_recognised" and decision_reason == RESERVE_REASON:
