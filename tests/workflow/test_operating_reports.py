@@ -4,12 +4,16 @@ event is written; a unit sees its late filers."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
+from pathlib import Path
 
+import openpyxl
 import pytest
 from google.protobuf import struct_pb2
 from workflow_support import HUNAN, ReviewAnswers, draft, outbox, registration_ctx, reviewer
 
+from kernel.programme import programme_from_message
 from notification import dispatch
 from notification import storage as notification_storage
 from notification.dispatch import Deps
@@ -18,6 +22,10 @@ from notification.rules.deliveries import SKIPPED, SUBMITTED_SINCE
 from notification.rules.templates import load_templates
 from registration import operating_reports, review_events
 from registration import storage as registration_storage
+from reporting import storage as reporting_storage
+from reporting import workflow as reporting_workflow
+from reporting.rules import access, operating
+from reporting.rules.divisions import load_regions
 from zjtx.envelope import Envelope, payload_to_data
 from zjtx.errors import DomainError
 from zjtx.grpc_support import Caller
@@ -175,3 +183,43 @@ def test_reminders_before_the_window_closes_go_once_to_who_has_not_filed(registr
     assert dispatch.send_pass(notification, deps.settings, answers) == 1
     email = notification.db.deliveries.find_one({"kind": "reminder.report", "channel": "email"})
     assert (email["state"], email["skip_reason"]) == (SKIPPED, SUBMITTED_SINCE)
+
+
+def test_reporting_sums_the_reports_per_period_by_city_and_focus_with_a_workbook_and_charts(
+        registration: StoreHandle, open_store, tmp_path: Path) -> None:
+    reporting = open_store("reporting", reporting_storage.INDEXES)
+    hengyang, changsha = settled(registration, "recognised")[0], settled(registration, "recognised", region="430104")[0]
+    report(registration, hengyang, IN_Q1_WINDOW)
+    report(registration, hengyang, IN_Q1_WINDOW, figures={**FIGURES, "operating_revenue": 6000})   # corrected
+    report(registration, changsha, IN_Q1_WINDOW, figures={**FIGURES, "operating_revenue": "100.25"})
+    report(registration, hengyang, datetime.fromisoformat("2021-07-05T10:00:00+08:00"), period="2021-Q2")
+    events = outbox(registration, "registration.operating_report_submitted")
+    for event in [*reversed(events), events[0]]:   # any order, redelivered: the latest version counts once
+        document = operating.document(event.payload(pb.OperatingReportSubmitted).report, event.id)
+        reporting.transact(lambda unit, d=document: reporting_storage.save_operating_report(unit, d))
+
+    def ctx(unit: str) -> reporting_workflow.Context:
+        return reporting_workflow.Context(
+            db=reporting.db, transact=reporting.transact, now=lambda: IN_Q1_WINDOW, regions=load_regions(""),
+            requester=access.Requester(role="admin", unit=unit, subject="staff"), unit_names=lambda u: u,
+            reports_root=tmp_path, unit_division=lambda u: u.removeprefix("unit-"))
+
+    hunan = programme_from_message(ReviewAnswers().catalogue.message(HUNAN))
+    by_city = reporting_workflow.operating_statistics(ctx("unit-430000"), hunan, "")
+    assert [(r.period, r.label, r.reports, str(r.totals["operating_revenue"])) for r in by_city.rows] == [
+        ("2021-Q1", "长沙市", 1, "100.25"), ("2021-Q1", "衡阳市", 1, "6000"), ("2021-Q2", "衡阳市", 1, "5230.5")]
+    mine = reporting_workflow.operating_statistics(ctx("unit-430400"), hunan, "county")
+    assert (mine.scope, {r.key for r in mine.rows}) == ("430400", {"430405"})   # Hengyang sees its own only
+    by_focus = reporting_workflow.operating_statistics(ctx("unit-430000"), hunan, "focus")
+    assert {r.label for r in by_focus.rows} <= {*hunan.focus_titles.values(), operating.UNKNOWN_FOCUS}
+    with pytest.raises(DomainError) as error:
+        reporting_workflow.operating_statistics(ctx("unit-430000"), hunan, "industry")
+    assert error.value.code == "request.group_by" and "focus（培育重点）" in error.value.message
+
+    *_, last = reporting_workflow.operating_reports(ctx("unit-430000"), hunan, "city", [])
+    made = {r["format"]: r for r in last["reports"]}
+    assert set(made) == {"xlsx", "png", "svg"} and not made["png"]["warnings"]   # every glyph in the font
+    data = b"".join(reporting_storage.read_file(reporting.db, made["xlsx"]["file_id"], 1 << 16))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))
+    rows = [row for row in sheet.active.iter_rows(min_row=4, values_only=True) if row[0]]
+    assert rows[0][:4] == ("2021年第1季度", "长沙市", 1, 100.25)
