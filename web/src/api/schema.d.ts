@@ -890,6 +890,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/programmes/{programme_id}/operating-statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 定期调度 operating reports summed per period by 区县, 市州 or 培育重点 (a unit's staff: its division's)
+         * @description Roles: reviewer, admin.
+         */
+        get: operations["getOperatingStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programmes/{programme_id}/publicity": {
         parameters: {
             query?: never;
@@ -1024,7 +1044,7 @@ export interface paths {
         get: operations["listReports"];
         put?: never;
         /**
-         * Produce a report (summary_table, charts, recognition_list, application_pdf) and wait for it
+         * Produce a report (summary_table, charts, recognition_list, application_pdf, operating_reports: XLSX and trend charts of the 定期调度 sums) and wait for it
          * @description Roles: enterprise, reviewer, admin.
          */
         post: operations["generateReport"];
@@ -8891,6 +8911,139 @@ export interface operations {
             };
         };
     };
+    getOperatingStatistics: {
+        parameters: {
+            query?: {
+                group_by?: "" | "county" | "city" | "focus";
+            };
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        as_of: string;
+                        group_by: string;
+                        periods: {
+                            key: string;
+                            label: string;
+                        }[];
+                        programme_id: string;
+                        rows: {
+                            key: string;
+                            label: string;
+                            period: string;
+                            period_label: string;
+                            reports: number;
+                            totals: {
+                                [key: string]: string;
+                            };
+                        }[];
+                        scope: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPublicity: {
         parameters: {
             query?: never;
@@ -9838,7 +9991,7 @@ export interface operations {
     listReports: {
         parameters: {
             query?: {
-                kind?: "summary_table" | "charts" | "recognition_list" | "application_pdf" | "chart";
+                kind?: "summary_table" | "charts" | "recognition_list" | "application_pdf" | "operating_reports" | "chart";
                 unit_id?: string;
                 limit?: number;
             };
@@ -9986,9 +10139,11 @@ export interface operations {
                 "application/json": {
                     application_id?: string;
                     formats?: ("xlsx" | "pdf" | "png" | "svg")[];
+                    /** @enum {string} */
+                    group_by?: "" | "county" | "city" | "focus";
                     include_pending?: boolean;
                     /** @enum {string} */
-                    kind: "summary_table" | "charts" | "recognition_list" | "application_pdf";
+                    kind: "summary_table" | "charts" | "recognition_list" | "application_pdf" | "operating_reports";
                     /** @enum {string} */
                     stage?: "" | "publicity" | "final";
                     unit_id?: string;
