@@ -250,6 +250,7 @@ def finish_failed(store: StoreHandle, settings: Settings, delivery: dict[str, An
 # recorded: small, so that little time passes between registration's answer and the
 # reminders written on it (registration accepts up to 1000 per call).
 SUBMITTED_BATCH = 20
+ANNUAL_UPDATE_STEPS = (30, 7)  # days before the yearly update's due day (31 May): a month ahead, then a week
 REMINDER_DEFER = 30  # seconds a reminder waits when registration cannot say who has submitted
 
 
@@ -373,20 +374,28 @@ def review_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeModel, 
 
 
 def report_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeModel, at: datetime) -> int:
-    """定期调度: before the open period's window closes, every recognised or 后备 enterprise that has not
-    filed it (registration's answer: who is due and has not filed, revoked and lapsed ones excluded)."""
+    """定期调度 and the yearly data update: before the open window closes, every enterprise due that has
+    not filed (registration's answer: who is due and has not filed, revoked and lapsed ones excluded)."""
+    count = 0
     policy = programme.operating_reports
-    if policy is None or not policy.remind_days_before:
-        return 0
+    if policy is not None and policy.remind_days_before:
+        count += _report_reminders(deps, store, programme, at, (policy.remind_days_before,), False)
+    if programme.annual_update is not None:
+        count += _report_reminders(deps, store, programme, at, ANNUAL_UPDATE_STEPS, True)
+    return count
+
+
+def _report_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeModel, at: datetime,
+                      steps: tuple[int, ...], annual: bool) -> int:
     try:
         answer = _client(deps.registration).ListLateFilers(registration_pb2.ListLateFilersRequest(
-            programme_id=programme.id, open_window=True))
+            programme_id=programme.id, open_window=True, annual_update=annual))
     except (GrpcError, OSError, RuntimeError) as exc:
         raise RegistrationUnavailable(f"{type(exc).__name__}: {exc}") from exc
     if not answer.period:
         return 0
     closes = parse_instant(answer.window_closes_at)
-    step = due_step(at, closes, (policy.remind_days_before,))
+    step = due_step(at, closes, steps)
     if step is None:
         return 0
     checked = storage.wall_now()
@@ -398,7 +407,7 @@ def report_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeModel, 
         known = store.db.enterprises.find_one({"_id": filer.enterprise_id}) or {}
         name = filer.enterprise_name or known.get("name") or "贵企业"
         notice = Notice("reminder.report", f"reminder:{key}", "reminder.report", programme.id,
-                        builders.report_reminder(programme, name, answer.period_label, closes, at),
+                        builders.report_reminder(programme, name, answer.period_label, closes, at, annual),
                         enterprise_targets(filer.enterprise_id, name, stored_contact(known.get("contact"))))
         count += _remind(deps, store, key, {"kind": "report", "programme_id": programme.id,
                                             "target": filer.enterprise_id, "period": answer.period, "step": step,

@@ -156,6 +156,8 @@ class ReportingService(GrpcOperations):
     def on_operating_report_submitted(self, unit: UnitOfWork, event: Envelope) -> None:
         """定期调度: keep the latest version of each report for the aggregates (not archived for a rebuild)."""
         payload = event.payload(registration_pb2.OperatingReportSubmitted)
+        if payload.report.kind == "annual_update":  # the yearly data update is not a 定期调度 period
+            return
         try:
             document = operating.document(payload.report, event.id)
         except ValueError as error:

@@ -11,8 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from google.protobuf import struct_pb2
-from workflow_support import HUNAN, ReviewAnswers, draft, outbox, registration_ctx, reviewer
+from workflow_support import HUNAN, ReviewAnswers, draft, enterprise_caller, outbox, registration_ctx, reviewer
 
+from kernel.divisions import load_division_table
 from kernel.programme import programme_from_message
 from notification import dispatch
 from notification import storage as notification_storage
@@ -22,10 +23,16 @@ from notification.rules.deliveries import SKIPPED, SUBMITTED_SINCE
 from notification.rules.templates import load_templates
 from registration import operating_reports, review_events
 from registration import storage as registration_storage
+from registration.context import Context
+from registration.directory import Directory
 from reporting import storage as reporting_storage
 from reporting import workflow as reporting_workflow
 from reporting.rules import access, operating
 from reporting.rules.divisions import load_regions
+from review.catalogue import Catalogue
+from review.rules.programme_parser import parse_programme
+from review.rules.programmes import read_yaml
+from zjtx.config import REPO_ROOT
 from zjtx.envelope import Envelope, payload_to_data
 from zjtx.errors import DomainError
 from zjtx.grpc_support import Caller
@@ -53,8 +60,6 @@ def settled(store: StoreHandle, status: str, reason: str = "", region: str = "43
 
 def report(store: StoreHandle, enterprise_id: str, at: datetime, period: str = "2021-Q1",
            figures: dict | None = None, note: str = "") -> pb.OperatingReport:
-    from workflow_support import enterprise_caller
-
     data = struct_pb2.Struct()
     data.update(figures or FIGURES)
     ctx = registration_ctx(store, enterprise_caller(enterprise_id), at)
@@ -148,12 +153,14 @@ class RegistrationAnswers:
     """Stands where notification holds a gRPC proxy of registration: answers from registration's use case
     on its own store, as the platform's services (role system) are answered, at ``at``."""
 
-    def __init__(self, store: StoreHandle) -> None:
-        self.store, self.at = store, IN_Q1_WINDOW
+    def __init__(self, store: StoreHandle, review: ReviewAnswers | None = None) -> None:
+        self.store, self.at, self.review = store, IN_Q1_WINDOW, review or ReviewAnswers()
 
     def ListLateFilers(self, request: pb.ListLateFilersRequest, **_: object) -> pb.ListLateFilersResponse:
-        return operating_reports.late_filers(registration_ctx(self.store, Caller(subject="notification"), self.at),
-                                             request)
+        ctx = Context(self.store, Directory(self.review), load_division_table(None), Caller(subject="notification"),
+                      self.at)
+        return operating_reports.late_filers(ctx, request)
+
 
 
 def test_reminders_before_the_window_closes_go_once_to_who_has_not_filed(registration: StoreHandle,
@@ -223,3 +230,81 @@ def test_reporting_sums_the_reports_per_period_by_city_and_focus_with_a_workbook
     sheet = openpyxl.load_workbook(io.BytesIO(data))
     rows = [row for row in sheet.active.iter_rows(min_row=4, values_only=True) if row[0]]
     assert rows[0][:4] == ("2021年第1季度", "长沙市", 1, 100.25)
+
+
+UPDATE_FIGURES = {"operating_revenue": 8800, "main_revenue": 8100, "total_profit": 640, "rnd_expense": 520,
+                  "employees": 230, "invention_patents": 7}
+
+
+def under_2026_rules() -> ReviewAnswers:
+    """Review's answers with a programme pinning the rules effective 2026-04-01 (hunan-2022-specialised-sme
+    run again in 2026, as an admin would create it)."""
+    answers = ReviewAnswers()
+    answers.catalogue = Catalogue(REPO_ROOT / "deploy" / "programmes", REPO_ROOT / "deploy" / "units" / "hunan.yaml")
+    document = read_yaml(REPO_ROOT / "deploy" / "programmes" / "hunan-2022-specialised-sme.yaml")
+    document.update(id="hunan-2026-specialised-sme", year=2026, title="2026年湖南省专精特新中小企业认定",
+                    rules="miit-2026-specialised-sme",
+                    window={"opens_at": "2026-05-01T00:00:00+08:00", "closes_at": "2026-06-30T23:59:59+08:00",
+                            "review_closes_at": "2026-07-15T23:59:59+08:00"})
+    answers.catalogue.install(parse_programme(document, rulesets=answers.catalogue.rulesets), document, {})
+    return answers
+
+
+def test_recognised_enterprises_under_the_2026_rules_update_their_data_by_31_may(registration: StoreHandle,
+                                                                                 open_store) -> None:
+    answers = under_2026_rules()
+    ids = []
+    for region in ("430405", "430405", "430104"):
+        enterprise_id, _ = settled(registration, "recognised", region=region)
+        held = registration.db.applications.find_one({"enterprise_id": enterprise_id})
+        registration.db.applications.insert_one({**held, "_id": f"{held['_id']}-2026",
+                                                 "programme_id": "hunan-2026-specialised-sme"})
+        ids.append(enterprise_id)
+    updated, late, revoked = ids
+    registration.db.applications.update_one({"_id": {"$regex": "-2026$"}, "enterprise_id": revoked},
+                                            {"$set": {"recognition_status": "revoked"}})
+
+    def ctx(caller: Caller, at: str) -> Context:
+        return Context(registration, Directory(answers), load_division_table(None), caller,
+                       datetime.fromisoformat(at))
+
+    def update(enterprise_id: str, at: str, figures: dict | None = None, period: str = "2027") -> pb.OperatingReport:
+        request = pb.SubmitOperatingReportRequest(enterprise_id=enterprise_id, programme_id="hunan-2026-specialised-sme",
+                                                  period=period)
+        return operating_reports.submit(ctx(enterprise_caller(enterprise_id), at), request,
+                                        dict(UPDATE_FIGURES if figures is None else figures))
+
+    done = update(updated, "2027-05-31T20:00:00+08:00")
+    assert (done.kind, done.period_label, done.figures["main_revenue"]) == (
+        "annual_update", "2027年度数据更新（2026年数据）", "8100")
+    assert done.window_closes_at == "2027-05-31T15:59:59.000Z"
+    for who, at, figures, period, code in [
+            (late, "2027-06-01T00:00:00+08:00", None, "2027", "report.window_closed"),
+            (late, "2027-05-01T00:00:00+08:00", FIGURES, "2027", "report.invalid"),   # the 定期调度 figures
+            (late, "2026-12-01T00:00:00+08:00", None, "2026", "update.not_yet"),
+            (revoked, "2027-05-01T00:00:00+08:00", None, "2027", "report.not_due")]:
+        with pytest.raises(DomainError) as error:
+            update(who, at, figures, period)
+        assert error.value.code == code, (who, at, error.value)
+
+    # after 31 May the province flags who did not update; a unit sees its own
+    flagged = operating_reports.late_filers(ctx(reviewer("unit-430000"), "2027-06-02T09:00:00+08:00"),
+                                            pb.ListLateFilersRequest(programme_id="hunan-2026-specialised-sme",
+                                                                     annual_update=True))
+    assert (flagged.period, flagged.window_closed, flagged.due) == ("2027", True, 2)
+    assert [f.enterprise_id for f in flagged.late] == [late]
+    assert operating_reports.late_filers(ctx(reviewer("unit-430100"), "2027-06-02T09:00:00+08:00"),
+                                         pb.ListLateFilersRequest(programme_id="hunan-2026-specialised-sme",
+                                                                  period="2027")).late == []
+
+    # notification reminds a month and a week before 31 May, once per step, who has not updated
+    notification = open_store("notification", notification_storage.INDEXES)
+    answers_registration = RegistrationAnswers(registration, answers)
+    deps = Deps(answers, load_templates(DEFAULT_TEMPLATES), load_settings({}), answers_registration)
+    programme = deps.programme("hunan-2026-specialised-sme")
+    answers_registration.at = datetime.fromisoformat("2027-05-02T09:00:00+08:00")
+    registration.db.operating_reports.delete_many({})   # before anyone updated
+    assert dispatch.report_reminders(deps, notification, programme, answers_registration.at) == 2
+    assert dispatch.report_reminders(deps, notification, programme, answers_registration.at) == 0
+    titles = {d["title"] for d in notification.db.inbox.find({"event_type": "reminder.report"})}
+    assert titles == {"报送提醒：2027年度数据更新（2026年数据）还有30天截止"}

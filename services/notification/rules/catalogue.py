@@ -40,8 +40,8 @@ FIELDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
     "review.recognition_amended": (*_ENTERPRISE_APPLICATION, "outcome", "list_version", "reason", "amended_at"),
     "reminder.draft": ("enterprise_name", "programme_title", "owner_name", "closes_at", "days_left"),
     "reminder.review": ("unit_name", "programme_title", "open_tasks", "due_at", "days_left"),
-    # 定期调度: a recognised or 后备 enterprise that has not yet filed the period whose window is open
-    "reminder.report": ("enterprise_name", "programme_title", "owner_name", "period_label", "closes_at", "days_left"),
+    # 定期调度 (or the yearly data update): an enterprise due that has not yet filed the open window's report
+    "reminder.report": ("enterprise_name", "programme_title", "owner_name", "report_title", "closes_at", "days_left"),
     # a one-time code asked for at the gateway (password reset): SMS or e-mail only
     "account.reset_code": ("recipient_label", "code", "expires_at"),
     # programme.amended that moves a deadline later: enterprises, and the reviewing units

@@ -879,7 +879,7 @@ export interface paths {
         };
         get?: never;
         /**
-         * File or correct (within its window) a period's 定期调度 operating report (recognised and 后备 enterprises): registration.operating_report_submitted
+         * File or correct (within its window) a period's 定期调度 operating report (recognised and 后备 enterprises), or the yearly data update (period = the year, under a rule set with one): registration.operating_report_submitted
          * @description Roles: enterprise.
          */
         put: operations["submitOperatingReport"];
@@ -8499,6 +8499,7 @@ export interface operations {
                             };
                             focus_category: string;
                             id: string;
+                            kind: string;
                             note: string;
                             period: string;
                             period_label: string;
@@ -8616,6 +8617,7 @@ export interface operations {
         parameters: {
             query?: {
                 period?: string;
+                annual_update?: boolean;
             };
             header?: never;
             path: {
@@ -8762,13 +8764,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description 定期调度：operating_revenue、total_profit、rnd_expense、employees、export_value、new_invention_patents；年度数据更新：认定标准所列字段 */
                     figures: {
-                        employees?: number | string;
-                        export_value?: number | string;
-                        new_invention_patents?: number | string;
-                        operating_revenue?: number | string;
-                        rnd_expense?: number | string;
-                        total_profit?: number | string;
+                        [key: string]: number | string;
                     };
                     note?: string;
                 };
@@ -8790,6 +8788,7 @@ export interface operations {
                         };
                         focus_category: string;
                         id: string;
+                        kind: string;
                         note: string;
                         period: string;
                         period_label: string;
