@@ -426,6 +426,14 @@ class Scenario:
         revoked = api.post(f"/api/v1/recognitions/{by_key[revoked_key]['id']}/revoke",
                            {"reason": "企业发生重大安全生产事故，依规撤销认定"}, token=admin)
         say(f"{revoked['enterprise']['name']}: recognition {revoked['status_label']} ({revoked['revoked_reason']})")
+        self.clock("2022-04-10T09:00:00+08:00")  # the 2022-Q1 window: registration no longer asks it
+
+        def refused() -> str | None:
+            answer = api.attempt("PUT", f"/api/v1/programmes/{PROGRAMME}/operating-reports/periods/2022-Q1",
+                                 {"figures": {"employees": 1}}, token=self.tokens[revoked_key])
+            return answer.body.get("message") if answer.status == 403 else None
+
+        say(f"{revoked['enterprise']['name']} files 2022-Q1: {wait_for(refused, 'registration to hear the revocation')}")
         lapsing_key = sorted(k for k in by_key if k != revoked_key)[0]
         renewing = [k for k in sorted(by_key) if k not in (revoked_key, lapsing_key)]
         self.renewal_cycle(renewing)
@@ -531,3 +539,16 @@ class Scenario:
         say(f"{filed} quarterly 调度 reports filed from 2020-Q2 to 2021-Q4 by {len(recognised)} recognised and "
             f"{len(reserve)} 后备 enterprises")
         self.summary["operating_reports"] = filed
+        # reporting's sums of the reports by 市州 over time, and its workbook and trend charts
+        sums = wait_for(lambda: (lambda s: s if sum(r["reports"] for r in s["rows"]) == filed else None)(api.get(
+            f"/api/v1/programmes/{PROGRAMME}/operating-statistics?group_by=city", token=admin)),
+            "reporting to sum every report filed")
+        for row in [r for r in sums["rows"] if r["period"] in ("2020-Q2", "2021-Q4")]:
+            say(f"调度 sums {row['period_label']} {row['label']}: {row['reports']} reports, 营业收入 "
+                f"{row['totals']['operating_revenue']} 万元")
+        made = api.post(f"/api/v1/programmes/{PROGRAMME}/reports", {"kind": "operating_reports", "group_by": "city"},
+                        token=admin)
+        for report in made["reports"]:
+            api.download(f"/api/v1/reports/{report['id']}/file", admin, self.out / report["filename"])
+        say(f"调度 sums by city: {', '.join(r['filename'] for r in made['reports'])}")
+        self.summary["operating_sums"] = [r["filename"] for r in made["reports"]]

@@ -113,6 +113,15 @@ class ReportPolicy:
 
 
 @dataclass(frozen=True)
+class AnnualUpdate:
+    """The yearly data update of the pinned rule set (rules effective 2026-04-01): recognised
+    enterprises update these figures each year by ``due`` (month, day)."""
+
+    due: tuple[int, int]
+    fields: tuple[tuple[str, str, str], ...]  # (id, label, kind money|signed_money|count)
+
+
+@dataclass(frozen=True)
 class ProgrammeModel:
     id: str
     version: int
@@ -136,6 +145,7 @@ class ProgrammeModel:
     level_deadlines: dict[int, datetime] = field(default_factory=dict)  # reviewing levels with a deadline
     columns: tuple[tuple[str, str], ...] = ()  # (title, source) of the 推荐汇总表
     operating_reports: ReportPolicy | None = None  # 定期调度, from the document
+    annual_update: AnnualUpdate | None = None  # the pinned rule set's yearly data update, if any
 
     # -- lookups
 
@@ -236,6 +246,7 @@ def programme_from_message(message: Any) -> ProgrammeModel:
                              if not c.final and c.review_closes_at},
             columns=tuple((c.title, c.source) for c in message.summary_table_columns),
             operating_reports=_report_policy(getattr(message, "document_json", "")),
+            annual_update=_annual_update(getattr(message, "document_json", "")),
         )
     except (ValueError, KeyError, TypeError, InvalidOperation) as error:
         raise ProgrammeModelError(f"programme {getattr(message, 'id', '?')!r} is unusable: {error}") from error
@@ -246,6 +257,15 @@ def _report_policy(document_json: str) -> ReportPolicy | None:
     if not raw:
         return None
     return ReportPolicy(str(raw["frequency"]), int(raw["window_days"]), int(raw["remind_days_before"]))
+
+
+def _annual_update(document_json: str) -> AnnualUpdate | None:
+    rules = (json.loads(document_json) if document_json else {}).get("ruleset") or {}
+    due, fields = rules.get("annual_update_due"), rules.get("annual_update") or []
+    if not due or not fields:
+        return None
+    month, day = (int(part) for part in str(due).split("-"))
+    return AnnualUpdate((month, day), tuple((str(f["id"]), str(f["label"]), str(f["kind"])) for f in fields))
 
 
 def _instant(text: str) -> datetime:

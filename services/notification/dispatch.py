@@ -37,10 +37,10 @@ from notification.rules.notices import (
     unit_targets,
 )
 from notification.rules.preferences import effective
-from notification.rules.reminders import draft_key, due_step, review_key
+from notification.rules.reminders import draft_key, due_step, report_key, review_key
 from notification.rules.templates import TemplateSet
 from zjtx import attributes
-from zjtx.clock import iso, now
+from zjtx.clock import iso, now, parse_instant
 from zjtx.crypto import field_cipher, redact
 from zjtx.mongo import StoreHandle, UnitOfWork
 from zjtx_api import notification_pb2, registration_pb2
@@ -175,8 +175,8 @@ def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) 
             storage.release_claim(store.db, delivery["_id"], settings.owner, storage.wall_now())
             return
         with delivery_span(delivery):
-            if delivery.get("kind") == "reminder.draft" and not still_unsubmitted(store, settings, registration,
-                                                                               delivery):
+            if delivery.get("kind") in STILL_DUE and not STILL_DUE[delivery["kind"]](store, settings, registration,
+                                                                                    delivery):
                 return
             try:
                 settings.channels[delivery["channel"]].send(opened_delivery(delivery))
@@ -220,11 +220,33 @@ def still_unsubmitted(store: StoreHandle, settings: Settings, registration: Any,
     """True when registration says the reminded enterprise has still not submitted; else the
     delivery is skipped (it has submitted) or put back for later (registration did not answer)."""
     enterprise_id = delivery["recipient"].removeprefix("enterprise:")
+    return _still_due(store, settings, delivery, lambda: enterprise_id in submitted_now(
+        _client(registration), delivery["subject"], [enterprise_id]))
+
+
+def still_unreported(store: StoreHandle, settings: Settings, registration: Any, delivery: dict[str, Any]) -> bool:
+    """The same for a 定期调度 reminder: has the enterprise filed the period since it was recorded?"""
+    enterprise_id = delivery["recipient"].removeprefix("enterprise:")
+    reminder = store.db.reminders.find_one({"_id": delivery["event_id"].removeprefix("reminder:")}) or {}
+
+    def filed() -> bool:
+        if not reminder.get("period"):
+            return True  # no record of what it reminds of: say nothing rather than something wrong
+        late = late_now(_client(registration), reminder["programme_id"], reminder["period"])
+        return enterprise_id not in late
+    return _still_due(store, settings, delivery, filed)
+
+
+def _client(registration: Any) -> Any:
+    if registration is None:
+        raise RegistrationUnavailable("no registration client configured")
+    return registration
+
+
+def _still_due(store: StoreHandle, settings: Settings, delivery: dict[str, Any], done: Any) -> bool:
     checked = storage.wall_now()
     try:
-        if registration is None:
-            raise RegistrationUnavailable("no registration client configured")
-        submitted = enterprise_id in submitted_now(registration, delivery["subject"], [enterprise_id])
+        submitted = done()
     except RegistrationUnavailable as exc:
         storage.release_claim(store.db, delivery["_id"], settings.owner, checked + timedelta(seconds=REMINDER_DEFER))
         log.warning("reminder %s to %s deferred %ds: registration did not say whether it has submitted (%s)",
@@ -238,6 +260,10 @@ def still_unsubmitted(store: StoreHandle, settings: Settings, registration: Any,
         return False
     storage.note_checked(store.db, delivery["_id"], checked)
     return True
+
+
+# reminder kinds checked with registration right before they go out
+STILL_DUE = {"reminder.draft": still_unsubmitted, "reminder.report": still_unreported}
 
 
 def trace_headers() -> dict[str, str]:
@@ -294,6 +320,7 @@ def finish_failed(store: StoreHandle, settings: Settings, delivery: dict[str, An
 # recorded: small, so that little time passes between registration's answer and the
 # reminders written on it (registration accepts up to 1000 per call).
 SUBMITTED_BATCH = 20
+ANNUAL_UPDATE_STEPS = (30, 7)  # days before the yearly update's due day (31 May): a month ahead, then a week
 REMINDER_DEFER = 30  # seconds a reminder waits when registration cannot say who has submitted
 
 
@@ -312,6 +339,17 @@ def submitted_now(registration: Any, programme_id: str, enterprise_ids: list[str
     return set(answer.enterprise_ids)
 
 
+def late_now(registration: Any, programme_id: str, period: str) -> set[str]:
+    """Who has not filed the period's 定期调度 report, by registration's own state (after a revocation
+    or lapse, no longer due: not listed)."""
+    try:
+        answer = registration.ListLateFilers(registration_pb2.ListLateFilersRequest(programme_id=programme_id,
+                                                                                   period=period))
+    except (GrpcError, OSError, RuntimeError) as exc:
+        raise RegistrationUnavailable(f"{type(exc).__name__}: {exc}") from exc
+    return {filer.enterprise_id for filer in answer.late}
+
+
 def reminder_pass(deps: Deps, store: StoreHandle) -> int:
     """Record every reminder due at the platform clock's now; each (target, deadline, step) once."""
     at = now()
@@ -324,6 +362,11 @@ def reminder_pass(deps: Deps, store: StoreHandle) -> int:
             due += draft_reminders(deps, store, programme, at)
         except RegistrationUnavailable as exc:  # the next pass tries again
             log.warning("draft reminders of %s deferred: registration did not say who has submitted (%s)",
+                        programme.id, exc)
+        try:
+            due += report_reminders(deps, store, programme, at)
+        except RegistrationUnavailable as exc:
+            log.warning("定期调度 reminders of %s deferred: registration did not say who has filed (%s)",
                         programme.id, exc)
         due += review_reminders(deps, store, programme, at)
     storage.note_reminder_pass(store.db, at, due, deps.settings.owner)
@@ -397,4 +440,46 @@ def review_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeModel, 
                         unit_targets(group["unit_id"], unit_name, accounts))
         count += _remind(deps, store, key, {"kind": "review", "programme_id": programme.id, "target": group["unit_id"],
                                             "step": step, "deadline": deadline}, notice)
+    return count
+
+
+def report_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeModel, at: datetime) -> int:
+    """定期调度 and the yearly data update: before the open window closes, every enterprise due that has
+    not filed (registration's answer: who is due and has not filed, revoked and lapsed ones excluded)."""
+    count = 0
+    policy = programme.operating_reports
+    if policy is not None and policy.remind_days_before:
+        count += _report_reminders(deps, store, programme, at, (policy.remind_days_before,), False)
+    if programme.annual_update is not None:
+        count += _report_reminders(deps, store, programme, at, ANNUAL_UPDATE_STEPS, True)
+    return count
+
+
+def _report_reminders(deps: Deps, store: StoreHandle, programme: ProgrammeModel, at: datetime,
+                      steps: tuple[int, ...], annual: bool) -> int:
+    try:
+        answer = _client(deps.registration).ListLateFilers(registration_pb2.ListLateFilersRequest(
+            programme_id=programme.id, open_window=True, annual_update=annual))
+    except (GrpcError, OSError, RuntimeError) as exc:
+        raise RegistrationUnavailable(f"{type(exc).__name__}: {exc}") from exc
+    if not answer.period:
+        return 0
+    closes = parse_instant(answer.window_closes_at)
+    step = due_step(at, closes, steps)
+    if step is None:
+        return 0
+    checked = storage.wall_now()
+    count = 0
+    for filer in answer.late:
+        key = report_key(programme.id, filer.enterprise_id, answer.period, closes, step)
+        if store.db.reminders.find_one({"_id": key}, {"_id": 1}):
+            continue
+        known = store.db.enterprises.find_one({"_id": filer.enterprise_id}) or {}
+        name = filer.enterprise_name or known.get("name") or "贵企业"
+        notice = Notice("reminder.report", f"reminder:{key}", "reminder.report", programme.id,
+                        builders.report_reminder(programme, name, answer.period_label, closes, at, annual),
+                        enterprise_targets(filer.enterprise_id, name, stored_contact(known.get("contact"))))
+        count += _remind(deps, store, key, {"kind": "report", "programme_id": programme.id,
+                                            "target": filer.enterprise_id, "period": answer.period, "step": step,
+                                            "deadline": closes, "checked_wall": checked}, notice)
     return count

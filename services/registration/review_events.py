@@ -128,3 +128,37 @@ def apply_recognition_amendment(unit: UnitOfWork, event: Envelope) -> int:
             "detail": f"认定名单第{payload.list_version}版更正：{'补入认定名单' if status == RECOGNISED else '移出认定名单'}",
             "data": {"event_id": event.id, "event_type": event.type}})
     return changed
+
+
+ENDED = {"review.recognition_revoked": "revoked", "review.recognition_lapsed": "lapsed"}
+
+
+def end_recognition(unit: UnitOfWork, event: Envelope) -> bool:
+    """review.recognition_revoked / review.recognition_lapsed: the application keeps its outcome (recognised)
+    and records that the recognition ended, so the enterprise is no longer due 定期调度 reports (nor the
+    yearly update) and no longer reminded. Idempotent: a redelivery finds it recorded."""
+    if event.type not in ENDED:
+        raise PermanentEventError(f"{event.type} does not end a recognition")
+    payload = event.payload(review_pb2.RecognitionChanged)
+    record = payload.recognition
+    application = storage.get_application(unit.db, record.application_id, unit.session) if record.application_id \
+        else None
+    if application is None:
+        log.warning("%s %s for unknown application %r skipped", event.type, event.id, record.application_id)
+        return False
+    ended = ENDED[event.type]
+    if application.get("recognition_status") == ended:
+        return False
+    at = now()
+    reason = payload.reason or payload.notice or ("认定已撤销" if ended == "revoked" else "认定有效期届满未复核，已失效")
+    updated = storage.change_application(unit, application["_id"], {"version": application["version"]},
+                                         {"recognition_status": ended, "recognition_ended_at": at,
+                                          "recognition_ended_reason": reason}, at)
+    if updated is None:
+        raise RuntimeError(f"application {application['_id']} changed while applying {event.type}")
+    storage.append_history(unit, {
+        "application_id": application["_id"], "at": at, "actor": "review", "role": "system",
+        "action": f"recognition_{ended}", "reason": reason, "version": updated["version"],
+        "detail": "认定已撤销，不再报送定期调度报告" if ended == "revoked" else "认定已失效，不再报送定期调度报告",
+        "data": {"event_id": event.id, "event_type": event.type, "recognition_id": record.id}})
+    return True

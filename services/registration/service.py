@@ -167,6 +167,14 @@ class RegistrationService(GrpcOperations):
     def on_recognition_amended(self, unit: UnitOfWork, event: Envelope) -> None:
         review_events.apply_recognition_amendment(unit, event)
 
+    @handles("review", "review.recognition_revoked")
+    def on_recognition_revoked(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.end_recognition(unit, event)
+
+    @handles("review", "review.recognition_lapsed")
+    def on_recognition_lapsed(self, unit: UnitOfWork, event: Envelope) -> None:
+        review_events.end_recognition(unit, event)
+
     @handles("review", "programme.amended")
     def on_programme_amended(self, unit: UnitOfWork, event: Envelope) -> None:
         """A new version (an extension): submissions are judged against it from now, not in a minute."""

@@ -76,3 +76,18 @@ def _review_error(error: GrpcError, missing: str, code: str) -> DomainError:
     if error.code.name == "NOT_FOUND":
         return not_found(code, missing)
     return precondition("review.unavailable", f"暂时无法从审核服务读取培育批次（{error.code.name}: {error.message}），请稍后重试")
+
+
+def unit_division(review: Any, cache: Cache, unit_id: str) -> str:
+    """The unit's division code, or "" when review does not know it (then nothing is shown)."""
+    if not unit_id:
+        return ""
+    cached = cache.get(("division", unit_id))
+    if cached is not None:
+        return cached
+    try:
+        division = review.GetUnit(review_pb2.GetUnitRequest(unit_id=unit_id)).division_code
+    except (GrpcError, OSError) as error:
+        log.warning("unit %s not resolved by review: %s", unit_id, error)
+        return ""
+    return cache.put(("division", unit_id), division)

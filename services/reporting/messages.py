@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reporting.rules import statistics
+from reporting.rules import operating, statistics
 from zjtx.clock import iso
 from zjtx_api import reporting_pb2 as pb
 
@@ -55,3 +55,12 @@ def statistics_message(stats: statistics.Statistics) -> pb.Statistics:
             rate=r.rate, rate_text=r.rate_text) for r in stats.recognition_by_city],
         region_prefix=stats.region_prefix,
     )
+
+
+def operating_message(stats: operating.OperatingStatistics) -> pb.OperatingStatistics:
+    return pb.OperatingStatistics(
+        programme_id=stats.programme_id, group_by=stats.group_by, scope=stats.scope, as_of=stats.as_of,
+        periods=[pb.OperatingPeriod(key=key, label=label) for key, label in stats.periods],
+        rows=[pb.OperatingRow(period=r.period, period_label=r.period_label, key=r.key, label=r.label,
+                              reports=r.reports, totals={k: operating.text(v) for k, v in r.totals.items()})
+              for r in stats.rows])

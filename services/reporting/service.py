@@ -12,8 +12,14 @@ from nameko import config
 
 from kernel.programme import ProgrammeModel
 from reporting import directory, storage, workflow
-from reporting.messages import job_message, progress_message, report_message, statistics_message
-from reporting.rules import access, pdf
+from reporting.messages import (
+    job_message,
+    operating_message,
+    progress_message,
+    report_message,
+    statistics_message,
+)
+from reporting.rules import access, operating, pdf
 from reporting.rules.divisions import load_regions
 from reporting.rules.events import CONSUMED, ProjectionError, normalise
 from reporting.rules.summary import display
@@ -21,10 +27,11 @@ from zjtx.clock import now
 from zjtx.config import REPO_ROOT
 from zjtx.envelope import Envelope
 from zjtx.errors import DomainError, invalid, not_found
-from zjtx.events import PermanentEventError, consumes
+from zjtx.events import PermanentEventError, consumes, handles
 from zjtx.grpc_client import ServiceClient
 from zjtx.grpc_support import GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
+from zjtx_api import registration_pb2
 from zjtx_api import reporting_pb2 as pb
 from zjtx_api.reporting_pb2_grpc import ReportingStub
 from zjtx_api.review_pb2_grpc import ReviewStub
@@ -60,6 +67,7 @@ class ReportingService(GrpcOperations):
             unit_names=lambda unit_id: directory.unit_name(self.review, self.cache, unit_id),
             reports_root=root, output_dir=workflow.output_directory(root, output_dir),
             font_file=str(config.get("CJK_FONT_FILE") or ""),
+            unit_division=lambda unit_id: directory.unit_division(self.review, self.cache, unit_id),
         )
 
     def _programme(self, programme_id: str) -> ProgrammeModel:
@@ -123,7 +131,8 @@ class ReportingService(GrpcOperations):
         kind = request.kind.strip()
         if kind not in workflow.KINDS:
             raise invalid("request.kind", f"报表类型“{kind}”无效；可选：summary_table（推荐汇总表）、charts（统计图）、"
-                          "recognition_list（公示/认定名单）、application_pdf（申报书PDF）")
+                          "recognition_list（公示/认定名单）、application_pdf（申报书PDF）、"
+                          "operating_reports（定期调度汇总）")
         programme = self._programme(request.programme_id)
         ctx = self._context(self._requester(context), request.output_dir)
         producers = {
@@ -132,8 +141,28 @@ class ReportingService(GrpcOperations):
             "recognition_list": lambda: workflow.recognition_list(ctx, programme, request.stage.strip(),
                                                                  list(request.formats)),
             "application_pdf": lambda: workflow.application_pdf(ctx, programme, request.application_id.strip()),
+            "operating_reports": lambda: workflow.operating_reports(ctx, programme, request.group_by,
+                                                                   list(request.formats)),
         }
         yield from self._run(ctx, kind, programme.id, producers[kind]())
+
+    @api(ReportingStub)
+    def GetOperatingStatistics(self, request: pb.OperatingStatisticsRequest, context: Any) -> pb.OperatingStatistics:
+        programme = self._programme(request.programme_id)
+        ctx = self._context(self._requester(context))
+        return operating_message(workflow.operating_statistics(ctx, programme, request.group_by))
+
+    @handles("registration", "registration.operating_report_submitted")
+    def on_operating_report_submitted(self, unit: UnitOfWork, event: Envelope) -> None:
+        """定期调度: keep the latest version of each report for the aggregates (not archived for a rebuild)."""
+        payload = event.payload(registration_pb2.OperatingReportSubmitted)
+        if payload.report.kind == "annual_update":  # the yearly data update is not a 定期调度 period
+            return
+        try:
+            document = operating.document(payload.report, event.id)
+        except ValueError as error:
+            raise PermanentEventError(f"{event.type} {event.id}: {error}") from None
+        storage.save_operating_report(unit, document)
 
     @api(ReportingStub)
     def GetJob(self, request: pb.GetJobRequest, context: Any) -> pb.Job:

@@ -54,6 +54,9 @@ INDEXES = {
     ],
     "reports": [simple_index("programme_id", "kind", "created_at"), simple_index("job_id")],
     "report_jobs": [simple_index("started_at")],
+    # 定期调度: the latest version of each operating report (not a read model of the archive:
+    # a rebuild leaves it alone)
+    "operating_reports": [simple_index("programme_id", "period", name="by_period")],
 }
 
 
@@ -369,6 +372,20 @@ def add_job_report(db: Database, job_id: str, report_id: str) -> None:
 
 def get_job(db: Database, job_id: str) -> dict[str, Any] | None:
     return db.report_jobs.find_one({"_id": job_id})
+
+
+def save_operating_report(unit: Unit, report: dict[str, Any]) -> bool:
+    """Keep the report if it is newer than the copy held (a redelivered or late older version changes
+    nothing); True when stored."""
+    held = unit.db.operating_reports.find_one({"_id": report["_id"]}, {"version": 1}, session=unit.session)
+    if held is not None and held.get("version", 0) >= report["version"]:
+        return False
+    unit.db.operating_reports.replace_one({"_id": report["_id"]}, report, upsert=True, session=unit.session)
+    return True
+
+
+def operating_reports(db: Database, programme_id: str) -> list[dict[str, Any]]:
+    return list(db.operating_reports.find({"programme_id": programme_id}))
 
 
 __all__ = ["APPLICATIONS", "ENTERPRISES", "PROGRAMMES", "INDEXES", "rebuild", "archive_and_apply"]

@@ -20,16 +20,17 @@ from typing import Any
 
 from pymongo.database import Database
 
+from kernel.divisions import division_within
 from kernel.programme import ProgrammeModel
 from reporting import storage
-from reporting.rules import access, charts, pdf, statistics, summary
+from reporting.rules import access, charts, operating, pdf, statistics, summary
 from reporting.rules.divisions import Regions
 from reporting.rules.xlsx import Layout, TableWriter, progress_step
 from zjtx.clock import iso, to_shanghai
 from zjtx.errors import forbidden, invalid, not_found, precondition
 from zjtx_api import reporting_pb2
 
-KINDS = ("summary_table", "charts", "recognition_list", "application_pdf")
+KINDS = ("summary_table", "charts", "recognition_list", "application_pdf", "operating_reports")
 MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "pdf": "application/pdf", **charts.MEDIA_TYPES}
 SIGNATURE_LINE = "单位负责人（签字）：　　　　　　　　　经办人（签字）：　　　　　　　　　联系电话：　　　　　　　　　"
@@ -48,6 +49,7 @@ class Context:
     output_dir: Path | None = None
     job_id: str = ""
     font_file: str = ""
+    unit_division: Callable[[str], str] = lambda unit_id: ""  # a unit's division code ("" unknown)
 
 
 def output_directory(root: Path, requested: str) -> Path | None:
@@ -181,6 +183,70 @@ def check_formats(formats: list[str], accepted: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
+# ---- 定期调度 aggregates ------------------------------------------------------------------------------
+
+def operating_scope(ctx: Context, programme: ProgrammeModel) -> tuple[str, str]:
+    """("programme" | the unit, "" | the division its reports are limited to)."""
+    scope = access.statistics_scope(ctx.requester, programme.owner_unit_id)
+    if scope == "programme":
+        return scope, ""
+    division = ctx.unit_division(scope)
+    if not division:
+        raise forbidden("access.statistics", f"未知的审核单位（{scope}），无权查看调度汇总")
+    return scope, division
+
+
+def operating_statistics(ctx: Context, programme: ProgrammeModel, group_by: str) -> operating.OperatingStatistics:
+    chosen = operating.check_grouping(group_by)
+    _, division = operating_scope(ctx, programme)
+    reports = [r for r in storage.operating_reports(ctx.db, programme.id)
+               if not division or division_within(r.get("region_code", ""), division)]
+    rows = operating.aggregate(reports, chosen, ctx.regions, programme.focus_titles)
+    return operating.OperatingStatistics(programme.id, programme.title, chosen, division,
+                                         operating.periods_of(rows), rows, iso(ctx.now()))
+
+
+def operating_reports(ctx: Context, programme: ProgrammeModel, group_by: str, formats: list[str]) -> Iterator[Progress]:
+    """The aggregates as an XLSX table and the trend chart (PNG, SVG), each stored like every report."""
+    formats = check_formats(formats, ("xlsx", "png", "svg"))
+    scope, _ = operating_scope(ctx, programme)
+    stats = operating_statistics(ctx, programme, group_by)
+    grouping = operating.GROUPINGS[stats.group_by]
+    title = f"{programme.title}定期调度汇总（按{grouping}）"
+    suffix = f"_{stats.group_by}" + ("" if scope == "programme" else f"_{scope}")
+    meta = {"kind": "operating_reports", "programme_id": programme.id, "owner_unit": programme.owner_unit_id,
+            "unit_id": "" if scope == "programme" else scope, "rows": len(stats.rows)}
+    subtitle = f"{programme.title}　截至{pdf.beijing(stats.as_of)}" + (
+        f"　范围：{ctx.regions.name(stats.scope)}" if stats.scope else "")
+    yield {"stage": "render", "done": 0, "total": len(formats), "message": f"开始生成{title}"}
+    made: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="zjtx-operating-") as scratch:
+        if "xlsx" in formats:
+            headers, widths, rows = operating.table(stats)
+            path = Path(scratch) / f"{programme.id}_operating{suffix}.xlsx"
+            writer = TableWriter(path, Layout("调度汇总", title, subtitle, summary.chinese_date(to_shanghai(ctx.now())),
+                                              headers, widths))
+            for _ in writer.write(rows, every=progress_step(len(rows))):
+                pass
+            made.append(store(ctx, path, {**meta, "format": "xlsx", "filename": path.name, "title": title}))
+            yield {"stage": "render", "done": len(made), "total": len(formats), "message": f"已生成{title}（xlsx）"}
+        images = [f for f in formats if f != "xlsx"]
+        if images:
+            drawn = charts.render_drawn("operating", f"定期调度主要指标走势（按{grouping}）",
+                                        lambda: operating.draw(stats, subtitle, charts.figure), images, ctx.font_file)
+            for chart in drawn:
+                path = Path(scratch) / f"{programme.id}_operating_chart{suffix}.{chart.format}"
+                path.write_bytes(chart.data)
+                made.append(store(ctx, path, {**meta, "format": chart.format, "filename": path.name,
+                                              "title": f"{programme.title}{chart.title}", "chart": chart.name,
+                                              "warnings": chart.warnings}))
+                yield {"stage": "render", "done": len(made), "total": len(formats),
+                       "message": f"已绘制{chart.title}（{chart.format}）"}
+    problems = sorted({w for r in made for w in r.get("warnings", [])})
+    note = f"；字体警告 {len(problems)} 条" if problems else ""
+    yield finished(made, f"{title}已生成（{len(stats.rows)} 行，{len(made)} 个文件{note}）")
+
+
 # ---- the recognition list (公示 and publication) ----------------------------------------------------
 
 def recognition_documents(ctx: Context, programme: ProgrammeModel, stage: str) -> tuple[str, list[dict[str, Any]]]:
@@ -281,7 +347,7 @@ def check_report(requester: access.Requester, report: dict[str, Any]) -> None:
     kind = report["kind"]
     if kind == "summary_table":
         access.check_summary_table(requester, owner, report.get("unit_id", ""))
-    elif kind == "chart":
+    elif kind in ("chart", "operating_reports"):
         scope = access.statistics_scope(requester, owner)
         if scope != "programme" and scope != report.get("unit_id"):
             raise forbidden("access.statistics", "无权查看该统计图：审核单位只能查看本单位范围的统计图")

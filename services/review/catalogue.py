@@ -134,6 +134,7 @@ def with_ruleset(document: dict[str, Any], programme: Programme) -> dict[str, An
         "id": rules.id, "title": rules.title, "issuer": rules.issuer, "document": rules.document,
         "effective_from": rules.effective_from, "validity_years": rules.validity_years,
         "annual_update_due": _month_day(rules.annual_update_due),
+        "annual_update": [{"id": f, "label": label, "kind": kind} for f, label, kind in rules.annual_update],
         "rubric": rubric,
         "sources": [{"item": s.item, "source": s.source, "verified": s.verified} for s in rules.sources],
     }}

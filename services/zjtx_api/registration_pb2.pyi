@@ -648,7 +648,7 @@ class FindSubmittedResponse(_message.Message):
     def __init__(self, enterprise_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class OperatingReport(_message.Message):
-    __slots__ = ("id", "programme_id", "period", "period_label", "enterprise_id", "enterprise_name", "region_code", "basis", "figures", "note", "submitted_at", "version", "window_closes_at", "focus_category")
+    __slots__ = ("id", "programme_id", "period", "period_label", "enterprise_id", "enterprise_name", "region_code", "basis", "figures", "note", "submitted_at", "version", "window_closes_at", "focus_category", "kind")
     class FiguresEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -670,6 +670,7 @@ class OperatingReport(_message.Message):
     VERSION_FIELD_NUMBER: _ClassVar[int]
     WINDOW_CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
     FOCUS_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
     id: str
     programme_id: str
     period: str
@@ -684,7 +685,8 @@ class OperatingReport(_message.Message):
     version: int
     window_closes_at: str
     focus_category: str
-    def __init__(self, id: _Optional[str] = ..., programme_id: _Optional[str] = ..., period: _Optional[str] = ..., period_label: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., region_code: _Optional[str] = ..., basis: _Optional[str] = ..., figures: _Optional[_Mapping[str, str]] = ..., note: _Optional[str] = ..., submitted_at: _Optional[str] = ..., version: _Optional[int] = ..., window_closes_at: _Optional[str] = ..., focus_category: _Optional[str] = ...) -> None: ...
+    kind: str
+    def __init__(self, id: _Optional[str] = ..., programme_id: _Optional[str] = ..., period: _Optional[str] = ..., period_label: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., enterprise_name: _Optional[str] = ..., region_code: _Optional[str] = ..., basis: _Optional[str] = ..., figures: _Optional[_Mapping[str, str]] = ..., note: _Optional[str] = ..., submitted_at: _Optional[str] = ..., version: _Optional[int] = ..., window_closes_at: _Optional[str] = ..., focus_category: _Optional[str] = ..., kind: _Optional[str] = ...) -> None: ...
 
 class OperatingReportSubmitted(_message.Message):
     __slots__ = ("report",)
@@ -723,12 +725,16 @@ class ListOperatingReportsResponse(_message.Message):
     def __init__(self, reports: _Optional[_Iterable[_Union[OperatingReport, _Mapping]]] = ...) -> None: ...
 
 class ListLateFilersRequest(_message.Message):
-    __slots__ = ("programme_id", "period")
+    __slots__ = ("programme_id", "period", "open_window", "annual_update")
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     PERIOD_FIELD_NUMBER: _ClassVar[int]
+    OPEN_WINDOW_FIELD_NUMBER: _ClassVar[int]
+    ANNUAL_UPDATE_FIELD_NUMBER: _ClassVar[int]
     programme_id: str
     period: str
-    def __init__(self, programme_id: _Optional[str] = ..., period: _Optional[str] = ...) -> None: ...
+    open_window: bool
+    annual_update: bool
+    def __init__(self, programme_id: _Optional[str] = ..., period: _Optional[str] = ..., open_window: _Optional[bool] = ..., annual_update: _Optional[bool] = ...) -> None: ...
 
 class LateFiler(_message.Message):
     __slots__ = ("enterprise_id", "enterprise_name", "region_code", "basis")

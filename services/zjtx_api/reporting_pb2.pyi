@@ -139,7 +139,7 @@ class SummaryRows(_message.Message):
     def __init__(self, title: _Optional[str] = ..., unit_id: _Optional[str] = ..., unit_name: _Optional[str] = ..., headers: _Optional[_Iterable[str]] = ..., rows: _Optional[_Iterable[_Union[SummaryRow, _Mapping]]] = ..., total: _Optional[int] = ..., truncated: _Optional[bool] = ...) -> None: ...
 
 class GenerateReportRequest(_message.Message):
-    __slots__ = ("kind", "programme_id", "unit_id", "application_id", "output_dir", "stage", "include_pending", "formats")
+    __slots__ = ("kind", "programme_id", "unit_id", "application_id", "output_dir", "stage", "include_pending", "formats", "group_by")
     KIND_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     UNIT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -148,6 +148,7 @@ class GenerateReportRequest(_message.Message):
     STAGE_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_PENDING_FIELD_NUMBER: _ClassVar[int]
     FORMATS_FIELD_NUMBER: _ClassVar[int]
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
     kind: str
     programme_id: str
     unit_id: str
@@ -156,7 +157,8 @@ class GenerateReportRequest(_message.Message):
     stage: str
     include_pending: bool
     formats: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, kind: _Optional[str] = ..., programme_id: _Optional[str] = ..., unit_id: _Optional[str] = ..., application_id: _Optional[str] = ..., output_dir: _Optional[str] = ..., stage: _Optional[str] = ..., include_pending: _Optional[bool] = ..., formats: _Optional[_Iterable[str]] = ...) -> None: ...
+    group_by: str
+    def __init__(self, kind: _Optional[str] = ..., programme_id: _Optional[str] = ..., unit_id: _Optional[str] = ..., application_id: _Optional[str] = ..., output_dir: _Optional[str] = ..., stage: _Optional[str] = ..., include_pending: _Optional[bool] = ..., formats: _Optional[_Iterable[str]] = ..., group_by: _Optional[str] = ...) -> None: ...
 
 class Report(_message.Message):
     __slots__ = ("id", "kind", "programme_id", "unit_id", "application_id", "format", "filename", "title", "sha256", "size", "rows", "created_at", "path", "warnings", "job_id", "chart", "media_type")
@@ -347,3 +349,58 @@ class ReportReady(_message.Message):
     size: int
     job_id: str
     def __init__(self, report_id: _Optional[str] = ..., kind: _Optional[str] = ..., programme_id: _Optional[str] = ..., unit_id: _Optional[str] = ..., format: _Optional[str] = ..., sha256: _Optional[str] = ..., rows: _Optional[int] = ..., at: _Optional[str] = ..., application_id: _Optional[str] = ..., filename: _Optional[str] = ..., title: _Optional[str] = ..., size: _Optional[int] = ..., job_id: _Optional[str] = ...) -> None: ...
+
+class OperatingStatisticsRequest(_message.Message):
+    __slots__ = ("programme_id", "group_by")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    group_by: str
+    def __init__(self, programme_id: _Optional[str] = ..., group_by: _Optional[str] = ...) -> None: ...
+
+class OperatingRow(_message.Message):
+    __slots__ = ("period", "period_label", "key", "label", "reports", "totals")
+    class TotalsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_LABEL_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    REPORTS_FIELD_NUMBER: _ClassVar[int]
+    TOTALS_FIELD_NUMBER: _ClassVar[int]
+    period: str
+    period_label: str
+    key: str
+    label: str
+    reports: int
+    totals: _containers.ScalarMap[str, str]
+    def __init__(self, period: _Optional[str] = ..., period_label: _Optional[str] = ..., key: _Optional[str] = ..., label: _Optional[str] = ..., reports: _Optional[int] = ..., totals: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class OperatingPeriod(_message.Message):
+    __slots__ = ("key", "label")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    label: str
+    def __init__(self, key: _Optional[str] = ..., label: _Optional[str] = ...) -> None: ...
+
+class OperatingStatistics(_message.Message):
+    __slots__ = ("programme_id", "group_by", "scope", "periods", "rows", "as_of")
+    PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    PERIODS_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    programme_id: str
+    group_by: str
+    scope: str
+    periods: _containers.RepeatedCompositeFieldContainer[OperatingPeriod]
+    rows: _containers.RepeatedCompositeFieldContainer[OperatingRow]
+    as_of: str
+    def __init__(self, programme_id: _Optional[str] = ..., group_by: _Optional[str] = ..., scope: _Optional[str] = ..., periods: _Optional[_Iterable[_Union[OperatingPeriod, _Mapping]]] = ..., rows: _Optional[_Iterable[_Union[OperatingRow, _Mapping]]] = ..., as_of: _Optional[str] = ...) -> None: ...

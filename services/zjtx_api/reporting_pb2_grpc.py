@@ -84,6 +84,11 @@ class ReportingStub:
                 request_serializer=zjtx__api_dot_reporting__pb2.ListArchivedEventsRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_reporting__pb2.ArchivedEvent.FromString,
                 _registered_method=True)
+        self.GetOperatingStatistics = channel.unary_unary(
+                '/zjtx.reporting.v1.Reporting/GetOperatingStatistics',
+                request_serializer=zjtx__api_dot_reporting__pb2.OperatingStatisticsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_reporting__pb2.OperatingStatistics.FromString,
+                _registered_method=True)
 
 
 class ReportingServicer:
@@ -162,6 +167,15 @@ class ReportingServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetOperatingStatistics(self, request, context):
+        """定期调度: the operating reports (registration.operating_report_submitted, the latest version
+        of each) summed per period by 区县, 市州 or 培育重点. The owner's staff, operations and system
+        see the programme; another unit's staff the reports of its division.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReportingServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -214,6 +228,11 @@ def add_ReportingServicer_to_server(servicer, server):
                     servicer.ListArchivedEvents,
                     request_deserializer=zjtx__api_dot_reporting__pb2.ListArchivedEventsRequest.FromString,
                     response_serializer=zjtx__api_dot_reporting__pb2.ArchivedEvent.SerializeToString,
+            ),
+            'GetOperatingStatistics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOperatingStatistics,
+                    request_deserializer=zjtx__api_dot_reporting__pb2.OperatingStatisticsRequest.FromString,
+                    response_serializer=zjtx__api_dot_reporting__pb2.OperatingStatistics.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -486,6 +505,33 @@ class Reporting:
             '/zjtx.reporting.v1.Reporting/ListArchivedEvents',
             zjtx__api_dot_reporting__pb2.ListArchivedEventsRequest.SerializeToString,
             zjtx__api_dot_reporting__pb2.ArchivedEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetOperatingStatistics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.reporting.v1.Reporting/GetOperatingStatistics',
+            zjtx__api_dot_reporting__pb2.OperatingStatisticsRequest.SerializeToString,
+            zjtx__api_dot_reporting__pb2.OperatingStatistics.FromString,
             options,
             channel_credentials,
             insecure,

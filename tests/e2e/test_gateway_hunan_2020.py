@@ -250,3 +250,37 @@ def test_operations_staff_watch_health_queues_and_deliveries(api: Api) -> None:
     assert ok(api.get("/api/v1/ops/deliveries/stats", token=ops))["counts"]
     refused = api.get(f"/api/v1/review/applications/{state['hy_app']}", token=ops)
     assert refused.status == 403  # no application contents for operations staff
+
+
+def test_recognised_enterprises_file_operating_reports_summed_by_reporting_until_revoked(api: Api, clock: Any) -> None:
+    """定期调度 after publication: a recognised enterprise files 2020-Q3 in its window (1-15 October),
+    reporting sums it by 市州 and makes the workbook and charts, the unit sees who has not filed, and
+    once the other's recognition is revoked registration no longer asks it to report."""
+    admin, (_, hy_token), (cs, cs_token) = state["admin"], state["hy"], state["cs"]
+    clock("2020-10-05T09:00:00+08:00")
+    figures = {"operating_revenue": 3200.5, "total_profit": 210, "rnd_expense": 180, "employees": 96,
+               "export_value": 0, "new_invention_patents": 1}
+    filed = ok(api.put(f"/api/v1/programmes/{PROGRAMME}/operating-reports/periods/2020-Q3",
+                       {"figures": figures, "note": "三季度订单增长"}, token=hy_token))
+    assert (filed["basis"], filed["period_label"]) == ("recognised", "2020年第3季度")
+    late = ok(api.get(f"/api/v1/programmes/{PROGRAMME}/operating-reports/late-filers?period=2020-Q3",
+                      token=state["cs_reviewer"]))
+    assert [f["enterprise_id"] for f in late["late"]] == [cs["id"]] and not late["window_closed"]
+    sums = until(lambda: (lambda s: s if s.get("rows") else None)(api.get(
+        f"/api/v1/programmes/{PROGRAMME}/operating-statistics?group_by=city", token=admin).body), timeout=90,
+        what="the report in reporting's sums")
+    assert [(r["period"], r["key"], r["reports"], r["totals"]["operating_revenue"]) for r in sums["rows"]] == [
+        ("2020-Q3", "430800", 1, "3200.5")]
+    assert ok(api.get(f"/api/v1/programmes/{PROGRAMME}/operating-statistics", token=state["cs_reviewer"]))["rows"] == []
+    made = ok(api.post(f"/api/v1/programmes/{PROGRAMME}/reports", {"kind": "operating_reports", "group_by": "focus"},
+                       token=state["hy_reviewer"]), 201)
+    assert {r["format"] for r in made["reports"]} == {"xlsx", "png", "svg"}
+    assert api.get(f"/api/v1/reports/{made['reports'][0]['id']}/file", token=state["cs_reviewer"]).status == 403
+
+    ok(api.post(f"/api/v1/recognitions/{PROGRAMME}:{cs['id']}/revoke", {"reason": "发生重大安全生产事故"}, token=admin))
+    refused = until(lambda: (lambda a: a if a.status == 403 else None)(api.put(
+        f"/api/v1/programmes/{PROGRAMME}/operating-reports/periods/2020-Q3", {"figures": figures}, token=cs_token)),
+        timeout=90, what="the revocation to reach registration")
+    assert refused.code == "report.not_due" and "已撤销" in refused.body["message"]
+    after = ok(api.get(f"/api/v1/programmes/{PROGRAMME}/operating-reports/late-filers?period=2020-Q3", token=admin))
+    assert after["late"] == [] and after["due"] == 1

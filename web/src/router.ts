@@ -15,6 +15,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/review/tasks/:id', component: () => import('./pages/TaskPage.vue'), meta: { title: '审核申报', role: ['reviewer', 'admin'] } },
   { path: '/review/summary', component: () => import('./pages/UnitSummaryPage.vue'), meta: { title: '推荐汇总表', role: ['reviewer', 'admin'] } },
   { path: '/operating-reports', component: () => import('./pages/OperatingReportsPage.vue'), meta: { title: '定期调度报告', role: ['enterprise', 'reviewer', 'admin'] } },
+  { path: '/review/recognitions', component: () => import('./pages/RecognitionsPage.vue'), meta: { title: '认定企业与典型案例', role: ['reviewer', 'admin'] } },
   { path: '/review/reserve', component: () => import('./pages/ReservePage.vue'), meta: { title: '后备企业库', role: ['reviewer', 'admin'] } },
   { path: '/admin', component: () => import('./pages/AdminPage.vue'), meta: { title: '培育批次管理', role: ['admin'] } },
   { path: '/admin/programmes', component: () => import('./pages/ProgrammesAdminPage.vue'), meta: { title: '培育批次设置', role: ['admin'] } },

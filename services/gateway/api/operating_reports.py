@@ -12,11 +12,14 @@ from gateway.routes import STAFF, Context, Registry, Route, obj, text
 from zjtx_api import registration_pb2 as pb
 
 PROGRAMME = {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"}
-PERIOD = {"type": "string", "pattern": "^20[0-9]{2}-(0[1-9]|1[0-2]|Q[1-4])$",
-          "x-message": "报告期为 2021-03 形式的月份或 2021-Q1 形式的季度（2000至2099年）"}
+PERIOD = {"type": "string", "pattern": "^20[0-9]{2}(-(0[1-9]|1[0-2]|Q[1-4]))?$",
+          "x-message": "报告期为 2021-03 形式的月份、2021-Q1 形式的季度，或年度数据更新所在年份如 2027（2000至2099年）"}
 AMOUNT = {"anyOf": [{"type": "number"}, {"type": "string", "maxLength": 30}]}
-FIGURES = obj({name: AMOUNT for name in ("operating_revenue", "total_profit", "rnd_expense", "employees",
-                                         "export_value", "new_invention_patents")})
+# 定期调度: operating_revenue, total_profit, rnd_expense, employees, export_value, new_invention_patents;
+# the yearly data update: the fields its rule set lists. Registration checks each by name.
+FIGURES = {"type": "object", "maxProperties": 20, "additionalProperties": AMOUNT,
+           "description": "定期调度：operating_revenue、total_profit、rnd_expense、employees、export_value、"
+                          "new_invention_patents；年度数据更新：认定标准所列字段"}
 
 
 def submit(ctx: Context) -> Any:
@@ -34,7 +37,8 @@ def list_reports(ctx: Context) -> Any:
 
 
 def late(ctx: Context) -> Any:
-    request = pb.ListLateFilersRequest(programme_id=ctx.path["programme_id"], period=ctx.query.get("period", ""))
+    request = pb.ListLateFilersRequest(programme_id=ctx.path["programme_id"], period=ctx.query.get("period", ""),
+                                       annual_update=bool(ctx.query.get("annual_update")))
     return out(rpc(ctx, "registration", "ListLateFilers", request))
 
 
@@ -42,7 +46,8 @@ def register(r: Registry) -> None:
     base = "/api/v1/programmes/{programme_id}/operating-reports"
     r.add(Route("PUT", f"{base}/periods/{{period}}", "submitOperatingReport",
                 "File or correct (within its window) a period's 定期调度 operating report (recognised and 后备 "
-                "enterprises): registration.operating_report_submitted", "operating-reports", ("enterprise",), submit,
+                "enterprises), or the yearly data update (period = the year, under a rule set with one): "
+                "registration.operating_report_submitted", "operating-reports", ("enterprise",), submit,
                 response=schema(pb.OperatingReport), action_zh="报送调度报告", path_params={"period": PERIOD},
                 body=obj({"figures": FIGURES, "note": text(2000)}, required=("figures",))))
     r.add(Route("GET", base, "listOperatingReports",
@@ -52,5 +57,5 @@ def register(r: Registry) -> None:
     r.add(Route("GET", f"{base}/late-filers", "listLateFilers",
                 "Enterprises due to report a period that have not (the last closed period by default), in the "
                 "staff's jurisdiction", "operating-reports", STAFF, late, response=schema(pb.ListLateFilersResponse),
-                query=obj({"period": PERIOD}), action_zh="查看逾期未报企业",
+                query=obj({"period": PERIOD, "annual_update": {"type": "boolean"}}), action_zh="查看逾期未报企业",
                 errors=(409,)))  # no 定期调度 (report.not_required), or a period of the other frequency

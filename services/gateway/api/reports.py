@@ -16,7 +16,9 @@ from zjtx.errors import forbidden, invalid
 from zjtx_api import reporting_pb2 as pb
 
 ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$", "x-message": "编号由字母、数字、下划线或连字符组成"}
-KINDS = ["summary_table", "charts", "recognition_list", "application_pdf"]
+KINDS = ["summary_table", "charts", "recognition_list", "application_pdf", "operating_reports"]
+GROUPINGS = {"type": "string", "enum": ["", "county", "city", "focus"],
+             "x-message": "汇总维度：county（区县）、city（市州）或 focus（培育重点）"}
 REPORT_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/pdf", "image/png",
                 "image/svg+xml", "application/octet-stream")
 
@@ -26,6 +28,13 @@ def statistics(ctx: Context) -> Any:
     prefix = ctx.query.get("region_prefix", "")
     return out(rpc(ctx, "reporting", "GetStatistics", pb.StatisticsRequest(programme_id=programme.id,
                                                                             region_prefix=prefix)))
+
+
+def operating_statistics(ctx: Context) -> Any:
+    """定期调度 sums; reporting scopes a unit's staff to its division (the owner's see the programme)."""
+    programme = ctx.gw.directory.programme(ctx.path["programme_id"])
+    request = pb.OperatingStatisticsRequest(programme_id=programme.id, group_by=ctx.query.get("group_by", ""))
+    return out(rpc(ctx, "reporting", "GetOperatingStatistics", request))
 
 
 def summary_rows(ctx: Context) -> Any:
@@ -42,7 +51,8 @@ def summary_rows(ctx: Context) -> Any:
     return out(rpc(ctx, "reporting", "GetSummaryRows", request))
 
 
-def check_report_scope(ctx: Context, programme_id: str, kind: str, unit_id: str, application_id: str) -> None:
+def check_report_scope(ctx: Context, programme_id: str, kind: str, unit_id: str, application_id: str,
+                       generating: bool = False) -> None:
     who = ctx.who
     if kind == "application_pdf" or application_id:
         if not application_id:
@@ -57,16 +67,25 @@ def check_report_scope(ctx: Context, programme_id: str, kind: str, unit_id: str,
     if kind == "summary_table" and unit_id:
         guards.view_unit(ctx, unit_id)
         return
+    if kind == "operating_reports" and who.role in STAFF:
+        if unit_id:  # a stored one, made for that unit's division
+            guards.view_unit(ctx, unit_id)
+        elif generating:  # reporting scopes it to the caller's division
+            return
+        elif not guards.is_owner_staff(ctx, programme, STAFF):
+            raise forbidden("forbidden.other_programme", f"只有“{programme.title}”主管部门可以查看全批次的调度汇总")
+        return
     raise forbidden("forbidden.other_programme", f"只有“{programme.title}”主管部门的管理员可以生成全批次的报表")
 
 
 def generate(ctx: Context) -> Any:
     programme_id, body = ctx.path["programme_id"], ctx.body
-    check_report_scope(ctx, programme_id, body["kind"], body.get("unit_id", ""), body.get("application_id", ""))
+    check_report_scope(ctx, programme_id, body["kind"], body.get("unit_id", ""), body.get("application_id", ""),
+                       generating=True)
     request = pb.GenerateReportRequest(programme_id=programme_id, kind=body["kind"], unit_id=body.get("unit_id", ""),
                                        application_id=body.get("application_id", ""), stage=body.get("stage", ""),
                                        include_pending=bool(body.get("include_pending")),
-                                       formats=list(body.get("formats", [])))
+                                       formats=list(body.get("formats", [])), group_by=body.get("group_by", ""))
     last = pb.ReportProgress()
     for progress in ctx.gw.upstreams.stream("reporting", "GenerateReport", request, ctx.identity, ctx.client_address):
         last = progress  # the last message (finished) lists the reports made
@@ -123,18 +142,23 @@ def register(r: Registry) -> None:
                 response=schema(pb.Statistics), action_zh="查看统计",
                 query=obj({"region_prefix": {"type": "string", "pattern": "^[0-9]{0,6}$",
                                              "x-message": "区划代码前缀为0到6位数字，如 43、4304"}})))
+    r.add(Route("GET", f"{base}/operating-statistics", "getOperatingStatistics",
+                "定期调度 operating reports summed per period by 区县, 市州 or 培育重点 (a unit's staff: its division's)",
+                "reports", STAFF, operating_statistics, response=schema(pb.OperatingStatistics),
+                action_zh="查看调度汇总", query=obj({"group_by": GROUPINGS})))
     r.add(Route("GET", f"{base}/summary-rows", "getSummaryRows",
                 "The rows of a 推荐汇总表 as the workbook holds them (a unit's, or programme-wide for the owner)",
                 "reports", STAFF, summary_rows, response=schema(pb.SummaryRows), action_zh="查看推荐汇总表",
                 query=obj({"unit_id": ID, "include_pending": {"type": "boolean"},
                            "limit": {"type": "integer", "minimum": 1, "maximum": 10000}})))
     r.add(Route("POST", f"{base}/reports", "generateReport",
-                "Produce a report (summary_table, charts, recognition_list, application_pdf) and wait for it",
+                "Produce a report (summary_table, charts, recognition_list, application_pdf, operating_reports: "
+                "XLSX and trend charts of the 定期调度 sums) and wait for it",
                 "reports", ("enterprise", "reviewer", "admin"), generate, response=schema(pb.ReportProgress),
                 status=201, action_zh="生成报表",
                 body=obj({"kind": {"type": "string", "enum": KINDS}, "unit_id": ID, "application_id": ID,
                           "stage": {"type": "string", "enum": ["", "publicity", "final"]},
-                          "include_pending": {"type": "boolean"},
+                          "include_pending": {"type": "boolean"}, "group_by": GROUPINGS,
                           "formats": {"type": "array", "maxItems": 4, "uniqueItems": True,
                                       "items": {"type": "string", "enum": ["xlsx", "pdf", "png", "svg"]}}},
                          required=("kind",),

@@ -149,6 +149,15 @@ def draft_reminder(programme: ProgrammeModel, enterprise_name: str, now: datetim
     })
 
 
+def report_reminder(programme: ProgrammeModel, enterprise_name: str, period_label: str, closes_at: datetime,
+                    now: datetime, annual: bool = False) -> dict[str, str]:
+    return checked_fields("reminder.report", {
+        **programme_fields(programme), "enterprise_name": or_default(enterprise_name, ENTERPRISE),
+        "report_title": period_label if annual else f"{period_label}定期调度报告",
+        "closes_at": fmt_time(closes_at), "days_left": days_left(now, closes_at),
+    })
+
+
 def review_reminder(programme: ProgrammeModel, unit_name: str, open_tasks: int, due_at: datetime,
                     now: datetime) -> dict[str, str]:
     return checked_fields("reminder.review", {

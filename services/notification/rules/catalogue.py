@@ -1,7 +1,7 @@
 """Every kind of notice the service sends, who it is for, and the fields it provides.
 
 A kind is named after the event that causes it (``review.returned``) or, for reminders,
-``reminder.draft`` / ``reminder.review``. Templates may use exactly the fields listed
+``reminder.draft`` / ``reminder.review`` / ``reminder.report``. Templates may use exactly the fields listed
 here plus the common ones; anything else is refused at start-up.
 """
 
@@ -40,6 +40,8 @@ FIELDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
     "review.recognition_amended": (*_ENTERPRISE_APPLICATION, "outcome", "list_version", "reason", "amended_at"),
     "reminder.draft": ("enterprise_name", "programme_title", "owner_name", "closes_at", "days_left"),
     "reminder.review": ("unit_name", "programme_title", "open_tasks", "due_at", "days_left"),
+    # 定期调度 (or the yearly data update): an enterprise due that has not yet filed the open window's report
+    "reminder.report": ("enterprise_name", "programme_title", "owner_name", "report_title", "closes_at", "days_left"),
     # a one-time code asked for at the gateway (password reset): SMS or e-mail only
     "account.reset_code": ("recipient_label", "code", "expires_at"),
     # programme.amended that moves a deadline later: enterprises, and the reviewing units

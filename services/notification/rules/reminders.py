@@ -52,3 +52,7 @@ def draft_key(programme_id: str, enterprise_id: str, deadline: datetime, step: i
 
 def review_key(programme_id: str, unit_id: str, deadline: datetime, step: int) -> str:
     return f"review:{programme_id}:{unit_id}:{iso(deadline)}:{step}"
+
+
+def report_key(programme_id: str, enterprise_id: str, period: str, deadline: datetime, step: int) -> str:
+    return f"report:{programme_id}:{enterprise_id}:{period}:{iso(deadline)}:{step}"

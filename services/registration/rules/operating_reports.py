@@ -37,12 +37,14 @@ FIELDS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Period:
-    key: str  # 2021-03 | 2021-Q1
+    key: str  # 2021-03 | 2021-Q1 | 2027 (a yearly data update, filed in that year)
     first_day: date
     last_day: date
 
     @property
     def label(self) -> str:
+        if "-" not in self.key:
+            return f"{self.key}年度数据更新（{int(self.key) - 1}年数据）"
         year, rest = self.key.split("-")
         return f"{year}年第{rest[1]}季度" if rest.startswith("Q") else f"{year}年{int(rest)}月"
 
@@ -90,7 +92,10 @@ def open_period(policy: ReportPolicy, now: datetime) -> Period | None:
 
 
 def check_window(period: Period, policy: ReportPolicy, now: datetime) -> None:
-    opens, closes = window(period, policy)
+    check_between(period, *window(period, policy), now)
+
+
+def check_between(period: Period, opens: datetime, closes: datetime, now: datetime) -> None:
     instant = now.replace(microsecond=0)
     if instant < opens:
         raise precondition("report.too_early", f"{period.label}的调度报告自{_day(opens)}起填报")
@@ -103,8 +108,11 @@ def _day(moment: datetime) -> str:
     return f"{local.year}年{local.month}月{local.day}日"
 
 
-def may_report(status: str, decision_reason: str) -> str:
-    """'recognised', 'reserve' or '' for an application's status after publication."""
+def may_report(status: str, decision_reason: str, recognition_status: str = "") -> str:
+    """'recognised', 'reserve' or '' for an application's status after publication; a recognition
+    revoked or lapsed (review's events) reports no more."""
+    if recognition_status in ("revoked", "lapsed"):
+        return ""
     if status == "recognised":
         return "recognised"
     if status == "not_recognised" and decision_reason == RESERVE_REASON:
@@ -112,11 +120,12 @@ def may_report(status: str, decision_reason: str) -> str:
     return ""
 
 
-def check_figures(raw: Mapping[str, Any], note: str) -> dict[str, Any]:
+def check_figures(raw: Mapping[str, Any], note: str,
+                  fields: Mapping[str, tuple[str, str]] = FIELDS) -> dict[str, Any]:
     """The figures as stored (Decimal as text, counts as int); every problem named at its field."""
     problems: list[Violation] = []
     figures: dict[str, Any] = {}
-    for field_id, (label, kind) in FIELDS.items():
+    for field_id, (label, kind) in fields.items():
         value = raw.get(field_id)
         path = f"figures.{field_id}"
         if value is None or value == "":
@@ -133,11 +142,54 @@ def check_figures(raw: Mapping[str, Any], note: str) -> dict[str, Any]:
             problems.append(Violation(path, "integer", f"{label}须为整数"))
         else:
             figures[field_id] = int(number) if kind == "count" else format(number.normalize(), "f")
-    unknown = sorted(set(raw) - set(FIELDS))
+    unknown = sorted(set(raw) - set(fields))
     if unknown:
-        problems.append(Violation("figures", "unknown", f"未知的字段：{'、'.join(unknown)}；可填：{'、'.join(FIELDS)}"))
+        problems.append(Violation("figures", "unknown", f"未知的字段：{'、'.join(unknown)}；可填：{'、'.join(fields)}"))
     if len(note or "") > MAX_NOTE:
         problems.append(Violation("note", "too_long", f"情况说明不超过{MAX_NOTE}字，现为{len(note)}字"))
     if problems:
         raise invalid("report.invalid", f"调度报告有{len(problems)}处问题", problems)
     return figures
+
+
+# ---- the yearly data update (rules effective 2026-04-01: by 31 May each year) ------------------
+
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def is_annual(key: str) -> bool:
+    return bool(_YEAR.match(key or ""))
+
+
+def annual_period(key: str, due: tuple[int, int], first_year: int) -> Period:
+    """The update filed in year ``key`` (the previous year's data): 1 January to the due day. Due from
+    the year after the programme's (a recognition of 2026 first updates by 31 May 2027)."""
+    if not is_annual(key) or not 2000 <= int(key) <= 2099:
+        raise invalid("period.invalid", f"年度数据更新的报告期“{key}”无效，请填写更新所在年份，如 2027")
+    if int(key) < first_year:
+        raise precondition("update.not_yet", f"首次年度数据更新在{first_year}年（{first_year}年{due[0]}月{due[1]}日前）")
+    year = int(key)
+    return Period(key, date(year, 1, 1), date(year, *due))
+
+
+def annual_window(period: Period) -> tuple[datetime, datetime]:
+    return (datetime.combine(period.first_day, time(0, 0), tzinfo=SHANGHAI),
+            datetime.combine(period.last_day, time(23, 59, 59), tzinfo=SHANGHAI))
+
+
+def current_annual(due: tuple[int, int], now: datetime, first_year: int, open_only: bool) -> Period | None:
+    """``open_only``: the update whose window is open now, if any; else the last whose window has closed."""
+    year = to_shanghai(now).year
+    if open_only:
+        if year < first_year:
+            return None
+        period = annual_period(str(year), due, first_year)
+        return period if now.replace(microsecond=0) <= annual_window(period)[1] else None
+    if now.replace(microsecond=0) <= annual_window(Period(str(year), date(year, 1, 1), date(year, *due)))[1]:
+        year -= 1
+    return annual_period(str(year), due, first_year) if year >= first_year else None
+
+
+def may_update(status: str, recognition_status: str = "") -> str:
+    """Only a recognition still valid updates its data ('recognised'), not the 后备 pool."""
+    return "recognised" if status == "recognised" and recognition_status not in ("revoked", "lapsed") else ""

@@ -13,7 +13,7 @@ import importlib.util
 import io
 import logging
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -188,6 +188,14 @@ def draw(name: str, stats: Statistics) -> Figure:
 def render(stats: Statistics, names: Sequence[str] = CHARTS, formats: Sequence[str] = ("png", "svg"),
            font_file: str = "") -> Iterator[Chart]:
     """Each chart in each format, with the font warnings raised while drawing it."""
+    for name in names:
+        yield from render_drawn(name, CHART_TITLES[name], lambda name=name: draw(name, stats), formats, font_file)
+
+
+def render_drawn(name: str, title: str, drawing: Callable[[], Figure], formats: Sequence[str] = ("png", "svg"),
+                 font_file: str = "") -> Iterator[Chart]:
+    """One figure (``drawing`` makes it, e.g. with ``figure``) in each format, drawn with the CJK
+    font and with the font warnings raised while drawing it."""
     family = register_font(font_file)
     settings = {"font.family": [family], "font.sans-serif": [family], "axes.unicode_minus": False,
                 "svg.fonttype": "path", "svg.hashsalt": "zjtx"}
@@ -196,23 +204,26 @@ def render(stats: Statistics, names: Sequence[str] = CHARTS, formats: Sequence[s
     for logger in loggers:
         logger.addHandler(collector)
     try:
-        for name in names:
-            with warnings.catch_warnings(record=True) as caught, matplotlib.rc_context(settings):
-                warnings.simplefilter("always")
-                collector.messages.clear()
-                figure = draw(name, stats)
-                outputs = {}
-                for fmt in formats:
-                    buffer = io.BytesIO()
-                    figure.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-                    outputs[fmt] = buffer.getvalue()
-                problems = [str(w.message) for w in caught if "lyph" in str(w.message) or "font" in str(w.message)]
-                problems += [m for m in collector.messages if "font" in m.lower() or "lyph" in m]
-            for fmt, data in outputs.items():
-                yield Chart(name, CHART_TITLES[name], fmt, data, list(problems))
+        with warnings.catch_warnings(record=True) as caught, matplotlib.rc_context(settings):
+            warnings.simplefilter("always")
+            made = drawing()
+            outputs = {}
+            for fmt in formats:
+                buffer = io.BytesIO()
+                made.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+                outputs[fmt] = buffer.getvalue()
+            problems = [str(w.message) for w in caught if "lyph" in str(w.message) or "font" in str(w.message)]
+            problems += [m for m in collector.messages if "font" in m.lower() or "lyph" in m]
     finally:
         for logger in loggers:
             logger.removeHandler(collector)
+    for fmt, data in outputs.items():
+        yield Chart(name, title, fmt, data, list(problems))
+
+
+def figure(title: str, subtitle: str, height: float = 6.0) -> Figure:
+    """A blank figure with the charts' title and footnote (for drawings outside this module)."""
+    return _figure(title, subtitle, height)
 
 
 def chart_date(moment: datetime) -> str:

@@ -291,6 +291,8 @@ class RuleSet:
     local_group: str | None  # the rubric group a province fills with its own indicators
     rubric: Mapping[str, Any]  # the raw rubric, parsed against each programme's fields
     sources: tuple[FigureSource, ...] = ()
+    # what the yearly data update holds: (field id, label, kind money|signed_money|count), in order
+    annual_update: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from review.rules.programmes import FigureSource, ProgrammeError, RuleSet, read_
 RULESET_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RULESETS_DIR = "rulesets"  # beside the programme documents
 _REQUIRED = ("id", "title", "issuer", "document", "effective_from", "validity_years", "rubric", "sources")
-_OPTIONAL = ("annual_update_due", "local_group")
+_OPTIONAL = ("annual_update_due", "annual_update", "local_group")
+UPDATE_KINDS = ("money", "signed_money", "count")  # as registration checks a figure (万元, may be negative, 人/件)
 _MONTH_DAY_RE = re.compile(r"^(\d{2})-(\d{2})$")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -56,13 +57,34 @@ def parse_ruleset(raw: Any, source: str | None = None) -> RuleSet:
     }
     rubric = chk.take(doc, "rubric", "", chk.mapping)
     sources = _parse_sources(chk, doc, rubric)
+    annual_update = _parse_annual_update(chk, doc)
+    if bool(annual_update) != (head["annual_update_due"] is not None) and not chk.errors:
+        chk.fail("annual_update", "annual_update_due and annual_update go together: the date and what is updated")
     if rubric is not None and head["local_group"] is not None:
         groups = [g.get("id") for g in rubric.get("groups") or [] if isinstance(g, dict)]
         if head["local_group"] not in groups:
             chk.fail("local_group", f"no rubric group '{head['local_group']}'")
     if chk.errors:
         raise ProgrammeError(chk.errors, source)
-    return RuleSet(**head, rubric=rubric or {}, sources=tuple(sources))
+    return RuleSet(**head, rubric=rubric or {}, sources=tuple(sources), annual_update=annual_update)
+
+
+def _parse_annual_update(chk: Check, doc: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    out: list[tuple[str, str, str]] = []
+    if "annual_update" not in doc:
+        return ()
+    for path, m in chk.items(doc, "annual_update", ""):
+        chk.keys(m, path, ("id", "label", "kind"), ())
+        field_id = chk.take(m, "id", path, chk.ident)
+        label = chk.take(m, "label", path, chk.text)
+        kind = chk.take(m, "kind", path, chk.text)
+        if kind is not None and kind not in UPDATE_KINDS:
+            chk.fail(f"{path}.kind", f"'{kind}' is not one of {', '.join(UPDATE_KINDS)}")
+        elif field_id is not None and label is not None and kind is not None:
+            if field_id in {f for f, _, _ in out}:
+                chk.fail(f"{path}.id", f"'{field_id}' appears twice")
+            out.append((field_id, label, kind))
+    return tuple(out)
 
 
 def _month_day(chk: Check, value: Any, path: str) -> tuple[int, int] | None:

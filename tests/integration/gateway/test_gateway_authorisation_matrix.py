@@ -168,6 +168,8 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
      {"remove_application_ids": ["no-such-application"], "reason": "矩阵"}, cells(adm=409), {}),
     ("getStatistics", "GET", f"/api/v1/programmes/{PROGRAMME}/statistics", None,
      cells(rev=200, rev_other=200, adm=200, adm_other=200), {}),
+    ("getOperatingStatistics", "GET", f"/api/v1/programmes/{PROGRAMME}/operating-statistics", None,
+     cells(rev=200, rev_other=200, adm=200, adm_other=200), {"group_by": "focus"}),
     ("getSummaryRows", "GET", f"/api/v1/programmes/{PROGRAMME}/summary-rows", None, cells(rev=200, adm=200),
      {"unit_id": HY}),
     ("generateReport", "POST", f"/api/v1/programmes/{PROGRAMME}/reports", {"kind": "summary_table", "unit_id": HY},

@@ -122,6 +122,7 @@ def test_builders_give_exactly_the_declared_fields() -> None:
             previous_review_closes_at="2020-05-15T23:59:59+08:00"), HUNAN, "衡阳市工业和信息化局"),
         "reminder.draft": builders.draft_reminder(HUNAN, "甲", now),
         "reminder.review": builders.review_reminder(HUNAN, "娄底", 2, HUNAN.review_closes_at, now),
+        "reminder.report": builders.report_reminder(HUNAN, "甲", "2021年第1季度", HUNAN.review_closes_at, now),
     }
     assert set(built) == set(FIELDS)
     for kind, fields in built.items():

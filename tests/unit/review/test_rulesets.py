@@ -135,7 +135,8 @@ def test_pinning_mistakes_are_named() -> None:
     with pytest.raises(ProgrammeError) as caught:
         parse_programme(raw, rulesets=rulesets)
     assert caught.value.errors == [
-        "rules: no rule set 'miit-2021-specialised-sme' in rulesets/; loaded: miit-2022-specialised-sme",
+        "rules: no rule set 'miit-2021-specialised-sme' in rulesets/; "
+        "loaded: miit-2022-specialised-sme, miit-2026-specialised-sme",
     ]
     raw = specialised_raw()
     raw["rubric"] = read_yaml(PROGRAMMES / "hunan-2022-innovative-sme.yaml")["rubric"]
@@ -167,6 +168,24 @@ def test_a_rule_set_must_source_every_figure() -> None:
         "sources: no source recorded for 'debt_ratio'",
         "sources: no source recorded for 'maker_china'",
     ]
+
+
+def test_the_2026_rules_carry_the_yearly_update_by_31_may() -> None:
+    rules = load_rulesets(RULESETS)["miit-2026-specialised-sme"]
+    assert (rules.effective_from, rules.validity_years, rules.annual_update_due) == (date(2026, 4, 1), 3, (5, 31))
+    assert [f for f, _, _ in rules.annual_update] == ["operating_revenue", "main_revenue", "total_profit",
+                                                     "rnd_expense", "employees", "invention_patents"]
+    raw = copy.deepcopy(read_yaml(RULESETS / "miit-2026-specialised-sme.yaml"))
+    del raw["annual_update_due"]
+    raw["annual_update"].append({"id": "employees", "label": "重复", "kind": "people"})
+    with pytest.raises(ProgrammeError) as caught:
+        parse_ruleset(raw)
+    assert caught.value.errors == ["annual_update[6].kind: 'people' is not one of money, signed_money, count"]
+    del raw["annual_update"]
+    raw["annual_update_due"] = "05-31"
+    with pytest.raises(ProgrammeError) as caught:
+        parse_ruleset(raw)
+    assert "annual_update_due and annual_update go together" in caught.value.errors[0]
 
 
 def test_validity_periods() -> None:

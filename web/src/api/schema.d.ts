@@ -899,10 +899,30 @@ export interface paths {
         };
         get?: never;
         /**
-         * File or correct (within its window) a period's 定期调度 operating report (recognised and 后备 enterprises): registration.operating_report_submitted
+         * File or correct (within its window) a period's 定期调度 operating report (recognised and 后备 enterprises), or the yearly data update (period = the year, under a rule set with one): registration.operating_report_submitted
          * @description Roles: enterprise.
          */
         put: operations["submitOperatingReport"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}/operating-statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 定期调度 operating reports summed per period by 区县, 市州 or 培育重点 (a unit's staff: its division's)
+         * @description Roles: reviewer, admin.
+         */
+        get: operations["getOperatingStatistics"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1044,7 +1064,7 @@ export interface paths {
         get: operations["listReports"];
         put?: never;
         /**
-         * Produce a report (summary_table, charts, recognition_list, application_pdf) and wait for it
+         * Produce a report (summary_table, charts, recognition_list, application_pdf, operating_reports: XLSX and trend charts of the 定期调度 sums) and wait for it
          * @description Roles: enterprise, reviewer, admin.
          */
         post: operations["generateReport"];
@@ -8654,6 +8674,7 @@ export interface operations {
                             };
                             focus_category: string;
                             id: string;
+                            kind: string;
                             note: string;
                             period: string;
                             period_label: string;
@@ -8771,6 +8792,7 @@ export interface operations {
         parameters: {
             query?: {
                 period?: string;
+                annual_update?: boolean;
             };
             header?: never;
             path: {
@@ -8917,13 +8939,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description 定期调度：operating_revenue、total_profit、rnd_expense、employees、export_value、new_invention_patents；年度数据更新：认定标准所列字段 */
                     figures: {
-                        employees?: number | string;
-                        export_value?: number | string;
-                        new_invention_patents?: number | string;
-                        operating_revenue?: number | string;
-                        rnd_expense?: number | string;
-                        total_profit?: number | string;
+                        [key: string]: number | string;
                     };
                     note?: string;
                 };
@@ -8945,6 +8963,7 @@ export interface operations {
                         };
                         focus_category: string;
                         id: string;
+                        kind: string;
                         note: string;
                         period: string;
                         period_label: string;
@@ -9021,6 +9040,139 @@ export interface operations {
             };
             /** @description unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOperatingStatistics: {
+        parameters: {
+            query?: {
+                group_by?: "" | "county" | "city" | "focus";
+            };
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        as_of: string;
+                        group_by: string;
+                        periods: {
+                            key: string;
+                            label: string;
+                        }[];
+                        programme_id: string;
+                        rows: {
+                            key: string;
+                            label: string;
+                            period: string;
+                            period_label: string;
+                            reports: number;
+                            totals: {
+                                [key: string]: string;
+                            };
+                        }[];
+                        scope: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10022,7 +10174,7 @@ export interface operations {
     listReports: {
         parameters: {
             query?: {
-                kind?: "summary_table" | "charts" | "recognition_list" | "application_pdf" | "chart";
+                kind?: "summary_table" | "charts" | "recognition_list" | "application_pdf" | "operating_reports" | "chart";
                 unit_id?: string;
                 limit?: number;
             };
@@ -10170,9 +10322,11 @@ export interface operations {
                 "application/json": {
                     application_id?: string;
                     formats?: ("xlsx" | "pdf" | "png" | "svg")[];
+                    /** @enum {string} */
+                    group_by?: "" | "county" | "city" | "focus";
                     include_pending?: boolean;
                     /** @enum {string} */
-                    kind: "summary_table" | "charts" | "recognition_list" | "application_pdf";
+                    kind: "summary_table" | "charts" | "recognition_list" | "application_pdf" | "operating_reports";
                     /** @enum {string} */
                     stage?: "" | "publicity" | "final";
                     unit_id?: string;

@@ -24,3 +24,7 @@ export type Assessment = Json<'/api/v1/applications/{application_id}/assessment'
 export type ReserveEntry = Json<'/api/v1/reserve', 'get'>['entries'][number]
 export type OperatingReport = Json<'/api/v1/programmes/{programme_id}/operating-reports', 'get'>['reports'][number]
 export type LateFilers = Json<'/api/v1/programmes/{programme_id}/operating-reports/late-filers', 'get'>
+export type OperatingStatistics = Json<'/api/v1/programmes/{programme_id}/operating-statistics', 'get'>
+export type Recognition = Json<'/api/v1/recognitions', 'get'>['recognitions'][number]
+export type TypicalCase = Json<'/api/v1/typical-cases', 'get'>['cases'][number]
+export type WhitelistBatch = Json<'/api/v1/whitelist', 'post'>
