@@ -15,7 +15,7 @@ from review import storage
 from review.catalogue import version_record
 from review.rules.amendments import check_amendment, check_reason, new_programme_document, read_patch
 from review.rules.programmes import NATIONAL, Programme
-from review.workflow import Context
+from review.workflow import Context, audit
 from zjtx.clock import iso
 from zjtx.errors import forbidden, precondition
 from zjtx.mongo import UnitOfWork
@@ -50,6 +50,8 @@ def create_programme(unit: UnitOfWork, ctx: Context, request: pb.CreateProgramme
         raise precondition("programme.recommend_to", f"推荐去向 {programme.recommend_to} 不存在")
     storage.add_programme_version(unit, _record(ctx, programme, document, "created", reason,
                                                 [f"from:{template.id}@{template.version}"]), None)
+    audit(unit, ctx, "programme.created", f"programme:{programme.id}", reason=reason, version=programme.version,
+          template=f"{template.id}@{template.version}")
     return programme
 
 
@@ -69,6 +71,8 @@ def amend_programme(unit: UnitOfWork, ctx: Context, programme_id: str, expected_
         current, stored["document"], patch, ctx.now, ctx.catalogue.rulesets)
     storage.add_programme_version(unit, _record(ctx, programme, document, "amended", reason, changes, extended),
                                   current.version)
+    audit(unit, ctx, "programme.amended", f"programme:{programme.id}", reason=reason, version=programme.version,
+          previous_version=current.version, changes=changes, extended=extended)
     unit.emit_event(pb.ProgrammeAmended(
         programme_id=programme.id, version=programme.version, previous_version=current.version,
         title=programme.title, changes=changes, reason=reason, extended=extended,

@@ -95,6 +95,9 @@ def test_the_yaml_seeds_once_and_an_extension_is_a_new_version_every_check_reads
     latest = catalogue.versions(HUNAN)[-1]
     assert (latest["changed_by"], latest["client_address"], latest["reason"], latest["extended"]) == (
         "admin-hn", "10.1.2.3", "受疫情影响，申报截止时间延长至5月31日", True)
+    [entry] = review.db.audit.find({"action": "programme.amended"})  # review's hash-chained trail
+    assert (entry["subject"], entry["client_address"], entry["details"]["changes"]) == (
+        "admin-hn", "10.1.2.3", ["window.closes_at", "window.review_closes_at"])
 
     # the target ("300左右") may change after opening; a stale version is a conflict
     assert amend(review, catalogue, OPEN, {"target_count": 320, "target_tolerance": 30}, expected=version) == version + 1
@@ -117,6 +120,7 @@ def test_a_years_programme_from_last_years_is_editable_until_it_opens(review: St
     assert catalogue.programme(created.id).sections == catalogue.programme(HUNAN).sections
     [record] = catalogue.versions(created.id)
     assert (record["kind"], record["changes"]) == ("created", [f"from:{HUNAN}@{catalogue.programme(HUNAN).version}"])
+    assert review.db.audit.find_one({"action": "programme.created"})["target"] == f"programme:{created.id}"
     again = refused(lambda: review.transact(lambda unit: administration.create_programme(unit, ctx, request)))
     assert again.code == "programme.exists"
     bad = review_pb2.CreateProgrammeRequest(**{**{f.name: v for f, v in request.ListFields()},

@@ -117,6 +117,9 @@ def test_publication_concludes_every_application_with_a_final_state(registration
     assert review.db.applications.find_one({"_id": recognised.subject})["status"] == "not_recognised"
     [correction] = outbox(review, "review.recognition_amended")
     assert correction.payload(review_pb2.RecognitionAmended).reason == "经核查，该企业申报数据不实，撤销认定"
+    [trail] = [e for e in review.db.audit.find({"action": "recognition.amended"})]
+    assert (trail["target"], trail["reason"], trail["details"]["removed"]) == (
+        f"programme:{programme.id}", "经核查，该企业申报数据不实，撤销认定", [recognised.subject])
     with pytest.raises(DomainError) as stale:
         review.transact(lambda u: recognition.amend_recognition(u, at_publication, programme, [],
                                                                 [recognised.subject], "恢复", 1))
