@@ -15,6 +15,8 @@ from workflow_support import HUNAN, IN_WINDOW, PDF, PROVINCE_UNIT, catalogue, dr
 from registration import review_events
 from registration import storage as registration_storage
 from registration.rules.applications import check_resubmit
+from reporting import storage as reporting_storage
+from reporting.rules.events import CONSUMED, normalise
 from review import recognition, storage, workflow
 from review.rules import decisions as d
 from zjtx.envelope import Envelope
@@ -45,7 +47,7 @@ def take(review: StoreHandle, event: Envelope) -> str:
 
 
 def test_publication_concludes_every_application_with_a_final_state(registration: StoreHandle,
-                                                                     review: StoreHandle) -> None:
+                                                                     review: StoreHandle, open_store) -> None:
     from zjtx.grpc_support import Caller
     at_desk = Caller(subject="reviewer-hy", role="reviewer", unit=HENGYANG, client_address="10.43.4.5")
     as_hengyang = workflow.Context(catalogue(), at_desk, DECIDED)
@@ -127,6 +129,20 @@ def test_publication_concludes_every_application_with_a_final_state(registration
     registration.transact(lambda unit: review_events.apply(unit, [e for e in outbox(review, "review.recognised")][0]))
     assert registration.transact(lambda unit: review_events.apply_recognition_amendment(unit, correction)) == 1
     assert registration_storage.get_application(registration.db, recognised.subject)["status"] == "not_recognised"
+
+    # reporting applies the correction (before or after the publication it corrects): its list and figures
+    reporting = open_store("reporting", reporting_storage.INDEXES)
+    events = [e for e in [*outbox(registration), *outbox(review)] if e.type in CONSUMED]
+    for event in sorted(events, key=lambda e: e.type != "review.recognition_amended"):
+        envelope = event.to_dict()
+        reporting.transact(lambda u, e=envelope: reporting_storage.archive_and_apply(u, e, normalise(e)))
+    [was_listed] = reporting.db.applications.find({"_id": recognised.subject})
+    assert (was_listed["status"], was_listed["recognition_rank"]) == ("not_recognised", 0)
+    assert list(reporting_storage.recognised_documents(reporting.db, programme.id)) == []
+    assert reporting_storage.programme_document(reporting.db, programme.id)["recognition_list_version"] == 2
+    rebuilt = open_store("reporting_rebuilt", reporting_storage.INDEXES)
+    list(reporting_storage.rebuild(reporting.db, rebuilt.db, catch_up=False))
+    assert rebuilt.db.applications.find_one({"_id": recognised.subject})["status"] == "not_recognised"
 
 
 def test_a_return_near_the_deadline_leaves_the_grace_period_to_resubmit() -> None:
