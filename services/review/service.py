@@ -537,15 +537,18 @@ class ReviewService(GrpcOperations):
 
     @configured_timer("REVIEW_CLOCK_TICK_SECONDS", 5)
     def on_clock(self) -> None:
-        """Announce window changes and complete recommendations as the platform clock moves."""
+        """Announce window changes, move overdue tasks up (a programme that escalates) and complete
+        recommendations as the platform clock moves."""
         at = now()
         for programme in self.catalogue.programmes.values():
             try:
                 self.store.transact(lambda unit, p=programme: workflow.announce_window(unit, p, at))
+                if programme.undecided_at_review_deadline == "escalate":
+                    self.store.transact(lambda unit, p=programme: workflow.escalate_overdue(unit, self.catalogue, p, at))
                 if not storage.programme_state(self.store.db, programme.id).get("recommendations_complete_at"):
                     self.store.transact(lambda unit, p=programme: workflow.check_complete(unit, p, at))
             except DomainError as error:
-                if error.code == "programme.changed":
+                if error.code in ("programme.changed", "task.decided"):
                     # another copy of review announced it in the same tick (compare-and-set): once is right
                     log.debug("clock tick for %s: another copy announced first", programme.id)
                 else:
