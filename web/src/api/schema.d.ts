@@ -13479,7 +13479,7 @@ export interface operations {
             query?: {
                 unit_id?: string;
                 programme_id?: string;
-                status?: "open" | "passed" | "returned" | "rejected" | "withdrawn" | "all";
+                status?: "open" | "passed" | "returned" | "rejected" | "withdrawn" | "expired" | "escalated" | "all";
             };
             header?: never;
             path?: never;
