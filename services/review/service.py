@@ -43,6 +43,7 @@ from review.rules.accounts import check_account, check_can_manage
 from review.rules.assessment import assess
 from review.rules.reserve import STATUS_LABELS as RESERVE_STATUS_LABELS
 from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
+from review.rules.units import Unit
 from review.rules.validity import STATUS_LABELS as VALIDITY_STATUS_LABELS
 from zjtx import audit
 from zjtx.clock import iso, now
@@ -74,6 +75,12 @@ def parse_instant(text: str, field: str) -> datetime:
 def reviewer_message(document: dict[str, Any]) -> pb.Reviewer:
     return pb.Reviewer(account_id=document["_id"], name=document["name"], email=document["email"],
                        mobile=document.get("mobile", ""), unit_id=document["unit_id"], role=document["role"])
+
+
+def unit_message(unit: Unit, reviewers: list[pb.Reviewer] | None = None) -> pb.Unit:
+    return pb.Unit(id=unit.id, name=unit.name, kind=unit.kind, division_code=unit.division_code,
+                   parent=unit.parent or "", reviewers=reviewers or [], covers=list(unit.covers),
+                   excludes=list(unit.excludes), division_name=unit.division_name or "")
 
 
 def _snapshot_of(event: Envelope, message_type: type, catalogue: Catalogue) -> Any:
@@ -156,8 +163,30 @@ class ReviewService(GrpcOperations):
     def GetUnit(self, request: pb.GetUnitRequest, context: Any) -> pb.Unit:
         unit = self.catalogue.unit(request.unit_id)
         reviewers = storage.reviewers_of(self.store.db, unit.id)
-        return pb.Unit(id=unit.id, name=unit.name, kind=unit.kind, division_code=unit.division_code,
-                       parent=unit.parent or "", reviewers=[reviewer_message(r) for r in reviewers])
+        return unit_message(unit, [reviewer_message(r) for r in reviewers])
+
+    @api(ReviewStub)
+    def ListUnits(self, request: pb.ListUnitsRequest, context: Any) -> pb.ListUnitsResponse:
+        return pb.ListUnitsResponse(version=self.catalogue.units_version,
+                                    units=[unit_message(u) for u in self.catalogue.units])
+
+    @api(ReviewStub)
+    def AmendUnits(self, request: pb.AmendUnitsRequest, context: Any) -> pb.ListUnitsResponse:
+        ctx = self._ctx(context)
+        changes = self.store.transact(lambda unit: administration.amend_units(
+            unit, ctx, request.expected_version, request.units_json, request.reason))
+        self.catalogue.refresh(force=True)  # this replica routes by the new version at once, the others within 2 s
+        return pb.ListUnitsResponse(version=self.catalogue.units_version, changes=changes,
+                                    units=[unit_message(u) for u in self.catalogue.units])
+
+    @api(ReviewStub)
+    def ListUnitVersions(self, request: pb.ListUnitVersionsRequest, context: Any) -> pb.ListUnitVersionsResponse:
+        ctx = self._ctx(context)
+        top = administration.top_unit(ctx)
+        check_owner_admin(ctx.caller, top.id, top.name, "查看审核单位的修改记录")
+        current = self.catalogue.units_version
+        return pb.ListUnitVersionsResponse(versions=[administration.unit_version_message(r, current)
+                                                     for r in storage.unit_versions(self.store.db)])
 
     @api(ReviewStub)
     def CreateReviewer(self, request: pb.CreateReviewerRequest, context: Any) -> pb.Reviewer:

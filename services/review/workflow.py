@@ -24,7 +24,7 @@ from review.catalogue import Catalogue
 from review.messages import step
 from review.rules import decisions as d
 from review.rules.access import CallerLike, actor_of, check_can_act, check_owner_admin
-from review.rules.intake import route_level, rubric_record
+from review.rules.intake import Route, route_level, rubric_record
 from review.rules.programmes import Programme
 from review.rules.progress import announcement, recommendations_complete
 from review.rules.ranking import Candidate, candidate_from, rank
@@ -181,10 +181,16 @@ def open_task(unit: UnitOfWork, catalogue: Catalogue, programme: Programme, appl
               level: int, at: datetime) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """Route ``level`` for the application and open its task (or record it unroutable)."""
     enterprise = application["enterprise"]
-    try:
-        route = route_level(catalogue.units, programme, level, enterprise["region_code"], enterprise["park_id"])
-    except RoutingError as error:
-        return None, _mark_unroutable(unit, application, programme, level, error, at)
+    # an application keeps the unit a level was routed to (a resubmission goes back to it) even if
+    # the units were corrected since; a level it reaches for the first time routes by the current units
+    pinned = (application.get("routes") or {}).get(str(level))
+    if pinned in catalogue.units:
+        route = Route(programme.level_spec(level), catalogue.units.get(pinned))
+    else:
+        try:
+            route = route_level(catalogue.units, programme, level, enterprise["region_code"], enterprise["park_id"])
+        except RoutingError as error:
+            return None, _mark_unroutable(unit, application, programme, level, error, at)
     spec = route.level
     due = programme.review_closes_at(level)
     task = {
@@ -200,6 +206,7 @@ def open_task(unit: UnitOfWork, catalogue: Catalogue, programme: Programme, appl
     application = storage.update_application(unit, application, {
         "status": d.IN_REVIEW, "level": level, "unit_id": route.unit.id, "unit_name": route.unit.name,
         "open_task_id": task["_id"], "unit_ids": sorted({*application.get("unit_ids", []), route.unit.id}),
+        "routes": {**(application.get("routes") or {}), str(level): route.unit.id},
     }, unset=("reason", "routing"))
     unit.emit_event(pb.TaskOpened(
         step=step(task, application, at), due_at=iso(due) if due else "", round=task["round"]), application["_id"])
