@@ -124,3 +124,46 @@ def test_an_escalating_programme_hands_an_undecided_task_to_the_province_at_the_
     finally:
         set_clock_file(clock_file, "")
 
+
+
+def test_the_province_admin_adds_a_direct_county_unit_and_new_applications_route_to_it(
+        api: Api, province_admin: str, clock_file: Path) -> None:
+    """Issue 18 point 1 (units) on the suite: the 省财政直管县市 list corrected through the gateway is a
+    new audited version of review's units; the next application from that county routes to it."""
+    directory = api.get("/api/v1/unit-directory", token=province_admin).body
+    version = directory["version"]
+    assert version >= 1 and any(u["id"] == "unit-430100" and u["kind"] == "city" for u in directory["units"])
+    liuyang = {"id": "unit-430181", "name": "浏阳市工信部门", "kind": "direct_county", "division_code": "430181",
+               "division_name": "浏阳市", "covers": ["430181"], "parent": "unit-430000"}
+    _, city_admin = api.create_staff(province_admin, "unit-430100", role="admin")
+    body = {"expected_version": version, "reason": "省财政直管县市名单调整", "units": [liuyang]}
+    assert api.request("PATCH", "/api/v1/unit-directory", json=body, token=city_admin).status == 403
+    carve_out = api.request("PATCH", "/api/v1/unit-directory", json=body, token=province_admin)
+    assert carve_out.status == 400 and any("excludes" in v["message"] for v in carve_out.body["violations"]), \
+        carve_out.body
+    body["units"] = [liuyang, {"id": "unit-430100", "excludes": ["430181"]}]
+    amended = api.request("PATCH", "/api/v1/unit-directory", json=body, token=province_admin)
+    assert amended.status == 200, amended.body
+    assert (amended.body["version"], amended.body["changes"]) == (version + 1,
+                                                                   ["added:unit-430181", "unit-430100.excludes"])
+    versions = api.get("/api/v1/unit-directory/versions", token=province_admin).body["versions"]
+    assert (versions[-1]["reason"], versions[-1]["current"], bool(versions[-1]["client_address"])) == (
+        "省财政直管县市名单调整", True, True)
+    assert api.get("/api/v1/units/unit-430181", token=province_admin).body["parent"] == "unit-430000"
+
+    set_clock_file(clock_file, "2020-05-10T10:00:00+08:00")  # the Hunan window is open
+    try:
+        _, token = api.register_enterprise(region="430181", city="430100")
+        app_id = api.apply(token)
+        record = until(lambda: (lambda b: b if b.get("unit_id") else None)(
+            api.get(f"/api/v1/review/applications/{app_id}", token=province_admin).body), timeout=60,
+            what="the application routed")
+        assert record["unit_id"] == "unit-430181"
+    finally:
+        set_clock_file(clock_file, "")
+        # corrected back (a county under 长沙 again), so the rest of the session sees the seed's routes
+        back = api.request("PATCH", "/api/v1/unit-directory", token=province_admin, json={
+            "expected_version": version + 1, "reason": "恢复", "units": [
+                {"id": "unit-430181", "kind": "county", "parent": "unit-430100"},
+                {"id": "unit-430100", "excludes": []}]})
+        assert back.status == 200, back.body
