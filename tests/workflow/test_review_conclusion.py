@@ -143,10 +143,18 @@ def test_publication_concludes_every_application_with_a_final_state(registration
     [was_listed] = reporting.db.applications.find({"_id": recognised.subject})
     assert (was_listed["status"], was_listed["recognition_rank"]) == ("not_recognised", 0)
     assert list(reporting_storage.recognised_documents(reporting.db, programme.id)) == []
-    assert reporting_storage.programme_document(reporting.db, programme.id)["recognition_list_version"] == 2
+    # and one added to the list comes back as recognised
+    # (a later correction: the same instant, a later id)
+    back = Envelope.from_dict({**correction.to_dict(), "id": "zz-amend-3", "data": {
+        **correction.to_dict()["data"], "list_version": 3, "removed": [], "added": [
+            {**correction.to_dict()["data"]["removed"][0], "recognised": True, "rank": 1}]}})
+    reporting.transact(lambda u: reporting_storage.archive_and_apply(u, back.to_dict(), normalise(back.to_dict())))
+    assert [d["_id"] for d in reporting_storage.recognised_documents(reporting.db, programme.id)] == [
+        recognised.subject]
+    assert reporting_storage.programme_document(reporting.db, programme.id)["recognition_list_version"] == 3
     rebuilt = open_store("reporting_rebuilt", reporting_storage.INDEXES)
     list(reporting_storage.rebuild(reporting.db, rebuilt.db, catch_up=False))
-    assert rebuilt.db.applications.find_one({"_id": recognised.subject})["status"] == "not_recognised"
+    assert rebuilt.db.applications.find_one({"_id": recognised.subject})["status"] == "recognised"  # the latest word
 
 
 def test_a_return_near_the_deadline_leaves_the_grace_period_to_resubmit() -> None:

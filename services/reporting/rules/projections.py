@@ -187,7 +187,9 @@ def _recognition_amended(facts: Facts, event: ProjectionEvent) -> None:
             "added": [r.get("application_id", "") for r in data.get("added", [])], "order": event.order})
         return
     _recognition(facts, event)
-    facts["recognition"]["list_version"] = int(data.get("list_version") or 0)
+    if facts["recognition"]["order"] == event.order:  # this correction is the latest word on the application
+        facts["recognition"].update(recognised=bool(data.get("recognised")),
+                                    list_version=int(data.get("list_version") or 0))
 
 
 # ---- enterprises and programmes ------------------------------------------------------------
