@@ -289,7 +289,7 @@ class ReviewServicer:
         """Add or correct units (e.g. the 省财政直管县市 list: a county unit's kind and parent with its
         city's excludes): one new version of the whole directory, checked as the seed YAML is and within
         the instance's JURISDICTION, with who, when, from where and why. New applications route by it;
-        tasks already opened keep their unit. INVALID_ARGUMENT lists each problem and what is accepted.
+        tasks already opened keep their unit. FAILED_PRECONDITION (units.invalid) lists each problem and what is accepted.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

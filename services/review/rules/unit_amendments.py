@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kernel.divisions import division_within
-from zjtx.errors import Violation, invalid
+from zjtx.errors import Violation, invalid, precondition
 
 from .units import UnitDirectory, UnitsError, parse_units
 
@@ -60,8 +60,8 @@ def read_changes(units_json: str) -> list[dict[str, Any]]:
             if key not in FIELDS:
                 problems.append(Violation(f"units[{index}].{key}", "unknown",
                                           f"不认识的字段“{key}”；可填写：{'、'.join(FIELDS)}"))
-    if problems:
-        raise invalid("units.invalid", "审核单位修改有误，未保存", problems)
+    if problems:  # well-formed, refused by the rules: a precondition (409), as the API's other rule refusals
+        raise precondition("units.invalid", "审核单位修改有误，未保存", problems)
     return [dict(change) for change in changes]
 
 
@@ -100,19 +100,19 @@ def apply_changes(document: Mapping[str, Any], changes: list[dict[str, Any]],
             units.append({k: change[k] for k in FIELDS if k in change})
             described.append(f"added:{unit_id}")
     if problems:
-        raise invalid("units.invalid", "审核单位修改有误，未保存", problems)
+        raise precondition("units.invalid", "审核单位修改有误，未保存", problems)
     new_document = {**document, "units": units}
     try:
         directory = parse_units(new_document)
     except UnitsError as error:
-        raise invalid("units.invalid", "审核单位修改有误，未保存",
-                      [_violation(problem, units, changed_index) for problem in error.errors][:25]) from None
+        raise precondition("units.invalid", "审核单位修改有误，未保存",
+                           [_violation(problem, units, changed_index) for problem in error.errors][:25]) from None
     if jurisdiction:
         outside = [Violation(f"units[{changed_index[at[u.id]]}].division_code", "jurisdiction",
                              f"审核单位 {u.id}（{u.name}）的行政区划 {u.division_code} 不在本平台的辖区 {jurisdiction} 内")
                    for u in directory if at.get(u.id) in changed_index and not division_within(u.division_code, jurisdiction)]
         if outside:
-            raise invalid("units.jurisdiction", f"本平台只管理辖区 {jurisdiction} 内的审核单位，未保存", outside)
+            raise precondition("units.jurisdiction", f"本平台只管理辖区 {jurisdiction} 内的审核单位，未保存", outside)
     return new_document, directory, described
 
 

@@ -139,7 +139,7 @@ def test_the_province_admin_adds_a_direct_county_unit_and_new_applications_route
     body = {"expected_version": version, "reason": "省财政直管县市名单调整", "units": [liuyang]}
     assert api.request("PATCH", "/api/v1/unit-directory", json=body, token=city_admin).status == 403
     carve_out = api.request("PATCH", "/api/v1/unit-directory", json=body, token=province_admin)
-    assert carve_out.status == 400 and any("excludes" in v["message"] for v in carve_out.body["violations"]), \
+    assert carve_out.status == 409 and any("excludes" in v["message"] for v in carve_out.body["violations"]), \
         carve_out.body
     body["units"] = [liuyang, {"id": "unit-430100", "excludes": ["430181"]}]
     amended = api.request("PATCH", "/api/v1/unit-directory", json=body, token=province_admin)
