@@ -35,5 +35,6 @@ declare module 'vue' {
     RouterView: typeof import('vue-router')['RouterView']
     SectionForm: typeof import('./src/components/SectionForm.vue')['default']
     SnapshotView: typeof import('./src/components/SnapshotView.vue')['default']
+    UnitDirectoryAdmin: typeof import('./src/components/UnitDirectoryAdmin.vue')['default']
   }
 }

@@ -46,6 +46,12 @@ class Directory:
         with self._lock:
             self._cache.pop(("programme", programme_id), None)
 
+    def forget_units(self) -> None:
+        """An admin added or corrected units through this gateway: the next read asks review."""
+        with self._lock:
+            for key in [k for k in self._cache if k[0] == "unit"]:
+                self._cache.pop(key, None)
+
     def unit(self, unit_id: str) -> review_pb2.Unit:
         # system call: the unit's name, kind, division and parent are public directory data
         return self._cached(("unit", unit_id), lambda: self.upstreams.call(

@@ -26,7 +26,17 @@ from pymongo.errors import BulkWriteError
 
 from kernel.personal import without_contacts
 from reporting.rules import projections
-from reporting.rules.events import APPLICATIONS, ENTERPRISES, PROGRAMMES, READ_MODELS, ProjectionError, ProjectionEvent, normalise
+from reporting.rules.events import (
+    APPLICATIONS,
+    ENTERPRISES,
+    FANNED_OUT,
+    PROGRAMMES,
+    READ_MODELS,
+    ProjectionError,
+    ProjectionEvent,
+    fan_out,
+    normalise,
+)
 from reporting.rules.statistics import DIMENSIONS
 from zjtx.files import HashedUpload, download, read_chunks
 from zjtx.mongo import simple_index
@@ -97,6 +107,8 @@ def archive_and_apply(unit: Unit, envelope: Mapping[str, Any], event: Projection
     event ends in the dead-letter queue, changing nothing."""
     unit.db.event_archive.insert_one(archive_document(envelope, event), session=unit.session)
     apply_event(unit.db, unit.session, event)
+    for change in fan_out(event):
+        apply_event(unit.db, unit.session, change)
     return True
 
 
@@ -184,6 +196,15 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
             _write_folded(target, name, folded)
     late = list(source.event_archive.find({"archived_at": {"$gte": started - CATCH_UP_MARGIN}},
                                           sort=[("at", ASCENDING), ("_id", ASCENDING)])) if catch_up else []
+    # events that change several documents are archived under one key: their other changes
+    # are applied once the documents they change exist (idempotent, like the catch-up)
+    for entry in source.event_archive.find({"type": {"$in": FANNED_OUT}}, sort=[("at", ASCENDING), ("_id", ASCENDING)]):
+        try:
+            changes = fan_out(normalise(entry, trusted=True))
+        except ProjectionError:
+            continue
+        for change in changes:
+            apply_event(target, None, change)
     for entry in late:
         try:
             event = normalise(entry, trusted=True)

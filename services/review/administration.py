@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from review import storage
-from review.catalogue import version_record
+from review.catalogue import units_record, version_record
 from review.rules.amendments import check_amendment, check_reason, new_programme_document, read_patch
 from review.rules.programmes import NATIONAL, Programme
-from review.workflow import Context
+from review.rules.unit_amendments import apply_changes, read_changes
+from review.rules.units import Unit
+from review.workflow import Context, audit
 from zjtx.clock import iso
-from zjtx.errors import forbidden, precondition
+from zjtx.errors import conflict, forbidden, precondition
 from zjtx.mongo import UnitOfWork
 from zjtx_api import review_pb2 as pb
 
@@ -50,6 +52,8 @@ def create_programme(unit: UnitOfWork, ctx: Context, request: pb.CreateProgramme
         raise precondition("programme.recommend_to", f"推荐去向 {programme.recommend_to} 不存在")
     storage.add_programme_version(unit, _record(ctx, programme, document, "created", reason,
                                                 [f"from:{template.id}@{template.version}"]), None)
+    audit(unit, ctx, "programme.created", f"programme:{programme.id}", reason=reason, version=programme.version,
+          template=f"{template.id}@{template.version}")
     return programme
 
 
@@ -69,6 +73,8 @@ def amend_programme(unit: UnitOfWork, ctx: Context, programme_id: str, expected_
         current, stored["document"], patch, ctx.now, ctx.catalogue.rulesets)
     storage.add_programme_version(unit, _record(ctx, programme, document, "amended", reason, changes, extended),
                                   current.version)
+    audit(unit, ctx, "programme.amended", f"programme:{programme.id}", reason=reason, version=programme.version,
+          previous_version=current.version, changes=changes, extended=extended)
     unit.emit_event(pb.ProgrammeAmended(
         programme_id=programme.id, version=programme.version, previous_version=current.version,
         title=programme.title, changes=changes, reason=reason, extended=extended,
@@ -87,3 +93,45 @@ def version_message(record: dict[str, Any], current: int) -> pb.ProgrammeVersion
         changed_at=iso(at) if at else "", reason=record.get("reason", ""), changes=record.get("changes", []),
         client_address=record.get("client_address", ""), extended=bool(record.get("extended")),
         current=record["version"] == current)
+
+
+# ---------------------------------------------------------------- review units
+
+
+def top_unit(ctx: Context) -> Unit:
+    """The instance's top unit (the province's, or the city's on a city instance): its admins own the units."""
+    return next(u for u in ctx.catalogue.units if u.parent is None)
+
+
+def amend_units(unit: UnitOfWork, ctx: Context, expected_version: int, units_json: str, reason: str) -> list[str]:
+    """Add or correct review units: a new version of the whole directory (who, when, from where, why),
+    in review's audit trail. New applications route by it; tasks already opened keep their unit."""
+    top = top_unit(ctx)
+    if ctx.caller.role != "admin" or ctx.caller.unit != top.id:
+        raise forbidden("units.forbidden", f"只有{top.name}的管理员可以新增或更正审核单位")
+    reason = check_reason(reason)
+    changes = read_changes(units_json)
+    current = storage.units_head(unit.db, unit.session)
+    if expected_version and expected_version != current:
+        raise conflict("units.changed",
+                       f"审核单位当前为第{current}版，请刷新后在最新版本上修改（提交的是第{expected_version}版）")
+    stored = storage.unit_version(unit.db, current, unit.session)
+    if stored is None:
+        raise precondition("units.not_seeded", "审核单位尚未初始化，请稍后再试")
+    document, _, described = apply_changes(stored["document"], changes, ctx.catalogue.jurisdiction)
+    caller = ctx.caller
+    storage.add_unit_version(unit, units_record(
+        document, current + 1, kind="amended", at=ctx.now, by=ctx.actor, role=caller.role, unit_id=caller.unit,
+        reason=reason, changes=described, client_address=getattr(caller, "client_address", "")), current)
+    audit(unit, ctx, "units.amended", f"units:{current + 1}", reason=reason, version=current + 1,
+          previous_version=current, changes=described)
+    return described
+
+
+def unit_version_message(record: dict[str, Any], current: int) -> pb.UnitDirectoryVersion:
+    at = record.get("changed_at")
+    return pb.UnitDirectoryVersion(
+        version=record["version"], kind=record.get("kind", ""), changed_by=record.get("changed_by", ""),
+        role=record.get("role", ""), unit_id=record.get("unit_id", ""), changed_at=iso(at) if at else "",
+        reason=record.get("reason", ""), changes=record.get("changes", []),
+        client_address=record.get("client_address", ""), current=record["version"] == current)

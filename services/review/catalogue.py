@@ -23,7 +23,7 @@ from review import storage
 from review.rules.programme_parser import load_programmes, parse_programme
 from review.rules.programmes import Programme, read_yaml
 from review.rules.rulesets import RULESETS_DIR, RuleSet, load_rulesets
-from review.rules.units import Unit, UnitDirectory, load_units
+from review.rules.units import Unit, UnitDirectory, load_units, parse_units
 from zjtx.clock import now
 from zjtx.config import REPO_ROOT, ConfigError
 from zjtx.errors import not_found, precondition
@@ -113,6 +113,16 @@ def version_record(programme: Programme, document: dict[str, Any], *, kind: str,
             "client_address": client_address, "extended": extended}
 
 
+def units_record(document: dict[str, Any], version: int, *, kind: str, at: datetime, by: str = "seed",
+                 role: str = "system", unit_id: str = "", reason: str = "", changes: list[str] | None = None,
+                 client_address: str = "") -> dict[str, Any]:
+    """One stored version of the review units: the whole document with who, when, from where and why."""
+    return {"_id": f"units:{version:05d}", "version": version, "kind": kind,
+            "document": plain({**document, "version": version}), "changed_by": by, "role": role,
+            "unit_id": unit_id, "changed_at": at, "reason": reason, "changes": changes or [],
+            "client_address": client_address}
+
+
 def plain(document: Any) -> Any:
     """The document as JSON would carry it (dates as ISO text): storable and parsed the same."""
     return json.loads(json.dumps(document, ensure_ascii=False, default=_json_default))
@@ -162,6 +172,9 @@ class Catalogue:
         self.rulesets: dict[str, RuleSet] = load_rulesets(Path(programmes_dir) / RULESETS_DIR)
         self.seed_documents = {pid: plain(read_yaml(programmes_dir / f"{pid}.yaml")) for pid in seeds}
         self.units: UnitDirectory = load_units(units_file)
+        # the review units are review's data too: the YAML seeds version 1 (administration.amend_units)
+        self.units_document: dict[str, Any] = plain(read_yaml(units_file))
+        self.units_version = 0
         self.jurisdiction = jurisdiction or None
         if self.jurisdiction:
             check_jurisdiction(self.jurisdiction, seeds, self.units, units_file)
@@ -192,12 +205,21 @@ class Catalogue:
             if storage.seed_programme(db, version_record(programme, document, kind="seeded", at=now,
                                                          reason="首次启动时由 deploy/programmes 导入")):
                 log.info("programme %s v%d seeded from deploy/programmes", pid, programme.version)
+        if storage.seed_units(db, units_record(self.units_document, 1, kind="seeded", at=now,
+                                                reason="首次启动时由 deploy/units 导入")):
+            log.info("review units seeded from deploy/units (%d units)", len(self.units))
         self.refresh(force=True)
 
     def refresh(self, force: bool = False) -> None:
         """Read the current versions if this copy is older than REFRESH_SECONDS (or at once when forced)."""
         if self.db is None or (not force and time.monotonic() - self.synced_at < REFRESH_SECONDS):
             return
+        units_version = storage.units_head(self.db)
+        if units_version and units_version != self.units_version:
+            record = storage.unit_version(self.db, units_version)
+            if record is not None:  # else: the head moved in a transaction not yet visible
+                self.units, self.units_document = parse_units(record["document"]), record["document"]
+                self.units_version = units_version
         for pid, version in storage.programme_heads(self.db).items():
             loaded = self.programmes.get(pid)
             if loaded is not None and loaded.version == version and pid in self.messages:

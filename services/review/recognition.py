@@ -300,6 +300,8 @@ def amend_recognition(unit: UnitOfWork, ctx: Context, programme: Programme, remo
     storage.set_programme_state(unit, programme.id, {"publicity.state": "published"},
                                 {"publicity.list_version": version,
                                  "publicity.amendments": [*publicity.get("amendments", []), amendment]})
+    audit(unit, ctx, "recognition.amended", f"programme:{programme.id}", reason=reason, list_version=version,
+          removed=list(remove), added=list(add))
     message = pb.RecognitionAmended(programme_id=programme.id, list_version=version, reason=reason, removed=removed,
                                     added=added, amended_by=ctx.actor, at=iso(ctx.now),
                                     client_address=amendment["client_address"])

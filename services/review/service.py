@@ -43,6 +43,7 @@ from review.rules.accounts import check_account, check_can_manage
 from review.rules.assessment import assess
 from review.rules.reserve import STATUS_LABELS as RESERVE_STATUS_LABELS
 from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
+from review.rules.units import Unit
 from review.rules.validity import STATUS_LABELS as VALIDITY_STATUS_LABELS
 from zjtx import audit
 from zjtx.clock import iso, now
@@ -79,6 +80,12 @@ def reviewer_message(document: dict[str, Any], masked: bool = False) -> pb.Revie
         email, mobile = mask_email(email), mask_mobile(mobile)
     return pb.Reviewer(account_id=document["_id"], name=document["name"], email=email, mobile=mobile,
                        unit_id=document["unit_id"], role=document["role"])
+
+
+def unit_message(unit: Unit, reviewers: list[pb.Reviewer] | None = None) -> pb.Unit:
+    return pb.Unit(id=unit.id, name=unit.name, kind=unit.kind, division_code=unit.division_code,
+                   parent=unit.parent or "", reviewers=reviewers or [], covers=list(unit.covers),
+                   excludes=list(unit.excludes), division_name=unit.division_name or "")
 
 
 def _snapshot_of(event: Envelope, message_type: type, catalogue: Catalogue) -> Any:
@@ -163,8 +170,30 @@ class ReviewService(GrpcOperations):
         reviewers = storage.reviewers_of(self.store.db, unit.id)
         # services (notification addresses reviewers) get full values; people see a masked list
         masked = caller_of(context).role != "system"
-        return pb.Unit(id=unit.id, name=unit.name, kind=unit.kind, division_code=unit.division_code,
-                       parent=unit.parent or "", reviewers=[reviewer_message(r, masked) for r in reviewers])
+        return unit_message(unit, [reviewer_message(r, masked) for r in reviewers])
+
+    @api(ReviewStub)
+    def ListUnits(self, request: pb.ListUnitsRequest, context: Any) -> pb.ListUnitsResponse:
+        return pb.ListUnitsResponse(version=self.catalogue.units_version,
+                                    units=[unit_message(u) for u in self.catalogue.units])
+
+    @api(ReviewStub)
+    def AmendUnits(self, request: pb.AmendUnitsRequest, context: Any) -> pb.ListUnitsResponse:
+        ctx = self._ctx(context)
+        changes = self.store.transact(lambda unit: administration.amend_units(
+            unit, ctx, request.expected_version, request.units_json, request.reason))
+        self.catalogue.refresh(force=True)  # this replica routes by the new version at once, the others within 2 s
+        return pb.ListUnitsResponse(version=self.catalogue.units_version, changes=changes,
+                                    units=[unit_message(u) for u in self.catalogue.units])
+
+    @api(ReviewStub)
+    def ListUnitVersions(self, request: pb.ListUnitVersionsRequest, context: Any) -> pb.ListUnitVersionsResponse:
+        ctx = self._ctx(context)
+        top = administration.top_unit(ctx)
+        check_owner_admin(ctx.caller, top.id, top.name, "查看审核单位的修改记录")
+        current = self.catalogue.units_version
+        return pb.ListUnitVersionsResponse(versions=[administration.unit_version_message(r, current)
+                                                     for r in storage.unit_versions(self.store.db)])
 
     @api(ReviewStub)
     def CreateReviewer(self, request: pb.CreateReviewerRequest, context: Any) -> pb.Reviewer:
@@ -544,15 +573,18 @@ class ReviewService(GrpcOperations):
 
     @configured_timer("REVIEW_CLOCK_TICK_SECONDS", 5)
     def on_clock(self) -> None:
-        """Announce window changes and complete recommendations as the platform clock moves."""
+        """Announce window changes, move overdue tasks up (a programme that escalates) and complete
+        recommendations as the platform clock moves."""
         at = now()
         for programme in self.catalogue.programmes.values():
             try:
                 self.store.transact(lambda unit, p=programme: workflow.announce_window(unit, p, at))
+                if programme.undecided_at_review_deadline == "escalate":
+                    self.store.transact(lambda unit, p=programme: workflow.escalate_overdue(unit, self.catalogue, p, at))
                 if not storage.programme_state(self.store.db, programme.id).get("recommendations_complete_at"):
                     self.store.transact(lambda unit, p=programme: workflow.check_complete(unit, p, at))
             except DomainError as error:
-                if error.code == "programme.changed":
+                if error.code in ("programme.changed", "task.decided"):
                     # another copy of review announced it in the same tick (compare-and-set): once is right
                     log.debug("clock tick for %s: another copy announced first", programme.id)
                 else:

@@ -56,6 +56,7 @@ INDEXES = {
     "summaries": [simple_index("programme_id", "unit_id", "uploaded_seq")],
     "objections": [simple_index("programme_id", "received_seq"), simple_index("application_id")],
     "programme_versions": [simple_index("programme_id", "version", unique=True)],
+    "unit_versions": [simple_index("version", unique=True)],
     "reserve": [simple_index("owner", "status"), simple_index("enterprise.enterprise_id")],
     "recognitions": [simple_index("owner", "status"), simple_index("status", "valid_until"),
                      simple_index("enterprise.enterprise_id")],
@@ -295,6 +296,42 @@ def add_programme_version(unit: UnitOfWork, record: dict[str, Any], previous: in
 # Personal fields sealed at rest (zjtx.crypto; docs/personal-data.md), opened only in this module.
 SEALED_OBJECTION_FIELDS = ("objector", "contact")
 SEALED_REVIEWER_FIELDS = ("email", "mobile")
+
+# ``units_head``: one document (``_id`` = "units") naming the current version of the review units;
+# ``unit_versions``: every version's whole units document with who, when, from where and why.
+UNITS_HEAD = "units"
+
+
+def seed_units(db: Any, record: dict[str, Any]) -> bool:
+    """First start: store the deploy/units document unless the units exist (any replica may try)."""
+    try:
+        db.unit_versions.insert_one(record)
+    except DuplicateKeyError:
+        return False
+    db.units_head.update_one({"_id": UNITS_HEAD}, {"$setOnInsert": {"version": record["version"]}}, upsert=True)
+    return True
+
+
+def units_head(db: Any, session: Any = None) -> int:
+    head = db.units_head.find_one({"_id": UNITS_HEAD}, session=session)
+    return int(head["version"]) if head else 0
+
+
+def unit_version(db: Any, version: int, session: Any = None) -> dict[str, Any] | None:
+    return db.unit_versions.find_one({"version": version}, session=session)
+
+
+def unit_versions(db: Any) -> list[dict[str, Any]]:
+    return list(db.unit_versions.find({}, {"document": 0}).sort("version", 1))
+
+
+def add_unit_version(unit: UnitOfWork, record: dict[str, Any], previous: int) -> None:
+    """The new version and the head moved to it, only if nobody moved it since ``previous`` was read."""
+    moved = unit.db.units_head.update_one({"_id": UNITS_HEAD, "version": previous},
+                                          {"$set": {"version": record["version"]}}, session=unit.session)
+    if moved.matched_count != 1:
+        raise conflict("units.changed", "审核单位刚刚被其他管理员修改，请刷新后在最新版本上修改")
+    unit.db.unit_versions.insert_one(record, session=unit.session)
 
 
 def insert_objection(unit: UnitOfWork, document: dict[str, Any]) -> None:

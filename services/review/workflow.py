@@ -24,7 +24,7 @@ from review.catalogue import Catalogue
 from review.messages import step
 from review.rules import decisions as d
 from review.rules.access import CallerLike, actor_of, check_can_act, check_owner_admin
-from review.rules.intake import route_level, rubric_record
+from review.rules.intake import Route, route_level, rubric_record
 from review.rules.programmes import Programme
 from review.rules.progress import announcement, recommendations_complete
 from review.rules.ranking import Candidate, candidate_from, rank
@@ -183,10 +183,16 @@ def open_task(unit: UnitOfWork, catalogue: Catalogue, programme: Programme, appl
     """Route ``level`` for the application and open its task (or record it unroutable).
     ``new``: the application is not written yet (a submission): it is inserted as it ends up."""
     enterprise = application["enterprise"]
-    try:
-        route = route_level(catalogue.units, programme, level, enterprise["region_code"], enterprise["park_id"])
-    except RoutingError as error:
-        return None, _mark_unroutable(unit, application, programme, level, error, at, new)
+    # an application keeps the unit a level was routed to (a resubmission goes back to it) even if
+    # the units were corrected since; a level it reaches for the first time routes by the current units
+    pinned = (application.get("routes") or {}).get(str(level))
+    if pinned in catalogue.units:
+        route = Route(programme.level_spec(level), catalogue.units.get(pinned))
+    else:
+        try:
+            route = route_level(catalogue.units, programme, level, enterprise["region_code"], enterprise["park_id"])
+        except RoutingError as error:
+            return None, _mark_unroutable(unit, application, programme, level, error, at, new)
     spec = route.level
     due = programme.review_closes_at(level)
     task = {
@@ -202,6 +208,7 @@ def open_task(unit: UnitOfWork, catalogue: Catalogue, programme: Programme, appl
     application = storage.update_application(unit, application, {
         "status": d.IN_REVIEW, "level": level, "unit_id": route.unit.id, "unit_name": route.unit.name,
         "open_task_id": task["_id"], "unit_ids": sorted({*application.get("unit_ids", []), route.unit.id}),
+        "routes": {**(application.get("routes") or {}), str(level): route.unit.id},
     }, unset=("reason", "routing"), insert=new)
     unit.emit_event(pb.TaskOpened(
         step=step(task, application, at), due_at=iso(due) if due else "", round=task["round"]), application["_id"])
@@ -322,8 +329,9 @@ def decide_pass(unit: UnitOfWork, ctx: Context, task_id: str, opinion: str) -> O
     task = storage.close_task(unit, task, {"status": d.TASK_PASSED, "decided_at": ctx.now,
                                            "decided_by": ctx.actor, "opinion": opinion})
     spec = programme.level_spec(task["level"])
-    following = d.next_level(programme, task["level"])
-    waits = bool(required_kinds(spec))
+    # a task escalated to the recognising level (escalate_overdue): its pass recommends at once
+    following = spec if spec.final else d.next_level(programme, task["level"])
+    waits = not spec.final and bool(required_kinds(spec))
     note = (f"；待{task['unit_name']}上传{'和'.join(KIND_TITLES[k] for k in required_kinds(spec))}后生效" if waits else "")
     application = record_history(unit, application, ctx.now, _reviewer(ctx, task), "passed", level=task["level"],
                           task_id=task["_id"], round=task["round"], opinion=opinion, detail=f"{opinion}{note}",
@@ -342,6 +350,8 @@ def decide_pass(unit: UnitOfWork, ctx: Context, task_id: str, opinion: str) -> O
             "status": d.PASSED_PENDING_SUMMARY, "pending_unit_id": task["unit_id"], "pending_level": task["level"],
             "covered": {},
         })
+    elif spec.final:
+        application = _recommend(unit, programme, [application], task, ctx.now)[-1]
     else:
         next_task, application = _advance(unit, ctx.catalogue, programme, [application], task, ctx.now)
     check_complete(unit, programme, ctx.now)
@@ -573,6 +583,44 @@ def check_complete(unit: UnitOfWork, programme: Programme, now: datetime) -> boo
         programme_id=programme.id, recommended=len(recommended),
         unit_ids=sorted({a["recommended_unit_id"] for a in recommended}), at=iso(now)), programme.id)
     return True
+
+
+def escalate_overdue(unit: UnitOfWork, catalogue: Catalogue, programme: Programme, now: datetime) -> int:
+    """A programme whose ``undecided_at_review_deadline`` is ``escalate``: every task still open after
+    its level's review deadline moves to the next level of the chain (its task closed as escalated, the
+    reason in history and the audit trail, the next level's task opened at the unit that level routes
+    to: that unit decides; at the recognising level a pass recommends at once). Repeated while the next
+    level's deadline has passed too; a task at the chain's last level is not moved: undecided, it
+    expires at publication (``recognition.expire_the_rest``). Returns how many tasks moved."""
+    if not any(d.escalation_due(programme, spec.level, now) for spec in programme.review_chain):
+        return 0  # the usual answer, without a query: no level's deadline has passed (or expire)
+    moved = 0
+    for _ in programme.review_chain:  # each pass moves a task at most one level up
+        overdue = [t for t in unit.db.tasks.find({"programme_id": programme.id, "status": d.TASK_OPEN},
+                                                 {"sections": 0}, session=unit.session)
+                   if d.escalation_due(programme, t["level"], now)]
+        if not overdue:
+            break
+        for task in overdue:
+            following = d.next_level(programme, task["level"])
+            reason = d.escalation_reason(programme, task["level"], task["unit_name"], following.title)
+            storage.close_task(unit, task, {"status": d.TASK_ESCALATED, "decided_at": now, "decided_by": "system",
+                                            "reason": reason})
+            application = load_application(unit, task["application_id"])
+            application = record_history(unit, application, now, Actor("system", "system", task["unit_id"],
+                                                                       task["unit_name"]),
+                                         "escalated", level=task["level"], task_id=task["_id"], round=task["round"],
+                                         reason=reason, detail=reason)
+            application = storage.update_application(unit, application, {"last_task_id": task["_id"]},
+                                                     unset=("open_task_id",))
+            audit_trail.record(unit, audit_trail.Entry(
+                action="task.escalated", target=f"task:{task['_id']}", subject="review", role="system",
+                principal="review", reason=reason, details={
+                    "application_id": application["_id"], "programme_id": programme.id, "unit_id": task["unit_id"],
+                    "level": task["level"], "next_level": following.level}))
+            open_task(unit, catalogue, programme, application, following.level, now)
+            moved += 1
+    return moved
 
 
 def take_off_list(unit: UnitOfWork, programme_id: str, application_id: str, reason: str) -> None:

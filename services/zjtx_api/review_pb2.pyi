@@ -44,20 +44,84 @@ class Reviewer(_message.Message):
     def __init__(self, account_id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., mobile: _Optional[str] = ..., unit_id: _Optional[str] = ..., role: _Optional[str] = ...) -> None: ...
 
 class Unit(_message.Message):
-    __slots__ = ("id", "name", "kind", "division_code", "parent", "reviewers")
+    __slots__ = ("id", "name", "kind", "division_code", "parent", "reviewers", "covers", "excludes", "division_name")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     DIVISION_CODE_FIELD_NUMBER: _ClassVar[int]
     PARENT_FIELD_NUMBER: _ClassVar[int]
     REVIEWERS_FIELD_NUMBER: _ClassVar[int]
+    COVERS_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDES_FIELD_NUMBER: _ClassVar[int]
+    DIVISION_NAME_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     kind: str
     division_code: str
     parent: str
     reviewers: _containers.RepeatedCompositeFieldContainer[Reviewer]
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[str] = ..., division_code: _Optional[str] = ..., parent: _Optional[str] = ..., reviewers: _Optional[_Iterable[_Union[Reviewer, _Mapping]]] = ...) -> None: ...
+    covers: _containers.RepeatedScalarFieldContainer[str]
+    excludes: _containers.RepeatedScalarFieldContainer[str]
+    division_name: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[str] = ..., division_code: _Optional[str] = ..., parent: _Optional[str] = ..., reviewers: _Optional[_Iterable[_Union[Reviewer, _Mapping]]] = ..., covers: _Optional[_Iterable[str]] = ..., excludes: _Optional[_Iterable[str]] = ..., division_name: _Optional[str] = ...) -> None: ...
+
+class ListUnitsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListUnitsResponse(_message.Message):
+    __slots__ = ("version", "units", "changes")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    UNITS_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    units: _containers.RepeatedCompositeFieldContainer[Unit]
+    changes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, version: _Optional[int] = ..., units: _Optional[_Iterable[_Union[Unit, _Mapping]]] = ..., changes: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AmendUnitsRequest(_message.Message):
+    __slots__ = ("expected_version", "units_json", "reason")
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    UNITS_JSON_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    expected_version: int
+    units_json: str
+    reason: str
+    def __init__(self, expected_version: _Optional[int] = ..., units_json: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class UnitDirectoryVersion(_message.Message):
+    __slots__ = ("version", "kind", "changed_by", "role", "unit_id", "changed_at", "reason", "changes", "client_address", "current")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_BY_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    kind: str
+    changed_by: str
+    role: str
+    unit_id: str
+    changed_at: str
+    reason: str
+    changes: _containers.RepeatedScalarFieldContainer[str]
+    client_address: str
+    current: bool
+    def __init__(self, version: _Optional[int] = ..., kind: _Optional[str] = ..., changed_by: _Optional[str] = ..., role: _Optional[str] = ..., unit_id: _Optional[str] = ..., changed_at: _Optional[str] = ..., reason: _Optional[str] = ..., changes: _Optional[_Iterable[str]] = ..., client_address: _Optional[str] = ..., current: _Optional[bool] = ...) -> None: ...
+
+class ListUnitVersionsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListUnitVersionsResponse(_message.Message):
+    __slots__ = ("versions",)
+    VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    versions: _containers.RepeatedCompositeFieldContainer[UnitDirectoryVersion]
+    def __init__(self, versions: _Optional[_Iterable[_Union[UnitDirectoryVersion, _Mapping]]] = ...) -> None: ...
 
 class ListProgrammesRequest(_message.Message):
     __slots__ = ()

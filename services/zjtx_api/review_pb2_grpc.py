@@ -64,6 +64,21 @@ class ReviewStub:
                 request_serializer=zjtx__api_dot_review__pb2.GetUnitRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_review__pb2.Unit.FromString,
                 _registered_method=True)
+        self.ListUnits = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListUnits',
+                request_serializer=zjtx__api_dot_review__pb2.ListUnitsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListUnitsResponse.FromString,
+                _registered_method=True)
+        self.AmendUnits = channel.unary_unary(
+                '/zjtx.review.v1.Review/AmendUnits',
+                request_serializer=zjtx__api_dot_review__pb2.AmendUnitsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListUnitsResponse.FromString,
+                _registered_method=True)
+        self.ListUnitVersions = channel.unary_unary(
+                '/zjtx.review.v1.Review/ListUnitVersions',
+                request_serializer=zjtx__api_dot_review__pb2.ListUnitVersionsRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_review__pb2.ListUnitVersionsResponse.FromString,
+                _registered_method=True)
         self.CreateReviewer = channel.unary_unary(
                 '/zjtx.review.v1.Review/CreateReviewer',
                 request_serializer=zjtx__api_dot_review__pb2.CreateReviewerRequest.SerializeToString,
@@ -257,6 +272,31 @@ class ReviewServicer:
 
     def GetUnit(self, request, context):
         """A review unit with its reviewers' and admins' contacts (notification addresses them).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUnits(self, request, context):
+        """---- review units (the owning admin: the instance's top unit's) ----
+        Every review unit as it stands (the current version of the directory), reviewers left out.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AmendUnits(self, request, context):
+        """Add or correct units (e.g. the 省财政直管县市 list: a county unit's kind and parent with its
+        city's excludes): one new version of the whole directory, checked as the seed YAML is and within
+        the instance's JURISDICTION, with who, when, from where and why. New applications route by it;
+        tasks already opened keep their unit. FAILED_PRECONDITION (units.invalid) lists each problem and what is accepted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUnitVersions(self, request, context):
+        """Every version of the units with who changed it, when, from where and why.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -521,6 +561,21 @@ def add_ReviewServicer_to_server(servicer, server):
                     servicer.GetUnit,
                     request_deserializer=zjtx__api_dot_review__pb2.GetUnitRequest.FromString,
                     response_serializer=zjtx__api_dot_review__pb2.Unit.SerializeToString,
+            ),
+            'ListUnits': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUnits,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListUnitsRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListUnitsResponse.SerializeToString,
+            ),
+            'AmendUnits': grpc.unary_unary_rpc_method_handler(
+                    servicer.AmendUnits,
+                    request_deserializer=zjtx__api_dot_review__pb2.AmendUnitsRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListUnitsResponse.SerializeToString,
+            ),
+            'ListUnitVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUnitVersions,
+                    request_deserializer=zjtx__api_dot_review__pb2.ListUnitVersionsRequest.FromString,
+                    response_serializer=zjtx__api_dot_review__pb2.ListUnitVersionsResponse.SerializeToString,
             ),
             'CreateReviewer': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateReviewer,
@@ -835,6 +890,87 @@ class Review:
             '/zjtx.review.v1.Review/GetUnit',
             zjtx__api_dot_review__pb2.GetUnitRequest.SerializeToString,
             zjtx__api_dot_review__pb2.Unit.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUnits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListUnits',
+            zjtx__api_dot_review__pb2.ListUnitsRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListUnitsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AmendUnits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/AmendUnits',
+            zjtx__api_dot_review__pb2.AmendUnitsRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListUnitsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUnitVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.review.v1.Review/ListUnitVersions',
+            zjtx__api_dot_review__pb2.ListUnitVersionsRequest.SerializeToString,
+            zjtx__api_dot_review__pb2.ListUnitVersionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -10,10 +10,11 @@ import json
 from datetime import datetime
 
 import pytest
-from workflow_support import HUNAN, outbox
+from workflow_support import HUNAN, outbox, submitted
 
 from kernel.programme import programme_from_message
-from review import administration, storage
+from registration import storage as registration_storage
+from review import administration, storage, workflow
 from review.catalogue import Catalogue
 from review.rules import decisions as d
 from review.workflow import Context
@@ -21,7 +22,7 @@ from zjtx.config import REPO_ROOT
 from zjtx.errors import DomainError
 from zjtx.grpc_support import Caller
 from zjtx.mongo import StoreHandle
-from zjtx_api import review_pb2
+from zjtx_api import registration_pb2, review_pb2
 
 BEFORE_OPENING = datetime.fromisoformat("2020-03-01T10:00:00+08:00")
 OPEN = datetime.fromisoformat("2020-05-10T10:00:00+08:00")
@@ -95,6 +96,9 @@ def test_the_yaml_seeds_once_and_an_extension_is_a_new_version_every_check_reads
     latest = catalogue.versions(HUNAN)[-1]
     assert (latest["changed_by"], latest["client_address"], latest["reason"], latest["extended"]) == (
         "admin-hn", "10.1.2.3", "受疫情影响，申报截止时间延长至5月31日", True)
+    [entry] = review.db.audit.find({"action": "programme.amended"})  # review's hash-chained trail
+    assert (entry["subject"], entry["client_address"], entry["details"]["changes"]) == (
+        "admin-hn", "10.1.2.3", ["window.closes_at", "window.review_closes_at"])
 
     # the target ("300左右") may change after opening; a stale version is a conflict
     assert amend(review, catalogue, OPEN, {"target_count": 320, "target_tolerance": 30}, expected=version) == version + 1
@@ -117,6 +121,7 @@ def test_a_years_programme_from_last_years_is_editable_until_it_opens(review: St
     assert catalogue.programme(created.id).sections == catalogue.programme(HUNAN).sections
     [record] = catalogue.versions(created.id)
     assert (record["kind"], record["changes"]) == ("created", [f"from:{HUNAN}@{catalogue.programme(HUNAN).version}"])
+    assert review.db.audit.find_one({"action": "programme.created"})["target"] == f"programme:{created.id}"
     again = refused(lambda: review.transact(lambda unit: administration.create_programme(unit, ctx, request)))
     assert again.code == "programme.exists"
     bad = review_pb2.CreateProgrammeRequest(**{**{f.name: v for f, v in request.ListFields()},
@@ -136,3 +141,65 @@ def test_a_years_programme_from_last_years_is_editable_until_it_opens(review: St
     fixed = refused(lambda: review.transact(lambda unit: administration.amend_programme(
         unit, ctx2, created.id, 2, json.dumps({"owner": "430400"}), "改归属")))
     assert fixed.code == "programme.fixed"
+
+
+LIUYANG = {"id": "unit-430181", "name": "浏阳市工信部门", "kind": "direct_county", "division_code": "430181",
+           "division_name": "浏阳市", "covers": ["430181"], "parent": "unit-430000"}
+
+
+def test_a_unit_added_to_the_direct_county_list_routes_new_applications_and_in_flight_ones_keep_their_route(
+        review: StoreHandle, catalogue: Catalogue, open_store) -> None:
+    registration = open_store("registration", registration_storage.INDEXES)
+    ctx = Context(catalogue, PROVINCE_ADMIN, OPEN)
+
+    def amend_units(changes: list, reason: str = "依据省财政直管县市名单调整", caller: Caller = PROVINCE_ADMIN,
+                    expected: int = 0) -> list[str]:
+        changed = review.transact(lambda unit: administration.amend_units(
+            unit, Context(catalogue, caller, OPEN), expected, json.dumps(changes, ensure_ascii=False), reason))
+        catalogue.refresh(force=True)
+        return changed
+
+    def take(region: str) -> dict:
+        event = submitted(registration, region)
+        snapshot = event.payload(registration_pb2.ApplicationSubmitted).application
+        review.transact(lambda unit: workflow.take_submitted(unit, catalogue, snapshot, OPEN))
+        return review.db.applications.find_one({"_id": event.subject})
+
+    assert [(v["version"], v["kind"]) for v in storage.unit_versions(review.db)] == [(1, "seeded")]
+    in_flight = take("430181")
+    assert in_flight["unit_id"] == "unit-430100"  # 浏阳 is reviewed by 长沙 today
+
+    # refused, nothing stored: the carve-out (the city must exclude it), a city admin, outside the jurisdiction
+    carve_out = refused(lambda: amend_units([LIUYANG]))
+    assert carve_out.code == "units.invalid" and any(
+        v.field == "units.unit-430100" and "省财政直管县市" in v.message for v in carve_out.violations), carve_out
+    city_admin = Caller(subject="admin-cs", role="admin", unit="unit-430100")
+    assert refused(lambda: amend_units([LIUYANG], caller=city_admin)).kind == "forbidden"
+    catalogue.jurisdiction = "430000"
+    outside = {**LIUYANG, "id": "unit-440181", "division_code": "440181", "covers": ["440181"]}
+    assert refused(lambda: amend_units([outside])).code in ("units.invalid", "units.jurisdiction")
+    bad_kind = refused(lambda: amend_units([{"id": "unit-430100", "kind": "prefecture"}]))
+    assert [v.field for v in bad_kind.violations] == ["units[0].kind"] and "direct_county" in bad_kind.violations[0].message
+    assert storage.units_head(review.db) == 1
+
+    changed = amend_units([LIUYANG, {"id": "unit-430100", "excludes": ["430181"]}], expected=1)
+    assert changed == ["added:unit-430181", "unit-430100.excludes"]
+    latest = storage.unit_versions(review.db)[-1]
+    assert (latest["version"], latest["changed_by"], latest["client_address"], latest["reason"]) == (
+        2, "admin-hn", "10.1.2.3", "依据省财政直管县市名单调整")
+    assert review.db.audit.find_one({"action": "units.amended"})["details"]["changes"] == changed
+    assert refused(lambda: amend_units([{"id": "unit-430181", "name": "浏阳"}], expected=1)).code == "units.changed"
+
+    # a new application routes by the new list; the one in flight keeps its route, also after a return
+    assert take("430181")["unit_id"] == "unit-430181"
+    as_changsha = Context(catalogue, Caller(subject="r-cs", role="reviewer", unit="unit-430100"), OPEN)
+    review.transact(lambda unit: workflow.decide_return(unit, as_changsha, in_flight["open_task_id"],
+                                                        [("section", "economic", "请补充营业收入")]))
+    fresh = review.db.applications.find_one({"_id": in_flight["_id"]})
+    review.transact(lambda unit: workflow.open_task(unit, catalogue, catalogue.programme(HUNAN), fresh, 1, OPEN))
+    assert review.db.applications.find_one({"_id": in_flight["_id"]})["unit_id"] == "unit-430100"
+    # another copy (a fresh catalogue on the same database) routes by the new version too
+    other = Catalogue(REPO_ROOT / "deploy" / "programmes", REPO_ROOT / "deploy" / "units" / "hunan.yaml")
+    other.attach(review.db, OPEN)
+    assert (other.units_version, other.units.get("unit-430181").kind) == (2, "direct_county")
+    assert ctx.catalogue.unit("unit-430181").parent == "unit-430000"

@@ -10,13 +10,19 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+import yaml
 from workflow_support import HUNAN, IN_WINDOW, PDF, PROVINCE_UNIT, catalogue, draft, outbox, reviewer, submitted
 
 from registration import review_events
 from registration import storage as registration_storage
 from registration.rules.applications import check_resubmit
+from reporting import storage as reporting_storage
+from reporting.rules.events import CONSUMED, normalise
 from review import recognition, storage, workflow
 from review.rules import decisions as d
+from review.rules.programme_parser import parse_programme
+from review.rules.programmes import ProgrammeError
+from zjtx.config import REPO_ROOT
 from zjtx.envelope import Envelope
 from zjtx.errors import DomainError
 from zjtx.mongo import StoreHandle
@@ -45,7 +51,7 @@ def take(review: StoreHandle, event: Envelope) -> str:
 
 
 def test_publication_concludes_every_application_with_a_final_state(registration: StoreHandle,
-                                                                     review: StoreHandle) -> None:
+                                                                     review: StoreHandle, open_store) -> None:
     from zjtx.grpc_support import Caller
     at_desk = Caller(subject="reviewer-hy", role="reviewer", unit=HENGYANG, client_address="10.43.4.5")
     as_hengyang = workflow.Context(catalogue(), at_desk, DECIDED)
@@ -117,6 +123,9 @@ def test_publication_concludes_every_application_with_a_final_state(registration
     assert review.db.applications.find_one({"_id": recognised.subject})["status"] == "not_recognised"
     [correction] = outbox(review, "review.recognition_amended")
     assert correction.payload(review_pb2.RecognitionAmended).reason == "经核查，该企业申报数据不实，撤销认定"
+    [trail] = [e for e in review.db.audit.find({"action": "recognition.amended"})]
+    assert (trail["target"], trail["reason"], trail["details"]["removed"]) == (
+        f"programme:{programme.id}", "经核查，该企业申报数据不实，撤销认定", [recognised.subject])
     with pytest.raises(DomainError) as stale:
         review.transact(lambda u: recognition.amend_recognition(u, at_publication, programme, [],
                                                                 [recognised.subject], "恢复", 1))
@@ -124,6 +133,28 @@ def test_publication_concludes_every_application_with_a_final_state(registration
     registration.transact(lambda unit: review_events.apply(unit, [e for e in outbox(review, "review.recognised")][0]))
     assert registration.transact(lambda unit: review_events.apply_recognition_amendment(unit, correction)) == 1
     assert registration_storage.get_application(registration.db, recognised.subject)["status"] == "not_recognised"
+
+    # reporting applies the correction (before or after the publication it corrects): its list and figures
+    reporting = open_store("reporting", reporting_storage.INDEXES)
+    events = [e for e in [*outbox(registration), *outbox(review)] if e.type in CONSUMED]
+    for event in sorted(events, key=lambda e: e.type != "review.recognition_amended"):
+        envelope = event.to_dict()
+        reporting.transact(lambda u, e=envelope: reporting_storage.archive_and_apply(u, e, normalise(e)))
+    [was_listed] = reporting.db.applications.find({"_id": recognised.subject})
+    assert (was_listed["status"], was_listed["recognition_rank"]) == ("not_recognised", 0)
+    assert list(reporting_storage.recognised_documents(reporting.db, programme.id)) == []
+    # and one added to the list comes back as recognised
+    # (a later correction: the same instant, a later id)
+    back = Envelope.from_dict({**correction.to_dict(), "id": "zz-amend-3", "data": {
+        **correction.to_dict()["data"], "list_version": 3, "removed": [], "added": [
+            {**correction.to_dict()["data"]["removed"][0], "recognised": True, "rank": 1}]}})
+    reporting.transact(lambda u: reporting_storage.archive_and_apply(u, back.to_dict(), normalise(back.to_dict())))
+    assert [d["_id"] for d in reporting_storage.recognised_documents(reporting.db, programme.id)] == [
+        recognised.subject]
+    assert reporting_storage.programme_document(reporting.db, programme.id)["recognition_list_version"] == 3
+    rebuilt = open_store("reporting_rebuilt", reporting_storage.INDEXES)
+    list(reporting_storage.rebuild(reporting.db, rebuilt.db, catch_up=False))
+    assert rebuilt.db.applications.find_one({"_id": recognised.subject})["status"] == "recognised"  # the latest word
 
 
 def test_a_return_near_the_deadline_leaves_the_grace_period_to_resubmit() -> None:
@@ -157,3 +188,44 @@ def _model(programme):  # the programme as registration reads it over gRPC
     from review.catalogue import programme_message
 
     return programme_from_message(programme_message(programme, {}))
+
+
+def test_an_escalating_programme_moves_an_undecided_task_up_at_the_deadline(registration: StoreHandle,
+                                                                           review: StoreHandle) -> None:
+    source = yaml.safe_load((REPO_ROOT / "deploy" / "programmes" / f"{HUNAN}.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(ProgrammeError) as wrong:
+        parse_programme({**source, "undecided_at_review_deadline": "promote"}, rulesets=catalogue().rulesets)
+    assert "undecided_at_review_deadline" in str(wrong.value) and "escalate" in str(wrong.value)
+    programme = parse_programme({**source, "undecided_at_review_deadline": "escalate"}, rulesets=catalogue().rulesets)
+    decided, undecided = submitted(registration), submitted(registration)
+    tasks = {e.subject: take(review, e) for e in (decided, undecided)}
+    before = programme.window.review_closes_at  # Hengyang may still decide until its deadline, inclusive
+    assert review.transact(lambda u: workflow.escalate_overdue(u, catalogue(), programme, before)) == 0
+
+    assert review.transact(lambda u: workflow.escalate_overdue(u, catalogue(), programme, AFTER_REVIEWS)) == 2
+    old = review.db.tasks.find_one({"_id": tasks[decided.subject]})
+    assert (old["status"], "移交湖南省工业和信息化厅择优认定审核" in old["reason"]) == (d.TASK_ESCALATED, True)
+    [entry] = review.db.history.find({"application_id": decided.subject, "action": "escalated"})
+    assert "衡阳市" in entry["detail"] and "未作出审核决定" in entry["detail"]
+    assert review.db.audit.count_documents({"action": "task.escalated"}) == 2
+    moved = review.db.applications.find_one({"_id": decided.subject})
+    assert (moved["status"], moved["level"], moved["unit_id"]) == ("in_review", 2, PROVINCE_UNIT)
+    assert {e.payload(review_pb2.TaskOpened).step.unit_id for e in outbox(review, "review.task_opened")} == {
+        HENGYANG, PROVINCE_UNIT}
+    # the chain's last level is not moved again; Hengyang can no longer decide; the province decides
+    assert review.transact(lambda u: workflow.escalate_overdue(u, catalogue(), programme, AFTER_PUBLICITY)) == 0
+    with pytest.raises(DomainError):
+        review.transact(lambda u: workflow.decide_pass(u, workflow.Context(catalogue(), reviewer(HENGYANG), before),
+                                                       tasks[decided.subject], "同意"))
+    as_province = workflow.Context(catalogue(), reviewer(PROVINCE_UNIT), AFTER_REVIEWS)
+    review.transact(lambda u: workflow.decide_pass(u, as_province, moved["open_task_id"], "省厅直接审核通过"))
+    assert review.db.applications.find_one({"_id": decided.subject})[
+        "status"] == "recommended" and not outbox(review, "review.recommended") == []
+
+    # the one the province left undecided expires at publication with the reason
+    as_admin = workflow.Context(catalogue(), reviewer(PROVINCE_UNIT, "admin"), AFTER_REVIEWS)
+    review.transact(lambda u: recognition.recognise(u, as_admin, programme, [decided.subject]))
+    _, _, expired = review.transact(lambda u: recognition.publish(u, replace(as_admin, now=AFTER_PUBLICITY),
+                                                                  programme))
+    assert [(e.application_id, e.cause) for e in expired] == [(undecided.subject, "undecided")]
+    assert "湖南省工业和信息化厅" in expired[0].reason and "未作出审核决定" in expired[0].reason

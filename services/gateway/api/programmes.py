@@ -9,7 +9,7 @@ from typing import Any
 from gateway.api import guards
 from gateway.api.common import out, rpc, system_rpc
 from gateway.api.common import schema as message_schema
-from gateway.routes import Context, Registry, Reply, Route, integer, obj, text
+from gateway.routes import STAFF, Context, Registry, Reply, Route, integer, obj, text
 from zjtx_api import review_pb2 as pb
 
 ADMIN = ("admin",)
@@ -58,7 +58,60 @@ def amend_programme(ctx: Context) -> Any:
     return out(amended)
 
 
+UNIT_CHANGE = obj({
+    "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64,
+           "x-message": "单位编号为小写字母、数字和连字符，如 unit-430481"},
+    "name": text(60, 1),
+    "kind": {"type": "string", "enum": ["province", "city", "direct_county", "county", "park"],
+             "x-message": "单位类型为 province、city、direct_county（省财政直管县市）、county、park 之一"},
+    "division_code": {"type": "string", "pattern": "^[0-9]{6}$", "x-message": "行政区划代码为6位数字，如 430481"},
+    "division_name": text(30, 1),
+    "covers": {"type": "array", "maxItems": 50, "items": {"type": "string", "pattern": "^[0-9]{6}$"},
+               "x-message": "负责区域为6位行政区划代码的列表"},
+    "excludes": {"type": "array", "maxItems": 50, "items": {"type": "string", "pattern": "^[0-9]{6}$"},
+                 "x-message": "排除区域（市州的省财政直管县市）为6位行政区划代码的列表"},
+    "parent": {"type": "string", "maxLength": 64, "x-message": "上级单位编号，如 unit-430000"},
+}, required=("id",))
+
+
+def list_units(ctx: Context) -> Any:
+    return out(rpc(ctx, "review", "ListUnits", pb.ListUnitsRequest()))
+
+
+def amend_units(ctx: Context) -> Any:
+    amended = rpc(ctx, "review", "AmendUnits", pb.AmendUnitsRequest(
+        expected_version=ctx.body["expected_version"], reason=ctx.body["reason"],
+        units_json=json.dumps(ctx.body["units"], ensure_ascii=False)))
+    ctx.gw.directory.forget_units()  # this gateway reads the corrected units at once (others within their cache)
+    return out(amended)
+
+
+def list_unit_versions(ctx: Context) -> Any:
+    return out(rpc(ctx, "review", "ListUnitVersions", pb.ListUnitVersionsRequest()))
+
+
 def register(r: Registry) -> None:
+    r.add(Route("GET", "/api/v1/unit-directory", "listUnits",
+                "Every review unit as it stands (the current version): kind, division, the regions it covers and "
+                "excludes (a city's 省财政直管县市), parent (staff)", "units", STAFF, list_units,
+                response=message_schema(pb.ListUnitsResponse), action_zh="查看审核单位"))
+    r.add(Route("PATCH", "/api/v1/unit-directory", "amendUnits",
+                "Add or correct review units (admins of the instance's top unit): `units` lists each unit to add "
+                "(every field) or correct (its id and the fields that change; the division code is fixed). One new "
+                "version of the whole directory, checked as the seed YAML is (parents, the 省财政直管县市 carve-out: "
+                "a direct_county unit is listed in its city's excludes in the same change, no region reviewed twice) "
+                "and within the instance's jurisdiction, with who, when, from where and why. New applications route "
+                "by it; tasks already opened keep their unit. 409 when `expected_version` is no longer current",
+                "units", ADMIN, amend_units, response=message_schema(pb.ListUnitsResponse), errors=(409,),
+                action_zh="新增或更正审核单位",
+                body=obj({"expected_version": integer(1, 100000), "reason": REASON,
+                          "units": {"type": "array", "minItems": 1, "maxItems": 50, "items": UNIT_CHANGE,
+                                    "x-message": "units 为要新增或更正的审核单位列表（1至50个）"}},
+                         required=("expected_version", "reason", "units"))))
+    r.add(Route("GET", "/api/v1/unit-directory/versions", "listUnitVersions",
+                "Every version of the review units: who changed what, when, from which address and why (admins of "
+                "the instance's top unit)", "units", ADMIN, list_unit_versions,
+                response=message_schema(pb.ListUnitVersionsResponse), action_zh="查看审核单位修改记录"))
     base = "/api/v1/programmes/{programme_id}"
     r.add(Route("GET", "/api/v1/programmes", "listProgrammes", "Every programme (public)", "programmes", (),
                 list_programmes, response=message_schema(pb.ListProgrammesResponse)))

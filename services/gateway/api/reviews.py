@@ -12,7 +12,8 @@ from zjtx.errors import not_found
 from zjtx_api import review_pb2 as pb
 
 READERS = ("enterprise", "reviewer", "admin")
-TASK_STATUS = {"type": "string", "enum": ["open", "passed", "returned", "rejected", "withdrawn", "all"]}
+TASK_STATUS = {"type": "string", "enum": ["open", "passed", "returned", "rejected", "withdrawn", "expired", "escalated",
+                                        "all"]}
 SUMMARY_KINDS = ["summary_table", "recommendation_report"]
 
 

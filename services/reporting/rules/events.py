@@ -79,6 +79,8 @@ CONSUMED: dict[str, Consumed] = {
     "review.recognised": Consumed(APPLICATIONS, _field("application_id")),
     "review.not_recognised": Consumed(APPLICATIONS, _field("application_id")),
     "review.expired": Consumed(APPLICATIONS, _field("application_id")),
+    # a corrected list: archived under its programme, then fanned out to each application it moves
+    "review.recognition_amended": Consumed(PROGRAMMES, _field("programme_id")),
 }
 
 
@@ -172,3 +174,25 @@ def normalise(envelope: Mapping[str, Any], trusted: bool = False) -> ProjectionE
     at = parse_time(str(envelope.get("time", "")))
     return ProjectionEvent(id=event_id, type=event_type, source=source, time=iso(at), at=at, subject=subject,
                            data=payload, collection=consumed.collection, key=key)
+
+
+FANNED_OUT = ["review.recognition_amended"]
+
+
+def fan_out(event: ProjectionEvent) -> list[ProjectionEvent]:
+    """The per-application changes of an event that names several applications (today only
+    review.recognition_amended: each application it removes from or adds to the list). They
+    carry the event's id, time and order, so applying them is idempotent and order-insensitive
+    like any other event; they are derived from the archived event, never archived themselves."""
+    if event.type not in FANNED_OUT:
+        return []
+    changes = []
+    for entry in [*event.data.get("removed", []), *event.data.get("added", [])]:
+        key = str(entry.get("application_id", ""))
+        if not SAFE_ID.match(key):
+            raise ProjectionError(f"{event.type} names no valid application id (got {key!r})")
+        data = {**entry, "list_version": event.data.get("list_version", 0), "amendment_reason": event.data["reason"]}
+        changes.append(ProjectionEvent(id=event.id, type=event.type, source=event.source, time=event.time,
+                                       at=event.at, subject=event.subject, data=data, collection=APPLICATIONS,
+                                       key=key))
+    return changes

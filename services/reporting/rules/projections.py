@@ -173,6 +173,25 @@ def _recognition(facts: Facts, event: ProjectionEvent) -> None:
     })
 
 
+def _recognition_amended(facts: Facts, event: ProjectionEvent) -> None:
+    """A corrected list: on the programme, the list version and its reason; on an application it
+    moved (``events.fan_out``), its recognition fact replaced (the amendment is later than the
+    publication, so it wins in any arrival order)."""
+    data = event.data
+    if event.collection == PROGRAMMES:
+        versions = facts.setdefault("recognition_amendments", {})
+        version = str(int(data.get("list_version") or 0))
+        versions[version] = _latest(versions.get(version), {
+            "reason": data.get("reason", ""), "by": data.get("amended_by", ""), "at": data.get("at") or event.time,
+            "removed": [r.get("application_id", "") for r in data.get("removed", [])],
+            "added": [r.get("application_id", "") for r in data.get("added", [])], "order": event.order})
+        return
+    _recognition(facts, event)
+    if facts["recognition"]["order"] == event.order:  # this correction is the latest word on the application
+        facts["recognition"].update(recognised=bool(data.get("recognised")),
+                                    list_version=int(data.get("list_version") or 0))
+
+
 # ---- enterprises and programmes ------------------------------------------------------------
 
 def _registered(facts: Facts, event: ProjectionEvent) -> None:
@@ -227,6 +246,7 @@ _APPLIERS = {
     "review.recognised": _recognition,
     "review.not_recognised": _recognition,
     "review.expired": _recognition,
+    "review.recognition_amended": _recognition_amended,
     "enterprise.registered": _registered,
     "enterprise.profile_changed": _profile_changed,
     "programme.opened": _programme_fact("opened"),
@@ -422,6 +442,7 @@ def derive_programme(facts: Facts) -> dict[str, Any]:
         "publicity_opens_at": publicity.get("opens_at", ""), "publicity_closes_at": publicity.get("closes_at", ""),
         "summary_units": sorted(facts.get("summary_uploads", {})),
         "recommendations_complete": bool(complete), "recommended_total": int(complete.get("recommended") or 0),
+        "recognition_list_version": max((int(v) for v in facts.get("recognition_amendments", {})), default=1),
     }
 
 

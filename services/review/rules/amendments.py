@@ -82,8 +82,8 @@ def _validated(document: dict[str, Any], rulesets: Mapping[str, RuleSet] | None)
     try:
         return parse_programme(document, rulesets=rulesets)
     except ProgrammeError as error:
-        raise invalid("programme.invalid", f"培育批次文件有{len(error.errors)}处错误，未保存（English details per path）",
-                      [Violation(e.split(":", 1)[0], "invalid", e) for e in error.errors]) from None
+        raise precondition("programme.invalid", f"培育批次文件有{len(error.errors)}处错误，未保存（English details per path）",
+                           [Violation(e.split(":", 1)[0], "invalid", e) for e in error.errors]) from None
 
 
 def _deadline_moves(old: Programme, new: Programme) -> list[tuple[str, datetime | None, datetime | None]]:

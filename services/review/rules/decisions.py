@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from kernel.windows import whole_second
 from review.rules.programmes import ChainLevel, Programme
 from zjtx.clock import to_shanghai
 from zjtx.errors import Violation, conflict, invalid, precondition
@@ -50,8 +51,10 @@ TASK_RETURNED = "returned"
 TASK_REJECTED = "rejected"
 TASK_WITHDRAWN = "withdrawn"
 TASK_EXPIRED = "expired"
+TASK_ESCALATED = "escalated"
 TASK_LABELS = {
     TASK_EXPIRED: "逾期未审核，已过期",
+    TASK_ESCALATED: "逾期未审核，已移交上级审核",
     TASK_OPEN: "待审核",
     TASK_PASSED: "已通过",
     TASK_RETURNED: "已退回修改",
@@ -208,8 +211,24 @@ ACTION_LABELS = {
     "recognised": "认定",
     "not_recognised": "未认定",
     "expired": "逾期未完成，申请过期",
+    "escalated": "逾期未审核，移交上级审核",
     "recognition_amended": "认定名单更正",
 }
+
+
+def escalation_reason(programme: Programme, level: int, unit_name: str, next_title: str) -> str:
+    """Why a task left its level undecided (Chinese: the enterprise and the next level read it)."""
+    closes = programme.review_closes_at(level)
+    deadline = f"审核截止时间{beijing(closes)}" if closes else "审核截止时间"
+    return f"{unit_name or '审核单位'}在{deadline}前未作出审核决定，按本批次规定移交{next_title}审核"
+
+
+def escalation_due(programme: Programme, level: int, now: datetime) -> bool:
+    """An open task at ``level`` moves up now: the programme escalates, the level's review deadline
+    has passed, and a level follows (a task at the chain's last level expires at publication instead)."""
+    closes = programme.review_closes_at(level)
+    return (programme.undecided_at_review_deadline == "escalate" and closes is not None
+            and whole_second(now) > closes and not programme.level_spec(level).final)
 
 
 def expiry_reason(programme: Programme, application: dict, unit_name: str, task_level: int | None) -> str:

@@ -56,7 +56,7 @@ _TOP_OPTIONAL = ("target_count", "recommend_to", "rubric", "notice", "target_tol
                  "undecided_at_review_deadline", "rules", "local_indicators", "validity_years", "renews",
                  "operating_reports")
 # what happens to a review task still undecided when its level's review deadline passes
-UNDECIDED_ACTIONS = ("expire",)
+UNDECIDED_ACTIONS = ("expire", "escalate")
 
 
 def parse_programme(

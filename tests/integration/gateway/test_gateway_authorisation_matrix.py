@@ -136,6 +136,12 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
         "closes_at": "2020-05-15T23:59:59+08:00", "reason": "矩阵"}, cells(adm=409), {}),
     ("amendProgramme", "PATCH", f"/api/v1/programmes/{PROGRAMME}",
      {"expected_version": 999, "reason": "矩阵", "changes": {"target_count": 300}}, cells(adm=409), {}),
+    ("listUnits", "GET", "/api/v1/unit-directory", None, cells(rev=200, rev_other=200, adm=200, adm_other=200), {}),
+    # a stale version: the province admin's cell is refused by review (409), a city's admin may not (403)
+    ("amendUnits", "PATCH", "/api/v1/unit-directory",
+     {"expected_version": 999, "reason": "矩阵", "units": [{"id": "unit-430400", "name": "衡阳市工信局"}]},
+     cells(adm=409), {}),
+    ("listUnitVersions", "GET", "/api/v1/unit-directory/versions", None, OWNER_ADMIN, {}),
     ("listTasks", "GET", "/api/v1/tasks", None, cells(rev=200, adm=200), {"unit_id": HY}),
     ("getTask", "GET", "/api/v1/tasks/{task_a}", None, cells(rev=200, adm=200), {}),
     ("passTask", "POST", "/api/v1/tasks/{task_a}/pass", {"opinion": "   "}, cells(rev=400), {}),

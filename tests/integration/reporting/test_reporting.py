@@ -488,3 +488,30 @@ def test_rebuilt_documents_meet_live_ones_without_losing_either(scenario: Scenar
         assert merged["status"] == "recommended" and merged["uscc"] == applicant.uscc
     finally:
         mongo.drop_database(db.name)
+
+
+def test_a_corrected_recognition_list_moves_the_list_and_the_figures(scenario: Scenario, channels: dict[str, grpc.Channel],
+                                                                     mongo: MongoClient, amqp_uri: str) -> None:
+    """review.recognition_amended (issue 18): B1 taken off the published list, A2 added; reporting's
+    recognition list and statistics follow the corrected list. Last in the module: it changes the scenario."""
+    before = statistics(channels)
+    b1, a2 = scenario.apps["B1"], scenario.apps["A2"]
+    at = T0 + timedelta(days=60)
+
+    def outcome(applicant: Applicant, rank: int) -> dict[str, Any]:
+        return {"application_id": applicant.application_id, "programme_id": PROGRAMME,
+                "enterprise_id": applicant.enterprise_id, "enterprise_name": applicant.name, "recognised": rank > 0,
+                "rank": rank, "reason": "" if rank else "认定名单更正：经核查申报数据不实"}
+
+    publish(amqp_uri, programme_event("review.recognition_amended", PROGRAMME, {
+        "list_version": 2, "reason": "经核查申报数据不实", "removed": [outcome(b1, 0)], "added": [outcome(a2, 3)],
+        "amended_by": "admin-hn", "at": at.isoformat()}, at))
+    statuses = {b1.application_id: "not_recognised", a2.application_id: "recognised"}
+    until(lambda: all(mongo.zjtx_reporting.applications.find_one({"_id": k})["status"] == v for k, v in statuses.items()),
+          timeout=60, what="reporting to apply the corrected list")
+    assert delta(statistics(channels).by_status, before.by_status) == {}  # one out, one in
+    assert mongo.zjtx_reporting.programmes.find_one({"_id": PROGRAMME})["recognition_list_version"] == 2
+    final = generate(channels, kind="recognition_list", stage="final", formats=["xlsx"])[-1].reports[0]
+    mine = {a.name for a in scenario.apps.values()}
+    assert [r[1] for r in sheet_rows(download(channels, final))[3:] if r[1] in mine] == [
+        scenario.apps["A1"].name, a2.name]

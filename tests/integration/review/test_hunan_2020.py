@@ -578,7 +578,7 @@ def test_publicity_with_an_objection_then_publication(hunan: Timeline, review_ap
     actions = {e["action"] for e in trail.entries()}
     assert {"task.returned", "task.rejected", "task.passed", "summary.uploaded", "unit.finalised",
             "recognition.confirmed", "objection.recorded", "objection.upheld", "recognition.published"} <= actions
-    published = mongo[review_db].audit.find_one({"action": "recognition.published"})
+    published = mongo[review_db].audit.find_one({"action": "recognition.published", "target": f"programme:{PROGRAMME}"})
     assert (published["subject"], published["role"], published["unit"], published["target"]) == (
         "admin-hunan", "admin", "unit-430000", f"programme:{PROGRAMME}")
     assert published["platform_at"] is not None  # the platform clock (2020) differs from the wall clock

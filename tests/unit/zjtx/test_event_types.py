@@ -35,7 +35,7 @@ def test_a_shared_payload_must_be_named_and_an_unknown_type_is_refused() -> None
 
 
 def test_reporting_declares_its_events_once_and_handles_each() -> None:
-    assert set(_APPLIERS) == set(REPORTING_CONSUMED) and len(REPORTING_CONSUMED) == 18
+    assert set(_APPLIERS) == set(REPORTING_CONSUMED) and len(REPORTING_CONSUMED) == 19
     for event_type in REPORTING_CONSUMED:
         handler = getattr(ReportingService, handler_name(event_type))
         assert handler.__qualname__ == f"ReportingService.{handler_name(event_type)}"
