@@ -40,13 +40,15 @@ from gateway.web import Front
 from gateway.websession import BrowserSessions
 from zjtx.clock import now as platform_now
 from zjtx.config import REPO_ROOT
-from zjtx.errors import DomainError, Violation, invalid, unauthenticated
+from zjtx.errors import DomainError, Violation, forbidden, invalid, unauthenticated
 
 log = logging.getLogger("gateway")
 audit_log = logging.getLogger("gateway.audit")
 # writes whose handlers record their own, more precise audit entry
 SELF_AUDITED = frozenset({"signOut", "changePassword", "createAccount", "setAccountState"})
 
+# a signed-in person whose password someone else set may only see who they are, change it or sign out
+PASSWORD_CHANGE_FIRST = frozenset({"signOut", "changePassword", "getMe"})
 UPSTREAMS = ("registration", "review", "notification", "reporting")
 # generated beside the stubs by `make protos`; served as committed, so it is what `make test` checked
 ASYNCAPI_DOCUMENT = REPO_ROOT / "services" / "zjtx_api" / "asyncapi.json"
@@ -164,6 +166,9 @@ class Gateway:
         identity = self.accounts.authenticate(header or f"Bearer {cookie}")
         if cookie:
             self.sessions.check_csrf(request, cookie)
+        if identity.must_change_password and route.operation_id not in PASSWORD_CHANGE_FIRST:
+            raise forbidden("password.change_required", "您的密码由他人设置，请先修改密码（PUT /api/v1/me/password），"
+                                                        "修改后才能进行其他操作")
         require_role(identity, route.roles, route.action_zh)
         return identity
 

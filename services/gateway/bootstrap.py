@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 def create_admin(accounts: Accounts, upstreams: Upstreams, *, username: str, password: str, unit_id: str,
                  name: str, email: str, mobile: str = "", created_by: str) -> str:
     """A review account (role admin) and its credential; returns the account id."""
+    # a password someone else chose (config, the command line): changed at the first sign-in
     credential_id = accounts.reserve(staff_login(username), "staff", "admin", password, name=name,
-                                     created_by=created_by, unit=unit_id)
+                                     created_by=created_by, unit=unit_id, must_change=True)
     try:
         account = upstreams.call("review", "CreateReviewer", review_pb2.CreateReviewerRequest(
             unit_id=unit_id, name=name, email=email, mobile=mobile, role="admin"))
@@ -48,7 +49,7 @@ def _audit_created(accounts: Accounts, subject: str, created_by: str, details: d
 def create_operations(accounts: Accounts, *, username: str, password: str, name: str, created_by: str) -> str:
     """Operations staff exist only at the gateway: no service owns them."""
     credential_id = accounts.reserve(staff_login(username), "staff", "operations", password, name=name,
-                                     created_by=created_by)
+                                     created_by=created_by, must_change=True)
     subject = f"ops-{credential_id[:12]}"
     accounts.activate(credential_id, subject)
     _audit_created(accounts, subject, created_by, {"username": username, "role": "operations"})

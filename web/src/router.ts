@@ -34,6 +34,7 @@ router.beforeEach(async (to) => {
     if (!session.me) return { path: roles.includes('enterprise') ? '/signin' : '/staff/signin', query: { next: to.fullPath } }
     return homeOf(session.me.role)
   }
+  if (session.me && session.mustChangePassword && roles && to.path !== '/password') return '/password'
   return true
 })
 

@@ -8,6 +8,8 @@ export const session = reactive({ me: null as Me | null, checked: false, unread:
 export async function refreshMe(): Promise<Me | null> {
   try {
     session.me = await call(api.GET('/api/v1/me'))
+    // a password someone else set: the gateway allows nothing but its change (403 password.change_required)
+    session.mustChangePassword = Boolean(session.me?.must_change_password)
   } catch {
     session.me = null
   }

@@ -19,7 +19,7 @@ from gateway.api.common import (
     system_rpc,
 )
 from gateway.audit_view import audit_entries, audit_query
-from gateway.auth import Session, enterprise_login, staff_login
+from gateway.auth import Challenge, Session, enterprise_login, staff_login
 from gateway.routes import BOOLEAN, SIGNED_IN, STAFF, Context, Registry, Reply, Route, array, obj, text
 from gateway.rules.access import units_within
 from gateway.rules.passwords import NEW_PASSWORD_SCHEMA, password_problems
@@ -29,7 +29,7 @@ from zjtx_api import review_pb2
 IDENTITY_SCHEMA = obj({
     "subject": {"type": "string"}, "role": {"type": "string", "enum": list(SIGNED_IN)},
     "unit": {"type": "string"}, "enterprise_id": {"type": "string"}, "name": {"type": "string"},
-    "expires_at": {"type": "string"},
+    "expires_at": {"type": "string"}, "must_change_password": {"type": "boolean"},
 }, required=("subject", "role", "unit", "enterprise_id", "name", "expires_at"))
 # token_type "Bearer": the token is in the body; "Cookie" (sign-in sent X-ZJTX-Session: cookie): the token is only in
 # the HttpOnly zjtx_session cookie, and zjtx_csrf holds the value unsafe requests send as X-CSRF-Token
@@ -37,6 +37,15 @@ SESSION_SCHEMA = obj({
     "token": {"type": "string"}, "token_type": {"enum": ["Bearer", "Cookie"]}, "expires_at": {"type": "string"},
     "must_change_password": {"type": "boolean"}, "identity": IDENTITY_SCHEMA,
 }, required=("token_type", "expires_at", "must_change_password", "identity"))
+# a right staff password answers this instead of a session: the TOTP step (enrol first when mode is "enrol")
+CHALLENGE_SCHEMA = obj({
+    "second_factor": {"type": "string", "enum": ["code", "enrol"]}, "challenge": {"type": "string"},
+    "expires_at": {"type": "string"},
+}, required=("second_factor", "challenge", "expires_at"))
+ENROLMENT_SCHEMA = obj({"secret": {"type": "string"}, "otpauth_uri": {"type": "string"},
+                        "issuer": {"type": "string"}, "account": {"type": "string"}},
+                       required=("secret", "otpauth_uri", "issuer", "account"))
+CHALLENGE_BODY = {"type": "string", "minLength": 1, "maxLength": 100}
 BROWSER_SESSION = ("With the request header `X-ZJTX-Session: cookie` (browsers) the token is not in the body "
                    "(token_type Cookie): it is set in the HttpOnly, SameSite=Strict cookie `zjtx_session`, and the "
                    "readable cookie `zjtx_csrf` holds the value every unsafe request authenticated by that cookie "
@@ -77,9 +86,23 @@ def sign_in_enterprise(ctx: Context) -> Any:
 def sign_in_staff(ctx: Context) -> Any:
     login = staff_login(ctx.body["username"])
     ctx.gw.bootstrap.ensure_for(login)
-    session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("staff",), ctx.client_address)
-    audit(ctx, "session.signed_in", session.claims.sub, {"login": login}, subject=session.claims.sub,
-          role=session.claims.role, unit=session.claims.unit)
+    answer = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("staff",), ctx.client_address)
+    if isinstance(answer, Challenge):
+        return {"second_factor": answer.mode, "challenge": answer.challenge, "expires_at": _iso(answer.expires_at)}
+    audit(ctx, "session.signed_in", answer.claims.sub, {"login": login}, subject=answer.claims.sub,
+          role=answer.claims.role, unit=answer.claims.unit)
+    return session_answer(ctx, answer)
+
+
+def enrol_second_factor(ctx: Context) -> Any:
+    secret, uri, shown = ctx.gw.accounts.enrol(ctx.body["challenge"])
+    return {"secret": secret, "otpauth_uri": uri, "issuer": ctx.gw.accounts.issuer, "account": shown}
+
+
+def confirm_second_factor(ctx: Context) -> Any:
+    session = ctx.gw.accounts.confirm_second_factor(ctx.body["challenge"], ctx.body["code"])
+    c = session.claims
+    audit(ctx, "session.signed_in", c.sub, {"second_factor": "totp"}, subject=c.sub, role=c.role, unit=c.unit)
     return session_answer(ctx, session)
 
 
@@ -92,7 +115,7 @@ def sign_out(ctx: Context) -> Any:
 def me(ctx: Context) -> dict[str, Any]:
     who = ctx.who
     return {"subject": who.subject, "role": who.role, "unit": who.unit, "enterprise_id": who.enterprise_id,
-            "name": who.name, "expires_at": _iso(who.expires_at)}
+            "name": who.name, "expires_at": _iso(who.expires_at), "must_change_password": who.must_change_password}
 
 
 def change_password(ctx: Context) -> Reply:
@@ -220,10 +243,26 @@ def register(r: Registry) -> None:
                             "login (429 account.locked with Retry-After). "
                             + BROWSER_SESSION))
     r.add(Route("POST", "/api/v1/sessions/staff", "signInStaff",
-                "Sign in as a reviewer, programme admin or operations staff (username + password)",
+                "Sign in as a reviewer, programme admin or operations staff (username + password, then a TOTP code)",
                 "session", (), sign_in_staff,
                 body=obj({"username": USERNAME_SCHEMA, "password": PASSWORD_SCHEMA}, required=("username", "password")),
-                response=SESSION_SCHEMA, errors=(401, 429), description=BROWSER_SESSION))
+                response={"oneOf": [SESSION_SCHEMA, CHALLENGE_SCHEMA]}, errors=(401, 429),
+                description="Staff confirm the password with a TOTP code (RFC 6238): a right password answers "
+                            "`second_factor` (`enrol` at the first sign-in, else `code`) with a single-use `challenge` "
+                            "valid 5 minutes; enrol with POST /api/v1/sessions/staff/enrolment (first sign-in), then "
+                            "send the code to POST /api/v1/sessions/staff/second-factor, which answers the session. "
+                            "(GATEWAY_SECOND_FACTOR=off, refused in production, answers the session at once.) "
+                            + BROWSER_SESSION))
+    r.add(Route("POST", "/api/v1/sessions/staff/enrolment", "enrolSecondFactor",
+                "First sign-in of staff: a new TOTP secret and its otpauth:// URI, given once per challenge",
+                "session", (), enrol_second_factor, body=obj({"challenge": CHALLENGE_BODY}, required=("challenge",)),
+                response=ENROLMENT_SCHEMA, errors=(401, 409)))
+    r.add(Route("POST", "/api/v1/sessions/staff/second-factor", "confirmSecondFactor",
+                "Staff sign-in, second step: the TOTP code (an enrolment is confirmed by its first right code)",
+                "session", (), confirm_second_factor,
+                body=obj({"challenge": CHALLENGE_BODY, "code": {"type": "string", "minLength": 1, "maxLength": 10}},
+                         required=("challenge", "code")),
+                response=SESSION_SCHEMA, errors=(401, 409), description=BROWSER_SESSION))
     r.add(Route("DELETE", "/api/v1/session", "signOut", "Sign out: revoke this token (and clear a browser's session cookies)",
                 "session", SIGNED_IN, sign_out, status=204, action_zh="退出登录"))
     r.add(Route("GET", "/api/v1/me", "getMe", "Who is signed in", "session", SIGNED_IN, me,

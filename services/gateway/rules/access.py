@@ -29,6 +29,7 @@ class Identity:
     name: str = ""
     token_id: str = ""
     expires_at: int = 0
+    must_change_password: bool = False  # a password set by someone else: only its change is allowed
 
 
 def require_role(identity: Identity, roles: Iterable[str], what: str) -> None:

@@ -25,7 +25,8 @@ def test_a_disabled_reviewer_is_locked_out_at_once_and_re_enabled_signs_in_again
     assert disabled.status == 200, disabled.body
     assert disabled.body["state"] == "disabled"
     assert api.get("/api/v1/me", token=token).code == "token.revoked"  # the token it held stops at once
-    signin = api.post("/api/v1/sessions/staff", {"username": username, "password": PASSWORD}, token="")
+    signin = api.post("/api/v1/sessions/staff", {"username": username, "password": api.staff_password(username, PASSWORD)},
+                      token="")
     assert signin.status == 401
 
     enabled = api.put(path, {"enabled": True, "reason": "恢复审核"}, token=province_admin)

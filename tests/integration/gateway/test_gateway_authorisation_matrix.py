@@ -64,7 +64,13 @@ def registration_body(w: dict[str, Any]) -> dict[str, Any]:
 ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("signInEnterprise", "POST", "/api/v1/sessions/enterprise", lambda w: {"uscc": w["uscc_a"], "password": PASSWORD},
      ALL, {}),
-    ("signInStaff", "POST", "/api/v1/sessions/staff", {"username": "ops", "password": OPS_PASSWORD}, ALL, {}),
+    ("signInStaff", "POST", "/api/v1/sessions/staff", lambda w: {"username": "ops", "password": w["ops_password"]},
+     ALL, {}),
+    # the TOTP steps are public: a challenge nobody was given is 401 for everyone
+    ("enrolSecondFactor", "POST", "/api/v1/sessions/staff/enrolment", {"challenge": "no-such-challenge"},
+     dict.fromkeys(ACTORS, 401), {}),
+    ("confirmSecondFactor", "POST", "/api/v1/sessions/staff/second-factor",
+     {"challenge": "no-such-challenge", "code": "000000"}, dict.fromkeys(ACTORS, 401), {}),
     ("getMe", "GET", "/api/v1/me", None, SIGNED_IN, {}),
     ("requestPasswordReset", "POST", "/api/v1/password-resets", lambda w: {"uscc": w["uscc_a"], "channel": "email"},
      dict.fromkeys(ACTORS, 202), {}),
@@ -228,7 +234,7 @@ def world(api: Api, province_admin: str, ops: str, clock_file: Any) -> Any:
                   "adm": province_admin, "adm_other": adm_other, "ops": ops}
         values = {"hy": HY, "ent_a": ent_a["id"], "uscc_a": ent_a["uscc"], "app_a": app_a, "task_a": task["id"],
                   "att_a": attachment["id"], "file_hy": summary["file_id"], "report_hy": report.body["reports"][0]["id"],
-                  "job_hy": report.body["job_id"]}
+                  "job_hy": report.body["job_id"], "ops_password": api.staff_password("ops", OPS_PASSWORD)}
         boxes = {"ent": f"enterprise:{ent_a['id']}", "rev": f"unit:{HY}", "adm": f"admin:{PROGRAMME}"}
         yield tokens, values, boxes
     finally:

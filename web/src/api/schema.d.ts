@@ -1506,12 +1506,54 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign in as a reviewer, programme admin or operations staff (username + password)
-         * @description With the request header `X-ZJTX-Session: cookie` (browsers) the token is not in the body (token_type Cookie): it is set in the HttpOnly, SameSite=Strict cookie `zjtx_session`, and the readable cookie `zjtx_csrf` holds the value every unsafe request authenticated by that cookie must send as `X-CSRF-Token` (else 403 csrf.missing / csrf.mismatch).
+         * Sign in as a reviewer, programme admin or operations staff (username + password, then a TOTP code)
+         * @description Staff confirm the password with a TOTP code (RFC 6238): a right password answers `second_factor` (`enrol` at the first sign-in, else `code`) with a single-use `challenge` valid 5 minutes; enrol with POST /api/v1/sessions/staff/enrolment (first sign-in), then send the code to POST /api/v1/sessions/staff/second-factor, which answers the session. (GATEWAY_SECOND_FACTOR=off, refused in production, answers the session at once.) With the request header `X-ZJTX-Session: cookie` (browsers) the token is not in the body (token_type Cookie): it is set in the HttpOnly, SameSite=Strict cookie `zjtx_session`, and the readable cookie `zjtx_csrf` holds the value every unsafe request authenticated by that cookie must send as `X-CSRF-Token` (else 403 csrf.missing / csrf.mismatch).
          *
          *     Roles: anyone (no token).
          */
         post: operations["signInStaff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/staff/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * First sign-in of staff: a new TOTP secret and its otpauth:// URI, given once per challenge
+         * @description Roles: anyone (no token).
+         */
+        post: operations["enrolSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/staff/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Staff sign-in, second step: the TOTP code (an enrolment is confirmed by its first right code)
+         * @description With the request header `X-ZJTX-Session: cookie` (browsers) the token is not in the body (token_type Cookie): it is set in the HttpOnly, SameSite=Strict cookie `zjtx_session`, and the readable cookie `zjtx_csrf` holds the value every unsafe request authenticated by that cookie must send as `X-CSRF-Token` (else 403 csrf.missing / csrf.mismatch).
+         *
+         *     Roles: anyone (no token).
+         */
+        post: operations["confirmSecondFactor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5857,6 +5899,7 @@ export interface operations {
                     "application/json": {
                         enterprise_id: string;
                         expires_at: string;
+                        must_change_password?: boolean;
                         name: string;
                         /** @enum {string} */
                         role: "enterprise" | "reviewer" | "admin" | "operations";
@@ -13270,6 +13313,7 @@ export interface operations {
                         identity: {
                             enterprise_id: string;
                             expires_at: string;
+                            must_change_password?: boolean;
                             name: string;
                             /** @enum {string} */
                             role: "enterprise" | "reviewer" | "admin" | "operations";
@@ -13421,6 +13465,304 @@ export interface operations {
                         identity: {
                             enterprise_id: string;
                             expires_at: string;
+                            must_change_password?: boolean;
+                            name: string;
+                            /** @enum {string} */
+                            role: "enterprise" | "reviewer" | "admin" | "operations";
+                            subject: string;
+                            unit: string;
+                        };
+                        must_change_password: boolean;
+                        token?: string;
+                        /** @enum {unknown} */
+                        token_type: "Bearer" | "Cookie";
+                    } | {
+                        challenge: string;
+                        expires_at: string;
+                        /** @enum {string} */
+                        second_factor: "code" | "enrol";
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enrolSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    challenge: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: string;
+                        issuer: string;
+                        otpauth_uri: string;
+                        secret: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-in attempted too soon after a failure (signin.too_soon), the login locked after repeated failures (account.locked), or too many requests to public routes from one client address (rate.limited); Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    challenge: string;
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expires_at: string;
+                        identity: {
+                            enterprise_id: string;
+                            expires_at: string;
+                            must_change_password?: boolean;
                             name: string;
                             /** @enum {string} */
                             role: "enterprise" | "reviewer" | "admin" | "operations";
