@@ -39,7 +39,7 @@ from zjtx.errors import DomainError, already_exists, invalid, precondition, unau
 log = logging.getLogger(__name__)
 
 SIGNIN_FAILED = "账号或密码错误，请检查后重试"
-SECOND_FACTOR_ROLES = ("admin", "operations", "reviewer")
+SECOND_FACTOR_ROLES = ("admin", "operations", "reviewer", "security_admin", "audit_admin")
 CHALLENGE_TTL = 300  # seconds from a right password to its code
 CHALLENGE_ATTEMPTS = 5  # wrong codes before the challenge is dropped (the password is needed again)
 CHALLENGE_GONE = "验证已过期或已使用，请重新输入用户名和密码登录"
@@ -162,7 +162,7 @@ class Accounts:
         shown = found["login"].partition(":")[2]
         return secret, pyotp.TOTP(secret).provisioning_uri(name=shown, issuer_name=self.issuer), shown
 
-    def confirm_second_factor(self, challenge: str, code: str) -> Session:
+    def confirm_second_factor(self, challenge: str, code: str, client_address: str = "") -> Session:
         """The code of the challenge's person: enrolment confirmed (first time) and the session issued."""
         found = self._live_challenge(challenge)
         credential = self.store.credential_by_id(found["credential_id"])
@@ -181,6 +181,11 @@ class Accounts:
                                                                              valid_window=1)):
             after = lockout.after_failure(state, self.policy, self.clock())
             self.store.save_attempts(login, after)
+            self.store.audit(audit_trail.Entry(
+                action="session.second_factor_failed", target=credential["subject"], subject=credential["subject"],
+                role=credential["role"], unit=credential.get("unit", ""), principal="gateway", result="refused",
+                client_address=client_address,
+                reason="wrong TOTP code", details={"login": login}))
             if after.locked_until > self.clock():
                 self.store.use_challenge(found["_id"])
                 raise lockout.refused("account.locked", f"连续{self.policy.lock_after}次验证失败，账号已锁定，"
@@ -203,6 +208,12 @@ class Accounts:
               client_address: str = "") -> None:
         after = lockout.after_failure(state, self.policy, now)
         self.store.save_attempts(login, after)
+        # every failure, with the login tried (an unknown login too): the audit trail's, not a log's
+        self.store.audit(audit_trail.Entry(
+            action="session.signin_failed", target=credential["subject"] if credential else login,
+            subject=credential["subject"] if credential else "", role=credential["role"] if credential else "anonymous",
+            unit=credential.get("unit", "") if credential else "", principal="gateway", client_address=client_address,
+            result="refused", reason="wrong password or unknown login", details={"login": login}))
         if after.locked_until > now:
             if state.locked_until <= now:  # the failure that locked it: an administrative change, audited once
                 self.store.audit(audit_trail.Entry(
@@ -260,12 +271,15 @@ class Accounts:
     # ---- credentials --------------------------------------------------------------
 
     def reserve(self, login: str, kind: str, role: str, password: str, *, name: str, created_by: str,
-                unit: str = "", must_change: bool = False) -> str:
-        """A pending credential holding the hash, before the identity exists in its service."""
+                unit: str = "", must_change: bool = False, person: str = "") -> str:
+        """A pending credential holding the hash, before the identity exists in its service (``person``: an
+        administrator's e-mail, so no person holds two of the three administrator roles)."""
         credential_id = uuid.uuid4().hex
         document = {"_id": credential_id, "login": login, "kind": kind, "role": role, "unit": unit, "name": name,
                     "password_hash": self.hasher.hash(password), "must_change_password": must_change,
                     "created_at": self.now(), "created_by": created_by, "generation": 0}
+        if person:
+            document["person"] = person
         if not self.store.reserve_credential(document):
             raise already_exists("account.login_taken", "该登录名已被使用，请换一个")
         return credential_id
@@ -285,6 +299,24 @@ class Accounts:
         # a new generation: every token issued before, this session's included, stops working
         self.store.set_password(credential["_id"], self.hasher.hash(new), self.now(), must_change=False,
                                 new_generation=True)
+
+    def set_initial_password(self, login: str, password: str) -> dict[str, Any]:
+        """The security administrator's reset of a staff password: every session ends, a lock is lifted and the
+        person must change it at the next sign-in (someone else set it)."""
+        credential = self.store.credential_by_login(login)
+        if credential is None or credential.get("kind") != "staff" or credential.get("state") != "active":
+            raise DomainError("account.not_found", "没有该工作人员账号", [], "not_found")
+        self.store.set_password(credential["_id"], self.hasher.hash(password), self.now(), must_change=True,
+                                new_generation=True)
+        self.store.clear_attempts(login)
+        return credential
+
+    def unlock(self, login: str) -> dict[str, Any]:
+        credential = self.store.credential_by_login(login)
+        if credential is None or credential.get("state") != "active":
+            raise DomainError("account.not_found", "没有该账号", [], "not_found")
+        self.store.clear_attempts(login)
+        return credential
 
     # ---- password reset by a one-time code ---------------------------------------
 

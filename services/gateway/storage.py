@@ -68,6 +68,11 @@ class GatewayStore:
     def credential_by_subject(self, subject: str) -> dict[str, Any] | None:
         return self.db.credentials.find_one({"subject": subject, "state": "active"})
 
+    def administrator_roles_of(self, person: str) -> set[str]:
+        """The administrator roles (admin, security_admin, audit_admin) the person (e-mail) holds already."""
+        found = self.db.credentials.find({"person": person, "state": {"$in": ["active", "pending"]}}, {"role": 1})
+        return {str(c["role"]) for c in found}
+
     def credential_by_id(self, credential_id: str) -> dict[str, Any] | None:
         return self.db.credentials.find_one({"_id": credential_id})
 

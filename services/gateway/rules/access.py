@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from kernel.units import unit_within
 from zjtx.errors import forbidden
 
-ROLE_ZH = {"enterprise": "企业", "reviewer": "审核人", "admin": "管理员", "operations": "运维人员", "anonymous": "未登录用户"}
+ROLE_ZH = {"enterprise": "企业", "reviewer": "审核人", "admin": "管理员", "operations": "运维人员",
+           "security_admin": "安全管理员", "audit_admin": "审计管理员", "anonymous": "未登录用户"}
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from zjtx.up import Suite
 
 ADMIN_PASSWORD = "Bootstrap-admin-2020"
 OPS_PASSWORD = "Bootstrap-ops-2020"
+SECURITY_PASSWORD = "Bootstrap-security-2020"
+AUDIT_PASSWORD = "Bootstrap-audit-2020"
 PASSWORD = "Qiye-mima-2020"
 GATEWAY_ENV = {
     "GATEWAY_SIGNIN_BASE_DELAY_SECONDS": "1",
@@ -39,6 +41,11 @@ GATEWAY_ENV = {
     "ZJTX_BOOTSTRAP_ADMIN_UNIT": "unit-430000",
     "ZJTX_BOOTSTRAP_OPERATIONS_USERNAME": "ops",
     "ZJTX_BOOTSTRAP_OPERATIONS_PASSWORD": OPS_PASSWORD,
+    # 三员分立: the security administrator creates admins; the audit administrator reads the audit
+    "ZJTX_BOOTSTRAP_SECURITY_USERNAME": "hn-security",
+    "ZJTX_BOOTSTRAP_SECURITY_PASSWORD": SECURITY_PASSWORD,
+    "ZJTX_BOOTSTRAP_AUDIT_USERNAME": "hn-audit",
+    "ZJTX_BOOTSTRAP_AUDIT_PASSWORD": AUDIT_PASSWORD,
     # argon2id at OWASP's minimum (19 MiB, t=2, p=1) keeps the many test sign-ins quick on 2 cores
     "GATEWAY_ARGON2_MEMORY_KIB": "19456",
     "GATEWAY_ARGON2_TIME_COST": "2",
@@ -193,6 +200,14 @@ class Api:
     def sign_in_staff(self, username: str, password: str) -> str:
         return str(self.staff_session(username, password)["token"])
 
+    def security_admin(self) -> str:
+        """A token of the bootstrap security administrator (who alone creates administrators)."""
+        return self.sign_in_staff("hn-security", SECURITY_PASSWORD)
+
+    def audit_admin(self) -> str:
+        """A token of the bootstrap audit administrator (who alone reads the audit)."""
+        return self.sign_in_staff("hn-audit", AUDIT_PASSWORD)
+
     def sign_in_enterprise(self, uscc: str, password: str = PASSWORD) -> str:
         answer = self.post("/api/v1/sessions/enterprise", {"uscc": uscc, "password": password}, token="")
         assert answer.status == 200, answer.body
@@ -212,11 +227,13 @@ class Api:
 
     def create_staff(self, admin_token: str, unit_id: str, role: str = "reviewer",
                      password: str = PASSWORD) -> tuple[dict[str, Any], str]:
-        """A reviewer or admin account created by an admin; returns (account JSON, token)."""
+        """A reviewer account created by an admin, or an admin account (created by the security administrator:
+        三员分立); returns (account JSON, token)."""
         username = f"u{os.getpid()}-{next(_serial)}-{role}"
         answer = self.post(f"/api/v1/units/{unit_id}/accounts", {
             "username": username, "name": "测试审核人", "email": f"{username}@example.cn", "mobile": "13900139000",
-            "role": role, "initial_password": password}, token=admin_token)
+            "role": role, "initial_password": password},
+            token=self.security_admin() if role == "admin" else admin_token)
         assert answer.status == 201, answer.body
         return answer.body["account"], self.sign_in_staff(username, password)
 
