@@ -80,6 +80,7 @@ def session_answer(ctx: Context, session: Session) -> Any:
 def sign_in_enterprise(ctx: Context) -> Any:
     login = enterprise_login(ctx.body["uscc"])
     session = ctx.gw.accounts.sign_in(login, ctx.body["password"], ("enterprise",), ctx.client_address)
+    assert isinstance(session, Session)  # enterprises sign in with the password alone
     audit(ctx, "session.signed_in", session.claims.sub, {"login": login}, subject=session.claims.sub,
           role=session.claims.role, unit=session.claims.unit)
     return session_answer(ctx, session)
