@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/services
 
-.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters audit-verify replay backup restore subscriber backfill test unit lint protos check-protos check-buf definitions manifests compose-env bench soak clean certs
+.PHONY: venv web broker up down demo demo-stop screenshots ops dead-letters audit-verify audit-expire replay backup restore subscriber backfill test unit lint protos check-protos check-buf definitions manifests compose-env bench soak clean certs
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -75,6 +75,9 @@ dead-letters: venv
 ## Walk every service's hash-chained audit trail; names the first broken entry (SERVICE=review, DATA=var/demo/mongo).
 audit-verify: venv
 	$(PY) -m zjtx.ops audit-verify $(if $(SERVICE),--service $(SERVICE)) $(if $(DATA),--data $(DATA))
+
+audit-expire: venv
+	$(PY) -m zjtx.ops audit-expire $(if $(SERVICE),--service $(SERVICE)) $(if $(DAYS),--days $(DAYS))
 
 ## After the fix: QUEUE=<dead-letter queue> EVENT=<event id> (or ALL=1) back to the consumer that failed it.
 replay: venv

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from demo.data import ENTERPRISES, PROGRAMME
+from demo.http import changed_password
 from demo.scenario import PASSWORD, STAFF_PASSWORD, UNITS, Scenario
 from demo.sinks import Sinks
 from zjtx.broker_accounts import DEFAULT_MANAGEMENT, Management
@@ -124,20 +125,25 @@ def stop_kept() -> int:
     return 0
 
 
-def accounts() -> dict[str, Any]:
+def accounts(totp: dict[str, str] | None = None) -> dict[str, Any]:
+    """Who a person can sign in as after the demo: staff with the password they changed to at their first
+    sign-in and the TOTP secret they enrolled (add it to an authenticator app)."""
+    totp = totp or {}
+    reviewers = [f"reviewer-{unit.removeprefix('unit-')}" for unit in sorted(set(UNITS.values()))]
     return {
-        "admin": {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD, "unit": "unit-430000"},
-        "reviewers": [{"username": f"reviewer-{unit.removeprefix('unit-')}", "password": STAFF_PASSWORD,
-                       "unit": unit} for unit in sorted(set(UNITS.values()))],
+        "admin": {"username": ADMIN_USERNAME, "password": changed_password(ADMIN_PASSWORD), "unit": "unit-430000",
+                  "totp_secret": totp.get(ADMIN_USERNAME, "")},
+        "reviewers": [{"username": name, "password": changed_password(STAFF_PASSWORD), "unit": f"unit-{name[9:]}",
+                       "totp_secret": totp.get(name, "")} for name in reviewers],
         "enterprises": [{"uscc": e.uscc, "name": e.name, "password": PASSWORD} for e in ENTERPRISES],
         "programme": PROGRAMME,
     }
 
 
-def hold(suite: Suite) -> None:
+def hold(suite: Suite, totp: dict[str, str]) -> None:
     """Keep the suite up for a person in a browser until Ctrl-C, SIGTERM (make demo-stop) or a process dies."""
     url = suite.endpoints["gateway"].rstrip("/") + "/"
-    people = accounts()
+    people = accounts(totp)
     KEEP_FILE.write_text(json.dumps({"pid": os.getpid(), "url": url, **people}, ensure_ascii=False, indent=2))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -148,9 +154,9 @@ def hold(suite: Suite) -> None:
 demo: the suite stays up with the finished Hunan 2020 programme (platform clock 2020-06-05).
   web front      {url}
   public list    {url}public/{PROGRAMME}
-  administrator  {people['admin']['username']} / {people['admin']['password']}
+  administrator  {people['admin']['username']} / {people['admin']['password']}, TOTP secret {people['admin']['totp_secret']}
   reviewers      reviewer-430100 (长沙), -430200 (株洲), -430400 (衡阳), -430481 (耒阳) / {reviewer['password']}
-                 (a first sign-in asks for a new password)
+                 staff confirm sign-in with a TOTP code: add the secret to an authenticator app (each in {KEEP_FILE})
   enterprises    USCC e.g. {first['uscc']} ({first['name']}) / {first['password']}; all in {KEEP_FILE}
   stop           Ctrl-C here, or `make demo-stop` from another shell""", flush=True)
     while not stop.is_set():
@@ -205,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         summary = scenario.run()
         if args.keep:
             report(summary, sinks, out, started)
-            hold(suite)
+            hold(suite, scenario.api.totp)
     except Exception as exc:
         print(f"demo: failed: {exc}", file=sys.stderr)
         for name in suite.processes:

@@ -19,10 +19,35 @@ class Answer:
     body: Any
 
 
+def changed_password(initial: str) -> str:
+    """The password a demo staff member picks at the first sign-in, in place of the one set for them."""
+    return f"{initial}-new"
+
+
 class Gateway:
     def __init__(self, base: str) -> None:
         self.base = base.rstrip("/")
         self.http = requests.Session()
+        self.totp: dict[str, str] = {}  # username -> TOTP secret enrolled at the first sign-in
+
+    def staff_session(self, username: str, password: str) -> str:
+        """A staff sign-in as a person does it: password, TOTP code (enrolled the first time), and a password
+        someone else set changed to ``changed_password`` before anything else; returns the bearer token."""
+        import pyotp
+
+        answer = self.post("/api/v1/sessions/staff", {"username": username, "password": password})
+        if "second_factor" in answer:
+            if answer["second_factor"] == "enrol":
+                self.totp[username] = self.post("/api/v1/sessions/staff/enrolment",
+                                                {"challenge": answer["challenge"]})["secret"]
+            answer = self.post("/api/v1/sessions/staff/second-factor", {
+                "challenge": answer["challenge"], "code": pyotp.TOTP(self.totp[username]).now()})
+        if answer["must_change_password"]:
+            new = changed_password(password)
+            self.put("/api/v1/me/password", {"current_password": password, "new_password": new},
+                     token=answer["token"], expect=(204,))
+            return self.staff_session(username, new)
+        return str(answer["token"])
 
     def call(self, method: str, path: str, token: str = "", expect: tuple[int, ...] = (200, 201), **kwargs: Any) -> Any:
         headers = dict(kwargs.pop("headers", {}) or {})

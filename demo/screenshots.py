@@ -17,9 +17,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import requests
 
 from demo.__main__ import KEEP_FILE, kept_pid
+from demo.http import Gateway, changed_password
 from zjtx.config import REPO_ROOT
 
 OUT = REPO_ROOT / "docs" / "screenshots"
@@ -53,16 +55,14 @@ def api(base: str, method: str, path: str, token: str = "", **kwargs: Any) -> An
     return answer.json() if answer.content else None
 
 
-def city_reviewer(base: str, admin_token: str) -> dict[str, str]:
-    """A 长沙 reviewer of the screenshots' own, its first password already changed (no prompt)."""
+def city_reviewer(base: str, admin_token: str, gateway: Gateway) -> dict[str, str]:
+    """A 长沙 reviewer of the screenshots' own, enrolled in TOTP and its first password already changed."""
     username = f"shots-{int(time.time())}"
-    initial = "Chushi-2020-mima"
     api(base, "POST", "/api/v1/units/unit-430100/accounts", admin_token, json={
         "username": username, "name": "长沙市审核员", "email": f"{username}@gxt.example.cn", "mobile": "13900139000",
-        "role": "reviewer", "initial_password": initial})
-    token = api(base, "POST", "/api/v1/sessions/staff", json={"username": username, "password": initial})["token"]
-    api(base, "PUT", "/api/v1/me/password", token, json={"current_password": initial, "new_password": SHOT_PASSWORD})
-    return {"username": username, "password": SHOT_PASSWORD}
+        "role": "reviewer", "initial_password": SHOT_PASSWORD})
+    gateway.staff_session(username, SHOT_PASSWORD)
+    return {"username": username, "password": changed_password(SHOT_PASSWORD)}
 
 
 def shoot(kept: dict[str, Any]) -> list[Path]:
@@ -71,10 +71,11 @@ def shoot(kept: dict[str, Any]) -> list[Path]:
     base = kept["url"].rstrip("/")
     admin = kept["admin"]
     enterprise = kept["enterprises"][0]
-    admin_token = api(base, "POST", "/api/v1/sessions/staff", json={"username": admin["username"],
-                                                                     "password": admin["password"]})["token"]
-    reviewer = city_reviewer(base, admin_token)
-    reviewer_token = api(base, "POST", "/api/v1/sessions/staff", json=reviewer)["token"]
+    gateway = Gateway(base)
+    gateway.totp[admin["username"]] = admin["totp_secret"]
+    admin_token = gateway.staff_session(admin["username"], admin["password"])
+    reviewer = city_reviewer(base, admin_token, gateway)
+    reviewer_token = gateway.staff_session(reviewer["username"], reviewer["password"])
     enterprise_token = api(base, "POST", "/api/v1/sessions/enterprise",
                            json={"uscc": enterprise["uscc"], "password": enterprise["password"]})["token"]
     app_id = api(base, "GET", "/api/v1/applications", enterprise_token)["applications"][0]["id"]
@@ -107,6 +108,11 @@ def shoot(kept: dict[str, Any]) -> list[Path]:
                     if person:
                         where = "/api/v1/sessions/enterprise" if "uscc" in person else "/api/v1/sessions/staff"
                         signed = context.request.post(where, data=person, headers={"X-ZJTX-Session": "cookie"})
+                        if signed.status == 200 and "second_factor" in signed.json():  # staff: the TOTP code
+                            signed = context.request.post("/api/v1/sessions/staff/second-factor", data={
+                                "challenge": signed.json()["challenge"],
+                                "code": pyotp.TOTP(gateway.totp[person["username"]]).now()},
+                                headers={"X-ZJTX-Session": "cookie"})
                         if signed.status != 200:
                             raise RuntimeError(f"{name}: sign-in refused: {signed.status} {signed.text()[:200]}")
                     page = context.new_page()

@@ -40,13 +40,17 @@ from gateway.web import Front
 from gateway.websession import BrowserSessions
 from zjtx.clock import now as platform_now
 from zjtx.config import REPO_ROOT
-from zjtx.errors import DomainError, Violation, invalid, unauthenticated
+from zjtx.errors import DomainError, Violation, forbidden, invalid, unauthenticated
 
 log = logging.getLogger("gateway")
 audit_log = logging.getLogger("gateway.audit")
 # writes whose handlers record their own, more precise audit entry
 SELF_AUDITED = frozenset({"signOut", "changePassword", "createAccount", "setAccountState"})
 
+# a signed-in person whose password someone else set may only see who they are, change it or sign out
+PASSWORD_CHANGE_FIRST = frozenset({"signOut", "changePassword", "getMe"})
+# reads by staff of records holding another person's personal data (contacts in a profile or an application)
+PERSONAL_READS = frozenset({"getApplication", "getSnapshot", "getTask", "getReviewRecord", "getEnterprise"})
 UPSTREAMS = ("registration", "review", "notification", "reporting")
 # generated beside the stubs by `make protos`; served as committed, so it is what `make test` checked
 ASYNCAPI_DOCUMENT = REPO_ROOT / "services" / "zjtx_api" / "asyncapi.json"
@@ -164,6 +168,9 @@ class Gateway:
         identity = self.accounts.authenticate(header or f"Bearer {cookie}")
         if cookie:
             self.sessions.check_csrf(request, cookie)
+        if identity.must_change_password and route.operation_id not in PASSWORD_CHANGE_FIRST:
+            raise forbidden("password.change_required", "您的密码由他人设置，请先修改密码（PUT /api/v1/me/password），"
+                                                        "修改后才能进行其他操作")
         require_role(identity, route.roles, route.action_zh)
         return identity
 
@@ -286,8 +293,14 @@ class Gateway:
 
     def log_request(self, request: Request, response: Response, ctx: Context | None, route: Route | None,
                     started: float) -> None:
-        """Every write (and every refused write) is logged: who, what, from where, outcome."""
+        """Every write (and every refused write) is logged: who, what, from where, outcome. Downloads and
+        exports, and staff reads of what holds another person's personal data, go into the audit trail."""
         if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            if ctx is not None and ctx.identity is not None and route is not None and response.status_code < 400:
+                if route.download is not None:
+                    self._audit_read(ctx, f"download.{route.operation_id}", request)
+                elif route.operation_id in PERSONAL_READS and ctx.identity.role != "enterprise":
+                    self._audit_read(ctx, f"personal_data.read.{route.operation_id}", request)
             return
         identity = ctx.identity if ctx else None
         audit_log.info("write %s %s -> %s", request.method, request.path, response.status_code, extra={"audit": {
@@ -304,6 +317,12 @@ class Gateway:
         if (identity and identity.role != "enterprise" and route and response.status_code < 400
                 and route.operation_id not in SELF_AUDITED):
             self._audit_staff_write(ctx, route, request)
+
+    def _audit_read(self, ctx: Context, action: str, request: Request) -> None:
+        try:
+            record_audit(ctx, action, request.path, {"method": request.method})
+        except Exception:  # the answer is sent; a lost audit line is logged, not turned into an error
+            log.exception("audit record of %s %s not stored", request.method, request.path)
 
     def _audit_staff_write(self, ctx: Context | None, route: Route, request: Request) -> None:
         """A staff member's successful write through the gateway, for the audit view (who, what, from where)."""

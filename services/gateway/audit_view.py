@@ -28,6 +28,26 @@ def audit_query(*, subject: str = "", action: str = "", since: datetime | None =
     return query
 
 
+CSV_COLUMNS = ("at", "platform_at", "subject", "role", "unit", "client_address", "action", "target", "result",
+               "reason", "trace_id", "details")
+
+
+def audit_csv(entries: list[dict[str, Any]]) -> bytes:
+    """The entries as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese); details as JSON."""
+    import csv
+    import io
+    import json
+
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(CSV_COLUMNS)
+    for e in entries:
+        # a leading = + - @ would be a formula in a spreadsheet: quote it away (CSV injection)
+        row = [json.dumps(e[c], ensure_ascii=False, sort_keys=True) if c == "details" else str(e[c]) for c in CSV_COLUMNS]
+        writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in row])
+    return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
 def _escape(text: str) -> str:
     return "".join(f"\\{c}" if not c.isalnum() and c not in "_-" else c for c in text)
 
@@ -41,6 +61,8 @@ def audit_entries(store: GatewayStore, query: dict[str, Any], limit: int,
         records = [r for r in records if visible(r)][:limit]
     return [{
         "at": r["at"].isoformat() if isinstance(r.get("at"), datetime) else str(r.get("at", "")),
+        "platform_at": r["platform_at"].isoformat() if isinstance(r.get("platform_at"), datetime) else "",
+        "result": r.get("result", ""), "reason": r.get("reason", ""),
         "action": r.get("action", ""), "target": r.get("target", ""), "subject": r.get("subject", ""),
         "role": r.get("role", ""), "unit": r.get("unit", ""), "client_address": r.get("client_address", ""),
         "trace_id": r.get("trace_id", ""), "details": {k: str(v) for k, v in (r.get("details") or {}).items()},

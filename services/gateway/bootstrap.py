@@ -15,19 +15,25 @@ import time
 from typing import Any
 
 from gateway.auth import Accounts, staff_login
+from gateway.rules.access import ROLE_ZH
 from gateway.upstream import Upstreams
 from zjtx import audit as audit_trail
-from zjtx.errors import DomainError
+from zjtx.errors import DomainError, precondition
 from zjtx_api import review_pb2
 
 log = logging.getLogger(__name__)
+# 三员分立: the system administrator is role "admin" (accounts, programmes, review units); these two beside it
+ADMINISTRATOR_ROLES = ("security_admin", "audit_admin")
+ADMIN_CLASS = ("admin", *ADMINISTRATOR_ROLES)
 
 
 def create_admin(accounts: Accounts, upstreams: Upstreams, *, username: str, password: str, unit_id: str,
                  name: str, email: str, mobile: str = "", created_by: str) -> str:
     """A review account (role admin) and its credential; returns the account id."""
+    # a password someone else chose (config, the command line): changed at the first sign-in
+    check_one_role_per_person(accounts, email, "admin")
     credential_id = accounts.reserve(staff_login(username), "staff", "admin", password, name=name,
-                                     created_by=created_by, unit=unit_id)
+                                     created_by=created_by, unit=unit_id, must_change=True, person=person_of(email))
     try:
         account = upstreams.call("review", "CreateReviewer", review_pb2.CreateReviewerRequest(
             unit_id=unit_id, name=name, email=email, mobile=mobile, role="admin"))
@@ -45,10 +51,39 @@ def _audit_created(accounts: Accounts, subject: str, created_by: str, details: d
                                            principal="gateway", details=details))
 
 
+def create_administrator(accounts: Accounts, *, username: str, password: str, role: str, name: str, email: str,
+                         created_by: str) -> str:
+    """A security or audit administrator (三员分立): gateway-only like operations staff, one person (by e-mail)
+    holding at most one of the three administrator roles; the password is changed at the first sign-in."""
+    if role not in ADMINISTRATOR_ROLES:
+        raise ValueError(f"role {role!r}; accepted: {', '.join(ADMINISTRATOR_ROLES)}")
+    check_one_role_per_person(accounts, email, role)
+    credential_id = accounts.reserve(staff_login(username), "staff", role, password, name=name, created_by=created_by,
+                                     must_change=True, person=person_of(email))
+    subject = f"{'sec' if role == 'security_admin' else 'aud'}-{credential_id[:12]}"
+    accounts.activate(credential_id, subject)
+    _audit_created(accounts, subject, created_by, {"username": username, "role": role})
+    return subject
+
+
+def person_of(email: str) -> str:
+    """Who an administrator is, across accounts: the e-mail address, normalised."""
+    return email.strip().lower()
+
+
+def check_one_role_per_person(accounts: Accounts, email: str, role: str) -> None:
+    """No person holds two of the system, security and audit administrator roles."""
+    held = accounts.store.administrator_roles_of(person_of(email)) - {role}
+    if held:
+        raise precondition("administrator.second_role",
+                           f"该人员（{email.strip()}）已担任{ROLE_ZH[sorted(held)[0]]}；系统管理员、安全管理员和审计管理员"
+                           "须由不同人员担任（三员分立）")
+
+
 def create_operations(accounts: Accounts, *, username: str, password: str, name: str, created_by: str) -> str:
     """Operations staff exist only at the gateway: no service owns them."""
     credential_id = accounts.reserve(staff_login(username), "staff", "operations", password, name=name,
-                                     created_by=created_by)
+                                     created_by=created_by, must_change=True)
     subject = f"ops-{credential_id[:12]}"
     accounts.activate(credential_id, subject)
     _audit_created(accounts, subject, created_by, {"username": username, "role": "operations"})
@@ -76,6 +111,9 @@ class Bootstrap:
             wanted["admin"] = staff_login(str(self.config["BOOTSTRAP_ADMIN_USERNAME"]))
         if self.config.get("BOOTSTRAP_OPERATIONS_PASSWORD"):
             wanted["operations"] = staff_login(str(self.config["BOOTSTRAP_OPERATIONS_USERNAME"]))
+        for role, key in (("security_admin", "SECURITY"), ("audit_admin", "AUDIT")):
+            if self.config.get(f"BOOTSTRAP_{key}_PASSWORD"):
+                wanted[role] = staff_login(str(self.config[f"BOOTSTRAP_{key}_USERNAME"]))
         return wanted
 
     def missing_admin_reason(self) -> str:
@@ -115,6 +153,12 @@ class Bootstrap:
                                  password=str(c["BOOTSTRAP_ADMIN_PASSWORD"]), unit_id=admin_unit(c),
                                  name=str(c["BOOTSTRAP_ADMIN_NAME"]), email=str(c["BOOTSTRAP_ADMIN_EMAIL"]),
                                  created_by="bootstrap")
+                elif kind in ADMINISTRATOR_ROLES:
+                    key = "SECURITY" if kind == "security_admin" else "AUDIT"
+                    create_administrator(self.accounts, username=str(c[f"BOOTSTRAP_{key}_USERNAME"]),
+                                         password=str(c[f"BOOTSTRAP_{key}_PASSWORD"]), role=kind,
+                                         name=str(c[f"BOOTSTRAP_{key}_NAME"]), email=str(c[f"BOOTSTRAP_{key}_EMAIL"]),
+                                         created_by="bootstrap")
                 else:
                     create_operations(self.accounts, username=str(c["BOOTSTRAP_OPERATIONS_USERNAME"]),
                                       password=str(c["BOOTSTRAP_OPERATIONS_PASSWORD"]),

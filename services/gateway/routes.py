@@ -17,6 +17,10 @@ from gateway.rules.access import Identity
 
 PUBLIC: tuple[str, ...] = ()
 SIGNED_IN = ("enterprise", "reviewer", "admin", "operations")
+# 三员分立: beside the system administrator (role admin), the security and audit administrators; they reach
+# only their own routes and these (who am I, the password, sign-out)
+ADMINISTRATORS = ("security_admin", "audit_admin")
+ANY_SIGNED_IN = SIGNED_IN + ADMINISTRATORS
 STAFF = ("reviewer", "admin")
 
 ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"

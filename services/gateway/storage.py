@@ -23,6 +23,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     "credentials": [IndexModel([("login", ASCENDING)], unique=True, name="login_unique"),
                     IndexModel([("subject", ASCENDING)], name="subject")],
     "revoked_tokens": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl")],
+    "session_activity": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl")],
+    "signin_challenges": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl")],
     "reset_codes": [IndexModel([("purge_at", ASCENDING)], expireAfterSeconds=0, name="purge_ttl")],
     "reset_addresses": [IndexModel([("purge_at", ASCENDING)], expireAfterSeconds=0, name="purge_ttl")],
     "audit": [IndexModel([("at", ASCENDING)], name="at"), IndexModel([("subject", ASCENDING), ("at", ASCENDING)],
@@ -65,6 +67,14 @@ class GatewayStore:
 
     def credential_by_subject(self, subject: str) -> dict[str, Any] | None:
         return self.db.credentials.find_one({"subject": subject, "state": "active"})
+
+    def administrator_roles_of(self, person: str) -> set[str]:
+        """The administrator roles (admin, security_admin, audit_admin) the person (e-mail) holds already."""
+        found = self.db.credentials.find({"person": person, "state": {"$in": ["active", "pending"]}}, {"role": 1})
+        return {str(c["role"]) for c in found}
+
+    def credential_by_id(self, credential_id: str) -> dict[str, Any] | None:
+        return self.db.credentials.find_one({"_id": credential_id})
 
     def credential_of_account(self, subject: str) -> dict[str, Any] | None:
         """A staff or enterprise credential by its account id, whatever its state."""
@@ -118,6 +128,44 @@ class GatewayStore:
 
     def is_revoked(self, jti: str) -> bool:
         return self.db.revoked_tokens.count_documents({"_id": jti}, limit=1) > 0
+
+    # ---- idle timeout: a token's last use (gateway/auth.py) ------------------------------
+
+    def last_active(self, jti: str) -> float:
+        found = self.db.session_activity.find_one({"_id": jti}, {"seen": 1})
+        return float(found["seen"]) if found else 0.0
+
+    def note_active(self, jti: str, seen: float, expires_at: int) -> None:
+        self.db.session_activity.update_one({"_id": jti}, {"$max": {"seen": seen},
+                                                           "$setOnInsert": {"expires_at": utc(expires_at)}},
+                                            upsert=True)
+
+    # ---- second factor: the short-lived challenge between password and code -------------
+
+    def new_challenge(self, document: dict[str, Any]) -> None:
+        self.db.signin_challenges.insert_one(document)
+
+    def challenge(self, challenge_id: str) -> dict[str, Any] | None:
+        return self.db.signin_challenges.find_one({"_id": challenge_id})
+
+    def give_enrolment_secret(self, challenge_id: str, secret: str) -> bool:
+        """Attach the new TOTP secret to an enrolment challenge, once: False when it already has one."""
+        done = self.db.signin_challenges.update_one(
+            {"_id": challenge_id, "mode": "enrol", "secret": {"$exists": False}}, {"$set": {"secret": secret}})
+        return done.modified_count == 1
+
+    def count_challenge_attempt(self, challenge_id: str) -> int:
+        found = self.db.signin_challenges.find_one_and_update({"_id": challenge_id}, {"$inc": {"attempts": 1}},
+                                                              return_document=ReturnDocument.AFTER)
+        return int(found["attempts"]) if found else 0
+
+    def use_challenge(self, challenge_id: str) -> bool:
+        """Consume the challenge: True only for the one caller that removed it."""
+        return self.db.signin_challenges.delete_one({"_id": challenge_id}).deleted_count == 1
+
+    def set_second_factor(self, credential_id: str, secret: str, at: datetime) -> None:
+        self.db.credentials.update_one({"_id": credential_id},
+                                       {"$set": {"totp_secret": secret, "totp_enrolled_at": at}})
 
     # ---- password reset codes (gateway/rules/reset.py) ---------------------------------
 

@@ -112,6 +112,16 @@ def policy_of(config: dict[str, Any]) -> Policy:
                   reset_after=float(config["SIGNIN_RESET_AFTER_SECONDS"]))
 
 
+def second_factor_of(config: dict[str, Any]) -> bool:
+    value = str(config.get("SECOND_FACTOR", "on")).strip().lower()  # YAML reads on/off as booleans
+    if value not in ("on", "true", "off", "false"):
+        raise StartupError(f"GATEWAY_SECOND_FACTOR={value!r}; accepted: on (the default), off")
+    on = value in ("on", "true")
+    if not on and run_mode(config) == "production":
+        raise StartupError("GATEWAY_SECOND_FACTOR=off is refused in production mode: staff sign in with a TOTP code")
+    return on
+
+
 def hasher_of(config: dict[str, Any]) -> Hasher:
     return Hasher(time_cost=int(config["ARGON2_TIME_COST"]), memory_kib=int(config["ARGON2_MEMORY_KIB"]),
                   parallelism=int(config["ARGON2_PARALLELISM"]))
@@ -122,7 +132,9 @@ def build(config: dict[str, Any], store: GatewayStore | None = None) -> Gateway:
     check_secrets(config, directory)
     key = token_key(directory)
     store = store or connect_store(config)
-    accounts = Accounts(store, hasher_of(config), policy_of(config), key, int(config["TOKEN_TTL_SECONDS"]))
+    accounts = Accounts(store, hasher_of(config), policy_of(config), key, int(config["TOKEN_TTL_SECONDS"]),
+                        idle=int(config["SESSION_IDLE_SECONDS"]), second_factor=second_factor_of(config),
+                        issuer=str(config["SECOND_FACTOR_ISSUER"]))
     targets = {name: str(config[f"{name.upper()}_TARGET"]) for name in ("registration", "review", "notification",
                                                                          "reporting")}
     upstreams = Upstreams(targets, float(config["GRPC_DEADLINE_SECONDS"]), float(config["GRPC_STREAM_DEADLINE_SECONDS"]),

@@ -180,6 +180,10 @@ def current_trace_id() -> str:
 # ---------------------------------------------------------------- the trail
 
 
+EXPIRED = "audit.expired"  # the checkpoint entry a retention run appends before it drops older entries
+RETENTION_MINIMUM_DAYS = 180  # Cybersecurity Law art. 21: network logs kept at least six months
+
+
 class AuditTrail:
     """The audit chain ``chain`` kept in ``db[collection]`` (one per service database)."""
 
@@ -253,6 +257,21 @@ class AuditTrail:
 
     # ---- reading and verifying -----------------------------------------------------
 
+    # ---- retention ------------------------------------------------------------------
+
+    def expire(self, before: datetime) -> int:
+        """Drop the entries written (wall clock) before ``before``, after appending a checkpoint entry
+        (``audit.expired``) that records the last dropped entry's seq and hash: verification then starts
+        from the oldest kept entry, whose ``prev`` must be that recorded hash. Returns how many went."""
+        last = self.collection.find_one({"at": {"$lt": before}}, sort=[("_id", -1)])
+        if last is None:
+            return 0
+        self.append(Entry(action=EXPIRED, target=f"chain:{self.chain}", subject="retention", role="system",
+                          principal="ops", reason=f"entries written before {before.isoformat()} expired by rule",
+                          details={"expired_through": int(last["_id"]), "expired_through_hash": str(last["hash"]),
+                                   "before": before.isoformat()}))
+        return int(self.collection.delete_many({"_id": {"$lte": int(last["_id"])}}).deleted_count)
+
     def entries(self, since: int = 0) -> Iterable[dict[str, Any]]:
         return self.collection.find({"_id": {"$gt": since}} if since else {}).sort("_id", 1)
 
@@ -283,15 +302,22 @@ class Verification:
 
 def verify_entries(chain: str, entries: Iterable[Mapping[str, Any]],
                    expect: tuple[int, str] | None = None) -> Verification:
-    """Walk ``entries`` (in ``_id`` order) and stop at the first that breaks the chain."""
+    """Walk ``entries`` (in ``_id`` order) and stop at the first that breaks the chain. A chain whose
+    oldest entries expired by rule (``AuditTrail.expire``) starts at its oldest kept entry, provided a
+    kept ``audit.expired`` checkpoint records the entry just before it, with the hash it links to."""
     count, previous_seq, previous_hash = 0, 0, GENESIS
     expected_seen = expect is None
+    cut: tuple[int, str] | None = None  # (seq, hash) the oldest kept entry follows, when entries expired
+    cut_confirmed = False
 
     def broken(seq: int, problem: str) -> Verification:
         return Verification(chain, count, previous_seq, previous_hash, seq, problem)
 
     for entry in entries:
         seq = entry.get("_id")
+        if count == 0 and previous_seq == 0 and isinstance(seq, int) and seq > 1 and entry.get("seq") == seq:
+            cut = (seq - 1, str(entry.get("prev")))
+            previous_seq, previous_hash = cut
         if not isinstance(seq, int) or entry.get("seq") != seq:
             return broken(seq if isinstance(seq, int) else previous_seq + 1,
                           f"reordered: stored as _id {seq!r} but numbered seq {entry.get('seq')!r}")
@@ -309,12 +335,22 @@ def verify_entries(chain: str, entries: Iterable[Mapping[str, Any]],
             return broken(seq, f"reordered: it does not follow entry {previous_seq} (its prev is not that "
                                "entry's hash: an entry was replaced, moved or re-chained)")
         count, previous_seq, previous_hash = count + 1, seq, str(entry["hash"])
+        details = entry.get("details") or {}
+        if cut is not None and entry.get("action") == EXPIRED and details.get("expired_through") == cut[0] \
+                and details.get("expired_through_hash") == cut[1]:
+            cut_confirmed = True
         if expect is not None and seq == expect[0]:
             if previous_hash != expect[1]:
                 return Verification(chain, count, previous_seq, previous_hash, seq,
                                     f"edited: entry {seq} no longer has the recorded hash {expect[1]} (the chain "
                                     "was rewritten from there on)")
             expected_seen = True
+    if cut is not None and not cut_confirmed:
+        missing = "1" if cut[0] == 1 else f"1-{cut[0]}"
+        return Verification(chain, count, previous_seq, previous_hash, 1,
+                            f"deleted: entry {missing} is missing and no kept checkpoint records its expiry")
+    if expect is not None and not expected_seen and expect[0] <= (cut[0] if cut else 0):
+        expected_seen = True  # the recorded head expired by rule since: the checkpoint stands for it
     if not expected_seen:
         assert expect is not None
         return Verification(chain, count, previous_seq, previous_hash, expect[0],

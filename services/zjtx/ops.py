@@ -6,6 +6,7 @@
     python -m zjtx.ops dead-letters [--json]                # every dead letter: event, source queue, why, since when
     python -m zjtx.ops replay <queue> (--event <id> | --all)   # after a fix: back to the queue that failed it
     python -m zjtx.ops audit-verify [--service S] [--expect S=seq:hash] [--json]   # walk each audit chain
+    python -m zjtx.ops audit-expire [--service S] [--days N]   # drop entries past retention (>= 180 days)
 
 It reads what the building blocks keep in every service's database (the outbox holds each
 event with the trace context it was produced in; ``processed_events`` records when each
@@ -473,12 +474,48 @@ def audit_verify_main(argv: list[str], env: dict[str, str]) -> int:
     return 0 if all(r.intact for r in results) else 1
 
 
+def audit_expire_main(argv: list[str], env: dict[str, str]) -> int:
+    """Expire audit entries older than the retention period (at least 180 days), leaving a checkpoint."""
+    from datetime import UTC, datetime, timedelta
+
+    from zjtx import audit
+
+    parser = argparse.ArgumentParser(prog="python -m zjtx.ops audit-expire", description=(
+        "Drop audit entries older than the retention period (ZJTX_AUDIT_RETENTION_DAYS, default and minimum "
+        f"{audit.RETENTION_MINIMUM_DAYS} days) from each service's chain, after appending a checkpoint entry "
+        "(audit.expired) that verification starts from. Run it daily (cron, a Kubernetes CronJob)."))
+    parser.add_argument("--service", action="append", choices=AUDITED, help="only this service (repeatable)")
+    parser.add_argument("--days", type=int, default=int(env.get("ZJTX_AUDIT_RETENTION_DAYS") or
+                                                         audit.RETENTION_MINIMUM_DAYS))
+    args = parser.parse_args(argv)
+    if args.days < audit.RETENTION_MINIMUM_DAYS:
+        print(f"audit-expire: {args.days} days is shorter than the legal minimum of {audit.RETENTION_MINIMUM_DAYS} "
+              "(Cybersecurity Law art. 21: six months); nothing expired", file=sys.stderr)
+        return 2
+    before = datetime.now(UTC) - timedelta(days=args.days)
+    uri = env.get("MONGO_URI") or load_config("review", env=env).get("MONGO_URI")
+    client: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=5000, tz_aware=True)
+    try:
+        for service in args.service or AUDITED:
+            config = load_config(service, env=env)
+            db = client[config.get("MONGO_DATABASE") or f"zjtx_{service}"]
+            if db[audit.COLLECTION].find_one({}, {"_id": 1}) is None:
+                continue
+            gone = audit.AuditTrail(db, service).expire(before)
+            print(f"{service}: {gone} entries written before {before.date().isoformat()} expired")
+    finally:
+        client.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("dead-letters", "replay"):
         sys.exit(dead_letter_main(argv[0], argv[1:], dict(os.environ)))
     if argv and argv[0] == "audit-verify":
         sys.exit(audit_verify_main(argv[1:], dict(os.environ)))
+    if argv and argv[0] == "audit-expire":
+        sys.exit(audit_expire_main(argv[1:], dict(os.environ)))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      epilog="Dead letters: `python -m zjtx.ops dead-letters`, "
                                             "`python -m zjtx.ops replay <queue> (--event <id> | --all)`; "

@@ -249,6 +249,17 @@ def service_of(name: str) -> str:
 ADMIN_PASSWORD_FILE = "bootstrap-admin-password"
 
 
+def _generated_password(path: Path) -> str:
+    """A password generated once into ``path`` (mode 0600), then read from it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        password = f"Zjtx-{secrets.token_urlsafe(12)}-{secrets.randbelow(90) + 10}"  # letters and digits
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(password + "\n")
+    return path.read_text().strip()
+
+
 def bootstrap_admin(env: dict[str, str]) -> str:
     """The first administrator's sign-in, as one line; in this development set, without
     ``ZJTX_BOOTSTRAP_ADMIN_PASSWORD``, a password is generated once into var/ (mode 0600)."""
@@ -257,16 +268,15 @@ def bootstrap_admin(env: dict[str, str]) -> str:
         unit = str(load_config(GATEWAY, env=env).get("BOOTSTRAP_ADMIN_UNIT") or "unit-430000")
     except ConfigError:
         unit = env.get("ZJTX_BOOTSTRAP_ADMIN_UNIT") or "unit-430000"
+    # 三员分立: the security (secadmin) and audit (auditadmin) administrators beside the system administrator
+    for variable, name in (("ZJTX_BOOTSTRAP_SECURITY_PASSWORD", "bootstrap-security-password"),
+                           ("ZJTX_BOOTSTRAP_AUDIT_PASSWORD", "bootstrap-audit-password")):
+        if not env.get(variable):
+            env[variable] = _generated_password(var_dir() / name)
     if env.get("ZJTX_BOOTSTRAP_ADMIN_PASSWORD"):
         return f"{username} ({unit}) with the password in ZJTX_BOOTSTRAP_ADMIN_PASSWORD"
     path = var_dir() / ADMIN_PASSWORD_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        password = f"Zjtx-{secrets.token_urlsafe(12)}-{secrets.randbelow(90) + 10}"  # letters and digits
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(password + "\n")
-    env["ZJTX_BOOTSTRAP_ADMIN_PASSWORD"] = path.read_text().strip()
+    env["ZJTX_BOOTSTRAP_ADMIN_PASSWORD"] = _generated_password(path)
     return (f"{username} ({unit}) with the password in {path} "
             "(created at the first start; change it later through the API)")
 

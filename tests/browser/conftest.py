@@ -38,7 +38,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "gateway"))  # the gateway test client
 
-from gwclient import ADMIN_PASSWORD, PASSWORD, Api, ensure_gateway, fresh_uscc  # noqa: E402
+from gwclient import (  # noqa: E402
+    ADMIN_PASSWORD,
+    PASSWORD,
+    STAFF_PASSWORDS,
+    STAFF_SECRETS,
+    Api,
+    ensure_gateway,
+    fresh_uscc,
+    totp_code,
+)
 
 from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from zjtx.clock import set_clock_file  # noqa: E402
@@ -126,13 +135,16 @@ class People:
         initial = "Chushi-mima-2020" if first_password_changed else password
         created = self.api.post(f"/api/v1/units/{unit_id}/accounts", {
             "username": username, "name": "浏览器测试审核人", "email": f"{username}@example.cn", "mobile": "13900139000",
-            "role": role, "initial_password": initial}, token=self.admin_token)
+            "role": role, "initial_password": initial},
+            token=self.api.security_admin() if role == "admin" else self.admin_token)  # 三员分立
         assert created.status == 201, created.body
-        token = self.api.sign_in_staff(username, initial)
+        # enrolled in TOTP through the API (STAFF_SECRETS holds the secret for the page's code field)
+        token = str(self.api.staff_session(username, initial, change=False)["token"])
         if first_password_changed:
             changed = self.api.put("/api/v1/me/password", {"current_password": initial, "new_password": password},
                                    token=token)
             assert changed.status == 204, changed.body
+            STAFF_PASSWORDS[username.lower()] = password
             token = self.api.sign_in_staff(username, password)
         return Person("staff", username, password, token, created.body["account"])
 
@@ -178,6 +190,10 @@ def sign_in() -> Callable[[Any, Person], dict[str, Any]]:
                       ("/api/v1/sessions/staff", {"username": person.login, "password": person.password}))
         response = page.context.request.post(path, data=body, headers=SESSION_HEADER)
         assert response.status == 200, response.text()
+        if "second_factor" in response.json():  # staff: the TOTP code, in the same browser context
+            response = page.context.request.post("/api/v1/sessions/staff/second-factor", headers=SESSION_HEADER, data={
+                "challenge": response.json()["challenge"], "code": totp_code(STAFF_SECRETS[person.login.lower()])})
+            assert response.status == 200, response.text()
         answer: dict[str, Any] = response.json()
         return answer
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from gwclient import STAFF_SECRETS, totp_code
 from playwright.sync_api import Page, expect
 
 PROGRAMME = "hunan-2020-little-giant"
@@ -21,6 +22,9 @@ def sign_in_page(page: Page, login: str, password: str, staff: bool = False) -> 
     page.locator("#login").fill(login)
     page.locator("#password").fill(password)
     page.get_by_role("button", name="登录").click()
+    if staff:  # the TOTP step: the code of the secret the account was enrolled with (through the API)
+        page.locator("#code").fill(totp_code(STAFF_SECRETS[login.lower()]))
+        page.get_by_role("button", name="确认").click()
     page.wait_for_url(re.compile(r"/(apply|review|admin)"), timeout=SLOW)
 
 

@@ -133,7 +133,7 @@ def test_the_hunan_2020_programme_clicked_end_to_end(browser: Browser, browser_c
     clock("2020-05-20T09:00:00+08:00")
     province = browser.new_context(**browser_context_args)
     admin = province.new_page()
-    sign_in_page(admin, "hn-admin", ADMIN_PASSWORD, staff=True)
+    sign_in_page(admin, "hn-admin", api.staff_password("hn-admin", ADMIN_PASSWORD), staff=True)
     admin.goto("/admin")
     expect(admin.get_by_test_id("programme-status")).to_contain_text("已关闭", timeout=SLOW)
     admin.get_by_role("tab", name="排序与认定").click()

@@ -198,3 +198,35 @@ def test_the_sm_profile_chains_with_sm3(scratch: Any, monkeypatch: pytest.Monkey
     assert {e["alg"] for e in scratch.audit.find()} == {"sm3"} and trail.verify().intact
     scratch.audit.update_one({"seq": 2}, {"$set": {"subject": "someone-else"}})
     assert trail.verify().broken_seq == 2
+
+
+def test_entries_past_retention_expire_behind_a_checkpoint_the_verification_starts_from(scratch: Any) -> None:
+    """Issue 25 point 3: kept 180 days, then expired by rule; the oldest kept entry must follow the hash a
+    kept checkpoint recorded, so deleting kept entries is still found."""
+    from datetime import UTC, datetime, timedelta
+
+    from zjtx.ops import audit_expire_main
+
+    now = datetime.now(UTC)
+    at = [now - timedelta(days=200)]
+    chain = audit.AuditTrail(scratch, "scratch", now=lambda: at[0])
+    for n in range(4):
+        chain.append(entry(n))
+    at[0] = now - timedelta(days=10)
+    for n in range(4, 6):
+        chain.append(entry(n))
+    assert chain.expire(now - timedelta(days=180)) == 4
+    kept = list(scratch[audit.COLLECTION].find().sort("_id", 1))
+    assert [e["seq"] for e in kept] == [5, 6, 7] and kept[-1]["action"] == audit.EXPIRED
+    assert kept[-1]["details"]["expired_through"] == 4
+    result = chain.verify()
+    assert result.intact and result.count == 3, result.describe()
+    assert chain.expire(now - timedelta(days=180)) == 0  # nothing more is old enough
+    # the oldest kept entry deleted by hand: no checkpoint records entry 5
+    oldest = scratch[audit.COLLECTION].find_one({"_id": 5})
+    scratch[audit.COLLECTION].delete_one({"_id": 5})
+    broken = chain.verify()
+    assert not broken.intact and broken.problem.startswith("deleted"), broken.describe()
+    scratch[audit.COLLECTION].insert_one(oldest)
+    assert chain.verify().intact
+    assert audit_expire_main(["--days", "30"], {}) == 2  # never shorter than 180 days

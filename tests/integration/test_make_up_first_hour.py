@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyotp
 import pytest
 import requests
 
@@ -128,7 +129,17 @@ def test_the_readme_sign_in_steps_work_on_a_fresh_make_up(fresh_env: dict[str, s
                 break
             time.sleep(1)
         assert answer is not None and answer.status_code == 200, answer.text if answer is not None else None
-        assert answer.json()["token"]
+        # the README's steps: enrol the TOTP secret, give the code, and the bootstrap password must be changed first
+        assert answer.json()["second_factor"] == "enrol" and "/api/v1/sessions/staff/enrolment" in readme
+        challenge = answer.json()["challenge"]
+        secret = requests.post(f"{gateway}/api/v1/sessions/staff/enrolment", json={"challenge": challenge},
+                               timeout=30).json()["secret"]
+        session = requests.post(f"{gateway}/api/v1/sessions/staff/second-factor",
+                                json={"challenge": challenge, "code": pyotp.TOTP(secret).now()}, timeout=30).json()
+        assert session["token"] and session["must_change_password"] is True, session
+        tasks = requests.get(f"{gateway}/api/v1/tasks", headers={"Authorization": f"Bearer {session['token']}"},
+                             timeout=30)
+        assert tasks.status_code == 403 and tasks.json()["code"] == "password.change_required"
         stopped = up.down()
         assert stopped.returncode == 0 and "stopped" in stopped.stdout, stopped
         # item 6: no eventlet banner opening the logs, no "killing managed thread" warnings at a clean stop

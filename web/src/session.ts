@@ -8,6 +8,8 @@ export const session = reactive({ me: null as Me | null, checked: false, unread:
 export async function refreshMe(): Promise<Me | null> {
   try {
     session.me = await call(api.GET('/api/v1/me'))
+    // a password someone else set: the gateway allows nothing but its change (403 password.change_required)
+    session.mustChangePassword = Boolean(session.me?.must_change_password)
   } catch {
     session.me = null
   }
@@ -23,7 +25,7 @@ export async function signOut(): Promise<void> {
 }
 
 export async function refreshUnread(): Promise<void> {
-  if (!session.me || session.me.role === 'operations') return
+  if (!session.me || !['enterprise', 'reviewer', 'admin'].includes(session.me.role)) return
   try {
     const answer = await call(api.GET('/api/v1/inbox/unread', {}))
     session.unread = (answer as { unread: number }).unread
@@ -34,5 +36,6 @@ export function homeOf(role: string | undefined): string {
   if (role === 'enterprise') return '/apply'
   if (role === 'reviewer') return '/review'
   if (role === 'admin') return '/admin'
+  if (role === 'audit_admin') return '/admin/audit'
   return '/'
 }

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from kernel.units import unit_within
 from zjtx.errors import forbidden
 
-ROLE_ZH = {"enterprise": "企业", "reviewer": "审核人", "admin": "管理员", "operations": "运维人员", "anonymous": "未登录用户"}
+ROLE_ZH = {"enterprise": "企业", "reviewer": "审核人", "admin": "管理员", "operations": "运维人员",
+           "security_admin": "安全管理员", "audit_admin": "审计管理员", "anonymous": "未登录用户"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Identity:
     name: str = ""
     token_id: str = ""
     expires_at: int = 0
+    must_change_password: bool = False  # a password set by someone else: only its change is allowed
 
 
 def require_role(identity: Identity, roles: Iterable[str], what: str) -> None:

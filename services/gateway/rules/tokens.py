@@ -24,7 +24,7 @@ ALGORITHM = "EdDSA"
 ISSUER = "gateway"
 AUDIENCE = "zjtx-gateway"
 MAX_TOKEN_LENGTH = 4096
-ROLES = ("enterprise", "reviewer", "admin", "operations")
+ROLES = ("enterprise", "reviewer", "admin", "operations", "security_admin", "audit_admin")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ def within(units: UnitDirectory, unit_id: str, ancestor_id: str) -> bool:
 def check_can_manage(units: UnitDirectory, caller_role: str, caller_unit: str, unit_id: str) -> None:
     if caller_role == "system":
         return
+    if caller_role == "security_admin":  # 三员分立: administrators are created by the security administrator alone
+        return
     if caller_role != "admin" or not caller_unit or not within(units, unit_id, caller_unit):
         raise forbidden("reviewer.forbidden", "只有本单位或上级单位的管理员可以为该单位创建审核账号")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -27,6 +28,8 @@ from zjtx.up import Suite
 
 ADMIN_PASSWORD = "Bootstrap-admin-2020"
 OPS_PASSWORD = "Bootstrap-ops-2020"
+SECURITY_PASSWORD = "Bootstrap-security-2020"
+AUDIT_PASSWORD = "Bootstrap-audit-2020"
 PASSWORD = "Qiye-mima-2020"
 GATEWAY_ENV = {
     "GATEWAY_SIGNIN_BASE_DELAY_SECONDS": "1",
@@ -38,6 +41,11 @@ GATEWAY_ENV = {
     "ZJTX_BOOTSTRAP_ADMIN_UNIT": "unit-430000",
     "ZJTX_BOOTSTRAP_OPERATIONS_USERNAME": "ops",
     "ZJTX_BOOTSTRAP_OPERATIONS_PASSWORD": OPS_PASSWORD,
+    # 三员分立: the security administrator creates admins; the audit administrator reads the audit
+    "ZJTX_BOOTSTRAP_SECURITY_USERNAME": "hn-security",
+    "ZJTX_BOOTSTRAP_SECURITY_PASSWORD": SECURITY_PASSWORD,
+    "ZJTX_BOOTSTRAP_AUDIT_USERNAME": "hn-audit",
+    "ZJTX_BOOTSTRAP_AUDIT_PASSWORD": AUDIT_PASSWORD,
     # argon2id at OWASP's minimum (19 MiB, t=2, p=1) keeps the many test sign-ins quick on 2 cores
     "GATEWAY_ARGON2_MEMORY_KIB": "19456",
     "GATEWAY_ARGON2_TIME_COST": "2",
@@ -48,6 +56,19 @@ GATEWAY_ENV = {
     "GATEWAY_PUBLIC_RATE_LIMIT": "30",
 }
 _serial = itertools.count(1)
+# staff sign in with a TOTP code and change a password someone else set: what the session's gateway database
+# now holds, by username (the gateways a test starts on other ports share that database)
+STAFF_SECRETS: dict[str, str] = {}
+STAFF_PASSWORDS: dict[str, str] = {}
+
+
+def changed_password(initial: str) -> str:
+    """The password a test's staff member picks at the forced change (a new one: history keeps the old)."""
+    return f"{initial}-Neu9"
+
+
+def totp_code(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
 _pki: list[Path] = []
 
 
@@ -142,10 +163,50 @@ class Api:
 
     # ---- people -------------------------------------------------------------------
 
-    def sign_in_staff(self, username: str, password: str) -> str:
+    def staff_password(self, username: str, initial: str) -> str:
+        """The staff member's password now: ``initial`` until the forced change, then the one picked."""
+        return STAFF_PASSWORDS.get(username.lower(), initial)
+
+    def second_factor(self, username: str, answer: Answer, headers: dict[str, str] | None = None) -> Answer:
+        """The TOTP step after a right password: enrol at the first sign-in (keeping the secret), then the code."""
+        assert answer.status == 200 and "second_factor" in answer.body, answer.body
+        key = username.lower()
+        challenge = answer.body["challenge"]
+        if answer.body["second_factor"] == "enrol":
+            enrolled = self.post("/api/v1/sessions/staff/enrolment", {"challenge": challenge}, token="")
+            assert enrolled.status == 200, enrolled.body
+            assert enrolled.body["otpauth_uri"].startswith("otpauth://totp/"), enrolled.body
+            STAFF_SECRETS[key] = enrolled.body["secret"]
+        return self.post("/api/v1/sessions/staff/second-factor",
+                         {"challenge": challenge, "code": totp_code(STAFF_SECRETS[key])}, token="", headers=headers)
+
+    def staff_session(self, username: str, password: str, change: bool = True) -> dict[str, Any]:
+        """Password, then TOTP code; the session body. A password set by someone else is changed first
+        (``change``) and the sign-in done again, as the gateway allows nothing else before."""
+        password = self.staff_password(username, password)
         answer = self.post("/api/v1/sessions/staff", {"username": username, "password": password}, token="")
+        if "second_factor" in (answer.body if isinstance(answer.body, dict) else {}):
+            answer = self.second_factor(username, answer)
         assert answer.status == 200, answer.body
-        return str(answer.body["token"])
+        if change and answer.body["must_change_password"]:
+            new = changed_password(password)
+            changed = self.put("/api/v1/me/password", {"current_password": password, "new_password": new},
+                               token=answer.body["token"])
+            assert changed.status == 204, changed.body
+            STAFF_PASSWORDS[username.lower()] = new
+            return self.staff_session(username, new)
+        return dict(answer.body)
+
+    def sign_in_staff(self, username: str, password: str) -> str:
+        return str(self.staff_session(username, password)["token"])
+
+    def security_admin(self) -> str:
+        """A token of the bootstrap security administrator (who alone creates administrators)."""
+        return self.sign_in_staff("hn-security", SECURITY_PASSWORD)
+
+    def audit_admin(self) -> str:
+        """A token of the bootstrap audit administrator (who alone reads the audit)."""
+        return self.sign_in_staff("hn-audit", AUDIT_PASSWORD)
 
     def sign_in_enterprise(self, uscc: str, password: str = PASSWORD) -> str:
         answer = self.post("/api/v1/sessions/enterprise", {"uscc": uscc, "password": password}, token="")
@@ -166,11 +227,13 @@ class Api:
 
     def create_staff(self, admin_token: str, unit_id: str, role: str = "reviewer",
                      password: str = PASSWORD) -> tuple[dict[str, Any], str]:
-        """A reviewer or admin account created by an admin; returns (account JSON, token)."""
+        """A reviewer account created by an admin, or an admin account (created by the security administrator:
+        三员分立); returns (account JSON, token)."""
         username = f"u{os.getpid()}-{next(_serial)}-{role}"
         answer = self.post(f"/api/v1/units/{unit_id}/accounts", {
             "username": username, "name": "测试审核人", "email": f"{username}@example.cn", "mobile": "13900139000",
-            "role": role, "initial_password": password}, token=admin_token)
+            "role": role, "initial_password": password},
+            token=self.security_admin() if role == "admin" else admin_token)
         assert answer.status == 201, answer.body
         return answer.body["account"], self.sign_in_staff(username, password)
 

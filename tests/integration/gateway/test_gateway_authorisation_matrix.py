@@ -27,17 +27,18 @@ from zjtx.clock import set_clock_file
 
 PROGRAMME = "hunan-2020-little-giant"
 HY, CS = "unit-430400", "unit-430100"
-ACTORS = ("anon", "ent", "ent_other", "rev", "rev_other", "adm", "adm_other", "ops")
+ACTORS = ("anon", "ent", "ent_other", "rev", "rev_other", "adm", "adm_other", "ops", "sec", "aud")
 FAMILY = {"ent": "ent", "ent_other": "ent", "rev": "rev", "rev_other": "rev", "adm": "adm", "adm_other": "adm"}
 _serial = itertools.count(1)
 
 
 def cells(anon: int = 401, ent: int = 403, ent_other: int | None = None, rev: int = 403, rev_other: int | None = None,
-          adm: int = 403, adm_other: int | None = None, ops: int = 403) -> dict[str, int]:
+          adm: int = 403, adm_other: int | None = None, ops: int = 403, sec: int = 403, aud: int = 403
+          ) -> dict[str, int]:
     """One row's expectations; an ``*_other`` left out is 403 (someone else's resource)."""
     return {"anon": anon, "ent": ent, "ent_other": 403 if ent_other is None else ent_other, "rev": rev,
             "rev_other": 403 if rev_other is None else rev_other, "adm": adm,
-            "adm_other": 403 if adm_other is None else adm_other, "ops": ops}
+            "adm_other": 403 if adm_other is None else adm_other, "ops": ops, "sec": sec, "aud": aud}
 
 
 ALL = dict.fromkeys(ACTORS, 200)
@@ -54,6 +55,16 @@ def account_body(w: dict[str, Any]) -> dict[str, Any]:
             "initial_password": PASSWORD}
 
 
+def admin_account_body(w: dict[str, Any]) -> dict[str, Any]:
+    return {**account_body(w), "role": "admin"}
+
+
+def administrator_body(w: dict[str, Any]) -> dict[str, Any]:
+    name = f"a{next(_serial)}-{fresh_uscc()[-6:].lower()}"
+    return {"username": name, "name": "矩阵审计员", "email": f"{name}@example.cn", "role": "audit_admin",
+            "initial_password": PASSWORD}
+
+
 def registration_body(w: dict[str, Any]) -> dict[str, Any]:
     return {"uscc": fresh_uscc(), "name": "矩阵注册测试有限公司", "region_code": "430405", "industry": "通用设备制造业",
             "contact": {"person": "王五", "mobile": "13700137000", "email": "w@example.cn"}, "password": PASSWORD,
@@ -64,7 +75,13 @@ def registration_body(w: dict[str, Any]) -> dict[str, Any]:
 ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("signInEnterprise", "POST", "/api/v1/sessions/enterprise", lambda w: {"uscc": w["uscc_a"], "password": PASSWORD},
      ALL, {}),
-    ("signInStaff", "POST", "/api/v1/sessions/staff", {"username": "ops", "password": OPS_PASSWORD}, ALL, {}),
+    ("signInStaff", "POST", "/api/v1/sessions/staff", lambda w: {"username": "ops", "password": w["ops_password"]},
+     ALL, {}),
+    # the TOTP steps are public: a challenge nobody was given is 401 for everyone
+    ("enrolSecondFactor", "POST", "/api/v1/sessions/staff/enrolment", {"challenge": "no-such-challenge"},
+     dict.fromkeys(ACTORS, 401), {}),
+    ("confirmSecondFactor", "POST", "/api/v1/sessions/staff/second-factor",
+     {"challenge": "no-such-challenge", "code": "000000"}, dict.fromkeys(ACTORS, 401), {}),
     ("getMe", "GET", "/api/v1/me", None, SIGNED_IN, {}),
     ("requestPasswordReset", "POST", "/api/v1/password-resets", lambda w: {"uscc": w["uscc_a"], "channel": "email"},
      dict.fromkeys(ACTORS, 202), {}),
@@ -72,7 +89,15 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
      lambda w: {"uscc": w["uscc_a"], "code": "000000", "new_password": "Xinmima-2099"}, dict.fromkeys(ACTORS, 400), {}),
     ("setAccountState", "PUT", "/api/v1/units/{hy}/accounts/no-such-account/state", {"enabled": True, "reason": "矩阵"},
      cells(adm=404), {}),
-    ("listAudit", "GET", "/api/v1/audit", None, cells(adm=200, adm_other=200, ops=200), {"limit": 5}),
+    # 三员分立: the audit administrator alone reads the audit; the security administrator alone creates
+    # administrators (an admin account of any unit, a security or audit administrator), unlocks and resets
+    ("listAudit", "GET", "/api/v1/audit", None, cells(aud=200), {"limit": 5}),
+    ("exportAudit", "GET", "/api/v1/audit/export", None, cells(aud=200), {"limit": 5}),
+    ("createAccount", "POST", "/api/v1/units/{hy}/accounts", admin_account_body, cells(sec=201), {}),
+    ("createAdministrator", "POST", "/api/v1/administrators", administrator_body, cells(sec=201), {}),
+    ("unlockAccount", "POST", "/api/v1/accounts/unlock", {"username": "ops"}, cells(sec=204), {}),
+    ("resetStaffPassword", "PUT", "/api/v1/accounts/password",
+     {"username": "no-such-staff", "initial_password": "Chongshe-2099"}, cells(sec=404), {}),
     ("changePassword", "PUT", "/api/v1/me/password", {"current_password": "Wrong-current-1", "new_password": "Xinmima-2099"},
      {**dict.fromkeys(ACTORS, 400), "anon": 401}, {}),
     ("getUnit", "GET", "/api/v1/units/{hy}", None, cells(rev=200, adm=200), {}),
@@ -233,10 +258,11 @@ def world(api: Api, province_admin: str, ops: str, clock_file: Any) -> Any:
                           token=rev)
         assert report.status == 201, report.body
         tokens = {"anon": "", "ent": token_a, "ent_other": token_b, "rev": rev, "rev_other": rev_other,
-                  "adm": province_admin, "adm_other": adm_other, "ops": ops}
+                  "adm": province_admin, "adm_other": adm_other, "ops": ops, "sec": api.security_admin(),
+                  "aud": api.audit_admin()}
         values = {"hy": HY, "ent_a": ent_a["id"], "uscc_a": ent_a["uscc"], "app_a": app_a, "task_a": task["id"],
                   "att_a": attachment["id"], "file_hy": summary["file_id"], "report_hy": report.body["reports"][0]["id"],
-                  "job_hy": report.body["job_id"]}
+                  "job_hy": report.body["job_id"], "ops_password": api.staff_password("ops", OPS_PASSWORD)}
         boxes = {"ent": f"enterprise:{ent_a['id']}", "rev": f"unit:{HY}", "adm": f"admin:{PROGRAMME}"}
         yield tokens, values, boxes
     finally:
@@ -281,6 +307,8 @@ def test_sign_out_for_every_role(api: Api, world: Any, province_admin: str) -> N
         "enterprise": api.sign_in_enterprise(world[1]["uscc_a"]),
         "admin": api.sign_in_staff("hn-admin", ADMIN_PASSWORD),
         "operations": api.sign_in_staff("ops", OPS_PASSWORD),
+        "security_admin": api.security_admin(),
+        "audit_admin": api.audit_admin(),
         "reviewer": api.create_staff(province_admin, HY, "reviewer")[1],
     }
     for role, token in fresh.items():

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from gwclient import ADMIN_PASSWORD, PASSWORD, Api, ensure_gateway, fresh_uscc
+from gwclient import ADMIN_PASSWORD, PASSWORD, STAFF_SECRETS, Api, ensure_gateway, fresh_uscc, totp_code
 
 from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from zjtx.clock import set_clock_file
@@ -45,7 +45,15 @@ def base(suite: Suite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 
 def cookie_sign_in(http: requests.Session, base: str, path: str, body: dict[str, Any]) -> requests.Response:
+    if "username" in body:  # staff: the forced change done once, then password and TOTP code, both by cookie
+        api = Api(base)
+        api.staff_session(body["username"], body["password"])
+        body = {**body, "password": api.staff_password(body["username"], body["password"])}
     answer = http.post(f"{base}{path}", json=body, headers=COOKIE, timeout=30)
+    if answer.status_code == 200 and "second_factor" in answer.json():
+        code = totp_code(STAFF_SECRETS[body["username"]])
+        answer = http.post(f"{base}/api/v1/sessions/staff/second-factor",
+                           json={"challenge": answer.json()["challenge"], "code": code}, headers=COOKIE, timeout=30)
     assert answer.status_code == 200, answer.text
     return answer
 
@@ -161,7 +169,12 @@ def test_an_enterprise_works_by_cookie_and_sign_out_revokes_and_clears_both_cook
 
 
 def test_bearer_tokens_work_unchanged_without_csrf(base: str) -> None:
-    answer = requests.post(f"{base}/api/v1/sessions/staff", json={"username": "hn-admin", "password": ADMIN_PASSWORD},
+    api = Api(base)
+    api.staff_session("hn-admin", ADMIN_PASSWORD)
+    started = api.post("/api/v1/sessions/staff", {"username": "hn-admin",
+                                                  "password": api.staff_password("hn-admin", ADMIN_PASSWORD)})
+    answer = requests.post(f"{base}/api/v1/sessions/staff/second-factor",
+                           json={"challenge": started.body["challenge"], "code": totp_code(STAFF_SECRETS["hn-admin"])},
                            timeout=30)
     assert answer.status_code == 200 and answer.json()["token_type"] == "Bearer"
     assert "Set-Cookie" not in answer.headers
