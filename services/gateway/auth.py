@@ -349,9 +349,9 @@ class Accounts:
         if not reset.code_matches(pending, offered, self.clock()) or credential is None:
             if pending is not None:
                 self.store.count_reset_attempt(login)
-            raise DomainError("reset.invalid_code", reset.INVALID_CODE, [], "invalid")
+            raise DomainError("reset.invalid_code", reset.INVALID_CODE, [], "conflict")
         if not self.store.use_reset_code(login, offered):
-            raise DomainError("reset.invalid_code", reset.INVALID_CODE, [], "invalid")
+            raise DomainError("reset.invalid_code", reset.INVALID_CODE, [], "conflict")
         self.store.set_password(credential["_id"], self.hasher.hash(new_password), self.now(), must_change=False,
                                 new_generation=True)
         self.store.clear_attempts(login)

@@ -289,7 +289,8 @@ def _instant(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        # RFC 3339 (the document's date-time) allows lower-case "t" and "z"
+        value = datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00"))
     except ValueError:
         raise invalid("time.invalid", f"时间 {text!r} 格式不正确；请用 ISO 8601，如 2020-05-15T23:59:59+08:00") from None
     if value.tzinfo is None:
@@ -378,13 +379,15 @@ def register(r: Registry) -> None:
                 "alone (三员分立)",
                 "accounts", ("audit_admin",), list_audit, action_zh="查看审计记录",
                 query=obj({"subject": {"type": "string", "maxLength": 64}, "action": {"type": "string", "maxLength": 64},
-                           "since": {"type": "string", "maxLength": 40}, "until": {"type": "string", "maxLength": 40},
+                           "since": {"type": "string", "format": "date-time", "maxLength": 40},
+                           "until": {"type": "string", "format": "date-time", "maxLength": 40},
                            "limit": {"type": "integer", "minimum": 1, "maximum": 500}}),
                 response=obj({"entries": array(AUDIT_ENTRY_SCHEMA, 500)}, required=("entries",))))
     r.add(Route("GET", "/api/v1/audit/export", "exportAudit",
                 "The audit search as CSV (UTF-8 with BOM; at most 10000 records, newest first); the audit "
                 "administrator alone", "accounts", ("audit_admin",), export_audit, action_zh="导出审计记录",
                 query=obj({"subject": {"type": "string", "maxLength": 64}, "action": {"type": "string", "maxLength": 64},
-                           "since": {"type": "string", "maxLength": 40}, "until": {"type": "string", "maxLength": 40},
+                           "since": {"type": "string", "format": "date-time", "maxLength": 40},
+                           "until": {"type": "string", "format": "date-time", "maxLength": 40},
                            "limit": {"type": "integer", "minimum": 1, "maximum": 10000}}),
                 download=Download(("text/csv",))))

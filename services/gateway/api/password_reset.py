@@ -79,7 +79,7 @@ def register(r: Registry) -> None:
                 body=obj({"uscc": USCC_SCHEMA, "channel": CHANNEL}, required=("uscc", "channel"))))
     r.add(Route("POST", "/api/v1/password-resets/confirm", "confirmPasswordReset",
                 "Set a new password with the code (valid 10 minutes, once, five tries); every earlier session "
-                "ends. A wrong, used or expired code and an unknown USCC all answer 400 reset.invalid_code",
-                "session", (), confirm, status=204,
+                "ends. A wrong, used or expired code and an unknown USCC all answer 409 reset.invalid_code",
+                "session", (), confirm, status=204, errors=(409,),
                 body=obj({"uscc": USCC_SCHEMA, "code": CODE, "new_password": NEW_PASSWORD_SCHEMA},
                          required=("uscc", "code", "new_password"))))

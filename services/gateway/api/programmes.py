@@ -9,6 +9,7 @@ from typing import Any
 from gateway.api import guards
 from gateway.api.common import out, rpc, system_rpc
 from gateway.api.common import schema as message_schema
+from gateway.protojson import KEY_PATTERN
 from gateway.routes import STAFF, Context, Registry, Reply, Route, integer, obj, text
 from zjtx_api import review_pb2 as pb
 
@@ -142,6 +143,8 @@ def register(r: Registry) -> None:
                 "programmes", ADMIN, amend_programme, response=message_schema(pb.Programme), errors=(409,),
                 action_zh="修改培育批次",
                 body=obj({"expected_version": integer(1, 100000), "reason": REASON,
+                          # the document's keys are identifiers; the key guard refuses "$", "." and NUL in any key
                           "changes": {"type": "object", "minProperties": 1, "maxProperties": 40, "additionalProperties": True,
+                                      "propertyNames": {"pattern": KEY_PATTERN},
                                       "x-message": "changes 为培育批次文件的 JSON Merge Patch 对象"}},
                          required=("expected_version", "reason", "changes"))))

@@ -447,7 +447,7 @@ def test_an_enterprise_resets_its_password_with_a_code_sent_by_sms(notifying: Su
     wrong = "000000" if code != "000000" else "111111"
     bad = api.post("/api/v1/password-resets/confirm", {"uscc": uscc, "code": wrong, "new_password": "Xinmima-2099"},
                    token="")
-    assert (bad.status, bad.code) == (400, "reset.invalid_code")
+    assert (bad.status, bad.code) == (409, "reset.invalid_code")
     done = api.post("/api/v1/password-resets/confirm", {"uscc": uscc, "code": code, "new_password": "Xinmima-2099"},
                     token="")
     assert done.status == 204, done.body
@@ -455,7 +455,7 @@ def test_an_enterprise_resets_its_password_with_a_code_sent_by_sms(notifying: Su
     assert api.get("/api/v1/me", token=api.sign_in_enterprise(uscc, "Xinmima-2099")).status == 200
     replay = api.post("/api/v1/password-resets/confirm", {"uscc": uscc, "code": code, "new_password": "Xinmima-2100"},
                       token="")
-    assert (replay.status, replay.code) == (400, "reset.invalid_code")  # once only
+    assert (replay.status, replay.code) == (409, "reset.invalid_code")  # once only
     stored = mongo.zjtx_gateway.reset_codes.find_one({"_id": f"enterprise:{uscc}"})
     assert code not in str(stored)  # the gateway keeps only an HMAC of the code
 

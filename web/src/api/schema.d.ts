@@ -772,7 +772,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Set a new password with the code (valid 10 minutes, once, five tries); every earlier session ends. A wrong, used or expired code and an unknown USCC all answer 400 reset.invalid_code
+         * Set a new password with the code (valid 10 minutes, once, five tries); every earlier session ends. A wrong, used or expired code and an unknown USCC all answer 409 reset.invalid_code
          * @description Roles: anyone (no token).
          */
         post: operations["confirmPasswordReset"];
