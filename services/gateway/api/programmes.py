@@ -91,6 +91,23 @@ def list_unit_versions(ctx: Context) -> Any:
     return out(rpc(ctx, "review", "ListUnitVersions", pb.ListUnitVersionsRequest()))
 
 
+
+# A programme document nests at most this deep below its top-level keys (sections[].fields[].options[].label).
+PATCH_DEPTH = 6
+# any key the key guard lets through (gateway/rules/validation.py: no "$" first, no "." nor NUL), said in the
+# schema so that a client knows it before sending
+PATCH_KEY = "^[^$.\\u0000][^.\\u0000]{0,79}$"
+
+
+def patch_value(depth: int) -> dict[str, Any]:
+    """A JSON merge patch value down to ``depth`` levels: scalars, lists and objects with guard-safe keys."""
+    if depth == 0:
+        return {"type": ["null", "boolean", "number", "string"]}
+    inner = patch_value(depth - 1)
+    return {"type": ["null", "boolean", "number", "string", "array", "object"], "maxItems": 200, "items": inner,
+            "maxProperties": 100, "propertyNames": {"pattern": PATCH_KEY}, "additionalProperties": inner}
+
+
 def register(r: Registry) -> None:
     r.add(Route("GET", "/api/v1/unit-directory", "listUnits",
                 "Every review unit as it stands (the current version): kind, division, the regions it covers and "
@@ -143,8 +160,8 @@ def register(r: Registry) -> None:
                 "programmes", ADMIN, amend_programme, response=message_schema(pb.Programme), errors=(409,),
                 action_zh="修改培育批次",
                 body=obj({"expected_version": integer(1, 100000), "reason": REASON,
-                          # the document's keys are identifiers; the key guard refuses "$", "." and NUL in any key
-                          "changes": {"type": "object", "minProperties": 1, "maxProperties": 40, "additionalProperties": True,
+                          "changes": {"type": "object", "minProperties": 1, "maxProperties": 40,
                                       "propertyNames": {"pattern": KEY_PATTERN},
+                                      "additionalProperties": patch_value(PATCH_DEPTH),
                                       "x-message": "changes 为培育批次文件的 JSON Merge Patch 对象"}},
                          required=("expected_version", "reason", "changes"))))

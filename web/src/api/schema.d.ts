@@ -8516,7 +8516,133 @@ export interface operations {
             content: {
                 "application/json": {
                     changes: {
-                        [key: string]: unknown;
+                        [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                            [key: string]: null | boolean | number | string;
+                        })[] | {
+                            [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                [key: string]: null | boolean | number | string;
+                            };
+                        })[] | {
+                            [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                [key: string]: null | boolean | number | string;
+                            })[] | {
+                                [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                    [key: string]: null | boolean | number | string;
+                                };
+                            };
+                        })[] | {
+                            [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                [key: string]: null | boolean | number | string;
+                            })[] | {
+                                [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                    [key: string]: null | boolean | number | string;
+                                };
+                            })[] | {
+                                [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                    [key: string]: null | boolean | number | string;
+                                })[] | {
+                                    [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                        [key: string]: null | boolean | number | string;
+                                    };
+                                };
+                            };
+                        })[] | {
+                            [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                [key: string]: null | boolean | number | string;
+                            })[] | {
+                                [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                    [key: string]: null | boolean | number | string;
+                                };
+                            })[] | {
+                                [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                    [key: string]: null | boolean | number | string;
+                                })[] | {
+                                    [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                        [key: string]: null | boolean | number | string;
+                                    };
+                                };
+                            })[] | {
+                                [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                    [key: string]: null | boolean | number | string;
+                                })[] | {
+                                    [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                        [key: string]: null | boolean | number | string;
+                                    };
+                                })[] | {
+                                    [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                        [key: string]: null | boolean | number | string;
+                                    })[] | {
+                                        [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                            [key: string]: null | boolean | number | string;
+                                        };
+                                    };
+                                };
+                            };
+                        })[] | {
+                            [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                [key: string]: null | boolean | number | string;
+                            })[] | {
+                                [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                    [key: string]: null | boolean | number | string;
+                                };
+                            })[] | {
+                                [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                    [key: string]: null | boolean | number | string;
+                                })[] | {
+                                    [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                        [key: string]: null | boolean | number | string;
+                                    };
+                                };
+                            })[] | {
+                                [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                    [key: string]: null | boolean | number | string;
+                                })[] | {
+                                    [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                        [key: string]: null | boolean | number | string;
+                                    };
+                                })[] | {
+                                    [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                        [key: string]: null | boolean | number | string;
+                                    })[] | {
+                                        [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                            [key: string]: null | boolean | number | string;
+                                        };
+                                    };
+                                };
+                            })[] | {
+                                [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                    [key: string]: null | boolean | number | string;
+                                })[] | {
+                                    [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                        [key: string]: null | boolean | number | string;
+                                    };
+                                })[] | {
+                                    [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                        [key: string]: null | boolean | number | string;
+                                    })[] | {
+                                        [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                            [key: string]: null | boolean | number | string;
+                                        };
+                                    };
+                                })[] | {
+                                    [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                        [key: string]: null | boolean | number | string;
+                                    })[] | {
+                                        [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                            [key: string]: null | boolean | number | string;
+                                        };
+                                    })[] | {
+                                        [key: string]: null | boolean | number | string | (null | boolean | number | string | (null | boolean | number | string)[] | {
+                                            [key: string]: null | boolean | number | string;
+                                        })[] | {
+                                            [key: string]: null | boolean | number | string | (null | boolean | number | string)[] | {
+                                                [key: string]: null | boolean | number | string;
+                                            };
+                                        };
+                                    };
+                                };
+                            };
+                        };
                     };
                     expected_version: number;
                     reason: string;
