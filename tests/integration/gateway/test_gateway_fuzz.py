@@ -34,7 +34,8 @@ EXAMPLES = 6
 def tokens(api: Api, province_admin: str, ops: str) -> dict[str, str]:
     _, enterprise = api.register_enterprise()
     _, reviewer = api.create_staff(province_admin, "unit-430400", "reviewer")
-    return {"enterprise": enterprise, "reviewer": reviewer, "admin": province_admin, "operations": ops}
+    return {"enterprise": enterprise, "reviewer": reviewer, "admin": province_admin, "operations": ops,
+            "security_admin": api.security_admin(), "audit_admin": api.audit_admin()}
 
 
 @pytest.fixture(scope="module")
