@@ -119,14 +119,19 @@ def provision(env: dict[str, str]) -> list[str]:
     return made
 
 
-def declare_exchanges(api: Management, vhost: str) -> None:
-    """Every service's events exchange and the dead-letter exchange, declared as the administrator:
-    a service's own account may not declare any but its own (as deploy/rabbitmq/definitions.json does)."""
+def exchanges() -> list[tuple[str, str]]:
+    """(name, type) of every exchange provisioning declares: each service's events exchange,
+    upstream.events (where another instance's events arrive by shovel, docs/instances.md) and the
+    dead-letter exchange."""
     from zjtx.events import DEAD_LETTER_EXCHANGE
 
-    # upstream.events: where another instance's events arrive by shovel (docs/instances.md)
-    exchanges = [*((f"{s}.events", "topic") for s in (*SERVICES, "upstream")), (DEAD_LETTER_EXCHANGE, "direct")]
-    for name, kind in exchanges:
+    return [*((f"{s}.events", "topic") for s in (*SERVICES, "upstream")), (DEAD_LETTER_EXCHANGE, "direct")]
+
+
+def declare_exchanges(api: Management, vhost: str) -> None:
+    """Every exchange, declared as the administrator: a service's own account may not declare any but
+    its own (as deploy/rabbitmq/definitions.json does)."""
+    for name, kind in exchanges():
         api.call("PUT", f"/exchanges/{quote(vhost, safe='')}/{quote(name, safe='')}",
                  json={"type": kind, "durable": True, "auto_delete": False, "internal": False, "arguments": {}})
 
@@ -141,8 +146,6 @@ def offline_definitions(env: dict[str, str]) -> dict[str, Any]:
     """``provision`` for a broker without the management API (a fault test's private node): the same
     accounts and exchanges as definitions for ``rabbitmqctl import_definitions``, with each password
     hashed; sets ``<SERVICE>_AMQP_URI`` in ``env``."""
-    from zjtx.events import DEAD_LETTER_EXCHANGE
-
     amqp_uri = env.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/"
     vhost = vhost_of(amqp_uri)
     users, grants = [], []
@@ -152,10 +155,9 @@ def offline_definitions(env: dict[str, str]) -> dict[str, Any]:
                       "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": [USER_TAG]})
         grants.append({"user": user, "vhost": vhost, **permissions(service)})
         env[f"{service.upper()}_AMQP_URI"] = with_account(amqp_uri, user, password)
-    exchanges = [{"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False,
-                  "internal": False, "arguments": {}}
-                 for name, kind in [*((f"{s}.events", "topic") for s in SERVICES), (DEAD_LETTER_EXCHANGE, "direct")]]
-    return {"users": users, "permissions": grants, "exchanges": exchanges}
+    declared = [{"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False,
+                 "internal": False, "arguments": {}} for name, kind in exchanges()]
+    return {"users": users, "permissions": grants, "exchanges": declared}
 
 
 def remove(env: dict[str, str], users: list[str]) -> None:
