@@ -11,6 +11,7 @@ import pytest
 
 from zjtx.config import REPO_ROOT
 
+FIELD_KEY = "00" * 32  # the field-encryption key production mode also asks for (zjtx.crypto)
 
 def start(tmp_path: Path, amqp_uri: str, mongo_uri: str, service: str = "registration",
           **overrides: str) -> subprocess.CompletedProcess[str]:
@@ -106,7 +107,7 @@ def test_production_mode_names_every_secret_it_lacks(tmp_path: Path) -> None:
 
     # everything else given: e-mail switched on without its account, SMS without its token
     given = start(tmp_path, "amqp://zjtx-notification:s3cret@127.0.0.1:1/zjtx", "mongodb://notif:s3cret@127.0.0.1:1/",
-                  "notification", ZJTX_MODE="production", ZJTX_PKI_DIR=str(tmp_path),
+                  "notification", ZJTX_MODE="production", ZJTX_PKI_DIR=str(tmp_path), ZJTX_FIELD_KEY=FIELD_KEY,
                   SMTP_HOST="smtp.example.cn", SMS_GATEWAY_URL="https://sms.example.cn/send")
     print(last_line(given))
     assert given.returncode == 2
@@ -117,7 +118,8 @@ def test_production_mode_names_every_secret_it_lacks(tmp_path: Path) -> None:
         "must be set: SMS_GATEWAY_URL is set (SMS on) and the SMS gateway is called with its bearer token")
     # with them, the secrets pass and start-up goes on to the next check (the broker, unreachable here)
     passed = start(tmp_path, "amqp://zjtx-notification:s3cret@127.0.0.1:1/zjtx", "mongodb://notif:s3cret@127.0.0.1:1/",
-                   "notification", ZJTX_MODE="production", ZJTX_PKI_DIR=str(tmp_path), SMTP_HOST="smtp.example.cn",
+                   "notification", ZJTX_MODE="production", ZJTX_PKI_DIR=str(tmp_path), ZJTX_FIELD_KEY=FIELD_KEY,
+                   SMTP_HOST="smtp.example.cn",
                    SMTP_USER="zjtx", SMTP_PASSWORD="s3cret", SMS_GATEWAY_URL="https://sms.example.cn/send",
                    SMS_GATEWAY_TOKEN="t0ken")
     assert passed.returncode == 2 and "RabbitMQ is not reachable" in last_line(passed)

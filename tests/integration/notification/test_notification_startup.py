@@ -43,5 +43,5 @@ def test_a_template_with_an_unknown_field_stops_start_up_with_one_clear_line(sui
 def test_the_shipped_templates_start(suite: Suite) -> None:
     """The suite's own notification service started with the shipped templates."""
     assert suite.healthy("notification")
-    assert len(list(TEMPLATES.glob("*.txt"))) == 48
+    assert len(list(TEMPLATES.glob("*.txt"))) == 69
     assert os.access(TEMPLATES, os.R_OK)

@@ -256,6 +256,9 @@ def test_a_backfill_replays_the_archive_into_the_systems_queue_only(
     for message, body in zip(copies, bodies, strict=True):
         assert message.properties["application_headers"][BACKFILL_HEADER] is True
         assert message.properties["message_id"] == body["id"]
+    # this application's events against the contract (the session's archive also holds the hand-made
+    # events other modules publish to test reporting, written before later payload fields existed)
+    for body in mine:
         validate(body)
     times = [(b["time"], b["id"]) for b in bodies]
     assert [b["type"] for b in mine] == ["review.recommended", "review.recognised"] and times == sorted(times)
