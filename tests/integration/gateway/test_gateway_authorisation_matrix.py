@@ -86,7 +86,7 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("requestPasswordReset", "POST", "/api/v1/password-resets", lambda w: {"uscc": w["uscc_a"], "channel": "email"},
      dict.fromkeys(ACTORS, 202), {}),
     ("confirmPasswordReset", "POST", "/api/v1/password-resets/confirm",
-     lambda w: {"uscc": w["uscc_a"], "code": "000000", "new_password": "Xinmima-2099"}, dict.fromkeys(ACTORS, 400), {}),
+     lambda w: {"uscc": w["uscc_a"], "code": "000000", "new_password": "Xinmima-2099"}, dict.fromkeys(ACTORS, 409), {}),
     ("setAccountState", "PUT", "/api/v1/units/{hy}/accounts/no-such-account/state", {"enabled": True, "reason": "矩阵"},
      cells(adm=404), {}),
     # 三员分立: the audit administrator alone reads the audit; the security administrator alone creates
