@@ -32,12 +32,12 @@ def register(r: Registry) -> None:
     r.add(Route("POST", "/api/v1/programmes/{programme_id}/assessment", "assessForm",
                 "Self-assessment: score form data against the programme's rubric, indicator by indicator, "
                 "with what would raise each (nothing is stored)", "assessment", READERS, assess_form,
-                response=schema(pb.Assessment), action_zh="自评打分",
+                response=schema(pb.Assessment), action_zh="自评打分", errors=(409,),
                 body=obj({"sections": {"type": "object", "maxProperties": 50, "additionalProperties": SECTION_DATA,
                                        "propertyNames": {"pattern": "^[a-z][a-z0-9_]{0,63}$"},
                                        "x-message": "栏目编号为小写字母、数字和下划线"}},
                          required=("sections",))))
     r.add(Route("GET", "/api/v1/applications/{application_id}/assessment", "assessApplication",
                 "The submitted application's score against its rubric, as its reviewers see it (the score "
-                "the ranking uses)", "assessment", READERS, assess_application, response=schema(pb.Assessment),
-                action_zh="查看评价得分"))
+                "the ranking uses); 409 assessment.no_rubric for a programme without a rubric", "assessment",
+                READERS, assess_application, response=schema(pb.Assessment), errors=(409,), action_zh="查看评价得分"))

@@ -116,7 +116,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The submitted application's score against its rubric, as its reviewers see it (the score the ranking uses)
+         * The submitted application's score against its rubric, as its reviewers see it (the score the ranking uses); 409 assessment.no_rubric for a programme without a rubric
          * @description Roles: enterprise, reviewer, admin.
          */
         get: operations["assessApplication"];
@@ -2974,6 +2974,15 @@ export interface operations {
             };
             /** @description method not allowed on this path */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
