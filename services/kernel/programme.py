@@ -21,6 +21,7 @@ from typing import Any
 
 from kernel.conditions import OPERATORS, lookup, operand_from_json, test_holds
 from kernel.divisions import division_within
+from kernel.personal import DEFAULT_ARCHIVE_YEARS, PERSONAL_FIELD_IDS
 from kernel.windows import WindowState, window_state
 
 FIELD_TYPES = ("string", "text", "integer", "decimal", "boolean", "date", "enum", "multi_enum")
@@ -146,6 +147,10 @@ class ProgrammeModel:
     columns: tuple[tuple[str, str], ...] = ()  # (title, source) of the 推荐汇总表
     operating_reports: ReportPolicy | None = None  # 定期调度, from the document
     annual_update: AnnualUpdate | None = None  # the pinned rule set's yearly data update, if any
+    # (section id, field id) of the form's personal fields (kernel.personal): marked ``personal: true``
+    # in the document, or one of the ids every 申报书 uses for people
+    personal: tuple[tuple[str, str], ...] = ()
+    archive_years: int = DEFAULT_ARCHIVE_YEARS  # how long the programme's records are kept (then erasable)
 
     # -- lookups
 
@@ -158,6 +163,15 @@ class ProgrammeModel:
     def field(self, section_id: str, field_id: str) -> FieldSpec | None:
         section = self.section(section_id)
         return section.field(field_id) if section else None
+
+    @property
+    def personal_fields(self) -> dict[str, tuple[str, ...]]:
+        """Section id -> the ids of its personal fields (sealed at rest and in events)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for section, item in self.iter_fields():
+            if (section.id, item.id) in self.personal or item.id in PERSONAL_FIELD_IDS:
+                out[section.id] = (*out.get(section.id, ()), item.id)
+        return out
 
     def iter_fields(self) -> Iterator[tuple[SectionSpec, FieldSpec]]:
         for section in self.sections:
@@ -247,6 +261,8 @@ def programme_from_message(message: Any) -> ProgrammeModel:
             columns=tuple((c.title, c.source) for c in message.summary_table_columns),
             operating_reports=_report_policy(getattr(message, "document_json", "")),
             annual_update=_annual_update(getattr(message, "document_json", "")),
+            personal=_personal(getattr(message, "document_json", "")),
+            archive_years=_archive_years(getattr(message, "document_json", "")),
         )
     except (ValueError, KeyError, TypeError, InvalidOperation) as error:
         raise ProgrammeModelError(f"programme {getattr(message, 'id', '?')!r} is unusable: {error}") from error
@@ -257,6 +273,16 @@ def _report_policy(document_json: str) -> ReportPolicy | None:
     if not raw:
         return None
     return ReportPolicy(str(raw["frequency"]), int(raw["window_days"]), int(raw["remind_days_before"]))
+
+
+def _personal(document_json: str) -> tuple[tuple[str, str], ...]:
+    sections = (json.loads(document_json) if document_json else {}).get("sections") or []
+    return tuple((str(s["id"]), str(f["id"])) for s in sections for f in s.get("fields") or []
+                 if f.get("personal") is True)
+
+
+def _archive_years(document_json: str) -> int:
+    return int((json.loads(document_json) if document_json else {}).get("archive_years") or DEFAULT_ARCHIVE_YEARS)
 
 
 def _annual_update(document_json: str) -> AnnualUpdate | None:

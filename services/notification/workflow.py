@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from kernel.divisions import region_prefix
+from kernel.personal import CONTACT_FIELDS, open_contact
 from notification import directory, storage
 from notification.dispatch import Deps, record_notice, stored_contact
 from notification.rules import builders
 from notification.rules.access import check_recipient
 from notification.rules.notices import Contact, Notice, Target, admin_targets, enterprise_targets, parse_time, unit_targets
 from zjtx.clock import now
+from zjtx.crypto import field_cipher
 from zjtx.envelope import Envelope
 from zjtx.errors import Violation, invalid
 from zjtx.events import PermanentEventError
@@ -32,7 +34,13 @@ def require(event: Envelope, **values: str) -> None:
         raise PermanentEventError(f"{event.type} {event.id}: payload lacks {', '.join(missing)}")
 
 
-def contact_of(message: registration_pb2.Contact) -> Contact:
+def contact_of(holder: Any) -> Contact:
+    """The contact of an enterprise event or snapshot: ``sealed_contact`` (sealed with the instance's
+    field key, opened here), else the deprecated clear ``contact`` of events published before."""
+    if holder.HasField("sealed_contact"):
+        opened = open_contact(field_cipher(), {k: getattr(holder.sealed_contact, k) for k in CONTACT_FIELDS})
+        return Contact(**{k: v.strip() for k, v in opened.items()})
+    message = holder.contact
     return Contact(person=message.person.strip(), mobile=message.mobile.strip(), email=message.email.strip())
 
 
@@ -64,7 +72,7 @@ def enterprise_audience(unit: UnitOfWork, event: Envelope, enterprise_id: str, a
 def enterprise_registered(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
     payload = event.payload(registration_pb2.EnterpriseRegistered)
     require(event, enterprise_id=payload.enterprise_id)
-    contact = contact_of(payload.contact)
+    contact = contact_of(payload)
     learn_enterprise(unit, payload.enterprise_id, payload.name, payload.uscc, payload.region_code, contact)
     record_notice(deps, unit, notice("enterprise.registered", event, builders.registered(payload),
                                      enterprise_targets(payload.enterprise_id, payload.name, contact)))
@@ -73,7 +81,7 @@ def enterprise_registered(deps: Deps, unit: UnitOfWork, event: Envelope) -> None
 def enterprise_profile_changed(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
     payload = event.payload(registration_pb2.EnterpriseProfileChanged)
     require(event, enterprise_id=payload.enterprise_id)
-    learn_enterprise(unit, payload.enterprise_id, payload.name, "", payload.region_code, contact_of(payload.contact))
+    learn_enterprise(unit, payload.enterprise_id, payload.name, "", payload.region_code, contact_of(payload))
 
 
 def _snapshot(deps: Deps, unit: UnitOfWork, event: Envelope, snapshot: registration_pb2.ApplicationSnapshot,
@@ -82,7 +90,7 @@ def _snapshot(deps: Deps, unit: UnitOfWork, event: Envelope, snapshot: registrat
     require(event, application_id=snapshot.application_id, programme_id=snapshot.programme_id,
             enterprise_id=enterprise.enterprise_id)
     programme = deps.programme(snapshot.programme_id)
-    contact = contact_of(enterprise.contact)
+    contact = contact_of(enterprise)
     learn_enterprise(unit, enterprise.enterprise_id, enterprise.name, enterprise.uscc, enterprise.region_code, contact)
     storage.save_application(unit, snapshot.application_id, {
         "programme_id": snapshot.programme_id, "enterprise_id": enterprise.enterprise_id,

@@ -7,10 +7,12 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
+from kernel import personal
 from kernel.programme import ProgrammeModel
 from kernel.statuses import status_label
 from registration.rules.applications import EDITABLE, Reopened, can_edit
 from zjtx.clock import iso
+from zjtx.crypto import field_cipher
 from zjtx_api import registration_pb2 as pb
 
 
@@ -28,6 +30,13 @@ def contact(profile: dict[str, Any]) -> pb.Contact:
     return pb.Contact(person=profile["contact_person"], mobile=profile["contact_mobile"], email=profile["contact_email"])
 
 
+def sealed_contact(profile: dict[str, Any]) -> pb.Contact:
+    """The contact for an event: each value sealed with the instance's field key (no clear personal
+    value in an outbox record, a dead letter or an outside subscriber's queue)."""
+    return pb.Contact(**personal.seal_contact(field_cipher(), {
+        "person": profile["contact_person"], "mobile": profile["contact_mobile"], "email": profile["contact_email"]}))
+
+
 def enterprise_message(document: dict[str, Any], profile: dict[str, Any] | None = None,
                        version: int | None = None) -> pb.Enterprise:
     profile = profile or document["profile"]
@@ -42,7 +51,7 @@ def enterprise_registered(document: dict[str, Any]) -> pb.EnterpriseRegistered:
     profile = document["profile"]
     return pb.EnterpriseRegistered(
         enterprise_id=document["_id"], uscc=document["uscc"], name=profile["name"], region_code=profile["region_code"],
-        industry=profile["industry"], park_id=profile["park_id"], contact=contact(profile))
+        industry=profile["industry"], park_id=profile["park_id"], sealed_contact=sealed_contact(profile))
 
 
 def profile_changed(document: dict[str, Any], at: datetime) -> pb.EnterpriseProfileChanged:
@@ -50,7 +59,7 @@ def profile_changed(document: dict[str, Any], at: datetime) -> pb.EnterpriseProf
     return pb.EnterpriseProfileChanged(
         enterprise_id=document["_id"], version=document["version"], name=profile["name"],
         region_code=profile["region_code"], industry=profile["industry"], park_id=profile["park_id"],
-        contact=contact(profile), changed_at=iso(at))
+        sealed_contact=sealed_contact(profile), changed_at=iso(at))
 
 
 def enterprise_snapshot(document: dict[str, Any]) -> dict[str, Any]:
@@ -134,18 +143,29 @@ def summary_message(document: dict[str, Any]) -> pb.ApplicationSummary:
         first_submitted_at=when(document.get("first_submitted_at")), updated_at=when(document.get("updated_at")))
 
 
-def snapshot_message(snapshot: dict[str, Any]) -> pb.ApplicationSnapshot:
+def snapshot_message(snapshot: dict[str, Any], sealed: bool = False) -> pb.ApplicationSnapshot:
+    """``sealed``: the snapshot as stored (its personal values sealed), for an event; else opened."""
     enterprise = dict(snapshot["enterprise"])
+    contact_message = pb.Contact(**enterprise.pop("contact"))
+    enterprise_message = (pb.EnterpriseSnapshot(**enterprise, sealed_contact=contact_message) if sealed
+                          else pb.EnterpriseSnapshot(**enterprise, contact=contact_message))
     return pb.ApplicationSnapshot(
         application_id=snapshot["application_id"], programme_id=snapshot["programme_id"],
         programme_version=snapshot["programme_version"],
-        enterprise=pb.EnterpriseSnapshot(**{**enterprise, "contact": pb.Contact(**enterprise["contact"])}),
+        enterprise=enterprise_message, sealed_fields=sealed_paths(snapshot) if sealed else [],
         snapshot_version=snapshot["snapshot_version"], content_hash=snapshot["content_hash"],
         submitted_at=snapshot["submitted_at"], sections=struct(snapshot["sections"]),
         attachments=[pb.AttachmentRef(**a) for a in snapshot["attachments"]],
         pledge=pb.PledgeSignature(**snapshot["pledge"]), focus_category=snapshot.get("focus_category", ""),
         first_submitted_at=snapshot.get("first_submitted_at", ""), programme_title=snapshot.get("programme_title", ""),
     )
+
+
+def sealed_paths(snapshot: dict[str, Any]) -> list[str]:
+    """The paths of the snapshot's sections and pledge whose values are sealed."""
+    paths = [personal.section_path(sid, fid) for sid, values in (snapshot.get("sections") or {}).items()
+             if isinstance(values, dict) for fid, value in values.items() if personal.is_sealed(value)]
+    return paths + [f"pledge.{k}" for k, v in (snapshot.get("pledge") or {}).items() if personal.is_sealed(v)]
 
 
 def submit_response(document: dict[str, Any], snapshot: dict[str, Any], already: bool) -> pb.SubmitResponse:

@@ -27,6 +27,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from kernel import personal
 from zjtx.crypto import field_cipher
 from zjtx.files import download
 from zjtx.mongo import UnitOfWork, simple_index
@@ -116,6 +117,30 @@ def update_profile(unit: UnitOfWork, enterprise_id: str, expected_version: int, 
 
 # --------------------------------------------------------------------------- applications
 
+# The form's personal fields (kernel.personal: the programme's ``personal`` fields, the pledge's
+# signer) are sealed in ``sections.<id>.data`` and ``pledge``, with their path as associated data,
+# and opened by every read below, so the rest of registration sees clear values. Opening needs
+# no programme: a sealed value says so.
+
+
+def _open_application(document: dict[str, Any] | None) -> dict[str, Any] | None:
+    if document is None:
+        return None
+    cipher = field_cipher()
+    sections = document.get("sections")
+    if isinstance(sections, dict):
+        document["sections"] = {sid: {**state, "data": personal.open_section(cipher, sid, state.get("data") or {})}
+                                if isinstance(state, dict) else state for sid, state in sections.items()}
+    if isinstance(document.get("pledge"), dict):
+        document["pledge"] = personal.open_pledge(cipher, document["pledge"])
+    return document
+
+
+def _sealed_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(changes.get("pledge"), dict):
+        return {**changes, "pledge": personal.seal_pledge(field_cipher(), changes["pledge"])}
+    return changes
+
 
 def insert_application(unit: UnitOfWork, document: dict[str, Any]) -> bool:
     """False if the enterprise already has an application for the programme."""
@@ -127,11 +152,11 @@ def insert_application(unit: UnitOfWork, document: dict[str, Any]) -> bool:
 
 
 def get_application(db: Database, application_id: str, session: Any = None) -> dict[str, Any] | None:
-    return db.applications.find_one({"_id": application_id}, session=session)
+    return _open_application(db.applications.find_one({"_id": application_id}, session=session))
 
 
 def find_application(db: Database, enterprise_id: str, programme_id: str) -> dict[str, Any] | None:
-    return db.applications.find_one({"enterprise_id": enterprise_id, "programme_id": programme_id})
+    return _open_application(db.applications.find_one({"enterprise_id": enterprise_id, "programme_id": programme_id}))
 
 
 def list_applications(db: Database, query: dict[str, Any], skip: int, limit: int) -> list[dict[str, Any]]:
@@ -147,7 +172,8 @@ def submitted_enterprises(db: Database, programme_id: str, enterprise_ids: list[
 
 
 def save_section(unit: UnitOfWork, application_id: str, section_id: str, expected_version: int,
-                 statuses: tuple[str, ...], state: dict[str, Any], at: datetime) -> dict[str, Any] | None:
+                 statuses: tuple[str, ...], state: dict[str, Any], at: datetime,
+                 personal_fields: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """Write one section if it is still at ``expected_version`` (0: never saved) and the
     application in one of ``statuses``; the updated application, or None (nothing written).
     Read back: the condition pins the section's version, not the application's, so another
@@ -158,7 +184,9 @@ def save_section(unit: UnitOfWork, application_id: str, section_id: str, expecte
         condition[f"{path}.version"] = expected_version
     else:
         condition[path] = {"$exists": False}
-    return _update(unit, condition, {"$set": {path: state, "updated_at": at}, "$inc": {"version": 1}})
+    sealed = {**state, "data": personal.seal_section(field_cipher(), section_id, state.get("data") or {},
+                                                     personal_fields)}
+    return _update(unit, condition, {"$set": {path: sealed, "updated_at": at}, "$inc": {"version": 1}})
 
 
 def change_application(unit: UnitOfWork, application_id: str, expected: dict[str, Any], changes: dict[str, Any],
@@ -168,7 +196,8 @@ def change_application(unit: UnitOfWork, application_id: str, expected: dict[str
     the updated application or None. ``current``: the application as read before, which
     ``expected`` pins (its version): the updated document is then made from it and the
     changes, without reading it back."""
-    update: dict[str, Any] = {"$set": {**changes, "updated_at": at}, "$inc": {"version": 1, **(inc or {})}}
+    update: dict[str, Any] = {"$set": {**_sealed_changes(changes), "updated_at": at},
+                              "$inc": {"version": 1, **(inc or {})}}
     if unset:
         update["$unset"] = {key: "" for key in unset}
     after = None
@@ -203,7 +232,7 @@ def _update(unit: UnitOfWork, condition: dict[str, Any], update: dict[str, Any],
     if after is not None and condition.get("version") == after.get("version"):
         # the condition pinned the version ``after`` was made from: nothing else changed it
         return {**after, "version": after["version"] + 1}
-    return unit.db.applications.find_one({"_id": condition["_id"]}, session=unit.session)
+    return _open_application(unit.db.applications.find_one({"_id": condition["_id"]}, session=unit.session))
 
 
 # --------------------------------------------------------------------------- attachments
@@ -259,12 +288,16 @@ def read_file(db: Database, file_id: ObjectId, chunk_size: int) -> Iterator[byte
 
 
 def insert_snapshot(unit: UnitOfWork, snapshot: dict[str, Any]) -> None:
+    """``snapshot`` as sealed by the caller (kernel.personal.seal_snapshot): the same sealed values
+    travel in application.submitted, so they are sealed once."""
     document = {"_id": f"{snapshot['application_id']}:{snapshot['snapshot_version']}", **snapshot}
     unit.db.snapshots.insert_one(document, session=unit.session)
 
 
-def get_snapshot(db: Database, application_id: str, version: int) -> dict[str, Any] | None:
-    return db.snapshots.find_one({"application_id": application_id, "snapshot_version": version})
+def get_snapshot(db: Database, application_id: str, version: int, opened: bool = True) -> dict[str, Any] | None:
+    """The snapshot with its personal values opened (``opened``), or as stored (sealed, for events)."""
+    document = db.snapshots.find_one({"application_id": application_id, "snapshot_version": version})
+    return personal.open_snapshot(field_cipher(), document) if document is not None and opened else document
 
 
 def append_history(unit: UnitOfWork, entry: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from kernel import personal
 from kernel.jurisdiction import check_serves
 from kernel.programme import ProgrammeModel
 from registration import messages, storage
@@ -40,6 +41,7 @@ from registration.rules.enterprises import EnterpriseProfile, check_profile, dup
 from registration.rules.snapshots import build_snapshot
 from registration.rules.values import echo, missing_required, section_input
 from zjtx.clock import iso
+from zjtx.crypto import field_cipher
 from zjtx.errors import Violation, already_exists, conflict, invalid, not_found, precondition
 from zjtx.mongo import UnitOfWork
 from zjtx_api import registration_pb2 as pb
@@ -233,7 +235,7 @@ def save_section(ctx: Context, request: pb.SaveSectionRequest, data: Mapping[str
 
     def save(unit: UnitOfWork) -> dict[str, Any]:
         updated = storage.save_section(unit, application["_id"], section.id, request.expected_version,
-                                       tuple(EDITABLE), state, ctx.now)
+                                       tuple(EDITABLE), state, ctx.now, programme.personal_fields.get(section.id, ()))
         if updated is None:
             raise _save_refused(unit, application["_id"], section.id, section.title, request.expected_version)
         ctx.history(unit, updated, "section_saved", f"保存栏目“{section.title}”（第{state['version']}版）",
@@ -319,6 +321,7 @@ def submit(ctx: Context, request: pb.SubmitRequest) -> pb.SubmitResponse:
     enterprise = ctx.enterprise(application["enterprise_id"])
     snapshot = _snapshot(ctx, application, programme, enterprise, version=1, first_submitted_at=iso(ctx.now),
                          attachments=attachments)
+    sealed = _sealed(snapshot, programme)
 
     def work(unit: UnitOfWork) -> dict[str, Any]:
         updated = storage.change_application(unit, application["_id"], {"status": DRAFT, "version": application["version"]}, {
@@ -328,10 +331,11 @@ def submit(ctx: Context, request: pb.SubmitRequest) -> pb.SubmitResponse:
         }, ctx.now, current=application)
         if updated is None:
             raise _Moved()
-        _freeze(unit, snapshot)
+        _freeze(unit, sealed)
         ctx.history(unit, updated, "submitted", f"提交申请（第1版材料，内容摘要 {snapshot['content_hash'][:12]}）",
                     data={"snapshot_version": 1, "content_hash": snapshot["content_hash"]})
-        unit.emit_event(pb.ApplicationSubmitted(application=messages.snapshot_message(snapshot)), application["_id"])
+        unit.emit_event(pb.ApplicationSubmitted(application=messages.snapshot_message(sealed, sealed=True)),
+                        application["_id"])
         return updated
 
     try:
@@ -361,6 +365,7 @@ def resubmit(ctx: Context, request: pb.ResubmitRequest) -> pb.SubmitResponse:
     snapshot = _snapshot(ctx, application, programme, enterprise, version=version,
                          first_submitted_at=messages.when(application.get("first_submitted_at")), attachments=attachments)
     snapshot["round"] = round_
+    sealed = _sealed(snapshot, programme)
 
     def work(unit: UnitOfWork) -> dict[str, Any]:
         updated = storage.change_application(
@@ -371,12 +376,12 @@ def resubmit(ctx: Context, request: pb.ResubmitRequest) -> pb.SubmitResponse:
             ctx.now, unset=("reopened",), current=application)
         if updated is None:
             raise _Moved()
-        _freeze(unit, snapshot)
+        _freeze(unit, sealed)
         ctx.history(unit, updated, "resubmitted",
                     f"第{round_}次退回后重新提交（第{version}版材料，内容摘要 {snapshot['content_hash'][:12]}）",
                     data={"snapshot_version": version, "round": round_, "content_hash": snapshot["content_hash"]})
         unit.emit_event(pb.ApplicationResubmitted(
-            application=messages.snapshot_message(snapshot), round=round_,
+            application=messages.snapshot_message(sealed, sealed=True), round=round_,
             returned_task_id=application.get("returned_task_id", "")), application["_id"])
         return updated
 
@@ -407,6 +412,12 @@ def _snapshot(ctx: Context, application: dict[str, Any], programme: ProgrammeMod
         sections=sections, attachments=attachments,
         pledge=application.get("pledge"), version=version, submitted_at=iso(ctx.now),
         first_submitted_at=first_submitted_at)
+
+
+def _sealed(snapshot: dict[str, Any], programme: ProgrammeModel) -> dict[str, Any]:
+    """The snapshot as stored and sent: hashed over the clear values first (build_snapshot), then
+    its personal values sealed (kernel.personal; CPU only)."""
+    return personal.seal_snapshot(field_cipher(), snapshot, programme.personal_fields)
 
 
 def _freeze(unit: UnitOfWork, snapshot: dict[str, Any]) -> None:

@@ -7,9 +7,11 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
+from kernel.personal import open_sections
 from kernel.statuses import STATUS_LABELS
 from review.rules.decisions import TASK_LABELS
 from zjtx.clock import iso
+from zjtx.crypto import field_cipher
 from zjtx_api import review_pb2 as pb
 
 
@@ -57,8 +59,10 @@ def task_message(task: dict[str, Any], application: dict[str, Any] | None, with_
         message.focus_category = application.get("focus_category", "")
         message.score = score_text(application)
         if with_sections:
+            # the form's personal values arrive sealed (application.submitted) and stay sealed at rest:
+            # opened only for this one view (the reviewer's, audited by the gateway)
             sections = struct_pb2.Struct()
-            sections.update(application.get("sections") or {})
+            sections.update(open_sections(field_cipher(), application.get("sections") or {}))
             message.sections.CopyFrom(sections)
     return message
 

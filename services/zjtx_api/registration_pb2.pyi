@@ -466,7 +466,7 @@ class ListApplicationHistoryResponse(_message.Message):
     def __init__(self, entries: _Optional[_Iterable[_Union[HistoryEntry, _Mapping]]] = ...) -> None: ...
 
 class EnterpriseRegistered(_message.Message):
-    __slots__ = ("enterprise_id", "uscc", "name", "region_code", "industry", "park_id", "contact")
+    __slots__ = ("enterprise_id", "uscc", "name", "region_code", "industry", "park_id", "contact", "sealed_contact")
     ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
     USCC_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -474,6 +474,7 @@ class EnterpriseRegistered(_message.Message):
     INDUSTRY_FIELD_NUMBER: _ClassVar[int]
     PARK_ID_FIELD_NUMBER: _ClassVar[int]
     CONTACT_FIELD_NUMBER: _ClassVar[int]
+    SEALED_CONTACT_FIELD_NUMBER: _ClassVar[int]
     enterprise_id: str
     uscc: str
     name: str
@@ -481,10 +482,11 @@ class EnterpriseRegistered(_message.Message):
     industry: str
     park_id: str
     contact: Contact
-    def __init__(self, enterprise_id: _Optional[str] = ..., uscc: _Optional[str] = ..., name: _Optional[str] = ..., region_code: _Optional[str] = ..., industry: _Optional[str] = ..., park_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ...) -> None: ...
+    sealed_contact: Contact
+    def __init__(self, enterprise_id: _Optional[str] = ..., uscc: _Optional[str] = ..., name: _Optional[str] = ..., region_code: _Optional[str] = ..., industry: _Optional[str] = ..., park_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., sealed_contact: _Optional[_Union[Contact, _Mapping]] = ...) -> None: ...
 
 class EnterpriseProfileChanged(_message.Message):
-    __slots__ = ("enterprise_id", "version", "name", "region_code", "industry", "park_id", "contact", "changed_at")
+    __slots__ = ("enterprise_id", "version", "name", "region_code", "industry", "park_id", "contact", "changed_at", "sealed_contact")
     ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -493,6 +495,7 @@ class EnterpriseProfileChanged(_message.Message):
     PARK_ID_FIELD_NUMBER: _ClassVar[int]
     CONTACT_FIELD_NUMBER: _ClassVar[int]
     CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    SEALED_CONTACT_FIELD_NUMBER: _ClassVar[int]
     enterprise_id: str
     version: int
     name: str
@@ -501,10 +504,11 @@ class EnterpriseProfileChanged(_message.Message):
     park_id: str
     contact: Contact
     changed_at: str
-    def __init__(self, enterprise_id: _Optional[str] = ..., version: _Optional[int] = ..., name: _Optional[str] = ..., region_code: _Optional[str] = ..., industry: _Optional[str] = ..., park_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., changed_at: _Optional[str] = ...) -> None: ...
+    sealed_contact: Contact
+    def __init__(self, enterprise_id: _Optional[str] = ..., version: _Optional[int] = ..., name: _Optional[str] = ..., region_code: _Optional[str] = ..., industry: _Optional[str] = ..., park_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., changed_at: _Optional[str] = ..., sealed_contact: _Optional[_Union[Contact, _Mapping]] = ...) -> None: ...
 
 class EnterpriseSnapshot(_message.Message):
-    __slots__ = ("enterprise_id", "uscc", "name", "region_code", "region_name", "industry", "park_id", "contact", "profile_version")
+    __slots__ = ("enterprise_id", "uscc", "name", "region_code", "region_name", "industry", "park_id", "contact", "profile_version", "sealed_contact")
     ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
     USCC_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -514,6 +518,7 @@ class EnterpriseSnapshot(_message.Message):
     PARK_ID_FIELD_NUMBER: _ClassVar[int]
     CONTACT_FIELD_NUMBER: _ClassVar[int]
     PROFILE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SEALED_CONTACT_FIELD_NUMBER: _ClassVar[int]
     enterprise_id: str
     uscc: str
     name: str
@@ -523,7 +528,8 @@ class EnterpriseSnapshot(_message.Message):
     park_id: str
     contact: Contact
     profile_version: int
-    def __init__(self, enterprise_id: _Optional[str] = ..., uscc: _Optional[str] = ..., name: _Optional[str] = ..., region_code: _Optional[str] = ..., region_name: _Optional[str] = ..., industry: _Optional[str] = ..., park_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., profile_version: _Optional[int] = ...) -> None: ...
+    sealed_contact: Contact
+    def __init__(self, enterprise_id: _Optional[str] = ..., uscc: _Optional[str] = ..., name: _Optional[str] = ..., region_code: _Optional[str] = ..., region_name: _Optional[str] = ..., industry: _Optional[str] = ..., park_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., profile_version: _Optional[int] = ..., sealed_contact: _Optional[_Union[Contact, _Mapping]] = ...) -> None: ...
 
 class AttachmentRef(_message.Message):
     __slots__ = ("attachment_id", "kind", "filename", "media_type", "size", "sha256")
@@ -554,7 +560,7 @@ class PledgeSignature(_message.Message):
     def __init__(self, signer_name: _Optional[str] = ..., signer_title: _Optional[str] = ..., signed_at: _Optional[str] = ..., text_sha256: _Optional[str] = ...) -> None: ...
 
 class ApplicationSnapshot(_message.Message):
-    __slots__ = ("application_id", "programme_id", "programme_version", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "pledge", "focus_category", "first_submitted_at", "programme_title")
+    __slots__ = ("application_id", "programme_id", "programme_version", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "pledge", "focus_category", "first_submitted_at", "programme_title", "sealed_fields")
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -568,6 +574,7 @@ class ApplicationSnapshot(_message.Message):
     FOCUS_CATEGORY_FIELD_NUMBER: _ClassVar[int]
     FIRST_SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_TITLE_FIELD_NUMBER: _ClassVar[int]
+    SEALED_FIELDS_FIELD_NUMBER: _ClassVar[int]
     application_id: str
     programme_id: str
     programme_version: int
@@ -581,7 +588,8 @@ class ApplicationSnapshot(_message.Message):
     focus_category: str
     first_submitted_at: str
     programme_title: str
-    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., programme_version: _Optional[int] = ..., enterprise: _Optional[_Union[EnterpriseSnapshot, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentRef, _Mapping]]] = ..., pledge: _Optional[_Union[PledgeSignature, _Mapping]] = ..., focus_category: _Optional[str] = ..., first_submitted_at: _Optional[str] = ..., programme_title: _Optional[str] = ...) -> None: ...
+    sealed_fields: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., programme_version: _Optional[int] = ..., enterprise: _Optional[_Union[EnterpriseSnapshot, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentRef, _Mapping]]] = ..., pledge: _Optional[_Union[PledgeSignature, _Mapping]] = ..., focus_category: _Optional[str] = ..., first_submitted_at: _Optional[str] = ..., programme_title: _Optional[str] = ..., sealed_fields: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ApplicationSubmitted(_message.Message):
     __slots__ = ("application",)

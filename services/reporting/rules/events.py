@@ -19,6 +19,7 @@ from google.protobuf import json_format
 from google.protobuf.descriptor import Descriptor
 from google.protobuf.message import Message
 
+from kernel.personal import without_contacts
 from zjtx import event_types
 from zjtx.clock import iso
 
@@ -173,7 +174,7 @@ def normalise(envelope: Mapping[str, Any], trusted: bool = False) -> ProjectionE
         raise ProjectionError(f"{event_type} names no valid {consumed.collection[:-1]} id (got {key!r})")
     at = parse_time(str(envelope.get("time", "")))
     return ProjectionEvent(id=event_id, type=event_type, source=source, time=iso(at), at=at, subject=subject,
-                           data=payload, collection=consumed.collection, key=key)
+                           data=without_contacts(payload), collection=consumed.collection, key=key)
 
 
 FANNED_OUT = ["review.recognition_amended"]

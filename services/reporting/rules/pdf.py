@@ -137,6 +137,10 @@ def _unit(info: Any) -> str:
     return f" {info.unit}" if info is not None and info.unit else ""
 
 
+# reporting keeps no personal field (kernel.personal), so the 申报书 it renders says where they are
+PERSONAL_OMITTED = "（个人信息，不在本导出中）"
+
+
 def application_story(programme: ProgrammeModel, doc: Mapping[str, Any], generated: datetime) -> list[Any]:
     snapshot = ((doc.get("facts") or {}).get("snapshot") or {}).get("data") or {}
     enterprise = snapshot.get("enterprise") or {}
@@ -159,6 +163,7 @@ def application_story(programme: ProgrammeModel, doc: Mapping[str, Any], generat
     story.append(_grid([[para(k, 9), para(v, 9)] for k, v in info], [45 * mm, 125 * mm]))
     number = 0
     known: set[tuple[str, str]] = set()
+    personal = programme.personal_fields
     for section in programme.sections:
         number += 1
         story += [Spacer(1, 4 * mm), para(f"{numeral(number)}、{section.title}", 12)]
@@ -166,7 +171,10 @@ def application_story(programme: ProgrammeModel, doc: Mapping[str, Any], generat
         for item in section.fields:
             known.add((section.id, item.id))
             value = field_value(item, (sections.get(section.id) or {}).get(item.id))
-            text = "（未填写）" if value is None else f"{display(value)}{_unit(item)}"
+            if item.id in personal.get(section.id, ()):  # reporting keeps no personal data (PIPL art. 6)
+                text = PERSONAL_OMITTED
+            else:
+                text = "（未填写）" if value is None else f"{display(value)}{_unit(item)}"
             rows.append([para(item.label, 9), para(text, 9)])
         story.append(_grid(rows, [60 * mm, 110 * mm]))
     extra = [(s, f, v) for s, values in sorted(sections.items()) if isinstance(values, Mapping)
@@ -190,13 +198,15 @@ def application_story(programme: ProgrammeModel, doc: Mapping[str, Any], generat
     number += 1
     story += [Spacer(1, 4 * mm), para(f"{numeral(number)}、{programme.pledge_title or '申报材料真实性承诺'}", 12),
               para(programme.pledge_text or "", 10), Spacer(1, 2 * mm),
-              _grid([[para("签署人", 9), para(f"{pledge.get('signer_name', '')}（{pledge.get('signer_title', '')}）", 9)],
+              _grid([[para("签署人", 9), para(f"{PERSONAL_OMITTED}（{pledge.get('signer_title', '')}）", 9)],
                      [para("签署时间", 9), para(beijing(pledge.get("signed_at", "")), 9)],
                      [para("承诺文本摘要（SHA-256）", 9), para(pledge.get("text_sha256", ""), 8)]],
                     [45 * mm, 125 * mm]),
               Spacer(1, 10 * mm),
               para("企业（盖章）：　　　　　　　　　　法定代表人（签字）：　　　　　　　　　　日期：　　年　　月　　日", 10),
-              Spacer(1, 4 * mm), para(f"本申报书由平台根据企业提交的申报材料生成，生成时间：{beijing_now(generated)}", 8)]
+              Spacer(1, 4 * mm), para(f"本申报书由平台根据企业提交的申报材料生成，生成时间：{beijing_now(generated)}", 8),
+              para("按个人信息保护要求，联系人、法定代表人、签署人等个人信息不在本导出中；"
+                   "审核人员可在审核页面查看（查看留有审计记录）。", 8)]
     return story
 
 

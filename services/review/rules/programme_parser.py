@@ -54,7 +54,7 @@ _TOP_REQUIRED = (
 )
 _TOP_OPTIONAL = ("target_count", "recommend_to", "rubric", "notice", "target_tolerance", "return_grace_days",
                  "undecided_at_review_deadline", "rules", "local_indicators", "validity_years", "renews",
-                 "operating_reports")
+                 "operating_reports", "archive_years")
 # what happens to a review task still undecided when its level's review deadline passes
 UNDECIDED_ACTIONS = ("expire", "escalate")
 
@@ -223,6 +223,9 @@ def _parse_head(chk: Check, doc: Mapping[str, Any]) -> dict[str, Any]:
             doc, "undecided_at_review_deadline", "",
             lambda v, p: chk.one_of(v, p, UNDECIDED_ACTIONS, "action"), required=False) or "expire",
     }
+    # years the programme's records are kept before personal data may be erased: checked here, kept in
+    # the document (document_json) and read by kernel.programme (default kernel.personal.DEFAULT_ARCHIVE_YEARS)
+    chk.take(doc, "archive_years", "", chk.positive, required=False)
     if head["target_tolerance"] and not head["target_count"]:
         chk.fail("target_tolerance", "a tolerance needs a target_count to be around")
     elif head["target_count"] and head["target_tolerance"] >= head["target_count"]:
@@ -276,7 +279,7 @@ def _parse_focus(chk: Check, doc: Mapping[str, Any]) -> list[FocusCategory]:
 
 _FIELD_REQUIRED = ("id", "label", "type", "required")
 _FIELD_OPTIONAL = (
-    "min", "max", "min_length", "max_length", "pattern", "options", "options_from", "unit", "help",
+    "min", "max", "min_length", "max_length", "pattern", "options", "options_from", "unit", "help", "personal",
 )
 
 
@@ -333,6 +336,9 @@ def _parse_field(
     pattern = chk.take(m, "pattern", path, lambda v, p: _read_pattern(chk, v, p), required=False)
     unit = chk.take(m, "unit", path, chk.text, required=False)
     help_text = chk.take(m, "help", path, chk.text, required=False)
+    # personal: true marks a field that names or reaches a person (kept in document_json, read by
+    # kernel.programme: sealed at rest and in events, erased after the archive period)
+    chk.take(m, "personal", path, chk.boolean, required=False)
     options = _field_options(chk, m, path, kind, focus)
     if kind is not None:
         _check_field_shape(chk, m, path, kind, lo, hi, min_len, max_len)
