@@ -11,6 +11,7 @@ kept (registration, notification) and not kept at all by reporting.
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from pathlib import Path
@@ -24,6 +25,7 @@ from gateway.api.privacy import VERSION as PRIVACY_NOTICE
 from harness.clients import call
 from harness.otlp import OtlpReceiver
 from harness.wait import until
+from zjtx.clock import set_clock_file
 from zjtx.up import Suite
 from zjtx_api import registration_pb2 as pb
 from zjtx_api.registration_pb2_grpc import RegistrationStub
@@ -104,3 +106,87 @@ def test_logs_spans_and_stores_hold_no_personal_value(api: Api, suite: Suite, ot
     print(f"scanned {lines} log lines in {len(log_files)} files and {len(otlp.spans)} spans for "
           f"{len(suite_values)} values: {sum(len(v) for v in found.values())} hits")
     assert not any(found.values()), found
+
+
+def test_events_outboxes_and_dead_letters_carry_no_personal_value(api: Api, suite: Suite, mongo: MongoClient,
+                                                                  clock_file: Path) -> None:
+    """An outside subscriber's queue, every service's outbox and every dead letter: the contacts of a
+    sign-up and of a submitted application's form (sections.basic, the pledge's signer) travel and
+    rest sealed, never in clear; the instance's own key opens them and the content hash still verifies.
+    A dead letter is the event's body as published, so the queue's copy stands for them as well as the
+    dead-letter queues the session holds (scanned too)."""
+    from kombu import Connection, Exchange, Queue
+
+    from kernel import personal
+    from registration.rules.snapshots import content_hash
+    from zjtx.crypto import field_cipher
+    from zjtx.ops import Operations
+
+    mobile, email = fresh_mobile(), f"ev{uuid.uuid4().hex[:8]}@example.cn"
+    form_values = ("0734-8888888", "li@example.cn")  # gwclient's sections: the form's contact phone and e-mail
+    watched = Queue(f"ext.pdtest.{uuid.uuid4().hex[:8]}", Exchange("registration.events", "topic", durable=True,
+                                                                    passive=True),
+                    routing_key="#", auto_delete=True, durable=False)
+    bodies: list[bytes] = []
+    with Connection(suite.env["AMQP_URI"]) as connection:
+        watched(connection.default_channel).declare()
+        status, created = sign_up(api, mobile, email)
+        assert status == 201, created
+        set_clock_file(clock_file, "2020-05-10T10:00:00+08:00")  # the Hunan window is open
+        try:
+            application_id = api.apply(api.sign_in_enterprise(created["uscc"]))
+        finally:
+            set_clock_file(clock_file, "")
+
+        def both_seen() -> bool:
+            while (message := connection.default_channel.basic_get(watched.name, no_ack=True)) is not None:
+                bodies.append(message.body if isinstance(message.body, bytes) else str(message.body).encode())
+            return any(application_id.encode() in b and b"application.submitted" in b for b in bodies)
+
+        until(both_seen, timeout=60, what="application.submitted on the subscriber's queue")
+    events = [json.loads(b) for b in bodies]
+    registered = next(e for e in events if e["type"] == "enterprise.registered" and e["subject"] == created["id"])
+    submitted = next(e for e in events if e["type"] == "application.submitted" and e["subject"] == application_id)
+    values = (mobile, email, "赵六", *form_values)
+    assert not hits(b"".join(bodies).decode("utf-8", "replace"), values), "an event carries a personal value in clear"
+    sealed = registered["data"]["sealed_contact"]
+    assert all(v.startswith("enc:1:") for v in sealed.values()) and "contact" not in registered["data"]
+    assert personal.open_contact(field_cipher(), sealed) == {"person": "赵六", "mobile": mobile, "email": email}
+    snapshot = submitted["data"]["application"]
+    assert {"sections.basic.contact_phone", "sections.basic.contact_email", "pledge.signer_name"} <= set(
+        snapshot["sealed_fields"])
+    opened = personal.open_snapshot(field_cipher(), snapshot)
+    assert opened["sections"]["basic"]["contact_phone"] == "0734-8888888" and opened["pledge"]["signer_name"] == "张三"
+    pledge = {k: opened["pledge"].get(k, "") for k in ("signer_name", "signer_title", "signed_at", "text_sha256")}
+    attachments = [{**a, "size": int(a["size"])} for a in opened["attachments"]]
+    assert content_hash(opened["sections"], attachments, pledge) == snapshot["content_hash"]
+
+    # every service's outbox (the events' payloads as stored) and every collection that could hold them
+    databases = [name for name in mongo.list_database_names() if name.startswith("zjtx_")]
+    stored = 0
+    found: dict[str, list[str]] = {}
+    for name in databases:
+        for collection in mongo[name].list_collection_names():
+            if collection.endswith(".chunks"):  # attachment bytes (the test's files hold no contact)
+                continue
+            text = b"".join(bson.encode(d) for d in mongo[name][collection].find()).decode("utf-8", "replace")
+            stored += len(text)
+            if got := hits(text, (mobile, email, *form_values)):
+                found[f"{name}.{collection}"] = got
+    outboxes = sum(mongo[n].outbox.count_documents({}) for n in databases)
+    letters = 0
+    operations = Operations(dict(suite.env))
+    with operations.broker() as connection:
+        for queue in operations.dead_letter_queues():
+            channel = connection.channel()
+            try:  # basic.get without ack: put back when the channel closes
+                while (message := channel.basic_get(queue, no_ack=False)) is not None:
+                    letters += 1
+                    if got := hits(message.body.decode("utf-8", "replace") if isinstance(message.body, bytes)
+                                   else str(message.body), (mobile, email, *form_values, *SESSION_CONTACTS)):
+                        found[f"dead letter in {queue}"] = got
+            finally:
+                channel.close()
+    print(f"scanned {len(bodies)} event bodies, {outboxes} outbox records in {len(databases)} databases "
+          f"({stored:,} characters of documents) and {letters} dead letters: {sum(map(len, found.values()))} hits")
+    assert not found, found
