@@ -29,6 +29,7 @@ from zjtx.grpc_support import Caller, GrpcOperations, api, caller_of
 from zjtx.mongo import Store, UnitOfWork
 from zjtx.timers import configured_timer
 from zjtx_api import notification_pb2 as pb
+from zjtx_api import registration_pb2
 from zjtx_api.notification_pb2_grpc import NotificationStub
 from zjtx_api.registration_pb2_grpc import RegistrationStub
 from zjtx_api.review_pb2_grpc import ReviewStub
@@ -264,6 +265,12 @@ class NotificationService(GrpcOperations):
     @handles("review", "review.recognition_amended")
     def on_recognition_amended(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.recognition_amended(self.deps, unit, event)
+
+    @handles("registration", "registration.personal_data_erased")
+    def on_personal_data_erased(self, unit: UnitOfWork, event: Envelope) -> None:
+        """The archive period passed: the enterprise's contact and its messages' copies become the marker."""
+        payload = event.payload(registration_pb2.PersonalDataErased)
+        storage.erase_personal_data(unit, payload.enterprise_id, now())
 
     @handles("registration", "application.expired")
     def on_application_expired(self, unit: UnitOfWork, event: Envelope) -> None:

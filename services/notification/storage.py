@@ -23,6 +23,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
 from pymongo.database import Database
 
+from kernel import personal
 from notification.rules.deliveries import DUE_STATES, FAILED, PENDING, SENDING
 from zjtx.crypto import field_cipher
 from zjtx.mongo import UnitOfWork, simple_index
@@ -309,3 +310,39 @@ def note_reminder_pass(db: Database, clock: datetime, due: int, owner: str = "")
                                 {"$set": {"clock": clock, "wall": wall_now(), "last_due": due, "last_owner": owner},
                                  "$inc": {"passes": 1}},
                                 upsert=True)
+
+
+# -- erasure (PIPL art. 47) ------------------------------------------------------------
+
+
+def erase_personal_data(unit: UnitOfWork, enterprise_id: str, at: datetime) -> int:
+    """registration.personal_data_erased: the enterprise's contact, its deliveries' addresses and the
+    name they greet, and every copy of those values in its messages' text become the erasure marker
+    (kernel.personal.ERASED); the deliveries themselves (what was sent, when) stay. Returns the
+    messages changed."""
+    cipher = field_cipher()
+    contact = (enterprise(unit, enterprise_id).get("contact") or {})
+    values = {cipher.decrypt(f"contact.{k}", v) for k, v in contact.items() if isinstance(v, str)}
+    values = sorted((v for v in values if v and v != personal.ERASED), key=len, reverse=True)
+    unit.db.enterprises.update_one({"_id": enterprise_id}, {"$set": {
+        **{f"contact.{k}": personal.ERASED for k in personal.CONTACT_FIELDS}, "personal_data_erased_at": at}},
+        session=unit.session)
+    recipient = f"enterprise:{enterprise_id}"
+    unit.db.deliveries.update_many({"recipient": recipient, "address": {"$nin": ["", None]}},
+                                   {"$set": {"address": personal.ERASED}}, session=unit.session)
+    unit.db.deliveries.update_many({"recipient": recipient}, {"$set": {"name": personal.ERASED}}, session=unit.session)
+    changed = 0
+    for collection in (unit.db.deliveries, unit.db.inbox):
+        for document in collection.find({"recipient": recipient}, {"title": 1, "body": 1}, session=unit.session):
+            texts = {key: document.get(key) for key in ("title", "body") if isinstance(document.get(key), str)}
+            erased = {key: _without(text, values) for key, text in texts.items()}
+            if erased != texts:
+                collection.update_one({"_id": document["_id"]}, {"$set": erased}, session=unit.session)
+                changed += 1
+    return changed
+
+
+def _without(text: str, values: list[str]) -> str:
+    for value in values:
+        text = text.replace(value, personal.ERASED)
+    return text

@@ -58,6 +58,10 @@ class RegistrationService(GrpcOperations):
     def UpdateEnterpriseProfile(self, request: pb.UpdateEnterpriseProfileRequest, context: Any) -> pb.Enterprise:
         return messages.enterprise_message(workflow.update_profile(self.ctx(context), request))
 
+    @api(RegistrationStub)
+    def ErasePersonalData(self, request: pb.ErasePersonalDataRequest, context: Any) -> pb.PersonalDataErased:
+        return workflow.erase_personal_data(self.ctx(context), request)
+
     # ---------------------------------------------------------------- applications
 
     @api(RegistrationStub)

@@ -16,6 +16,7 @@ request), so nothing an enterprise types can act as a query operator.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -31,6 +32,7 @@ from kernel import personal
 from zjtx.crypto import field_cipher
 from zjtx.files import download
 from zjtx.mongo import UnitOfWork, simple_index
+from zjtx.outbox import PUBLISHED
 
 FILES_BUCKET = "attachment_files"
 
@@ -307,3 +309,47 @@ def append_history(unit: UnitOfWork, entry: dict[str, Any]) -> None:
 def history(db: Database, application_id: str) -> list[dict[str, Any]]:
     return list(db.application_history.find({"application_id": application_id})
                 .sort([("seq", ASCENDING), ("_id", ASCENDING)]))
+
+
+# --------------------------------------------------------------------------- erasure (PIPL art. 47)
+
+
+def erase_personal_data(unit: UnitOfWork, enterprise_id: str, personal_fields: dict[str, dict[str, tuple[str, ...]]],
+                        record: dict[str, Any]) -> list[str]:
+    """Replace every personal value of the enterprise with ``kernel.personal.ERASED``: its contact in
+    every profile version, its applications' personal form fields and pledge signer (drafts and
+    snapshots), the signer's name in the history's lines, and the published outbox copies of its
+    events (sealed, but erased means gone). ``personal_fields``: application id -> its programme's
+    personal fields. Returns the application ids."""
+    marker = personal.ERASED
+    contact = {f"profile.{k}": marker for k in SEALED_PROFILE_FIELDS}
+    session = unit.session
+    unit.db.enterprises.update_one({"_id": enterprise_id}, {"$set": {**contact, "personal_data_erased": record}},
+                                   session=session)
+    unit.db.enterprise_versions.update_many({"enterprise_id": enterprise_id}, {"$set": contact}, session=session)
+    ids: list[str] = []
+    for application in unit.db.applications.find({"enterprise_id": enterprise_id}, session=session):
+        ids.append(application["_id"])
+        opened = _open_application(application) or {}
+        fields = personal_fields.get(application["_id"], {})
+        sections = {sid: {**state, "data": personal.erase_sections({sid: state.get("data") or {}}, fields)[sid]}
+                    for sid, state in (opened.get("sections") or {}).items() if isinstance(state, dict)}
+        names = [v for v in ((opened.get("pledge") or {}).get(k) for k in personal.PLEDGE_PERSONAL_KEYS) if v]
+        unit.db.applications.update_one({"_id": application["_id"]}, {
+            "$set": {"sections": sections, "pledge": personal.erase_pledge(opened.get("pledge")),
+                     "personal_data_erased_at": record["at"]}, "$inc": {"version": 1}}, session=session)
+        for snapshot in unit.db.snapshots.find({"application_id": application["_id"]}, session=session):
+            signed = personal.open_pledge(field_cipher(), snapshot.get("pledge")) or {}
+            names += [signed[k] for k in personal.PLEDGE_PERSONAL_KEYS if signed.get(k)]
+            unit.db.snapshots.update_one({"_id": snapshot["_id"]}, {"$set": {
+                "sections": personal.erase_sections(snapshot.get("sections") or {}, fields),
+                "pledge": personal.erase_pledge(snapshot.get("pledge")) or {},
+                "enterprise.contact": personal.erased_contact(), "personal_data_erased_at": record["at"]}},
+                session=session)
+        for name in set(names):  # history lines written before signers' names were masked in them
+            for entry in unit.db.application_history.find({"application_id": application["_id"],
+                                                           "detail": {"$regex": re.escape(name)}}, session=session):
+                unit.db.application_history.update_one(
+                    {"_id": entry["_id"]}, {"$set": {"detail": entry["detail"].replace(name, marker)}}, session=session)
+    unit.db.outbox.delete_many({"subject": {"$in": [enterprise_id, *ids]}, "state": PUBLISHED}, session=session)
+    return ids

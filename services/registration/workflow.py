@@ -16,7 +16,14 @@ from kernel.jurisdiction import check_serves
 from kernel.programme import ProgrammeModel
 from registration import messages, storage
 from registration.context import Context
-from registration.rules.access import check_read, check_register, check_services_only, check_write, list_scope
+from registration.rules.access import (
+    check_erase,
+    check_read,
+    check_register,
+    check_services_only,
+    check_write,
+    list_scope,
+)
 from registration.rules.applications import (
     DRAFT,
     EDITABLE,
@@ -38,10 +45,11 @@ from registration.rules.applications import (
 )
 from registration.rules.completeness import Completeness, assess, pledge_text_hash
 from registration.rules.enterprises import EnterpriseProfile, check_profile, duplicate_uscc
+from registration.rules.erasure import check_erasable
 from registration.rules.snapshots import build_snapshot
 from registration.rules.values import echo, missing_required, section_input
 from zjtx.clock import iso
-from zjtx.crypto import field_cipher
+from zjtx.crypto import field_cipher, mask_name
 from zjtx.errors import Violation, already_exists, conflict, invalid, not_found, precondition
 from zjtx.mongo import UnitOfWork
 from zjtx_api import registration_pb2 as pb
@@ -298,7 +306,8 @@ def sign_pledge(ctx: Context, request: pb.SignPledgeRequest) -> dict[str, Any]:
                                              {"pledge": pledge}, ctx.now)
         if updated is None:
             raise conflict("application.changed", "申请状态刚刚发生变化，承诺未签署；请刷新后重试")
-        ctx.history(unit, updated, "pledge_signed", f"{name}{('（' + title + '）') if title else ''}签署"
+        # the signer's name is personal: the history line names them masked (张**), the pledge holds it sealed
+        ctx.history(unit, updated, "pledge_signed", f"{mask_name(name)}{('（' + title + '）') if title else ''}签署"
                     f"“{programme.pledge_title}”", data={"text_sha256": pledge["text_sha256"]})
         return updated
 
@@ -494,3 +503,48 @@ def history_view(ctx: Context, application_id: str) -> pb.ListApplicationHistory
     return pb.ListApplicationHistoryResponse(
         entries=[messages.history_message(e) for e in storage.history(ctx.store.db, application["_id"])])
 
+
+
+# --------------------------------------------------------------------------- erasure (PIPL art. 47)
+
+
+def erase_personal_data(ctx: Context, request: pb.ErasePersonalDataRequest) -> pb.PersonalDataErased:
+    """Erase the enterprise's personal data once every programme's archive period has passed
+    (registration/rules/erasure.py); every other service follows registration.personal_data_erased."""
+    check_erase(ctx.caller)
+    enterprise = ctx.enterprise(request.enterprise_id)
+    reason = request.reason.strip()[:500]
+    earlier = enterprise.get("personal_data_erased")
+    contact = enterprise["profile"]
+    if earlier and all(contact.get(k) == personal.ERASED for k in storage.SEALED_PROFILE_FIELDS):
+        return _erased_message(enterprise["_id"], earlier)  # repeated: nothing new to erase (not corrected since)
+    applications = list(ctx.store.db.applications.find({"enterprise_id": enterprise["_id"]},
+                                                       {"_id": 1, "programme_id": 1}))
+    programmes = {pid: ctx.directory.programme(pid) for pid in {a["programme_id"] for a in applications}}
+    until = check_erasable(contact.get("name", ""), list(programmes.values()), ctx.now)
+    record = {"at": ctx.now, "by": ctx.actor, "reason": reason, "archived_until": iso(until) if until else "",
+              "application_ids": [a["_id"] for a in applications]}
+    fields = {a["_id"]: programmes[a["programme_id"]].personal_fields for a in applications}
+
+    def erase(unit: UnitOfWork) -> None:
+        record["application_ids"] = storage.erase_personal_data(unit, enterprise["_id"], fields, record)
+        for application_id in record["application_ids"]:
+            storage.append_history(unit, {
+                "application_id": application_id, "at": ctx.now, "actor": ctx.actor, "role": ctx.caller.role,
+                "action": "personal_data_erased", "detail": "档案保存期满，企业的个人信息已删除（申请记录保留）",
+                "reason": reason, "version": 0, "data": {"archived_until": record["archived_until"]},
+                "client_address": getattr(ctx.caller, "client_address", "")})
+        unit.emit_event(_erased_message(enterprise["_id"], record), enterprise["_id"])
+
+    ctx.store.transact(erase)
+    log.info("personal data of enterprise %s erased (%d applications) by %s", enterprise["_id"],
+             len(record["application_ids"]), ctx.actor)
+    return _erased_message(enterprise["_id"], record)
+
+
+def _erased_message(enterprise_id: str, record: dict[str, Any]) -> pb.PersonalDataErased:
+    return pb.PersonalDataErased(
+        enterprise_id=enterprise_id, application_ids=record.get("application_ids", []),
+        erased_at=iso(record["at"]) if isinstance(record["at"], datetime) else str(record["at"]),
+        erased_by=record.get("by", ""), reason=record.get("reason", ""),
+        archived_until=record.get("archived_until", ""), erased_marker=personal.ERASED)

@@ -542,6 +542,12 @@ class ReviewService(GrpcOperations):
         """A city instance's recognition, shovelled to this instance's upstream.events: the 推荐库."""
         recommendations.take_city_recognition(unit, self.catalogue, event, now())
 
+    @handles("registration", "registration.personal_data_erased")
+    def on_personal_data_erased(self, unit: UnitOfWork, event: Envelope) -> None:
+        """The archive period passed: the applications' personal form values become the erasure marker."""
+        payload = event.payload(registration_pb2.PersonalDataErased)
+        storage.erase_personal_data(unit, list(payload.application_ids), now())
+
     @handles("registration", "enterprise.registered")
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:
         """Keep a directory of enterprises: reviewers see names, routing needs regions."""

@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from gridfs import GridFSBucket
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
+from kernel import personal
 from review.rules.decisions import PASSED_PENDING_SUMMARY, TASK_OPEN
 from zjtx.crypto import field_cipher
 from zjtx.errors import conflict
@@ -418,3 +420,18 @@ def applications_by_uscc(db: Any, programme_id: str, usccs: Iterable[str]) -> di
     found = db.applications.find({"programme_id": programme_id, "enterprise.uscc": {"$in": list(usccs)}},
                                  {"enterprise.uscc": 1})
     return {a["enterprise"]["uscc"]: a["_id"] for a in found}
+
+
+def erase_personal_data(unit: UnitOfWork, application_ids: list[str], at: datetime) -> int:
+    """registration.personal_data_erased: each application's personal form values (sealed, or a
+    field every 申报书 uses for people; kernel.personal) become the erasure marker; the rest of
+    the record (decisions, opinions, rubric, hash) stays. Returns the applications changed."""
+    changed = 0
+    for application in unit.db.applications.find({"_id": {"$in": application_ids}}, {"sections": 1},
+                                                  session=unit.session):
+        erased = personal.erase_sections(application.get("sections") or {}, {})
+        if erased != application.get("sections"):
+            unit.db.applications.update_one({"_id": application["_id"]}, {
+                "$set": {"sections": erased, "personal_data_erased_at": at}}, session=unit.session)
+            changed += 1
+    return changed

@@ -607,6 +607,32 @@ class ApplicationResubmitted(_message.Message):
     returned_task_id: str
     def __init__(self, application: _Optional[_Union[ApplicationSnapshot, _Mapping]] = ..., round: _Optional[int] = ..., returned_task_id: _Optional[str] = ...) -> None: ...
 
+class ErasePersonalDataRequest(_message.Message):
+    __slots__ = ("enterprise_id", "reason")
+    ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    enterprise_id: str
+    reason: str
+    def __init__(self, enterprise_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class PersonalDataErased(_message.Message):
+    __slots__ = ("enterprise_id", "application_ids", "erased_at", "erased_by", "reason", "archived_until", "erased_marker")
+    ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    ERASED_AT_FIELD_NUMBER: _ClassVar[int]
+    ERASED_BY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ARCHIVED_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    ERASED_MARKER_FIELD_NUMBER: _ClassVar[int]
+    enterprise_id: str
+    application_ids: _containers.RepeatedScalarFieldContainer[str]
+    erased_at: str
+    erased_by: str
+    reason: str
+    archived_until: str
+    erased_marker: str
+    def __init__(self, enterprise_id: _Optional[str] = ..., application_ids: _Optional[_Iterable[str]] = ..., erased_at: _Optional[str] = ..., erased_by: _Optional[str] = ..., reason: _Optional[str] = ..., archived_until: _Optional[str] = ..., erased_marker: _Optional[str] = ...) -> None: ...
+
 class ApplicationExpired(_message.Message):
     __slots__ = ("application_id", "programme_id", "enterprise_id", "reason", "expired_at")
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]

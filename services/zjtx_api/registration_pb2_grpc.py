@@ -49,6 +49,11 @@ class RegistrationStub:
                 request_serializer=zjtx__api_dot_registration__pb2.UpdateEnterpriseProfileRequest.SerializeToString,
                 response_deserializer=zjtx__api_dot_registration__pb2.Enterprise.FromString,
                 _registered_method=True)
+        self.ErasePersonalData = channel.unary_unary(
+                '/zjtx.registration.v1.Registration/ErasePersonalData',
+                request_serializer=zjtx__api_dot_registration__pb2.ErasePersonalDataRequest.SerializeToString,
+                response_deserializer=zjtx__api_dot_registration__pb2.PersonalDataErased.FromString,
+                _registered_method=True)
         self.CreateApplication = channel.unary_unary(
                 '/zjtx.registration.v1.Registration/CreateApplication',
                 request_serializer=zjtx__api_dot_registration__pb2.CreateApplicationRequest.SerializeToString,
@@ -168,6 +173,19 @@ class RegistrationServicer:
     def UpdateEnterpriseProfile(self, request, context):
         """A new profile version (expected_version must be the current one, else ABORTED).
         Snapshots already taken keep the old data. Emits enterprise.profile_changed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ErasePersonalData(self, request, context):
+        """Erase an enterprise's personal data (PIPL art. 47) once the archive period of every
+        programme it applied to has passed (closes_at + the programme's archive_years): its contact
+        (every profile version), the personal fields of its applications' forms and snapshots and
+        its pledges' signer become the erasure marker; the government record (applications,
+        snapshots' other content and hash, decisions, recognition) stays. Only the system
+        administrator (role admin) or a service; earlier is FAILED_PRECONDITION naming the date.
+        Emits registration.personal_data_erased; a repeated call answers the first erasure.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -343,6 +361,11 @@ def add_RegistrationServicer_to_server(servicer, server):
                     servicer.UpdateEnterpriseProfile,
                     request_deserializer=zjtx__api_dot_registration__pb2.UpdateEnterpriseProfileRequest.FromString,
                     response_serializer=zjtx__api_dot_registration__pb2.Enterprise.SerializeToString,
+            ),
+            'ErasePersonalData': grpc.unary_unary_rpc_method_handler(
+                    servicer.ErasePersonalData,
+                    request_deserializer=zjtx__api_dot_registration__pb2.ErasePersonalDataRequest.FromString,
+                    response_serializer=zjtx__api_dot_registration__pb2.PersonalDataErased.SerializeToString,
             ),
             'CreateApplication': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateApplication,
@@ -521,6 +544,33 @@ class Registration:
             '/zjtx.registration.v1.Registration/UpdateEnterpriseProfile',
             zjtx__api_dot_registration__pb2.UpdateEnterpriseProfileRequest.SerializeToString,
             zjtx__api_dot_registration__pb2.Enterprise.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ErasePersonalData(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zjtx.registration.v1.Registration/ErasePersonalData',
+            zjtx__api_dot_registration__pb2.ErasePersonalDataRequest.SerializeToString,
+            zjtx__api_dot_registration__pb2.PersonalDataErased.FromString,
             options,
             channel_credentials,
             insecure,

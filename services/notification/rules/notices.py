@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from kernel.personal import ERASED
 from kernel.programme import ProgrammeModel
 from notification.rules.catalogue import FIELDS
 from zjtx.clock import SHANGHAI
@@ -117,6 +118,8 @@ def enterprise_targets(enterprise_id: str, enterprise_name: str, contact: Contac
     """The enterprise's inbox, and its contact person's e-mail and mobile."""
     key = f"enterprise:{enterprise_id}"
     name = contact.person or enterprise_name
+    if contact.email == ERASED or contact.mobile == ERASED:  # erased after the archive period: inbox only
+        return (Target(key, "inbox", "", enterprise_name),)
     return (Target(key, "inbox", "", enterprise_name),
             Target(key, "email", contact.email.strip(), name),
             Target(key, "sms", contact.mobile.strip(), name))

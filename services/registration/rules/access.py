@@ -87,3 +87,12 @@ def check_services_only(caller: Any, what: str) -> None:
     if caller.role in ("system", "operations"):
         return
     raise forbidden("access.services_only", f"“{what}”仅供平台服务和运维人员使用，角色“{caller.role}”不能调用")
+
+
+def check_erase(caller: Any) -> None:
+    """Erasing personal data after the archive period: the system administrator (role ``admin``;
+    三员分立: the system administrator keeps accounts and programmes; the audit administrator
+    reads the record of it) or a service (a timer)."""
+    if caller.role in ("system", "admin"):
+        return
+    raise forbidden("access.erase", f"只有系统管理员可以删除企业的个人信息，角色“{caller.role}”不能删除")

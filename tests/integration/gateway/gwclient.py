@@ -144,18 +144,22 @@ class Api:
         assert answer.status == 201, answer.body
         return answer.body
 
-    def apply(self, token: str, programme_id: str = "hunan-2020-little-giant", patents: int = 1) -> str:
-        """A complete application to the Hunan 2020 programme, submitted; returns its id."""
+    def apply(self, token: str, programme_id: str = "hunan-2020-little-giant", patents: int = 1,
+              basic: dict[str, Any] | None = None, signer: str = "张三") -> str:
+        """A complete application to the Hunan 2020 programme, submitted; returns its id.
+        ``basic``: values that replace the basic section's (e.g. its contacts)."""
         created = self.post("/api/v1/applications", {"programme_id": programme_id}, token=token)
         assert created.status == 201, created.body
         app_id = str(created.body["id"])
-        for section_id, data in sections(patents).items():
+        form = sections(patents)
+        form["basic"].update(basic or {})
+        for section_id, data in form.items():
             saved = self.put(f"/api/v1/applications/{app_id}/sections/{section_id}", {"data": data}, token=token)
             assert saved.status == 200, saved.body
         for kind, filename, media_type, content in ATTACHMENTS:
             self.upload(f"/api/v1/applications/{app_id}/attachments", content, media_type, token=token,
                         params={"kind": kind, "filename": filename})
-        signed = self.post(f"/api/v1/applications/{app_id}/pledge", {"signer_name": "张三"}, token=token)
+        signed = self.post(f"/api/v1/applications/{app_id}/pledge", {"signer_name": signer}, token=token)
         assert signed.status == 200, signed.body
         submitted = self.post(f"/api/v1/applications/{app_id}/submit", {}, token=token)
         assert submitted.status == 200, submitted.body

@@ -190,3 +190,137 @@ def test_events_outboxes_and_dead_letters_carry_no_personal_value(api: Api, suit
     print(f"scanned {len(bodies)} event bodies, {outboxes} outbox records in {len(databases)} databases "
           f"({stored:,} characters of documents) and {letters} dead letters: {sum(map(len, found.values()))} hits")
     assert not found, found
+
+
+def scan_databases(mongo: MongoClient, values: tuple[str, ...]) -> tuple[dict[str, list[str]], int]:
+    """Every database of the instance, every collection but file chunks, sealed values opened:
+    where each of ``values`` is found, and how many documents were read."""
+    found: dict[str, list[str]] = {}
+    documents = 0
+    for name in (n for n in mongo.list_database_names() if n.startswith("zjtx_")):
+        for collection in mongo[name].list_collection_names():
+            if collection.endswith(".chunks"):
+                continue
+            for document in mongo[name][collection].find():
+                documents += 1
+                text = bson.encode(document).decode("utf-8", "replace") + "\n".join(sealed_values(document))
+                if got := hits(text, values):
+                    found.setdefault(f"{name}.{collection}", []).extend(got)
+    return found, documents
+
+
+def sealed_values(value: object) -> list[str]:
+    """Every sealed string in a document, opened with the instance's key (erased must mean gone,
+    not merely sealed)."""
+    from zjtx.crypto import field_cipher, is_sealed
+
+    if isinstance(value, dict):
+        found: list[str] = []
+        for key, item in value.items():
+            if is_sealed(item):
+                for aad in _aads(str(key), value):
+                    try:
+                        found.append(field_cipher().decrypt(aad, item))
+                        break
+                    except ValueError:
+                        continue
+                else:
+                    found.append(item)
+            else:
+                found += sealed_values(item)
+        return found
+    if isinstance(value, list):
+        return [v for item in value for v in sealed_values(item)]
+    return []
+
+
+def _aads(key: str, holder: dict) -> list[str]:
+    """The associated data a sealed value may have been written with (docs/personal-data.md)."""
+    return [f"contact.{key}", f"profile.{key}", f"pledge.{key}", f"delivery.{key}", f"reviewer.{key}",
+            f"objection.{key}", *(f"sections.{s}.{key}" for s in ("basic", "economic", "specialisation", "innovation",
+                                                                    "other"))]
+
+
+def test_erasure_after_the_archive_period_leaves_no_personal_value_and_keeps_the_record(
+        api: Api, suite: Suite, mongo: MongoClient, clock_file: Path, channels: dict[str, grpc.Channel]) -> None:
+    """PIPL art. 47: refused before the programme's archive period passed (the date named), then the
+    system administrator erases; registration.personal_data_erased reaches review and notification;
+    every database of the instance, sealed values opened, holds none of the enterprise's personal
+    values; the applications, snapshots (with their hash) and review's record remain; the enterprise
+    can still correct its contact."""
+    from zjtx.grpc_support import Caller
+
+    def caller_metadata(**claims: str) -> tuple[tuple[str, str], ...]:
+        return (Caller(**claims).metadata(),)
+
+    tag = uuid.uuid4().hex[:6]
+    mobile, email, person = fresh_mobile("158"), f"er{tag}@example.cn", f"擦除联系人{tag}"
+    form = {"legal_representative": f"擦除法人{tag}", "contact_name": f"擦除填报人{tag}",
+            "contact_phone": "0731-" + "".join(random.choice("0123456789") for _ in range(7)),
+            "contact_email": f"form{tag}@example.cn"}
+    signer = f"擦除签署人{tag}"
+    values = (mobile, email, person, signer, *form.values())
+    answer = api.post("/api/v1/enterprises", {
+        "uscc": fresh_uscc(), "name": f"衡阳擦除验证有限公司{tag}", "region_code": "430405", "industry": "通用设备制造业",
+        "park_id": "", "password": PASSWORD, "privacy_notice_version": PRIVACY_NOTICE,
+        "contact": {"person": person, "mobile": mobile, "email": email}}, token="")
+    assert answer.status == 201, answer.body
+    enterprise_id, token = answer.body["id"], api.sign_in_enterprise(answer.body["uscc"])
+    registration = RegistrationStub(channels["registration"])
+    admin = caller_metadata(role="admin", subject="sysadmin-test", unit="unit-430000")
+    try:
+        set_clock_file(clock_file, "2020-05-10T10:00:00+08:00")  # the Hunan window is open
+        application_id = api.apply(token, basic=form, signer=signer)
+        until(lambda: mongo.zjtx_review.applications.find_one({"_id": application_id}), timeout=60,
+              what="review's copy of the application")
+        until(lambda: mongo.zjtx_notification.deliveries.find_one({"recipient": f"enterprise:{enterprise_id}"}),
+              timeout=60, what="a delivery to the enterprise")
+        try:
+            call(registration.ErasePersonalData, pb.ErasePersonalDataRequest(enterprise_id=enterprise_id,
+                                                                             reason="测试"), admin)
+            raise AssertionError("erased within the archive period")
+        except grpc.RpcError as error:
+            assert error.code() == grpc.StatusCode.FAILED_PRECONDITION, error
+            assert "2030年5月15日" in error.details(), error.details()  # closes 2020-05-15 + 10 years
+            print(f"refused within the archive period: {error.details()}")
+        before, _ = scan_databases(mongo, values)  # the scan sees them while they are kept (sealed or not)
+        assert {"zjtx_registration.applications", "zjtx_registration.snapshots", "zjtx_review.applications",
+                "zjtx_notification.enterprises"} <= set(before), before
+        set_clock_file(clock_file, "2030-05-16T10:00:00+08:00")
+        try:
+            call(registration.ErasePersonalData, pb.ErasePersonalDataRequest(enterprise_id=enterprise_id),
+                 caller_metadata(role="reviewer", subject="rev", unit="unit-430400"))
+            raise AssertionError("a reviewer erased personal data")
+        except grpc.RpcError as error:
+            assert error.code() == grpc.StatusCode.PERMISSION_DENIED, error
+        erased = call(registration.ErasePersonalData, pb.ErasePersonalDataRequest(
+            enterprise_id=enterprise_id, reason="档案保存期满"), admin)
+        assert list(erased.application_ids) == [application_id] and erased.erased_by == "sysadmin-test"
+        until(lambda: (mongo.zjtx_review.applications.find_one({"_id": application_id, "personal_data_erased_at":
+                                                                {"$exists": True}})
+                       and mongo.zjtx_notification.enterprises.find_one({"_id": enterprise_id,
+                                                                         "personal_data_erased_at": {"$exists": True}})),
+              timeout=60, what="review and notification applying registration.personal_data_erased")
+        found, documents = scan_databases(mongo, values)
+        print(f"after erasure: {documents} documents in the instance's databases scanned for {len(values)} values "
+              f"(sealed ones opened): {sum(map(len, found.values()))} hits")
+        assert not found, found
+        # the government record stays, without the personal fields
+        kept = mongo.zjtx_registration.applications.find_one({"_id": application_id})
+        snapshot = mongo.zjtx_registration.snapshots.find_one({"application_id": application_id})
+        reviewed = mongo.zjtx_review.applications.find_one({"_id": application_id})
+        assert kept["status"] == "in_review" and snapshot["content_hash"] == kept["content_hash"] == reviewed["content_hash"]
+        assert snapshot["sections"]["basic"]["contact_phone"] == "〔已删除〕" == reviewed["sections"]["basic"]["contact_name"]
+        assert snapshot["sections"]["basic"]["main_product"] == "数控机床主轴"
+        assert snapshot["pledge"]["signer_name"] == "〔已删除〕"
+        # correction stays possible (PIPL art. 46): the enterprise gives a new contact
+        current = api.get("/api/v1/enterprise", token=token).body
+        assert current["contact"]["mobile"] == "〔已删除〕"
+        corrected = api.put("/api/v1/enterprise", {**{k: current[k] for k in ("name", "region_code", "industry",
+                                                                             "park_id")},
+                                                   "expected_version": current["version"],
+                                                   "contact": {"person": "新联系人", "mobile": fresh_mobile(),
+                                                               "email": f"new{tag}@example.cn"}}, token=token)
+        assert corrected.status == 200, corrected.body
+    finally:
+        set_clock_file(clock_file, "")
