@@ -23,8 +23,11 @@ def test_every_documented_event_has_its_payload_and_source() -> None:
     after = {"review.reserve_listed", "review.recognition_renewed", "review.recognition_lapsed",
              "review.recognition_revoked", "review.typical_case_selected", "review.whitelist_recommended",
              "registration.operating_report_submitted"}
+    # erasure after the archive period (issue 25)
+    after.add("registration.personal_data_erased")
     assert after <= set(registry) and len(registry) == 25 + len(after)
     assert registry["registration.operating_report_submitted"].source == "registration"
+    assert registry["registration.personal_data_erased"].payload is registration_pb2.PersonalDataErased
 
 
 def test_a_shared_payload_must_be_named_and_an_unknown_type_is_refused() -> None:
