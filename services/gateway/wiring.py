@@ -122,6 +122,17 @@ def second_factor_of(config: dict[str, Any]) -> bool:
     return on
 
 
+def audit_retention_of(config: dict[str, Any]) -> int:
+    """Days the audit trail is kept (ZJTX_AUDIT_RETENTION_DAYS): never shorter than the law's six months."""
+    from zjtx.audit import RETENTION_MINIMUM_DAYS
+
+    text = str(config.get("AUDIT_RETENTION_DAYS") or RETENTION_MINIMUM_DAYS).strip()
+    if not text.isdigit() or int(text) < RETENTION_MINIMUM_DAYS:
+        raise StartupError(f"ZJTX_AUDIT_RETENTION_DAYS={text!r}; accepted: a whole number of days, at least "
+                           f"{RETENTION_MINIMUM_DAYS} (Cybersecurity Law art. 21: network logs kept six months)")
+    return int(text)
+
+
 def hasher_of(config: dict[str, Any]) -> Hasher:
     return Hasher(time_cost=int(config["ARGON2_TIME_COST"]), memory_kib=int(config["ARGON2_MEMORY_KIB"]),
                   parallelism=int(config["ARGON2_PARALLELISM"]))
@@ -130,6 +141,7 @@ def hasher_of(config: dict[str, Any]) -> Hasher:
 def build(config: dict[str, Any], store: GatewayStore | None = None) -> Gateway:
     directory = pki_dir(config)
     check_secrets(config, directory)
+    audit_retention_of(config)
     key = token_key(directory)
     store = store or connect_store(config)
     accounts = Accounts(store, hasher_of(config), policy_of(config), key, int(config["TOKEN_TTL_SECONDS"]),

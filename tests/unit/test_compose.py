@@ -153,11 +153,33 @@ def test_no_secret_has_a_default_and_no_account_is_guest() -> None:
     assert "--keyFile" in COMPOSE["services"]["mongo"]["command"]  # a replica set with users needs one
     for reference in re.findall(r"\$\{([A-Z0-9_]+)([^}]*)\}", TEXT):
         name, rest = reference
-        if name == "ZJTX_BOOTSTRAP_ADMIN_PASSWORD":
+        if name in BOOTSTRAP_PASSWORDS:
             assert rest == ":-"  # unset: the gateway creates no administrator and says so
+            continue
+        if name in OPTIONAL_SETTINGS:
+            assert rest.startswith(":-") and rest != ":-", f"{name} keeps a default"
             continue
         assert rest == ":?run make compose-env", f"{name} must refuse to start without a value"
         assert name in compose_setup.secret_variables()
+
+
+BOOTSTRAP_PASSWORDS = {f"ZJTX_BOOTSTRAP_{who}_PASSWORD" for who in ("ADMIN", "SECURITY", "AUDIT")}
+OPTIONAL_SETTINGS = {"ZJTX_BOOTSTRAP_SECURITY_EMAIL", "ZJTX_BOOTSTRAP_AUDIT_EMAIL", "ZJTX_AUDIT_RETENTION_DAYS"}
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_each_gateway_is_given_the_three_administrators_and_the_audit_retention(profile: str) -> None:
+    """三员分立 in a deployment: the system, security and audit administrators' bootstrap passwords, the
+    security and audit administrators' e-mails (one person, one role), and the retention of the audit."""
+    environment = declared(profile, "gateway")["environment"]
+    assert BOOTSTRAP_PASSWORDS | OPTIONAL_SETTINGS <= set(environment)
+    assert environment["ZJTX_AUDIT_RETENTION_DAYS"] == "${ZJTX_AUDIT_RETENTION_DAYS:-180}"
+    # as Compose resolves it with nothing set: defaults taken, the rest placeholders
+    env = {key: re.sub(r"\$\{[^}]+\}", "secret", re.sub(r"\$\{[A-Z0-9_]+:-([^}]*)\}", r"\1", str(value)))
+           for key, value in environment.items()}
+    gateway = load_config("gateway", env=env)
+    assert int(gateway["AUDIT_RETENTION_DAYS"]) >= 180 and gateway["BOOTSTRAP_SECURITY_EMAIL"] != gateway[
+        "BOOTSTRAP_AUDIT_EMAIL"]
 
 
 def test_targets_point_at_declared_services_and_ports() -> None:

@@ -285,3 +285,20 @@ def test_the_reachability_check_sees_an_opened_port() -> None:
 def test_no_secret_is_in_the_manifests(overlay: str) -> None:
     """Secrets are created by the deployer (docs/deployment.md); none is committed or generated here."""
     assert not of_kind(rendered(overlay), "Secret")
+
+
+@pytest.mark.parametrize("overlay", manifests.OVERLAYS)
+def test_the_gateway_is_given_the_three_administrators_and_the_audit_retention(overlay: str) -> None:
+    """三员分立 in the cluster: the system, security and audit administrators' bootstrap passwords come from the
+    deployer's optional Secret, the security and audit administrators are other people (e-mails) than each other,
+    and the audit's retention is set to at least the legal 180 days."""
+    docs = rendered(overlay)
+    (container,) = of_kind(docs, "Deployment")["gateway"]["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    for who, key in (("ADMIN", "admin-password"), ("SECURITY", "security-password"), ("AUDIT", "audit-password")):
+        secret = env[f"ZJTX_BOOTSTRAP_{who}_PASSWORD"]["valueFrom"]["secretKeyRef"]
+        assert secret == {"name": "zjtx-gateway-bootstrap", "key": key, "optional": True}
+    assert env["ZJTX_BOOTSTRAP_SECURITY_EMAIL"]["value"] != env["ZJTX_BOOTSTRAP_AUDIT_EMAIL"]["value"]
+    settings = {**config_map(docs), **{name: e["value"] for name, e in env.items() if "value" in e}}
+    gateway = load_config("gateway", env=settings)
+    assert int(gateway["AUDIT_RETENTION_DAYS"]) >= 180
