@@ -81,6 +81,7 @@ def attachment_message(document: dict[str, Any], programme: ProgrammeModel | Non
         id=document["_id"], application_id=document["application_id"], kind=document["kind"],
         kind_title=spec.title if spec else document["kind"], filename=document["filename"],
         media_type=document["media_type"], size=document["size"], sha256=document["sha256"],
+        digest_alg=document.get("digest_alg", ""), digest=document.get("digest", ""),
         uploaded_at=when(document.get("uploaded_at")), uploaded_by=document.get("uploaded_by", ""))
 
 
@@ -154,6 +155,7 @@ def snapshot_message(snapshot: dict[str, Any], sealed: bool = False) -> pb.Appli
         programme_version=snapshot["programme_version"],
         enterprise=enterprise_message, sealed_fields=sealed_paths(snapshot) if sealed else [],
         snapshot_version=snapshot["snapshot_version"], content_hash=snapshot["content_hash"],
+        content_hash_alg=snapshot.get("content_hash_alg", ""),
         submitted_at=snapshot["submitted_at"], sections=struct(snapshot["sections"]),
         attachments=[pb.AttachmentRef(**a) for a in snapshot["attachments"]],
         pledge=pb.PledgeSignature(**snapshot["pledge"]), focus_category=snapshot.get("focus_category", ""),

@@ -49,6 +49,7 @@ class Received:
     media_type: str
     size: int
     sha256: str
+    digests: dict[str, str]  # the profile's digest beside the SHA-256 (zjtx.files): {} or {digest_alg, digest}
 
 
 def upload(ctx: Context, chunks: Iterator[pb.AttachmentChunk]) -> pb.Attachment:
@@ -107,8 +108,9 @@ def receive(ctx: Context, chunks: Iterator[pb.AttachmentChunk], spec: Attachment
         problems = check_file(spec, filename, media_type, upload.size)
         if problems:
             raise invalid(f"attachment.{problems[0].code}", "；".join(p.message for p in problems), problems)
-        upload.close(sha256=upload.sha256, media_type=media_type)  # kept on the GridFS file document too
-    return Received(upload.file_id, filename, media_type, upload.size, upload.sha256)
+        # kept on the GridFS file document too, with the algorithm beside the profile's digest
+        upload.close(sha256=upload.sha256, media_type=media_type, **upload.digests)
+    return Received(upload.file_id, filename, media_type, upload.size, upload.sha256, upload.digests)
 
 
 def _early_type(spec: AttachmentSpec, filename: str, head: bytes) -> str:
@@ -131,7 +133,7 @@ def _record(unit: UnitOfWork, ctx: Context, application_id: str, spec: Attachmen
     _check_may_add(current, spec, storage.count_attachments(unit.db, application_id, spec.kind, unit.session))
     document = {
         "_id": uuid.uuid4().hex, "application_id": application_id, "kind": spec.kind, "filename": received.filename,
-        "media_type": received.media_type, "size": received.size, "sha256": received.sha256,
+        "media_type": received.media_type, "size": received.size, "sha256": received.sha256, **received.digests,
         "file_id": received.file_id, "uploaded_at": ctx.now, "uploaded_by": ctx.actor, "seq": storage.seq(),
         "removed_at": None, "in_snapshot": False,
     }

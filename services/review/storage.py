@@ -384,8 +384,9 @@ def store_file(db: Any, file_id: str, filename: str, chunks: Iterable[bytes], ma
         media_type = check(upload.head, upload.size)
         upload.close()
     size, sha256 = upload.size, upload.sha256
-    db[f"{SUMMARY_BUCKET}.files"].update_one({"_id": file_id},
-                                             {"$set": {"metadata": {"sha256": sha256, "media_type": media_type}}})
+    # the profile's digest (SM3 under ZJTX_CRYPTO=sm) beside the SHA-256, with its algorithm (zjtx.files)
+    db[f"{SUMMARY_BUCKET}.files"].update_one({"_id": file_id}, {"$set": {"metadata": {
+        "sha256": sha256, "media_type": media_type, **upload.digests}}})
     return {"file_id": file_id, "filename": filename, "size": size, "sha256": sha256, "media_type": media_type}
 
 

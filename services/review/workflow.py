@@ -156,6 +156,7 @@ def _snapshot_fields(programme: Programme, snapshot: registration_pb2.Applicatio
                         for a in snapshot.attachments],
         "focus_category": snapshot.focus_category,
         "content_hash": snapshot.content_hash,
+        "content_hash_alg": snapshot.content_hash_alg,  # "sm3" under the 商用密码 profile
         "snapshot_version": snapshot.snapshot_version,
         "submitted_at": submitted_at,
         "rubric": rubric_record(programme, sections),

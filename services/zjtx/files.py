@@ -1,4 +1,9 @@
-"""GridFS uploads with their SHA-256: the one way a service stores a file.
+"""GridFS uploads with their digests: the one way a service stores a file.
+
+Every file gets its SHA-256 (the contract's ``sha256`` fields); under the 商用密码 profile
+(``ZJTX_CRYPTO=sm``) also its SM3 (``digest_alg`` "sm3", ``digest``), the profile's digest
+(docs/compliance.md). The algorithm is stored beside each digest, so files stored under
+either profile still verify.
 
 ``HashedUpload`` wraps a GridFS upload stream: it hashes and counts what is written and
 keeps the first bytes (for sniffing the media type, ``kernel.files``); leaving its
@@ -16,6 +21,8 @@ from typing import Any
 
 from gridfs import GridFSBucket
 
+from zjtx.crypto import digest_name, new_hash
+
 HEAD_BYTES = 16
 READ_CHUNK = 255 * 1024  # GridFS's default chunk size
 
@@ -30,6 +37,9 @@ class HashedUpload:
         else:
             self.stream = bucket.open_upload_stream_with_id(file_id, filename, metadata=metadata)
         self._digest = hashlib.sha256()
+        self.digest_alg = digest_name()  # the profile's digest, read when the upload starts
+        self._profile = None if self.digest_alg == "sha256" else new_hash(self.digest_alg)
+        self._profile_hex = ""
         self.size = 0
         self.head = b""
 
@@ -41,10 +51,26 @@ class HashedUpload:
     def sha256(self) -> str:
         return self._digest.hexdigest()
 
+    @property
+    def digest(self) -> str:
+        """The profile's digest (hex): SHA-256, or SM3 under ZJTX_CRYPTO=sm; read once the file is written."""
+        if self._profile is None:
+            return self.sha256
+        if not self._profile_hex:
+            self._profile_hex = self._profile.finalize().hex()
+        return self._profile_hex
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """What to keep beside ``sha256``: the profile's digest and its algorithm (nothing more under SHA-256)."""
+        return {} if self._profile is None else {"digest_alg": self.digest_alg, "digest": self.digest}
+
     def write(self, data: bytes) -> None:
         if len(self.head) < HEAD_BYTES:
             self.head += data[: HEAD_BYTES - len(self.head)]
         self._digest.update(data)
+        if self._profile is not None:
+            self._profile.update(data)
         self.size += len(data)
         self.stream.write(data)
 

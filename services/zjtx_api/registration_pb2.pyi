@@ -130,7 +130,7 @@ class SectionState(_message.Message):
     def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., version: _Optional[int] = ..., editable: _Optional[bool] = ..., saved_at: _Optional[str] = ..., saved_by: _Optional[str] = ...) -> None: ...
 
 class Attachment(_message.Message):
-    __slots__ = ("id", "application_id", "kind", "kind_title", "filename", "media_type", "size", "sha256", "uploaded_at", "uploaded_by")
+    __slots__ = ("id", "application_id", "kind", "kind_title", "filename", "media_type", "size", "sha256", "uploaded_at", "uploaded_by", "digest_alg", "digest")
     ID_FIELD_NUMBER: _ClassVar[int]
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -141,6 +141,8 @@ class Attachment(_message.Message):
     SHA256_FIELD_NUMBER: _ClassVar[int]
     UPLOADED_AT_FIELD_NUMBER: _ClassVar[int]
     UPLOADED_BY_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_ALG_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
     id: str
     application_id: str
     kind: str
@@ -151,7 +153,9 @@ class Attachment(_message.Message):
     sha256: str
     uploaded_at: str
     uploaded_by: str
-    def __init__(self, id: _Optional[str] = ..., application_id: _Optional[str] = ..., kind: _Optional[str] = ..., kind_title: _Optional[str] = ..., filename: _Optional[str] = ..., media_type: _Optional[str] = ..., size: _Optional[int] = ..., sha256: _Optional[str] = ..., uploaded_at: _Optional[str] = ..., uploaded_by: _Optional[str] = ...) -> None: ...
+    digest_alg: str
+    digest: str
+    def __init__(self, id: _Optional[str] = ..., application_id: _Optional[str] = ..., kind: _Optional[str] = ..., kind_title: _Optional[str] = ..., filename: _Optional[str] = ..., media_type: _Optional[str] = ..., size: _Optional[int] = ..., sha256: _Optional[str] = ..., uploaded_at: _Optional[str] = ..., uploaded_by: _Optional[str] = ..., digest_alg: _Optional[str] = ..., digest: _Optional[str] = ...) -> None: ...
 
 class Application(_message.Message):
     __slots__ = ("id", "enterprise_id", "enterprise_name", "programme_id", "programme_version", "programme_title", "status", "status_label", "version", "sections", "attachments", "pledge", "pledge_title", "pledge_text", "snapshot_version", "content_hash", "first_submitted_at", "last_submitted_at", "review_level", "review_unit_id", "review_unit_name", "return_round", "max_return_rounds", "corrections", "resubmit_by", "decision_reason", "created_at", "updated_at", "pledge_editable", "editable_attachment_kinds")
@@ -532,20 +536,24 @@ class EnterpriseSnapshot(_message.Message):
     def __init__(self, enterprise_id: _Optional[str] = ..., uscc: _Optional[str] = ..., name: _Optional[str] = ..., region_code: _Optional[str] = ..., region_name: _Optional[str] = ..., industry: _Optional[str] = ..., park_id: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., profile_version: _Optional[int] = ..., sealed_contact: _Optional[_Union[Contact, _Mapping]] = ...) -> None: ...
 
 class AttachmentRef(_message.Message):
-    __slots__ = ("attachment_id", "kind", "filename", "media_type", "size", "sha256")
+    __slots__ = ("attachment_id", "kind", "filename", "media_type", "size", "sha256", "digest_alg", "digest")
     ATTACHMENT_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
     MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
     SHA256_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_ALG_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
     attachment_id: str
     kind: str
     filename: str
     media_type: str
     size: int
     sha256: str
-    def __init__(self, attachment_id: _Optional[str] = ..., kind: _Optional[str] = ..., filename: _Optional[str] = ..., media_type: _Optional[str] = ..., size: _Optional[int] = ..., sha256: _Optional[str] = ...) -> None: ...
+    digest_alg: str
+    digest: str
+    def __init__(self, attachment_id: _Optional[str] = ..., kind: _Optional[str] = ..., filename: _Optional[str] = ..., media_type: _Optional[str] = ..., size: _Optional[int] = ..., sha256: _Optional[str] = ..., digest_alg: _Optional[str] = ..., digest: _Optional[str] = ...) -> None: ...
 
 class PledgeSignature(_message.Message):
     __slots__ = ("signer_name", "signer_title", "signed_at", "text_sha256")
@@ -560,7 +568,7 @@ class PledgeSignature(_message.Message):
     def __init__(self, signer_name: _Optional[str] = ..., signer_title: _Optional[str] = ..., signed_at: _Optional[str] = ..., text_sha256: _Optional[str] = ...) -> None: ...
 
 class ApplicationSnapshot(_message.Message):
-    __slots__ = ("application_id", "programme_id", "programme_version", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "pledge", "focus_category", "first_submitted_at", "programme_title", "sealed_fields")
+    __slots__ = ("application_id", "programme_id", "programme_version", "enterprise", "snapshot_version", "content_hash", "submitted_at", "sections", "attachments", "pledge", "focus_category", "first_submitted_at", "programme_title", "sealed_fields", "content_hash_alg")
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_ID_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -575,6 +583,7 @@ class ApplicationSnapshot(_message.Message):
     FIRST_SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_TITLE_FIELD_NUMBER: _ClassVar[int]
     SEALED_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_HASH_ALG_FIELD_NUMBER: _ClassVar[int]
     application_id: str
     programme_id: str
     programme_version: int
@@ -589,7 +598,8 @@ class ApplicationSnapshot(_message.Message):
     first_submitted_at: str
     programme_title: str
     sealed_fields: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., programme_version: _Optional[int] = ..., enterprise: _Optional[_Union[EnterpriseSnapshot, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentRef, _Mapping]]] = ..., pledge: _Optional[_Union[PledgeSignature, _Mapping]] = ..., focus_category: _Optional[str] = ..., first_submitted_at: _Optional[str] = ..., programme_title: _Optional[str] = ..., sealed_fields: _Optional[_Iterable[str]] = ...) -> None: ...
+    content_hash_alg: str
+    def __init__(self, application_id: _Optional[str] = ..., programme_id: _Optional[str] = ..., programme_version: _Optional[int] = ..., enterprise: _Optional[_Union[EnterpriseSnapshot, _Mapping]] = ..., snapshot_version: _Optional[int] = ..., content_hash: _Optional[str] = ..., submitted_at: _Optional[str] = ..., sections: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., attachments: _Optional[_Iterable[_Union[AttachmentRef, _Mapping]]] = ..., pledge: _Optional[_Union[PledgeSignature, _Mapping]] = ..., focus_category: _Optional[str] = ..., first_submitted_at: _Optional[str] = ..., programme_title: _Optional[str] = ..., sealed_fields: _Optional[_Iterable[str]] = ..., content_hash_alg: _Optional[str] = ...) -> None: ...
 
 class ApplicationSubmitted(_message.Message):
     __slots__ = ("application",)

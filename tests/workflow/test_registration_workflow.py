@@ -76,6 +76,38 @@ def test_submitting_a_complete_application_freezes_it_and_emits_the_snapshot(sto
     assert storage.get_application(store.db, application["_id"])["status"] == "submitted"
 
 
+def test_the_sm_profile_digests_files_and_the_snapshot_with_sm3_and_the_algorithm_travels(
+        store: StoreHandle, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ZJTX_CRYPTO=sm (GB/T 39786): each attachment keeps its SM3 beside its SHA-256 (GridFS metadata, the
+    attachment, the snapshot's reference), the content hash is SM3 and says so, and it verifies from the
+    opened snapshot; the form's personal values stay sealed in the event and in the stored snapshot."""
+    from kernel import personal
+    from registration.rules.snapshots import content_hash
+    from zjtx.crypto import digest, field_cipher
+
+    monkeypatch.setenv("ZJTX_CRYPTO", "sm")
+    as_enterprise, application = draft(store)
+    response = workflow.submit(as_enterprise, pb.SubmitRequest(application_id=application["_id"]))
+    [event] = outbox(store, "application.submitted", application["_id"])
+    sent = event.payload(pb.ApplicationSubmitted).application
+    assert sent.content_hash_alg == "sm3" and sent.content_hash == response.content_hash
+    stored = store.db.snapshots.find_one({"application_id": application["_id"]})
+    assert personal.is_sealed(stored["sections"]["basic"]["contact_name"])
+    assert personal.is_sealed(stored["pledge"]["signer_name"]) and "sections.basic.contact_name" in sent.sealed_fields
+    for ref in sent.attachments:
+        kept = store.db.attachments.find_one({"_id": ref.attachment_id})
+        gridfs = store.db["attachment_files.files"].find_one({"_id": kept["file_id"]})
+        content = b"".join(c["data"] for c in store.db["attachment_files.chunks"].find({"files_id": kept["file_id"]})
+                           .sort("n", 1))
+        assert (ref.digest_alg, ref.digest) == ("sm3", digest(content, "sm3")) == (kept["digest_alg"], kept["digest"])
+        assert (gridfs["digest_alg"], gridfs["digest"], gridfs["sha256"]) == ("sm3", ref.digest, digest(content, "sha256"))
+    opened = storage.get_snapshot(store.db, application["_id"], 1)
+    assert content_hash(opened["sections"], opened["attachments"], opened["pledge"], "sm3") == sent.content_hash
+    assert content_hash(opened["sections"], opened["attachments"], opened["pledge"], "sha256") != sent.content_hash
+    # the sealed snapshot opens only with the instance's key: the hash is over the clear values
+    assert personal.open_snapshot(field_cipher(), stored)["sections"] == opened["sections"]
+
+
 def test_submission_without_the_pledge_is_refused_naming_it_and_emits_nothing(store: StoreHandle) -> None:
     as_enterprise, application = draft(store, pledge=False)
 

@@ -5,24 +5,29 @@ the sections, the attachments' references with their SHA-256, the pledge) so not
 it is a live reference: a later profile change or correction makes a new profile version
 or a new snapshot, never a different old one.
 
-Content hash: SHA-256 (hex) of the canonical JSON of
+Content hash: SHA-256 (hex; SM3 under the 商用密码 profile ``ZJTX_CRYPTO=sm``, named by
+``content_hash_alg``, so a snapshot hashed under either profile still verifies) of the canonical JSON of
 ``{"attachments": [...], "pledge": {...}, "sections": {...}}``: keys sorted, separators
 ``,`` and ``:``, UTF-8 (no ``\\u`` escapes), integral numbers as integers (``3`` not
 ``3.0``, as a protobuf Struct would otherwise turn them), attachments in programme-kind
-then upload order. Anyone holding the snapshot (e.g. from the event) can recompute it.
+then upload order; an attachment stored under the 商用密码 profile also carries
+``digest_alg`` and ``digest`` (its SM3) in its reference. Anyone holding the opened snapshot
+(GetSnapshot; the instance's services open the event's sealed personal values) can recompute it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kernel.conditions import lookup
 from kernel.programme import ProgrammeModel
+from zjtx.crypto import digest, digest_name
 
 ATTACHMENT_KEYS = ("attachment_id", "kind", "filename", "media_type", "size", "sha256")
+# present only on files stored under the 商用密码 profile (zjtx.files): SM3 beside the SHA-256
+PROFILE_DIGEST_KEYS = ("digest_alg", "digest")
 PLEDGE_KEYS = ("signer_name", "signer_title", "signed_at", "text_sha256")
 
 
@@ -48,13 +53,21 @@ def canonical_json(value: Any) -> str:
 
 
 def content_hash(sections: Mapping[str, Any], attachments: Sequence[Mapping[str, Any]],
-                 pledge: Mapping[str, Any]) -> str:
-    body = {"sections": sections, "attachments": list(attachments), "pledge": pledge}
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+                 pledge: Mapping[str, Any], alg: str = "sha256") -> str:
+    """``alg``: "sha256" ("" in snapshots made before the algorithm was named) or "sm3"."""
+    body = {"sections": sections, "attachments": [_hashed_ref(a) for a in attachments], "pledge": pledge}
+    return digest(canonical_json(body).encode("utf-8"), alg or "sha256")
+
+
+def _hashed_ref(ref: Mapping[str, Any]) -> dict[str, Any]:
+    """An attachment's reference as hashed: the profile's digest only where the file has one (a protobuf
+    round trip fills the fields with "" on files stored under SHA-256 alone)."""
+    return {k: v for k, v in ref.items() if k not in PROFILE_DIGEST_KEYS or ref.get("digest_alg")}
 
 
 def attachment_ref(document: Mapping[str, Any]) -> dict[str, Any]:
     ref = {key: document[key] for key in ATTACHMENT_KEYS if key != "attachment_id"}
+    ref.update({key: document[key] for key in PROFILE_DIGEST_KEYS if document.get(key)})
     return {"attachment_id": document["_id"], **ref}
 
 
@@ -80,6 +93,7 @@ def build_snapshot(*, application_id: str, programme: ProgrammeModel, enterprise
     region_name, industry, park_id, contact{person, mobile, email}, profile_version).
     """
     frozen_sections = canonical({sid: dict(values) for sid, values in sections.items()})
+    alg = digest_name()  # SHA-256, or SM3 under the 商用密码 profile
     references = ordered_attachments(programme, attachments)
     signature = pledge_ref(pledge)
     focus = lookup(frozen_sections, programme.focus_field) if programme.focus_field else None
@@ -90,7 +104,8 @@ def build_snapshot(*, application_id: str, programme: ProgrammeModel, enterprise
         "programme_title": programme.title,
         "enterprise": dict(enterprise),
         "snapshot_version": version,
-        "content_hash": content_hash(frozen_sections, references, signature),
+        "content_hash": content_hash(frozen_sections, references, signature, alg),
+        "content_hash_alg": alg,
         "submitted_at": submitted_at,
         "first_submitted_at": first_submitted_at,
         "sections": frozen_sections,

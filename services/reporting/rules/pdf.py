@@ -158,7 +158,8 @@ def application_story(programme: ProgrammeModel, doc: Mapping[str, Any], generat
         ("本版提交时间", beijing(snapshot.get("submitted_at", ""))),
         ("申报材料版本", f"第{snapshot.get('snapshot_version') or 1}版"
                    f"（培育批次文件第{snapshot.get('programme_version') or '-'}版）"),
-        ("申报内容摘要（SHA-256）", snapshot.get("content_hash", "")),
+        (f"申报内容摘要（{'SM3' if snapshot.get('content_hash_alg') == 'sm3' else 'SHA-256'}）",
+         snapshot.get("content_hash", "")),
     ]
     story.append(_grid([[para(k, 9), para(v, 9)] for k, v in info], [45 * mm, 125 * mm]))
     number = 0
