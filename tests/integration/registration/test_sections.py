@@ -24,6 +24,8 @@ from registration_support import (
 )
 
 from harness.clients import call
+from kernel.personal import is_sealed, open_section
+from zjtx.crypto import field_cipher
 from zjtx_api import registration_pb2 as pb
 from zjtx_api.registration_pb2_grpc import RegistrationStub
 
@@ -146,7 +148,10 @@ def test_operator_lookalikes_are_stored_as_plain_data(stub: RegistrationStub, mo
     saved = save(stub, application.id, "basic", {**VALID_SECTIONS["basic"], **values})
     assert {k: dict(saved.section.data)[k] for k in values} == values
     stored = mongo.zjtx_registration.applications.find_one({"_id": application.id})
-    assert {k: stored["sections"]["basic"]["data"][k] for k in values} == values
+    # the form's personal fields (legal_representative, contact_name) are sealed at rest: opened, the same text
+    assert is_sealed(stored["sections"]["basic"]["data"]["contact_name"])
+    opened = open_section(field_cipher(), "basic", stored["sections"]["basic"]["data"])
+    assert {k: opened[k] for k in values} == values
     # a lookalike id never matches anything
     for lookalike in ('{"$ne": null}', "$ne", ".*"):
         code, _ = refused(stub.GetApplication, pb.GetApplicationRequest(application_id=lookalike))
