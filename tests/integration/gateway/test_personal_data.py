@@ -296,6 +296,9 @@ def test_erasure_after_the_archive_period_leaves_no_personal_value_and_keeps_the
         erased = call(registration.ErasePersonalData, pb.ErasePersonalDataRequest(
             enterprise_id=enterprise_id, reason="档案保存期满"), admin)
         assert list(erased.application_ids) == [application_id] and erased.erased_by == "sysadmin-test"
+        recorded = mongo.zjtx_registration.audit.find_one({"action": "personal_data.erased",
+                                                          "target": f"enterprise:{enterprise_id}"})
+        assert (recorded["subject"], recorded["role"], recorded["reason"]) == ("sysadmin-test", "admin", "档案保存期满")
         until(lambda: (mongo.zjtx_review.applications.find_one({"_id": application_id, "personal_data_erased_at":
                                                                 {"$exists": True}})
                        and mongo.zjtx_notification.enterprises.find_one({"_id": enterprise_id,
