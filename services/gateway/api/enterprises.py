@@ -8,7 +8,7 @@ from gateway.api import privacy
 from gateway.api.common import NEW_USCC_SCHEMA, audit, body_schema, build, out, rpc, schema
 from gateway.auth import enterprise_login
 from gateway.formats import PROFILE_FIELDS
-from gateway.routes import Context, Registry, Reply, Route
+from gateway.routes import Context, Registry, Reply, Route, obj, text
 from gateway.rules.access import Identity, check_own_enterprise
 from gateway.rules.passwords import NEW_PASSWORD_SCHEMA, password_problems
 from zjtx.errors import DomainError, already_exists, invalid
@@ -68,6 +68,14 @@ def my_enterprise(ctx: Context) -> Any:
     return out(rpc(ctx, "registration", "GetEnterprise", pb.GetEnterpriseRequest(enterprise_id=ctx.who.enterprise_id)))
 
 
+def erase_personal_data(ctx: Context) -> Any:
+    """PIPL art. 47, after the programmes' archive period: registration refuses earlier (409, naming the
+    date) and tells every service (registration.personal_data_erased); the gateway's trail records the
+    system administrator's act like every staff write, registration's own trail too."""
+    request = pb.ErasePersonalDataRequest(enterprise_id=ctx.path["enterprise_id"], reason=ctx.body.get("reason", ""))
+    return out(rpc(ctx, "registration", "ErasePersonalData", request))
+
+
 def register(r: Registry) -> None:
     r.add(Route("POST", "/api/v1/enterprises", "registerEnterprise",
                 "Register an enterprise and set its sign-in password (USCC + password)", "enterprises", (),
@@ -75,6 +83,11 @@ def register(r: Registry) -> None:
     r.add(Route("GET", "/api/v1/enterprise", "getMyEnterprise", "The signed-in enterprise's own profile",
                 "enterprises", ("enterprise",), my_enterprise, response=schema(pb.Enterprise),
                 action_zh="查看企业信息"))
+    r.add(Route("POST", "/api/v1/enterprises/{enterprise_id}/personal-data-erasure", "erasePersonalData",
+                "Erase the enterprise's personal data once its programmes' archive period has passed (system "
+                "administrator; the record stays, each personal value becomes 〔已删除〕)", "enterprises", ("admin",),
+                erase_personal_data, body=obj({"reason": text(500)}), response=schema(pb.PersonalDataErased),
+                errors=(404, 409), action_zh="删除企业个人信息"))
     r.add(Route("GET", "/api/v1/enterprises/{enterprise_id}", "getEnterprise", "An enterprise's profile (its own only)",
                 "enterprises", ("enterprise",), get_enterprise, response=schema(pb.Enterprise),
                 action_zh="查看企业信息"))

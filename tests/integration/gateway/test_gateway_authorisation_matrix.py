@@ -108,6 +108,10 @@ ROWS: list[tuple[str, str, str, Any, dict[str, int], dict[str, Any]]] = [
     ("listDivisions", "GET", "/api/v1/divisions", None, ALL, {"parent": "430400"}),
     ("getMyEnterprise", "GET", "/api/v1/enterprise", None, cells(ent=200, ent_other=200), {}),
     ("getEnterprise", "GET", "/api/v1/enterprises/{ent_a}", None, cells(ent=200), {}),
+    # the system administrators (any unit: an instance-wide act) reach registration, which refuses within the
+    # archive period (the world's clock is 2020): 409 naming the date; everyone else is refused at the gateway
+    ("erasePersonalData", "POST", "/api/v1/enterprises/{ent_a}/personal-data-erasure", {"reason": "矩阵测试"},
+     cells(adm=409, adm_other=409), {}),
     ("updateMyEnterprise", "PUT", "/api/v1/enterprise", {
         "expected_version": 999, "name": "新名称有限公司", "region_code": "430405", "industry": "通用设备制造业",
         "contact": {"person": "王五", "mobile": "13700137000", "email": "w@example.cn"}},

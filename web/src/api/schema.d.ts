@@ -478,6 +478,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enterprises/{enterprise_id}/personal-data-erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase the enterprise's personal data once its programmes' archive period has passed (system administrator; the record stays, each personal value becomes 〔已删除〕)
+         * @description Roles: admin.
+         */
+        post: operations["erasePersonalData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inbox": {
         parameters: {
             query?: never;
@@ -2540,6 +2560,8 @@ export interface operations {
                     "application/json": {
                         attachments: {
                             application_id: string;
+                            digest: string;
+                            digest_alg: string;
                             filename: string;
                             id: string;
                             kind: string;
@@ -2730,6 +2752,8 @@ export interface operations {
                     "application/json": {
                         attachments: {
                             application_id: string;
+                            digest: string;
+                            digest_alg: string;
                             filename: string;
                             id: string;
                             kind: string;
@@ -3057,6 +3081,8 @@ export interface operations {
                     "application/json": {
                         attachments: {
                             application_id: string;
+                            digest: string;
+                            digest_alg: string;
                             filename: string;
                             id: string;
                             kind: string;
@@ -3191,6 +3217,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         application_id: string;
+                        digest: string;
+                        digest_alg: string;
                         filename: string;
                         id: string;
                         kind: string;
@@ -3334,6 +3362,8 @@ export interface operations {
                     "application/json": {
                         attachments: {
                             application_id: string;
+                            digest: string;
+                            digest_alg: string;
                             filename: string;
                             id: string;
                             kind: string;
@@ -3885,6 +3915,8 @@ export interface operations {
                     "application/json": {
                         attachments: {
                             application_id: string;
+                            digest: string;
+                            digest_alg: string;
                             filename: string;
                             id: string;
                             kind: string;
@@ -4380,6 +4412,8 @@ export interface operations {
                         application_id: string;
                         attachments: {
                             attachment_id: string;
+                            digest: string;
+                            digest_alg: string;
                             filename: string;
                             kind: string;
                             media_type: string;
@@ -4387,6 +4421,7 @@ export interface operations {
                             size: number;
                         }[];
                         content_hash: string;
+                        content_hash_alg: string;
                         enterprise: {
                             contact: {
                                 email: string;
@@ -4400,6 +4435,11 @@ export interface operations {
                             profile_version: number;
                             region_code: string;
                             region_name: string;
+                            sealed_contact: {
+                                email: string;
+                                mobile: string;
+                                person: string;
+                            } | null;
                             uscc: string;
                         } | null;
                         first_submitted_at: string;
@@ -4413,6 +4453,7 @@ export interface operations {
                         programme_id: string;
                         programme_title: string;
                         programme_version: number;
+                        sealed_fields: string[];
                         sections: Record<string, never> | null;
                         snapshot_version: number;
                         submitted_at: string;
@@ -4683,6 +4724,8 @@ export interface operations {
                     "application/json": {
                         attachments: {
                             application_id: string;
+                            digest: string;
+                            digest_alg: string;
                             filename: string;
                             id: string;
                             kind: string;
@@ -5759,6 +5802,151 @@ export interface operations {
             };
             /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description more than 100 header lines or 32 KiB of request line and headers (request.headers_too_large) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    erasePersonalData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON */
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_ids: string[];
+                        archived_until: string;
+                        enterprise_id: string;
+                        erased_at: string;
+                        erased_by: string;
+                        erased_marker: string;
+                        reason: string;
+                    };
+                };
+            };
+            /** @description invalid input (schema, forbidden keys, domain rules); every problem in `violations` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no, forged, expired or revoked token (token.invalid, token.expired, token.revoked, auth.required) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role or jurisdiction does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description method not allowed on this path */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict (version, window closed, wrong status) or already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than the operation's limit (x-max-body-bytes; request.too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
