@@ -40,9 +40,9 @@ CONTACT_FIELDS = ("person", "mobile", "email")
 ERASED = "〔已删除〕"
 # zjtx.crypto.PREFIX's family: a sealed value is recognised without importing the cipher.
 SEALED_MARK = "enc:"
-# Default archive period of a programme's records (years) when its document names none:
-# an assumption (docs/personal-data.md), after the 10-year keeping of 永久/长期 project files
-# under the 文书档案保管期限规定; a programme sets its own with ``archive_years``.
+# Default archive period of a programme's records (years) when its document names none: an
+# assumption (docs/personal-data.md, no rule fixes it for these files), the 定期10年 keeping
+# period of administrative files (文书档案保管期限规定); a programme sets its own with ``archive_years``.
 DEFAULT_ARCHIVE_YEARS = 10
 
 
