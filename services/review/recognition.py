@@ -278,7 +278,7 @@ def amend_recognition(unit: UnitOfWork, ctx: Context, programme: Programme, remo
     if set(remove) & set(add) or not (remove or add):
         problems.append(Violation("application_ids", "empty", "请列出要移出或补入的申请，同一申请不能既移出又补入"))
     if problems:
-        raise invalid("recognition.amendment_invalid", "认定名单更正有误，未保存", problems)
+        raise precondition("recognition.amendment_invalid", "认定名单更正有误，未保存", problems)
     version, actor, level = current + 1, owner_actor(ctx, programme), programme.final_level.level
     detail = f"认定名单第{version}版更正：{reason}"
     removed, added = [], []
