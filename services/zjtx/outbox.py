@@ -37,6 +37,7 @@ from opentelemetry import propagate, trace
 from pymongo import ASCENDING, IndexModel
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
+from pymongo.errors import BulkWriteError
 
 from zjtx import attributes
 from zjtx.clock import iso, now
@@ -47,6 +48,7 @@ from zjtx.transient import is_infrastructure_error
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("zjtx.outbox")
 
+DUPLICATE_KEY = 11000
 NOT_PUBLISHED, IN_PROGRESS, PUBLISHED, FAILED = "NotPublished", "InProgress", "Published", "Failed"
 PUBLISHED_RETENTION_SECONDS = 7 * 24 * 3600
 
@@ -80,10 +82,13 @@ class PendingEvent:
     trace_headers: dict[str, str]
 
     @classmethod
-    def create(cls, source: str, event_type: str, subject: str, data: dict[str, Any]) -> PendingEvent:
+    def create(cls, source: str, event_type: str, subject: str, data: dict[str, Any],
+               event_id: str = "") -> PendingEvent:
+        """``event_id``: given when the event must keep its id if produced again (a handler
+        without a transaction, run again after a crash: ``zjtx.mongo.UnitOfWork.origin``)."""
         carrier: dict[str, str] = {}
         propagate.inject(carrier)
-        return cls(uuid.uuid4().hex, event_type, source, subject, iso(now()), data, carrier)
+        return cls(event_id or uuid.uuid4().hex, event_type, source, subject, iso(now()), data, carrier)
 
     def envelope(self) -> dict[str, Any]:
         return {
@@ -126,7 +131,19 @@ def write_events(db: Database, events: list[PendingEvent], session: ClientSessio
         }
         for position, event in enumerate(events)
     ]
-    db.outbox.insert_many(documents, session=session)
+    if session is not None:
+        db.outbox.insert_many(documents, session=session)
+        return documents
+    # outside a transaction (a handler that writes by natural keys): entries with the ids a run
+    # before a crash gave them are there already; only the new ones are returned (handed over)
+    try:
+        db.outbox.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        errors = error.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        present = {e["index"] for e in errors}
+        return [d for i, d in enumerate(documents) if i not in present]
     return documents
 
 
