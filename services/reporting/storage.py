@@ -88,6 +88,11 @@ def archive_document(envelope: Mapping[str, Any], event: ProjectionEvent) -> dic
 
 
 APPLY_ATTEMPTS = 10  # another event of the same document applied meanwhile: read it again
+# Events that nearly always find no document yet (an application's first submission, an
+# enterprise's registration): outside a transaction the new document is inserted without a
+# look-up first; if one exists after all, the insert fails on its _id and the event is applied
+# to it as any other.
+CREATING = frozenset({"application.submitted", "enterprise.registered"})
 
 
 def apply_event(db: Database, session: ClientSession | None, event: ProjectionEvent) -> dict[str, Any]:
@@ -98,6 +103,14 @@ def apply_event(db: Database, session: ClientSession | None, event: ProjectionEv
     queues) cannot lose one another's facts; the one that finds the document changed applies
     its event again to the new state (applying is idempotent and order-insensitive)."""
     collection = db[event.collection]
+    if session is None and event.type in CREATING:
+        document = {**projections.derive(event.collection, event.key, projections.apply(event.collection, None, event)),
+                    "rev": 1}
+        try:
+            collection.insert_one(document)
+            return document
+        except DuplicateKeyError:
+            pass
     for _ in range(APPLY_ATTEMPTS):
         current = collection.find_one({"_id": event.key}, {"facts": 1, "rev": 1}, session=session)
         facts = projections.apply(event.collection, (current or {}).get("facts"), event)

@@ -9,7 +9,9 @@ is away (the database restarting, a peer service down: ``zjtx.transient``) is no
 fault: the message stays unacknowledged and is retried in place with back-off, without
 spending the delivery limit, for as long as the outage lasts (prefetch bounds how many
 messages wait like this). The handler runs inside a Store transaction
-together with its inbox record, so each event id takes effect once.
+together with its inbox record, so each event id takes effect once; or, declared with
+``transaction=False``, without one: its writes idempotent by natural keys and its inbox
+record written last (``zjtx.inbox``).
 
 Handler signature: ``def on_x(self, unit: UnitOfWork, event: Envelope) -> None``.
 """
