@@ -102,6 +102,25 @@ def test_an_event_projected_twice_is_archived_and_applied_once(reporting: StoreH
     assert reporting.db.applications.count_documents({}) == 1
 
 
+def test_events_applied_again_without_a_transaction_leave_the_same_read_model(reporting: StoreHandle,
+                                                                            open_store) -> None:
+    """As the handlers run now (``handles(transaction=False)``): every event applied, then every one
+    applied again (a redelivery after a crash before the inbox record, in reverse order): the archive
+    holds each once, and the read model is the one a single pass in a transaction builds."""
+    events, _ = recommended(open_store)
+    once = open_store("reporting", storage.INDEXES)
+    project(once, events)
+
+    for event in [*events, *reversed(events)]:
+        envelope = event.to_dict()
+        reporting.apply(lambda unit, e=envelope: storage.archive_and_apply(unit, e, normalise(e)), event.id)
+
+    assert reporting.db.event_archive.count_documents({}) == len(events)
+    [twice], [single] = reporting.db.applications.find({}), once.db.applications.find({})
+    assert twice["rev"] > 1 and {k: v for k, v in twice.items() if k != "rev"} == \
+        {k: v for k, v in single.items() if k != "rev"}
+
+
 def test_the_units_summary_workbook_lists_the_recommended_enterprise(reporting: StoreHandle, open_store,
                                                                      tmp_path: Path) -> None:
     events, name = recommended(open_store)
