@@ -114,6 +114,10 @@ def measure(n: int = 20, log: Any = print) -> tuple[list[str], dict[str, Any]]:
             figures["idle_operations_per_second"] = round(sum(idle[0][0].values()) / IDLE_SECONDS, 2)
             lines.append(f"idle: {figures['idle_operations_per_second']:.1f} database operations per second "
                          "(relays' and the sender's polls, review's clock)")
+            for service, count in idle[0][0].most_common():
+                top = [(name, c) for (s, name), c in idle[0][1].most_common() if s == service][:6]
+                lines.append(f"  {service:<13} {count / IDLE_SECONDS:5.1f}/s  "
+                             + ", ".join(f"{name} {c / IDLE_SECONDS:.1f}" for name, c in top))
             started = time.monotonic()
             submissions = surge.submit_all(rig.targets["registration"], drafts, clients=4)
             _wait(rig, surge_bench.HOPS, [s.draft.application_id for s in submissions if s.accepted])
