@@ -98,24 +98,24 @@ CREATING = frozenset({"application.submitted", "enterprise.registered"})
 def apply_event(db: Database, session: ClientSession | None, event: ProjectionEvent) -> dict[str, Any]:
     """Load the document the event changes, apply it, store the new document.
 
-    ``rev`` counts the document's writes: the write is conditional on the ``rev`` read, so two
-    events of one application applied at once outside a transaction (they arrive on different
-    queues) cannot lose one another's facts; the one that finds the document changed applies
-    its event again to the new state (applying is idempotent and order-insensitive)."""
+    The write is conditional on the facts read (compare and set): two events of one
+    application applied at once outside a transaction (they arrive on different queues) cannot
+    lose one another's facts; the one that finds the facts changed applies its event again to
+    the new state (applying is idempotent and order-insensitive). An event that changes no fact
+    (applied already) writes nothing."""
     collection = db[event.collection]
     if session is None and event.type in CREATING:
-        document = {**projections.derive(event.collection, event.key, projections.apply(event.collection, None, event)),
-                    "rev": 1}
+        document = projections.derive(event.collection, event.key, projections.apply(event.collection, None, event))
         try:
             collection.insert_one(document)
             return document
         except DuplicateKeyError:
             pass
     for _ in range(APPLY_ATTEMPTS):
-        current = collection.find_one({"_id": event.key}, {"facts": 1, "rev": 1}, session=session)
-        facts = projections.apply(event.collection, (current or {}).get("facts"), event)
-        document = {**projections.derive(event.collection, event.key, facts),
-                    "rev": int((current or {}).get("rev") or 0) + 1}
+        current = collection.find_one({"_id": event.key}, {"facts": 1}, session=session)
+        held = (current or {}).get("facts")
+        facts = projections.apply(event.collection, held, event)
+        document = projections.derive(event.collection, event.key, facts)
         if current is None:
             try:
                 collection.insert_one(document, session=session)
@@ -124,8 +124,9 @@ def apply_event(db: Database, session: ClientSession | None, event: ProjectionEv
                 if session is not None:
                     raise
                 continue
-        condition = {"_id": event.key, "rev": current.get("rev")}
-        if collection.replace_one(condition, document, session=session).matched_count == 1:
+        if facts == held:
+            return document  # nothing new (a redelivery after a crash, a duplicate)
+        if collection.replace_one({"_id": event.key, "facts": held}, document, session=session).matched_count == 1:
             return document
     raise RuntimeError(f"{event.collection} {event.key} kept changing while {event.type} {event.id} was applied")
 
