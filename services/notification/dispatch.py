@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,6 +77,12 @@ def inbox_id(recipient: str, event_id: str) -> str:
     return hashlib.sha256(f"{recipient}\x00{event_id}".encode()).hexdigest()[:32]
 
 
+def delivery_id(event_id: str, recipient: str, channel: str) -> str:
+    """A delivery's id, from its natural key (one delivery per event, recipient and channel), so
+    that a handler applying its event again after a crash writes the same delivery, not a second."""
+    return hashlib.sha256(f"{event_id}\x00{recipient}\x00{channel}".encode()).hexdigest()[:32]
+
+
 def delivery_of(deps: Deps, notice: Notice, target: Target,
                 preferences: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The delivery record of one target, and its inbox message when the channel is the inbox."""
@@ -88,7 +93,8 @@ def delivery_of(deps: Deps, notice: Notice, target: Target,
     body = f"{deps.settings.sms_signature}{rendered.body}" if target.channel == "sms" else rendered.body
     at = now()
     delivery = {
-        "_id": uuid.uuid4().hex, "event_id": notice.event_id, "event_type": notice.event_type, "kind": notice.kind,
+        "_id": delivery_id(notice.event_id, target.recipient, target.channel),
+        "event_id": notice.event_id, "event_type": notice.event_type, "kind": notice.kind,
         "subject": notice.subject, "recipient": target.recipient, "channel": target.channel,
         "address": target.address, "name": target.name, "title": rendered.title, "body": body,
         "state": initial.state, "skip_reason": initial.skip_reason, "attempts": 0, "total_attempts": 0, "retries": 0,
@@ -109,10 +115,11 @@ def record_notice(deps: Deps, unit: UnitOfWork, notice: Notice) -> int:
     recipients' channel preferences read in one look-up, the records written with one
     ``insert_many`` per collection.
 
-    No look-up for an existing delivery or inbox message: every caller records a notice once
-    (an event handler behind its inbox claim, a reminder behind its unique key), and the
-    unique keys (event, recipient, channel) and the inbox message's id (from recipient and
-    event) would stop a second one."""
+    No look-up for an existing delivery or inbox message: both are keyed by their natural keys
+    (the delivery's id from event, recipient and channel; the inbox message's from recipient
+    and event). In a transaction (a reminder behind its unique key) a second one would abort
+    it; without one (an event handler, ``handles(transaction=False)``, applying its event again
+    after a crash) the ones written already are skipped, so nothing is doubled or lost."""
     targets = list({(t.recipient, t.channel): t for t in notice.targets
                     if t.channel in deps.settings.deployment_channels}.values())
     if not targets:

@@ -199,20 +199,23 @@ class NotificationService(GrpcOperations):
             log.warning("reminder check skipped: review service unavailable (%s)", exc)
 
     # -- events from registration ----------------------------------------------------------
+    # Handlers with transaction=False write only upserts and records keyed by their natural keys
+    # (deliveries by event, recipient and channel; inbox messages by recipient and event), their
+    # inbox record last: a crash between two writes is completed by the redelivery, never doubled.
 
-    @handles("registration", "enterprise.registered")
+    @handles("registration", "enterprise.registered", transaction=False)
     def on_enterprise_registered(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.enterprise_registered(self.deps, unit, event)
 
-    @handles("registration", "enterprise.profile_changed")
+    @handles("registration", "enterprise.profile_changed", transaction=False)
     def on_enterprise_profile_changed(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.enterprise_profile_changed(self.deps, unit, event)
 
-    @handles("registration", "application.submitted")
+    @handles("registration", "application.submitted", transaction=False)
     def on_application_submitted(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.application_submitted(self.deps, unit, event)
 
-    @handles("registration", "application.resubmitted")
+    @handles("registration", "application.resubmitted", transaction=False)
     def on_application_resubmitted(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.application_resubmitted(self.deps, unit, event)
 
@@ -222,23 +225,23 @@ class NotificationService(GrpcOperations):
 
     # -- events from review ------------------------------------------------------------------
 
-    @handles("review", "review.task_opened")
+    @handles("review", "review.task_opened", transaction=False)
     def on_task_opened(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.task_opened(self.deps, unit, event)
 
-    @handles("review", "review.passed")
+    @handles("review", "review.passed", transaction=False)
     def on_passed(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.passed(self.deps, unit, event)
 
-    @handles("review", "review.returned")
+    @handles("review", "review.returned", transaction=False)
     def on_returned(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.returned(self.deps, unit, event)
 
-    @handles("review", "review.rejected")
+    @handles("review", "review.rejected", transaction=False)
     def on_rejected(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.rejected(self.deps, unit, event)
 
-    @handles("review", "review.recommended")
+    @handles("review", "review.recommended", transaction=False)
     def on_recommended(self, unit: UnitOfWork, event: Envelope) -> None:
         workflow.recommended(self.deps, unit, event)
 

@@ -26,7 +26,7 @@ from pymongo.database import Database
 from kernel import personal
 from notification.rules.deliveries import DUE_STATES, FAILED, PENDING, SENDING
 from zjtx.crypto import field_cipher
-from zjtx.mongo import UnitOfWork, simple_index
+from zjtx.mongo import UnitOfWork, insert_missing, simple_index
 
 INDEXES = {
     "inbox": [IndexModel([("recipient", ASCENDING), ("created_at", DESCENDING)], name="by_recipient"),
@@ -104,8 +104,16 @@ def close_tasks_of(unit: UnitOfWork, application_id: str, outcome: str, at: date
 
 def add_inbox_messages(unit: UnitOfWork, documents: list[dict[str, Any]]) -> None:
     at = seq()
-    unit.db.inbox.insert_many([{**d, "seq": at + i, "read": False, "read_at": None} for i, d in enumerate(documents)],
-                              session=unit.session)
+    _insert(unit, unit.db.inbox, [{**d, "seq": at + i, "read": False, "read_at": None} for i, d in enumerate(documents)])
+
+
+def _insert(unit: UnitOfWork, collection: Any, documents: list[dict[str, Any]]) -> None:
+    """One ``insert_many``; outside a transaction (a handler applying its event again after a
+    crash) the documents already written under their natural keys are skipped."""
+    if unit.session is None:
+        insert_missing(collection, documents)
+    else:
+        collection.insert_many(documents, session=unit.session)
 
 
 def list_inbox(db: Database, recipient: str, unread_only: bool, limit: int) -> list[dict[str, Any]]:
@@ -135,7 +143,7 @@ def existing_inbox_ids(db: Database, recipient: str, message_ids: list[str]) -> 
 
 def add_deliveries(unit: UnitOfWork, documents: list[dict[str, Any]]) -> None:
     at = seq()
-    unit.db.deliveries.insert_many([{**d, "seq": at + i} for i, d in enumerate(documents)], session=unit.session)
+    _insert(unit, unit.db.deliveries, [{**d, "seq": at + i} for i, d in enumerate(documents)])
 
 
 def claim_batch(db: Database, owner: str, lease_seconds: float, channels: Iterable[str],

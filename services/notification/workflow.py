@@ -140,13 +140,14 @@ def task_opened(deps: Deps, unit: UnitOfWork, event: Envelope) -> None:
     require(event, task_id=step.task_id, programme_id=step.programme_id, unit_id=step.unit_id)
     programme = deps.programme(step.programme_id)
     due_at = parse_time(payload.due_at) or programme.review_deadline(step.level)
+    # the unit's reviewers first: if review cannot say, nothing is written (no transaction here)
+    unit_name, accounts = directory.unit(deps.review, step.unit_id)
     storage.open_task(unit, step.task_id, {
         "application_id": step.application_id, "programme_id": step.programme_id, "unit_id": step.unit_id,
         "unit_name": step.unit_name, "level": step.level, "due_at": due_at, "opened_at": now()})
     storage.save_application(unit, step.application_id, {
         "programme_id": step.programme_id, "enterprise_id": step.enterprise_id,
         "enterprise_name": step.enterprise_name}, now())
-    unit_name, accounts = directory.unit(deps.review, step.unit_id)
     targets = unit_targets(step.unit_id, step.unit_name or unit_name, accounts)
     record_notice(deps, unit, notice("review.task_opened", event, builders.task_opened(payload, programme), targets))
 

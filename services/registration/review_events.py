@@ -1,6 +1,8 @@
 """Review's events, applied to the enterprise-facing application.
 
-Each handler runs inside the idempotent-consumer transaction (``zjtx.events.handles``).
+``apply`` (the review events of an application's course) runs without a transaction, its
+writes idempotent (see there); the others run inside the idempotent-consumer transaction
+(``zjtx.events.handles``).
 An event about an application this registration does not hold (another deployment's,
 or a test's made-up one) is logged and skipped: replaying it could never succeed.
 """
@@ -54,31 +56,52 @@ def event_info(event: Envelope) -> tuple[str, dict[str, Any]]:
     return step.application_id, info
 
 
+# Review events applied to an application, by id: the guard that makes applying one again
+# after a crash (its inbox record is written last, outside any transaction) change nothing.
+APPLIED = "review_events"
+ATTEMPTS = 5  # an application changed meanwhile (by the enterprise, another event): read it again
+
+
 def apply(unit: UnitOfWork, event: Envelope) -> None:
+    """One review event on the application, without a transaction (``handles(transaction=False)``).
+
+    Writes, each idempotent: (1) the history entry under the event's natural key (replaced, not
+    doubled, when written again), (2) the status change, conditional on the version read and
+    adding the event id to ``review_events`` in the same update. A crash after (1) leaves the
+    application unchanged: the redelivery computes the same change and writes both. A crash after
+    (2) leaves the event id on the application: the redelivery finds it and writes nothing. A
+    change made meanwhile by someone else fails the version condition: read and apply again."""
     application_id, info = event_info(event)
     if not application_id or application_id != event.subject:
         raise PermanentEventError(f"{event.type} {event.id}: application id {application_id!r} "
                                   f"does not match the subject {event.subject!r}")
-    application = storage.get_application(unit.db, application_id, unit.session)
-    if application is None:
-        log.warning("%s %s for unknown application %s skipped", event.type, event.id, application_id)
-        return
-    change = review_change(event.type, application["status"], application.get("return_round", 0), info)
-    at = now()
-    if change.status is not None or change.set:
+    for _ in range(ATTEMPTS if unit.session is None else 1):
+        application = storage.get_application(unit.db, application_id, unit.session)
+        if application is None:
+            log.warning("%s %s for unknown application %s skipped", event.type, event.id, application_id)
+            return
+        if event.id in application.get(APPLIED, ()):
+            return  # applied before a crash cut the handler short; its history entry was written first
+        change = review_change(event.type, application["status"], application.get("return_round", 0), info)
+        at = now()
+        changed = change.status is not None or bool(change.set)
+        storage.put_history(unit, f"review-event:{event.id}", {
+            "application_id": application_id, "at": at,
+            "actor": info.get("actor") or (f"review:{info['unit_name']}" if info.get("unit_name") else "review"),
+            "role": "reviewer" if info.get("actor") else "system", "action": change.action,
+            "detail": change.ignored or change.detail, "reason": change.reason,
+            "version": application["version"] + (1 if changed else 0),
+            "data": {"event_id": event.id, "event_type": event.type, "ignored": bool(change.ignored),
+                     **{k: v for k, v in info.items() if k in ("level", "unit_id", "task_id", "round", "rank")}},
+        })
+        if not changed:
+            return
         updates = {**change.set, **({"status": change.status} if change.status else {})}
-        application = storage.change_application(unit, application_id, {"version": application["version"]}, updates, at,
-                                                 current=application)
-        if application is None:  # changed under us: let the event be redelivered
-            raise RuntimeError(f"application {application_id} changed while applying {event.type}")
-    storage.append_history(unit, {
-        "application_id": application_id, "at": at,
-        "actor": info.get("actor") or (f"review:{info['unit_name']}" if info.get("unit_name") else "review"),
-        "role": "reviewer" if info.get("actor") else "system", "action": change.action,
-        "detail": change.ignored or change.detail, "reason": change.reason, "version": application["version"],
-        "data": {"event_id": event.id, "event_type": event.type, "ignored": bool(change.ignored),
-                 **{k: v for k, v in info.items() if k in ("level", "unit_id", "task_id", "round", "rank")}},
-    })
+        if storage.change_application(unit, application_id, {"version": application["version"]}, updates, at,
+                                      current=application, push={APPLIED: event.id}) is not None:
+            return
+    # changed under us each time: let the event be redelivered
+    raise RuntimeError(f"application {application_id} changed while applying {event.type}")
 
 
 def expire_drafts(unit: UnitOfWork, event: Envelope) -> int:

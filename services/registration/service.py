@@ -26,8 +26,9 @@ from zjtx_api.registration_pb2_grpc import RegistrationStub
 from zjtx_api.review_pb2_grpc import ReviewStub
 
 
-# Review's events: one handler per type in review_events.CONSUMED (on_passed...).
-@consumes(*review_events.CONSUMED, via="_apply_review_event")
+# Review's events: one handler per type in review_events.CONSUMED (on_passed...), without a
+# transaction: review_events.apply's writes are idempotent, its inbox record written last.
+@consumes(*review_events.CONSUMED, via="_apply_review_event", transaction=False)
 class RegistrationService(GrpcOperations):
     name = "registration"
     grpc_service_names = ("zjtx.registration.v1.Registration",)

@@ -193,21 +193,27 @@ def save_section(unit: UnitOfWork, application_id: str, section_id: str, expecte
 
 def change_application(unit: UnitOfWork, application_id: str, expected: dict[str, Any], changes: dict[str, Any],
                        at: datetime, inc: dict[str, int] | None = None, unset: tuple[str, ...] = (),
-                       current: dict[str, Any] | None = None) -> dict[str, Any] | None:
+                       current: dict[str, Any] | None = None,
+                       push: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Set ``changes`` if the application still matches ``expected`` (e.g. status, version);
     the updated application or None. ``current``: the application as read before, which
     ``expected`` pins (its version): the updated document is then made from it and the
-    changes, without reading it back."""
+    changes, without reading it back. ``push``: values appended to array fields in the same
+    update (the review events applied, which guard their redelivery)."""
     update: dict[str, Any] = {"$set": {**_sealed_changes(changes), "updated_at": at},
                               "$inc": {"version": 1, **(inc or {})}}
     if unset:
         update["$unset"] = {key: "" for key in unset}
+    if push:
+        update["$push"] = dict(push)
     after = None
     if current is not None:
         after = {key: _as_stored(value) for key, value in {**current, **changes, "updated_at": at}.items()
                  if key not in unset}
         for key, step in (inc or {}).items():
             after[key] = after.get(key, 0) + step
+        for key, value in (push or {}).items():
+            after[key] = [*after.get(key, []), value]
     return _update(unit, {"_id": application_id, **expected}, update, after)
 
 
@@ -304,6 +310,13 @@ def get_snapshot(db: Database, application_id: str, version: int, opened: bool =
 
 def append_history(unit: UnitOfWork, entry: dict[str, Any]) -> None:
     unit.db.application_history.insert_one({"seq": seq(), **entry}, session=unit.session)
+
+
+def put_history(unit: UnitOfWork, entry_id: str, entry: dict[str, Any]) -> None:
+    """Write the history entry of one event under its natural key (written again, not doubled,
+    when the event is applied again after a crash)."""
+    unit.db.application_history.replace_one({"_id": entry_id}, {"seq": seq(), **entry}, upsert=True,
+                                            session=unit.session)
 
 
 def history(db: Database, application_id: str) -> list[dict[str, Any]]:

@@ -40,8 +40,9 @@ DOWNLOAD_CHUNK, MAX_CHUNK = 256 * 1024, 4 * 1024 * 1024
 
 
 # Events: one handler per type in CONSUMED (on_passed, on_application_submitted...), each
-# archiving and projecting the event in one transaction with its inbox record (_project).
-@consumes(*CONSUMED, via="_project")
+# archiving and projecting the event without a transaction, its writes idempotent and its
+# inbox record written last (_project; storage.archive_and_apply).
+@consumes(*CONSUMED, via="_project", transaction=False)
 class ReportingService(GrpcOperations):
     name = "reporting"
     grpc_service_names = ("zjtx.reporting.v1.Reporting",)

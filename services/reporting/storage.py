@@ -22,7 +22,7 @@ from gridfs.errors import NoFile
 from pymongo import ASCENDING, DESCENDING
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from kernel.personal import without_contacts
 from reporting.rules import projections
@@ -87,25 +87,63 @@ def archive_document(envelope: Mapping[str, Any], event: ProjectionEvent) -> dic
             "key": event.key, "at": event.at, "archived_at": datetime.now(timezone.utc)}
 
 
+APPLY_ATTEMPTS = 10  # another event of the same document applied meanwhile: read it again
+# Events that nearly always find no document yet (an application's first submission, an
+# enterprise's registration): outside a transaction the new document is inserted without a
+# look-up first; if one exists after all, the insert fails on its _id and the event is applied
+# to it as any other.
+CREATING = frozenset({"application.submitted", "enterprise.registered"})
+
+
 def apply_event(db: Database, session: ClientSession | None, event: ProjectionEvent) -> dict[str, Any]:
-    """Load the document the event changes, apply it, store the new document."""
+    """Load the document the event changes, apply it, store the new document.
+
+    The write is conditional on the facts read (compare and set): two events of one
+    application applied at once outside a transaction (they arrive on different queues) cannot
+    lose one another's facts; the one that finds the facts changed applies its event again to
+    the new state (applying is idempotent and order-insensitive). An event that changes no fact
+    (applied already) writes nothing."""
     collection = db[event.collection]
-    current = collection.find_one({"_id": event.key}, {"facts": 1}, session=session)
-    facts = projections.apply(event.collection, (current or {}).get("facts"), event)
-    document = projections.derive(event.collection, event.key, facts)
-    collection.replace_one({"_id": event.key}, document, upsert=True, session=session)
-    return document
+    if session is None and event.type in CREATING:
+        document = projections.derive(event.collection, event.key, projections.apply(event.collection, None, event))
+        try:
+            collection.insert_one(document)
+            return document
+        except DuplicateKeyError:
+            pass
+    for _ in range(APPLY_ATTEMPTS):
+        current = collection.find_one({"_id": event.key}, {"facts": 1}, session=session)
+        held = (current or {}).get("facts")
+        facts = projections.apply(event.collection, held, event)
+        document = projections.derive(event.collection, event.key, facts)
+        if current is None:
+            try:
+                collection.insert_one(document, session=session)
+                return document
+            except DuplicateKeyError:
+                if session is not None:
+                    raise
+                continue
+        if facts == held:
+            return document  # nothing new (a redelivery after a crash, a duplicate)
+        if collection.replace_one({"_id": event.key, "facts": held}, document, session=session).matched_count == 1:
+            return document
+    raise RuntimeError(f"{event.collection} {event.key} kept changing while {event.type} {event.id} was applied")
 
 
 def archive_and_apply(unit: Unit, envelope: Mapping[str, Any], event: ProjectionEvent) -> bool:
-    """Archive the event and apply it, in the handler's transaction.
+    """Archive the event and apply it, without a transaction (``handles(transaction=False)``).
 
-    No look-up first: the archive's ``_id`` is the event id, and the handler's inbox claim,
-    written first in the same transaction, already turned a redelivered event into a no-op
-    (one consumer per event type here). Should an archived event ever come back without its
-    inbox record (expired after 90 days), the duplicate key aborts the transaction and the
-    event ends in the dead-letter queue, changing nothing."""
-    unit.db.event_archive.insert_one(archive_document(envelope, event), session=unit.session)
+    Each write idempotent: the archive's ``_id`` is the event id (a second insert finds it and
+    is skipped), and applying an event again changes nothing (``rules.projections``). So a crash
+    between the archive and the read model, or before the inbox record (written last), is
+    repaired by the redelivery. No look-up first. Inside a transaction (tests, tools) a duplicate
+    archive entry aborts it, as before."""
+    try:
+        unit.db.event_archive.insert_one(archive_document(envelope, event), session=unit.session)
+    except DuplicateKeyError:
+        if unit.session is not None:
+            raise
     apply_event(unit.db, unit.session, event)
     for change in fan_out(event):
         apply_event(unit.db, unit.session, change)

@@ -192,9 +192,10 @@ def append_history(unit: UnitOfWork, application: dict[str, Any], entry: dict[st
     in the same unit of work (``update_application`` writes ``history_seq`` with its change),
     so the sequence is not written on its own: one database operation fewer per entry."""
     seq = int(application.get("history_seq", 0)) + 1
-    unit.db.history.insert_one({"_id": f"{application['_id']}:{seq:05d}", "application_id": application["_id"],
-                                "programme_id": application["programme_id"], "seq": seq, **entry},
-                               session=unit.session)
+    # written with the unit's other history entries at its end (one insert_many: a submission's
+    # "submitted" and "task_opened" are one write), in the same transaction
+    unit.insert_later("history", {"_id": f"{application['_id']}:{seq:05d}", "application_id": application["_id"],
+                                  "programme_id": application["programme_id"], "seq": seq, **entry})
     if not defer:
         unit.db.applications.update_one({"_id": application["_id"]}, {"$set": {"history_seq": seq}},
                                         session=unit.session)

@@ -9,7 +9,9 @@ is away (the database restarting, a peer service down: ``zjtx.transient``) is no
 fault: the message stays unacknowledged and is retried in place with back-off, without
 spending the delivery limit, for as long as the outage lasts (prefetch bounds how many
 messages wait like this). The handler runs inside a Store transaction
-together with its inbox record, so each event id takes effect once.
+together with its inbox record, so each event id takes effect once; or, declared with
+``transaction=False``, without one: its writes idempotent by natural keys and its inbox
+record written last (``zjtx.inbox``).
 
 Handler signature: ``def on_x(self, unit: UnitOfWork, event: Envelope) -> None``.
 """
@@ -266,7 +268,7 @@ def _identity(message: Any) -> tuple[str, str | None]:
     return str(event_id), subject if isinstance(subject, str) and subject else None
 
 
-def handles(source: str, event_type: str, envelope_source: str | None = None,
+def handles(source: str, event_type: str, envelope_source: str | None = None, transaction: bool = True,
             **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an idempotent, dead-lettering handler of ``<source>``'s ``event_type``.
 
@@ -274,6 +276,12 @@ def handles(source: str, event_type: str, envelope_source: str | None = None,
     transaction; the service must have ``store = Store(...)``. ``envelope_source``: the
     source the envelopes must name when it differs from the exchange's (``upstream.events``
     carries another instance's ``review`` events, shovelled there by the broker).
+
+    ``transaction=False``: no transaction (``Store.apply``; a commit fewer per event). Only for
+    a handler whose every write is idempotent by a natural key or guarded by the event id or
+    a version, so that running it again after a crash between any two of its writes completes
+    it and doubles nothing; its inbox record is written last, once every effect is in
+    (``zjtx.inbox.record``). docs/performance.md gives each such handler's argument.
     """
     expected = envelope_source or source
 
@@ -298,10 +306,15 @@ def handles(source: str, event_type: str, envelope_source: str | None = None,
                 inbox.claim(unit.db, unit.session, consumer_name, envelope.id, envelope.type)
                 return method(self, unit, envelope)
 
-            # No look-up before the transaction: the claim's unique key already turns a duplicate
-            # into AlreadyApplied, and a look-up would cost every event one more database round
-            # trip (the database is the suite's largest cost: docs/performance.md).
+            # No look-up first: the claim's (or record's) unique key already turns a duplicate into
+            # AlreadyApplied, and a look-up would cost every event one more database round trip
+            # (the database is the suite's largest cost: docs/performance.md).
             try:
+                if not transaction:
+                    result = self.store.apply(lambda unit: method(self, unit, envelope),
+                                              f"{consumer_name}:{envelope.id}")
+                    inbox.record(self.store.db, consumer_name, envelope.id, envelope.type)
+                    return result
                 return self.store.transact(work)
             except inbox.AlreadyApplied:
                 log.info("event %s already applied by %s; skipped", envelope.id, consumer_name)
@@ -319,11 +332,12 @@ def handler_name(event_type: str) -> str:
     return f"on_{name}" if family == "review" else f"on_{family}_{name}"
 
 
-def consumes(*types: str, via: str) -> Callable[[type], type]:
+def consumes(*types: str, via: str, transaction: bool = True) -> Callable[[type], type]:
     """Class decorator: a ``@handles`` handler for each event type in ``types``, each calling
     ``self.<via>(unit, envelope)``. The source service comes from the event registry
     (``zjtx.event_types``), so a consumer declares its list of events once. Handler names
-    follow ``handler_name``; the class must not define them itself."""
+    follow ``handler_name``; the class must not define them itself. ``transaction``: as
+    ``handles``."""
 
     def decorate(cls: type) -> type:
         for event_type in types:
@@ -336,7 +350,8 @@ def consumes(*types: str, via: str) -> Callable[[type], type]:
 
             method.__name__, method.__qualname__ = name, f"{cls.__name__}.{name}"
             method.__doc__ = f"{event_type}: ``{via}``."
-            setattr(cls, name, handles(event_types.source_of(event_type), event_type)(method))
+            setattr(cls, name, handles(event_types.source_of(event_type), event_type,
+                                       transaction=transaction)(method))
         return cls
 
     return decorate

@@ -8,6 +8,7 @@ the unit of work in which state changes and the events they cause are written to
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,12 +20,12 @@ from nameko.extensions import DependencyProvider
 from pymongo import ASCENDING, IndexModel, MongoClient
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
+from pymongo.errors import BulkWriteError, PyMongoError, ServerSelectionTimeoutError
 
 from zjtx import event_types
 from zjtx.envelope import payload_to_data
 from zjtx.inbox import INBOX_INDEXES
-from zjtx.outbox import OUTBOX_INDEXES, OutboxRelay, PendingEvent, write_events
+from zjtx.outbox import DUPLICATE_KEY, OUTBOX_INDEXES, OutboxRelay, PendingEvent, write_events
 from zjtx.transient import InfrastructureUnavailable
 
 log = logging.getLogger(__name__)
@@ -83,17 +84,41 @@ def ensure_indexes(db: Database, indexes: Mapping[str, Sequence[IndexModel]]) ->
 
 @dataclass
 class UnitOfWork:
-    """One transaction: writes go through ``session``; ``emit`` queues an outbox event."""
+    """One unit of work: writes go through ``session``; ``emit`` queues an outbox event.
+
+    ``session`` is None for a handler that runs without a transaction (``Store.apply``): its
+    writes must be idempotent by natural keys, and ``origin`` (the consumer and the event it
+    applies) gives the events it emits ids that a second run after a crash gives them again.
+    ``insert_later`` queues a document written with the unit's other inserts into the same
+    collection, in one ``insert_many`` at the end of the unit (before its events)."""
 
     db: Database
-    session: ClientSession
+    session: ClientSession | None
     source: str
     events: list[PendingEvent] = field(default_factory=list)
+    origin: str = ""
+    later: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def emit(self, event_type: str, subject: str, data: dict[str, Any]) -> PendingEvent:
-        event = PendingEvent.create(self.source, event_type, subject, data)
+        event_id = ""
+        if self.origin:
+            key = f"{self.origin}\x00{len(self.events)}"
+            event_id = hashlib.sha256(key.encode()).hexdigest()[:32]
+        event = PendingEvent.create(self.source, event_type, subject, data, event_id)
         self.events.append(event)
         return event
+
+    def insert_later(self, collection: str, document: dict[str, Any]) -> None:
+        self.later.setdefault(collection, []).append(document)
+
+    def flush(self) -> None:
+        """Write the documents queued with ``insert_later``: one ``insert_many`` per collection."""
+        queued, self.later = self.later, {}
+        for collection, documents in queued.items():
+            if self.session is not None:
+                self.db[collection].insert_many(documents, session=self.session)
+            else:  # written by a run before a crash: already there, by the same keys
+                insert_missing(self.db[collection], documents)
 
     def emit_event(self, payload: Message, subject: str, event_type: str = "") -> PendingEvent:
         """Queue ``payload`` as its event: the type comes from the registry (``zjtx.event_types``);
@@ -114,6 +139,9 @@ class StoreHandle:
 
     def transact(self, work: Callable[[UnitOfWork], T]) -> T:
         return self._provider.transact(work)
+
+    def apply(self, work: Callable[[UnitOfWork], T], origin: str) -> T:
+        return self._provider.apply(work, origin)
 
     @property
     def source(self) -> str:
@@ -173,6 +201,7 @@ class Store(DependencyProvider):
             unit = UnitOfWork(self.db, session, self.source)
             units[:] = [unit]
             result = work(unit)
+            unit.flush()
             written[:] = write_events(self.db, unit.events, session, grace)
             return result
 
@@ -180,6 +209,23 @@ class Store(DependencyProvider):
             result = session.with_transaction(callback)
         if written and relay is not None:
             relay.hand_over(written)  # published right after the commit; the poll is the fallback
+        return result
+
+    def apply(self, work: Callable[[UnitOfWork], T], origin: str) -> T:
+        """Run ``work`` without a transaction: one commit fewer, and each write stands alone.
+
+        Only for work whose every write is idempotent by a natural key (an insert keyed by the
+        event, an upsert, an update guarded by the event id or a version), so that running it
+        again after a crash between any two writes completes it without doubling anything.
+        Events it emits get ids derived from ``origin`` and are written after its other writes,
+        duplicates ignored (a second run re-emits the same ids)."""
+        assert self.client is not None
+        unit = UnitOfWork(self.db, None, self.source, origin=origin)
+        result = work(unit)
+        unit.flush()
+        written = write_events(self.db, unit.events, None, self.relay.handover_grace_seconds if self.relay else 0.0)
+        if written and self.relay is not None:
+            self.relay.hand_over(written)
         return result
 
     def get_dependency(self, worker_ctx: Any) -> StoreHandle:
@@ -210,6 +256,20 @@ class StandaloneStore(Store):
         return StoreHandle(self)
 
 
+def insert_missing(collection: Any, documents: list[dict[str, Any]]) -> int:
+    """Insert ``documents`` outside a transaction, ignoring those whose unique key is taken (the
+    idempotent write of a handler run again); how many were new."""
+    if not documents:
+        return 0
+    try:
+        return len(collection.insert_many(documents, ordered=False).inserted_ids)
+    except BulkWriteError as error:
+        errors = error.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        return len(documents) - len(errors)
+
+
 def simple_index(*keys: str, unique: bool = False, name: str | None = None, **options: Any) -> IndexModel:
     """IndexModel over ascending keys, the common case."""
     kwargs: dict[str, Any] = {"unique": unique, **options}
@@ -226,5 +286,6 @@ __all__ = [
     "StoreUnavailable",
     "UnitOfWork",
     "connect",
+    "insert_missing",
     "simple_index",
 ]

@@ -6,8 +6,8 @@ a green thread in every service process, publishes to RabbitMQ with publisher co
 marks entries Published only after the broker confirmed them, in two ways:
 
 - right after the commit: the unit of work hands its entries to the relay, which publishes
-  them without claiming them first and marks the whole batch Published with one
-  ``update_many`` (no look-up, no claim: ``handed_over``);
+  them without claiming them first and marks them Published with one ``update_many`` for
+  the hand-overs of up to ``OUTBOX_MARK_DELAY_SECONDS`` (0.5 s; no look-up, no claim);
 - as the fallback, every ``OUTBOX_POLL_SECONDS``: it claims what is due and publishes it.
   An entry handed over is due only ``OUTBOX_HANDOVER_GRACE_SECONDS`` after its commit, so
   the poll takes it only when the hand-over did not happen (the process died, the broker
@@ -37,6 +37,7 @@ from opentelemetry import propagate, trace
 from pymongo import ASCENDING, IndexModel
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
+from pymongo.errors import BulkWriteError
 
 from zjtx import attributes
 from zjtx.clock import iso, now
@@ -47,6 +48,7 @@ from zjtx.transient import is_infrastructure_error
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("zjtx.outbox")
 
+DUPLICATE_KEY = 11000
 NOT_PUBLISHED, IN_PROGRESS, PUBLISHED, FAILED = "NotPublished", "InProgress", "Published", "Failed"
 PUBLISHED_RETENTION_SECONDS = 7 * 24 * 3600
 
@@ -80,10 +82,13 @@ class PendingEvent:
     trace_headers: dict[str, str]
 
     @classmethod
-    def create(cls, source: str, event_type: str, subject: str, data: dict[str, Any]) -> PendingEvent:
+    def create(cls, source: str, event_type: str, subject: str, data: dict[str, Any],
+               event_id: str = "") -> PendingEvent:
+        """``event_id``: given when the event must keep its id if produced again (a handler
+        without a transaction, run again after a crash: ``zjtx.mongo.UnitOfWork.origin``)."""
         carrier: dict[str, str] = {}
         propagate.inject(carrier)
-        return cls(uuid.uuid4().hex, event_type, source, subject, iso(now()), data, carrier)
+        return cls(event_id or uuid.uuid4().hex, event_type, source, subject, iso(now()), data, carrier)
 
     def envelope(self) -> dict[str, Any]:
         return {
@@ -126,7 +131,19 @@ def write_events(db: Database, events: list[PendingEvent], session: ClientSessio
         }
         for position, event in enumerate(events)
     ]
-    db.outbox.insert_many(documents, session=session)
+    if session is not None:
+        db.outbox.insert_many(documents, session=session)
+        return documents
+    # outside a transaction (a handler that writes by natural keys): entries with the ids a run
+    # before a crash gave them are there already; only the new ones are returned (handed over)
+    try:
+        db.outbox.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        errors = error.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        present = {e["index"] for e in errors}
+        return [d for i, d in enumerate(documents) if i not in present]
     return documents
 
 
@@ -146,6 +163,11 @@ class OutboxRelay:
         # how long after its commit an entry handed over for publishing is left to the hand-over
         # before the polling relay may take it: longer than a hand-over takes under load
         self.handover_grace_seconds = float(settings.get("OUTBOX_HANDOVER_GRACE_SECONDS", 5))
+        # handed-over entries confirmed by the broker are marked Published together, at most this
+        # long after the first of them: one update for the hand-overs of several commits (well
+        # within the grace, so the poll never takes them meanwhile)
+        self.mark_delay_seconds = min(float(settings.get("OUTBOX_MARK_DELAY_SECONDS", 0.5)),
+                                      self.handover_grace_seconds / 4)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.exchange = Exchange(exchange_name(source), type="topic", durable=True, delivery_mode=2)
         self._wakeup = Event()
@@ -158,6 +180,9 @@ class OutboxRelay:
         self._in_flight_look_at = 0.0  # monotonic: when claim() next looks at entries in flight
         # committed entries handed over for publishing at once (hand_over), oldest first
         self._handed: collections.deque[dict[str, Any]] = collections.deque()
+        # handed over, confirmed, to be marked Published by _mark_handed (due at _mark_at, monotonic)
+        self._to_mark: list[str] = []
+        self._mark_at: float | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -171,6 +196,10 @@ class OutboxRelay:
         self.wake()
 
     def stop(self) -> None:
+        try:
+            self._mark_handed(force=True)
+        except Exception:  # the database is away: the poll publishes them again after the grace
+            log.debug("could not mark handed-over outbox entries published at stop", exc_info=True)
         self._running = False
         self.wake()
         self._close_connection()
@@ -186,6 +215,7 @@ class OutboxRelay:
         # one green thread does both the hand-over and the poll: they share one AMQP channel
         while self._running:
             try:
+                self._mark_handed()
                 if self._handed:
                     self.publish_handed()
                     failures = 0
@@ -207,7 +237,8 @@ class OutboxRelay:
                 self._close_connection()
                 eventlet.sleep(delay)
                 continue
-            with eventlet.Timeout(max(0.0, next_poll - time.monotonic()), False):
+            wake_at = next_poll if self._mark_at is None else min(next_poll, self._mark_at)
+            with eventlet.Timeout(max(0.0, wake_at - time.monotonic()), False):
                 self._wakeup.wait()
             self._wakeup = Event()
 
@@ -229,12 +260,23 @@ class OutboxRelay:
                 published.append(entry["_id"])
         finally:
             if published:
-                try:
-                    self._mark_published(published, handed=True)
-                except Exception:
-                    self._unmarked.extend(published)  # marked on the next pass
-                    raise
+                self._to_mark.extend(published)
+                if self._mark_at is None:
+                    self._mark_at = time.monotonic() + self.mark_delay_seconds
+        self._mark_handed(force=len(self._to_mark) >= self.batch_size)
         return len(published)
+
+    def _mark_handed(self, force: bool = False) -> None:
+        """Mark the confirmed hand-overs Published in one update once the first has waited
+        ``mark_delay_seconds`` (or a batch is full). Should it fail they stay listed and are
+        marked on the next pass; past the grace the poll would publish them again, which the
+        consumers' inbox absorbs."""
+        if not self._to_mark or not (force or time.monotonic() >= (self._mark_at or 0.0)):
+            return
+        ids = self._to_mark[: max(self.batch_size, 1) * 10]
+        self._mark_published(ids, handed=True)
+        self._to_mark = self._to_mark[len(ids):]
+        self._mark_at = time.monotonic() + self.mark_delay_seconds if self._to_mark else None
 
     def release_orphans(self) -> int:
         """Entries claimed by a relay whose process died on this host go back at once.

@@ -47,22 +47,35 @@ def report(title: str, n: int, receiver: OtlpReceiver, seconds: float = 0.0,
            idle: tuple[Counts, float] | None = None) -> tuple[list[str], dict[str, float]]:
     """Operations per application in a phase. With ``idle`` (counts over an idle window and its
     length), the idle polling (outbox relays, the sender, review's clock: so many per second,
-    applications or not) expected over the phase's ``seconds`` is shown apart and subtracted."""
+    applications or not) expected over the phase's ``seconds`` is shown apart and subtracted,
+    from the operations, from the commits (review's clock commits a few transactions every
+    tick) and from each service's and command's counts."""
     per_service, per_command = counted(receiver)
     total = sum(per_service.values()) / n
-    commits = sum(c for (_, name), c in per_command.items() if name.endswith("commitTransaction")) / n
-    polling = 0.0
+    commits_in_all = sum(c for (_, name), c in per_command.items() if name.endswith("commitTransaction")) / n
+    polling = idle_commits = 0.0
+    scale = 0.0
     if idle is not None and idle[1] > 0:
-        polling = sum(idle[0][0].values()) / idle[1] * seconds / n
+        scale = seconds / idle[1] / n  # idle counts -> expected share per application over this phase
+        polling = sum(idle[0][0].values()) * scale
+        idle_commits = sum(c for (_, name), c in idle[0][1].items() if name.endswith("commitTransaction")) * scale
     net = total - polling
+    commits = max(0.0, commits_in_all - idle_commits)
     lines = [f"{title}: {net:.1f} database operations per application net of idle polling "
-             f"({total:.1f} in all, {polling:.1f} of them the {seconds:.0f} s of polling), {commits:.1f} commits"]
+             f"({total:.1f} in all, {polling:.1f} of them the {seconds:.0f} s of polling), {commits:.1f} commits "
+             f"net ({commits_in_all:.1f} in all)"]
+    idle_service = idle[0][0] if idle is not None else collections.Counter()
+    idle_command = idle[0][1] if idle is not None else collections.Counter()
+    by_service: dict[str, float] = {}
     for service, count in per_service.most_common():
-        top = [(name, c) for (s, name), c in per_command.most_common() if s == service][:8]
-        lines.append(f"  {service:<13} {count / n:5.1f}  " + ", ".join(f"{name} {c / n:.1f}" for name, c in top))
-    by_service = {service: round(count / n, 2) for service, count in per_service.items()}
+        own = count / n - idle_service.get(service, 0) * scale
+        by_service[service] = round(own, 2)
+        top = sorted(((name, c / n - idle_command.get((s, name), 0) * scale) for (s, name), c in per_command.items()
+                      if s == service), key=lambda item: -item[1])[:8]
+        lines.append(f"  {service:<13} {own:5.1f}  " + ", ".join(f"{name} {c:.1f}" for name, c in top if c >= 0.05))
     return lines, {"operations": round(net, 2), "operations_in_all": round(total, 2), "idle_polling": round(polling, 2),
-                   "commits": round(commits, 2), "seconds": round(seconds, 1), "by_service": by_service}
+                   "commits": round(commits, 2), "commits_in_all": round(commits_in_all, 2),
+                   "seconds": round(seconds, 1), "by_service": by_service}
 
 
 IDLE_SECONDS = 10.0
@@ -101,6 +114,10 @@ def measure(n: int = 20, log: Any = print) -> tuple[list[str], dict[str, Any]]:
             figures["idle_operations_per_second"] = round(sum(idle[0][0].values()) / IDLE_SECONDS, 2)
             lines.append(f"idle: {figures['idle_operations_per_second']:.1f} database operations per second "
                          "(relays' and the sender's polls, review's clock)")
+            for service, count in idle[0][0].most_common():
+                top = [(name, c) for (s, name), c in idle[0][1].most_common() if s == service][:6]
+                lines.append(f"  {service:<13} {count / IDLE_SECONDS:5.1f}/s  "
+                             + ", ".join(f"{name} {c / IDLE_SECONDS:.1f}" for name, c in top))
             started = time.monotonic()
             submissions = surge.submit_all(rig.targets["registration"], drafts, clients=4)
             _wait(rig, surge_bench.HOPS, [s.draft.application_id for s in submissions if s.accepted])

@@ -106,6 +106,35 @@ def test_the_same_event_handled_twice_records_its_deliveries_once(notification: 
     assert notification.db.inbox.count_documents({"event_id": event.id}) == 1
 
 
+def test_a_notice_cut_short_by_a_crash_is_completed_once_without_a_transaction(notification: StoreHandle,
+                                                                              registration: StoreHandle) -> None:
+    """As the handler runs now (``handles(transaction=False)``): killed after the deliveries, before
+    the inbox message and the record; the redelivery completes it, a duplicate doubles nothing."""
+    register(registration)
+    [event] = outbox(registration, "enterprise.registered")
+    origin = f"NotificationService.on_enterprise_registered:{event.id}"
+
+    def killed_before_the_inbox(unit: Any, documents: list) -> None:
+        raise ConnectionError("process killed")
+
+    real = storage.add_inbox_messages
+    storage.add_inbox_messages = killed_before_the_inbox  # type: ignore[assignment]
+    try:
+        with pytest.raises(ConnectionError):
+            notification.apply(lambda unit: workflow.enterprise_registered(deps(), unit, event), origin)
+    finally:
+        storage.add_inbox_messages = real  # type: ignore[assignment]
+    assert notification.db.deliveries.count_documents({"event_id": event.id}) == 2
+    assert notification.db.inbox.count_documents({"event_id": event.id}) == 0
+
+    for _ in range(2):  # the redelivery, then a duplicate
+        notification.apply(lambda unit: workflow.enterprise_registered(deps(), unit, event), origin)
+    assert notification.db.deliveries.count_documents({"event_id": event.id}) == 2
+    [message] = notification.db.inbox.find({"event_id": event.id})
+    # the message names the delivery the first run wrote: the delivery's id comes from its natural key
+    assert notification.db.deliveries.count_documents({"_id": message["delivery_id"]}) == 1
+
+
 def test_a_submission_notifies_the_enterprise_with_the_programme_title(notification: StoreHandle,
                                                                        registration: StoreHandle) -> None:
     event = submitted(registration)

@@ -171,6 +171,34 @@ def review_event(event_type: str, application_id: str, payload: object) -> Envel
                     time=iso(IN_WINDOW))
 
 
+def test_a_review_event_cut_short_by_a_crash_is_applied_once_without_a_transaction(store: StoreHandle,
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the handler runs now (``handles(transaction=False)``): killed after the history entry,
+    before the status change; the redelivery completes it, a duplicate changes nothing."""
+    as_enterprise, application = draft(store)
+    workflow.submit(as_enterprise, pb.SubmitRequest(application_id=application["_id"]))
+    version = storage.get_application(store.db, application["_id"])["version"]
+    step = review_pb2.ReviewStep(task_id="t1", application_id=application["_id"], programme_id=HUNAN, level=1,
+                                 unit_id=HENGYANG_UNIT, unit_name="衡阳市工业和信息化局", at=iso(IN_WINDOW))
+    event = review_event("review.task_opened", application["_id"], review_pb2.TaskOpened(step=step))
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("process killed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(storage, "change_application", killed)
+        with pytest.raises(ConnectionError):
+            store.apply(lambda unit: review_events.apply(unit, event), "on_task_opened")
+    assert storage.get_application(store.db, application["_id"])["status"] == "submitted"
+
+    for _ in range(2):  # the redelivery, then a duplicate
+        store.apply(lambda unit: review_events.apply(unit, event), "on_task_opened")
+    current = storage.get_application(store.db, application["_id"])
+    assert (current["status"], current["version"], current["review_events"]) == ("in_review", version + 1, [event.id])
+    [entry] = store.db.application_history.find({"data.event_id": event.id})
+    assert (entry["action"], entry["data"]["ignored"], entry["version"]) == ("task_opened", False, version + 1)
+
+
 def test_a_return_from_review_reopens_what_the_reviewer_named(store: StoreHandle) -> None:
     as_enterprise, application = draft(store)
     workflow.submit(as_enterprise, pb.SubmitRequest(application_id=application["_id"]))

@@ -102,6 +102,50 @@ def test_an_event_projected_twice_is_archived_and_applied_once(reporting: StoreH
     assert reporting.db.applications.count_documents({}) == 1
 
 
+def test_events_applied_again_without_a_transaction_leave_the_same_read_model(reporting: StoreHandle,
+                                                                            open_store) -> None:
+    """As the handlers run now (``handles(transaction=False)``): every event applied, then every one
+    applied again (a redelivery after a crash before the inbox record, in reverse order): the archive
+    holds each once, and the read model is the one a single pass in a transaction builds."""
+    events, _ = recommended(open_store)
+    once = open_store("reporting", storage.INDEXES)
+    project(once, events)
+
+    for event in [*events, *reversed(events)]:
+        envelope = event.to_dict()
+        reporting.apply(lambda unit, e=envelope: storage.archive_and_apply(unit, e, normalise(e)), event.id)
+
+    assert reporting.db.event_archive.count_documents({}) == len(events)
+    [twice], [single] = reporting.db.applications.find({}), once.db.applications.find({})
+    assert twice == single
+
+
+def test_an_event_whose_document_changed_under_it_is_applied_again_to_the_new_state(
+        reporting: StoreHandle, open_store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two events of one application applied at once without a transaction: the second one's
+    write lands between the first one's read and write; neither loses the other's facts."""
+    events, _ = recommended(open_store)
+    once = open_store("reporting", storage.INDEXES)
+    project(once, events)
+    projected = [normalise(e.to_dict()) for e in events]
+    [first] = [e for e in projected if e.type == "review.passed"]
+    [second] = [e for e in projected if e.type == "review.recommended"]  # the same application's document
+    for event in [e for e in projected if e not in (first, second)]:
+        storage.apply_event(reporting.db, None, event)
+    real, raced = storage.projections.apply, []
+
+    def apply_while_another_lands(collection: str, state: Any, event: Any) -> Any:
+        if event is first and not raced:
+            raced.append(True)
+            storage.apply_event(reporting.db, None, second)  # lands after first's read
+        return real(collection, state, event)
+
+    monkeypatch.setattr(storage.projections, "apply", apply_while_another_lands)
+    storage.apply_event(reporting.db, None, first)
+    assert raced
+    assert reporting.db.applications.find_one({}) == once.db.applications.find_one({})
+
+
 def test_the_units_summary_workbook_lists_the_recommended_enterprise(reporting: StoreHandle, open_store,
                                                                      tmp_path: Path) -> None:
     events, name = recommended(open_store)
