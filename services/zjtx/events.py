@@ -313,7 +313,7 @@ def handles(source: str, event_type: str, envelope_source: str | None = None, tr
                 if not transaction:
                     result = self.store.apply(lambda unit: method(self, unit, envelope),
                                               f"{consumer_name}:{envelope.id}")
-                    inbox.record(self.store.db, consumer_name, envelope.id, envelope.type)
+                    inbox.record(self.store.standalone_db, consumer_name, envelope.id, envelope.type)
                     return result
                 return self.store.transact(work)
             except inbox.AlreadyApplied:

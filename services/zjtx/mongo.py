@@ -136,6 +136,7 @@ class StoreHandle:
     def __init__(self, provider: Store) -> None:
         self._provider = provider
         self.db: Database = provider.db
+        self.standalone_db: Database = provider.standalone_db  # for writes outside a transaction (``apply``)
 
     def transact(self, work: Callable[[UnitOfWork], T]) -> T:
         return self._provider.transact(work)
@@ -159,6 +160,7 @@ class Store(DependencyProvider):
         self.indexes = dict(indexes or {})
         self.relay_enabled = relay
         self.client: MongoClient | None = None
+        self.standalone_client: MongoClient | None = None
         self.relay: OutboxRelay | None = None
 
     @property
@@ -168,8 +170,15 @@ class Store(DependencyProvider):
     def setup(self) -> None:
         uri = config.get("MONGO_URI") or DEFAULT_MONGO_URI
         database = config.get("MONGO_DATABASE") or f"zjtx_{self.source}"
-        self.client = connect(uri, int(config.get("MONGO_TIMEOUT_MS", 5000)))
+        timeout_ms = int(config.get("MONGO_TIMEOUT_MS", 5000))
+        self.client = connect(uri, timeout_ms)
         self.db = self.client[database]
+        # ``apply``'s writes stand alone and are idempotent by natural keys; a write lost in a
+        # failover is redone when the event is redelivered, so they need no driver retry, which
+        # costs the embedded server a scan of its retry records per write (docs/performance.md)
+        if self.client.options.retry_writes:
+            self.standalone_client = connect(uri, timeout_ms, retry_writes=False)
+        self.standalone_db = (self.standalone_client or self.client)[database]
         declared = {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES}
         ensure_indexes(self.db, declared)
         if self.relay_enabled and str(config.get("OUTBOX_RELAY_ENABLED", True)).lower() not in {"false", "off", "0"}:
@@ -182,8 +191,9 @@ class Store(DependencyProvider):
     def stop(self) -> None:
         if self.relay is not None:
             self.relay.stop()
-        if self.client is not None:
-            self.client.close()
+        for client in (self.client, self.standalone_client):
+            if client is not None:
+                client.close()
 
     def kill(self) -> None:
         self.stop()
@@ -220,10 +230,10 @@ class Store(DependencyProvider):
         Events it emits get ids derived from ``origin`` and are written after its other writes,
         duplicates ignored (a second run re-emits the same ids)."""
         assert self.client is not None
-        unit = UnitOfWork(self.db, None, self.source, origin=origin)
+        unit = UnitOfWork(self.standalone_db, None, self.source, origin=origin)
         result = work(unit)
         unit.flush()
-        written = write_events(self.db, unit.events, None, self.relay.handover_grace_seconds if self.relay else 0.0)
+        written = write_events(self.standalone_db, unit.events, None, self.relay.handover_grace_seconds if self.relay else 0.0)
         if written and self.relay is not None:
             self.relay.hand_over(written)
         return result
@@ -244,7 +254,7 @@ class StandaloneStore(Store):
                  indexes: Mapping[str, Sequence[IndexModel]] | None = None) -> None:
         super().__init__(indexes, relay=False)
         self.client = client
-        self.db = client[database]
+        self.db = self.standalone_db = client[database]
         self._source = source
         ensure_indexes(self.db, {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES})
 
