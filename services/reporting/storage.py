@@ -25,6 +25,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from kernel.personal import without_contacts
+from reporting import table_store
 from reporting.rules import projections
 from reporting.rules.events import (
     APPLICATIONS,
@@ -67,6 +68,7 @@ INDEXES = {
     # 定期调度: the latest version of each operating report (not a read model of the archive:
     # a rebuild leaves it alone)
     "operating_reports": [simple_index("programme_id", "period", name="by_period")],
+    **table_store.INDEXES,  # the 推荐汇总表's stored rows
 }
 
 
@@ -90,10 +92,13 @@ def archive_document(envelope: Mapping[str, Any], event: ProjectionEvent) -> dic
 def apply_event(db: Database, session: ClientSession | None, event: ProjectionEvent) -> dict[str, Any]:
     """Load the document the event changes, apply it, store the new document."""
     collection = db[event.collection]
-    current = collection.find_one({"_id": event.key}, {"facts": 1}, session=session)
+    fields = {"facts": 1, **table_store.PLACE_FIELDS} if event.collection == APPLICATIONS else {"facts": 1}
+    current = collection.find_one({"_id": event.key}, fields, session=session)
     facts = projections.apply(event.collection, (current or {}).get("facts"), event)
     document = projections.derive(event.collection, event.key, facts)
     collection.replace_one({"_id": event.key}, document, upsert=True, session=session)
+    if event.collection == APPLICATIONS:  # the 推荐汇总表's row follows its document
+        table_store.maintain(db, session, current, document)
     return document
 
 
@@ -157,6 +162,7 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
     _backfill_archive(source)
     for name in READ_MODELS:
         target[name].delete_many({})
+    table_store.clear(target)
     total = source.event_archive.count_documents({})
     yield {"stage": "replay", "done": 0, "total": total, "message": f"开始重放事件存档，共 {total} 条事件"}
     pending: dict[str, list[tuple[dict[str, Any], list[ProjectionEvent]]]] = {name: [] for name in READ_MODELS}
@@ -224,12 +230,16 @@ def _write_folded(target: Database, collection: str, folded: list[tuple[dict[str
     """Insert rebuilt documents (the collection was emptied, so inserts, not upserts). A key a
     live event created meanwhile gets the replayed events applied on top: applying is
     idempotent, so the result holds both."""
+    duplicates: set[Any] = set()
     try:
         target[collection].insert_many([document for document, _ in folded], ordered=False)
     except BulkWriteError as error:
         duplicates = {e["op"]["_id"] for e in error.details.get("writeErrors", []) if e.get("code") == 11000}
         if len(duplicates) != len(error.details.get("writeErrors", [])):
             raise
+    if collection == APPLICATIONS:  # the table's rows of the inserted documents, a bucket per write
+        table_store.write_rows(target, (d for d, _ in folded if d["_id"] not in duplicates), table_store.plans(target))
+    if duplicates:
         for document, events in folded:
             if document["_id"] in duplicates:
                 for event in events:

@@ -1,0 +1,151 @@
+"""The 推荐汇总表's stored rows (``rules.table``): kept by the projector, rebuilt with the read
+model, read in table order by a request.
+
+- ``summary_plans``: one per programme whose table was asked for: what a row shows (the plan);
+- ``summary_rows``: the rows, several per document: ``_id`` = programme|section|group|bucket,
+  ``rows`` = {application: [order key, row XML]}. A group is a recommending unit (its sort
+  key) for recommended rows, the passing unit for a draft's; a group has at most
+  ``table.BUCKETS`` documents, so a request reads a few hundred documents for 100,000 rows
+  and holds one unit's rows at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from pymongo import ASCENDING, UpdateOne
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+
+from reporting.rules import table
+from zjtx.mongo import simple_index
+
+INDEXES = {
+    "summary_rows": [simple_index("programme_id", "section", "group", name="table_order"),
+                     simple_index("programme_id", "section", "unit", name="unit_rows")],
+}
+# the view fields a row's place is computed from (read with the facts before an event is applied)
+PLACE_FIELDS = {"programme_id": 1, "in_table": 1, "rec_sort": 1, "rec_unit_id": 1, "rec_rank": 1,
+                "draft_unit_id": 1, "pf_at": 1}
+# events archived this long before a build began may still be committing (with_transaction's limit)
+CATCH_UP_MARGIN = timedelta(seconds=120)
+
+
+def _set(programme_id: str, place: table.Slot) -> dict[str, Any]:
+    return {"programme_id": programme_id, "section": place.section, "group": place.group, "unit": place.unit}
+
+
+def maintain(db: Database, session: ClientSession | None, before: Mapping[str, Any] | None,
+             after: Mapping[str, Any]) -> None:
+    """The projector's hook: after an application's document changed, move, rewrite or drop
+    its row. Nothing is read or written for an application that is not on the table (the
+    submission surge), nor for a programme whose table nobody has asked for yet."""
+    old = table.slot(before) if before else None
+    new = table.slot(after)
+    if old is None and new is None:
+        return
+    programme_id = str(after.get("programme_id") or (before or {}).get("programme_id") or "")
+    plan = db.summary_plans.find_one({"_id": programme_id}, session=session)
+    if plan is None:
+        return
+    app_id = str(after["_id"])
+    field = f"rows.{table.row_field(app_id)}"
+    if old is not None and (new is None or table.bucket_id(programme_id, old, app_id)
+                            != table.bucket_id(programme_id, new, app_id)):
+        db.summary_rows.update_one({"_id": table.bucket_id(programme_id, old, app_id)}, {"$unset": {field: ""}},
+                                   session=session)
+    if new is not None:
+        db.summary_rows.update_one({"_id": table.bucket_id(programme_id, new, app_id)},
+                                   {"$set": {**_set(programme_id, new), field: [new.key, table.render_row(after, plan)]}},
+                                   upsert=True, session=session)
+
+
+def write_rows(db: Database, documents: Iterable[Mapping[str, Any]], plans: Mapping[str, Mapping[str, Any]]) -> int:
+    """Rows of many documents at once (a rebuild's batch, a plan's first build): one upsert per
+    bucket touched, unordered."""
+    buckets: dict[str, dict[str, Any]] = {}
+    for doc in documents:
+        plan = plans.get(str(doc.get("programme_id", "")))
+        place = table.slot(doc)
+        if plan is None or place is None:
+            continue
+        app_id = str(doc["_id"])
+        bucket = buckets.setdefault(table.bucket_id(plan["_id"], place, app_id), _set(plan["_id"], place))
+        bucket[f"rows.{table.row_field(app_id)}"] = [place.key, table.render_row(doc, plan)]
+    if buckets:
+        db.summary_rows.bulk_write([UpdateOne({"_id": key}, {"$set": fields}, upsert=True)
+                                    for key, fields in buckets.items()], ordered=False)
+    return len(buckets)
+
+
+def plans(db: Database) -> dict[str, dict[str, Any]]:
+    return {str(p["_id"]): p for p in db.summary_plans.find({})}
+
+
+def clear(db: Database) -> None:
+    """Before a rebuild of the read model: the rows are rebuilt from it (the plans stay)."""
+    db.summary_rows.delete_many({})
+
+
+def ensure(db: Database, plan: dict[str, Any], now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+           ) -> bool:
+    """Make sure the programme's rows exist for this plan; True when they had to be built
+    (the first request for a programme's table, or after its columns or fields changed).
+
+    The plan is stored first, so that the projector keeps rows from then on; the build then
+    renders every row from the read model, and re-renders the applications changed by events
+    archived since shortly before it began (a build may have read an older document)."""
+    stored = db.summary_plans.find_one({"_id": plan["_id"]}, {"signature": 1, "ready": 1})
+    if stored is not None and stored.get("signature") == plan["signature"] and stored.get("ready"):
+        return False
+    started = datetime.now(timezone.utc)
+    db.summary_plans.replace_one({"_id": plan["_id"]}, {**plan, "ready": False, "built_at": now()}, upsert=True)
+    db.summary_rows.delete_many({"programme_id": plan["_id"]})
+    by_programme = {plan["_id"]: plan}
+    for query in ({"programme_id": plan["_id"], "in_table": True},
+                  {"programme_id": plan["_id"], "draft_unit_id": {"$gt": ""}}):
+        batch: list[dict[str, Any]] = []
+        for doc in db.applications.find(query, batch_size=500):
+            batch.append(doc)
+            if len(batch) >= 500:
+                write_rows(db, batch, by_programme)
+                batch = []
+        write_rows(db, batch, by_programme)
+    changed = {str(e["key"]) for e in db.event_archive.find(
+        {"archived_at": {"$gte": started - CATCH_UP_MARGIN}, "collection": "applications"}, {"key": 1})}
+    for app_id in sorted(changed):
+        doc = db.applications.find_one({"_id": app_id})
+        if doc is not None and doc.get("programme_id") == plan["_id"]:
+            write_rows(db, [doc], by_programme)
+    db.summary_plans.update_one({"_id": plan["_id"]}, {"$set": {"ready": True}})
+    return True
+
+
+def groups(db: Database, programme_id: str, section: str, unit_id: str) -> Iterator[list[tuple[str, str]]]:
+    """The stored rows of one section, a group (unit) at a time in table order, each group's
+    rows in their order: [(order key, row XML)]. Memory holds one group."""
+    query: dict[str, Any] = {"programme_id": programme_id, "section": section}
+    if unit_id:
+        query["unit"] = unit_id
+    current: str | None = None
+    rows: list[tuple[str, str]] = []
+    for bucket in db.summary_rows.find(query, {"group": 1, "rows": 1}, sort=[("group", ASCENDING), ("_id", ASCENDING)],
+                                       batch_size=64):
+        if bucket["group"] != current:
+            if rows:
+                yield sorted(rows)
+            current, rows = bucket["group"], []
+        rows.extend((key, xml) for key, xml in (bucket.get("rows") or {}).values())
+    if rows:
+        yield sorted(rows)
+
+
+def table_rows(db: Database, programme_id: str, unit_id: str, include_pending: bool) -> Iterator[str]:
+    """The table's stored rows in order (recommended, then the draft's passed ones)."""
+    sections = (table.RECOMMENDED, table.DRAFT) if include_pending else (table.RECOMMENDED,)
+    for section in sections:
+        for group in groups(db, programme_id, section, unit_id):
+            for _, xml in group:
+                yield xml
