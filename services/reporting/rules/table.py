@@ -37,7 +37,7 @@ from reporting.rules.xlsx import FONT_NAME, Layout
 RECOMMENDED, DRAFT = "r", "d"
 NUMBER = "\x00"  # where 序号 goes in a stored row
 UNIT_MARK = "\x01"  # around the 推荐单位 cell the programme-wide table adds (cut for a unit's table)
-BUCKETS = 32  # stored documents per (section, unit) at most: several rows per document
+BUCKETS = 16  # stored documents per (section, unit) at most: several rows per document
 FIELD_KEY = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 (openpyxl refuses them too)
 # cell styles (cellXfs indexes of STYLES below)
