@@ -245,7 +245,7 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
 
 
 def _write_folded(target: Database, collection: str, folded: list[tuple[dict[str, Any], list[ProjectionEvent]]],
-                  plans: Mapping[str, Mapping[str, Any]]) -> None:
+                  plans: Mapping[str, Mapping[str, Any]] | None = None) -> None:
     """Insert rebuilt documents (the collection was emptied, so inserts, not upserts). A key a
     live event created meanwhile gets the replayed events applied on top: applying is
     idempotent, so the result holds both."""
@@ -257,7 +257,8 @@ def _write_folded(target: Database, collection: str, folded: list[tuple[dict[str
         if len(duplicates) != len(error.details.get("writeErrors", [])):
             raise
     if collection == APPLICATIONS:  # the table's rows of the inserted documents, a bucket per write
-        table_store.write_rows(target, (d for d, _ in folded if d["_id"] not in duplicates), plans)
+        table_store.write_rows(target, (d for d, _ in folded if d["_id"] not in duplicates),
+                               table_store.plans(target) if plans is None else plans)
     if duplicates:
         for document, events in folded:
             if document["_id"] in duplicates:
