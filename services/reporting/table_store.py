@@ -132,7 +132,7 @@ def groups(db: Database, programme_id: str, section: str, unit_id: str) -> Itera
     current: str | None = None
     rows: list[tuple[str, str]] = []
     for bucket in db.summary_rows.find(query, {"group": 1, "rows": 1}, sort=[("group", ASCENDING), ("_id", ASCENDING)],
-                                       batch_size=64):
+                                       batch_size=8):  # row documents are ~1 MB each at 100,000 rows
         if bucket["group"] != current:
             if rows:
                 yield sorted(rows)
