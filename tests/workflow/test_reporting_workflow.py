@@ -202,3 +202,26 @@ def test_a_later_event_changes_the_served_row_and_a_rebuild_keeps_it(reporting: 
     project(reporting, [withdrawn])
     third = workbook_rows(reporting, list(workflow.summary_table(ctx, programme(), HENGYANG, include_pending=False)))
     assert not [r for r in third[3:] if r[1] == name] and third[-1][0].startswith("单位负责人")
+
+
+def test_concurrent_rows_of_one_bucket_are_all_kept(reporting: StoreHandle) -> None:
+    """Handlers write one bucket at once without a transaction: the version check (compare-
+    and-set) keeps every row, where a plain rewrite would lose some."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reporting import table_store
+    from reporting.rules import table
+
+    plan = {**table.plan_of(programme()), "ready": True}
+    reporting.db.summary_plans.insert_one(plan)
+    docs = [{"_id": f"app-{i}", "programme_id": HUNAN, "in_table": True, "rec_sort": "u", "rec_unit_id": "u",
+             "rec_rank": i, "enterprise": {"name": f"企业{i}"}} for i in range(24)]
+    buckets = {table.bucket_id(HUNAN, table.slot(d), d["_id"]) for d in docs}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda d: table_store.maintain(reporting.db, None, None, d), docs))
+    [group] = list(table_store.groups(reporting.db, HUNAN, table.RECOMMENDED, ""))
+    assert [key for key, _ in group] == sorted(table.slot(d).key for d in docs)
+    assert reporting.db.summary_rows.count_documents({}) == len(buckets) < len(docs)
+    table_store.maintain(reporting.db, None, docs[0], {**docs[0], "in_table": False})
+    [group] = list(table_store.groups(reporting.db, HUNAN, table.RECOMMENDED, ""))
+    assert len(group) == len(docs) - 1

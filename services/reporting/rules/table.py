@@ -22,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,7 +40,7 @@ RECOMMENDED, DRAFT = "r", "d"
 NUMBER = "\x00"  # where 序号 goes in a stored row
 UNIT_MARK = "\x01"  # around the 推荐单位 cell the programme-wide table adds (cut for a unit's table)
 BUCKETS = 16  # stored documents per (section, unit) at most: several rows per document
-FIELD_KEY = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")
+FRAME = struct.Struct("<III")  # a stored row's lengths: order key, application id, row XML (UTF-8 bytes)
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 (openpyxl refuses them too)
 # cell styles (cellXfs indexes of STYLES below)
 TITLE, LINE_LEFT, LINE_RIGHT, HEADER, BODY, BODY_LEFT = 1, 2, 3, 4, 5, 6
@@ -119,9 +121,33 @@ def bucket_id(programme_id: str, place: Slot, application_id: str) -> str:
     return f"{programme_id}|{place.section}|{place.group}|{number:02d}"
 
 
-def row_field(application_id: str) -> str:
-    """The application's key inside a bucket document (a Mongo field name)."""
-    return application_id if FIELD_KEY.match(application_id) else "x" + application_id.encode().hex()
+def encode_rows(rows: Iterable[tuple[str, str, str]]) -> bytes:
+    """A bucket's rows, (order key, application id, row XML) sorted by order key, as one
+    zlib-compressed framed value: the database stores and returns one bytes value instead of
+    decoding a sub-document per row (issue 16: 144 documents of ~1,200 sub-values took 25.7 s)."""
+    parts: list[bytes] = []
+    for key, app_id, xml in sorted(rows):
+        fields = (key.encode(), app_id.encode(), xml.encode())
+        parts.append(FRAME.pack(*map(len, fields)))
+        parts.extend(fields)
+    return zlib.compress(b"".join(parts), 1)
+
+
+def decode_rows(data: bytes) -> list[tuple[str, str, str]]:
+    """``encode_rows`` undone, in order."""
+    raw = zlib.decompress(data)
+    rows: list[tuple[str, str, str]] = []
+    offset, end, size = 0, len(raw), FRAME.size
+    while offset < end:
+        a, b, c = FRAME.unpack_from(raw, offset)
+        offset += size
+        key = raw[offset:offset + a].decode()
+        offset += a
+        app_id = raw[offset:offset + b].decode()
+        offset += b
+        rows.append((key, app_id, raw[offset:offset + c].decode()))
+        offset += c
+    return rows
 
 
 def render_row(doc: Mapping[str, Any], plan: Mapping[str, Any]) -> str:

@@ -81,3 +81,11 @@ def test_a_row_keeps_its_place_and_numbers_come_at_writing() -> None:
     assert xml.count(table.NUMBER) == 1 and xml.count(table.UNIT_MARK) == 2
     assert table.finish_row(xml, 7, 10, True).startswith('<row r="10"><c s="5" t="n"><v>7</v></c>')
     assert table.UNIT_MARK not in table.finish_row(xml, 7, 10, False)
+
+
+def test_a_bucket_is_one_value_its_rows_in_order() -> None:
+    rows = [("000000000002|b", "b", '<c s="5" t="inlineStr"><is><t>二 \x00</t></is></c>'),
+            ("000000000001|a", "a", "\x01x\x01"), ("000000000003|é", "é", "")]
+    data = table.encode_rows(rows)
+    assert isinstance(data, bytes) and table.decode_rows(data) == sorted(rows)
+    assert table.decode_rows(table.encode_rows([])) == []
