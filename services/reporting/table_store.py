@@ -167,14 +167,18 @@ def ensure(db: Database, plan: dict[str, Any], now: Callable[[], datetime] = lam
     db.summary_plans.replace_one({"_id": plan["_id"]}, {**plan, "ready": False, "built_at": now()}, upsert=True)
     db.summary_rows.delete_many({"programme_id": plan["_id"]})
     by_programme = {plan["_id"]: plan}
-    for query in ({"programme_id": plan["_id"], "in_table": True},
-                  {"programme_id": plan["_id"], "draft_unit_id": {"$gt": ""}}):
+    # read in group order (the table's indexes), so each bucket is written once, whole, and
+    # memory holds one group's rows
+    for query, group_field in (({"programme_id": plan["_id"], "in_table": True}, "rec_sort"),
+                               ({"programme_id": plan["_id"], "draft_unit_id": {"$gt": ""}}, "draft_unit_id")):
         batch: list[dict[str, Any]] = []
-        for doc in db.applications.find(query, batch_size=500):
-            batch.append(doc)
-            if len(batch) >= 500:
+        current: Any = None
+        for doc in db.applications.find(query, sort=[(group_field, ASCENDING)], batch_size=500):
+            if doc.get(group_field) != current and batch:
                 write_rows(db, batch, by_programme)
                 batch = []
+            current = doc.get(group_field)
+            batch.append(doc)
         write_rows(db, batch, by_programme)
     changed = {str(e["key"]) for e in db.event_archive.find(
         {"archived_at": {"$gte": started - CATCH_UP_MARGIN}, "collection": "applications"}, {"key": 1})}

@@ -137,9 +137,12 @@ def phase_seed(uri: str, database: str, size: int) -> dict[str, Any]:
     ensure_indexes(db, {name: models for name, models in storage.INDEXES.items() if name != "applications"})
     plans = {PROGRAMME: store_plan(db)}
 
+    buckets: dict[str, tuple[dict[str, Any], list[Any]]] = {}
+
     def write(batch: list[dict[str, Any]]) -> None:
         db.applications.insert_many(batch, ordered=False)
-        table_store.write_rows(db, batch, plans)
+        for bucket, (fields, rows) in table_store.bucket_rows(batch, plans).items():  # whole buckets, at the end
+            buckets.setdefault(bucket, (fields, []))[1].extend(rows)
 
     batch: list[dict[str, Any]] = []
     documents = 0
@@ -159,6 +162,9 @@ def phase_seed(uri: str, database: str, size: int) -> dict[str, Any]:
             documents += len(batch)
         for future in pending:
             future.result()
+    documents_of_rows = [table_store.bucket_document(bucket, fields, rows) for bucket, (fields, rows) in buckets.items()]
+    for offset in range(0, len(documents_of_rows), 50):
+        db.summary_rows.insert_many(documents_of_rows[offset:offset + 50], ordered=False)
     return {"documents": documents, "row_documents": db.summary_rows.count_documents({})}
 
 
