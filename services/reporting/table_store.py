@@ -190,31 +190,28 @@ def ensure(db: Database, plan: dict[str, Any], now: Callable[[], datetime] = lam
     return True
 
 
-def groups(db: Database, programme_id: str, section: str, unit_id: str) -> Iterator[list[tuple[str, str]]]:
+def groups(db: Database, programme_id: str, section: str, unit_id: str) -> Iterator[list[tuple[bytes, bytes]]]:
     """The stored rows of one section, a group (unit) at a time in table order, each group's
-    rows in their order: [(order key, row XML)]. Memory holds one group."""
+    rows in their order: [(order key, row XML)] as UTF-8 bytes. Memory holds one group."""
     query: dict[str, Any] = {"programme_id": programme_id, "section": section}
     if unit_id:
         query["unit"] = unit_id
     current: str | None = None
-    buckets: list[list[Row]] = []
-
-    def merged() -> list[tuple[str, str]]:  # each bucket is sorted already
-        return [(key, xml) for key, _, xml in heapq.merge(*buckets)]
+    buckets: list[list[tuple[bytes, bytes]]] = []
     for bucket in db.summary_rows.find(query, {"group": 1, "data": 1},
                                        sort=[("group", ASCENDING), ("_id", ASCENDING)], batch_size=32):
         if bucket["group"] != current:
             if buckets:
-                yield merged()
+                yield list(heapq.merge(*buckets))  # each bucket is sorted already
             current, buckets = bucket["group"], []
         if bucket.get("data"):
-            buckets.append(table.decode_rows(bucket["data"]))
+            buckets.append(table.stored_rows(bucket["data"]))
     if buckets:
-        yield merged()
+        yield list(heapq.merge(*buckets))
 
 
-def table_rows(db: Database, programme_id: str, unit_id: str, include_pending: bool) -> Iterator[str]:
-    """The table's stored rows in order (recommended, then the draft's passed ones)."""
+def table_rows(db: Database, programme_id: str, unit_id: str, include_pending: bool) -> Iterator[bytes]:
+    """The table's stored rows in order (recommended, then the draft's passed ones), as UTF-8."""
     sections = (table.RECOMMENDED, table.DRAFT) if include_pending else (table.RECOMMENDED,)
     for section in sections:
         for group in groups(db, programme_id, section, unit_id):

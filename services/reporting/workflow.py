@@ -135,7 +135,7 @@ def summary_table(ctx: Context, programme: ProgrammeModel, unit_id: str, include
     scope = unit_id or "programme"
     filename = f"{programme.id}_summary_{scope}{'_draft' if include_pending else ''}.xlsx"
     stored = table_store.table_rows(ctx.db, programme.id, unit_id, include_pending)
-    rows = (table.finish_row(xml, number, number + 3, not unit_id) for number, xml in enumerate(stored, start=1))
+    rows = (table.finish_stored(xml, number, number + 3, not unit_id) for number, xml in enumerate(stored, start=1))
     written = 0
     with tempfile.TemporaryDirectory(prefix="zjtx-report-") as scratch:
         path = Path(scratch) / filename

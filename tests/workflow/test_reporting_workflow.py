@@ -220,7 +220,7 @@ def test_concurrent_rows_of_one_bucket_are_all_kept(reporting: StoreHandle) -> N
     with ThreadPoolExecutor(max_workers=6) as pool:
         list(pool.map(lambda d: table_store.maintain(reporting.db, None, None, d), docs))
     [group] = list(table_store.groups(reporting.db, HUNAN, table.RECOMMENDED, ""))
-    assert [key for key, _ in group] == sorted(table.slot(d).key for d in docs)
+    assert [key.decode() for key, _ in group] == sorted(table.slot(d).key for d in docs)
     assert reporting.db.summary_rows.count_documents({}) == len(buckets) < len(docs)
     table_store.maintain(reporting.db, None, docs[0], {**docs[0], "in_table": False})
     [group] = list(table_store.groups(reporting.db, HUNAN, table.RECOMMENDED, ""))

@@ -89,3 +89,7 @@ def test_a_bucket_is_one_value_its_rows_in_order() -> None:
     data = table.encode_rows(rows)
     assert isinstance(data, bytes) and table.decode_rows(data) == sorted(rows)
     assert table.decode_rows(table.encode_rows([])) == []
+    assert table.stored_rows(data) == [(k.encode(), x.encode()) for k, _, x in sorted(rows)]
+    xml = sorted(rows)[0][2]
+    assert table.finish_stored(xml.encode(), 3, 6, False) == table.finish_row(xml, 3, 6, False).encode()
+    assert table.finish_stored(xml.encode(), 3, 6, True) == table.finish_row(xml, 3, 6, True).encode()
