@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,6 +26,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from kernel.personal import without_contacts
+from reporting import table_store
 from reporting.rules import projections
 from reporting.rules.events import (
     APPLICATIONS,
@@ -67,6 +69,7 @@ INDEXES = {
     # 定期调度: the latest version of each operating report (not a read model of the archive:
     # a rebuild leaves it alone)
     "operating_reports": [simple_index("programme_id", "period", name="by_period")],
+    **table_store.INDEXES,  # the 推荐汇总表's stored rows
 }
 
 
@@ -104,31 +107,41 @@ def apply_event(db: Database, session: ClientSession | None, event: ProjectionEv
     the new state (applying is idempotent and order-insensitive). An event that changes no fact
     (applied already) writes nothing."""
     collection = db[event.collection]
+    fields = {"facts": 1, **table_store.PLACE_FIELDS} if event.collection == APPLICATIONS else {"facts": 1}
     if session is None and event.type in CREATING:
         document = projections.derive(event.collection, event.key, projections.apply(event.collection, None, event))
         try:
             collection.insert_one(document)
-            return document
+            return _row_follows(db, session, event, None, document)
         except DuplicateKeyError:
             pass
     for _ in range(APPLY_ATTEMPTS):
-        current = collection.find_one({"_id": event.key}, {"facts": 1}, session=session)
+        current = collection.find_one({"_id": event.key}, fields, session=session)
         held = (current or {}).get("facts")
         facts = projections.apply(event.collection, held, event)
         document = projections.derive(event.collection, event.key, facts)
         if current is None:
             try:
                 collection.insert_one(document, session=session)
-                return document
+                return _row_follows(db, session, event, None, document)
             except DuplicateKeyError:
                 if session is not None:
                     raise
                 continue
         if facts == held:
-            return document  # nothing new (a redelivery after a crash, a duplicate)
+            # nothing new (a redelivery after a crash, a duplicate); the row is written again in
+            # case the crash came between the document's write and the row's
+            return _row_follows(db, session, event, current, document)
         if collection.replace_one({"_id": event.key, "facts": held}, document, session=session).matched_count == 1:
-            return document
+            return _row_follows(db, session, event, current, document)
     raise RuntimeError(f"{event.collection} {event.key} kept changing while {event.type} {event.id} was applied")
+
+
+def _row_follows(db: Database, session: ClientSession | None, event: ProjectionEvent,
+                 before: Mapping[str, Any] | None, document: dict[str, Any]) -> dict[str, Any]:
+    if event.collection == APPLICATIONS:  # the 推荐汇总表's row follows its document
+        table_store.maintain(db, session, before, document)
+    return document
 
 
 def archive_and_apply(unit: Unit, envelope: Mapping[str, Any], event: ProjectionEvent) -> bool:
@@ -183,22 +196,37 @@ def _backfill_archive(db: Database) -> int:
 
 
 def rebuild(source: Database, target: Database, transact: Transact | None = None,
-            batch: int = 500, catch_up: bool = True) -> Iterator[dict[str, Any]]:
+            batch: int = 1000, catch_up: bool = True) -> Iterator[dict[str, Any]]:
     """Drop ``target``'s read models and replay ``source``'s archive through the projections.
 
     Each document depends only on the events that name it, so the archive is replayed key
     by key, each key's events in (time, id) order: the same order as a replay of the whole
     archive by time, with each document written once. Events archived while the replay ran
     are applied again at the end (applying is idempotent), so none is missed. Yields progress.
+
+    The archive is read once (the events that change several documents are kept aside in
+    that pass), and each batch of documents is written (``insert_many``, unordered, and the
+    推荐汇总表's rows, a bucket per write) by a worker while the next batch is folded: the
+    folding is this process's CPU, the writes the database server's.
     """
     started = datetime.now(timezone.utc)
     _backfill_archive(source)
     for name in READ_MODELS:
         target[name].delete_many({})
+    table_store.clear(target)
     total = source.event_archive.count_documents({})
     yield {"stage": "replay", "done": 0, "total": total, "message": f"开始重放事件存档，共 {total} 条事件"}
     pending: dict[str, list[tuple[dict[str, Any], list[ProjectionEvent]]]] = {name: [] for name in READ_MODELS}
     counts = {name: 0 for name in READ_MODELS}
+    plans = table_store.plans(target)
+    fanned: list[ProjectionEvent] = []
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-writer")
+    writes: list[Future[None]] = []
+
+    def write(collection: str, folded: list[tuple[dict[str, Any], list[ProjectionEvent]]]) -> None:
+        while len(writes) >= 2:  # at most two batches in memory besides the one being folded
+            writes.pop(0).result()
+        writes.append(writer.submit(_write_folded, target, collection, folded, plans))
     done = skipped = 0
     every = max(1000, total // 20)
     key: tuple[str, str] | None = None
@@ -210,38 +238,41 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
         pending[key[0]].append((projections.fold(key[0], key[1], events), events))
         counts[key[0]] += 1
         if len(pending[key[0]]) >= batch:
-            _write_folded(target, key[0], pending[key[0]])
+            write(key[0], pending[key[0]])
             pending[key[0]] = []
 
-    cursor = source.event_archive.find({}, sort=[("key", ASCENDING), ("at", ASCENDING), ("_id", ASCENDING)],
-                                       batch_size=1000)
-    for entry in cursor:
-        done += 1
-        try:
-            event = normalise(entry, trusted=True)
-        except ProjectionError:
-            skipped += 1
-            continue
-        if (event.collection, event.key) != key:
-            close_key()
-            key, events = (event.collection, event.key), []
-        events.append(event)
-        if done % every == 0:
-            yield {"stage": "replay", "done": done, "total": total, "message": f"已重放 {done}/{total} 条事件"}
-    close_key()
-    for name, folded in pending.items():
-        if folded:
-            _write_folded(target, name, folded)
+    try:  # the writer stops with the replay, also when the caller goes away
+        cursor = source.event_archive.find({}, sort=[("key", ASCENDING), ("at", ASCENDING), ("_id", ASCENDING)],
+                                           batch_size=1000)
+        for entry in cursor:
+            done += 1
+            try:
+                event = normalise(entry, trusted=True)
+            except ProjectionError:
+                skipped += 1
+                continue
+            if (event.collection, event.key) != key:
+                close_key()
+                key, events = (event.collection, event.key), []
+            events.append(event)
+            if event.type in FANNED_OUT:
+                fanned.append(event)
+            if done % every == 0:
+                yield {"stage": "replay", "done": done, "total": total, "message": f"已重放 {done}/{total} 条事件"}
+        close_key()
+        for name, folded in pending.items():
+            if folded:
+                write(name, folded)
+        for future in writes:
+            future.result()
+    finally:
+        writer.shutdown(wait=True)
     late = list(source.event_archive.find({"archived_at": {"$gte": started - CATCH_UP_MARGIN}},
                                           sort=[("at", ASCENDING), ("_id", ASCENDING)])) if catch_up else []
     # events that change several documents are archived under one key: their other changes
     # are applied once the documents they change exist (idempotent, like the catch-up)
-    for entry in source.event_archive.find({"type": {"$in": FANNED_OUT}}, sort=[("at", ASCENDING), ("_id", ASCENDING)]):
-        try:
-            changes = fan_out(normalise(entry, trusted=True))
-        except ProjectionError:
-            continue
-        for change in changes:
+    for event in sorted(fanned, key=lambda e: (e.at, e.id)):
+        for change in fan_out(event):
             apply_event(target, None, change)
     for entry in late:
         try:
@@ -258,16 +289,22 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
            "message": f"重建完成：重放 {done} 条事件（跳过 {skipped} 条无法解析的事件），生成 {summary}"}
 
 
-def _write_folded(target: Database, collection: str, folded: list[tuple[dict[str, Any], list[ProjectionEvent]]]) -> None:
+def _write_folded(target: Database, collection: str, folded: list[tuple[dict[str, Any], list[ProjectionEvent]]],
+                  plans: Mapping[str, Mapping[str, Any]] | None = None) -> None:
     """Insert rebuilt documents (the collection was emptied, so inserts, not upserts). A key a
     live event created meanwhile gets the replayed events applied on top: applying is
     idempotent, so the result holds both."""
+    duplicates: set[Any] = set()
     try:
         target[collection].insert_many([document for document, _ in folded], ordered=False)
     except BulkWriteError as error:
         duplicates = {e["op"]["_id"] for e in error.details.get("writeErrors", []) if e.get("code") == 11000}
         if len(duplicates) != len(error.details.get("writeErrors", [])):
             raise
+    if collection == APPLICATIONS:  # the table's rows of the inserted documents, a bucket per write
+        table_store.write_rows(target, (d for d, _ in folded if d["_id"] not in duplicates),
+                               table_store.plans(target) if plans is None else plans)
+    if duplicates:
         for document, events in folded:
             if document["_id"] in duplicates:
                 for event in events:

@@ -22,8 +22,8 @@ from pymongo.database import Database
 
 from kernel.divisions import division_within
 from kernel.programme import ProgrammeModel
-from reporting import storage
-from reporting.rules import access, charts, operating, pdf, statistics, summary
+from reporting import storage, table_store
+from reporting.rules import access, charts, operating, pdf, statistics, summary, table
 from reporting.rules.divisions import Regions
 from reporting.rules.xlsx import Layout, TableWriter, progress_step
 from zjtx.clock import iso, to_shanghai
@@ -121,6 +121,37 @@ def summary_rows(ctx: Context, programme: ProgrammeModel, unit_id: str, include_
 
 
 def summary_table(ctx: Context, programme: ProgrammeModel, unit_id: str, include_pending: bool) -> Iterator[Progress]:
+    """The workbook from the rows the projector keeps (``table_store``), or, for a programme
+    whose rows cannot be kept (a park's name in a column), from the read-model documents."""
+    access.check_summary_table(ctx.requester, programme.owner_unit_id, unit_id)
+    plan = table.plan_of(programme)
+    if plan is None:
+        yield from summary_table_from_documents(ctx, programme, unit_id, include_pending)
+        return
+    spec = summary_spec(ctx, programme, unit_id, include_pending)
+    yield {"stage": "rows", "done": 0, "total": 0, "message": f"开始生成{spec.title}"}
+    if table_store.ensure(ctx.db, plan, ctx.now):
+        yield {"stage": "rows", "done": 0, "total": 0, "message": "首次生成该批次的汇总表：已按申报数据准备各行"}
+    scope = unit_id or "programme"
+    filename = f"{programme.id}_summary_{scope}{'_draft' if include_pending else ''}.xlsx"
+    stored = table_store.table_rows(ctx.db, programme.id, unit_id, include_pending)
+    rows = (table.finish_stored(xml, number, number + 3, not unit_id) for number, xml in enumerate(stored, start=1))
+    written = 0
+    with tempfile.TemporaryDirectory(prefix="zjtx-report-") as scratch:
+        path = Path(scratch) / filename
+        layout = Layout("推荐汇总表", spec.title, spec.unit_line, spec.date_line, spec.headers,
+                        summary.column_widths(spec), SIGNATURE_LINE)
+        for written in table.write_workbook(path, layout, rows, every=5000):
+            yield {"stage": "rows", "done": written, "total": written, "message": f"已写入 {written} 行"}
+        report = store(ctx, path, {"kind": "summary_table", "programme_id": programme.id, "unit_id": unit_id,
+                                   "owner_unit": programme.owner_unit_id,
+                                   "format": "xlsx", "filename": filename, "title": spec.title, "rows": written})
+    yield finished([report], f"{spec.title}已生成（{written} 行）")
+
+
+def summary_table_from_documents(ctx: Context, programme: ProgrammeModel, unit_id: str,
+                                 include_pending: bool) -> Iterator[Progress]:
+    """Written from the read-model documents (openpyxl): the way for columns a row cannot keep."""
     spec, rows = summary_rows(ctx, programme, unit_id, include_pending)
     total = storage.summary_count(ctx.db, programme.id, unit_id, include_pending)
     yield {"stage": "rows", "done": 0, "total": total, "message": f"开始生成{spec.title}，共 {total} 行"}

@@ -197,3 +197,75 @@ def test_an_event_reporting_does_not_consume_or_from_the_wrong_source_is_refused
         normalise(unknown)
     with pytest.raises(ProjectionError, match="must come from review"):
         normalise(forged)
+
+
+def workbook_rows(reporting: StoreHandle, progress: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    [report] = progress[-1]["reports"]
+    content = b"".join(storage.read_file(reporting.db, report["file_id"], 64 * 1024))
+    return list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+
+
+def test_a_later_event_changes_the_served_row_and_a_rebuild_keeps_it(reporting: StoreHandle, open_store,
+                                                                    tmp_path: Path) -> None:
+    """The table is served from the rows the projector keeps: an event after the first request
+    (a corrected 推荐顺序 and opinion, then a withdrawal) changes the next workbook, and a
+    rebuild of the read model gives the same rows."""
+    import dataclasses
+    from datetime import datetime
+
+    from zjtx.clock import iso
+
+    events, name = recommended(open_store)
+    project(reporting, events)
+    ctx = context(reporting, tmp_path, access.Requester(role="reviewer", unit=HENGYANG, subject="r1"))
+    first = workbook_rows(reporting, list(workflow.summary_table(ctx, programme(), HENGYANG, include_pending=False)))
+    headers = first[2]
+    [row] = [r for r in first[3:] if r[1] == name]
+    assert (row[headers.index("推荐顺序")], row[headers.index("审核意见")]) == (1, "同意推荐")
+
+    recommended_event = next(e for e in events if e.type == "review.recommended")
+    last = max(datetime.fromisoformat(e.time.replace("Z", "+00:00")) for e in events)
+    later = iso(last + timedelta(days=1))
+    corrected = dataclasses.replace(recommended_event, id="corrected-rank", time=later,
+                                    data={**recommended_event.data, "unit_rank": 2, "opinion": "调整为第二位"})
+    project(reporting, [corrected])
+    second = workbook_rows(reporting, list(workflow.summary_table(ctx, programme(), HENGYANG, include_pending=False)))
+    [row] = [r for r in second[3:] if r[1] == name]
+    assert (row[0], row[headers.index("推荐顺序")], row[headers.index("审核意见")]) == (1, 2, "调整为第二位")
+
+    for _ in storage.rebuild(reporting.db, reporting.db, catch_up=False):
+        pass
+    rebuilt = workbook_rows(reporting, list(workflow.summary_table(ctx, programme(), HENGYANG, include_pending=False)))
+    assert rebuilt[3:] == second[3:]
+
+    submitted_event = next(e for e in events if e.type == "application.submitted")
+    withdrawn = Envelope(type="application.withdrawn", source="registration", subject=submitted_event.subject,
+                         id="withdrawn-after", time=iso(last + timedelta(days=2)),
+                         data={"application_id": submitted_event.subject, "reason": "企业撤回",
+                               "programme_id": HUNAN, "withdrawn_at": iso(last + timedelta(days=2))})
+    project(reporting, [withdrawn])
+    third = workbook_rows(reporting, list(workflow.summary_table(ctx, programme(), HENGYANG, include_pending=False)))
+    assert not [r for r in third[3:] if r[1] == name] and third[-1][0].startswith("单位负责人")
+
+
+def test_concurrent_rows_of_one_bucket_are_all_kept(reporting: StoreHandle) -> None:
+    """Handlers write one bucket at once without a transaction: the version check (compare-
+    and-set) keeps every row, where a plain rewrite would lose some."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reporting import table_store
+    from reporting.rules import table
+
+    plan = {**table.plan_of(programme()), "ready": True}
+    reporting.db.summary_plans.insert_one(plan)
+    docs = [{"_id": f"app-{i}", "programme_id": HUNAN, "in_table": True, "rec_sort": "u", "rec_unit_id": "u",
+             "rec_rank": i, "enterprise": {"name": f"企业{i}"}} for i in range(24)]
+    buckets = {table.bucket_id(HUNAN, table.slot(d), d["_id"]) for d in docs}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda d: table_store.maintain(reporting.db, None, None, d), docs))
+    [group] = list(table_store.groups(reporting.db, HUNAN, table.RECOMMENDED, ""))
+    assert [key.decode() for key, _ in group] == sorted(table.slot(d).key for d in docs)
+    assert reporting.db.summary_rows.count_documents({}) == len(buckets) < len(docs)
+    table_store.maintain(reporting.db, None, docs[0], {**docs[0], "in_table": False})
+    [group] = list(table_store.groups(reporting.db, HUNAN, table.RECOMMENDED, ""))
+    assert len(group) == len(docs) - 1

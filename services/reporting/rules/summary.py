@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from kernel.programme import FieldSpec, ProgrammeModel
 from kernel.statuses import STATUS_LABELS
@@ -24,6 +24,13 @@ DEFAULT_COLUMNS = (
 )
 Value = str | int | float | Decimal | None
 UnitNames = Callable[[str], str]
+
+
+class FieldLookup(Protocol):
+    """What a cell needs of a programme: its form fields (a ``ProgrammeModel``, or a stored
+    plan's ``rules.table.PlanFields``)."""
+
+    def field(self, section_id: str, field_id: str) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ def _number(value: Any, integer: bool) -> Value:
     return float(number)
 
 
-def field_value(info: FieldSpec | None, value: Any) -> Value:
+def field_value(info: FieldSpec | Any | None, value: Any) -> Value:
     """A form value as the table shows it: option labels, 是/否, numbers as numbers."""
     if value is None or value == "" or value == []:
         return None
@@ -89,7 +96,7 @@ def field_value(info: FieldSpec | None, value: Any) -> Value:
     return str(value)
 
 
-def cell_value(source: str, row_number: int, doc: Mapping[str, Any], programme: ProgrammeModel,
+def cell_value(source: str, row_number: int, doc: Mapping[str, Any], programme: FieldLookup,
                unit_names: UnitNames) -> Value:
     snapshot = ((doc.get("facts") or {}).get("snapshot") or {}).get("data") or {}
     enterprise = snapshot.get("enterprise") or {}
