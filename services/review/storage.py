@@ -427,7 +427,14 @@ def applications_by_uscc(db: Any, programme_id: str, usccs: Iterable[str]) -> di
 def erase_personal_data(unit: UnitOfWork, application_ids: list[str], at: datetime) -> int:
     """registration.personal_data_erased: each application's personal form values (sealed, or a
     field every 申报书 uses for people; kernel.personal) become the erasure marker; the rest of
-    the record (decisions, opinions, rubric, hash) stays. Returns the applications changed."""
+    the record (decisions, opinions, rubric, hash) stays. The objections raised against these
+    applications during their 公示 lose their objector's name and contact the same way (the same
+    archive period has passed for them); their content and resolution stay. Returns the
+    applications changed."""
+    unit.db.objections.update_many(
+        {"application_id": {"$in": application_ids}, "personal_data_erased_at": {"$exists": False}},
+        {"$set": {**{key: personal.ERASED for key in SEALED_OBJECTION_FIELDS}, "personal_data_erased_at": at}},
+        session=unit.session)
     changed = 0
     for application in unit.db.applications.find({"_id": {"$in": application_ids}}, {"sections": 1},
                                                   session=unit.session):

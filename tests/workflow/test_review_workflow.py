@@ -205,3 +205,19 @@ def test_the_province_is_not_the_first_level(registration: StoreHandle, review: 
         run(review, lambda unit: workflow.decide_pass(unit, ctx(reviewer(PROVINCE_UNIT)), task_id, "同意"))
 
     assert refused.value.code == "review.other_unit"
+
+
+def test_erasure_reaches_the_objections_against_the_applications(review: StoreHandle) -> None:
+    """registration.personal_data_erased: an objector's name and contact (sealed at rest) become the
+    erasure marker with the applications they objected to; the objection itself stays."""
+    objection = {"_id": "objection-erasure", "programme_id": "hunan-2020-little-giant", "received_seq": 1,
+                 "application_id": "application-erased", "objector": "异议人甲", "contact": "13800000000",
+                 "content": "申报数据不实"}
+    other = {**objection, "_id": "objection-kept", "received_seq": 2, "application_id": "application-kept"}
+    review.transact(lambda unit: (storage.insert_objection(unit, objection), storage.insert_objection(unit, other)))
+    assert review.db.objections.find_one({"_id": "objection-erasure"})["contact"].startswith("enc:")  # sealed
+    review.transact(lambda unit: storage.erase_personal_data(unit, ["application-erased"], IN_WINDOW))
+    kept = {o["_id"]: o for o in storage.objections_of(review.db, "hunan-2020-little-giant")}
+    assert (kept["objection-erasure"]["objector"], kept["objection-erasure"]["contact"]) == ("〔已删除〕", "〔已删除〕")
+    assert kept["objection-erasure"]["content"] == "申报数据不实"
+    assert (kept["objection-kept"]["objector"], kept["objection-kept"]["contact"]) == ("异议人甲", "13800000000")
