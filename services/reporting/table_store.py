@@ -68,7 +68,7 @@ def _change(db: Database, session: ClientSession | None, bucket: str, fields: Ma
                 if session is not None and session.in_transaction:
                     raise
                 continue
-        version = stored.get("version", 0)
+        version = stored.get("version")  # None matches a bucket written without one (an older format)
         done = db.summary_rows.update_one({"_id": bucket, "version": version},
                                           {"$set": {**fields, "data": data, "count": len(changed)},
                                            "$inc": {"version": 1}}, session=session)

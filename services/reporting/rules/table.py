@@ -40,6 +40,7 @@ RECOMMENDED, DRAFT = "r", "d"
 NUMBER = "\x00"  # where 序号 goes in a stored row
 UNIT_MARK = "\x01"  # around the 推荐单位 cell the programme-wide table adds (cut for a unit's table)
 BUCKETS = 16  # stored documents per (section, unit) at most: several rows per document
+FORMAT = 2  # how buckets store rows (2: one compressed value); part of a plan's signature, so older rows are rebuilt
 FRAME = struct.Struct("<III")  # a stored row's lengths: order key, application id, row XML (UTF-8 bytes)
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 (openpyxl refuses them too)
 # cell styles (cellXfs indexes of STYLES below)
@@ -87,7 +88,7 @@ def plan_of(programme: Any) -> dict[str, Any] | None:
             if info is not None:
                 fields[f"{parts[1]}.{parts[2]}"] = {"type": info.type,
                                                     "labels": {o.value: o.label for o in info.options}}
-    body = {"columns": columns, "unit_column": unit_column, "fields": fields}
+    body = {"columns": columns, "unit_column": unit_column, "fields": fields, "format": FORMAT}
     signature = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
     return {"_id": programme.id, **body, "signature": signature}
 
