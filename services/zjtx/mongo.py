@@ -20,12 +20,12 @@ from nameko.extensions import DependencyProvider
 from pymongo import ASCENDING, IndexModel, MongoClient
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, PyMongoError, ServerSelectionTimeoutError
+from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
 
 from zjtx import event_types
 from zjtx.envelope import payload_to_data
 from zjtx.inbox import INBOX_INDEXES
-from zjtx.outbox import DUPLICATE_KEY, OUTBOX_INDEXES, OutboxRelay, PendingEvent, write_events
+from zjtx.outbox import OUTBOX_INDEXES, OutboxRelay, PendingEvent, insert_new, write_events
 from zjtx.transient import InfrastructureUnavailable
 
 log = logging.getLogger(__name__)
@@ -269,15 +269,7 @@ class StandaloneStore(Store):
 def insert_missing(collection: Any, documents: list[dict[str, Any]]) -> int:
     """Insert ``documents`` outside a transaction, ignoring those whose unique key is taken (the
     idempotent write of a handler run again); how many were new."""
-    if not documents:
-        return 0
-    try:
-        return len(collection.insert_many(documents, ordered=False).inserted_ids)
-    except BulkWriteError as error:
-        errors = error.details.get("writeErrors", [])
-        if any(e.get("code") != DUPLICATE_KEY for e in errors):
-            raise
-        return len(documents) - len(errors)
+    return len(insert_new(collection, documents))
 
 
 def simple_index(*keys: str, unique: bool = False, name: str | None = None, **options: Any) -> IndexModel:

@@ -136,8 +136,16 @@ def write_events(db: Database, events: list[PendingEvent], session: ClientSessio
         return documents
     # outside a transaction (a handler that writes by natural keys): entries with the ids a run
     # before a crash gave them are there already; only the new ones are returned (handed over)
+    return insert_new(db.outbox, documents)
+
+
+def insert_new(collection: Any, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert ``documents`` outside a transaction, skipping those whose unique key is taken (the
+    idempotent write of a handler run again); the ones that were new."""
+    if not documents:
+        return []
     try:
-        db.outbox.insert_many(documents, ordered=False)
+        collection.insert_many(documents, ordered=False)
     except BulkWriteError as error:
         errors = error.details.get("writeErrors", [])
         if any(e.get("code") != DUPLICATE_KEY for e in errors):
