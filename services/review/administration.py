@@ -13,11 +13,12 @@ from typing import Any
 
 from review import storage
 from review.catalogue import units_record, version_record
+from review.history import audit
 from review.rules.amendments import check_amendment, check_reason, new_programme_document, read_patch
 from review.rules.programmes import NATIONAL, Programme
 from review.rules.unit_amendments import apply_changes, read_changes
 from review.rules.units import Unit
-from review.workflow import Context, audit
+from review.workflow import Context
 from zjtx.clock import iso
 from zjtx.errors import conflict, forbidden, precondition
 from zjtx.mongo import UnitOfWork

@@ -26,7 +26,7 @@ from review.rules.rulesets import RULESETS_DIR, RuleSet, load_rulesets
 from review.rules.units import Unit, UnitDirectory, load_units, parse_units
 from zjtx.clock import now
 from zjtx.config import REPO_ROOT, ConfigError
-from zjtx.errors import not_found, precondition
+from zjtx.errors import invalid, not_found, precondition
 from zjtx.mongo import Store
 from zjtx_api import review_pb2 as pb
 
@@ -252,6 +252,17 @@ class Catalogue:
         if unit is None:
             raise precondition("programme.no_owner_unit",
                                f"本部署没有{programme.owner_name}（{programme.owner}）的审核单位，请在审核单位配置中添加")
+        return unit
+
+    def unit_of_owner(self, owner: str, caller_unit: str) -> Unit:
+        """The unit of division ``owner`` (default: the caller's own unit): 404 for an unknown one."""
+        if not owner:
+            if not caller_unit:
+                raise invalid("owner.required", "请指定所属单位的行政区划代码（owner），如 430000")
+            return self.unit(caller_unit)
+        unit = self.units.for_division(owner)
+        if unit is None:
+            raise not_found("owner.not_found", f"行政区划 {owner} 没有审核单位（所属单位）")
         return unit
 
     def unit(self, unit_id: str) -> Unit:

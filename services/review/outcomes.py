@@ -11,10 +11,13 @@ from typing import Any
 
 from review import reserve as pool
 from review import validity
+from review.catalogue import Catalogue
 from review.rules import reserve as reserve_rules
 from review.rules import validity as v
+from review.rules.access import CallerLike, check_owner_admin
+from review.workflow import Context
 from zjtx.clock import iso
-from zjtx.errors import invalid, not_found, precondition
+from zjtx.errors import invalid, precondition
 from zjtx.mongo import UnitOfWork
 from zjtx_api import review_pb2 as pb
 
@@ -36,9 +39,7 @@ def case_message(case: dict[str, Any]) -> pb.TypicalCase:
 
 def select_case(unit: UnitOfWork, recognition_id: str, title: str, summary: str, actor: str,
                 now: datetime) -> dict[str, Any]:
-    record = unit.db.recognitions.find_one({"_id": recognition_id}, session=unit.session)
-    if record is None:
-        raise not_found("recognition.not_found", f"认定记录 {recognition_id} 不存在")
+    record = validity.load_record(unit.db, recognition_id, unit.session)
     if record["status"] != v.VALID:
         raise precondition("recognition.not_valid", "只能从有效期内的认定企业中选树典型案例")
     title, summary = (title or "").strip(), (summary or "").strip()
@@ -54,8 +55,30 @@ def select_case(unit: UnitOfWork, recognition_id: str, title: str, summary: str,
     return case
 
 
+def select_case_as_owner(unit: UnitOfWork, ctx: Context, request: pb.SelectTypicalCaseRequest) -> pb.TypicalCase:
+    """选树典型案例 by an admin of the unit that owns the recognition."""
+    record = validity.load_record(unit.db, request.recognition_id, unit.session)
+    owner = ctx.catalogue.unit_of_owner(record["owner"], ctx.caller.unit)
+    check_owner_admin(ctx.caller, owner.id, owner.name, "选树典型案例")
+    return case_message(select_case(unit, request.recognition_id, request.title, request.summary, ctx.actor, ctx.now))
+
+
 def list_cases(db: Any, owner: str) -> list[dict[str, Any]]:
     return sorted(db.typical_cases.find({"owner": owner}), key=lambda c: (c["selected_at"], c["_id"]))
+
+
+def list_for(db: Any, catalogue: Catalogue, caller: CallerLike, owner: str) -> pb.ListTypicalCasesResponse:
+    """The 典型案例 of an owner (default: the caller's own unit's)."""
+    unit = catalogue.unit_of_owner(owner, caller.unit)
+    return pb.ListTypicalCasesResponse(cases=[case_message(c) for c in list_cases(db, unit.division_code)])
+
+
+def recommend_whitelist_as_owner(unit: UnitOfWork, ctx: Context, request: pb.RecommendWhitelistRequest
+                                 ) -> pb.WhitelistBatch:
+    """An admin recommends the 白名单 of its own unit's division (or of ``request.owner``'s)."""
+    owner = ctx.catalogue.unit_of_owner(request.owner, ctx.caller.unit)
+    check_owner_admin(ctx.caller, owner.id, owner.name, "推荐产融合作“白名单”")
+    return recommend_whitelist(unit, owner.division_code, request.note, request.include_reserve, ctx.actor, ctx.now)
 
 
 def recommend_whitelist(unit: UnitOfWork, owner: str, note: str, include_reserve: bool, actor: str,

@@ -1,7 +1,7 @@
 """Review's final level: ranking the recommended applications, recognition (择优认定),
 the 公示 list with its objections, and publishing the result.
 
-The same use-case shape as ``workflow`` (whose context, actors and history it shares):
+The same use-case shape as ``workflow`` (whose context it shares; actors and history: ``history``):
 functions run inside the transaction the entrypoint opens.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from kernel.statuses import STATUS_LABELS
 from review import reserve, storage, validity
+from review.history import Actor, audit, owner_actor, record_history
 from review.rules import decisions as d
 from review.rules.access import check_owner_admin
 from review.rules.amendments import check_reason
@@ -27,17 +28,7 @@ from review.rules.publicity import (
     publicity_period,
 )
 from review.rules.ranking import rank
-from review.workflow import (
-    RANKED_STATUSES,
-    Actor,
-    Context,
-    audit,
-    candidate_of,
-    load_application,
-    owner_actor,
-    record_history,
-    take_off_list,
-)
+from review.workflow import RANKED_STATUSES, Context, candidate_of, load_application, take_off_list
 from zjtx.clock import iso
 from zjtx.crypto import mask_name
 from zjtx.errors import Violation, already_exists, conflict, invalid, not_found, precondition

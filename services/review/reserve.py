@@ -1,7 +1,8 @@
 """The 后备 pool's use cases: entering it at publication (``enter_at_publication``, the one
 hook ``recognition.publish`` calls), a city's recommended candidate (``enter_candidate``, the
-hook for a city instance's intake), leaving it when recognised later, listing it, and the
-mark a member's later application carries for reviewers. Rules: ``rules.reserve``.
+hook for a city instance's intake), leaving it when recognised later, listing it (for an
+owner's staff: ``list_for``), and the mark a member's later application carries for reviewers.
+Rules: ``rules.reserve``.
 """
 
 from __future__ import annotations
@@ -10,11 +11,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from review.catalogue import Catalogue
 from review.rules import reserve as r
+from review.rules.access import CallerLike, check_owner_view
 from review.rules.programmes import Programme
 from zjtx.clock import iso
+from zjtx.errors import invalid
 from zjtx.mongo import UnitOfWork
 from zjtx_api import review_pb2 as pb
+
+STATUSES = tuple(r.STATUS_LABELS)
 
 
 def entry_message(entry: dict[str, Any]) -> pb.ReserveEntry:
@@ -72,6 +78,18 @@ def list_entries(db: Any, owner: str, programme_id: str = "", year: int = 0, reg
     found = [e for e in entries if r.matches(e, programme_id, year, region_prefix, status, source)]
     return sorted(found, key=lambda e: (-e["year"], e["programme_id"], str(e["enterprise"].get("region_code", "")),
                                         e["enterprise"].get("name", "")))
+
+
+def list_for(db: Any, catalogue: Catalogue, caller: CallerLike,
+             request: pb.ListReserveRequest) -> pb.ListReserveResponse:
+    """An owner's 后备企业库 (default: the caller's own unit's), for its staff, filtered as asked."""
+    unit = catalogue.unit_of_owner(request.owner, caller.unit)
+    check_owner_view(caller, unit.id, unit.name, "查看后备企业库")
+    if request.status and request.status not in STATUSES:
+        raise invalid("status.unknown", f"状态 {request.status} 无效；可选：{'、'.join(STATUSES)}")
+    entries = list_entries(db, unit.division_code, request.programme_id, request.year, request.region_prefix,
+                           request.status, request.source)
+    return pb.ListReserveResponse(entries=[entry_message(e) for e in entries])
 
 
 def notes_for(db: Any, programme: Programme, enterprise_ids: Iterable[str]) -> dict[str, str]:

@@ -7,7 +7,6 @@ import json
 import logging
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from nameko import config
@@ -41,10 +40,8 @@ from review.rules.access import (
 )
 from review.rules.accounts import check_account, check_can_manage
 from review.rules.assessment import assess
-from review.rules.reserve import STATUS_LABELS as RESERVE_STATUS_LABELS
 from review.rules.summaries import DEFAULT_MAX_BYTES, check_scan, detect_media_type
 from review.rules.units import Unit
-from review.rules.validity import STATUS_LABELS as VALIDITY_STATUS_LABELS
 from zjtx import audit
 from zjtx.clock import iso, now
 from zjtx.crypto import mask_email, mask_mobile
@@ -59,18 +56,6 @@ from zjtx_api import review_pb2 as pb
 from zjtx_api.review_pb2_grpc import ReviewStub
 
 log = logging.getLogger(__name__)
-RESERVE_STATUSES = tuple(RESERVE_STATUS_LABELS)
-VALIDITY_STATUSES = tuple(VALIDITY_STATUS_LABELS)
-
-
-def parse_instant(text: str, field: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise invalid(f"{field}.invalid", f"{field} 须为 ISO 8601 时间（含时区），如 2023-06-30T00:00:00+08:00") from None
-    if value.tzinfo is None:
-        raise invalid(f"{field}.invalid", f"{field} 须带时区，如 2023-06-30T00:00:00+08:00")
-    return value
 
 
 def reviewer_message(document: dict[str, Any], masked: bool = False) -> pb.Reviewer:
@@ -444,6 +429,8 @@ class ReviewService(GrpcOperations):
         return pb.PublishResult(programme_id=programme.id, published_at=iso(ctx.now), recognised=recognised,
                                 not_recognised=others, expired=expired)
 
+    # ---------------------------------------------------------------- after recognition
+
     @api(ReviewStub)
     def AmendRecognition(self, request: pb.AmendRecognitionRequest, context: Any) -> pb.RecognitionAmended:
         ctx = self._ctx(context)
@@ -454,80 +441,30 @@ class ReviewService(GrpcOperations):
 
     @api(ReviewStub)
     def ListReserve(self, request: pb.ListReserveRequest, context: Any) -> pb.ListReserveResponse:
-        caller = caller_of(context)
-        unit = self._owner_unit(caller, request.owner)
-        owner = unit.division_code
-        check_owner_view(caller, unit.id, unit.name, "查看后备企业库")
-        if request.status and request.status not in RESERVE_STATUSES:
-            raise invalid("status.unknown", f"状态 {request.status} 无效；可选：{'、'.join(RESERVE_STATUSES)}")
-        entries = reserve.list_entries(self.store.db, owner, request.programme_id, request.year,
-                                       request.region_prefix, request.status, request.source)
-        return pb.ListReserveResponse(entries=[reserve.entry_message(e) for e in entries])
+        return reserve.list_for(self.store.db, self.catalogue, caller_of(context), request)
 
     @api(ReviewStub)
     def ListRecognitions(self, request: pb.ListRecognitionsRequest, context: Any) -> pb.ListRecognitionsResponse:
-        caller = caller_of(context)
-        expiring = parse_instant(request.expiring_before, "expiring_before") if request.expiring_before else None
-        if request.status and request.status not in VALIDITY_STATUSES:
-            raise invalid("status.unknown", f"状态 {request.status} 无效；可选：{'、'.join(VALIDITY_STATUSES)}")
-        if caller.role == "enterprise":
-            found = validity.list_records(self.store.db, "", request.programme_id, request.status, expiring,
-                                          caller.enterprise_id)
-        else:
-            unit = self._owner_unit(caller, request.owner)
-            owner = unit.division_code
-            check_owner_view(caller, unit.id, unit.name, "查看认定企业")
-            found = validity.list_records(self.store.db, owner, request.programme_id, request.status, expiring,
-                                          request.enterprise_id)
-        return pb.ListRecognitionsResponse(recognitions=[validity.record_message(r) for r in found])
+        return validity.list_for(self.store.db, self.catalogue, caller_of(context), request)
 
     @api(ReviewStub)
     def RevokeRecognition(self, request: pb.RevokeRecognitionRequest, context: Any) -> pb.RecognitionRecord:
         ctx = self._ctx(context)
-        record = validity.find(self.store.db, request.id)
-        if record is None:
-            raise not_found("recognition.not_found", f"认定记录 {request.id} 不存在")
-        unit = self.catalogue.units.for_division(record["owner"])
-        check_owner_admin(ctx.caller, unit.id if unit else "", unit.name if unit else record["owner"], "撤销认定")
-        revoked = self.store.transact(lambda u: validity.revoke(u, request.id, request.reason, ctx.actor, ctx.now))
-        return validity.record_message(revoked)
-
-    def _owner_unit(self, caller: Caller, owner: str) -> Any:
-        """The unit of division ``owner`` (default: the caller's own unit): 404 for an unknown one."""
-        if not owner:
-            if not caller.unit:
-                raise invalid("owner.required", "请指定所属单位的行政区划代码（owner），如 430000")
-            return self.catalogue.unit(caller.unit)
-        unit = self.catalogue.units.for_division(owner)
-        if unit is None:
-            raise not_found("owner.not_found", f"行政区划 {owner} 没有审核单位（所属单位）")
-        return unit
+        return self.store.transact(lambda unit: validity.revoke_as_owner(unit, ctx, request.id, request.reason))
 
     @api(ReviewStub)
     def SelectTypicalCase(self, request: pb.SelectTypicalCaseRequest, context: Any) -> pb.TypicalCase:
         ctx = self._ctx(context)
-        record = validity.find(self.store.db, request.recognition_id)
-        if record is None:
-            raise not_found("recognition.not_found", f"认定记录 {request.recognition_id} 不存在")
-        unit = self._owner_unit(ctx.caller, record["owner"])
-        check_owner_admin(ctx.caller, unit.id, unit.name, "选树典型案例")
-        case = self.store.transact(lambda u: outcomes.select_case(u, request.recognition_id, request.title,
-                                                                  request.summary, ctx.actor, ctx.now))
-        return outcomes.case_message(case)
+        return self.store.transact(lambda unit: outcomes.select_case_as_owner(unit, ctx, request))
 
     @api(ReviewStub)
     def ListTypicalCases(self, request: pb.ListTypicalCasesRequest, context: Any) -> pb.ListTypicalCasesResponse:
-        unit = self._owner_unit(caller_of(context), request.owner)
-        return pb.ListTypicalCasesResponse(cases=[outcomes.case_message(c)
-                                                  for c in outcomes.list_cases(self.store.db, unit.division_code)])
+        return outcomes.list_for(self.store.db, self.catalogue, caller_of(context), request.owner)
 
     @api(ReviewStub)
     def RecommendWhitelist(self, request: pb.RecommendWhitelistRequest, context: Any) -> pb.WhitelistBatch:
         ctx = self._ctx(context)
-        unit = self._owner_unit(ctx.caller, request.owner)
-        check_owner_admin(ctx.caller, unit.id, unit.name, "推荐产融合作“白名单”")
-        return self.store.transact(lambda u: outcomes.recommend_whitelist(
-            u, unit.division_code, request.note, request.include_reserve, ctx.actor, ctx.now))
+        return self.store.transact(lambda unit: outcomes.recommend_whitelist_as_owner(unit, ctx, request))
 
     @api(ReviewStub)
     def ListCityRecommendations(self, request: pb.ListCityRecommendationsRequest,

@@ -1,7 +1,8 @@
 """Recognitions after publication: the record publication writes (``record_at_publication``,
 with ``renew_at_publication`` for a 复核 cycle: the two calls ``recognition.publish`` makes
-per recognised application), lapse on the clock, revocation, and listing. Rules:
-``rules.validity``. Events: review.recognition_renewed / _lapsed / _revoked.
+per recognised application), lapse on the clock, revocation (by an admin of the owner:
+``revoke_as_owner``), and listing (``list_for``: an owner's staff, or an enterprise its own).
+Rules: ``rules.validity``. Events: review.recognition_renewed / _lapsed / _revoked.
 """
 
 from __future__ import annotations
@@ -9,12 +10,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from review.catalogue import Catalogue
 from review.rules import validity as v
+from review.rules.access import CallerLike, check_owner_admin, check_owner_view
 from review.rules.programmes import Programme
-from zjtx.clock import iso
-from zjtx.errors import not_found
+from review.workflow import Context
+from zjtx.clock import InstantError, iso, parse_offset_instant
+from zjtx.errors import invalid, not_found
 from zjtx.mongo import UnitOfWork
 from zjtx_api import review_pb2 as pb
+
+STATUSES = tuple(v.STATUS_LABELS)
+
+
+def parse_instant(text: str, field: str) -> datetime:
+    """A request's instant (DomainError naming ``field``, in Chinese, if it is not one with its offset)."""
+    try:
+        return parse_offset_instant(text)
+    except InstantError as error:
+        if error.missing_offset:
+            raise invalid(f"{field}.invalid", f"{field} 须带时区，如 2023-06-30T00:00:00+08:00") from None
+        raise invalid(f"{field}.invalid", f"{field} 须为 ISO 8601 时间（含时区），如 2023-06-30T00:00:00+08:00") from None
 
 
 def record_id(programme_id: str, enterprise_id: str) -> str:
@@ -111,9 +127,7 @@ def lapse_due(unit: UnitOfWork, now: datetime) -> int:
 
 
 def revoke(unit: UnitOfWork, record_id_: str, reason: str, actor: str, now: datetime) -> dict[str, Any]:
-    record = unit.db.recognitions.find_one({"_id": record_id_}, session=unit.session)
-    if record is None:
-        raise not_found("recognition.not_found", f"认定记录 {record_id_} 不存在")
+    record = load_record(unit.db, record_id_, unit.session)
     text = v.check_revocation(record["status"], reason)
     changes = {"status": v.REVOKED, "revoked_at": now, "revoked_reason": text, "revoked_by": actor}
     unit.db.recognitions.update_one({"_id": record["_id"], "status": v.VALID}, {"$set": changes},
@@ -124,8 +138,19 @@ def revoke(unit: UnitOfWork, record_id_: str, reason: str, actor: str, now: date
     return record
 
 
-def find(db: Any, record_id_: str) -> dict[str, Any] | None:
-    return db.recognitions.find_one({"_id": record_id_})
+def revoke_as_owner(unit: UnitOfWork, ctx: Context, record_id_: str, reason: str) -> pb.RecognitionRecord:
+    """撤销认定 by an admin of the unit that owns the recognition."""
+    record = load_record(unit.db, record_id_, unit.session)
+    owner = ctx.catalogue.units.for_division(record["owner"])
+    check_owner_admin(ctx.caller, owner.id if owner else "", owner.name if owner else record["owner"], "撤销认定")
+    return record_message(revoke(unit, record_id_, reason, ctx.actor, ctx.now))
+
+
+def load_record(db: Any, record_id_: str, session: Any = None) -> dict[str, Any]:
+    record = db.recognitions.find_one({"_id": record_id_}, session=session)
+    if record is None:
+        raise not_found("recognition.not_found", f"认定记录 {record_id_} 不存在")
+    return record
 
 
 def list_records(db: Any, owner: str, programme_id: str = "", status: str = "",
@@ -142,3 +167,19 @@ def list_records(db: Any, owner: str, programme_id: str = "", status: str = "",
         found = [r for r in found if r["status"] == v.VALID and r.get("valid_until") and r["valid_until"] < expiring_before]
     return sorted(found, key=lambda r: (r["programme_id"], r["enterprise"].get("region_code", ""),
                                         r["enterprise"].get("name", "")))
+
+
+def list_for(db: Any, catalogue: Catalogue, caller: CallerLike,
+             request: pb.ListRecognitionsRequest) -> pb.ListRecognitionsResponse:
+    """An owner's recognitions (default: the caller's own unit's) for its staff; an enterprise's own for it."""
+    expiring = parse_instant(request.expiring_before, "expiring_before") if request.expiring_before else None
+    if request.status and request.status not in STATUSES:
+        raise invalid("status.unknown", f"状态 {request.status} 无效；可选：{'、'.join(STATUSES)}")
+    if caller.role == "enterprise":
+        found = list_records(db, "", request.programme_id, request.status, expiring, caller.enterprise_id)
+    else:
+        unit = catalogue.unit_of_owner(request.owner, caller.unit)
+        check_owner_view(caller, unit.id, unit.name, "查看认定企业")
+        found = list_records(db, unit.division_code, request.programme_id, request.status, expiring,
+                             request.enterprise_id)
+    return pb.ListRecognitionsResponse(recognitions=[record_message(r) for r in found])

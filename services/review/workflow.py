@@ -3,13 +3,13 @@ together). The service's entrypoints call these; the rules they apply live in ``
 
 Every function takes a ``Context`` (catalogue, caller, platform clock reading) and the
 unit of work; none of them reads the clock itself, so a decision is judged at the
-instant the request arrived.
+instant the request arrived. Which unit a level's task opens at is ``routing``; the
+history and audit entries the use cases write are ``history``.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,10 +21,12 @@ from opentelemetry import trace
 from kernel.statuses import STATUS_LABELS
 from review import storage
 from review.catalogue import Catalogue
+from review.history import Actor, audit, enterprise_actor, record_history, reviewer_actor
 from review.messages import step
+from review.routing import open_task
 from review.rules import decisions as d
 from review.rules.access import CallerLike, actor_of, check_can_act, check_owner_admin
-from review.rules.intake import Route, route_level, rubric_record
+from review.rules.intake import rubric_record
 from review.rules.programmes import Programme
 from review.rules.progress import announcement, recommendations_complete
 from review.rules.ranking import Candidate, candidate_from, rank
@@ -36,7 +38,6 @@ from review.rules.summaries import (
     required_kinds,
     upload_level,
 )
-from review.rules.units import RoutingError
 from zjtx import audit as audit_trail
 from zjtx.attributes import APPLICATION_ID
 from zjtx.clock import iso
@@ -71,17 +72,6 @@ class Outcome:
     next_task: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who did something, as history records it."""
-
-    id: str
-    role: str
-    unit_id: str = ""
-    unit_name: str = ""
-    address: str = ""  # the person's client address, from the signed identity token
-
-
 @dataclass
 class Finalised:
     application_ids: list[str] = field(default_factory=list)
@@ -94,34 +84,6 @@ def tag_application(application_id: str) -> None:
     """Mark the current span (a call that names a task, not the application) so staff
     find it among the traces of the application."""
     trace.get_current_span().set_attribute(APPLICATION_ID, application_id)
-
-
-def record_history(unit: UnitOfWork, application: dict[str, Any], at: datetime, actor: Actor, action: str, *,
-            level: int = 0, detail: str = "", task_id: str = "", round: int = 0, opinion: str = "",
-            reason: str = "", reasons: Sequence[d.ReturnReason] = (), defer: bool = False) -> dict[str, Any]:
-    """Append one history entry (who, unit, level, when, what, why). ``defer``: the caller
-    updates the application next (``storage.append_history``)."""
-    return storage.append_history(unit, application, {
-        "at": at, "actor": actor.id, "role": actor.role, "unit_id": actor.unit_id, "unit_name": actor.unit_name,
-        "level": level, "action": action, "action_label": d.ACTION_LABELS[action], "detail": detail,
-        "task_id": task_id, "round": round, "opinion": opinion, "reason": reason,
-        "reasons": [r.__dict__ for r in reasons], "client_address": actor.address,
-    }, defer=defer)
-
-
-def audit(unit: UnitOfWork, ctx: Context, action: str, target: str, *, reason: str = "", **details: Any) -> None:
-    """One entry in review's tamper-evident trail (zjtx.audit), written in the decision's own
-    transaction: who (the verified caller, with the client address the gateway signed), what, why."""
-    audit_trail.record(unit, audit_trail.Entry.by(ctx.caller, action, target, reason=reason, details=details))
-
-
-def _reviewer(ctx: Context, task: dict[str, Any]) -> Actor:
-    return Actor(ctx.actor, ctx.caller.role, task["unit_id"], task["unit_name"], getattr(ctx.caller, "client_address", ""))
-
-
-def owner_actor(ctx: Context, programme: Programme) -> Actor:
-    owner = ctx.catalogue.owner_unit(programme)
-    return Actor(ctx.actor, ctx.caller.role, owner.id, owner.name, getattr(ctx.caller, "client_address", ""))
 
 
 def _load_task(unit: UnitOfWork, task_id: str) -> dict[str, Any]:
@@ -172,62 +134,6 @@ def _parse_time(text: str) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-def _enterprise_actor(application: dict[str, Any], who: str = "") -> Actor:
-    return Actor(who or application["enterprise"]["enterprise_id"] or "enterprise", "enterprise")
-
-
-# ---------------------------------------------------------------- tasks
-
-
-def open_task(unit: UnitOfWork, catalogue: Catalogue, programme: Programme, application: dict[str, Any],
-              level: int, at: datetime, new: bool = False) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """Route ``level`` for the application and open its task (or record it unroutable).
-    ``new``: the application is not written yet (a submission): it is inserted as it ends up."""
-    enterprise = application["enterprise"]
-    # an application keeps the unit a level was routed to (a resubmission goes back to it) even if
-    # the units were corrected since; a level it reaches for the first time routes by the current units
-    pinned = (application.get("routes") or {}).get(str(level))
-    if pinned in catalogue.units:
-        route = Route(programme.level_spec(level), catalogue.units.get(pinned))
-    else:
-        try:
-            route = route_level(catalogue.units, programme, level, enterprise["region_code"], enterprise["park_id"])
-        except RoutingError as error:
-            return None, _mark_unroutable(unit, application, programme, level, error, at, new)
-    spec = route.level
-    due = programme.review_closes_at(level)
-    task = {
-        "_id": uuid.uuid4().hex, "application_id": application["_id"], "programme_id": programme.id,
-        "level": level, "level_title": spec.title, "checks": list(spec.checks), "unit_id": route.unit.id,
-        "unit_name": route.unit.name, "round": application.get("returns", 0), "status": d.TASK_OPEN,
-        "opened_at": at, "opened_seq": storage.next_seq(), "due_at": due,
-    }
-    storage.insert_task(unit, task)
-    application = record_history(unit, application, at, Actor("system", "system", route.unit.id, route.unit.name),
-                          "task_opened", level=level, task_id=task["_id"], round=task["round"],
-                          detail=f"{spec.title}：{route.unit.name}", defer=True)
-    application = storage.update_application(unit, application, {
-        "status": d.IN_REVIEW, "level": level, "unit_id": route.unit.id, "unit_name": route.unit.name,
-        "open_task_id": task["_id"], "unit_ids": sorted({*application.get("unit_ids", []), route.unit.id}),
-        "routes": {**(application.get("routes") or {}), str(level): route.unit.id},
-    }, unset=("reason", "routing"), insert=new)
-    unit.emit_event(pb.TaskOpened(
-        step=step(task, application, at), due_at=iso(due) if due else "", round=task["round"]), application["_id"])
-    return task, application
-
-
-def _mark_unroutable(unit: UnitOfWork, application: dict[str, Any], programme: Programme, level: int,
-                     error: RoutingError, at: datetime, new: bool = False) -> dict[str, Any]:
-    log.warning("application %s of %s cannot be routed at level %d: %s",
-                application["_id"], programme.id, level, error.message)
-    application = record_history(unit, application, at, Actor("system", "system"), "unroutable", level=level,
-                          reason=error.message, detail=error.message, defer=True)
-    return storage.update_application(unit, application, {
-        "status": d.UNROUTABLE, "level": level, "reason": error.message,
-        "routing": {"level": level, "unit_kind": error.unit_kind, "reason": error.message, "at": at},
-    }, unset=("open_task_id",), insert=new)
-
-
 # ---------------------------------------------------------------- events from registration
 
 
@@ -247,7 +153,7 @@ def take_submitted(unit: UnitOfWork, catalogue: Catalogue, snapshot: registratio
     }
     # written once, by open_task, as it ends up (routed or unroutable): not inserted then updated
     # the enterprise's step is recorded at the time it took it; review's own steps at "now"
-    application = record_history(unit, application, fields["submitted_at"], _enterprise_actor(application), "submitted",
+    application = record_history(unit, application, fields["submitted_at"], enterprise_actor(application), "submitted",
                           detail=f"第{snapshot.snapshot_version or 1}版申请材料（内容摘要 {snapshot.content_hash[:12]}）",
                           defer=True)  # open_task writes the application next, whatever the route
     open_task(unit, catalogue, programme, application, programme.review_chain[0].level, at, new=True)
@@ -269,7 +175,7 @@ def take_resubmitted(unit: UnitOfWork, catalogue: Catalogue, payload: registrati
         return
     fields = _snapshot_fields(programme, snapshot, at)
     application = storage.update_application(unit, application, fields)
-    application = record_history(unit, application, fields["submitted_at"], _enterprise_actor(application), "resubmitted",
+    application = record_history(unit, application, fields["submitted_at"], enterprise_actor(application), "resubmitted",
                           level=application["level"], round=payload.round or application["returns"],
                           detail=f"第{snapshot.snapshot_version}版申请材料（内容摘要 {snapshot.content_hash[:12]}）",
                           defer=True)
@@ -301,7 +207,7 @@ def take_withdrawn(unit: UnitOfWork, catalogue: Catalogue, payload: registration
     if application["status"] == d.LISTED:
         take_off_list(unit, application["programme_id"], application["_id"], f"企业撤回申请：{reason}")
     application = record_history(unit, application, _parse_time(payload.withdrawn_at) or at,
-                          _enterprise_actor(application, payload.withdrawn_by), "withdrawn",
+                          enterprise_actor(application, payload.withdrawn_by), "withdrawn",
                           level=application.get("level", 0), reason=reason, detail=reason, task_id=task_id or "")
     application = storage.update_application(unit, application, {"status": d.WITHDRAWN, "reason": reason},
                                              unset=("open_task_id",))
@@ -334,7 +240,7 @@ def decide_pass(unit: UnitOfWork, ctx: Context, task_id: str, opinion: str) -> O
     following = spec if spec.final else d.next_level(programme, task["level"])
     waits = not spec.final and bool(required_kinds(spec))
     note = (f"；待{task['unit_name']}上传{'和'.join(KIND_TITLES[k] for k in required_kinds(spec))}后生效" if waits else "")
-    application = record_history(unit, application, ctx.now, _reviewer(ctx, task), "passed", level=task["level"],
+    application = record_history(unit, application, ctx.now, reviewer_actor(ctx, task), "passed", level=task["level"],
                           task_id=task["_id"], round=task["round"], opinion=opinion, detail=f"{opinion}{note}",
                           defer=True)
     application = storage.update_application(unit, application, {
@@ -366,7 +272,7 @@ def decide_return(unit: UnitOfWork, ctx: Context, task_id: str, items: Sequence[
     task = storage.close_task(unit, task, {"status": d.TASK_RETURNED, "decided_at": ctx.now, "decided_by": ctx.actor,
                                            "reasons": [r.__dict__ for r in reasons]})
     summary = d.describe_reasons(reasons)
-    application = record_history(unit, application, ctx.now, _reviewer(ctx, task), "returned", level=task["level"],
+    application = record_history(unit, application, ctx.now, reviewer_actor(ctx, task), "returned", level=task["level"],
                           task_id=task["_id"], round=round_, reasons=reasons,
                           detail=f"第{round_}次退回修改（上限{programme.max_return_rounds}次）：{summary}", defer=True)
     application = storage.update_application(unit, application, {
@@ -387,7 +293,7 @@ def decide_reject(unit: UnitOfWork, ctx: Context, task_id: str, reason: str) -> 
     reason = d.check_opinion(reason, "reason", "不通过的理由")
     task = storage.close_task(unit, task, {"status": d.TASK_REJECTED, "decided_at": ctx.now, "decided_by": ctx.actor,
                                            "reason": reason})
-    application = record_history(unit, application, ctx.now, _reviewer(ctx, task), "rejected", level=task["level"],
+    application = record_history(unit, application, ctx.now, reviewer_actor(ctx, task), "rejected", level=task["level"],
                           task_id=task["_id"], round=task["round"], reason=reason, detail=reason, defer=True)
     application = storage.update_application(unit, application, {
         "status": d.REJECTED, "reason": reason, "last_task_id": task["_id"],

@@ -31,16 +31,40 @@ class ClockError(ValueError):
     pass
 
 
-def parse_instant(text: str) -> datetime:
+class InstantError(ValueError):
+    """Text that is not an ISO 8601 instant with a UTC offset. ``missing_offset``: the format
+    was right but no offset was given (a local time cannot be placed on the platform's clock)."""
+
+    def __init__(self, text: str, missing_offset: bool) -> None:
+        self.text = text
+        self.missing_offset = missing_offset
+        super().__init__(f"{text!r} has no UTC offset" if missing_offset else f"{text!r} is not an ISO 8601 instant")
+
+
+def parse_offset_instant(text: str) -> datetime:
+    """An ISO 8601 instant that states its UTC offset (``Z`` or ``+08:00``), kept in that offset;
+    InstantError otherwise. Lower-case ``t`` and ``z`` are accepted as RFC 3339 allows; surrounding
+    whitespace is not (callers that take settings or query text strip it first)."""
     try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        value = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
     except ValueError:
+        raise InstantError(text, missing_offset=False) from None
+    if value.tzinfo is None:
+        raise InstantError(text, missing_offset=True)
+    return value
+
+
+def parse_instant(text: str) -> datetime:
+    """A clock setting's instant, in UTC; ClockError says what is accepted."""
+    try:
+        value = parse_offset_instant(text.strip())
+    except InstantError as error:
+        if error.missing_offset:
+            raise ClockError(f"clock setting {text!r} has no UTC offset; add one, e.g. +08:00") from None
         raise ClockError(
             f"clock setting {text!r} is not an ISO 8601 instant; "
             "accepted: e.g. 2020-05-15T23:59:59+08:00 (optionally followed by ' running')"
         ) from None
-    if value.tzinfo is None:
-        raise ClockError(f"clock setting {text!r} has no UTC offset; add one, e.g. +08:00")
     return value.astimezone(timezone.utc)
 
 

@@ -14,7 +14,7 @@ from workflow_support import HUNAN, outbox, submitted
 
 from kernel.programme import programme_from_message
 from registration import storage as registration_storage
-from review import administration, storage, workflow
+from review import administration, routing, storage, workflow
 from review.catalogue import Catalogue
 from review.rules import decisions as d
 from review.workflow import Context
@@ -196,7 +196,7 @@ def test_a_unit_added_to_the_direct_county_list_routes_new_applications_and_in_f
     review.transact(lambda unit: workflow.decide_return(unit, as_changsha, in_flight["open_task_id"],
                                                         [("section", "economic", "请补充营业收入")]))
     fresh = review.db.applications.find_one({"_id": in_flight["_id"]})
-    review.transact(lambda unit: workflow.open_task(unit, catalogue, catalogue.programme(HUNAN), fresh, 1, OPEN))
+    review.transact(lambda unit: routing.open_task(unit, catalogue, catalogue.programme(HUNAN), fresh, 1, OPEN))
     assert review.db.applications.find_one({"_id": in_flight["_id"]})["unit_id"] == "unit-430100"
     # another copy (a fresh catalogue on the same database) routes by the new version too
     other = Catalogue(REPO_ROOT / "deploy" / "programmes", REPO_ROOT / "deploy" / "units" / "hunan.yaml")

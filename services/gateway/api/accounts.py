@@ -25,6 +25,7 @@ from gateway.bootstrap import ADMINISTRATOR_ROLES, check_one_role_per_person, cr
 from gateway.routes import ANY_SIGNED_IN, BOOLEAN, STAFF, Context, Download, Registry, Reply, Route, array, obj, text
 from gateway.rules.access import units_within
 from gateway.rules.passwords import NEW_PASSWORD_SCHEMA, password_problems
+from zjtx.clock import InstantError, parse_offset_instant
 from zjtx.errors import Violation, forbidden, invalid, not_found, precondition
 from zjtx_api import review_pb2
 
@@ -289,13 +290,12 @@ def _instant(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        # RFC 3339 (the document's date-time) allows lower-case "t" and "z"
-        value = datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00"))
-    except ValueError:
+        # RFC 3339 (the document's date-time) allows lower-case "t" and "z": the shared parser does too
+        return parse_offset_instant(text.strip())
+    except InstantError as error:
+        if error.missing_offset:
+            raise invalid("time.invalid", f"时间 {text!r} 缺少时区；请写出时区，如 +08:00") from None
         raise invalid("time.invalid", f"时间 {text!r} 格式不正确；请用 ISO 8601，如 2020-05-15T23:59:59+08:00") from None
-    if value.tzinfo is None:
-        raise invalid("time.invalid", f"时间 {text!r} 缺少时区；请写出时区，如 +08:00")
-    return value
 
 
 def register(r: Registry) -> None:

@@ -1,4 +1,4 @@
-"""Taking a submitted application into review: where it goes first, and what review keeps.
+"""Taking a submitted application into review: what review keeps (where it goes is ``routing``).
 
 Review keeps from the snapshot what its reviewers and the ranking need (the enterprise
 as it was at submission, the section data, the attachment references, the content hash)
@@ -8,29 +8,10 @@ so it never calls registration back. The rubric score is computed once per snaps
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from review.rules.programmes import ChainLevel, Programme
+from review.rules.programmes import Programme
 from review.rules.rubric import RubricResult, score_programme
-from review.rules.units import RoutingError, Unit, UnitDirectory
-
-
-@dataclass(frozen=True)
-class Route:
-    level: ChainLevel
-    unit: Unit
-
-
-def route_level(units: UnitDirectory, programme: Programme, level: int, region_code: str, park_id: str) -> Route:
-    """The unit reviewing ``level`` for this enterprise; RoutingError (Chinese) if none."""
-    spec = programme.level_spec(level)
-    if not programme.covers_region(region_code):
-        raise RoutingError(
-            f"企业所在地区（{region_code or '未填写'}）不在{programme.owner_name}的管辖范围内，不能参加{programme.title}",
-            unit_kind=spec.unit_kind, region_code=region_code, park_id=park_id or None,
-        )
-    return Route(spec, units.route(spec, region_code, park_id or None))
 
 
 def rubric_note(programme: Programme, result: RubricResult) -> str:

@@ -4,7 +4,8 @@ A rule set lives in ``deploy/programmes/rulesets/<id>.yaml`` (schema: the progra
 README, "Rule sets"). It carries a rubric (the same schema as a programme's inline
 ``rubric``, whose field references are resolved against each programme that pins it),
 the validity of a recognition made under it, the yearly data update if any, and where
-each figure comes from. Pure: no Nameko, no pymongo.
+each figure comes from. A programme document that pins one is checked against it here too
+(``pinned_ruleset``, ``ruleset_rubric``). Pure: no Nameko, no pymongo.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from kernel.programme import Window
 from review.rules.programme_checks import Check
 from review.rules.programmes import FigureSource, ProgrammeError, RuleSet, read_yaml
 
@@ -140,3 +142,50 @@ def load_rulesets(directory: str | Path) -> dict[str, RuleSet]:
     if errors:
         raise ProgrammeError(errors, str(folder))
     return out
+
+
+# --------------------------------------------------------------------------- pinned by a programme
+
+
+def pinned_ruleset(
+    chk: Check, doc: Mapping[str, Any], rulesets: Mapping[str, RuleSet], window: Window | None
+) -> RuleSet | None:
+    """The rule set named by ``rules``, checked against the programme's dates."""
+    if "local_indicators" in doc and "rules" not in doc:
+        chk.fail("local_indicators", "only with 'rules' naming a rule set that leaves a group to the province")
+    if "rules" not in doc:
+        return None
+    if "rubric" in doc:
+        chk.fail("rubric", "a programme pinning 'rules' takes its rubric from the rule set; remove one of them")
+        return None
+    ruleset_id = chk.take(doc, "rules", "", chk.text)
+    if ruleset_id is None:
+        return None
+    ruleset = rulesets.get(ruleset_id)
+    if ruleset is None:
+        known = ", ".join(sorted(rulesets)) or "none"
+        chk.fail("rules", f"no rule set '{ruleset_id}' in {RULESETS_DIR}/; loaded: {known}")
+        return None
+    if window is not None and window.opens_at.date() < ruleset.effective_from:
+        chk.fail("rules", f"rule set '{ruleset_id}' takes effect on {ruleset.effective_from}; "
+                          f"the programme opens on {window.opens_at.date()}")
+    return ruleset
+
+
+def ruleset_rubric(chk: Check, doc: Mapping[str, Any], ruleset: RuleSet) -> dict[str, Any]:
+    """The rule set's rubric with the programme's own indicators for the province's group."""
+    rubric = dict(ruleset.rubric)
+    local = doc.get("local_indicators")
+    if ruleset.local_group is None:
+        if local is not None:
+            chk.fail("local_indicators", f"rule set '{ruleset.id}' leaves no group to the province")
+        return rubric
+    if not isinstance(local, list) or not local:
+        chk.fail("local_indicators", f"rule set '{ruleset.id}' leaves group '{ruleset.local_group}' "
+                                     "to the province: list its indicators here (1 to 3)")
+        return rubric
+    for index, item in enumerate(local):
+        if isinstance(item, dict) and item.get("group") != ruleset.local_group:
+            chk.fail(f"local_indicators[{index}].group", f"must be '{ruleset.local_group}'")
+    rubric["indicators"] = [*(rubric.get("indicators") or []), *local]
+    return rubric

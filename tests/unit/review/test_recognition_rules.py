@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from review.rules import decisions as d
-from review.rules.intake import route_level, rubric_record
+from review.rules.intake import rubric_record
 from review.rules.programmes import Programme
 from review.rules.progress import CLOSED, OPENED, announcement, recommendations_complete
 from review.rules.publicity import (
@@ -22,6 +22,7 @@ from review.rules.publicity import (
     publicity_period,
     reviews_closed,
 )
+from review.rules.routing import route_application, route_level
 from review.rules.summaries import (
     RECOMMENDATION_REPORT,
     SUMMARY_TABLE,
@@ -55,6 +56,19 @@ def test_first_level_routing_follows_the_programme_chain(programmes: dict[str, P
     assert route_level(units, hengyang, 1, "430408", "park-430400-songmu").unit.id == "park-430400-songmu"
     assert route_level(units, hengyang, 1, "430422", "").unit.id == "unit-430422"
     assert route_level(units, hengyang, 2, "430481", "").unit.id == "unit-430400"  # the city recognises 耒阳 too
+
+
+def test_an_application_keeps_the_unit_a_level_was_routed_to(programmes: dict[str, Programme],
+                                                             units: UnitDirectory) -> None:
+    hunan = programmes["hunan-2020-little-giant"]
+    enterprise = {"region_code": "430422", "park_id": ""}
+    assert route_application(units, hunan, {"enterprise": enterprise}, 1).unit.id == "unit-430400"
+    # routed to 耒阳 before the units were corrected: a resubmission goes back there
+    pinned = {"enterprise": enterprise, "routes": {"1": "unit-430481"}}
+    assert route_application(units, hunan, pinned, 1).unit.id == "unit-430481"
+    # a unit no longer in the directory: the level routes by the current units
+    gone = {"enterprise": enterprise, "routes": {"1": "unit-gone"}}
+    assert route_application(units, hunan, gone, 1).unit.id == "unit-430400"
 
 
 def test_an_enterprise_outside_the_owners_area_cannot_be_routed(programmes: dict[str, Programme],
