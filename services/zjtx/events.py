@@ -281,8 +281,7 @@ def handles(source: str, event_type: str, envelope_source: str | None = None, tr
     a handler whose every write is idempotent by a natural key or guarded by the event id or
     a version, so that running it again after a crash between any two of its writes completes
     it and doubles nothing; its inbox record is written last, once every effect is in
-    (``zjtx.inbox.GroupRecorder``: records finished together share a write). docs/performance.md
-    gives each such handler's argument.
+    (``zjtx.inbox.record``). docs/performance.md gives each such handler's argument.
     """
     expected = envelope_source or source
 
@@ -314,7 +313,7 @@ def handles(source: str, event_type: str, envelope_source: str | None = None, tr
                 if not transaction:
                     result = self.store.apply(lambda unit: method(self, unit, envelope),
                                               f"{consumer_name}:{envelope.id}")
-                    self.store.record_applied(consumer_name, envelope.id, envelope.type)
+                    inbox.record(self.store.standalone_db, consumer_name, envelope.id, envelope.type)
                     return result
                 return self.store.transact(work)
             except inbox.AlreadyApplied:

@@ -24,7 +24,7 @@ from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
 
 from zjtx import event_types
 from zjtx.envelope import payload_to_data
-from zjtx.inbox import INBOX_INDEXES, GroupRecorder
+from zjtx.inbox import INBOX_INDEXES
 from zjtx.outbox import OUTBOX_INDEXES, OutboxRelay, PendingEvent, insert_new, write_events
 from zjtx.transient import InfrastructureUnavailable
 
@@ -137,7 +137,6 @@ class StoreHandle:
         self._provider = provider
         self.db: Database = provider.db
         self.standalone_db: Database = provider.standalone_db  # for writes outside a transaction (``apply``)
-        self.record_applied = provider.inbox.record  # a handler's inbox record after ``apply``: grouped
 
     def transact(self, work: Callable[[UnitOfWork], T]) -> T:
         return self._provider.transact(work)
@@ -180,7 +179,6 @@ class Store(DependencyProvider):
         if self.client.options.retry_writes:
             self.standalone_client = connect(uri, timeout_ms, retry_writes=False)
         self.standalone_db = (self.standalone_client or self.client)[database]
-        self.inbox = GroupRecorder(self.standalone_db)
         declared = {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES}
         ensure_indexes(self.db, declared)
         if self.relay_enabled and str(config.get("OUTBOX_RELAY_ENABLED", True)).lower() not in {"false", "off", "0"}:
@@ -257,7 +255,6 @@ class StandaloneStore(Store):
         super().__init__(indexes, relay=False)
         self.client = client
         self.db = self.standalone_db = client[database]
-        self.inbox = GroupRecorder(self.db)
         self._source = source
         ensure_indexes(self.db, {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES})
 
