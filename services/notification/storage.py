@@ -26,7 +26,7 @@ from pymongo.database import Database
 from kernel import personal
 from notification.rules.deliveries import DUE_STATES, FAILED, PENDING, SENDING
 from zjtx.crypto import field_cipher
-from zjtx.mongo import UnitOfWork, insert_missing, simple_index
+from zjtx.mongo import UnitOfWork, simple_index
 
 INDEXES = {
     "inbox": [IndexModel([("recipient", ASCENDING), ("created_at", DESCENDING)], name="by_recipient"),
@@ -65,33 +65,33 @@ def save_enterprise(unit: UnitOfWork, enterprise_id: str, values: dict[str, Any]
     cipher = field_cipher()
     contact = {f"contact.{k}": cipher.encrypt(f"contact.{k}", v)
                for k, v in (known.pop("contact", None) or {}).items() if v}
-    unit.db.enterprises.update_one({"_id": enterprise_id}, {"$set": {**known, **contact, "updated_at": at}},
-                                   upsert=True, session=unit.session)
+    unit.update_later("enterprises", {"_id": enterprise_id}, {"$set": {**known, **contact, "updated_at": at}},
+                      upsert=True)
 
 
 def enterprise(unit: UnitOfWork, enterprise_id: str) -> dict[str, Any]:
+    unit.flush()  # what this unit learnt of it so far is in the answer
     return unit.db.enterprises.find_one({"_id": enterprise_id}, session=unit.session) or {}
 
 
 def save_application(unit: UnitOfWork, application_id: str, values: dict[str, Any], at: datetime) -> None:
     known = {key: value for key, value in values.items() if value not in ("", None)}
-    unit.db.applications.update_one({"_id": application_id}, {"$set": {**known, "updated_at": at}},
-                                    upsert=True, session=unit.session)
+    unit.update_later("applications", {"_id": application_id}, {"$set": {**known, "updated_at": at}}, upsert=True)
 
 
 def application(unit: UnitOfWork, application_id: str) -> dict[str, Any]:
+    unit.flush()
     return unit.db.applications.find_one({"_id": application_id}, session=unit.session) or {}
 
 
 def open_task(unit: UnitOfWork, task_id: str, values: dict[str, Any]) -> None:
     # a decision may have arrived first (separate queues): never reopen a closed task
-    unit.db.tasks.update_one({"_id": task_id}, {"$setOnInsert": {**values, "open": True}},
-                             upsert=True, session=unit.session)
+    unit.update_later("tasks", {"_id": task_id}, {"$setOnInsert": {**values, "open": True}}, upsert=True)
 
 
 def close_task(unit: UnitOfWork, task_id: str, outcome: str, at: datetime) -> None:
-    unit.db.tasks.update_one({"_id": task_id}, {"$set": {"open": False, "outcome": outcome, "closed_at": at}},
-                             upsert=True, session=unit.session)
+    unit.update_later("tasks", {"_id": task_id}, {"$set": {"open": False, "outcome": outcome, "closed_at": at}},
+                      upsert=True)
 
 
 def close_tasks_of(unit: UnitOfWork, application_id: str, outcome: str, at: datetime) -> None:
@@ -104,16 +104,8 @@ def close_tasks_of(unit: UnitOfWork, application_id: str, outcome: str, at: date
 
 def add_inbox_messages(unit: UnitOfWork, documents: list[dict[str, Any]]) -> None:
     at = seq()
-    _insert(unit, unit.db.inbox, [{**d, "seq": at + i, "read": False, "read_at": None} for i, d in enumerate(documents)])
-
-
-def _insert(unit: UnitOfWork, collection: Any, documents: list[dict[str, Any]]) -> None:
-    """One ``insert_many``; outside a transaction (a handler applying its event again after a
-    crash) the documents already written under their natural keys are skipped."""
-    if unit.session is None:
-        insert_missing(collection, documents)
-    else:
-        collection.insert_many(documents, session=unit.session)
+    for i, document in enumerate(documents):
+        unit.insert_later("inbox", {**document, "seq": at + i, "read": False, "read_at": None})
 
 
 def list_inbox(db: Database, recipient: str, unread_only: bool, limit: int) -> list[dict[str, Any]]:
@@ -143,7 +135,8 @@ def existing_inbox_ids(db: Database, recipient: str, message_ids: list[str]) -> 
 
 def add_deliveries(unit: UnitOfWork, documents: list[dict[str, Any]]) -> None:
     at = seq()
-    _insert(unit, unit.db.deliveries, [{**d, "seq": at + i} for i, d in enumerate(documents)])
+    for i, document in enumerate(documents):
+        unit.insert_later("deliveries", {**document, "seq": at + i})
 
 
 def claim_batch(db: Database, owner: str, lease_seconds: float, channels: Iterable[str],

@@ -277,8 +277,8 @@ def remove_attachment(unit: UnitOfWork, attachment_id: str, at: datetime, by: st
 def mark_in_snapshot(unit: UnitOfWork, attachment_ids: list[str]) -> None:
     """Files a snapshot refers to are kept for good, even if later removed from the draft."""
     if attachment_ids:
-        unit.db.attachments.update_many({"_id": {"$in": attachment_ids}}, {"$set": {"in_snapshot": True}},
-                                        session=unit.session)
+        unit.update_later("attachments", {"_id": {"$in": attachment_ids}}, {"$set": {"in_snapshot": True}},
+                          many=True)
 
 
 def delete_file(db: Database, file_id: ObjectId) -> None:
@@ -299,7 +299,7 @@ def insert_snapshot(unit: UnitOfWork, snapshot: dict[str, Any]) -> None:
     """``snapshot`` as sealed by the caller (kernel.personal.seal_snapshot): the same sealed values
     travel in application.submitted, so they are sealed once."""
     document = {"_id": f"{snapshot['application_id']}:{snapshot['snapshot_version']}", **snapshot}
-    unit.db.snapshots.insert_one(document, session=unit.session)
+    unit.insert_later("snapshots", document)
 
 
 def get_snapshot(db: Database, application_id: str, version: int, opened: bool = True) -> dict[str, Any] | None:
@@ -309,7 +309,11 @@ def get_snapshot(db: Database, application_id: str, version: int, opened: bool =
 
 
 def append_history(unit: UnitOfWork, entry: dict[str, Any]) -> None:
-    unit.db.application_history.insert_one({"seq": seq(), **entry}, session=unit.session)
+    """A history line; in a transaction it goes with the unit's last round trip."""
+    if unit.session is not None:
+        unit.insert_later("application_history", {"seq": seq(), **entry})
+    else:
+        unit.db.application_history.insert_one({"seq": seq(), **entry})
 
 
 def put_history(unit: UnitOfWork, entry_id: str, entry: dict[str, Any]) -> None:

@@ -77,6 +77,8 @@ class Unit(Protocol):
     db: Database
     session: ClientSession
 
+    def insert_later(self, collection: str, document: dict[str, Any]) -> None: ...
+
 
 Transact = Callable[[Callable[[Any], Any]], Any]
 
@@ -148,15 +150,12 @@ def archive_and_apply(unit: Unit, envelope: Mapping[str, Any], event: Projection
     """Archive the event and apply it, without a transaction (``handles(transaction=False)``).
 
     Each write idempotent: the archive's ``_id`` is the event id (a second insert finds it and
-    is skipped), and applying an event again changes nothing (``rules.projections``). So a crash
-    between the archive and the read model, or before the inbox record (written last), is
-    repaired by the redelivery. No look-up first. Inside a transaction (tests, tools) a duplicate
-    archive entry aborts it, as before."""
-    try:
-        unit.db.event_archive.insert_one(archive_document(envelope, event), session=unit.session)
-    except DuplicateKeyError:
-        if unit.session is not None:
-            raise
+    is skipped), and applying an event again changes nothing (``rules.projections``). The read
+    model is written first; the archive entry goes with the unit's last round trip, just before
+    the inbox record. So a crash anywhere in between is repaired by the redelivery. No look-up
+    first. Inside a transaction (tests, tools) a duplicate archive entry aborts it, as before."""
+    # with the unit's last round trip, before its inbox record: a second run skips the taken id
+    unit.insert_later("event_archive", archive_document(envelope, event))
     apply_event(unit.db, unit.session, event)
     for change in fan_out(event):
         apply_event(unit.db, unit.session, change)

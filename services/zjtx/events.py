@@ -303,26 +303,41 @@ def handles(source: str, event_type: str, envelope_source: str | None = None, tr
             span.set_attribute(attributes.APPLICATION_ID, envelope.subject)
 
             def work(unit: Any) -> Any:
-                inbox.claim(unit.db, unit.session, consumer_name, envelope.id, envelope.type)
+                unit.claim_later(consumer_name, envelope.id, envelope.type)
                 return method(self, unit, envelope)
 
             # No look-up first: the claim's (or record's) unique key already turns a duplicate into
             # AlreadyApplied, and a look-up would cost every event one more database round trip
             # (the database is the suite's largest cost: docs/performance.md).
             try:
-                if not transaction:
-                    result = self.store.apply(lambda unit: method(self, unit, envelope),
-                                              f"{consumer_name}:{envelope.id}")
-                    inbox.record(self.store.standalone_db, consumer_name, envelope.id, envelope.type)
-                    return result
+                if not transaction:  # the inbox record goes last, in the unit's last round trip
+                    return self.store.apply(lambda unit: method(self, unit, envelope),
+                                            f"{consumer_name}:{envelope.id}",
+                                            record=(consumer_name, envelope.id, envelope.type))
                 return self.store.transact(work)
             except inbox.AlreadyApplied:
                 log.info("event %s already applied by %s; skipped", envelope.id, consumer_name)
                 return None
+            except Exception:
+                # the claim is written with the unit's last round trip, so a duplicate whose
+                # handler refused the state it found (and rolled back) is recognised only here
+                if transaction and _applied(self.store.db, consumer_name, envelope.id):
+                    log.info("event %s already applied by %s; skipped", envelope.id, consumer_name)
+                    return None
+                raise
 
         return ReliableEventHandler.decorator(source, event_type, **kwargs)(entrypoint)
 
     return decorate
+
+
+def _applied(db: Any, consumer: str, event_id: str) -> bool:
+    """Whether the inbox holds the event for this consumer; False when that cannot be read (the
+    handler's own error then stands)."""
+    try:
+        return inbox.applied(db, consumer, event_id)
+    except Exception:  # the database away: the original error says so
+        return False
 
 
 def handler_name(event_type: str) -> str:

@@ -48,7 +48,7 @@ def applied(db: Database, consumer: str, event_id: str) -> bool:
     return db.processed_events.find_one({"_id": inbox_key(consumer, event_id)}, {"_id": 1}) is not None
 
 
-def _document(consumer: str, event_id: str, event_type: str) -> dict[str, object]:
+def record_document(consumer: str, event_id: str, event_type: str) -> dict[str, object]:
     return {"_id": inbox_key(consumer, event_id), "event_id": event_id, "consumer": consumer, "type": event_type,
             "applied_at": datetime.now(timezone.utc)}
 
@@ -56,7 +56,7 @@ def _document(consumer: str, event_id: str, event_type: str) -> dict[str, object
 def record(db: Database, consumer: str, event_id: str, event_type: str) -> None:
     """Record the event for this consumer after its idempotent writes, outside any transaction."""
     try:
-        db.processed_events.insert_one(_document(consumer, event_id, event_type))
+        db.processed_events.insert_one(record_document(consumer, event_id, event_type))
     except DuplicateKeyError:
         raise AlreadyApplied(inbox_key(consumer, event_id)) from None
 
@@ -64,6 +64,6 @@ def record(db: Database, consumer: str, event_id: str, event_type: str) -> None:
 def claim(db: Database, session: ClientSession, consumer: str, event_id: str, event_type: str) -> None:
     """Record the event for this consumer inside the handler's transaction."""
     try:
-        db.processed_events.insert_one(_document(consumer, event_id, event_type), session=session)
+        db.processed_events.insert_one(record_document(consumer, event_id, event_type), session=session)
     except DuplicateKeyError:
         raise AlreadyApplied(inbox_key(consumer, event_id)) from None

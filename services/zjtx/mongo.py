@@ -23,9 +23,10 @@ from pymongo.database import Database
 from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
 
 from zjtx import event_types
+from zjtx.batch import KeyTaken, Write, write_all
 from zjtx.envelope import payload_to_data
-from zjtx.inbox import INBOX_INDEXES
-from zjtx.outbox import OUTBOX_INDEXES, OutboxRelay, PendingEvent, insert_new, write_events
+from zjtx.inbox import INBOX_INDEXES, AlreadyApplied, record_document
+from zjtx.outbox import OUTBOX_INDEXES, OutboxRelay, PendingEvent, entries
 from zjtx.transient import InfrastructureUnavailable
 
 log = logging.getLogger(__name__)
@@ -89,15 +90,16 @@ class UnitOfWork:
     ``session`` is None for a handler that runs without a transaction (``Store.apply``): its
     writes must be idempotent by natural keys, and ``origin`` (the consumer and the event it
     applies) gives the events it emits ids that a second run after a crash gives them again.
-    ``insert_later`` queues a document written with the unit's other inserts into the same
-    collection, in one ``insert_many`` at the end of the unit (before its events)."""
+    ``insert_later`` / ``update_later`` queue a write; the queued writes go to the database
+    together at the end of the unit, with its outbox entries, in one round trip
+    (``zjtx.batch``); ``flush`` writes them earlier, for a read that must see them."""
 
     db: Database
     session: ClientSession | None
     source: str
     events: list[PendingEvent] = field(default_factory=list)
     origin: str = ""
-    later: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    writes: list[Write] = field(default_factory=list)
 
     def emit(self, event_type: str, subject: str, data: dict[str, Any]) -> PendingEvent:
         event_id = ""
@@ -109,16 +111,42 @@ class UnitOfWork:
         return event
 
     def insert_later(self, collection: str, document: dict[str, Any]) -> None:
-        self.later.setdefault(collection, []).append(document)
+        self.writes.append(Write(collection, document=document))
+
+    def update_later(self, collection: str, filter: dict[str, Any], update: dict[str, Any],
+                     upsert: bool = False, many: bool = False) -> None:
+        self.writes.append(Write(collection, filter=filter, update=update, upsert=upsert, many=many))
+
+    def claim_later(self, consumer: str, event_id: str, event_type: str) -> None:
+        """The handler's inbox record, in its transaction, as the unit's first write: a duplicate
+        aborts the transaction when the unit finishes (AlreadyApplied)."""
+        self.writes.insert(0, Write("processed_events", document=record_document(consumer, event_id, event_type)))
 
     def flush(self) -> None:
-        """Write the documents queued with ``insert_later``: one ``insert_many`` per collection."""
-        queued, self.later = self.later, {}
-        for collection, documents in queued.items():
-            if self.session is not None:
-                self.db[collection].insert_many(documents, session=self.session)
-            else:  # written by a run before a crash: already there, by the same keys
-                insert_missing(self.db[collection], documents)
+        """Write the queued writes now (outside a transaction, inserts whose key is taken are skipped)."""
+        queued, self.writes = self.writes, []
+        write_all(self.db, self.session, queued)
+
+    def finish(self, grace_seconds: float, record: tuple[str, str, str] | None = None) -> list[dict[str, Any]]:
+        """The unit's last round trip: the queued writes, its outbox entries, then (a handler
+        without a transaction) its inbox record ``(consumer, event id, event type)``, in order.
+        Returns the outbox entries written (a run after a crash finds its own there: skipped);
+        AlreadyApplied when the inbox record was there already."""
+        outbox = entries(self.events, grace_seconds) if self.events else []
+        queued = [*self.writes, *(Write("outbox", document=entry) for entry in outbox)]
+        if record is not None:
+            queued.append(Write("processed_events", document=record_document(*record)))
+        self.writes = []
+        try:
+            skipped = write_all(self.db, self.session, queued)
+        except KeyTaken as taken:
+            if taken.write.collection == "processed_events":
+                raise AlreadyApplied(str((taken.write.document or {}).get("_id"))) from None
+            raise
+        if record is not None and len(queued) - 1 in skipped:
+            raise AlreadyApplied(str(queued[-1].document["_id"]))  # type: ignore[index]
+        first = len(queued) - len(outbox) - (record is not None)
+        return [entry for position, entry in enumerate(outbox, first) if position not in skipped]
 
     def emit_event(self, payload: Message, subject: str, event_type: str = "") -> PendingEvent:
         """Queue ``payload`` as its event: the type comes from the registry (``zjtx.event_types``);
@@ -141,8 +169,8 @@ class StoreHandle:
     def transact(self, work: Callable[[UnitOfWork], T]) -> T:
         return self._provider.transact(work)
 
-    def apply(self, work: Callable[[UnitOfWork], T], origin: str) -> T:
-        return self._provider.apply(work, origin)
+    def apply(self, work: Callable[[UnitOfWork], T], origin: str, record: tuple[str, str, str] | None = None) -> T:
+        return self._provider.apply(work, origin, record)
 
     @property
     def source(self) -> str:
@@ -211,8 +239,7 @@ class Store(DependencyProvider):
             unit = UnitOfWork(self.db, session, self.source)
             units[:] = [unit]
             result = work(unit)
-            unit.flush()
-            written[:] = write_events(self.db, unit.events, session, grace)
+            written[:] = unit.finish(grace)
             return result
 
         with self.client.start_session() as session:
@@ -221,21 +248,25 @@ class Store(DependencyProvider):
             relay.hand_over(written)  # published right after the commit; the poll is the fallback
         return result
 
-    def apply(self, work: Callable[[UnitOfWork], T], origin: str) -> T:
+    def apply(self, work: Callable[[UnitOfWork], T], origin: str, record: tuple[str, str, str] | None = None) -> T:
         """Run ``work`` without a transaction: one commit fewer, and each write stands alone.
 
         Only for work whose every write is idempotent by a natural key (an insert keyed by the
         event, an upsert, an update guarded by the event id or a version), so that running it
         again after a crash between any two writes completes it without doubling anything.
         Events it emits get ids derived from ``origin`` and are written after its other writes,
-        duplicates ignored (a second run re-emits the same ids)."""
+        duplicates ignored (a second run re-emits the same ids); ``record``, the handler's inbox
+        record ``(consumer, event id, event type)``, after everything (AlreadyApplied when it
+        was there already)."""
         assert self.client is not None
         unit = UnitOfWork(self.standalone_db, None, self.source, origin=origin)
         result = work(unit)
-        unit.flush()
-        written = write_events(self.standalone_db, unit.events, None, self.relay.handover_grace_seconds if self.relay else 0.0)
-        if written and self.relay is not None:
-            self.relay.hand_over(written)
+        written: list[dict[str, Any]] = []
+        try:
+            written = unit.finish(self.relay.handover_grace_seconds if self.relay else 0.0, record)
+        finally:
+            if written and self.relay is not None:
+                self.relay.hand_over(written)
         return result
 
     def get_dependency(self, worker_ctx: Any) -> StoreHandle:
@@ -266,12 +297,6 @@ class StandaloneStore(Store):
         return StoreHandle(self)
 
 
-def insert_missing(collection: Any, documents: list[dict[str, Any]]) -> int:
-    """Insert ``documents`` outside a transaction, ignoring those whose unique key is taken (the
-    idempotent write of a handler run again); how many were new."""
-    return len(insert_new(collection, documents))
-
-
 def simple_index(*keys: str, unique: bool = False, name: str | None = None, **options: Any) -> IndexModel:
     """IndexModel over ascending keys, the common case."""
     kwargs: dict[str, Any] = {"unique": unique, **options}
@@ -288,6 +313,5 @@ __all__ = [
     "StoreUnavailable",
     "UnitOfWork",
     "connect",
-    "insert_missing",
     "simple_index",
 ]

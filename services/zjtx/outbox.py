@@ -35,9 +35,7 @@ from kombu import Connection, Exchange, Producer
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from pymongo import ASCENDING, IndexModel
-from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError
 
 from zjtx import attributes
 from zjtx.clock import iso, now
@@ -48,7 +46,6 @@ from zjtx.transient import is_infrastructure_error
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("zjtx.outbox")
 
-DUPLICATE_KEY = 11000
 NOT_PUBLISHED, IN_PROGRESS, PUBLISHED, FAILED = "NotPublished", "InProgress", "Published", "Failed"
 PUBLISHED_RETENTION_SECONDS = 7 * 24 * 3600
 
@@ -106,17 +103,14 @@ def _before(value: datetime | None, limit: datetime) -> bool:
     return value < limit
 
 
-def write_events(db: Database, events: list[PendingEvent], session: ClientSession | None,
-                 grace_seconds: float = 0.0) -> list[dict[str, Any]]:
-    """Insert the entries (one ``insert_many``); ``grace_seconds``: how long the polling relay
-    leaves them to the hand-over after the commit. Returns the documents written."""
-    if not events:
-        return []
+def entries(events: list[PendingEvent], grace_seconds: float = 0.0) -> list[dict[str, Any]]:
+    """The outbox entries of ``events``; ``grace_seconds``: how long the polling relay leaves them
+    to the hand-over after the commit."""
     created = _utcnow()
     due = created + timedelta(seconds=grace_seconds)
     # seq orders entries by production: wall time in ns plus the position in this batch.
     base = time.time_ns()
-    documents = [
+    return [
         {
             "_id": event.id,
             "seq": base + position,
@@ -131,28 +125,6 @@ def write_events(db: Database, events: list[PendingEvent], session: ClientSessio
         }
         for position, event in enumerate(events)
     ]
-    if session is not None:
-        db.outbox.insert_many(documents, session=session)
-        return documents
-    # outside a transaction (a handler that writes by natural keys): entries with the ids a run
-    # before a crash gave them are there already; only the new ones are returned (handed over)
-    return insert_new(db.outbox, documents)
-
-
-def insert_new(collection: Any, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Insert ``documents`` outside a transaction, skipping those whose unique key is taken (the
-    idempotent write of a handler run again); the ones that were new."""
-    if not documents:
-        return []
-    try:
-        collection.insert_many(documents, ordered=False)
-    except BulkWriteError as error:
-        errors = error.details.get("writeErrors", [])
-        if any(e.get("code") != DUPLICATE_KEY for e in errors):
-            raise
-        present = {e["index"] for e in errors}
-        return [d for i, d in enumerate(documents) if i not in present]
-    return documents
 
 
 class OutboxRelay:
@@ -199,7 +171,7 @@ class OutboxRelay:
             self._wakeup.send(True)
 
     def hand_over(self, entries: list[dict[str, Any]]) -> None:
-        """Committed entries (as ``write_events`` wrote them), to publish now rather than at the next poll."""
+        """Committed entries (as ``entries`` made them), to publish now rather than at the next poll."""
         self._handed.extend(entries)
         self.wake()
 
@@ -493,4 +465,4 @@ def oldest_pending_age_seconds(db: Database) -> float:
     return max(0.0, (_utcnow() - created).total_seconds())
 
 
-__all__ = ["OUTBOX_INDEXES", "OutboxRelay", "PendingEvent", "write_events", "outbox_backlog", "iso"]
+__all__ = ["OUTBOX_INDEXES", "OutboxRelay", "PendingEvent", "entries", "outbox_backlog", "iso"]
