@@ -1,16 +1,20 @@
 """Idempotent consumption: ``processed_events`` (the consumer-side inbox) records which event ids a handler has applied.
 
-Two ways (``zjtx.events.handles``):
+Two ways (``zjtx.events.handles``), the record written with the unit of work's last round
+trip (``zjtx.mongo.UnitOfWork.finish``):
 
-- in a transaction (``claim``): the record is written first, in the same transaction as the
-  handler's effects, so a redelivered event (at-least-once delivery, a relay re-publish after
-  a crash) finds its id and changes nothing, while a handler that failed left no record and
-  is tried again. For handlers whose state change and outbox entry must be atomic;
-- without one (``record``): the handler's writes are idempotent by natural keys, and the
-  record is written last, on its own, once every effect is in. A crash before it leaves the
-  event unacknowledged; the redelivery runs the writes again (each finds its key taken or its
-  guard applied) and then writes the record. The record thus still means "every effect of
-  this event is in", which the benchmarks and the fault tests read.
+- in a transaction (``UnitOfWork.claim_later``): the record is the unit's first queued write,
+  in the same transaction as the handler's effects, so a redelivered event (at-least-once
+  delivery, a relay re-publish after a crash) finds its id taken and changes nothing, while a
+  handler that failed left no record and is tried again. For handlers whose state change and
+  outbox entry must be atomic;
+- without one (``Store.apply(..., record=...)``): the handler's writes are idempotent by
+  natural keys, and the record is written last, once every effect is in. A crash before it
+  leaves the event unacknowledged; the redelivery runs the writes again (each finds its key
+  taken or its guard applied) and then writes the record. The record thus still means "every
+  effect of this event is in", which the benchmarks and the fault tests read.
+
+``claim`` writes a record at once inside a transaction, for tools and tests.
 """
 
 from __future__ import annotations
@@ -51,14 +55,6 @@ def applied(db: Database, consumer: str, event_id: str) -> bool:
 def record_document(consumer: str, event_id: str, event_type: str) -> dict[str, object]:
     return {"_id": inbox_key(consumer, event_id), "event_id": event_id, "consumer": consumer, "type": event_type,
             "applied_at": datetime.now(timezone.utc)}
-
-
-def record(db: Database, consumer: str, event_id: str, event_type: str) -> None:
-    """Record the event for this consumer after its idempotent writes, outside any transaction."""
-    try:
-        db.processed_events.insert_one(record_document(consumer, event_id, event_type))
-    except DuplicateKeyError:
-        raise AlreadyApplied(inbox_key(consumer, event_id)) from None
 
 
 def claim(db: Database, session: ClientSession, consumer: str, event_id: str, event_type: str) -> None:
