@@ -310,10 +310,7 @@ def get_snapshot(db: Database, application_id: str, version: int, opened: bool =
 
 def append_history(unit: UnitOfWork, entry: dict[str, Any]) -> None:
     """A history line; in a transaction it goes with the unit's last round trip."""
-    if unit.session is not None:
-        unit.insert_later("application_history", {"seq": seq(), **entry})
-    else:
-        unit.db.application_history.insert_one({"seq": seq(), **entry})
+    unit.insert("application_history", {"seq": seq(), **entry})
 
 
 def put_history(unit: UnitOfWork, entry_id: str, entry: dict[str, Any]) -> None:

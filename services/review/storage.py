@@ -79,17 +79,8 @@ def get_application(unit: UnitOfWork, application_id: str) -> dict[str, Any] | N
     return unit.db.applications.find_one({"_id": application_id}, session=unit.session)
 
 
-def _insert(unit: UnitOfWork, collection: str, document: dict[str, Any]) -> None:
-    """In a transaction the insert goes with the unit's other writes in its last round trip (the
-    transaction makes the order invisible); outside one it is made at once."""
-    if unit.session is not None:
-        unit.insert_later(collection, document)
-    else:
-        unit.db[collection].insert_one(document)
-
-
 def insert_application(unit: UnitOfWork, document: dict[str, Any]) -> None:
-    _insert(unit, "applications", document)
+    unit.insert("applications", document)
 
 
 def update_application(unit: UnitOfWork, document: dict[str, Any], changes: dict[str, Any],
@@ -99,7 +90,7 @@ def update_application(unit: UnitOfWork, document: dict[str, Any], changes: dict
     (one write instead of an insert and an update)."""
     if insert:
         fresh = {key: value for key, value in {**document, **changes}.items() if key not in set(unset)}
-        _insert(unit, "applications", fresh)
+        unit.insert("applications", fresh)
         return fresh
     # the history sequence rides along: entries appended with ``defer`` rely on it
     sequence = {"history_seq": document["history_seq"]} if "history_seq" in document else {}
@@ -166,7 +157,7 @@ def find_task(db: Any, task_id: str) -> dict[str, Any] | None:
 
 
 def insert_task(unit: UnitOfWork, document: dict[str, Any]) -> None:
-    _insert(unit, "tasks", document)
+    unit.insert("tasks", document)
 
 
 def close_task(unit: UnitOfWork, task: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

@@ -113,6 +113,14 @@ class UnitOfWork:
     def insert_later(self, collection: str, document: dict[str, Any]) -> None:
         self.writes.append(Write(collection, document=document))
 
+    def insert(self, collection: str, document: dict[str, Any]) -> None:
+        """In a transaction, queued for the unit's last round trip (the transaction makes the
+        order invisible); outside one, written at once, where its order may matter."""
+        if self.session is not None:
+            self.insert_later(collection, document)
+        else:
+            self.db[collection].insert_one(document)
+
     def update_later(self, collection: str, filter: dict[str, Any], update: dict[str, Any],
                      upsert: bool = False, many: bool = False) -> None:
         self.writes.append(Write(collection, filter=filter, update=update, upsert=upsert, many=many))
