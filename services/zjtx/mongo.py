@@ -269,12 +269,9 @@ class Store(DependencyProvider):
         assert self.client is not None
         unit = UnitOfWork(self.standalone_db, None, self.source, origin=origin)
         result = work(unit)
-        written: list[dict[str, Any]] = []
-        try:
-            written = unit.finish(self.relay.handover_grace_seconds if self.relay else 0.0, record)
-        finally:
-            if written and self.relay is not None:
-                self.relay.hand_over(written)
+        written = unit.finish(self.relay.handover_grace_seconds if self.relay else 0.0, record)
+        if written and self.relay is not None:
+            self.relay.hand_over(written)
         return result
 
     def get_dependency(self, worker_ctx: Any) -> StoreHandle:
