@@ -316,15 +316,14 @@ def handles(source: str, event_type: str, envelope_source: str | None = None, tr
                                             record=(consumer_name, envelope.id, envelope.type))
                 return self.store.transact(work)
             except inbox.AlreadyApplied:
-                log.info("event %s already applied by %s; skipped", envelope.id, consumer_name)
-                return None
+                pass
             except Exception:
                 # the claim is written with the unit's last round trip, so a duplicate whose
                 # handler refused the state it found (and rolled back) is recognised only here
-                if transaction and _applied(self.store.db, consumer_name, envelope.id):
-                    log.info("event %s already applied by %s; skipped", envelope.id, consumer_name)
-                    return None
-                raise
+                if not (transaction and _applied(self.store.db, consumer_name, envelope.id)):
+                    raise
+            log.info("event %s already applied by %s; skipped", envelope.id, consumer_name)
+            return None
 
         return ReliableEventHandler.decorator(source, event_type, **kwargs)(entrypoint)
 
