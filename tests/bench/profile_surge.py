@@ -33,9 +33,13 @@ def py_spy() -> str:
     return found
 
 
-def start_sampling(pids: dict[str, int], out: Path, seconds: int) -> dict[str, subprocess.Popen[bytes]]:
+def start_sampling(pids: dict[str, int], out: Path, seconds: int, gil: bool = False
+                   ) -> dict[str, subprocess.Popen[bytes]]:
+    # --gil keeps only the thread holding the GIL: the process's Python CPU, without the threads
+    # that wait on a lock or a socket (which py-spy otherwise counts as busy).
     return {name: subprocess.Popen([py_spy(), "record", "--pid", str(pid), "--format", "raw", "--rate", "200",
-                                    "--duration", str(seconds), "--nonblocking", "--output", str(out / f"{name}.txt")],
+                                    "--duration", str(seconds), "--nonblocking", *(["--gil"] if gil else []),
+                                    "--output", str(out / f"{name}.txt")],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for name, pid in pids.items()}
 
@@ -69,6 +73,7 @@ def main() -> None:
     parser.add_argument("--phase", default="submit", choices=("submit", "prepare"))
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--keep", help="directory to keep the raw profiles in")
+    parser.add_argument("--gil", action="store_true", help="sample only the thread holding the GIL (CPU, not waits)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zjtx-profile-") as scratch:
         out = Path(args.keep or scratch)
@@ -77,13 +82,13 @@ def main() -> None:
         try:
             pids = {**rig.pids(), "database": rig.db_server.pid or 0}
             if args.phase == "prepare":
-                samplers = start_sampling(pids, out, 60)
+                samplers = start_sampling(pids, out, 60, args.gil)
                 started = time.monotonic()
                 drafts = surge.prepare_drafts(rig.targets["registration"], args.n, clients=8)
                 print(f"prepared {len(drafts)} in {time.monotonic() - started:.0f}s")
             else:
                 drafts = surge.prepare_drafts(rig.targets["registration"], args.n, clients=8)
-                samplers = start_sampling(pids, out, 60)
+                samplers = start_sampling(pids, out, 60, args.gil)
                 started = time.monotonic()
                 submissions = surge.submit_all(rig.targets["registration"], drafts, clients=args.clients)
                 print(f"submitted {sum(1 for s in submissions if s.accepted)} in {time.monotonic() - started:.0f}s")
