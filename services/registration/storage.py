@@ -274,11 +274,14 @@ def remove_attachment(unit: UnitOfWork, attachment_id: str, at: datetime, by: st
     return result.modified_count == 1
 
 
-def mark_in_snapshot(unit: UnitOfWork, attachment_ids: list[str]) -> None:
-    """Files a snapshot refers to are kept for good, even if later removed from the draft."""
-    if attachment_ids:
-        unit.update_later("attachments", {"_id": {"$in": attachment_ids}}, {"$set": {"in_snapshot": True}},
-                          many=True)
+def submitted_attachment_ids(db: Database, application_id: str) -> set[str]:
+    """The files some snapshot of the application refers to: kept for good, shown to reviewers,
+    even if later removed from the draft. Asked of the snapshots themselves (a handful per
+    application) rather than marked on each file at submission, which rewrote every attachment
+    document on every submission."""
+    return {reference["attachment_id"]
+            for snapshot in db.snapshots.find({"application_id": application_id}, {"attachments.attachment_id": 1})
+            for reference in snapshot.get("attachments", ())}
 
 
 def delete_file(db: Database, file_id: ObjectId) -> None:

@@ -135,7 +135,7 @@ def _record(unit: UnitOfWork, ctx: Context, application_id: str, spec: Attachmen
         "_id": uuid.uuid4().hex, "application_id": application_id, "kind": spec.kind, "filename": received.filename,
         "media_type": received.media_type, "size": received.size, "sha256": received.sha256, **received.digests,
         "file_id": received.file_id, "uploaded_at": ctx.now, "uploaded_by": ctx.actor, "seq": storage.seq(),
-        "removed_at": None, "in_snapshot": False,
+        "removed_at": None,
     }
     storage.insert_attachment(unit, document)
     updated = storage.change_application(unit, application_id, {"version": current["version"]}, {}, ctx.now)
@@ -151,7 +151,8 @@ def list_attachments(ctx: Context, application_id: str) -> pb.ListAttachmentsRes
     application, programme = ctx.application_for_read(application_id, "snapshot")
     documents = storage.live_attachments(ctx.store.db, application["_id"])
     if ctx.caller.role not in ("system", "enterprise"):
-        documents = [d for d in documents if d.get("in_snapshot")]  # reviewers see what was submitted
+        submitted = storage.submitted_attachment_ids(ctx.store.db, application["_id"])
+        documents = [d for d in documents if d["_id"] in submitted]  # reviewers see what was submitted
     return pb.ListAttachmentsResponse(attachments=[messages.attachment_message(d, programme) for d in documents])
 
 
@@ -177,7 +178,8 @@ def remove(ctx: Context, request: pb.RemoveAttachmentRequest) -> tuple[dict[str,
         return updated
 
     updated = ctx.store.transact(work)
-    if not document.get("in_snapshot"):  # a submitted file stays: its snapshot refers to it
+    if document["_id"] not in storage.submitted_attachment_ids(ctx.store.db, application["_id"]):
+        # a submitted file stays: its snapshot refers to it
         storage.delete_file(ctx.store.db, document["file_id"])
     return updated, programme
 
@@ -186,7 +188,9 @@ def download(ctx: Context, request: pb.DownloadAttachmentRequest) -> Iterator[pb
     application, programme = ctx.application_for_read(request.application_id, "snapshot")
     document = storage.get_attachment(ctx.store.db, application["_id"], request.attachment_id)
     owner = ctx.caller.role in ("system", "enterprise")
-    visible = document is not None and (document.get("in_snapshot") or (owner and document.get("removed_at") is None))
+    visible = document is not None and ((owner and document.get("removed_at") is None)
+                                        or document["_id"] in storage.submitted_attachment_ids(ctx.store.db,
+                                                                                              application["_id"]))
     if not visible:
         raise not_found("attachment.not_found", f"附件 {request.attachment_id} 不存在")
     yield pb.DownloadChunk(info=messages.attachment_message(document, programme))

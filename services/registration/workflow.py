@@ -432,7 +432,6 @@ def _sealed(snapshot: dict[str, Any], programme: ProgrammeModel) -> dict[str, An
 
 def _freeze(unit: UnitOfWork, snapshot: dict[str, Any]) -> None:
     storage.insert_snapshot(unit, snapshot)
-    storage.mark_in_snapshot(unit, [a["attachment_id"] for a in snapshot["attachments"]])
 
 
 def _repeated(ctx: Context, application: dict[str, Any]) -> pb.SubmitResponse:

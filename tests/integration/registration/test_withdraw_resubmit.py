@@ -14,6 +14,7 @@ from registration_support import (
     IN_WINDOW,
     PNG,
     VALID_SECTIONS,
+    as_reviewer,
     create,
     fields_of,
     fill,
@@ -78,7 +79,13 @@ def test_a_return_reopens_what_the_reviewer_named(stub: RegistrationStub, amqp_u
          expected=economic.version)
     [photo] = [a for a in application.attachments if a.kind == "photos"]
     call(stub.RemoveAttachment, pb.RemoveAttachmentRequest(application_id=application.id, attachment_id=photo.id))
-    upload(stub, application.id, "photos", "主要产品（清晰）.png", PNG + b"clear")
+    clear = upload(stub, application.id, "photos", "主要产品（清晰）.png", PNG + b"clear")
+    # the reviewers see what was submitted and is still there: not the removed photo, not the one
+    # uploaded since (until it is resubmitted)
+    listed = call(stub.ListAttachments, pb.ListAttachmentsRequest(application_id=application.id),
+                  metadata=as_reviewer("unit-430400"))
+    assert {a.id for a in listed.attachments} == {a.id for a in application.attachments} - {photo.id}
+    assert clear.id not in {a.id for a in listed.attachments}
 
 
 def test_resubmission_after_a_return(stub: RegistrationStub, amqp_uri: str, mongo: MongoClient) -> None:
