@@ -519,12 +519,18 @@ class ReviewService(GrpcOperations):
         """Announce window changes, move overdue tasks up (a programme that escalates) and complete
         recommendations as the platform clock moves."""
         at = now()
+        # Each check looks first without a transaction and opens one (which looks again) only when
+        # something may be due: an idle suite otherwise committed a few transactions every tick.
+        states = storage.programme_states(self.store.db)
         for programme in self.catalogue.programmes.values():
+            state = states.get(programme.id, {})
             try:
-                self.store.transact(lambda unit, p=programme: workflow.announce_window(unit, p, at))
-                if programme.undecided_at_review_deadline == "escalate":
+                if state.get("announced_state") != programme.window_state(at):
+                    self.store.transact(lambda unit, p=programme: workflow.announce_window(unit, p, at))
+                if programme.undecided_at_review_deadline == "escalate":  # no query unless a deadline passed
                     self.store.transact(lambda unit, p=programme: workflow.escalate_overdue(unit, self.catalogue, p, at))
-                if not storage.programme_state(self.store.db, programme.id).get("recommendations_complete_at"):
+                if (not state.get("recommendations_complete_at")
+                        and workflow.may_be_complete(self.store.db, programme, at)):
                     self.store.transact(lambda unit, p=programme: workflow.check_complete(unit, p, at))
             except DomainError as error:
                 if error.code in ("programme.changed", "task.decided"):
@@ -535,7 +541,8 @@ class ReviewService(GrpcOperations):
             except Exception:  # one programme's trouble must not stop the others' announcements
                 log.exception("clock tick failed for programme %s", programme.id)
         try:
-            self.store.transact(lambda unit: validity.lapse_due(unit, at))
+            if validity.any_due_to_lapse(self.store.db, at):
+                self.store.transact(lambda unit: validity.lapse_due(unit, at))
         except Exception:
             log.exception("clock tick failed to lapse expired recognitions")
 

@@ -239,6 +239,11 @@ def programme_state(db: Any, programme_id: str, session: Any = None) -> dict[str
     return db.programme_state.find_one({"_id": programme_id}, session=session) or {"_id": programme_id}
 
 
+def programme_states(db: Any) -> dict[str, dict[str, Any]]:
+    """Every programme's state, by programme id: the clock's one read per tick."""
+    return {state["_id"]: state for state in db.programme_state.find()}
+
+
 def set_programme_state(unit: UnitOfWork, programme_id: str, expected: dict[str, Any],
                         changes: dict[str, Any]) -> None:
     """Change the programme's state only if ``expected`` still holds (one winner; a

@@ -465,6 +465,23 @@ def announce_window(unit: UnitOfWork, programme: Programme, now: datetime) -> st
     return event
 
 
+def _all_recommended(db: Any, session: Any, programme: Programme, now: datetime) -> bool:
+    applications = db.applications.count_documents({"programme_id": programme.id, "level": {"$gte": 1}},
+                                                   session=session)
+    if not applications:
+        return False
+    open_tasks = storage.count_tasks(db, {"programme_id": programme.id, "status": d.TASK_OPEN}, session)
+    pending = db.applications.count_documents({"programme_id": programme.id, "status": d.PASSED_PENDING_SUMMARY},
+                                              session=session)
+    return recommendations_complete(programme, now, applications=applications, open_tasks=open_tasks,
+                                    pending_summary=pending)
+
+
+def may_be_complete(db: Any, programme: Programme, now: datetime) -> bool:
+    """``check_complete``'s counting without a transaction: the clock's look before it opens one."""
+    return programme.window_state(now) == "closed" and _all_recommended(db, None, programme, now)
+
+
 def check_complete(unit: UnitOfWork, programme: Programme, now: datetime) -> bool:
     """Emit review.recommendations_complete once, when every unit is done."""
     if programme.window_state(now) != "closed":
@@ -473,15 +490,7 @@ def check_complete(unit: UnitOfWork, programme: Programme, now: datetime) -> boo
     if state.get("recommendations_complete_at"):
         return False
     db, session = unit.db, unit.session
-    applications = db.applications.count_documents({"programme_id": programme.id, "level": {"$gte": 1}},
-                                                   session=session)
-    if not applications:
-        return False
-    open_tasks = storage.count_tasks(db, {"programme_id": programme.id, "status": d.TASK_OPEN}, session)
-    pending = db.applications.count_documents({"programme_id": programme.id, "status": d.PASSED_PENDING_SUMMARY},
-                                              session=session)
-    if not recommendations_complete(programme, now, applications=applications, open_tasks=open_tasks,
-                                    pending_summary=pending):
+    if not _all_recommended(db, session, programme, now):
         return False
     recommended = storage.applications_of(db, programme.id, RANKED_STATUSES, session)
     storage.set_programme_state(unit, programme.id, {"recommendations_complete_at": None},
