@@ -1,0 +1,36 @@
+"""With no exporter (``OTEL_TRACES_EXPORTER=none``, as ``make up`` and the fault tests run), the
+services' spans carry no attributes (``zjtx.tracing_adapters``), but one submission is still one
+trace: its context travels from registration's Submit through the outbox to review's handler and
+on to the event review emits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.surge import prepare_drafts, submit_all
+from harness.wait import until
+from reliability.rig import start_rig
+
+
+def _trace_id(entry: dict) -> str:
+    traceparent = (entry.get("trace_headers") or {}).get("traceparent", "")
+    assert traceparent.count("-") == 3, f"no trace context on {entry['type']}: {entry.get('trace_headers')}"
+    return traceparent.split("-")[1]
+
+
+def test_one_submission_is_one_trace_without_an_exporter(tmp_path: Path) -> None:
+    rig = start_rig(tmp_path, [])
+    try:
+        [draft] = prepare_drafts(rig.targets["registration"], 1, tag="T")
+        [submission] = submit_all(rig.targets["registration"], [draft], clients=1)
+        assert submission.error is None
+        subject = draft.application_id
+        outbox = rig.mongo.zjtx_review.outbox
+        until(lambda: outbox.find_one({"subject": subject, "type": "review.task_opened"}) is not None, timeout=30)
+        submitted = rig.mongo.zjtx_registration.outbox.find_one({"subject": subject, "type": "application.submitted"})
+        task_opened = outbox.find_one({"subject": subject, "type": "review.task_opened"})
+        trace_id = _trace_id(submitted)
+        assert int(trace_id, 16) != 0
+        assert _trace_id(task_opened) == trace_id  # review's handler ran in the submission's trace
+    finally:
+        rig.close()
