@@ -76,7 +76,7 @@ def apply(unit: UnitOfWork, event: Envelope) -> None:
         raise PermanentEventError(f"{event.type} {event.id}: application id {application_id!r} "
                                   f"does not match the subject {event.subject!r}")
     for _ in range(ATTEMPTS if unit.session is None else 1):
-        application = storage.get_application(unit.db, application_id, unit.session)
+        application = storage.application_course(unit.db, application_id, unit.session)
         if application is None:
             log.warning("%s %s for unknown application %s skipped", event.type, event.id, application_id)
             return

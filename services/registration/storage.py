@@ -157,6 +157,12 @@ def get_application(db: Database, application_id: str, session: Any = None) -> d
     return _open_application(db.applications.find_one({"_id": application_id}, session=session))
 
 
+def application_course(db: Database, application_id: str, session: Any = None) -> dict[str, Any] | None:
+    """The application without its form (sections, pledge): what review's events change (status,
+    version, rounds, the events applied) and nothing to open, decode or carry back."""
+    return db.applications.find_one({"_id": application_id}, {"sections": 0, "pledge": 0}, session=session)
+
+
 def find_application(db: Database, enterprise_id: str, programme_id: str) -> dict[str, Any] | None:
     return _open_application(db.applications.find_one({"enterprise_id": enterprise_id, "programme_id": programme_id}))
 
