@@ -54,6 +54,15 @@ SEEDING = ("up to 10,000 (--rebuild-max): events bulk-inserted into the archive,
 PROGRAMME_FILE = ROOT / "deploy" / "programmes" / f"{PROGRAMME}.yaml"
 
 
+def client(uri: str) -> Any:
+    """A client as the service's writes use one: without retryable writes (the handlers' and the
+    rebuild's writes are idempotent; on SecantusDB each retryable write scans the server's retry
+    records), the same for every phase and for the raw rate it is compared with."""
+    from pymongo import MongoClient
+
+    return MongoClient(uri, tz_aware=True, retryWrites=False)
+
+
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -64,14 +73,12 @@ def phase_baseline(uri: str, database: str, size: int) -> dict[str, Any]:
 
 
 def phase_archive(uri: str, database: str, size: int) -> dict[str, Any]:
-    from pymongo import MongoClient
-
     from harness.reporting_events import programme_events
     from reporting import storage
     from reporting.rules.events import normalise
     from zjtx.mongo import ensure_indexes
 
-    db = MongoClient(uri, tz_aware=True)[database]
+    db = client(uri)[database]
     ensure_indexes(db, storage.INDEXES)
     store_plan(db)
     batch: list[dict[str, Any]] = []
@@ -89,15 +96,15 @@ def phase_archive(uri: str, database: str, size: int) -> dict[str, Any]:
 
 
 def phase_project(uri: str, database: str, size: int) -> dict[str, Any]:
-    from pymongo import MongoClient
-
     from reporting import storage
 
-    db = MongoClient(uri, tz_aware=True)[database]
+    db = client(uri)[database]
     last: dict[str, Any] = {}
+    started = time.perf_counter()  # the rebuild, not the check after it
     for progress in storage.rebuild(db, db, catch_up=False):
         last = progress
-    return {"events": last["done"], "documents": sum(last["counts"].values()),
+    seconds = time.perf_counter() - started
+    return {"events": last["done"], "documents": sum(last["counts"].values()), "seconds": seconds,
             "applications": db.applications.count_documents({"in_table": True})}
 
 
@@ -125,15 +132,13 @@ def phase_seed(uri: str, database: str, size: int) -> dict[str, Any]:
     from concurrent.futures import ThreadPoolExecutor
     from itertools import groupby
 
-    from pymongo import MongoClient
-
     from harness.reporting_events import programme_events
     from reporting import storage, table_store
     from reporting.rules.events import normalise
     from reporting.rules.projections import fold
     from zjtx.mongo import ensure_indexes
 
-    db = MongoClient(uri, tz_aware=True)[database]
+    db = client(uri)[database]
     ensure_indexes(db, {name: models for name, models in storage.INDEXES.items() if name != "applications"})
     plans = {PROGRAMME: store_plan(db)}
 
@@ -172,17 +177,15 @@ def phase_workbook(uri: str, database: str, size: int) -> dict[str, Any]:
     """The service's use case: stored rows to a stored report."""
     from datetime import datetime, timezone
 
-    from pymongo import MongoClient
-
     from reporting import storage, workflow
     from reporting.rules import access
     from reporting.rules.divisions import load_regions
     from zjtx.mongo import StandaloneStore
 
-    client = MongoClient(uri, tz_aware=True)
+    mongo = client(uri)
     # the read model's indexes are the seeding's business (the seed above 10,000 leaves them out)
     indexes = {name: models for name, models in storage.INDEXES.items() if name != "applications"}
-    handle = StandaloneStore(client, database, "reporting", indexes).handle()
+    handle = StandaloneStore(mongo, database, "reporting", indexes).handle()
     programme = programme_model()
     with tempfile.TemporaryDirectory() as scratch:
         ctx = workflow.Context(db=handle.db, transact=handle.transact, now=lambda: datetime.now(timezone.utc),
@@ -201,15 +204,13 @@ def phase_documents(uri: str, database: str, size: int) -> dict[str, Any]:
     """Before issue 16: the full documents through a cursor into openpyxl's write-only mode."""
     from datetime import datetime, timezone
 
-    from pymongo import MongoClient
-
     from harness.reporting_events import programme_from_yaml
     from kernel.programme import programme_from_message as from_message
     from reporting import storage
     from reporting.rules import summary
     from reporting.rules.xlsx import Layout, TableWriter
 
-    db = MongoClient(uri, tz_aware=True)[database]
+    db = client(uri)[database]
     programme = from_message(programme_from_yaml(PROGRAMME_FILE))
     spec = summary.table_spec(programme, "", "", datetime.now(timezone.utc))
     docs = storage.summary_documents(db, PROGRAMME, "", False)
@@ -224,9 +225,7 @@ def phase_documents(uri: str, database: str, size: int) -> dict[str, Any]:
 
 def phase_raw(uri: str, database: str, size: int) -> dict[str, Any]:
     """Raw pymongo: insert_many of copies of the projected documents into a scratch collection."""
-    from pymongo import MongoClient
-
-    db = MongoClient(uri, tz_aware=True)[database]
+    db = client(uri)[database]
     sample = list(db.applications.find({}, limit=100))
     count = min(size, 20000)
     started = time.perf_counter()
