@@ -27,6 +27,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from kernel.personal import without_contacts
 from reporting import table_store
+from reporting.documents import archived, facts_of, loaded, payload, stored
 from reporting.rules import projections
 from reporting.rules.events import (
     APPLICATIONS,
@@ -90,8 +91,9 @@ Transact = Callable[[Callable[[Any], Any]], Any]
 # ---- events and projections -------------------------------------------------------------
 
 def archive_document(envelope: Mapping[str, Any], event: ProjectionEvent) -> dict[str, Any]:
-    # the archive keeps no contact (reporting needs none; PIPL art. 6; docs/personal-data.md)
-    kept = {k: without_contacts(v) if k == "data" else v for k, v in envelope.items() if k != "_id"}
+    # the archive keeps no contact (reporting needs none; PIPL art. 6; docs/personal-data.md); the payload
+    # as one bytes value (``documents.payload``)
+    kept = {k: payload(without_contacts(v)) if k == "data" else v for k, v in envelope.items() if k != "_id"}
     return {**kept, "_id": event.id, "collection": event.collection,
             "key": event.key, "at": event.at, "archived_at": datetime.now(timezone.utc)}
 
@@ -117,18 +119,19 @@ def apply_event(db: Database, session: ClientSession | None, event: ProjectionEv
     if session is None and event.type in CREATING:
         document = projections.derive(event.collection, event.key, projections.apply(event.collection, None, event))
         try:
-            collection.insert_one(document)
+            collection.insert_one(stored(document))
             return _row_follows(db, session, event, None, document)
         except DuplicateKeyError:
             pass
     for _ in range(APPLY_ATTEMPTS):
         current = collection.find_one({"_id": event.key}, fields, session=session)
-        held = (current or {}).get("facts")
+        held_as_stored = (current or {}).get("facts")  # the compare-and-set's filter: the value as read
+        held = facts_of(held_as_stored)
         facts = projections.apply(event.collection, held, event)
         document = projections.derive(event.collection, event.key, facts)
         if current is None:
             try:
-                collection.insert_one(document, session=session)
+                collection.insert_one(stored(document), session=session)
                 return _row_follows(db, session, event, None, document)
             except DuplicateKeyError:
                 if session is not None:
@@ -138,7 +141,8 @@ def apply_event(db: Database, session: ClientSession | None, event: ProjectionEv
             # nothing new (a redelivery after a crash, a duplicate); the row is written again in
             # case the crash came between the document's write and the row's
             return _row_follows(db, session, event, current, document)
-        if collection.replace_one({"_id": event.key, "facts": held}, document, session=session).matched_count == 1:
+        if collection.replace_one({"_id": event.key, "facts": held_as_stored}, stored(document),
+                                  session=session).matched_count == 1:
             return _row_follows(db, session, event, current, document)
     raise RuntimeError(f"{event.collection} {event.key} kept changing while {event.type} {event.id} was applied")
 
@@ -179,14 +183,15 @@ def archived_events(db: Database, types: list[str], since: datetime | None = Non
     if since is not None:
         query["at"] = {"$gte": since}
     cursor = db.event_archive.find(query, sort=[("at", ASCENDING), ("_id", ASCENDING)], batch_size=batch_size)
-    for entry in cursor:
+    for entry in map(archived, cursor):
         yield {k: v for k, v in entry.items() if k not in ARCHIVE_BOOKKEEPING}
 
 
 def _backfill_archive(db: Database) -> int:
     """Archive entries written before they carried a key (the walking skeleton's)."""
     fixed = 0
-    for entry in db.event_archive.find({"key": {"$exists": False}}):
+    # key null or missing: answered from the replay index, where $exists: false read the whole archive
+    for entry in map(archived, db.event_archive.find({"key": None})):
         try:
             event = normalise(entry)
         except ProjectionError:
@@ -254,7 +259,7 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
     try:  # the writer stops with the replay, also when the caller goes away
         cursor = source.event_archive.find({}, sort=[("key", ASCENDING), ("at", ASCENDING), ("_id", ASCENDING)],
                                            batch_size=1000)
-        for entry in cursor:
+        for entry in map(archived, cursor):
             done += 1
             try:
                 event = normalise(entry, trusted=True)
@@ -285,7 +290,7 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
     for event in sorted(fanned, key=lambda e: (e.at, e.id)):
         for change in fan_out(event):
             apply_event(target, None, change)
-    for entry in late:
+    for entry in map(archived, late):
         try:
             event = normalise(entry, trusted=True)
         except ProjectionError:
@@ -309,7 +314,7 @@ def _write_folded(target: Database, collection: str, folded: list[tuple[dict[str
     of the rebuild), or at once without it."""
     duplicates: set[Any] = set()
     try:
-        target[collection].insert_many([document for document, _ in folded], ordered=False)
+        target[collection].insert_many([stored(document) for document, _ in folded], ordered=False)
     except BulkWriteError as error:
         duplicates = {e["op"]["_id"] for e in error.details.get("writeErrors", []) if e.get("code") == 11000}
         if len(duplicates) != len(error.details.get("writeErrors", [])):
@@ -340,11 +345,11 @@ def count_enterprises(db: Database, region_prefix: str) -> int:
 
 
 def programme_document(db: Database, programme_id: str) -> dict[str, Any]:
-    return db.programmes.find_one({"_id": programme_id}) or {"_id": programme_id, "publicity_ids": []}
+    return loaded(db.programmes.find_one({"_id": programme_id})) or {"_id": programme_id, "publicity_ids": []}
 
 
 def application(db: Database, application_id: str) -> dict[str, Any] | None:
-    return db.applications.find_one({"_id": application_id})
+    return loaded(db.applications.find_one({"_id": application_id}))
 
 
 def _scope_filter(programme_id: str, scope: str, region_prefix: str) -> dict[str, Any]:
@@ -398,16 +403,17 @@ def summary_documents(db: Database, programme_id: str, unit_id: str, include_pen
     """Recommended applications in 推荐顺序 (then, for a draft, the passed ones by pass time),
     read through a cursor in batches: memory does not grow with the table."""
     query, order = summary_query(programme_id, unit_id)
-    yield from db.applications.find(query, sort=order, batch_size=500)
+    for doc in db.applications.find(query, sort=order, batch_size=500):
+        yield loaded(doc)
     if include_pending:
-        yield from db.applications.find(_draft_query(programme_id, unit_id),
-                                        sort=[("draft_unit_id", ASCENDING), ("pf_at", ASCENDING), ("_id", ASCENDING)],
-                                        batch_size=500)
+        for doc in db.applications.find(_draft_query(programme_id, unit_id), batch_size=500,
+                                        sort=[("draft_unit_id", ASCENDING), ("pf_at", ASCENDING), ("_id", ASCENDING)]):
+            yield loaded(doc)
 
 
 def unit_name_from_documents(db: Database, programme_id: str, unit_id: str) -> str:
-    found = db.applications.find_one({"programme_id": programme_id, "unit_ids": unit_id},
-                                     {"rec_unit_id": 1, "rec_unit_name": 1, "facts.tasks": 1})
+    found = loaded(db.applications.find_one({"programme_id": programme_id, "unit_ids": unit_id},
+                                            {"rec_unit_id": 1, "rec_unit_name": 1, "facts": 1}))
     if not found:
         return ""
     if found.get("rec_unit_id") == unit_id and found.get("rec_unit_name"):
@@ -420,13 +426,14 @@ def unit_name_from_documents(db: Database, programme_id: str, unit_id: str) -> s
 
 
 def recognised_documents(db: Database, programme_id: str) -> Iterator[dict[str, Any]]:
-    yield from db.applications.find({"programme_id": programme_id, "status": "recognised"},
-                                    sort=[("recognition_rank", ASCENDING), ("_id", ASCENDING)], batch_size=500)
+    for doc in db.applications.find({"programme_id": programme_id, "status": "recognised"},
+                                    sort=[("recognition_rank", ASCENDING), ("_id", ASCENDING)], batch_size=500):
+        yield loaded(doc)
 
 
 def publicity_documents(db: Database, programme_id: str, ids: list[str]) -> list[dict[str, Any]]:
     """The 公示 list in the order review published it."""
-    found = {d["_id"]: d for d in db.applications.find({"_id": {"$in": ids}})}
+    found = {d["_id"]: loaded(d) for d in db.applications.find({"_id": {"$in": ids}})}
     return [found[i] for i in ids if i in found]
 
 

@@ -28,6 +28,7 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from reporting.documents import loaded
 from reporting.rules import table
 from zjtx.mongo import simple_index
 
@@ -194,7 +195,7 @@ def ensure(db: Database, plan: dict[str, Any], now: Callable[[], datetime] = lam
                                ({"programme_id": plan["_id"], "draft_unit_id": {"$gt": ""}}, "draft_unit_id")):
         batch: list[dict[str, Any]] = []
         current: Any = None
-        for doc in db.applications.find(query, sort=[(group_field, ASCENDING)], batch_size=500):
+        for doc in map(loaded, db.applications.find(query, sort=[(group_field, ASCENDING)], batch_size=500)):
             if doc.get(group_field) != current and batch:
                 write_rows(db, batch, by_programme)
                 batch = []
@@ -204,7 +205,7 @@ def ensure(db: Database, plan: dict[str, Any], now: Callable[[], datetime] = lam
     changed = {str(e["key"]) for e in db.event_archive.find(
         {"archived_at": {"$gte": started - CATCH_UP_MARGIN}, "collection": "applications"}, {"key": 1})}
     for app_id in sorted(changed):
-        doc = db.applications.find_one({"_id": app_id})
+        doc = loaded(db.applications.find_one({"_id": app_id}))
         if doc is not None and doc.get("programme_id") == plan["_id"]:
             write_rows(db, [doc], by_programme)
     db.summary_plans.update_one({"_id": plan["_id"]}, {"$set": {"ready": True}})
