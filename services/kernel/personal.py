@@ -56,15 +56,33 @@ def is_sealed(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(SEALED_MARK)
 
 
+# every key without_contacts drops, in one set (one look-up a key)
+_DROPPED_KEYS = CONTACT_KEYS | PERSONAL_FIELD_IDS | frozenset(PLEDGE_PERSONAL_KEYS)
+
+
 def without_contacts(value: Any) -> Any:
     """A copy of ``value`` (JSON-like) with every contact key, every sealed value and every
-    personal form field removed, at any depth (reporting keeps none)."""
+    personal form field removed, at any depth (reporting keeps none).
+
+    Every event reporting archives or replays goes through here (a rebuild of 10,000
+    applications: 1.6 million values), so a leaf is handled where it is found instead of
+    in a call of its own (issue 16: 3-4x less CPU than the call per value)."""
     if isinstance(value, dict):
-        return {k: without_contacts(v) for k, v in value.items()
-                if k not in CONTACT_KEYS and k not in PERSONAL_FIELD_IDS and k not in PLEDGE_PERSONAL_KEYS
-                and not is_sealed(v)}
+        out = {}
+        for k, v in value.items():
+            if k in _DROPPED_KEYS:
+                continue
+            if isinstance(v, str):
+                if v.startswith(SEALED_MARK):
+                    continue
+                out[k] = v
+            elif isinstance(v, dict | list):
+                out[k] = without_contacts(v)
+            else:
+                out[k] = v
+        return out
     if isinstance(value, list):
-        return [without_contacts(v) for v in value if not is_sealed(v)]
+        return [without_contacts(v) if isinstance(v, dict | list) else v for v in value if not is_sealed(v)]
     return value
 
 

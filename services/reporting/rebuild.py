@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config("reporting")
-        client = connect(config.get("MONGO_URI") or "mongodb://127.0.0.1:27017/")
+        # idempotent writes standing alone, as the service's Rebuild makes them: no driver retry
+        client = connect(config.get("MONGO_URI") or "mongodb://127.0.0.1:27017/", retry_writes=False)
     except (ConfigError, StoreUnavailable) as exc:
         print(f"reporting rebuild: {exc}", file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from kernel.personal import without_contacts
 from reporting import table_store
+from reporting.documents import archived, facts_of, loaded, payload, stored
 from reporting.rules import projections
 from reporting.rules.events import (
     APPLICATIONS,
@@ -41,7 +42,7 @@ from reporting.rules.events import (
 )
 from reporting.rules.statistics import DIMENSIONS
 from zjtx.files import HashedUpload, download, read_chunks
-from zjtx.mongo import simple_index
+from zjtx.mongo import ensure_indexes, simple_index
 
 FILES_BUCKET = "report_files"
 # a transaction that started before a rebuild may commit this much later (with_transaction's limit)
@@ -55,14 +56,18 @@ INDEXES = {
         simple_index("subject"),  # the skeleton created it under its default name
     ],
     "enterprises": [simple_index("region_code")],
+    # Each secondary index is paid by every write of a document (the projector's, a rebuild's:
+    # on SecantusDB 7 indexes made an insert ~3x dearer than none), so only what a query needs
+    # (issue 16): statistics and the recognition list (by_status; the recognised are a few hundred,
+    # sorted by rank in memory), the 推荐汇总表 of the programme or of one unit (programme_table:
+    # ``rec_sort`` stands for the unit, see ``summary_query``), the drafts (unit_draft), a unit's
+    # scope and name (by_unit). Dropped then: ``unit_table``, ``recognition``, ``enterprise_id_1``
+    # (no query used it); a database made before keeps them until its next rebuild.
     "applications": [
         simple_index("programme_id", "status", name="by_status"),
         simple_index("programme_id", "in_table", "rec_sort", "rec_rank", "_id", name="programme_table"),
-        simple_index("programme_id", "rec_unit_id", "rec_rank", "_id", name="unit_table"),
         simple_index("programme_id", "draft_unit_id", "pf_at", "_id", name="unit_draft"),
-        simple_index("programme_id", "recognition_rank", name="recognition"),
         simple_index("programme_id", "unit_ids", name="by_unit"),
-        simple_index("enterprise_id"),
     ],
     "reports": [simple_index("programme_id", "kind", "created_at"), simple_index("job_id")],
     "report_jobs": [simple_index("started_at")],
@@ -86,8 +91,9 @@ Transact = Callable[[Callable[[Any], Any]], Any]
 # ---- events and projections -------------------------------------------------------------
 
 def archive_document(envelope: Mapping[str, Any], event: ProjectionEvent) -> dict[str, Any]:
-    # the archive keeps no contact (reporting needs none; PIPL art. 6; docs/personal-data.md)
-    kept = {k: without_contacts(v) if k == "data" else v for k, v in envelope.items() if k != "_id"}
+    # the archive keeps no contact (reporting needs none; PIPL art. 6; docs/personal-data.md); the payload
+    # as one bytes value (``documents.payload``)
+    kept = {k: payload(without_contacts(v)) if k == "data" else v for k, v in envelope.items() if k != "_id"}
     return {**kept, "_id": event.id, "collection": event.collection,
             "key": event.key, "at": event.at, "archived_at": datetime.now(timezone.utc)}
 
@@ -113,18 +119,19 @@ def apply_event(db: Database, session: ClientSession | None, event: ProjectionEv
     if session is None and event.type in CREATING:
         document = projections.derive(event.collection, event.key, projections.apply(event.collection, None, event))
         try:
-            collection.insert_one(document)
+            collection.insert_one(stored(document))
             return _row_follows(db, session, event, None, document)
         except DuplicateKeyError:
             pass
     for _ in range(APPLY_ATTEMPTS):
         current = collection.find_one({"_id": event.key}, fields, session=session)
-        held = (current or {}).get("facts")
+        held_as_stored = (current or {}).get("facts")  # the compare-and-set's filter: the value as read
+        held = facts_of(held_as_stored)
         facts = projections.apply(event.collection, held, event)
         document = projections.derive(event.collection, event.key, facts)
         if current is None:
             try:
-                collection.insert_one(document, session=session)
+                collection.insert_one(stored(document), session=session)
                 return _row_follows(db, session, event, None, document)
             except DuplicateKeyError:
                 if session is not None:
@@ -134,7 +141,8 @@ def apply_event(db: Database, session: ClientSession | None, event: ProjectionEv
             # nothing new (a redelivery after a crash, a duplicate); the row is written again in
             # case the crash came between the document's write and the row's
             return _row_follows(db, session, event, current, document)
-        if collection.replace_one({"_id": event.key, "facts": held}, document, session=session).matched_count == 1:
+        if collection.replace_one({"_id": event.key, "facts": held_as_stored}, stored(document),
+                                  session=session).matched_count == 1:
             return _row_follows(db, session, event, current, document)
     raise RuntimeError(f"{event.collection} {event.key} kept changing while {event.type} {event.id} was applied")
 
@@ -175,14 +183,15 @@ def archived_events(db: Database, types: list[str], since: datetime | None = Non
     if since is not None:
         query["at"] = {"$gte": since}
     cursor = db.event_archive.find(query, sort=[("at", ASCENDING), ("_id", ASCENDING)], batch_size=batch_size)
-    for entry in cursor:
+    for entry in map(archived, cursor):
         yield {k: v for k, v in entry.items() if k not in ARCHIVE_BOOKKEEPING}
 
 
 def _backfill_archive(db: Database) -> int:
     """Archive entries written before they carried a key (the walking skeleton's)."""
     fixed = 0
-    for entry in db.event_archive.find({"key": {"$exists": False}}):
+    # key null or missing: answered from the replay index, where $exists: false read the whole archive
+    for entry in map(archived, db.event_archive.find({"key": None})):
         try:
             event = normalise(entry)
         except ProjectionError:
@@ -195,7 +204,7 @@ def _backfill_archive(db: Database) -> int:
 
 
 def rebuild(source: Database, target: Database, transact: Transact | None = None,
-            batch: int = 1000, catch_up: bool = True) -> Iterator[dict[str, Any]]:
+            batch: int = 250, catch_up: bool = True) -> Iterator[dict[str, Any]]:
     """Drop ``target``'s read models and replay ``source``'s archive through the projections.
 
     Each document depends only on the events that name it, so the archive is replayed key
@@ -204,30 +213,38 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
     are applied again at the end (applying is idempotent), so none is missed. Yields progress.
 
     The archive is read once (the events that change several documents are kept aside in
-    that pass), and each batch of documents is written (``insert_many``, unordered, and the
-    推荐汇总表's rows, a bucket per write) by a worker while the next batch is folded: the
-    folding is this process's CPU, the writes the database server's.
+    that pass), and each batch of documents is written (``insert_many``, unordered) by a
+    worker while the next batch is folded: the folding is this process's CPU, the writes the
+    database server's. Batches of 250: what is still queued when the folding ends is waited
+    for (batches of 1,000 left ~1 s of writes at 10,000). The 推荐汇总表's rows are held
+    compressed and each bucket is written once, at the end.
     """
     started = datetime.now(timezone.utc)
     _backfill_archive(source)
     for name in READ_MODELS:
-        target[name].delete_many({})
+        # dropped, not emptied: a delete costs the server a decode and the index entries per
+        # document, a drop nothing; and the indexes come back as declared now, so those a newer
+        # version no longer declares go (issue 16)
+        target[name].drop()
+    ensure_indexes(target, {name: INDEXES[name] for name in READ_MODELS if name in INDEXES})
     table_store.clear(target)
-    total = source.event_archive.count_documents({})
-    yield {"stage": "replay", "done": 0, "total": total, "message": f"开始重放事件存档，共 {total} 条事件"}
+    # no total up front, as for the 推荐汇总表: counting the archive reads it once more (1.7 s for
+    # 10,000 applications' 40,000 events on SecantusDB; its "estimated" count scans too, 0.2-0.5 s)
+    yield {"stage": "replay", "done": 0, "total": 0, "message": "开始重放事件存档"}
     pending: dict[str, list[tuple[dict[str, Any], list[ProjectionEvent]]]] = {name: [] for name in READ_MODELS}
     counts = {name: 0 for name in READ_MODELS}
     plans = table_store.plans(target)
     fanned: list[ProjectionEvent] = []
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-writer")
     writes: list[Future[None]] = []
+    rows = table_store.Pending()  # the table's rows, each bucket written once at the end
 
     def write(collection: str, folded: list[tuple[dict[str, Any], list[ProjectionEvent]]]) -> None:
         while len(writes) >= 2:  # at most two batches in memory besides the one being folded
             writes.pop(0).result()
-        writes.append(writer.submit(_write_folded, target, collection, folded, plans))
+        writes.append(writer.submit(_write_folded, target, collection, folded, plans, rows))
     done = skipped = 0
-    every = max(1000, total // 20)
+    every = 5000
     key: tuple[str, str] | None = None
     events: list[ProjectionEvent] = []
 
@@ -243,7 +260,7 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
     try:  # the writer stops with the replay, also when the caller goes away
         cursor = source.event_archive.find({}, sort=[("key", ASCENDING), ("at", ASCENDING), ("_id", ASCENDING)],
                                            batch_size=1000)
-        for entry in cursor:
+        for entry in map(archived, cursor):
             done += 1
             try:
                 event = normalise(entry, trusted=True)
@@ -257,13 +274,14 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
             if event.type in FANNED_OUT:
                 fanned.append(event)
             if done % every == 0:
-                yield {"stage": "replay", "done": done, "total": total, "message": f"已重放 {done}/{total} 条事件"}
+                yield {"stage": "replay", "done": done, "total": 0, "message": f"已重放 {done} 条事件"}
         close_key()
         for name, folded in pending.items():
             if folded:
                 write(name, folded)
         for future in writes:
             future.result()
+        rows.write(target)
     finally:
         writer.shutdown(wait=True)
     late = list(source.event_archive.find({"archived_at": {"$gte": started - CATCH_UP_MARGIN}},
@@ -273,7 +291,7 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
     for event in sorted(fanned, key=lambda e: (e.at, e.id)):
         for change in fan_out(event):
             apply_event(target, None, change)
-    for entry in late:
+    for entry in map(archived, late):
         try:
             event = normalise(entry, trusted=True)
         except ProjectionError:
@@ -284,25 +302,31 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
             apply_event(target, None, event)
     names = {APPLICATIONS: "申报", ENTERPRISES: "企业", PROGRAMMES: "培育批次"}
     summary = "、".join(f"{names[name]} {n} 条" for name, n in counts.items())
-    yield {"stage": "done", "done": done, "total": total, "skipped": skipped, "counts": counts, "finished": True,
+    yield {"stage": "done", "done": done, "total": done, "skipped": skipped, "counts": counts, "finished": True,
            "message": f"重建完成：重放 {done} 条事件（跳过 {skipped} 条无法解析的事件），生成 {summary}"}
 
 
 def _write_folded(target: Database, collection: str, folded: list[tuple[dict[str, Any], list[ProjectionEvent]]],
-                  plans: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+                  plans: Mapping[str, Mapping[str, Any]] | None = None,
+                  rows: table_store.Pending | None = None) -> None:
     """Insert rebuilt documents (the collection was emptied, so inserts, not upserts). A key a
     live event created meanwhile gets the replayed events applied on top: applying is
-    idempotent, so the result holds both."""
+    idempotent, so the result holds both. The table's rows go to ``rows`` (written at the end
+    of the rebuild), or at once without it."""
     duplicates: set[Any] = set()
     try:
-        target[collection].insert_many([document for document, _ in folded], ordered=False)
+        target[collection].insert_many([stored(document) for document, _ in folded], ordered=False)
     except BulkWriteError as error:
         duplicates = {e["op"]["_id"] for e in error.details.get("writeErrors", []) if e.get("code") == 11000}
         if len(duplicates) != len(error.details.get("writeErrors", [])):
             raise
-    if collection == APPLICATIONS:  # the table's rows of the inserted documents, a bucket per write
-        table_store.write_rows(target, (d for d, _ in folded if d["_id"] not in duplicates),
-                               table_store.plans(target) if plans is None else plans)
+    if collection == APPLICATIONS:  # the table's rows of the inserted documents
+        inserted = (d for d, _ in folded if d["_id"] not in duplicates)
+        plans = table_store.plans(target) if plans is None else plans
+        if rows is not None:
+            rows.add(inserted, plans)
+        else:
+            table_store.write_rows(target, inserted, plans)
     if duplicates:
         for document, events in folded:
             if document["_id"] in duplicates:
@@ -322,11 +346,11 @@ def count_enterprises(db: Database, region_prefix: str) -> int:
 
 
 def programme_document(db: Database, programme_id: str) -> dict[str, Any]:
-    return db.programmes.find_one({"_id": programme_id}) or {"_id": programme_id, "publicity_ids": []}
+    return loaded(db.programmes.find_one({"_id": programme_id})) or {"_id": programme_id, "publicity_ids": []}
 
 
 def application(db: Database, application_id: str) -> dict[str, Any] | None:
-    return db.applications.find_one({"_id": application_id})
+    return loaded(db.applications.find_one({"_id": application_id}))
 
 
 def _scope_filter(programme_id: str, scope: str, region_prefix: str) -> dict[str, Any]:
@@ -355,8 +379,8 @@ def statistics_groups(db: Database, programme_id: str, scope: str, region_prefix
 
 
 def summary_query(programme_id: str, unit_id: str) -> tuple[dict[str, Any], list[tuple[str, int]]]:
-    if unit_id:
-        return ({"programme_id": programme_id, "rec_unit_id": unit_id, "in_table": True},
+    if unit_id:  # rec_sort names the unit (unit_sort_key is one-to-one): the programme's index serves it
+        return ({"programme_id": programme_id, "in_table": True, "rec_sort": projections.unit_sort_key(unit_id)},
                 [("rec_rank", ASCENDING), ("_id", ASCENDING)])
     return ({"programme_id": programme_id, "in_table": True},
             [("rec_sort", ASCENDING), ("rec_rank", ASCENDING), ("_id", ASCENDING)])
@@ -380,16 +404,17 @@ def summary_documents(db: Database, programme_id: str, unit_id: str, include_pen
     """Recommended applications in 推荐顺序 (then, for a draft, the passed ones by pass time),
     read through a cursor in batches: memory does not grow with the table."""
     query, order = summary_query(programme_id, unit_id)
-    yield from db.applications.find(query, sort=order, batch_size=500)
+    for doc in db.applications.find(query, sort=order, batch_size=500):
+        yield loaded(doc)
     if include_pending:
-        yield from db.applications.find(_draft_query(programme_id, unit_id),
-                                        sort=[("draft_unit_id", ASCENDING), ("pf_at", ASCENDING), ("_id", ASCENDING)],
-                                        batch_size=500)
+        for doc in db.applications.find(_draft_query(programme_id, unit_id), batch_size=500,
+                                        sort=[("draft_unit_id", ASCENDING), ("pf_at", ASCENDING), ("_id", ASCENDING)]):
+            yield loaded(doc)
 
 
 def unit_name_from_documents(db: Database, programme_id: str, unit_id: str) -> str:
-    found = db.applications.find_one({"programme_id": programme_id, "unit_ids": unit_id},
-                                     {"rec_unit_id": 1, "rec_unit_name": 1, "facts.tasks": 1})
+    found = loaded(db.applications.find_one({"programme_id": programme_id, "unit_ids": unit_id},
+                                            {"rec_unit_id": 1, "rec_unit_name": 1, "facts": 1}))
     if not found:
         return ""
     if found.get("rec_unit_id") == unit_id and found.get("rec_unit_name"):
@@ -402,13 +427,14 @@ def unit_name_from_documents(db: Database, programme_id: str, unit_id: str) -> s
 
 
 def recognised_documents(db: Database, programme_id: str) -> Iterator[dict[str, Any]]:
-    yield from db.applications.find({"programme_id": programme_id, "status": "recognised"},
-                                    sort=[("recognition_rank", ASCENDING), ("_id", ASCENDING)], batch_size=500)
+    for doc in db.applications.find({"programme_id": programme_id, "status": "recognised"},
+                                    sort=[("recognition_rank", ASCENDING), ("_id", ASCENDING)], batch_size=500):
+        yield loaded(doc)
 
 
 def publicity_documents(db: Database, programme_id: str, ids: list[str]) -> list[dict[str, Any]]:
     """The 公示 list in the order review published it."""
-    found = {d["_id"]: d for d in db.applications.find({"_id": {"$in": ids}})}
+    found = {d["_id"]: loaded(d) for d in db.applications.find({"_id": {"$in": ids}})}
     return [found[i] for i in ids if i in found]
 
 

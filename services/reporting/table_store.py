@@ -5,10 +5,13 @@ model, read in table order by a request.
 - ``summary_rows``: the rows, several per document: ``_id`` = programme|section|group|bucket,
   ``data`` = the bucket's rows sorted by order key in one compressed bytes value
   (``table.encode_rows``), ``version`` counting its writes. A group is a recommending unit
-  (its sort key) for recommended rows, the passing unit for a draft's; a group has at most
-  ``table.BUCKETS`` documents, so a request reads a few hundred bytes values for 100,000 rows
-  and holds one unit's rows at a time. (Rows as a sub-document per application cost the
-  database server a decode and encode per row: 25.7 s for 144 documents at 100,000.)
+  (its sort key) for recommended rows, the passing unit for a draft's. A unit's recommended
+  rows are bucketed by range of 推荐顺序 (``table.RANKS_PER_BUCKET`` ranks a document), so its
+  documents in ``_id`` order are its rows in order; a draft group's rows are spread over
+  ``table.DRAFT_BUCKETS`` documents and merged. A request reads a few hundred bytes values
+  for 100,000 rows and holds one bucket (a draft: one group) at a time. (Rows as a
+  sub-document per application cost the database server a decode and encode per row: 25.7 s
+  for 144 documents at 100,000.) A bucket whose last row left stays, empty.
 
 A bucket is rewritten whole (read, change, write back) and the write is conditional on the
 ``version`` read (compare-and-set): the projector's handlers run concurrently, and without a
@@ -28,6 +31,7 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from reporting.documents import loaded
 from reporting.rules import table
 from zjtx.mongo import simple_index
 
@@ -106,12 +110,11 @@ def maintain(db: Database, session: ClientSession | None, before: Mapping[str, A
     if plan is None:
         return
     app_id = str(after["_id"])
-    if old is not None and (new is None or table.bucket_id(programme_id, old, app_id)
-                            != table.bucket_id(programme_id, new, app_id)):
-        _change(db, session, table.bucket_id(programme_id, old, app_id), _set(programme_id, old), _without(app_id))
+    if old is not None and (new is None or table.bucket_id(programme_id, old) != table.bucket_id(programme_id, new)):
+        _change(db, session, table.bucket_id(programme_id, old), _set(programme_id, old), _without(app_id))
     if new is not None:
         row = (new.key, app_id, table.render_row(after, plan))
-        _change(db, session, table.bucket_id(programme_id, new, app_id), _set(programme_id, new), _with([row]))
+        _change(db, session, table.bucket_id(programme_id, new), _set(programme_id, new), _with([row]))
 
 
 def bucket_rows(documents: Iterable[Mapping[str, Any]], plans: Mapping[str, Mapping[str, Any]]
@@ -124,7 +127,7 @@ def bucket_rows(documents: Iterable[Mapping[str, Any]], plans: Mapping[str, Mapp
         if plan is None or place is None:
             continue
         app_id = str(doc["_id"])
-        _, rows = buckets.setdefault(table.bucket_id(plan["_id"], place, app_id), (_set(plan["_id"], place), []))
+        _, rows = buckets.setdefault(table.bucket_id(plan["_id"], place), (_set(plan["_id"], place), []))
         rows.append((place.key, app_id, table.render_row(doc, plan)))
     return buckets
 
@@ -141,6 +144,27 @@ def write_rows(db: Database, documents: Iterable[Mapping[str, Any]], plans: Mapp
     for bucket, (fields, rows) in buckets.items():
         _change(db, None, bucket, fields, _with(rows))
     return len(buckets)
+
+
+class Pending:
+    """Rows bound for their buckets, held compressed until the end of a rebuild, then each bucket
+    written once: a rebuild's batches each touch every bucket (the archive is replayed by
+    application, not by unit), and rewriting each bucket per batch of 1,000 costs the server a
+    read and a write of a growing bucket each time. Compressed, ~50 bytes a row are held."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, tuple[dict[str, Any], list[bytes]]] = {}
+
+    def add(self, documents: Iterable[Mapping[str, Any]], plans: Mapping[str, Mapping[str, Any]]) -> None:
+        for bucket, (fields, rows) in bucket_rows(documents, plans).items():
+            self._parts.setdefault(bucket, (fields, []))[1].append(table.encode_rows(rows))
+
+    def write(self, db: Database) -> int:
+        """Merge each bucket's rows into what it holds (a live event may have written rows meanwhile)."""
+        for bucket, (fields, parts) in self._parts.items():
+            _change(db, None, bucket, fields, _with([row for part in parts for row in table.decode_rows(part)]))
+        written, self._parts = len(self._parts), {}
+        return written
 
 
 def plans(db: Database) -> dict[str, dict[str, Any]]:
@@ -173,7 +197,7 @@ def ensure(db: Database, plan: dict[str, Any], now: Callable[[], datetime] = lam
                                ({"programme_id": plan["_id"], "draft_unit_id": {"$gt": ""}}, "draft_unit_id")):
         batch: list[dict[str, Any]] = []
         current: Any = None
-        for doc in db.applications.find(query, sort=[(group_field, ASCENDING)], batch_size=500):
+        for doc in map(loaded, db.applications.find(query, sort=[(group_field, ASCENDING)], batch_size=500)):
             if doc.get(group_field) != current and batch:
                 write_rows(db, batch, by_programme)
                 batch = []
@@ -183,37 +207,55 @@ def ensure(db: Database, plan: dict[str, Any], now: Callable[[], datetime] = lam
     changed = {str(e["key"]) for e in db.event_archive.find(
         {"archived_at": {"$gte": started - CATCH_UP_MARGIN}, "collection": "applications"}, {"key": 1})}
     for app_id in sorted(changed):
-        doc = db.applications.find_one({"_id": app_id})
+        doc = loaded(db.applications.find_one({"_id": app_id}))
         if doc is not None and doc.get("programme_id") == plan["_id"]:
             write_rows(db, [doc], by_programme)
     db.summary_plans.update_one({"_id": plan["_id"]}, {"$set": {"ready": True}})
     return True
 
 
-def groups(db: Database, programme_id: str, section: str, unit_id: str) -> Iterator[list[tuple[bytes, bytes]]]:
-    """The stored rows of one section, a group (unit) at a time in table order, each group's
-    rows in their order: [(order key, row XML)] as UTF-8 bytes. Memory holds one group."""
+def _buckets(db: Database, programme_id: str, section: str, unit_id: str) -> Iterator[list[dict[str, Any]]]:
+    """A section's stored buckets, a group (unit) at a time in table order, each group's in _id order."""
     query: dict[str, Any] = {"programme_id": programme_id, "section": section}
     if unit_id:
         query["unit"] = unit_id
     current: str | None = None
-    buckets: list[list[tuple[bytes, bytes]]] = []
+    buckets: list[dict[str, Any]] = []
     for bucket in db.summary_rows.find(query, {"group": 1, "data": 1},
                                        sort=[("group", ASCENDING), ("_id", ASCENDING)], batch_size=32):
         if bucket["group"] != current:
             if buckets:
-                yield list(heapq.merge(*buckets))  # each bucket is sorted already
+                yield buckets
             current, buckets = bucket["group"], []
         if bucket.get("data"):
-            buckets.append(table.stored_rows(bucket["data"]))
+            buckets.append(bucket)
     if buckets:
-        yield list(heapq.merge(*buckets))
+        yield buckets
 
 
-def table_rows(db: Database, programme_id: str, unit_id: str, include_pending: bool) -> Iterator[bytes]:
-    """The table's stored rows in order (recommended, then the draft's passed ones), as UTF-8."""
-    sections = (table.RECOMMENDED, table.DRAFT) if include_pending else (table.RECOMMENDED,)
-    for section in sections:
-        for group in groups(db, programme_id, section, unit_id):
-            for _, xml in group:
-                yield xml
+def groups(db: Database, programme_id: str, section: str, unit_id: str) -> Iterator[list[tuple[bytes, bytes]]]:
+    """The stored rows of one section, a group (unit) at a time in table order, each group's
+    rows in their order: [(order key, row XML)] as UTF-8 bytes. Memory holds one group."""
+    for buckets in _buckets(db, programme_id, section, unit_id):
+        yield list(heapq.merge(*(table.stored_rows(bucket["data"]) for bucket in buckets)))
+
+
+def table_rows(db: Database, programme_id: str, unit_id: str, include_pending: bool) -> Iterator[table.Rows]:
+    """The table's rows finished and numbered (recommended, then the draft's passed ones), a
+    bucket (a draft: a group) at a time. A unit's recommended rows are stored by range of
+    推荐顺序, so its buckets in order are its rows in order: each bucket's run of rows is finished
+    whole (``finish_run``), never split into rows in Python but for the two numbers; a draft's
+    buckets are merged by key first."""
+    number = 1
+    programme_wide = not unit_id
+    for buckets in _buckets(db, programme_id, table.RECOMMENDED, unit_id):
+        for bucket in buckets:
+            data, count = table.finish_run(table.stored_run(bucket["data"]), number, programme_wide)
+            number += count
+            yield table.Rows(data, count)
+    if include_pending:
+        for group in groups(db, programme_id, table.DRAFT, unit_id):
+            run = b"".join(table.ROW_MARK_BYTES + xml for _, xml in group)
+            data, count = table.finish_run(run, number, programme_wide)
+            number += count
+            yield table.Rows(data, count)

@@ -134,8 +134,7 @@ def summary_table(ctx: Context, programme: ProgrammeModel, unit_id: str, include
         yield {"stage": "rows", "done": 0, "total": 0, "message": "首次生成该批次的汇总表：已按申报数据准备各行"}
     scope = unit_id or "programme"
     filename = f"{programme.id}_summary_{scope}{'_draft' if include_pending else ''}.xlsx"
-    stored = table_store.table_rows(ctx.db, programme.id, unit_id, include_pending)
-    rows = (table.finish_stored(xml, number, number + 3, not unit_id) for number, xml in enumerate(stored, start=1))
+    rows = table_store.table_rows(ctx.db, programme.id, unit_id, include_pending)
     written = 0
     with tempfile.TemporaryDirectory(prefix="zjtx-report-") as scratch:
         path = Path(scratch) / filename

@@ -39,9 +39,18 @@ from reporting.rules.xlsx import FONT_NAME, Layout
 RECOMMENDED, DRAFT = "r", "d"
 NUMBER = "\x00"  # where 序号 goes in a stored row
 UNIT_MARK = "\x01"  # around the 推荐单位 cell the programme-wide table adds (cut for a unit's table)
-BUCKETS = 16  # stored documents per (section, unit) at most: several rows per document
-FORMAT = 2  # how buckets store rows (2: one compressed value); part of a plan's signature, so older rows are rebuilt
-FRAME = struct.Struct("<III")  # a stored row's lengths: order key, application id, row XML (UTF-8 bytes)
+ROW_MARK = "\x02"  # before each row in a bucket's run of rows (cell text never holds it: ILLEGAL)
+# A unit's recommended rows are stored by range of 推荐顺序, this many ranks a bucket, so its
+# buckets in _id order are its rows in order and a request joins them without merging; a
+# draft's passed rows (ordered by pass time) go to one of DRAFT_BUCKETS buckets by application.
+RANKS_PER_BUCKET = 700
+DRAFT_BUCKETS = 16
+# how buckets store rows (3: keys apart from one run of the rows' XML); part of a plan's
+# signature, so rows stored in an older form are built again
+FORMAT = 3
+BUCKET_HEAD = struct.Struct("<II")  # a bucket's row count and the length of its keys and ids
+FRAME = struct.Struct("<II")  # a stored row's order key and application id lengths (UTF-8 bytes)
+FIRST_ROW = 4  # the sheet row of the table's first row (title, unit and date line, header above)
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 (openpyxl refuses them too)
 # cell styles (cellXfs indexes of STYLES below)
 TITLE, LINE_LEFT, LINE_RIGHT, HEADER, BODY, BODY_LEFT = 1, 2, 3, 4, 5, 6
@@ -104,66 +113,76 @@ class Slot:
     group: str
     unit: str
     key: str
+    bucket: str  # which of the group's stored documents holds it
 
 
 def slot(doc: Mapping[str, Any]) -> Slot | None:
     """The row's place, from the read-model document's view fields (None: not on the table)."""
     if doc.get("in_table"):
+        rank = int(doc.get("rec_rank") or 0)
         return Slot(RECOMMENDED, str(doc.get("rec_sort", "")), str(doc.get("rec_unit_id", "")),
-                    f"{int(doc.get('rec_rank') or 0):012d}|{doc['_id']}")
+                    f"{rank:012d}|{doc['_id']}", f"{rank // RANKS_PER_BUCKET:06d}")
     if doc.get("draft_unit_id"):
         unit = str(doc["draft_unit_id"])
-        return Slot(DRAFT, unit, unit, f"{doc.get('pf_at', '')}|{doc['_id']}")
+        number = int(hashlib.md5(str(doc["_id"]).encode()).hexdigest()[:8], 16) % DRAFT_BUCKETS
+        return Slot(DRAFT, unit, unit, f"{doc.get('pf_at', '')}|{doc['_id']}", f"h{number:02d}")
     return None
 
 
-def bucket_id(programme_id: str, place: Slot, application_id: str) -> str:
-    number = int(hashlib.md5(application_id.encode()).hexdigest()[:8], 16) % BUCKETS
-    return f"{programme_id}|{place.section}|{place.group}|{number:02d}"
+def bucket_id(programme_id: str, place: Slot) -> str:
+    return f"{programme_id}|{place.section}|{place.group}|{place.bucket}"
 
 
 def encode_rows(rows: Iterable[tuple[str, str, str]]) -> bytes:
     """A bucket's rows, (order key, application id, row XML) sorted by order key, as one
-    zlib-compressed framed value: the database stores and returns one bytes value instead of
-    decoding a sub-document per row (issue 16: 144 documents of ~1,200 sub-values took 25.7 s)."""
-    parts: list[bytes] = []
-    for key, app_id, xml in sorted(rows):
-        fields = (key.encode(), app_id.encode(), xml.encode())
-        parts.append(FRAME.pack(*map(len, fields)))
-        parts.extend(fields)
-    return zlib.compress(b"".join(parts), 1)
+    zlib-compressed value: the database stores and returns one bytes value instead of decoding a
+    sub-document per row (issue 16: 144 documents of ~1,200 sub-values took 25.7 s). The keys
+    and ids come first, then the rows' XML as one run, each row after a ``ROW_MARK``: a request
+    takes the run as it is (``stored_run``) instead of slicing row by row."""
+    ordered = sorted(rows)
+    heads = b"".join(key.encode() + app_id.encode() for key, app_id, _ in ordered)
+    frames = b"".join(FRAME.pack(len(key.encode()), len(app_id.encode())) for key, app_id, _ in ordered)
+    run = "".join(ROW_MARK + xml for _, _, xml in ordered).encode()
+    return zlib.compress(BUCKET_HEAD.pack(len(ordered), len(heads)) + frames + heads + run, 1)
+
+
+def _parts(data: bytes) -> tuple[bytes, int, int]:
+    """A stored bucket decompressed, where its keys begin and where its run of rows begins."""
+    raw = zlib.decompress(data)
+    count, heads = BUCKET_HEAD.unpack_from(raw)
+    heads_at = BUCKET_HEAD.size + count * FRAME.size
+    return raw, heads_at, heads_at + heads
+
+
+def _keys(raw: bytes, heads_at: int) -> list[tuple[bytes, bytes]]:
+    keys: list[tuple[bytes, bytes]] = []
+    offset = heads_at
+    for a, b in FRAME.iter_unpack(raw[BUCKET_HEAD.size:heads_at]):
+        keys.append((raw[offset:offset + a], raw[offset + a:offset + a + b]))
+        offset += a + b
+    return keys
 
 
 def decode_rows(data: bytes) -> list[tuple[str, str, str]]:
     """``encode_rows`` undone, in order."""
-    raw = zlib.decompress(data)
-    rows: list[tuple[str, str, str]] = []
-    offset, end, size = 0, len(raw), FRAME.size
-    while offset < end:
-        a, b, c = FRAME.unpack_from(raw, offset)
-        offset += size
-        key = raw[offset:offset + a].decode()
-        offset += a
-        app_id = raw[offset:offset + b].decode()
-        offset += b
-        rows.append((key, app_id, raw[offset:offset + c].decode()))
-        offset += c
-    return rows
+    raw, heads_at, run_at = _parts(data)
+    xml = raw[run_at:].decode().split(ROW_MARK)[1:]
+    return [(key.decode(), app_id.decode(), row) for (key, app_id), row in zip(_keys(raw, heads_at), xml, strict=True)]
 
 
 def stored_rows(data: bytes) -> list[tuple[bytes, bytes]]:
-    """A bucket's rows for a request: (order key, row XML) as UTF-8 bytes, in order (byte order
-    is the keys' order). Not decoding to text and encoding again is most of a request's CPU."""
-    raw = zlib.decompress(data)
-    rows: list[tuple[bytes, bytes]] = []
-    offset, end, size, unpack = 0, len(raw), FRAME.size, FRAME.unpack_from
-    while offset < end:
-        a, b, c = unpack(raw, offset)
-        key_at = offset + size
-        xml_at = key_at + a + b
-        offset = xml_at + c
-        rows.append((raw[key_at:key_at + a], raw[xml_at:offset]))
-    return rows
+    """A bucket's rows for a request that merges buckets: (order key, row XML) as UTF-8 bytes, in
+    order (byte order is the keys' order)."""
+    raw, heads_at, run_at = _parts(data)
+    xml = raw[run_at:].split(ROW_MARK.encode())[1:]
+    return [(key, row) for (key, _), row in zip(_keys(raw, heads_at), xml, strict=True)]
+
+
+def stored_run(data: bytes) -> bytes:
+    """A bucket's rows for a request that takes its buckets in order: their XML as one run, each
+    row after a ``ROW_MARK`` (``finish_run``)."""
+    raw, _, run_at = _parts(data)
+    return raw[run_at:]
 
 
 def render_row(doc: Mapping[str, Any], plan: Mapping[str, Any]) -> str:
@@ -201,19 +220,22 @@ def _text(value: str) -> str:
     return f"<t{space}>{escape(value)}</t>"
 
 
-NUMBER_BYTES, UNIT_MARK_BYTES = NUMBER.encode(), UNIT_MARK.encode()
+NUMBER_BYTES, UNIT_MARK_BYTES, ROW_MARK_BYTES = NUMBER.encode(), UNIT_MARK.encode(), ROW_MARK.encode()
+UNIT_CELL = re.compile(re.escape(UNIT_MARK_BYTES) + b"[^" + UNIT_MARK_BYTES + b"]*" + re.escape(UNIT_MARK_BYTES))
+NUMBER_CELL = b'<c s="%d" t="n"><v>%%d</v></c>' % BODY
 
 
-def finish_stored(stored: bytes, number: int, row: int, programme_wide: bool) -> bytes:
-    """``finish_row`` for a row as stored (UTF-8 bytes)."""
-    if UNIT_MARK_BYTES in stored:
-        if programme_wide:
-            stored = stored.replace(UNIT_MARK_BYTES, b"")
-        else:
-            head, _, rest = stored.partition(UNIT_MARK_BYTES)
-            stored = head + rest.partition(UNIT_MARK_BYTES)[2]
-    return (b'<row r="%d">' % row + stored.replace(NUMBER_BYTES, b'<c s="%d" t="n"><v>%d</v></c>' % (BODY, number))
-            + b"</row>")
+def finish_run(run: bytes, first: int, programme_wide: bool) -> tuple[bytes, int]:
+    """A run of stored rows (``stored_run``, or several joined) as the sheet's rows numbered
+    ``first``, ``first + 1``... (序号; the sheet row follows from it): (the rows, how many). The
+    推荐单位 cell is cut or kept over the whole run at once; per row only the two numbers are
+    written, as ``finish_row`` does row by row."""
+    run = run.replace(UNIT_MARK_BYTES, b"") if programme_wide else UNIT_CELL.sub(b"", run)
+    rows = run.split(ROW_MARK_BYTES)[1:]
+    offset = FIRST_ROW - 1
+    finished = b"".join([b'<row r="%d">%s</row>' % (number + offset, row.replace(NUMBER_BYTES, NUMBER_CELL % number))
+                         for number, row in enumerate(rows, start=first)])
+    return finished, len(rows)
 
 
 def finish_row(stored: str, number: int, row: int, programme_wide: bool) -> str:
@@ -242,9 +264,18 @@ def _line(text: str, ref: str, style: int) -> str:
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is>{_text(text)}</is></c>'
 
 
-def write_workbook(path: Path, layout: Layout, rows: Iterable[str | bytes], every: int = 500) -> Iterator[int]:
-    """Write the package; ``rows`` are finished ``<row>`` elements (text or UTF-8) from sheet row 4 on.
-    Yields the count of rows written every ``every`` rows, and at the end."""
+@dataclass(frozen=True)
+class Rows:
+    """Several finished ``<row>`` elements at once (UTF-8), and how many."""
+
+    data: bytes
+    count: int
+
+
+def write_workbook(path: Path, layout: Layout, rows: Iterable[str | bytes | Rows], every: int = 500) -> Iterator[int]:
+    """Write the package; ``rows`` are finished ``<row>`` elements (text or UTF-8, or several in
+    ``Rows``) from sheet row ``FIRST_ROW`` on. Yields the count of rows written about every
+    ``every`` rows, and at the end."""
     width = len(layout.headers)
     last = _column(width)
     split = max(1, width // 2)
@@ -261,13 +292,21 @@ def write_workbook(path: Path, layout: Layout, rows: Iterable[str | bytes], ever
                                             for i, h in enumerate(layout.headers, start=1)) + "</row>"]
             sheet.write("".join(head).encode())
             chunk: list[bytes] = []
+            reported = 0
             for row in rows:
-                chunk.append(row if isinstance(row, bytes) else row.encode())
-                written += 1
-                if len(chunk) >= 1000:
+                if isinstance(row, Rows):
                     sheet.write(b"".join(chunk))
+                    sheet.write(row.data)
                     chunk = []
-                if written % every == 0:
+                    written += row.count
+                else:
+                    chunk.append(row if isinstance(row, bytes) else row.encode())
+                    written += 1
+                    if len(chunk) >= 1000:
+                        sheet.write(b"".join(chunk))
+                        chunk = []
+                if written - reported >= every:
+                    reported = written - written % every
                     yield written
             sheet.write(b"".join(chunk))
             merges = [f"A1:{last}1"]

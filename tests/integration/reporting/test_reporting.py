@@ -481,10 +481,13 @@ def test_rebuilt_documents_meet_live_ones_without_losing_either(scenario: Scenar
         applicant = scenario.apps["A3"]
         events = [normalise(e) for e in scenario.events if e["subject"] == applicant.application_id]
         live = [e for e in events if e.type == "review.recommended"]
-        db.applications.insert_one(fold("applications", applicant.application_id, live))  # a live write meanwhile
+        # a live write meanwhile, with its facts as a sub-document as written before they were
+        # stored as bytes: read, applied to and written in the new form
+        db.applications.insert_one(fold("applications", applicant.application_id, live))
         replayed = [e for e in events if e.type != "review.recommended"]
         storage._write_folded(db, "applications", [(fold("applications", applicant.application_id, replayed), replayed)])
-        merged = db.applications.find_one({"_id": applicant.application_id})
+        assert isinstance(db.applications.find_one({"_id": applicant.application_id})["facts"], bytes)
+        merged = storage.application(db, applicant.application_id)
         assert merged == {**fold("applications", applicant.application_id, events), "_id": applicant.application_id}
         assert merged["status"] == "recommended" and merged["uscc"] == applicant.uscc
     finally:

@@ -39,10 +39,12 @@ def both(tmp_path: Path, unit_id: str, docs: list[dict]) -> tuple[openpyxl.Workb
         pass
     plan = table.plan_of(HUNAN)
     assert plan is not None
-    stored = [table.render_row(doc, plan) for doc in docs]
+    # as served: rendered, stored in a bucket, its run of rows finished and numbered at once
+    bucket = table.encode_rows((table.slot(doc).key, doc["_id"], table.render_row(doc, plan)) for doc in docs)
+    finished, count = table.finish_run(table.stored_run(bucket), 1, not unit_id)
+    assert count == len(docs)
     after = tmp_path / "stored.xlsx"
-    written = list(table.write_workbook(after, layout, (table.finish_row(xml, n, n + 3, not unit_id)
-                                                        for n, xml in enumerate(stored, start=1))))
+    written = list(table.write_workbook(after, layout, [table.Rows(finished, count)]))
     assert written[-1] == len(docs)
     return openpyxl.load_workbook(before), openpyxl.load_workbook(after)
 
@@ -90,6 +92,17 @@ def test_a_bucket_is_one_value_its_rows_in_order() -> None:
     assert isinstance(data, bytes) and table.decode_rows(data) == sorted(rows)
     assert table.decode_rows(table.encode_rows([])) == []
     assert table.stored_rows(data) == [(k.encode(), x.encode()) for k, _, x in sorted(rows)]
-    xml = sorted(rows)[0][2]
-    assert table.finish_stored(xml.encode(), 3, 6, False) == table.finish_row(xml, 3, 6, False).encode()
-    assert table.finish_stored(xml.encode(), 3, 6, True) == table.finish_row(xml, 3, 6, True).encode()
+    for programme_wide in (False, True):  # a run finished at once is its rows finished one by one
+        finished, count = table.finish_run(table.stored_run(data), 3, programme_wide)
+        assert count == 3 and finished == "".join(table.finish_row(xml, n, n + table.FIRST_ROW - 1, programme_wide)
+                                                  for n, (_, _, xml) in enumerate(sorted(rows), start=3)).encode()
+    assert table.finish_run(table.stored_run(table.encode_rows([])), 1, True) == (b"", 0)
+
+
+def test_a_units_rows_are_stored_by_range_of_rank_and_a_drafts_by_application() -> None:
+    docs = [{**recommended_doc(0, rank=1), "rec_rank": rank} for rank in (0, 1, 699, 700, 1401)]
+    assert [table.slot(d).bucket for d in docs] == ["000000", "000000", "000000", "000001", "000002"]
+    assert sorted(table.bucket_id(HUNAN, table.slot(d)) for d in docs) == [table.bucket_id(HUNAN, table.slot(d))
+                                                                           for d in docs]  # _id order is rank order
+    draft = {"_id": "a1", "draft_unit_id": "unit-430100", "pf_at": "2020-05-10T02:00:00Z"}
+    assert table.slot(draft).bucket.startswith("h") and table.slot(draft).section == table.DRAFT
