@@ -146,6 +146,14 @@ def setup_tracing(service_name: str, instrument_nameko: bool = True) -> TracerPr
 
         NamekoInstrumentor().instrument(entrypoint_adapters=EXPORTED_ADAPTERS if exporters else UNEXPORTED_ADAPTERS)
         NamekoGrpcInstrumentor().instrument()
+        if not exporters:
+            # Its wrapper of a streamed result tees the stream for the span's result attributes and
+            # keeps the copy until the call ends: a whole workbook or attachment held in memory for
+            # a span that goes nowhere. Trace context still travels (handle_request, the client).
+            import nameko_grpc.entrypoint
+            from opentelemetry.instrumentation.utils import unwrap
+
+            unwrap(nameko_grpc.entrypoint.Grpc, "handle_result")
     return provider
 
 

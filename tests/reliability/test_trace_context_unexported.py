@@ -1,15 +1,19 @@
 """With no exporter (``OTEL_TRACES_EXPORTER=none``, as ``make up`` and the fault tests run), the
 services' spans carry no attributes (``zjtx.tracing_adapters``), but one submission is still one
 trace: its context travels from registration's Submit through the outbox to review's handler and
-on to the event review emits."""
+on to the event review emits; a streamed answer still arrives whole."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from harness.surge import prepare_drafts, submit_all
+from harness.clients import channel as signed_channel
+from harness.surge import DEADLINE, prepare_drafts, submit_all
 from harness.wait import until
 from reliability.rig import start_rig
+from zjtx_api import registration_pb2 as pb
+from zjtx_api.registration_pb2_grpc import RegistrationStub
 
 
 def _trace_id(entry: dict) -> str:
@@ -32,5 +36,14 @@ def test_one_submission_is_one_trace_without_an_exporter(tmp_path: Path) -> None
         trace_id = _trace_id(submitted)
         assert int(trace_id, 16) != 0
         assert _trace_id(task_opened) == trace_id  # review's handler ran in the submission's trace
+        # a streamed answer (no tee of it kept for span attributes without an exporter) arrives whole
+        stub = RegistrationStub(signed_channel(rig.targets["registration"]))
+        listed = stub.ListAttachments(pb.ListAttachmentsRequest(application_id=subject), timeout=DEADLINE)
+        assert len(listed.attachments) >= 8, listed
+        for attachment in listed.attachments:
+            parts = list(stub.DownloadAttachment(pb.DownloadAttachmentRequest(
+                application_id=subject, attachment_id=attachment.id), timeout=DEADLINE))
+            data = b"".join(part.data for part in parts[1:])
+            assert len(data) == attachment.size and hashlib.sha256(data).hexdigest() == attachment.sha256
     finally:
         rig.close()

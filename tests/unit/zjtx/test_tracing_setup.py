@@ -1,0 +1,42 @@
+"""``zjtx.tracing.setup_tracing`` by exporter: with none, the entrypoint adapters that compute no
+attributes and no tee of streamed gRPC results; with one, nameko-opentelemetry's own. Each case
+in a process of its own (the instrumentation is installed once per process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SERVICES = Path(__file__).resolve().parents[3] / "services"
+PROBE = """
+import eventlet; eventlet.monkey_patch()
+import json
+import nameko_grpc.entrypoint
+from nameko_opentelemetry.entrypoints import adapter_types
+from zjtx.events import ReliableEventHandler
+from zjtx.tracing import setup_tracing
+setup_tracing("probe")
+print(json.dumps({"tee": hasattr(nameko_grpc.entrypoint.Grpc.handle_result, "__wrapped__"),
+                  "context": hasattr(nameko_grpc.entrypoint.GrpcServer.handle_request, "__wrapped__"),
+                  "events": adapter_types[ReliableEventHandler].__name__,
+                  "grpc": adapter_types[nameko_grpc.entrypoint.Grpc].__name__}))
+"""
+
+
+@pytest.mark.parametrize(("exporter", "expected"), [
+    ("none", {"tee": False, "context": True, "events": "UnexportedEventHandlerAdapter",
+              "grpc": "UnexportedGrpcAdapter"}),
+    ("otlp", {"tee": True, "context": True, "events": "EventHandlerEntrypointAdapter",
+              "grpc": "GrpcEntrypointAdapter"}),
+])
+def test_what_is_instrumented_follows_the_exporter(exporter: str, expected: dict[str, object]) -> None:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}, "PYTHONPATH": str(SERVICES),
+           "OTEL_TRACES_EXPORTER": exporter, "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"}
+    done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == expected
