@@ -341,7 +341,7 @@ def submit(ctx: Context, request: pb.SubmitRequest) -> pb.SubmitResponse:
         }, ctx.now, current=application)
         if updated is None:
             raise _Moved()
-        _freeze(unit, sealed)
+        storage.insert_snapshot(unit, sealed)
         ctx.history(unit, updated, "submitted", f"提交申请（第1版材料，内容摘要 {snapshot['content_hash'][:12]}）",
                     data={"snapshot_version": 1, "content_hash": snapshot["content_hash"]})
         unit.emit_event(pb.ApplicationSubmitted(application=messages.snapshot_message(sealed, sealed=True)),
@@ -386,7 +386,7 @@ def resubmit(ctx: Context, request: pb.ResubmitRequest) -> pb.SubmitResponse:
             ctx.now, unset=("reopened",), current=application)
         if updated is None:
             raise _Moved()
-        _freeze(unit, sealed)
+        storage.insert_snapshot(unit, sealed)
         ctx.history(unit, updated, "resubmitted",
                     f"第{round_}次退回后重新提交（第{version}版材料，内容摘要 {snapshot['content_hash'][:12]}）",
                     data={"snapshot_version": version, "round": round_, "content_hash": snapshot["content_hash"]})
@@ -428,10 +428,6 @@ def _sealed(snapshot: dict[str, Any], programme: ProgrammeModel) -> dict[str, An
     """The snapshot as stored and sent: hashed over the clear values first (build_snapshot), then
     its personal values sealed (kernel.personal; CPU only)."""
     return personal.seal_snapshot(field_cipher(), snapshot, programme.personal_fields)
-
-
-def _freeze(unit: UnitOfWork, snapshot: dict[str, Any]) -> None:
-    storage.insert_snapshot(unit, snapshot)
 
 
 def _repeated(ctx: Context, application: dict[str, Any]) -> pb.SubmitResponse:
