@@ -57,7 +57,7 @@ def is_sealed(value: Any) -> bool:
 
 
 # every key without_contacts drops, in one set (one look-up a key)
-_DROPPED_KEYS = CONTACT_KEYS | PERSONAL_FIELD_IDS | frozenset(PLEDGE_PERSONAL_KEYS)
+DROPPED_KEYS = CONTACT_KEYS | PERSONAL_FIELD_IDS | frozenset(PLEDGE_PERSONAL_KEYS)
 
 
 def without_contacts(value: Any) -> Any:
@@ -70,7 +70,7 @@ def without_contacts(value: Any) -> Any:
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            if k in _DROPPED_KEYS:
+            if k in DROPPED_KEYS:
                 continue
             if isinstance(v, str):
                 if v.startswith(SEALED_MARK):

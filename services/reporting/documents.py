@@ -55,6 +55,14 @@ def loaded(document: dict[str, Any] | None) -> dict[str, Any] | None:
     return document
 
 
+def stripped(entry: Mapping[str, Any]) -> bool:
+    """Whether an archive entry (as read, before ``archived``) holds a payload from which every
+    contact and personal value was removed when it was archived: a payload stored as bytes was
+    (``storage.archive_document`` has removed them since 4 December 2026, before the bytes form
+    of 5 December); a sub-document may be older than that, and is stripped when replayed."""
+    return isinstance(entry.get("data"), bytes)
+
+
 def archived(entry: dict[str, Any]) -> dict[str, Any]:
     """An archive entry as read, with its payload as a dict again."""
     if isinstance(entry.get("data"), bytes):

@@ -27,7 +27,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from kernel.personal import without_contacts
 from reporting import table_store
-from reporting.documents import archived, facts_of, loaded, payload, stored
+from reporting.documents import archived, facts_of, loaded, payload, stored, stripped
 from reporting.rules import projections
 from reporting.rules.events import (
     APPLICATIONS,
@@ -260,10 +260,10 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
     try:  # the writer stops with the replay, also when the caller goes away
         cursor = source.event_archive.find({}, sort=[("key", ASCENDING), ("at", ASCENDING), ("_id", ASCENDING)],
                                            batch_size=1000)
-        for entry in map(archived, cursor):
+        for entry in cursor:
             done += 1
             try:
-                event = normalise(entry, trusted=True)
+                event = normalise(*_replayed(entry))
             except ProjectionError:
                 skipped += 1
                 continue
@@ -291,9 +291,9 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
     for event in sorted(fanned, key=lambda e: (e.at, e.id)):
         for change in fan_out(event):
             apply_event(target, None, change)
-    for entry in map(archived, late):
+    for entry in late:
         try:
-            event = normalise(entry, trusted=True)
+            event = normalise(*_replayed(entry))
         except ProjectionError:
             continue
         if transact is not None:
@@ -304,6 +304,13 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
     summary = "、".join(f"{names[name]} {n} 条" for name, n in counts.items())
     yield {"stage": "done", "done": done, "total": done, "skipped": skipped, "counts": counts, "finished": True,
            "message": f"重建完成：重放 {done} 条事件（跳过 {skipped} 条无法解析的事件），生成 {summary}"}
+
+
+def _replayed(entry: dict[str, Any]) -> tuple[dict[str, Any], bool, bool]:
+    """``normalise``'s arguments for an archive entry: trusted (it passed ``normalise`` before it
+    was archived), and whether its payload was stripped of contacts then."""
+    was_stripped = stripped(entry)  # asked before ``archived`` decodes the payload
+    return archived(entry), True, was_stripped
 
 
 def _write_folded(target: Database, collection: str, folded: list[tuple[dict[str, Any], list[ProjectionEvent]]],

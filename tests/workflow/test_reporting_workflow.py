@@ -206,6 +206,37 @@ def workbook_rows(reporting: StoreHandle, progress: list[dict[str, Any]]) -> lis
     return list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
 
 
+def test_a_rebuild_strips_a_payload_archived_before_payloads_were_stripped(reporting: StoreHandle,
+                                                                           open_store) -> None:
+    """An archive entry written before 4 December 2026 holds its payload as a sub-document, contacts
+    and personal form fields included (issue 25); one written since holds it as bytes, stripped
+    when archived, and a rebuild does not walk it again. The rebuild strips the older one: the
+    read model it rebuilds is the live one, with no contact in it."""
+    events, _ = recommended(open_store)
+    project(reporting, events)
+    live = {d["_id"]: loaded(d) for d in reporting.db.applications.find({})}
+    submitted_event = next(e for e in events if e.type == "application.submitted")
+    as_received = submitted_event.to_dict()["data"]
+    personal_keys = {"legal_representative", "contact_name", "contact_phone", "signer_name"}
+    assert personal_keys & set(_keys(as_received))  # the submission carries personal fields
+    reporting.db.event_archive.update_one({"_id": submitted_event.id}, {"$set": {"data": as_received}})
+
+    for _ in storage.rebuild(reporting.db, reporting.db, catch_up=False):
+        pass
+
+    rebuilt = {d["_id"]: loaded(d) for d in reporting.db.applications.find({})}
+    assert rebuilt == live
+    assert not personal_keys & set(_keys(rebuilt))
+
+
+def _keys(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [*value, *(k for inner in value.values() for k in _keys(inner))]
+    if isinstance(value, list):
+        return [k for inner in value for k in _keys(inner)]
+    return []
+
+
 def test_a_later_event_changes_the_served_row_and_a_rebuild_keeps_it(reporting: StoreHandle, open_store,
                                                                     tmp_path: Path) -> None:
     """The table is served from the rows the projector keeps: an event after the first request

@@ -44,16 +44,27 @@ def _instant(text: Any, fallback: str) -> str:
         return fallback
 
 
+# keys found plain already: a programme's form has a few hundred field ids, and a rebuild
+# checks every one of them in every application (issue 16); bounded, in case keys are not few
+_PLAIN_KEYS: set[str] = set()
+_PLAIN_KEYS_KEPT = 10_000
+
+
 def _check_keys(value: Any, path: str) -> None:
     """Form data becomes Mongo keys: refuse keys that Mongo would misread."""
     if isinstance(value, Mapping):
         for key, inner in value.items():
-            if not FIELD_KEY.match(str(key)):
-                raise ProjectionError(f"{path} has a key {key!r} that is not a plain field id")
-            _check_keys(inner, f"{path}.{key}")
+            if key not in _PLAIN_KEYS:
+                if not FIELD_KEY.match(str(key)):
+                    raise ProjectionError(f"{path} has a key {key!r} that is not a plain field id")
+                if len(_PLAIN_KEYS) < _PLAIN_KEYS_KEPT:
+                    _PLAIN_KEYS.add(key)
+            if isinstance(inner, Mapping | list):  # a leaf holds no key
+                _check_keys(inner, f"{path}.{key}")
     elif isinstance(value, list):
         for item in value:
-            _check_keys(item, path)
+            if isinstance(item, Mapping | list):
+                _check_keys(item, path)
 
 
 def apply(collection: str, state: Facts | None, event: ProjectionEvent) -> Facts:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from harness.reporting_events import Applicant, applicants, programme_event
+from kernel.personal import without_contacts
 from reporting.rules.events import ProjectionError, normalise
 from reporting.rules.projections import apply, derive, fold
 
@@ -177,3 +179,32 @@ def test_payloads_get_every_field_and_json_names_are_accepted() -> None:
     bare = normalise({**a.task_opened(at(2), "t2"), "data": {"step": {"application_id": a.application_id}}}).data
     assert bare["round"] == 0 and bare["due_at"] == "" and bare["step"]["level"] == 0
     assert normalise(event, trusted=True).data == data
+
+
+def test_contacts_are_dropped_from_a_payload_and_not_filled_in_again_when_it_is_replayed() -> None:
+    """A received payload loses every contact and personal value; the archive keeps it so, and a
+    replay (``stripped``: not walked again) gets the same data: the fields reporting keeps no value
+    of are not filled in with defaults either."""
+    event = applicant().submitted(at(0))
+    assert {"张三", "13800138000", "法人1"} <= set(_values(event["data"]))  # the harness's form and contacts
+    received = normalise(event)
+    assert not {"张三", "13800138000", "法人1"} & set(_values(received.data))
+    assert not {"contact", "contact_name", "legal_representative"} & set(_keys(received.data))
+    archived = {**event, "data": json.loads(json.dumps(without_contacts(event["data"])))}
+    assert normalise(archived, trusted=True, stripped=True).data == received.data
+
+
+def _values(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [v for inner in value.values() for v in _values(inner)]
+    if isinstance(value, list):
+        return [v for inner in value for v in _values(inner)]
+    return [value]
+
+
+def _keys(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [*value, *(k for inner in value.values() for k in _keys(inner))]
+    if isinstance(value, list):
+        return [k for inner in value for k in _keys(inner)]
+    return []
