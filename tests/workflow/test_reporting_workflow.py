@@ -227,6 +227,9 @@ def test_a_rebuild_strips_a_payload_archived_before_payloads_were_stripped(repor
     rebuilt = {d["_id"]: loaded(d) for d in reporting.db.applications.find({})}
     assert rebuilt == live
     assert not personal_keys & set(_keys(rebuilt))
+    for name in storage.READ_MODELS:  # built after the documents, as declared
+        declared = {model.document["name"] for model in storage.INDEXES.get(name, [])}
+        assert set(reporting.db[name].index_information()) == {"_id_", *declared}
 
 
 def _keys(value: Any) -> list[str]:
