@@ -105,6 +105,18 @@ class ProjectionEvent:
         return [self.time, self.id]
 
 
+# what ``iso`` writes (every producer's envelope time): such a text is its own canonical form
+_CANONICAL_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+
+
+def canonical_instant(text: str, at: datetime | None = None) -> str:
+    """``text`` (an ISO 8601 instant, any offset) as UTC ISO with Z and milliseconds, so that
+    instants compare as text; ``at``: the instant already parsed. A text in that form already is
+    returned as it is, once parsed (a rebuild formats 40,000 instants otherwise, issue 16)."""
+    at = at or parse_time(text)  # refuses what is no instant, also in the canonical form
+    return text if _CANONICAL_INSTANT.fullmatch(text) else iso(at)
+
+
 def parse_time(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
@@ -156,7 +168,7 @@ def with_defaults(descriptor: Descriptor, data: Any) -> dict[str, Any]:
     keeps no value of (contacts, personal data) dropped. Values keep
     their JSON form (a Struct stays the dict it was). Much cheaper than a round trip
     through the message, which matters when a rebuild replays the whole archive."""
-    source = data if isinstance(data, Mapping) else {}
+    source = data if isinstance(data, dict) or isinstance(data, Mapping) else {}  # dict first: no ABC check
     out: dict[str, Any] = {}
     for name, json_name, how, kind, default in _plan(descriptor):
         raw = source.get(name)
@@ -165,7 +177,7 @@ def with_defaults(descriptor: Descriptor, data: Any) -> dict[str, Any]:
         if how == _SCALAR:
             out[name] = default if raw is None else raw
         elif how == _STRUCT:
-            out[name] = dict(raw) if isinstance(raw, Mapping) else {}
+            out[name] = dict(raw) if isinstance(raw, dict) or isinstance(raw, Mapping) else {}
         elif how == _MESSAGE:
             out[name] = with_defaults(kind, raw)
         elif how == _MESSAGES:
@@ -203,8 +215,10 @@ def normalise(envelope: Mapping[str, Any], trusted: bool = False, stripped: bool
     key = str(consumed.key(payload) or subject)
     if not SAFE_ID.match(key):
         raise ProjectionError(f"{event_type} names no valid {consumed.collection[:-1]} id (got {key!r})")
-    at = parse_time(str(envelope.get("time", "")))
-    return ProjectionEvent(id=event_id, type=event_type, source=source, time=iso(at), at=at, subject=subject,
+    text = str(envelope.get("time", ""))
+    at = parse_time(text)
+    return ProjectionEvent(id=event_id, type=event_type, source=source, time=canonical_instant(text, at), at=at,
+                           subject=subject,
                            data=payload if stripped else without_contacts(payload), collection=consumed.collection,
                            key=key)
 

@@ -18,8 +18,15 @@ from datetime import datetime
 from typing import Any
 
 from kernel.statuses import STATUS_LABELS
-from reporting.rules.events import APPLICATIONS, ENTERPRISES, PROGRAMMES, ProjectionError, ProjectionEvent, parse_time
-from zjtx.clock import iso, to_shanghai
+from reporting.rules.events import (
+    APPLICATIONS,
+    ENTERPRISES,
+    PROGRAMMES,
+    ProjectionError,
+    ProjectionEvent,
+    canonical_instant,
+)
+from zjtx.clock import to_shanghai
 
 # statuses in which an application was recommended upwards (it is on the 推荐汇总表)
 RECOMMENDED_STATUSES = ("recommended", "in_publicity", "recognised", "not_recognised")
@@ -39,7 +46,7 @@ def _instant(text: Any, fallback: str) -> str:
     if not text:
         return fallback
     try:
-        return iso(parse_time(str(text)))
+        return canonical_instant(str(text))
     except ProjectionError:
         return fallback
 
@@ -50,20 +57,23 @@ _PLAIN_KEYS: set[str] = set()
 _PLAIN_KEYS_KEPT = 10_000
 
 
+_LEAVES = (str, int, float, bool, type(None))  # hold no key (checked as concrete types: no ABC check a value)
+
+
 def _check_keys(value: Any, path: str) -> None:
     """Form data becomes Mongo keys: refuse keys that Mongo would misread."""
-    if isinstance(value, Mapping):
+    if isinstance(value, dict) or isinstance(value, Mapping):
         for key, inner in value.items():
             if key not in _PLAIN_KEYS:
                 if not FIELD_KEY.match(str(key)):
                     raise ProjectionError(f"{path} has a key {key!r} that is not a plain field id")
                 if len(_PLAIN_KEYS) < _PLAIN_KEYS_KEPT:
                     _PLAIN_KEYS.add(key)
-            if isinstance(inner, Mapping | list):  # a leaf holds no key
+            if not isinstance(inner, _LEAVES):
                 _check_keys(inner, f"{path}.{key}")
     elif isinstance(value, list):
         for item in value:
-            if isinstance(item, Mapping | list):
+            if not isinstance(item, _LEAVES):
                 _check_keys(item, path)
 
 

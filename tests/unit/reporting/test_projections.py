@@ -11,8 +11,9 @@ import pytest
 
 from harness.reporting_events import Applicant, applicants, programme_event
 from kernel.personal import without_contacts
-from reporting.rules.events import ProjectionError, normalise
+from reporting.rules.events import ProjectionError, canonical_instant, normalise, parse_time
 from reporting.rules.projections import apply, derive, fold
+from zjtx.clock import iso
 
 T0 = datetime(2020, 5, 10, 2, 0, tzinfo=timezone.utc)
 PROGRAMME = "hunan-2020-little-giant"
@@ -208,3 +209,15 @@ def _keys(value: object) -> list[str]:
     if isinstance(value, list):
         return [k for inner in value for k in _keys(inner)]
     return []
+
+
+@pytest.mark.parametrize("text", ["2020-05-10T02:00:00.000Z", "2020-05-10T10:00:00+08:00", "2020-05-10T02:00:00Z",
+                                  "2020-05-10T02:00:00.123456+00:00", "2020-05-10T02:00:00.5Z"])
+def test_an_instant_is_written_one_way_whatever_form_it_came_in(text: str) -> None:
+    assert canonical_instant(text) == iso(parse_time(text)) == canonical_instant(text, parse_time(text))
+
+
+@pytest.mark.parametrize("text", ["2020-13-45T02:00:00.000Z", "2020-05-10T02:00:00.000", "yesterday"])
+def test_what_is_no_instant_is_refused_also_in_the_canonical_form(text: str) -> None:
+    with pytest.raises(ProjectionError):
+        canonical_instant(text)
