@@ -228,3 +228,23 @@ def programme_from_yaml(path: Any) -> Any:
                                for c in raw["summary_table_columns"]],
         has_rubric="rubric" in raw, document_json=json.dumps(raw, ensure_ascii=False, default=str),
     )
+
+
+# ---- for the checks that reporting keeps no contact --------------------------------------------
+
+def keys_in(value: Any) -> list[str]:
+    """Every key of a JSON-like value, at any depth."""
+    if isinstance(value, dict):
+        return [*value, *(k for inner in value.values() for k in keys_in(inner))]
+    if isinstance(value, list):
+        return [k for inner in value for k in keys_in(inner)]
+    return []
+
+
+def values_in(value: Any) -> list[Any]:
+    """Every leaf value of a JSON-like value, at any depth."""
+    if isinstance(value, dict):
+        return [v for inner in value.values() for v in values_in(inner)]
+    if isinstance(value, list):
+        return [v for inner in value for v in values_in(inner)]
+    return [value]

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from workflow_support import HUNAN, IN_WINDOW, PDF, catalogue, outbox, reviewer, submitted
 
+from harness.reporting_events import keys_in
 from kernel.programme import ProgrammeModel, programme_from_message
 from registration import storage as registration_storage
 from reporting import storage, workflow
@@ -218,7 +219,7 @@ def test_a_rebuild_strips_a_payload_archived_before_payloads_were_stripped(repor
     submitted_event = next(e for e in events if e.type == "application.submitted")
     as_received = submitted_event.to_dict()["data"]
     personal_keys = {"legal_representative", "contact_name", "contact_phone", "signer_name"}
-    assert personal_keys & set(_keys(as_received))  # the submission carries personal fields
+    assert personal_keys & set(keys_in(as_received))  # the submission carries personal fields
     reporting.db.event_archive.update_one({"_id": submitted_event.id}, {"$set": {"data": as_received}})
 
     for _ in storage.rebuild(reporting.db, reporting.db, catch_up=False):
@@ -226,18 +227,11 @@ def test_a_rebuild_strips_a_payload_archived_before_payloads_were_stripped(repor
 
     rebuilt = {d["_id"]: loaded(d) for d in reporting.db.applications.find({})}
     assert rebuilt == live
-    assert not personal_keys & set(_keys(rebuilt))
+    assert not personal_keys & set(keys_in(rebuilt))
     for name in storage.READ_MODELS:  # built after the documents, as declared
         declared = {model.document["name"] for model in storage.INDEXES.get(name, [])}
         assert set(reporting.db[name].index_information()) == {"_id_", *declared}
 
-
-def _keys(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [*value, *(k for inner in value.values() for k in _keys(inner))]
-    if isinstance(value, list):
-        return [k for inner in value for k in _keys(inner)]
-    return []
 
 
 def test_a_later_event_changes_the_served_row_and_a_rebuild_keeps_it(reporting: StoreHandle, open_store,

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from harness.reporting_events import Applicant, applicants, programme_event
+from harness.reporting_events import Applicant, applicants, keys_in, programme_event, values_in
 from kernel.personal import without_contacts
 from reporting.rules.events import ProjectionError, canonical_instant, normalise, parse_time
 from reporting.rules.projections import apply, derive, fold
@@ -187,28 +187,12 @@ def test_contacts_are_dropped_from_a_payload_and_not_filled_in_again_when_it_is_
     replay (``stripped``: not walked again) gets the same data: the fields reporting keeps no value
     of are not filled in with defaults either."""
     event = applicant().submitted(at(0))
-    assert {"张三", "13800138000", "法人1"} <= set(_values(event["data"]))  # the harness's form and contacts
+    assert {"张三", "13800138000", "法人1"} <= set(values_in(event["data"]))  # the harness's form and contacts
     received = normalise(event)
-    assert not {"张三", "13800138000", "法人1"} & set(_values(received.data))
-    assert not {"contact", "contact_name", "legal_representative"} & set(_keys(received.data))
+    assert not {"张三", "13800138000", "法人1"} & set(values_in(received.data))
+    assert not {"contact", "contact_name", "legal_representative"} & set(keys_in(received.data))
     archived = {**event, "data": json.loads(json.dumps(without_contacts(event["data"])))}
     assert normalise(archived, trusted=True, stripped=True).data == received.data
-
-
-def _values(value: object) -> list[object]:
-    if isinstance(value, dict):
-        return [v for inner in value.values() for v in _values(inner)]
-    if isinstance(value, list):
-        return [v for inner in value for v in _values(inner)]
-    return [value]
-
-
-def _keys(value: object) -> list[str]:
-    if isinstance(value, dict):
-        return [*value, *(k for inner in value.values() for k in _keys(inner))]
-    if isinstance(value, list):
-        return [k for inner in value for k in _keys(inner)]
-    return []
 
 
 @pytest.mark.parametrize("text", ["2020-05-10T02:00:00.000Z", "2020-05-10T10:00:00+08:00", "2020-05-10T02:00:00Z",
