@@ -218,9 +218,8 @@ def normalise(envelope: Mapping[str, Any], trusted: bool = False, stripped: bool
     text = str(envelope.get("time", ""))
     at = parse_time(text)
     return ProjectionEvent(id=event_id, type=event_type, source=source, time=canonical_instant(text, at), at=at,
-                           subject=subject,
-                           data=payload if stripped else without_contacts(payload), collection=consumed.collection,
-                           key=key)
+                           subject=subject, data=payload if stripped else without_contacts(payload),
+                           collection=consumed.collection, key=key)
 
 
 FANNED_OUT = ["review.recognition_amended"]

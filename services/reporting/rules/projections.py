@@ -55,9 +55,8 @@ def _instant(text: Any, fallback: str) -> str:
 # checks every one of them in every application (issue 16); bounded, in case keys are not few
 _PLAIN_KEYS: set[str] = set()
 _PLAIN_KEYS_KEPT = 10_000
-
-
-_LEAVES = (str, int, float, bool, type(None))  # hold no key (checked as concrete types: no ABC check a value)
+# values that hold no key, as concrete types (isinstance against them needs no ABC look-up)
+_LEAVES = (str, int, float, bool, type(None))
 
 
 def _check_keys(value: Any, path: str) -> None:
