@@ -55,19 +55,20 @@ def loaded(document: dict[str, Any] | None) -> dict[str, Any] | None:
     return document
 
 
-def stripped(entry: Mapping[str, Any]) -> bool:
-    """Whether an archive entry (as read, before ``archived``) holds a payload from which every
-    contact and personal value was removed when it was archived: a payload stored as bytes was
+def unpacked(entry: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """An archive entry as read, with its payload as a dict again; and whether that payload had
+    every contact and personal value removed when it was archived: a payload stored as bytes had
     (``storage.archive_document`` has removed them since 4 December 2026, before the bytes form
     of 5 December); a sub-document may be older than that, and is stripped when replayed."""
-    return isinstance(entry.get("data"), bytes)
+    as_bytes = isinstance(entry.get("data"), bytes)
+    if as_bytes:
+        entry["data"] = bson.decode(entry["data"], codec_options=_DECODING)
+    return entry, as_bytes
 
 
 def archived(entry: dict[str, Any]) -> dict[str, Any]:
     """An archive entry as read, with its payload as a dict again."""
-    if isinstance(entry.get("data"), bytes):
-        entry["data"] = bson.decode(entry["data"], codec_options=_DECODING)
-    return entry
+    return unpacked(entry)[0]
 
 
 def payload(data: Mapping[str, Any]) -> Binary:

@@ -27,7 +27,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from kernel.personal import without_contacts
 from reporting import table_store
-from reporting.documents import archived, facts_of, loaded, payload, stored, stripped
+from reporting.documents import archived, facts_of, loaded, payload, stored, unpacked
 from reporting.rules import projections
 from reporting.rules.events import (
     APPLICATIONS,
@@ -263,7 +263,7 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
         for entry in cursor:
             done += 1
             try:
-                event = normalise(*_replayed(entry))
+                event = _replayed(entry)
             except ProjectionError:
                 skipped += 1
                 continue
@@ -298,7 +298,7 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
             apply_event(target, None, change)
     for entry in late:
         try:
-            event = normalise(*_replayed(entry))
+            event = _replayed(entry)
         except ProjectionError:
             continue
         if transact is not None:
@@ -311,11 +311,11 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
            "message": f"重建完成：重放 {done} 条事件（跳过 {skipped} 条无法解析的事件），生成 {summary}"}
 
 
-def _replayed(entry: dict[str, Any]) -> tuple[dict[str, Any], bool, bool]:
-    """``normalise``'s arguments for an archive entry: trusted (it passed ``normalise`` before it
-    was archived), and whether its payload was stripped of contacts then."""
-    was_stripped = stripped(entry)  # asked before ``archived`` decodes the payload
-    return archived(entry), True, was_stripped
+def _replayed(entry: dict[str, Any]) -> ProjectionEvent:
+    """An archive entry as the event to apply again: trusted (it passed ``normalise`` before it
+    was archived), its payload not stripped of contacts again if it was then."""
+    envelope, stripped = unpacked(entry)
+    return normalise(envelope, trusted=True, stripped=stripped)
 
 
 def _write_folded(target: Database, collection: str, folded: list[tuple[dict[str, Any], list[ProjectionEvent]]],

@@ -193,7 +193,7 @@ def normalise(envelope: Mapping[str, Any], trusted: bool = False, stripped: bool
     ``trusted``: the envelope comes from reporting's own archive, where only envelopes
     that passed this function were stored; the payload's types are not checked again.
     ``stripped``: its payload had every contact and personal value removed when it was
-    archived (``documents.stripped``); it is not walked again (a rebuild of 10,000
+    archived (``documents.unpacked``); it is not walked again (a rebuild of 10,000
     applications walks 1.6 million values, issue 16)."""
     event_type = str(envelope.get("type", ""))
     consumed = CONSUMED.get(event_type)
