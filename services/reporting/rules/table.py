@@ -174,7 +174,7 @@ def stored_rows(data: bytes) -> list[tuple[bytes, bytes]]:
     """A bucket's rows for a request that merges buckets: (order key, row XML) as UTF-8 bytes, in
     order (byte order is the keys' order)."""
     raw, heads_at, run_at = _parts(data)
-    xml = raw[run_at:].split(ROW_MARK.encode())[1:]
+    xml = raw[run_at:].split(ROW_MARK_BYTES)[1:]
     return [(key, row) for (key, _), row in zip(_keys(raw, heads_at), xml, strict=True)]
 
 
