@@ -233,7 +233,6 @@ def test_a_rebuild_strips_a_payload_archived_before_payloads_were_stripped(repor
         assert set(reporting.db[name].index_information()) == {"_id_", *declared}
 
 
-
 def test_a_later_event_changes_the_served_row_and_a_rebuild_keeps_it(reporting: StoreHandle, open_store,
                                                                     tmp_path: Path) -> None:
     """The table is served from the rows the projector keeps: an event after the first request
