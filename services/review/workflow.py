@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from google.protobuf import json_format
 from opentelemetry import trace
 
 from kernel.statuses import STATUS_LABELS
@@ -39,6 +38,7 @@ from review.rules.summaries import (
     upload_level,
 )
 from zjtx import audit as audit_trail
+from zjtx import payload_json
 from zjtx.attributes import APPLICATION_ID
 from zjtx.clock import iso
 from zjtx.errors import invalid, not_found, precondition
@@ -104,7 +104,7 @@ def _snapshot_fields(programme: Programme, snapshot: registration_pb2.Applicatio
                      received_at: datetime) -> dict[str, Any]:
     """What review keeps of a (re)submitted snapshot."""
     e = snapshot.enterprise
-    sections = json_format.MessageToDict(snapshot.sections) if snapshot.HasField("sections") else {}
+    sections = payload_json.struct_data(snapshot.sections) if snapshot.HasField("sections") else {}
     titles = {a.kind: a.title for a in programme.attachments}
     submitted_at = _parse_time(snapshot.submitted_at) or received_at
     return {

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from google.protobuf import json_format
 from google.protobuf.message import Message
 
+from zjtx import payload_json
 from zjtx.clock import iso, now
 
 SCHEMA_VERSION = "1"
@@ -69,10 +69,9 @@ class Envelope:
         )
 
     def payload(self, message_type: type[Message]) -> Message:
-        """Parse ``data`` into the payload message, tolerating fields added later."""
-        message = message_type()
-        json_format.ParseDict(self.data, message, ignore_unknown_fields=True)
-        return message
+        """Parse ``data`` into the payload message, tolerating fields added later (json_format's
+        rules and errors, ``payload_json``)."""
+        return payload_json.parse(self.data, message_type)
 
     @property
     def occurred_at(self) -> datetime:
@@ -81,9 +80,7 @@ class Envelope:
 
 def payload_to_data(message: Message) -> dict[str, Any]:
     """The JSON form of a payload message: proto field names, defaults included."""
-    return json_format.MessageToDict(
-        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-    )
+    return payload_json.to_data(message)
 
 
 def exchange_name(source: str) -> str:

@@ -20,7 +20,7 @@ from google.protobuf.descriptor import Descriptor
 from google.protobuf.message import Message
 
 from kernel.personal import DROPPED_KEYS, without_contacts
-from zjtx import event_types
+from zjtx import event_types, payload_json
 from zjtx.clock import iso
 
 APPLICATIONS, ENTERPRISES, PROGRAMMES = "applications", "enterprises", "programmes"
@@ -130,7 +130,7 @@ def parse_time(text: str) -> datetime:
 def validate_payload(message_type: type[Message], data: Mapping[str, Any]) -> None:
     """Refuse a payload its proto message cannot hold (wrong types); unknown fields are fine."""
     try:
-        json_format.ParseDict(dict(data), message_type(), ignore_unknown_fields=True)
+        payload_json.parse(dict(data), message_type)
     except (json_format.ParseError, TypeError, ValueError) as exc:
         raise ProjectionError(f"payload is not a valid {message_type.DESCRIPTOR.name}: {exc}") from None
 
