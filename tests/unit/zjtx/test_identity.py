@@ -105,3 +105,60 @@ def test_an_anonymous_applicant_is_a_person_without_a_subject(directory: Path) -
                                                       client_address="10.0.0.9")
     caller = Caller.from_metadata([identity.bearer(token)], ring(directory, "registration"))
     assert (caller.subject, caller.role, caller.service) == ("", "enterprise", "gateway")
+
+
+def counting_decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = jwt.decode
+
+    def decode(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(identity.jwt, "decode", decode)
+    return calls
+
+
+def test_a_services_token_is_checked_once_while_it_lives(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    review = ring(directory, "review")
+    token = ring(directory, "registration").service_token("review")
+    decodes = counting_decodes(monkeypatch)
+    first = review.verify(token)
+    checked = len(decodes)
+    assert checked > 0
+    assert review.verify(token) == first and len(decodes) == checked  # remembered
+    with pytest.raises(identity.IdentityError) as refused:  # remembered for its audience only
+        review.verify(token, audience="notification")
+    assert refused.value.code == "identity.audience"
+
+
+def test_a_persons_token_is_checked_on_every_call(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    review = ring(directory, "review")
+    token = ring(directory, "gateway").person_token("review", subject="acc-7", role="reviewer", unit="unit-430400")
+    decodes = counting_decodes(monkeypatch)
+    review.verify(token)
+    checked = len(decodes)
+    review.verify(token)
+    assert len(decodes) == 2 * checked
+
+
+def test_a_remembered_token_still_expires_and_loses_a_withdrawn_trust(directory: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setattr(identity, "LEEWAY", 0)
+    registration = ring(directory, "registration")
+    token = registration.sign({"aud": "review", "sub": "registration", "role": "system"}, ttl=1)
+    review = ring(directory, "review")
+    review.verify(token)
+    time.sleep(1.1)
+    with pytest.raises(identity.IdentityError) as expired:
+        review.verify(token)
+    assert expired.value.code == "identity.expired"
+
+    token = registration.service_token("review")
+    review.verify(token)
+    del review.trusted["registration"]
+    with pytest.raises(identity.IdentityError) as untrusted:
+        review.verify(token)
+    assert untrusted.value.code == "identity.untrusted"
