@@ -40,3 +40,24 @@ def test_what_is_instrumented_follows_the_exporter(exporter: str, expected: dict
     done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == expected
+
+
+def test_without_an_exporter_spans_carry_the_trace_and_record_nothing() -> None:
+    from opentelemetry import trace
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
+    from zjtx.tracing import ContextOnlyTracerProvider
+
+    tracer = ContextOnlyTracerProvider().get_tracer("probe")
+    root = tracer.start_span("submit")
+    root_context = root.get_span_context()
+    assert not root.is_recording() and root_context.is_valid and root_context.trace_flags.sampled
+    with tracer.start_as_current_span("handler", context=trace.set_span_in_context(root)) as child:
+        assert trace.get_current_span() is child
+        assert child.get_span_context().trace_id == root_context.trace_id
+        assert child.get_span_context().span_id != root_context.span_id
+    # a remote parent's flags are kept: one not sampled upstream is not sampled here either
+    remote = NonRecordingSpan(SpanContext(0x1234, 0x99, is_remote=True, trace_flags=TraceFlags(0)))
+    under = tracer.start_span("relay", context=trace.set_span_in_context(remote)).get_span_context()
+    assert (under.trace_id, under.trace_flags.sampled, under.is_remote) == (0x1234, False, False)
+    assert tracer.start_span("another").get_span_context().trace_id != root_context.trace_id
