@@ -109,18 +109,12 @@ class RedactingExporter(SpanExporter):
         return self.inner.force_flush(timeout_millis)
 
 
-# The entrypoint adapters the services use, as nameko-opentelemetry's ``entrypoint_adapters``.
-EXPORTED_ADAPTERS = {
+# The entrypoint adapters the services use, as nameko-opentelemetry's ``entrypoint_adapters``. With
+# no exporter the spans are ContextOnlyTracer's, not recording: the adapters then compute nothing.
+ENTRYPOINT_ADAPTERS = {
     "nameko_grpc.entrypoint.Grpc": "nameko_grpc_opentelemetry.GrpcEntrypointAdapter",
     "zjtx.events.ReliableEventHandler": "nameko_opentelemetry.events.EventHandlerEntrypointAdapter",
     "zjtx.timers.ConfiguredTimer": "nameko_opentelemetry.timer.TimerEntrypointAdapter",
-}
-# ... and when no span leaves the process: the same spans (their context still names the trace in
-# log lines and travels on with the events and calls), without the attributes nobody will read.
-UNEXPORTED_ADAPTERS = {
-    "nameko_grpc.entrypoint.Grpc": "zjtx.tracing_adapters.UnexportedGrpcAdapter",
-    "zjtx.events.ReliableEventHandler": "zjtx.tracing_adapters.UnexportedEventHandlerAdapter",
-    "zjtx.timers.ConfiguredTimer": "zjtx.tracing_adapters.UnexportedTimerAdapter",
 }
 
 
@@ -193,7 +187,7 @@ def setup_tracing(service_name: str, instrument_nameko: bool = True) -> TracerPr
         from nameko_grpc_opentelemetry import NamekoGrpcInstrumentor
         from nameko_opentelemetry import NamekoInstrumentor
 
-        NamekoInstrumentor().instrument(entrypoint_adapters=EXPORTED_ADAPTERS if exporters else UNEXPORTED_ADAPTERS)
+        NamekoInstrumentor().instrument(entrypoint_adapters=ENTRYPOINT_ADAPTERS)
         NamekoGrpcInstrumentor().instrument()
         if not exporters:
             # Its wrapper of a streamed result tees the stream for the span's result attributes and

@@ -1,5 +1,5 @@
 """With no exporter (``OTEL_TRACES_EXPORTER=none``, as ``make up`` and the fault tests run), the
-services' spans carry no attributes (``zjtx.tracing_adapters``), but one submission is still one
+services' spans record nothing (``zjtx.tracing.ContextOnlyTracer``), but one submission is still one
 trace: its context travels from registration's Submit through the outbox to review's handler and
 on to the event review emits; a streamed answer still arrives whole."""
 

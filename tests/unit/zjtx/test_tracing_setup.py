@@ -1,6 +1,7 @@
-"""``zjtx.tracing.setup_tracing`` by exporter: with none, the entrypoint adapters that compute no
-attributes and no tee of streamed gRPC results; with one, nameko-opentelemetry's own. Each case
-in a process of its own (the instrumentation is installed once per process)."""
+"""``zjtx.tracing.setup_tracing`` by exporter: with none, spans that record nothing (so the
+entrypoint adapters compute no attributes) and no tee of streamed gRPC results; with one, the
+SDK's tracer provider. Each case in a process of its own (the instrumentation is installed once
+per process)."""
 
 from __future__ import annotations
 
@@ -19,20 +20,22 @@ import json
 import nameko_grpc.entrypoint
 from nameko_opentelemetry.entrypoints import adapter_types
 from zjtx.events import ReliableEventHandler
+from opentelemetry import trace
 from zjtx.tracing import setup_tracing
 setup_tracing("probe")
 print(json.dumps({"tee": hasattr(nameko_grpc.entrypoint.Grpc.handle_result, "__wrapped__"),
                   "context": hasattr(nameko_grpc.entrypoint.GrpcServer.handle_request, "__wrapped__"),
                   "events": adapter_types[ReliableEventHandler].__name__,
-                  "grpc": adapter_types[nameko_grpc.entrypoint.Grpc].__name__}))
+                  "grpc": adapter_types[nameko_grpc.entrypoint.Grpc].__name__,
+                  "provider": type(trace.get_tracer_provider()).__name__}))
 """
 
 
 @pytest.mark.parametrize(("exporter", "expected"), [
-    ("none", {"tee": False, "context": True, "events": "UnexportedEventHandlerAdapter",
-              "grpc": "UnexportedGrpcAdapter"}),
+    ("none", {"tee": False, "context": True, "events": "EventHandlerEntrypointAdapter",
+              "grpc": "GrpcEntrypointAdapter", "provider": "ContextOnlyTracerProvider"}),
     ("otlp", {"tee": True, "context": True, "events": "EventHandlerEntrypointAdapter",
-              "grpc": "GrpcEntrypointAdapter"}),
+              "grpc": "GrpcEntrypointAdapter", "provider": "TracerProvider"}),
 ])
 def test_what_is_instrumented_follows_the_exporter(exporter: str, expected: dict[str, object]) -> None:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}, "PYTHONPATH": str(SERVICES),
