@@ -11,7 +11,7 @@ The result is ``json_format``'s, exactly: what the fast way does not handle (a J
 null, a value of an unexpected type, a field kind no event payload uses, a message with a
 oneof) is handed to ``json_format`` whole, on a fresh message, so its answer and its errors
 are the ones a caller sees. ``tests/unit/zjtx/test_payload_json.py`` compares the two on
-every event payload of the registry.
+every message of ``proto/`` and on the inputs json_format treats specially.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ class _Slow(Exception):
     """This payload is json_format's to convert."""
 
 
-# (name, kind, repeated, has presence, default, sub-message descriptor)
-_Field = tuple[str, int, bool, bool, Any, "Descriptor | None"]
+# (name, kind, repeated, has presence, default)
+_Field = tuple[str, int, bool, bool, Any]
 
 
 class _Plan:
@@ -85,7 +85,7 @@ def _field(field: FieldDescriptor) -> _Field:
     if field.has_presence and kind not in (_MESSAGE, _STRUCT, _STRING_MAP):
         kind = _OTHER  # proto3 ``optional``: printed only when set; json_format's
     default = None if field.is_repeated or kind in (_MESSAGE, _STRUCT, _OTHER) else field.default_value
-    return (field.name, kind, field.is_repeated, field.has_presence, default, field.message_type)
+    return (field.name, kind, field.is_repeated, field.has_presence, default)
 
 
 _PLANS: dict[str, _Plan] = {}
@@ -125,7 +125,7 @@ def _fill(message: Message, data: Any, depth: int) -> None:
             if type(key) is not str or key in plan.json_names or _EXTENSION_NAME.match(key):
                 raise _Slow
             continue  # unknown: ignored, as json_format is asked to
-        name, kind, repeated, _, _, _ = field
+        name, kind, repeated, _, _ = field
         if value is None:
             raise _Slow
         if kind == _STRING_MAP:
@@ -236,7 +236,7 @@ def _printed(message: Message) -> dict[str, Any]:
         raise _Slow
     out: dict[str, Any] = {}
     # as json_format: the fields set, by number, then the others without presence, as declared
-    for name, kind, repeated, presence, default, _ in plan.by_number:
+    for name, kind, repeated, presence, default in plan.by_number:
         if kind == _OTHER:
             raise _Slow
         value = getattr(message, name)
@@ -256,7 +256,7 @@ def _printed(message: Message) -> dict[str, Any]:
             out[name] = _printed_scalar(kind, value)
         elif kind == _DOUBLE and math.copysign(1.0, value) < 0:
             raise _Slow  # -0.0: "set" for json_format, where 0.0 is not
-    for name, kind, repeated, presence, default, _ in plan.declared:
+    for name, kind, repeated, presence, default in plan.declared:
         if presence or name in out:
             continue
         out[name] = {} if kind == _STRING_MAP else [] if repeated else _printed_scalar(kind, default)
