@@ -172,10 +172,6 @@ def setup_tracing(service_name: str, instrument_nameko: bool = True) -> TracerPr
         for exporter in exporters:
             provider.add_span_processor(BatchSpanProcessor(RedactingExporter(exporter)))
         trace.set_tracer_provider(provider)
-    else:
-        trace.set_tracer_provider(ContextOnlyTracerProvider())
-
-    if exporters:
         # A span per database command is only worth its cost when spans leave the process:
         # unexported, they were a visible share of each service's CPU (docs/performance.md).
         # The entrypoint spans stay (log lines carry their trace ids; the outbox carries the
@@ -183,6 +179,8 @@ def setup_tracing(service_name: str, instrument_nameko: bool = True) -> TracerPr
         from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
 
         PymongoInstrumentor().instrument(capture_statement=False)
+    else:
+        trace.set_tracer_provider(ContextOnlyTracerProvider())
     if instrument_nameko:
         from nameko_grpc_opentelemetry import NamekoGrpcInstrumentor
         from nameko_opentelemetry import NamekoInstrumentor
