@@ -26,10 +26,21 @@ from pymongo import MongoClient
 TRANSACTION_LIFETIME_SECONDS = 15.0
 
 
+# ports free_port handed out in this process: it never hands out one twice
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port free on loopback now, and not handed out by this process before: a caller that takes
+    several before anything binds them (a test suite's services) would otherwise be given the same
+    port twice by the kernel, and two gRPC servers (eventlet.listen sets SO_REUSEPORT) would share it."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def port_is_free(port: int) -> bool:
