@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -26,17 +25,12 @@ from pathlib import Path
 
 from kombu import Connection
 
+from zjtx.embedded_mongo import free_port
 from zjtx.processes import process_alive
 
 RABBITMQ_BIN = Path(os.environ.get("RABBITMQ_BIN", "/usr/lib/rabbitmq/bin"))
 # Records of live private nodes (one JSON file per node), so a later session can reap leftovers.
 REGISTRY = Path(os.environ.get("ZJTX_BROKER_NODES", "/tmp/zjtx-broker-nodes"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 
@@ -215,8 +209,8 @@ def start_node(base: Path, timeout: float = 120.0, plugins: tuple[str, ...] = ()
     reap_stale_nodes()
     base.mkdir(parents=True, exist_ok=True)
     name = f"zjtx-rel-{os.getpid()}-{uuid.uuid4().hex[:6]}@localhost"
-    amqp_port, dist_port = _free_port(), _free_port()
-    management_port = _free_port() if any(p.endswith("management") for p in plugins) else 0
+    amqp_port, dist_port = free_port(), free_port()
+    management_port = free_port() if any(p.endswith("management") for p in plugins) else 0
     management = (f"management.tcp.port = {management_port}\nmanagement.tcp.ip = 127.0.0.1\n"
                   if management_port else "")
     (base / "rabbitmq.conf").write_text(
