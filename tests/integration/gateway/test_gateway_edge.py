@@ -246,6 +246,9 @@ def test_a_client_dripping_its_headers_is_cut_off(gateway_url: str, gateway_log:
                     break
             except TimeoutError:
                 continue
+            except ConnectionResetError:  # cut off while a dripped byte was still unread: a reset
+                closed = True
+                break
         assert closed, "the dripping client was never cut off"
         print(f"\ndripping client cut off after {time.monotonic() - started:.1f} s")
 
