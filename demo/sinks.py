@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from email.parser import BytesHeaderParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -19,12 +21,19 @@ class MailBox:
         self.folder = folder
         self.count = 0
         self.lock = threading.Lock()
+        # delivery id (each message carries its own) -> wall clock it last arrived here: when the
+        # platform's e-mail or SMS was really sent, for the benchmarks
+        self.received: dict[str, float] = {}
         folder.mkdir(parents=True, exist_ok=True)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        content = envelope.original_content or envelope.content
+        delivery = BytesHeaderParser().parsebytes(content).get("X-ZJTX-Delivery", "")
         with self.lock:
             self.count += 1
-            (self.folder / f"{self.count:04d}.eml").write_bytes(envelope.original_content or envelope.content)
+            (self.folder / f"{self.count:04d}.eml").write_bytes(content)
+            if delivery:
+                self.received[delivery] = time.time()
         return "250 OK"
 
 
@@ -39,10 +48,13 @@ class Sinks:
         class SmsGateway(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                message = json.loads(body)
                 with sinks.mailbox.lock:
                     sinks.sms_count += 1
                     with open(sinks.sms_log, "a", encoding="utf-8") as log:
-                        log.write(json.dumps(json.loads(body), ensure_ascii=False) + "\n")
+                        log.write(json.dumps(message, ensure_ascii=False) + "\n")
+                    if isinstance(message, dict) and message.get("id"):
+                        sinks.mailbox.received[str(message["id"])] = time.time()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()

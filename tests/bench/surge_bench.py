@@ -36,6 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -166,16 +167,17 @@ def _applied_at(rig: Rig, database: str, event_ids: list[str]) -> dict[str, floa
     return found
 
 
-def _sent_at(rig: Rig, subjects: list[str]) -> dict[str, float]:
-    """application id -> wall clock of the last e-mail or SMS about it that notification sent (its
-    ``notification.delivered`` outbox entry is written in the transaction that records the send)."""
-    last: dict[str, float] = {}
-    for offset in range(0, len(subjects), 1000):
-        query = {"subject": {"$in": subjects[offset:offset + 1000]}, "type": "notification.delivered"}
-        for doc in rig.mongo.zjtx_notification.outbox.find(query, {"subject": 1, "created_at": 1,
-                                                                   "envelope.data.channel": 1}):
-            if doc.get("envelope", {}).get("data", {}).get("channel") in ("email", "sms"):
-                last[doc["subject"]] = max(last.get(doc["subject"], 0.0), doc["created_at"].timestamp())
+def _sent_at(rig: Rig, subjects: list[str], received: Mapping[str, float]) -> dict[str, float]:
+    """application id -> wall clock of the last e-mail or SMS about it that reached the loopback
+    SMTP server or SMS gateway (``received``: delivery id -> arrival, each message names its
+    delivery); the deliveries say which application each was about."""
+    wanted, last = set(subjects), {}
+    ids = list(received)
+    for offset in range(0, len(ids), 1000):
+        for doc in rig.mongo.zjtx_notification.deliveries.find({"_id": {"$in": ids[offset:offset + 1000]}},
+                                                               {"subject": 1}):
+            if doc.get("subject") in wanted:
+                last[doc["subject"]] = max(last.get(doc["subject"], 0.0), received[doc["_id"]])
     return last
 
 
@@ -196,7 +198,8 @@ def _latencies(starts: dict[str, float], events: dict[str, str], applied: dict[s
 
 
 def _completion(rig: Rig, hops: dict[tuple[str, str], tuple[str, ...]], events: dict[tuple[str, str], dict[str, str]],
-                starts: dict[str, float]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+                starts: dict[str, float], received: Mapping[str, float]
+                ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """(application -> wall clock of its last effect, consumer stamps per 'db event_type')."""
     done = dict.fromkeys(starts, 0.0)
     stamps: dict[str, dict[str, float]] = {}
@@ -208,7 +211,7 @@ def _completion(rig: Rig, hops: dict[tuple[str, str], tuple[str, ...]], events: 
             for app, event_id in events[(producer, event_type)].items():
                 if app in done and event_id in applied:
                     done[app] = max(done[app], applied[event_id])
-    for app, at in _sent_at(rig, list(starts)).items():
+    for app, at in _sent_at(rig, list(starts), received).items():
         if app in done:
             done[app] = max(done[app], at)
     return done, stamps
@@ -247,7 +250,7 @@ def submit_paced(registration_target: str, drafts: list[surge.Draft], rate: floa
 
 
 def measure_submissions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout: float,
-                        rate: float | None = None) -> Phase:
+                        rate: float | None = None, received: Mapping[str, float] | None = None) -> Phase:
     phase = Phase("submissions" if rate is None else f"submissions at {rate:.1f}/s", len(drafts))
     before = usages(_pids(rig))
     if rate is None:
@@ -264,7 +267,7 @@ def measure_submissions(rig: Rig, drafts: list[surge.Draft], clients: int, timeo
     after = usages(_pids(rig))
     phase.cpu_seconds = _cpu_delta(before, after)
     starts = {s.draft.application_id: s.started for s in accepted}
-    done, stamps = _completion(rig, HOPS, events, starts)
+    done, stamps = _completion(rig, HOPS, events, starts, dict(received or {}))
     submitted = events[("zjtx_registration", "application.submitted")]
     phase.latencies = {
         "task opened": _latencies(starts, submitted, stamps["zjtx_review application.submitted"]),
@@ -280,7 +283,8 @@ def measure_submissions(rig: Rig, drafts: list[surge.Draft], clients: int, timeo
     return phase
 
 
-def measure_decisions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout: float) -> Phase:
+def measure_decisions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout: float,
+                      received: Mapping[str, float] | None = None) -> Phase:
     task_ids = surge.open_task_ids(rig.targets["review"], drafts)
     phase = Phase("decisions", len(task_ids))
     before = usages(_pids(rig))
@@ -294,7 +298,7 @@ def measure_decisions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout
     after = usages(_pids(rig))
     phase.cpu_seconds = _cpu_delta(before, after)
     starts = {d.draft.application_id: d.started for d in decided}
-    done, stamps = _completion(rig, DECISION_HOPS, events, starts)
+    done, stamps = _completion(rig, DECISION_HOPS, events, starts, dict(received or {}))
     passed = events[("zjtx_review", "review.passed")]
     phase.latencies = {"seen by registration": _latencies(starts, passed, stamps["zjtx_registration review.passed"]),
                        "notice in inbox": _latencies(starts, passed, stamps["zjtx_notification review.passed"])}
@@ -372,12 +376,13 @@ def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str
                                            payload_size=payload, retry_writes=retry_writes(env))
             log(f"  n={n}: raw chain {raw_result['completed_per_s']:,.0f} applications/s")
         timeout = 120 + n * 0.5
-        submissions = measure_submissions(rig, drafts, clients, timeout, rate)
+        received = outlets.mailbox.received if outlets is not None else None
+        submissions = measure_submissions(rig, drafts, clients, timeout, rate, received)
         log(f"  n={n}: surge {submissions.accepted_per_s:,.1f} accepted/s, completed {submissions.completed_per_s:,.1f}/s,"
             f" all effects in {submissions.seconds:.0f}s")
         decided = Phase("decisions")
         if decisions:
-            decided = measure_decisions(rig, drafts, clients, timeout)
+            decided = measure_decisions(rig, drafts, clients, timeout, received)
             log(f"  n={n}: decisions {decided.accepted_per_s:,.1f}/s, all effects in {decided.seconds:.0f}s")
         final = usages(_pids(rig))
         database_cpu = submissions.cpu_seconds.get("database", 0.0) / max(1, n) * 1000
