@@ -1,9 +1,10 @@
 """Recording notices as deliveries, sending them, and the reminder checker.
 
-Handlers and reminders only *record* deliveries, inside their transaction (with the
-inbox message and its ``notification.delivered``). The sender, a timer, takes due
-deliveries one at a time, sends them outside any transaction, and records the outcome
-with ``notification.delivered`` / ``notification.failed`` through the outbox.
+Handlers and reminders only *record* deliveries (with the inbox message). The sender, a
+timer, claims a batch of due deliveries, sends them outside any transaction, and records
+the outcome; ``notification.failed`` goes through the outbox, and ``notification.delivered``
+only for the channels a deployment lists in ``DELIVERED_EVENTS`` (nobody in the suite
+consumes it).
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def record_notice(deps: Deps, unit: UnitOfWork, notice: Notice) -> int:
     messages = [message for _, message in made if message is not None]
     if messages:
         storage.add_inbox_messages(unit, messages)
-    if deps.settings.inbox_outcome_events:  # nobody in the suite consumes these: off unless asked for
+    if "inbox" in deps.settings.delivered_events:  # nobody in the suite consumes these: off unless asked for
         for delivery, message in made:
             if message is not None:
                 emit_outcome(unit, delivery, delivered=True, attempts=0)
@@ -208,13 +209,24 @@ def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) 
 
 
 def finish_sent_all(store: StoreHandle, settings: Settings, sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-    """Record sends and their notification.delivered in one transaction; one by one when a
-    lease was lost meanwhile (only the deliveries still held are recorded then)."""
+    """Record sends in one write. With ``notification.delivered`` wanted for any of them, in one
+    transaction with those events, and one by one when a lease was lost meanwhile (only the
+    deliveries still held are recorded then). Without, the one conditional write is all: it
+    records each delivery this sender still holds, and one whose lease another sender took is
+    that sender's to record."""
+    if not any(delivery["channel"] in settings.delivered_events for delivery, _ in sent):
+        recorded = storage.finish_sent_batch(store.db, settings.owner, sent)
+        if recorded < len(sent):
+            log.warning("%d of %d sent deliveries were no longer held by this sender when recorded (lease over)",
+                        len(sent) - recorded, len(sent))
+        return
+
     def work(unit: UnitOfWork) -> None:
-        if not storage.finish_sent_batch(unit, settings.owner, sent):
+        if storage.finish_sent_batch(unit.db, settings.owner, sent, unit.session) < len(sent):
             raise _Partial()
         for delivery, _ in sent:
-            emit_outcome(unit, delivery, delivered=True, attempts=delivery["attempts"] + 1)
+            if delivery["channel"] in settings.delivered_events:
+                emit_outcome(unit, delivery, delivered=True, attempts=delivery["attempts"] + 1)
 
     try:
         store.transact(work)
@@ -295,7 +307,8 @@ def finish_sent(store: StoreHandle, settings: Settings, delivery: dict[str, Any]
 
     def work(unit: UnitOfWork) -> None:
         changes = {"state": SENT, "sent_at": at, "last_error": ""}
-        if storage.finish_attempt(unit, delivery["_id"], settings.owner, changes, {"at": at, "outcome": "sent"}):
+        if (storage.finish_attempt(unit, delivery["_id"], settings.owner, changes, {"at": at, "outcome": "sent"})
+                and delivery["channel"] in settings.delivered_events):
             emit_outcome(unit, delivery, delivered=True, attempts=delivery["attempts"] + 1)
 
     store.transact(work)

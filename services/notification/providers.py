@@ -40,9 +40,9 @@ class Settings:
     draft_steps: tuple[int, ...]
     review_steps: tuple[int, ...]
     cache_seconds: float
-    # notification.delivered for inbox messages (written at once, in the handler's transaction):
-    # no service of the suite consumes it, so it is produced only when a deployment asks
-    inbox_outcome_events: bool = False
+    # the channels whose notification.delivered is produced: no service of the suite consumes it,
+    # so only where a deployment asks (notification.failed, rare and an operator's signal, always)
+    delivered_events: frozenset[str] = frozenset()
     concurrency: int = 8  # sends in flight at once in a sender pass (SENDER_CONCURRENCY)
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
 
@@ -71,9 +71,28 @@ def load_settings(values: dict[str, Any]) -> Settings:
         draft_steps=draft_steps,
         review_steps=review_steps,
         cache_seconds=float(values.get("DIRECTORY_CACHE_SECONDS") or 60),
-        inbox_outcome_events=as_bool(values.get("INBOX_OUTCOME_EVENTS", False)),
+        delivered_events=delivered_event_channels(values),
         concurrency=int(values.get("SENDER_CONCURRENCY") or 8),
     )
+
+
+OUTCOME_CHANNELS = ("inbox", "email", "sms")
+
+
+def delivered_event_channels(values: dict[str, Any]) -> frozenset[str]:
+    """``DELIVERED_EVENTS``: a comma-separated list of channels, ``all`` or empty (none);
+    ``INBOX_OUTCOME_EVENTS=true`` (the older switch, inbox only) adds the inbox."""
+    text = str(values.get("DELIVERED_EVENTS") or "").strip()
+    named = {part.strip() for part in text.split(",") if part.strip()}
+    if named == {"all"}:
+        named = set(OUTCOME_CHANNELS)
+    unknown = sorted(named - set(OUTCOME_CHANNELS))
+    if unknown:
+        raise ConfigError(f"notification config: DELIVERED_EVENTS names {', '.join(unknown)}; accepted: "
+                          f"a comma-separated list of {', '.join(OUTCOME_CHANNELS)}, 'all', or empty for none")
+    if as_bool(values.get("INBOX_OUTCOME_EVENTS", False)):
+        named.add("inbox")
+    return frozenset(named)
 
 
 def refuse_start(error: ConfigError) -> NoReturn:

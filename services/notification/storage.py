@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
+from pymongo.client_session import ClientSession
 from pymongo.database import Database
 
 from kernel import personal
@@ -170,15 +171,16 @@ def claim_batch(db: Database, owner: str, lease_seconds: float, channels: Iterab
                                     "claimed_by": owner}).sort("next_attempt_at", ASCENDING))
 
 
-def finish_sent_batch(unit: UnitOfWork, owner: str, sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> bool:
-    """Record the outcome of several sends in one write; False (nothing to keep) when this
-    sender no longer held every one of them, so that the caller records them one by one."""
+def finish_sent_batch(db: Database, owner: str, sent: list[tuple[dict[str, Any], dict[str, Any]]],
+                      session: ClientSession | None = None) -> int:
+    """Record the outcome of several sends in one write, each only while this sender still
+    holds it; how many were recorded."""
     operations = [UpdateOne({"_id": delivery["_id"], "state": SENDING, "claimed_by": owner},
                             {"$set": changes, "$inc": {"attempts": 1, "total_attempts": 1},
                              "$push": {"history": {"at": changes["sent_at"], "outcome": "sent"}},
                              "$unset": {"claimed_by": "", "lease_until": ""}})
                   for delivery, changes in sent]
-    return unit.db.deliveries.bulk_write(operations, ordered=False, session=unit.session).modified_count == len(sent)
+    return db.deliveries.bulk_write(operations, ordered=False, session=session).modified_count
 
 
 def finish_attempt(unit: UnitOfWork, delivery_id: str, owner: str, changes: dict[str, Any],

@@ -21,6 +21,7 @@ from registration import storage as registration_storage
 from review import storage as review_storage
 from review import workflow as review_workflow
 from zjtx import inbox
+from zjtx.config import ConfigError
 from zjtx.envelope import Envelope, payload_to_data
 from zjtx.events import PermanentEventError
 from zjtx.mongo import StoreHandle
@@ -67,7 +68,7 @@ def test_a_registered_enterprise_gets_an_inbox_message_and_a_pending_email(notif
     [message] = notification.db.inbox.find({"recipient": recipient})
     assert enterprise["profile"]["name"] in message["title"] + message["body"]
     # the inbox message counts as delivered at once; the e-mail's outcome comes when it is sent.
-    # No notification.delivered for the inbox: nobody in the suite consumes it (INBOX_OUTCOME_EVENTS)
+    # No notification.delivered: nobody in the suite consumes it (DELIVERED_EVENTS)
     assert outbox(notification, "notification.delivered") == []
 
 
@@ -222,7 +223,7 @@ def test_the_sender_sends_a_due_email_once_and_reports_it_delivered(notification
                                                                     registration: StoreHandle) -> None:
     event, recipient = registered_with_pending_email(notification, registration)
     channel = RecordingChannel()
-    settings = replace(load_settings(SETTINGS), channels={"email": channel})
+    settings = replace(load_settings({**SETTINGS, "DELIVERED_EVENTS": "email"}), channels={"email": channel})
 
     assert dispatch.send_pass(notification, settings) == 1
     assert dispatch.send_pass(notification, settings) == 0  # nothing is due any more
@@ -233,6 +234,35 @@ def test_the_sender_sends_a_due_email_once_and_reports_it_delivered(notification
     assert (email["state"], email["last_error"]) == ("sent", "")
     outcomes = [e.payload(notification_pb2.DeliveryOutcome) for e in outbox(notification, "notification.delivered")]
     assert sorted(o.channel for o in outcomes) == ["email"]  # the inbox's only when configured
+
+
+def test_a_sent_email_is_recorded_without_an_event_unless_configured(notification: StoreHandle,
+                                                                     registration: StoreHandle) -> None:
+    event, recipient = registered_with_pending_email(notification, registration)
+    channel = RecordingChannel()
+    settings = replace(load_settings(SETTINGS), channels={"email": channel})
+
+    assert dispatch.send_pass(notification, settings) == 1
+    assert dispatch.send_pass(notification, settings) == 0
+
+    assert len(channel.sent) == 1
+    email = deliveries(notification, event)[(recipient, "email")]
+    assert (email["state"], email["attempts"], [h["outcome"] for h in email["history"]]) == ("sent", 1, ["sent"])
+    assert "claimed_by" not in email and "lease_until" not in email
+    assert outbox(notification, "notification.delivered") == []
+
+
+@pytest.mark.parametrize("value, expected", [("", set()), ("email, sms", {"email", "sms"}),
+                                             ("all", {"inbox", "email", "sms"})])
+def test_delivered_events_are_configured_by_channel(value: str, expected: set[str]) -> None:
+    assert load_settings({**SETTINGS, "DELIVERED_EVENTS": value}).delivered_events == expected
+    assert "inbox" in load_settings({**SETTINGS, "INBOX_OUTCOME_EVENTS": "true"}).delivered_events
+
+
+def test_an_unknown_channel_for_delivered_events_is_refused_with_what_is_accepted() -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings({**SETTINGS, "DELIVERED_EVENTS": "email,fax"})
+    assert "fax" in str(error.value) and "inbox, email, sms" in str(error.value)
 
 
 def test_a_failed_send_is_retried_later_then_failed_and_reported(notification: StoreHandle,

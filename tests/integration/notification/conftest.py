@@ -60,9 +60,11 @@ def restart_notification(suite: Suite, attempts: int = 3) -> None:
 
 @pytest.fixture(scope="module")
 def notifying(suite: Suite, smtp_sink: SmtpSink, sms_sink: SmsSink) -> Iterator[Suite]:
-    """The notification service of the suite, pointed at the loopback SMTP and SMS servers."""
+    """The notification service of the suite, pointed at the loopback SMTP and SMS servers, and
+    producing notification.delivered for e-mail and SMS (as a deployment whose outside systems
+    subscribe to them would: the tests here check that event too)."""
     settings = {**TEST_SETTINGS, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_sink.port),
-                "SMS_GATEWAY_URL": sms_sink.url}
+                "SMS_GATEWAY_URL": sms_sink.url, "NOTIFICATION_DELIVERED_EVENTS": "email,sms"}
     previous = {key: suite.env.get(key) for key in settings}
     suite.env.update(settings)
     try:
