@@ -72,7 +72,7 @@ class NotificationService(GrpcOperations):
     name = "notification"
     grpc_service_names = ("zjtx.notification.v1.Notification",)
 
-    store = Store(indexes=storage.INDEXES)
+    store = Store(indexes=storage.INDEXES, retired=storage.RETIRED_INDEXES)
     review = ServiceClient(ReviewStub, "REVIEW_TARGET")
     registration = ServiceClient(RegistrationStub, "REGISTRATION_TARGET")  # who has submitted, before a reminder
     settings: Settings = SettingsProvider()

@@ -31,10 +31,8 @@ from zjtx.mongo import UnitOfWork, simple_index
 
 INDEXES = {
     "inbox": [IndexModel([("recipient", ASCENDING), ("created_at", DESCENDING)], name="by_recipient"),
-              simple_index("recipient", "event_id", unique=True, name="once_per_event"),
               simple_index("recipient", "read", name="unread")],
-    "deliveries": [simple_index("event_id", "recipient", "channel", unique=True, name="once_per_recipient_channel"),
-                   simple_index("state", "next_attempt_at", name="due"),
+    "deliveries": [simple_index("state", "next_attempt_at", name="due"),
                    IndexModel([("state", ASCENDING), ("seq", DESCENDING)], name="by_state"),
                    simple_index("recipient", name="by_recipient"),
                    simple_index("subject", name="by_subject")],
@@ -45,6 +43,10 @@ INDEXES = {
     "preferences": [],
     "reminders": [simple_index("kind", "programme_id", name="by_programme")],
 }
+# Unique indexes on the natural keys that the ids are now derived from (``dispatch.delivery_id``,
+# ``dispatch.inbox_id``): the ``_id`` index is the guard, and each of these cost every write of
+# its collection an entry and a uniqueness look-up (docs/performance.md). Dropped at start.
+RETIRED_INDEXES = {"inbox": ["once_per_event"], "deliveries": ["once_per_recipient_channel"]}
 
 
 def wall_now() -> datetime:

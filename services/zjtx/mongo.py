@@ -20,7 +20,7 @@ from nameko.extensions import DependencyProvider
 from pymongo import ASCENDING, IndexModel, MongoClient
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
+from pymongo.errors import OperationFailure, PyMongoError, ServerSelectionTimeoutError
 
 from zjtx import event_types
 from zjtx.batch import KeyTaken, Write, write_all
@@ -77,7 +77,21 @@ def redact(uri: str) -> str:
     return f"{scheme}://{user}:***@{host}"
 
 
-def ensure_indexes(db: Database, indexes: Mapping[str, Sequence[IndexModel]]) -> None:
+INDEX_NOT_FOUND = 27  # MongoDB's IndexNotFound
+
+
+def ensure_indexes(db: Database, indexes: Mapping[str, Sequence[IndexModel]],
+                   retired: Mapping[str, Sequence[str]] | None = None) -> None:
+    """Create the declared indexes, and drop by name those a version ``retired`` (so that a
+    database made by an earlier version stops paying for them on every write)."""
+    for collection, names in (retired or {}).items():
+        present = {index["name"] for index in db[collection].list_indexes()} & set(names)
+        for name in sorted(present):
+            try:
+                db[collection].drop_index(name)
+            except OperationFailure as error:
+                if error.code != INDEX_NOT_FOUND:  # another instance starting at once dropped it first
+                    raise
     for collection, models in indexes.items():
         if models:
             db[collection].create_indexes(list(models))
@@ -192,8 +206,10 @@ class Store(DependencyProvider):
     ``zjtx.outbox``). The service name is the events' ``source``.
     """
 
-    def __init__(self, indexes: Mapping[str, Sequence[IndexModel]] | None = None, relay: bool = True):
+    def __init__(self, indexes: Mapping[str, Sequence[IndexModel]] | None = None, relay: bool = True,
+                 retired: Mapping[str, Sequence[str]] | None = None):
         self.indexes = dict(indexes or {})
+        self.retired = dict(retired or {})
         self.relay_enabled = relay
         self.client: MongoClient | None = None
         self.standalone_client: MongoClient | None = None
@@ -215,8 +231,7 @@ class Store(DependencyProvider):
         if self.client.options.retry_writes:
             self.standalone_client = connect(uri, timeout_ms, retry_writes=False)
         self.standalone_db = (self.standalone_client or self.client)[database]
-        declared = {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES}
-        ensure_indexes(self.db, declared)
+        ensure_indexes(self.db, {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES}, self.retired)
         if self.relay_enabled and str(config.get("OUTBOX_RELAY_ENABLED", True)).lower() not in {"false", "off", "0"}:
             self.relay = OutboxRelay(self.db, self.source, dict(config))
 
@@ -287,12 +302,13 @@ class StandaloneStore(Store):
     """
 
     def __init__(self, client: MongoClient, database: str, source: str,
-                 indexes: Mapping[str, Sequence[IndexModel]] | None = None) -> None:
-        super().__init__(indexes, relay=False)
+                 indexes: Mapping[str, Sequence[IndexModel]] | None = None,
+                 retired: Mapping[str, Sequence[str]] | None = None) -> None:
+        super().__init__(indexes, relay=False, retired=retired)
         self.client = client
         self.db = self.standalone_db = client[database]
         self._source = source
-        ensure_indexes(self.db, {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES})
+        ensure_indexes(self.db, {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES}, self.retired)
 
     @property
     def source(self) -> str:

@@ -54,7 +54,7 @@ def test_indexes_declared_in_code_exist(suite: Suite, mongo: MongoClient) -> Non
     names = {index["name"] for index in mongo.zjtx_registration.enterprises.list_indexes()}
     assert "uscc_unique" in names
     assert {"pending", "by_subject", "published_ttl"} <= {i["name"] for i in mongo.zjtx_registration.outbox.list_indexes()}
-    assert "once_per_event" in {i["name"] for i in mongo.zjtx_notification.inbox.list_indexes()}
+    assert {"by_recipient", "unread"} <= {i["name"] for i in mongo.zjtx_notification.inbox.list_indexes()}
 
 
 def test_event_delivered_twice_takes_effect_once(suite: Suite, mongo: MongoClient, amqp_uri: str) -> None:

@@ -4,11 +4,13 @@ cases, against the embedded database. Sending (SMTP, the SMS gateway) is not run
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError
 from workflow_support import HUNAN, IN_WINDOW, ReviewAnswers, catalogue, outbox, register, submitted
 
@@ -24,7 +26,7 @@ from zjtx import inbox
 from zjtx.config import ConfigError
 from zjtx.envelope import Envelope, payload_to_data
 from zjtx.events import PermanentEventError
-from zjtx.mongo import StoreHandle
+from zjtx.mongo import StandaloneStore, StoreHandle
 from zjtx_api import notification_pb2, registration_pb2, review_pb2
 
 HENGYANG = "unit-430400"
@@ -285,3 +287,31 @@ def test_a_failed_send_is_retried_later_then_failed_and_reported(notification: S
     [failed] = outbox(notification, "notification.failed")
     outcome = failed.payload(notification_pb2.DeliveryOutcome)
     assert (outcome.channel, outcome.attempts, outcome.error) == ("email", 2, "550 mailbox unavailable")
+
+
+def test_a_database_of_an_earlier_version_loses_the_retired_unique_indexes_at_start(mongo: MongoClient) -> None:
+    """The ids are derived from the natural keys, so the ``_id`` index guards them; the old unique
+    indexes are dropped when the service starts on a database an earlier version made."""
+    name = f"wf_notification_{uuid.uuid4().hex[:10]}"
+    try:
+        mongo[name].inbox.create_index([("recipient", 1), ("event_id", 1)], unique=True, name="once_per_event")
+        mongo[name].deliveries.create_index([("event_id", 1), ("recipient", 1), ("channel", 1)], unique=True,
+                                            name="once_per_recipient_channel")
+        for _ in range(2):  # and a second start finds nothing to drop
+            StandaloneStore(mongo, name, "notification", storage.INDEXES, storage.RETIRED_INDEXES)
+        assert {i["name"] for i in mongo[name].inbox.list_indexes()} == {"_id_", "by_recipient", "unread"}
+        assert {i["name"] for i in mongo[name].deliveries.list_indexes()} == {
+            "_id_", "due", "by_state", "by_recipient", "by_subject"}
+    finally:
+        mongo.drop_database(name)
+
+
+def test_a_delivery_and_an_inbox_message_written_twice_are_kept_once(notification: StoreHandle) -> None:
+    """Without the retired unique indexes, the ids (from the natural keys) refuse the second."""
+    delivery = {"_id": dispatch.delivery_id("e1", "enterprise:x", "email"), "event_id": "e1"}
+    message = {"_id": dispatch.inbox_id("enterprise:x", "e1"), "recipient": "enterprise:x", "event_id": "e1"}
+    for collection, document in (("deliveries", delivery), ("inbox", message)):
+        notification.db[collection].insert_one(dict(document))
+        with pytest.raises(DuplicateKeyError):
+            notification.db[collection].insert_one(dict(document))
+        assert notification.db[collection].count_documents({}) == 1
