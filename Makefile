@@ -113,7 +113,7 @@ restore: venv
 ## of their own, with their own suite: their Hunan 2020 story recognises the programme as tests/e2e does.
 test: venv check-protos check-buf lint broker web
 	cd web && npm run --silent check:api && npm test
-	$(PY) -m pytest tests/unit tests/workflow tests/integration tests/reliability tests/e2e
+	$(PY) -m pytest tests/unit tests/workflow tests/integration tests/reliability tests/e2e --durations=20
 	$(PY) -m pytest tests/browser
 
 ## RabbitMQ running, with the management API the tests use.
