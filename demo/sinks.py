@@ -66,6 +66,11 @@ class Sinks:
         self.sms = ThreadingHTTPServer(("127.0.0.1", free_port()), SmsGateway)
         self.sms_thread = threading.Thread(target=self.sms.serve_forever, daemon=True)
 
+    @property
+    def received(self) -> dict[str, float]:
+        """Delivery id -> wall clock its e-mail or SMS last arrived (each message names its delivery)."""
+        return self.mailbox.received
+
     def start(self) -> dict[str, str]:
         self.smtp.start()
         self.sms_thread.start()

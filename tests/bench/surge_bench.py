@@ -372,7 +372,7 @@ def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str
                                            payload_size=payload, retry_writes=retry_writes(env))
             log(f"  n={n}: raw chain {raw_result['completed_per_s']:,.0f} applications/s")
         timeout = 120 + n * 0.5
-        received = outlets.mailbox.received if outlets is not None else None
+        received = outlets.received if outlets is not None else None
         submissions = measure_submissions(rig, drafts, clients, timeout, rate, received)
         log(f"  n={n}: surge {submissions.accepted_per_s:,.1f} accepted/s, completed {submissions.completed_per_s:,.1f}/s,"
             f" all effects in {submissions.seconds:.0f}s")
