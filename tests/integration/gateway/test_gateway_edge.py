@@ -27,6 +27,7 @@ from gateway.rules.validation import MAX_DEPTH
 from harness.wait import until
 from zjtx.clock import set_clock_file
 from zjtx.config import REPO_ROOT
+from zjtx.embedded_mongo import free_port
 from zjtx.up import Suite
 
 READ_TIMEOUT = 10  # the gateway's default GATEWAY_READ_TIMEOUT_SECONDS
@@ -309,9 +310,7 @@ def test_readiness_answers_from_a_result_at_most_a_second_old(api: Api) -> None:
 
 def test_liveness_touches_no_other_service(tmp_path: Path, suite: Suite) -> None:
     """A gateway whose services are all unreachable is alive (liveness) and not ready (readiness)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # the suite's: never one of the ports the suite's services were given
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "GATEWAY_"))}
     env.update({"PYTHONPATH": str(REPO_ROOT / "services"), "ZJTX_VAR_DIR": str(tmp_path), "GATEWAY_HTTP_PORT": str(port),
                 "GATEWAY_HTTP_HOST": "127.0.0.1", "MONGO_URI": suite.env["MONGO_URI"],
