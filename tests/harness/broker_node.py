@@ -33,7 +33,6 @@ RABBITMQ_BIN = Path(os.environ.get("RABBITMQ_BIN", "/usr/lib/rabbitmq/bin"))
 REGISTRY = Path(os.environ.get("ZJTX_BROKER_NODES", "/tmp/zjtx-broker-nodes"))
 
 
-
 class BrokerNodeError(RuntimeError):
     """The private node could not be started or controlled; the message says what it did."""
 
