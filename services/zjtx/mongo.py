@@ -231,9 +231,13 @@ class Store(DependencyProvider):
         if self.client.options.retry_writes:
             self.standalone_client = connect(uri, timeout_ms, retry_writes=False)
         self.standalone_db = (self.standalone_client or self.client)[database]
-        ensure_indexes(self.db, {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES}, self.retired)
+        self.ensure_indexes()
         if self.relay_enabled and str(config.get("OUTBOX_RELAY_ENABLED", True)).lower() not in {"false", "off", "0"}:
             self.relay = OutboxRelay(self.db, self.source, dict(config))
+
+    def ensure_indexes(self) -> None:
+        """The service's declared indexes with the outbox's and the inbox's; the retired dropped."""
+        ensure_indexes(self.db, {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES}, self.retired)
 
     def start(self) -> None:
         if self.relay is not None:
@@ -308,7 +312,7 @@ class StandaloneStore(Store):
         self.client = client
         self.db = self.standalone_db = client[database]
         self._source = source
-        ensure_indexes(self.db, {**self.indexes, **OUTBOX_INDEXES, **INBOX_INDEXES}, self.retired)
+        self.ensure_indexes()
 
     @property
     def source(self) -> str:
