@@ -2,9 +2,12 @@
 
 Handlers and reminders only *record* deliveries (with the inbox message). The sender, a
 timer, claims a batch of due deliveries, sends them outside any transaction, and records
-the outcome; ``notification.failed`` goes through the outbox, and ``notification.delivered``
-only for the channels a deployment lists in ``DELIVERED_EVENTS`` (nobody in the suite
-consumes it).
+the outcome. A delivery due now on a channel this process sends is recorded already claimed
+by this process's sender and handed to it in memory once written (``SenderQueue``): one
+write fewer per e-mail or SMS than a claim; if the process stops before sending it, its
+lease runs out and any sender claims it. ``notification.failed`` goes through the outbox,
+and ``notification.delivered`` only for the channels a deployment lists in
+``DELIVERED_EVENTS`` (nobody in the suite consumes it).
 """
 
 from __future__ import annotations
@@ -26,9 +29,17 @@ from kernel.divisions import region_prefix
 from kernel.programme import ProgrammeModel
 from notification import directory, storage
 from notification.channels import ChannelError
-from notification.providers import Settings
+from notification.providers import SenderQueue, Settings
 from notification.rules import builders
-from notification.rules.deliveries import FAILED, SENT, SKIPPED, SUBMITTED_SINCE, after_failure, initial_state
+from notification.rules.deliveries import (
+    FAILED,
+    PENDING,
+    SENT,
+    SKIPPED,
+    SUBMITTED_SINCE,
+    after_failure,
+    initial_state,
+)
 from notification.rules.notices import (
     Contact,
     Notice,
@@ -57,6 +68,7 @@ class Deps:
     templates: TemplateSet
     settings: Settings
     registration: Any = None  # ServiceClient proxy of registration: who has submitted, right before a reminder
+    sender: SenderQueue | None = None  # this process's sender, for deliveries due now (none: left to the claim)
 
     def programme(self, programme_id: str) -> ProgrammeModel:
         return directory.programme(self.review, programme_id, self.settings.cache_seconds)
@@ -127,7 +139,13 @@ def record_notice(deps: Deps, unit: UnitOfWork, notice: Notice) -> int:
         return 0
     preferences = storage.preferences_of(unit.db, sorted({t.recipient for t in targets}), unit.session)
     made = [delivery_of(deps, notice, target, preferences) for target in targets]
-    storage.add_deliveries(unit, [sealed_delivery(delivery) for delivery, _ in made])
+    settings = deps.settings
+    if deps.sender is not None:
+        for delivery, _ in made:
+            if delivery["state"] == PENDING and delivery["channel"] in settings.channels:
+                delivery.update(storage.claim_fields(settings.owner, settings.lease_seconds))
+    storage.add_deliveries(unit, [sealed_delivery(delivery) for delivery, _ in made],
+                           handed=deps.sender.put if deps.sender is not None else None)
     messages = [message for _, message in made if message is not None]
     if messages:
         storage.add_inbox_messages(unit, messages)
@@ -164,17 +182,29 @@ class _Partial(Exception):
     """A batch's outcomes could not all be recorded at once (a lease was lost): one by one then."""
 
 
-def send_pass(store: StoreHandle, settings: Settings, registration: Any = None) -> int:
-    """Send what is due, at most a batch; a channel whose server is unreachable is left for the next pass.
+def send_pass(store: StoreHandle, settings: Settings, registration: Any = None,
+              handed: SenderQueue | None = None) -> int:
+    """Send what this process's handlers handed over, a batch at a time, then what is due, at
+    most a batch; a channel whose server is unreachable is left for the next pass. How many
+    were sent or tried."""
+    sent = 0
+    # each handed delivery with at least half its lease left when its batch begins
+    while handed and (batch := handed.take(settings.batch_size, storage.wall_now()
+                                           + timedelta(seconds=settings.lease_seconds / 2))):
+        sent += send_batch(store, settings, registration, batch)
+    return sent + send_batch(store, settings, registration, storage.claim_batch(
+        store.db, settings.owner, settings.lease_seconds, list(settings.channels), settings.batch_size))
 
-    The batch is claimed at once and the sent ones are recorded at once (one transaction: one
-    write for the deliveries, one for their outcome events), so the database work per message
-    is a fraction of an operation. A "not yet submitted" reminder is checked with
-    ``registration`` once more right before it goes out (the e-mail or SMS may leave a moment
-    after the reminder was recorded).
+
+def send_batch(store: StoreHandle, settings: Settings, registration: Any, batch: list[dict[str, Any]]) -> int:
+    """Send a batch this sender holds.
+
+    The sent ones are recorded at once (one write for the deliveries, in one transaction with
+    their outcome events when any is wanted), so the database work per message is a fraction
+    of an operation. A "not yet submitted" reminder is checked with ``registration`` once more
+    right before it goes out (the e-mail or SMS may leave a moment after the reminder was
+    recorded).
     """
-    batch = storage.claim_batch(store.db, settings.owner, settings.lease_seconds, list(settings.channels),
-                                settings.batch_size)
     down: set[str] = set()
     sent: list[tuple[dict[str, Any], dict[str, Any]]] = []
 

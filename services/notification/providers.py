@@ -1,4 +1,4 @@
-"""Nameko extensions of the notification service: its settings, its templates, its timers.
+"""Nameko extensions of the notification service: its settings, its templates, its sender's queue.
 
 Both providers check everything at start-up and raise ``ConfigError`` (one line, printed
 by ``zjtx.launch``) when a template or a setting is wrong: a broken template must stop
@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -131,3 +133,39 @@ class TemplatesProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx: Any) -> TemplateSet:
         return self.templates
+
+
+class SenderQueue:
+    """Deliveries recorded already claimed by this process's sender, waiting for its next pass.
+
+    In memory only: what a stopped process held is claimed by any sender once its lease is
+    over. One whose lease is too near its end to be sent under it is left to that claim too,
+    so that no other sender can have taken it while this one sends it."""
+
+    def __init__(self) -> None:
+        self._held: deque[dict[str, Any]] = deque()
+
+    def put(self, delivery: dict[str, Any]) -> None:
+        self._held.append(delivery)
+
+    def take(self, limit: int, held_until: datetime) -> list[dict[str, Any]]:
+        """Up to ``limit`` of them, in the order recorded, each leased until after ``held_until``."""
+        taken: list[dict[str, Any]] = []
+        while self._held and len(taken) < limit:
+            delivery = self._held.popleft()
+            if delivery["lease_until"] > held_until:
+                taken.append(delivery)
+        return taken
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+
+class SenderQueueProvider(DependencyProvider):
+    """One ``SenderQueue`` per service process: its handlers put, its sender timer takes."""
+
+    def setup(self) -> None:
+        self.queue = SenderQueue()
+
+    def get_dependency(self, worker_ctx: Any) -> SenderQueue:
+        return self.queue

@@ -13,7 +13,7 @@ from nameko_grpc.errors import GrpcError
 
 from notification import directory, dispatch, storage, workflow
 from notification.dispatch import Deps
-from notification.providers import Settings, SettingsProvider, TemplatesProvider
+from notification.providers import SenderQueue, SenderQueueProvider, Settings, SettingsProvider, TemplatesProvider
 from notification.rules.access import check_may_read, check_recipient, check_staff
 from notification.rules.catalogue import CHANNELS
 from notification.rules.deliveries import check_filter, check_retryable
@@ -77,10 +77,11 @@ class NotificationService(GrpcOperations):
     registration = ServiceClient(RegistrationStub, "REGISTRATION_TARGET")  # who has submitted, before a reminder
     settings: Settings = SettingsProvider()
     templates: TemplateSet = TemplatesProvider()
+    sender_queue: SenderQueue = SenderQueueProvider()  # deliveries recorded here, for the sender here
 
     @property
     def deps(self) -> Deps:
-        return Deps(self.review, self.templates, self.settings, self.registration)
+        return Deps(self.review, self.templates, self.settings, self.registration, self.sender_queue)
 
     def _owner_unit(self, programme_id: str) -> str | None:
         found = directory.lookup_programme(self.review, programme_id, self.settings.cache_seconds)
@@ -189,7 +190,7 @@ class NotificationService(GrpcOperations):
 
     @configured_timer("SENDER_POLL_SECONDS", 1.0)
     def send_due(self) -> None:
-        dispatch.send_pass(self.store, self.settings, self.registration)
+        dispatch.send_pass(self.store, self.settings, self.registration, self.sender_queue)
 
     @configured_timer("REMINDER_CHECK_SECONDS", 60.0)
     def check_reminders(self) -> None:

@@ -16,7 +16,7 @@ Times: ``created_at`` and the like follow the platform clock (what people see);
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -136,10 +136,19 @@ def existing_inbox_ids(db: Database, recipient: str, message_ids: list[str]) -> 
 # -- deliveries ------------------------------------------------------------------------
 
 
-def add_deliveries(unit: UnitOfWork, documents: list[dict[str, Any]]) -> None:
+def add_deliveries(unit: UnitOfWork, documents: list[dict[str, Any]],
+                   handed: Callable[[dict[str, Any]], None] | None = None) -> None:
+    """Queue the deliveries' inserts; ``handed(delivery)`` once each one written already claimed
+    (``sending``) is in, for the sender of this process (``claim_fields``)."""
     at = seq()
     for i, document in enumerate(documents):
-        unit.insert_later("deliveries", {**document, "seq": at + i})
+        unit.insert_later("deliveries", {**document, "seq": at + i},
+                          then=handed if document["state"] == SENDING else None)
+
+
+def claim_fields(owner: str, lease_seconds: float) -> dict[str, Any]:
+    """A delivery's fields while ``owner``'s sender holds it (``claim_batch``'s, or written so)."""
+    return {"state": SENDING, "claimed_by": owner, "lease_until": wall_now() + timedelta(seconds=lease_seconds)}
 
 
 def claim_batch(db: Database, owner: str, lease_seconds: float, channels: Iterable[str],
@@ -151,7 +160,7 @@ def claim_batch(db: Database, owner: str, lease_seconds: float, channels: Iterab
     meanwhile are the ones this sender holds read back. Not ``$or`` nor ``findAndModify``:
     the embedded server scans for both (docs/performance.md)."""
     at = wall_now()
-    claim = {"$set": {"state": SENDING, "claimed_by": owner, "lease_until": at + timedelta(seconds=lease_seconds)}}
+    claim = {"$set": claim_fields(owner, lease_seconds)}
     wanted = {"channel": {"$in": list(channels)}}
     kinds = [{"state": state, "next_attempt_at": {"$lte": at}} for state in DUE_STATES]
     kinds.append({"state": SENDING, "lease_until": {"$lt": at}})  # a sender that died, once its lease is over

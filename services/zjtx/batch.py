@@ -15,7 +15,8 @@ same writes one command each.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from pymongo import InsertOne, UpdateMany, UpdateOne
@@ -29,7 +30,8 @@ DUPLICATE_KEY = 11000
 @dataclass(frozen=True)
 class Write:
     """One queued write: an insert of ``document``, or an update of ``filter`` by ``update``
-    (of every match with ``many``)."""
+    (of every match with ``many``). ``then``: called with the inserted document once it is in
+    (after the unit's commit; not for an insert skipped because its key was taken)."""
 
     collection: str
     document: dict[str, Any] | None = None
@@ -37,6 +39,7 @@ class Write:
     update: dict[str, Any] | None = None
     upsert: bool = False
     many: bool = False
+    then: Callable[[dict[str, Any]], None] | None = field(default=None, compare=False)
 
     @property
     def is_insert(self) -> bool:

@@ -114,6 +114,7 @@ class UnitOfWork:
     events: list[PendingEvent] = field(default_factory=list)
     origin: str = ""
     writes: list[Write] = field(default_factory=list)
+    written: list[Write] = field(default_factory=list)  # inserts made whose ``then`` is still to call
 
     def emit(self, event_type: str, subject: str, data: dict[str, Any]) -> PendingEvent:
         event_id = ""
@@ -124,8 +125,11 @@ class UnitOfWork:
         self.events.append(event)
         return event
 
-    def insert_later(self, collection: str, document: dict[str, Any]) -> None:
-        self.writes.append(Write(collection, document=document))
+    def insert_later(self, collection: str, document: dict[str, Any],
+                     then: Callable[[dict[str, Any]], None] | None = None) -> None:
+        """Queue an insert; ``then(document)`` once it is in for good: after the commit, or
+        after the unit's last write without a transaction (not if its key was taken)."""
+        self.writes.append(Write(collection, document=document, then=then))
 
     def insert(self, collection: str, document: dict[str, Any]) -> None:
         """In a transaction, queued for the unit's last round trip (the transaction makes the
@@ -147,7 +151,16 @@ class UnitOfWork:
     def flush(self) -> None:
         """Write the queued writes now (outside a transaction, inserts whose key is taken are skipped)."""
         queued, self.writes = self.writes, []
-        write_all(self.db, self.session, queued)
+        self._note_written(queued, write_all(self.db, self.session, queued))
+
+    def _note_written(self, queued: list[Write], skipped: set[int]) -> None:
+        self.written += [w for position, w in enumerate(queued) if w.then is not None and position not in skipped]
+
+    def written_in(self) -> None:
+        """The unit's writes are in (committed): each made insert's ``then``, once."""
+        written, self.written = self.written, []
+        for write in written:
+            write.then(write.document)  # type: ignore[misc, arg-type]
 
     def finish(self, grace_seconds: float, record: tuple[str, str, str] | None = None) -> list[dict[str, Any]]:
         """The unit's last round trip: the queued writes, its outbox entries, then (a handler
@@ -165,6 +178,7 @@ class UnitOfWork:
             if taken.write.collection == "processed_events":
                 raise AlreadyApplied(str((taken.write.document or {}).get("_id"))) from None
             raise
+        self._note_written(queued, skipped)
         if record is not None and len(queued) - 1 in skipped:
             raise AlreadyApplied(str(queued[-1].document["_id"]))  # type: ignore[index]
         first = len(queued) - len(outbox) - (record is not None)
@@ -271,6 +285,7 @@ class Store(DependencyProvider):
 
         with self.client.start_session() as session:
             result = session.with_transaction(callback)
+        units[0].written_in()
         if written and relay is not None:
             relay.hand_over(written)  # published right after the commit; the poll is the fallback
         return result
@@ -289,6 +304,7 @@ class Store(DependencyProvider):
         unit = UnitOfWork(self.standalone_db, None, self.source, origin=origin)
         result = work(unit)
         written = unit.finish(self.relay.handover_grace_seconds if self.relay else 0.0, record)
+        unit.written_in()
         if written and self.relay is not None:
             self.relay.hand_over(written)
         return result

@@ -5,7 +5,7 @@ inside one; the same outcome, one command each, on a server without ``bulkWrite`
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from zjtx import batch
 from zjtx.inbox import AlreadyApplied
-from zjtx.mongo import UnitOfWork
+from zjtx.mongo import StandaloneStore, UnitOfWork
 
 
 class Commands(monitoring.CommandListener):
@@ -114,3 +114,36 @@ def test_a_server_without_bulk_write_gets_the_same_writes_one_command_each(
     assert "bulkWrite" not in commands.names and commands.names.count("insert") >= 5
     assert len(written) == 1
     assert db.deliveries.count_documents({}) == 2 and db.processed_events.count_documents({}) == 2
+
+
+def test_an_inserts_follow_up_runs_once_it_is_committed_and_not_for_a_taken_key(mongo: MongoClient) -> None:
+    """``insert_later(..., then=)``: what notification hands its sender must be in the database,
+    and must be the run's own (a redelivery that finds its deliveries written hands none)."""
+    store = StandaloneStore(mongo, f"uow_{uuid.uuid4().hex[:8]}", "notification").handle()
+    seen: list[tuple[str, bool]] = []
+
+    def follow_up(document: dict[str, Any]) -> None:  # committed: visible outside the transaction
+        seen.append((document["_id"], store.db.deliveries.find_one({"_id": document["_id"]}) is not None))
+
+    def insert(*ids: str) -> Callable[[UnitOfWork], None]:
+        def work(unit: UnitOfWork) -> None:
+            for delivery_id in ids:
+                unit.insert_later("deliveries", {"_id": delivery_id}, then=follow_up)
+        return work
+
+    def aborted(unit: UnitOfWork) -> None:
+        insert("d1")(unit)
+        unit.flush()
+        raise RuntimeError("the handler failed after its write")
+
+    try:
+        with pytest.raises(RuntimeError):
+            store.transact(aborted)
+        assert seen == [] and store.db.deliveries.count_documents({}) == 0
+
+        store.transact(insert("d1"))
+        assert seen == [("d1", True)]
+        store.apply(insert("d1", "d2"), origin="Check.on_event:e1")  # d1 taken: skipped, no follow-up
+        assert seen == [("d1", True), ("d2", True)]
+    finally:
+        mongo.drop_database(store.db.name)

@@ -4,6 +4,7 @@ cases, against the embedded database. Sending (SMTP, the SMS gateway) is not run
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
@@ -17,7 +18,7 @@ from workflow_support import HUNAN, IN_WINDOW, ReviewAnswers, catalogue, outbox,
 from notification import dispatch, storage, workflow
 from notification.channels import ChannelError
 from notification.dispatch import Deps
-from notification.providers import DEFAULT_TEMPLATES, load_settings
+from notification.providers import DEFAULT_TEMPLATES, SenderQueue, Settings, load_settings
 from notification.rules.templates import load_templates
 from registration import storage as registration_storage
 from review import storage as review_storage
@@ -315,3 +316,72 @@ def test_a_delivery_and_an_inbox_message_written_twice_are_kept_once(notificatio
         with pytest.raises(DuplicateKeyError):
             notification.db[collection].insert_one(dict(document))
         assert notification.db[collection].count_documents({}) == 1
+
+
+def handed_over(settings: Settings) -> tuple[Deps, SenderQueue]:
+    """Deps as the service builds them: its handlers hand deliveries due now to its own sender."""
+    queue = SenderQueue()
+    return Deps(ReviewAnswers(), load_templates(DEFAULT_TEMPLATES), settings, sender=queue), queue
+
+
+def test_an_email_due_now_goes_to_this_process_sender_without_being_claimed(notification: StoreHandle,
+                                                                           registration: StoreHandle) -> None:
+    enterprise = register(registration)
+    [event] = outbox(registration, "enterprise.registered")
+    channel = RecordingChannel()
+    settings = replace(load_settings(SETTINGS), channels={"email": channel})
+    handing, queue = handed_over(settings)
+
+    notification.apply(lambda unit: workflow.enterprise_registered(handing, unit, event),
+                       f"NotificationService.on_enterprise_registered:{event.id}")
+
+    recipient = f"enterprise:{enterprise['_id']}"
+    email = deliveries(notification, event)[(recipient, "email")]
+    assert (email["state"], email["claimed_by"], len(queue)) == ("sending", settings.owner, 1)  # recorded claimed
+    assert dispatch.send_pass(notification, settings, handed=queue) == 1
+    assert dispatch.send_pass(notification, settings, handed=queue) == 0
+    [sent] = channel.sent
+    assert sent["address"] == "liming@example.cn"
+    email = deliveries(notification, event)[(recipient, "email")]
+    assert (email["state"], email["attempts"], [h["outcome"] for h in email["history"]]) == ("sent", 1, ["sent"])
+    assert "claimed_by" not in email and "lease_until" not in email
+
+
+def test_a_handed_email_is_handed_once_and_never_when_its_record_was_not_written(notification: StoreHandle,
+                                                                                 registration: StoreHandle) -> None:
+    register(registration)
+    [event] = outbox(registration, "enterprise.registered")
+    handing, queue = handed_over(replace(load_settings(SETTINGS), channels={"email": RecordingChannel()}))
+    origin = f"NotificationService.on_enterprise_registered:{event.id}"
+
+    def failed_after_writing(unit: Any) -> None:
+        workflow.enterprise_registered(handing, unit, event)
+        unit.flush()
+        raise ConnectionError("the handler's last write failed")
+
+    with pytest.raises(ConnectionError):  # in a transaction: nothing written, nothing handed
+        notification.transact(failed_after_writing)
+    assert (notification.db.deliveries.count_documents({}), len(queue)) == (0, 0)
+
+    notification.apply(lambda unit: workflow.enterprise_registered(handing, unit, event), origin)
+    notification.apply(lambda unit: workflow.enterprise_registered(handing, unit, event), origin)  # redelivered
+    assert len(queue) == 1  # the second run found the delivery written: not its to send
+
+
+def test_a_handed_email_whose_lease_ran_out_is_left_to_the_sender_that_claimed_it(notification: StoreHandle,
+                                                                                  registration: StoreHandle) -> None:
+    """This process fell behind: another sender claimed the delivery once the lease was over, so
+    this one must not send it too."""
+    register(registration)
+    [event] = outbox(registration, "enterprise.registered")
+    here, there = RecordingChannel(), RecordingChannel()
+    settings = replace(load_settings({**SETTINGS, "DELIVERY_LEASE_SECONDS": "0.05"}), channels={"email": here})
+    handing, queue = handed_over(settings)
+    notification.apply(lambda unit: workflow.enterprise_registered(handing, unit, event),
+                       f"NotificationService.on_enterprise_registered:{event.id}")
+    time.sleep(0.1)
+
+    other = replace(load_settings(SETTINGS), channels={"email": there})  # another process: its own owner
+    assert dispatch.send_pass(notification, other) == 1
+    assert dispatch.send_pass(notification, settings, handed=queue) == 0
+    assert (len(there.sent), len(here.sent), len(queue)) == (1, 0, 0)
