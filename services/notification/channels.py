@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -76,28 +77,50 @@ def build_email(delivery: Mapping[str, Any], sender: str) -> EmailMessage:
 
 
 class EmailChannel:
+    """Sends over SMTP sessions kept open between messages, as a mail client sending a batch
+    does: a message costs its transaction (MAIL, RCPT, DATA), not a connection, a greeting, a
+    TLS handshake and a QUIT of its own. A session idle longer than ``IDLE_SECONDS`` is closed
+    rather than reused (servers drop idle clients); one kept is checked with RSET before its
+    next message, so one the server closed meanwhile is replaced before anything is sent."""
+
     name = "email"
+    IDLE_SECONDS = 30.0
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
+        self._idle: list[tuple[smtplib.SMTP, float]] = []  # open sessions and when each was last used
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         if s.security == "ssl":
-            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
-        client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-        if s.security == "starttls":
-            client.starttls(context=ssl.create_default_context())
+            client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            if s.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
         return client
+
+    def _session(self) -> tuple[smtplib.SMTP, bool]:
+        """An open session, and whether it is new: a kept one that still answers, or a new one."""
+        while self._idle:
+            client, used = self._idle.pop()
+            if time.monotonic() - used < self.IDLE_SECONDS:
+                try:
+                    client.rset()
+                    return client, False
+                except (OSError, smtplib.SMTPException):
+                    pass
+            _close(client)
+        return self._connect(), True
 
     def send(self, delivery: Mapping[str, Any]) -> None:
         s = self.settings
         try:
-            client = self._connect()
+            client, new = self._session()
         except (OSError, smtplib.SMTPException) as exc:
             raise ChannelError(f"SMTP {s.host}:{s.port} unreachable: {type(exc).__name__}: {exc}", unreachable=True) from None
         try:
-            if s.user:
+            if new and s.user:
                 client.login(s.user, s.password)
             sender = parseaddr(s.sender)[1] or s.sender
             refused = client.send_message(build_email(delivery, s.sender), from_addr=sender,
@@ -105,14 +128,22 @@ class EmailChannel:
             if refused:
                 raise ChannelError(f"SMTP refused recipient: {refused}")
         except smtplib.SMTPException as exc:
+            _close(client)
             raise ChannelError(f"SMTP error: {type(exc).__name__}: {exc}") from None
         except OSError as exc:
+            _close(client)
             raise ChannelError(f"SMTP connection lost: {type(exc).__name__}: {exc}", unreachable=True) from None
-        finally:
-            try:
-                client.quit()
-            except (OSError, smtplib.SMTPException):
-                client.close()
+        except BaseException:
+            _close(client)
+            raise
+        self._idle.append((client, time.monotonic()))
+
+
+def _close(client: smtplib.SMTP) -> None:
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException):
+        client.close()
 
 
 @dataclass(frozen=True)

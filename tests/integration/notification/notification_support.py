@@ -40,6 +40,7 @@ class Mail:
     subject: str
     body: str
     message: EmailMessage
+    peer: tuple[str, int] = ("", 0)  # the client's address and port: one per SMTP session
 
 
 class SmtpSink:
@@ -55,7 +56,7 @@ class SmtpSink:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         body = message.get_body(preferencelist=("plain",))
         mail = Mail(envelope.mail_from, tuple(envelope.rcpt_tos), str(message["Subject"]),
-                    body.get_content() if body else "", message)
+                    body.get_content() if body else "", message, tuple(session.peer))
         with self._lock:
             self.messages.append(mail)
         return "250 Message accepted for delivery"

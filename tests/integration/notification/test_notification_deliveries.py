@@ -46,6 +46,7 @@ from pymongo import MongoClient
 from harness import rabbit
 from harness.clients import domain_error
 from harness.wait import until
+from notification.channels import EmailChannel, SmtpSettings
 from zjtx.crypto import mask_email
 from zjtx.grpc_support import Caller
 from zjtx.up import Suite
@@ -463,3 +464,28 @@ def test_an_enterprise_resets_its_password_with_a_code_sent_by_sms(notifying: Su
     stored = mongo.zjtx_gateway.reset_codes.find_one({"_id": f"enterprise:{uscc}"})
     assert code not in str(stored)  # the gateway keeps only an HMAC of the code
 
+
+
+def test_the_email_channel_sends_a_batch_over_one_session_and_replaces_one_the_server_closed(
+        smtp_sink: SmtpSink) -> None:
+    channel = EmailChannel(SmtpSettings(host="127.0.0.1", port=smtp_sink.port, sender="平台 <noreply@zjtx.local>"))
+    address = f"batch-{uuid.uuid4().hex[:8]}@example.cn"
+
+    def send(n: int) -> None:
+        channel.send({"_id": f"d{n}-{address}", "title": f"第{n}封", "name": "李明", "address": address,
+                      "body": "您好"})
+
+    def peers() -> list[tuple[str, int]]:
+        return [mail.peer for mail in sorted(smtp_sink.to(address), key=lambda m: m.subject)]
+
+    for n in range(3):
+        send(n)
+    assert len(set(peers())) == 1  # one connection, greeting and QUIT for the three
+
+    smtp_sink.stop()  # the server goes away and comes back: the kept session is dead
+    smtp_sink.start()
+    send(3)
+    channel.IDLE_SECONDS = 0  # a session idle too long is not reused
+    send(4)
+    found = peers()
+    assert len(found) == 5 and len({found[0], found[3], found[4]}) == 3  # each sent once, on a new session
