@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -152,9 +154,11 @@ def test_recipients_and_staff_are_checked() -> None:
 def test_an_email_carries_the_delivery_id_and_a_chinese_subject() -> None:
     message = build_email({"_id": "d1", "title": "【申报已提交】小巨人", "name": "张三", "address": "a@b.cn",
                            "body": "张三，您好：\n正文"}, "平台 <noreply@zjtx.cn>")
-    assert message["Message-ID"] == "<d1@zjtx.cn>"
-    assert str(message["Subject"]) == "【申报已提交】小巨人"
-    assert message.get_content().startswith("张三，您好")
+    received = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)  # as a server reads it
+    assert received["Message-ID"] == "<d1@zjtx.cn>" and received["X-ZJTX-Delivery"] == "d1"
+    assert (received["Subject"], received["From"]) == ("【申报已提交】小巨人", "平台 <noreply@zjtx.cn>")
+    assert (received["To"].addresses[0].display_name, received["To"].addresses[0].addr_spec) == ("张三", "a@b.cn")
+    assert received.get_content().startswith("张三，您好")
 
 
 def test_channels_without_a_server_are_off_and_bad_settings_refused() -> None:
