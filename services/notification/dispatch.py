@@ -206,7 +206,7 @@ def send_batch(store: StoreHandle, settings: Settings, registration: Any, batch:
     recorded).
     """
     down: set[str] = set()
-    sent: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    sent: list[dict[str, Any]] = []
 
     def send_one(delivery: dict[str, Any]) -> None:
         if delivery["channel"] in down:  # its server is away: back to the queue, no attempt counted
@@ -226,7 +226,7 @@ def send_batch(store: StoreHandle, settings: Settings, registration: Any, batch:
                 log.exception("delivery %s: unexpected error from %s", delivery["_id"], delivery["channel"])
                 finish_failed(store, settings, delivery, f"{type(exc).__name__}: {exc}")
             else:
-                sent.append((delivery, {"state": SENT, "sent_at": now(), "last_error": ""}))
+                sent.append(delivery)
                 log.info("delivery %s sent by %s to %s", delivery["_id"], delivery["channel"], delivery["recipient"])
 
     # several at once: a send is mostly waiting on the mail server or the SMS gateway
@@ -238,30 +238,32 @@ def send_batch(store: StoreHandle, settings: Settings, registration: Any, batch:
     return len(batch)
 
 
-def finish_sent_all(store: StoreHandle, settings: Settings, sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-    """Record sends in one write. With ``notification.delivered`` wanted for any of them, in one
-    transaction with those events, and one by one when a lease was lost meanwhile (only the
-    deliveries still held are recorded then). Without, the one conditional write is all: it
-    records each delivery this sender still holds, and one whose lease another sender took is
-    that sender's to record."""
-    if not any(delivery["channel"] in settings.delivered_events for delivery, _ in sent):
-        recorded = storage.finish_sent_batch(store.db, settings.owner, sent)
+def finish_sent_all(store: StoreHandle, settings: Settings, sent: list[dict[str, Any]]) -> None:
+    """Record sends in one write, each sent at the moment the batch is recorded (within the
+    sender's pass of the send itself). With ``notification.delivered`` wanted for any of them,
+    in one transaction with those events, and one by one when a lease was lost meanwhile (only
+    the deliveries still held are recorded then). Without, the one conditional write is all:
+    it records each delivery this sender still holds, and one whose lease another sender took
+    is that sender's to record."""
+    at, ids = now(), [delivery["_id"] for delivery in sent]
+    if not any(delivery["channel"] in settings.delivered_events for delivery in sent):
+        recorded = storage.finish_sent_batch(store.db, settings.owner, ids, at)
         if recorded < len(sent):
             log.warning("%d of %d sent deliveries were no longer held by this sender when recorded (lease over)",
                         len(sent) - recorded, len(sent))
         return
 
     def work(unit: UnitOfWork) -> None:
-        if storage.finish_sent_batch(unit.db, settings.owner, sent, unit.session) < len(sent):
+        if storage.finish_sent_batch(unit.db, settings.owner, ids, at, unit.session) < len(sent):
             raise _Partial()
-        for delivery, _ in sent:
+        for delivery in sent:
             if delivery["channel"] in settings.delivered_events:
                 emit_outcome(unit, delivery, delivered=True, attempts=delivery["attempts"] + 1)
 
     try:
         store.transact(work)
     except _Partial:
-        for delivery, _ in sent:
+        for delivery in sent:
             finish_sent(store, settings, delivery)
 
 
