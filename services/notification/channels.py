@@ -68,9 +68,9 @@ class SmtpSettings:
 def build_email(delivery: Mapping[str, Any], sender: str) -> Message:
     """The message as sent: UTF-8 text, its Chinese headers as RFC 2047 encoded words.
 
-    Built with the compat32 classes (``MIMEText``, ``Header``): the same bytes on the wire
-    as ``EmailMessage`` makes, at a sixth of the CPU (its header registry parses every header
-    it is given, 1.2 ms an e-mail against 0.2 ms)."""
+    Built with the compat32 classes (``MIMEText``, ``Header``): a message a mail server reads
+    exactly as the one ``EmailMessage`` made, at a sixth of the CPU (its header registry
+    parses every header it is given: 1.2 ms an e-mail against 0.2 ms)."""
     message = MIMEText(delivery["body"], "plain", "utf-8")
     message["Subject"] = Header(delivery["title"], "utf-8")
     name, address = parseaddr(sender)
@@ -172,6 +172,10 @@ class SmsChannel:
     def __init__(self, settings: SmsSettings) -> None:
         self.settings = settings
         self.session = requests.Session()
+        # the environment's proxy for the gateway read once, here, rather than on every request
+        # with the .netrc look-ups that come with it (a bearer token is the only credential)
+        self.session.trust_env = False
+        self.session.proxies = requests.utils.get_environ_proxies(settings.url) if settings.url else {}
 
     def send(self, delivery: Mapping[str, Any]) -> None:
         headers = {"Authorization": f"Bearer {self.settings.token}"} if self.settings.token else {}

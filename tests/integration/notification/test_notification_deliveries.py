@@ -465,7 +465,6 @@ def test_an_enterprise_resets_its_password_with_a_code_sent_by_sms(notifying: Su
     assert code not in str(stored)  # the gateway keeps only an HMAC of the code
 
 
-
 def test_the_email_channel_sends_a_batch_over_one_session_and_replaces_one_the_server_closed(
         smtp_sink: SmtpSink) -> None:
     channel = EmailChannel(SmtpSettings(host="127.0.0.1", port=smtp_sink.port, sender="平台 <noreply@zjtx.local>"))

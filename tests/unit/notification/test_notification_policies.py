@@ -8,7 +8,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from notification.channels import ChannelError, EmailChannel, SmtpSettings, build_email, configured_channels
+from notification.channels import (
+    ChannelError,
+    EmailChannel,
+    SmsChannel,
+    SmsSettings,
+    SmtpSettings,
+    build_email,
+    configured_channels,
+)
 from notification.rules.access import check_recipient, check_staff, may_read
 from notification.rules.deliveries import (
     FAILED,
@@ -178,3 +186,12 @@ def test_an_unreachable_smtp_server_is_reported_as_such() -> None:
     with pytest.raises(ChannelError) as error:
         channel.send({"_id": "d", "title": "t", "address": "a@b.cn", "body": "b"})
     assert error.value.unreachable and "unreachable" in str(error.value)
+
+
+def test_the_sms_gateways_proxy_is_read_from_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.gov.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    through = SmsChannel(SmsSettings(url="https://sms.example.cn/send")).session
+    direct = SmsChannel(SmsSettings(url="http://127.0.0.1:8099/sms")).session
+    assert through.proxies["https"] == "http://proxy.gov.example:3128" and "https" not in direct.proxies
+    assert not through.trust_env  # not looked up again (nor ~/.netrc) on every message
