@@ -65,9 +65,9 @@ ATTEMPTS = 5  # an application changed meanwhile (by the enterprise, another eve
 def apply(unit: UnitOfWork, event: Envelope) -> None:
     """One review event on the application, without a transaction (``handles(transaction=False)``).
 
-    Writes, each idempotent: (1) the history entry under the event's natural key (replaced, not
-    doubled, when written again), (2) the status change, conditional on the version read and
-    adding the event id to ``review_events`` in the same update. A crash after (1) leaves the
+    Writes, each idempotent, in one round trip and in this order: (1) the history entry under the
+    event's natural key (written again, not doubled), (2) the status change, conditional on the
+    version read and adding the event id to ``review_events`` in the same update. A crash after (1) leaves the
     application unchanged: the redelivery computes the same change and writes both. A crash after
     (2) leaves the event id on the application: the redelivery finds it and writes nothing. A
     change made meanwhile by someone else fails the version condition: read and apply again."""
@@ -85,7 +85,7 @@ def apply(unit: UnitOfWork, event: Envelope) -> None:
         change = review_change(event.type, application["status"], application.get("return_round", 0), info)
         at = now()
         changed = change.status is not None or bool(change.set)
-        storage.put_history(unit, f"review-event:{event.id}", {
+        entry = {
             "application_id": application_id, "at": at,
             "actor": info.get("actor") or (f"review:{info['unit_name']}" if info.get("unit_name") else "review"),
             "role": "reviewer" if info.get("actor") else "system", "action": change.action,
@@ -93,12 +93,13 @@ def apply(unit: UnitOfWork, event: Envelope) -> None:
             "version": application["version"] + (1 if changed else 0),
             "data": {"event_id": event.id, "event_type": event.type, "ignored": bool(change.ignored),
                      **{k: v for k, v in info.items() if k in ("level", "unit_id", "task_id", "round", "rank")}},
-        })
+        }
         if not changed:
+            storage.put_history(unit, f"review-event:{event.id}", entry)
             return
         updates = {**change.set, **({"status": change.status} if change.status else {})}
-        if storage.change_application(unit, application_id, {"version": application["version"]}, updates, at,
-                                      current=application, push={APPLIED: event.id}) is not None:
+        if storage.change_with_history(unit, f"review-event:{event.id}", entry, application_id,
+                                       {"version": application["version"]}, updates, at, push={APPLIED: event.id}):
             return
     # changed under us each time: let the event be redelivered
     raise RuntimeError(f"application {application_id} changed while applying {event.type}")

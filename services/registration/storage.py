@@ -29,6 +29,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from kernel import personal
+from zjtx.batch import Write, write_counted
 from zjtx.crypto import field_cipher
 from zjtx.files import download
 from zjtx.mongo import UnitOfWork, simple_index
@@ -206,12 +207,7 @@ def change_application(unit: UnitOfWork, application_id: str, expected: dict[str
     ``expected`` pins (its version): the updated document is then made from it and the
     changes, without reading it back. ``push``: values appended to array fields in the same
     update (the review events applied, which guard their redelivery)."""
-    update: dict[str, Any] = {"$set": {**_sealed_changes(changes), "updated_at": at},
-                              "$inc": {"version": 1, **(inc or {})}}
-    if unset:
-        update["$unset"] = {key: "" for key in unset}
-    if push:
-        update["$push"] = dict(push)
+    update = _change(changes, at, inc, unset, push)
     after = None
     if current is not None:
         after = {key: _as_stored(value) for key, value in {**current, **changes, "updated_at": at}.items()
@@ -221,6 +217,32 @@ def change_application(unit: UnitOfWork, application_id: str, expected: dict[str
         for key, value in (push or {}).items():
             after[key] = [*after.get(key, []), value]
     return _update(unit, {"_id": application_id, **expected}, update, after)
+
+
+def _change(changes: dict[str, Any], at: datetime, inc: dict[str, int] | None = None, unset: tuple[str, ...] = (),
+            push: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The update that sets ``changes`` and counts the version up."""
+    update: dict[str, Any] = {"$set": {**_sealed_changes(changes), "updated_at": at},
+                              "$inc": {"version": 1, **(inc or {})}}
+    if unset:
+        update["$unset"] = {key: "" for key in unset}
+    if push:
+        update["$push"] = dict(push)
+    return update
+
+
+def change_with_history(unit: UnitOfWork, entry_id: str, entry: dict[str, Any], application_id: str,
+                        expected: dict[str, Any], changes: dict[str, Any], at: datetime,
+                        push: dict[str, Any] | None = None) -> bool:
+    """The history entry of one event under its natural key, then the application's change if
+    it still matches ``expected``, in one round trip and in that order (a crash between them
+    leaves the change to the event's redelivery). False when the application no longer matched:
+    the caller reads it again, and the entry is written again with what it finds."""
+    matched = write_counted(unit.db, unit.session, [
+        Write("application_history", filter={"_id": entry_id}, update={"$set": {"seq": seq(), **entry}}, upsert=True),
+        Write("applications", filter={"_id": application_id, **expected}, update=_change(changes, at, push=push)),
+    ])
+    return matched[1] == 1
 
 
 def drafts_of(unit: UnitOfWork, programme_id: str) -> list[dict[str, Any]]:

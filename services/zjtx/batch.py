@@ -52,13 +52,13 @@ class Write:
         kind = UpdateMany if self.many else UpdateOne
         return kind(self.filter or {}, self.update or {}, upsert=self.upsert, namespace=namespace)
 
-    def run_alone(self, db: Database, session: ClientSession | None) -> None:
+    def run_alone(self, db: Database, session: ClientSession | None) -> int:
+        """The write as a command of its own; how many documents it matched (an insert: 1)."""
         if self.document is not None:
             db[self.collection].insert_one(self.document, session=session)
-        elif self.many:
-            db[self.collection].update_many(self.filter or {}, self.update or {}, upsert=self.upsert, session=session)
-        else:
-            db[self.collection].update_one(self.filter or {}, self.update or {}, upsert=self.upsert, session=session)
+            return 1
+        run = db[self.collection].update_many if self.many else db[self.collection].update_one
+        return run(self.filter or {}, self.update or {}, upsert=self.upsert, session=session).matched_count
 
 
 # clients whose server answered that it has no bulkWrite (MongoDB before 8.0), by id
@@ -86,6 +86,28 @@ def write_all(db: Database, session: ClientSession | None, writes: list[Write]) 
             writes[position].run_alone(db, None)
         start = position + 1
     return skipped
+
+
+def write_counted(db: Database, session: ClientSession | None, writes: list[Write]) -> list[int]:
+    """Make ``writes`` in order in one round trip (one command each on a server without
+    ``bulkWrite``); how many documents each matched (an insert: 1), for a caller whose next
+    step depends on a conditional update. A taken key is an error here, never skipped."""
+    client = db.client
+    if id(client) not in _WITHOUT_BULK_WRITE:
+        try:
+            result = client.bulk_write([w.operation(db.name) for w in writes], session=session, ordered=True,
+                                       verbose_results=True)
+        except InvalidOperation as error:
+            if "8.0" not in str(error):
+                raise
+            _WITHOUT_BULK_WRITE.add(id(client))
+        except ClientBulkWriteException as error:
+            if isinstance(error.error, BaseException):  # the server away: raised as itself (zjtx.transient)
+                raise error.error from error
+            raise
+        else:
+            return [1 if w.is_insert else result.update_results[i].matched_count for i, w in enumerate(writes)]
+    return [w.run_alone(db, session) for w in writes]
 
 
 class KeyTaken(DuplicateKeyError):

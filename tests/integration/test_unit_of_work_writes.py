@@ -147,3 +147,24 @@ def test_an_inserts_follow_up_runs_once_it_is_committed_and_not_for_a_taken_key(
         assert seen == [("d1", True), ("d2", True)]
     finally:
         mongo.drop_database(store.db.name)
+
+
+@pytest.mark.parametrize("bulk_write", [True, False], ids=["bulkWrite", "one command each"])
+def test_writes_counted_say_what_each_matched_in_one_round_trip(counted: tuple[Database, Commands],
+                                                                bulk_write: bool) -> None:
+    """``write_counted``: registration's history entry and conditional change in one round trip,
+    the change's match telling whether the application had moved on meanwhile."""
+    db, commands = counted
+    db.applications.insert_one({"_id": "app-1", "version": 2})
+    if not bulk_write:
+        batch._WITHOUT_BULK_WRITE.add(id(db.client))
+    try:
+        counts = [batch.write_counted(db, None, [
+            batch.Write("history", filter={"_id": "h1"}, update={"$set": {"at": 1}}, upsert=True),
+            batch.Write("applications", filter={"_id": "app-1", "version": version}, update={"$inc": {"version": 1}}),
+        ]) for version in (2, 2)]  # the second finds version 3: no match
+    finally:
+        batch._WITHOUT_BULK_WRITE.discard(id(db.client))
+    assert [count for _, count in counts] == [1, 0]  # (an upsert's own count differs between servers)
+    assert commands.names.count("bulkWrite") == (2 if bulk_write else 0)
+    assert db.applications.find_one({"_id": "app-1"})["version"] == 3 and db.history.count_documents({}) == 1
