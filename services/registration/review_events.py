@@ -67,10 +67,11 @@ def apply(unit: UnitOfWork, event: Envelope) -> None:
 
     Writes, each idempotent, in one round trip and in this order: (1) the history entry under the
     event's natural key (written again, not doubled), (2) the status change, conditional on the
-    version read and adding the event id to ``review_events`` in the same update. A crash after (1) leaves the
-    application unchanged: the redelivery computes the same change and writes both. A crash after
-    (2) leaves the event id on the application: the redelivery finds it and writes nothing. A
-    change made meanwhile by someone else fails the version condition: read and apply again."""
+    version read and adding the event id to ``review_events`` in the same update. A crash after
+    (1) leaves the application unchanged: the redelivery computes the same change and writes
+    both. A crash after (2) leaves the event id on the application: the redelivery finds it and
+    writes nothing. A change made meanwhile by someone else fails the version condition: read
+    and apply again."""
     application_id, info = event_info(event)
     if not application_id or application_id != event.subject:
         raise PermanentEventError(f"{event.type} {event.id}: application id {application_id!r} "
