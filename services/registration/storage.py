@@ -200,28 +200,25 @@ def save_section(unit: UnitOfWork, application_id: str, section_id: str, expecte
 
 def change_application(unit: UnitOfWork, application_id: str, expected: dict[str, Any], changes: dict[str, Any],
                        at: datetime, inc: dict[str, int] | None = None, unset: tuple[str, ...] = (),
-                       current: dict[str, Any] | None = None,
-                       push: dict[str, Any] | None = None) -> dict[str, Any] | None:
+                       current: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Set ``changes`` if the application still matches ``expected`` (e.g. status, version);
     the updated application or None. ``current``: the application as read before, which
     ``expected`` pins (its version): the updated document is then made from it and the
-    changes, without reading it back. ``push``: values appended to array fields in the same
-    update (the review events applied, which guard their redelivery)."""
-    update = _change(changes, at, inc, unset, push)
+    changes, without reading it back."""
+    update = _change(changes, at, inc, unset)
     after = None
     if current is not None:
         after = {key: _as_stored(value) for key, value in {**current, **changes, "updated_at": at}.items()
                  if key not in unset}
         for key, step in (inc or {}).items():
             after[key] = after.get(key, 0) + step
-        for key, value in (push or {}).items():
-            after[key] = [*after.get(key, []), value]
     return _update(unit, {"_id": application_id, **expected}, update, after)
 
 
 def _change(changes: dict[str, Any], at: datetime, inc: dict[str, int] | None = None, unset: tuple[str, ...] = (),
             push: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The update that sets ``changes`` and counts the version up."""
+    """The update that sets ``changes`` and counts the version up; ``push``: values appended to
+    array fields in the same update (the review events applied, which guard their redelivery)."""
     update: dict[str, Any] = {"$set": {**_sealed_changes(changes), "updated_at": at},
                               "$inc": {"version": 1, **(inc or {})}}
     if unset:
