@@ -23,6 +23,7 @@ from pymongo import InsertOne, UpdateMany, UpdateOne
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import ClientBulkWriteException, DuplicateKeyError, InvalidOperation
+from pymongo.results import ClientBulkWriteResult
 
 DUPLICATE_KEY = 11000
 
@@ -92,22 +93,32 @@ def write_counted(db: Database, session: ClientSession | None, writes: list[Writ
     """Make ``writes`` in order in one round trip (one command each on a server without
     ``bulkWrite``); how many documents each matched (an insert: 1), for a caller whose next
     step depends on a conditional update. A taken key is an error here, never skipped."""
+    result = _bulk_write(db, session, writes, verbose=True)
+    if result is None:
+        return [w.run_alone(db, session) for w in writes]
+    return [1 if w.is_insert else result.update_results[i].matched_count for i, w in enumerate(writes)]
+
+
+def _bulk_write(db: Database, session: ClientSession | None, writes: list[Write],
+                verbose: bool = False) -> ClientBulkWriteResult | None:
+    """``writes`` as one ordered ``bulkWrite``; None when the server has none (before 8.0). A
+    failure of the server itself (away, say) is raised as itself, so that zjtx.transient knows
+    it for an outage; the writes' own errors as ClientBulkWriteException."""
     client = db.client
-    if id(client) not in _WITHOUT_BULK_WRITE:
-        try:
-            result = client.bulk_write([w.operation(db.name) for w in writes], session=session, ordered=True,
-                                       verbose_results=True)
-        except InvalidOperation as error:
-            if "8.0" not in str(error):
-                raise
-            _WITHOUT_BULK_WRITE.add(id(client))
-        except ClientBulkWriteException as error:
-            if isinstance(error.error, BaseException):  # the server away: raised as itself (zjtx.transient)
-                raise error.error from error
+    if id(client) in _WITHOUT_BULK_WRITE:
+        return None
+    try:
+        return client.bulk_write([w.operation(db.name) for w in writes], session=session, ordered=True,
+                                 verbose_results=verbose)
+    except InvalidOperation as error:
+        if "8.0" not in str(error):
             raise
-        else:
-            return [1 if w.is_insert else result.update_results[i].matched_count for i, w in enumerate(writes)]
-    return [w.run_alone(db, session) for w in writes]
+        _WITHOUT_BULK_WRITE.add(id(client))
+        return None
+    except ClientBulkWriteException as error:
+        if isinstance(error.error, BaseException):
+            raise error.error from error
+        raise
 
 
 class KeyTaken(DuplicateKeyError):
@@ -127,23 +138,15 @@ class _Taken(Exception):
 def _write_from(db: Database, session: ClientSession | None, writes: list[Write], start: int) -> None:
     """Writes ``start`` onwards in one command (or one each on an older server); _Taken at the
     first taken key, any other error as raised."""
-    client = db.client
-    if id(client) not in _WITHOUT_BULK_WRITE:
-        try:
-            client.bulk_write([w.operation(db.name) for w in writes[start:]], session=session, ordered=True)
+    try:
+        if _bulk_write(db, session, writes[start:]) is not None:
             return
-        except InvalidOperation as error:
-            if "8.0" not in str(error):
-                raise
-            _WITHOUT_BULK_WRITE.add(id(client))
-        except ClientBulkWriteException as error:
-            if isinstance(error.error, BaseException):  # the server away, say: raised as itself, so that
-                raise error.error from error             # zjtx.transient knows it for an outage
-            failures = error.write_errors or []
-            if error.error is None and not error.write_concern_errors and failures \
-                    and all(f.get("code") == DUPLICATE_KEY for f in failures):
-                raise _Taken(start + int(failures[0]["idx"])) from None
-            raise
+    except ClientBulkWriteException as error:
+        failures = error.write_errors or []
+        if error.error is None and not error.write_concern_errors and failures \
+                and all(f.get("code") == DUPLICATE_KEY for f in failures):
+            raise _Taken(start + int(failures[0]["idx"])) from None
+        raise
     for position in range(start, len(writes)):
         try:
             writes[position].run_alone(db, session)
