@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     source = client[args.source_database or config.get("MONGO_DATABASE") or "zjtx_reporting"]
     target = client[args.target_database] if args.target_database else source
-    ensure_indexes(target, storage.INDEXES)
+    ensure_indexes(target, storage.INDEXES, storage.RETIRED_INDEXES)
 
     def transact(work: Any) -> Any:
         with client.start_session() as session:

@@ -47,7 +47,7 @@ class ReportingService(GrpcOperations):
     name = "reporting"
     grpc_service_names = ("zjtx.reporting.v1.Reporting",)
 
-    store = Store(indexes=storage.INDEXES)
+    store = Store(indexes=storage.INDEXES, retired=storage.RETIRED_INDEXES)
     review = ServiceClient(ReviewStub, "REVIEW_TARGET")
     cache = directory.Cache()
 

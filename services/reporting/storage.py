@@ -60,13 +60,17 @@ INDEXES = {
     # on SecantusDB 7 indexes made an insert ~3x dearer than none), so only what a query needs
     # (issue 16): statistics and the recognition list (by_status; the recognised are a few hundred,
     # sorted by rank in memory), the 推荐汇总表 of the programme or of one unit (programme_table:
-    # ``rec_sort`` stands for the unit, see ``summary_query``), the drafts (unit_draft), a unit's
+    # ``rec_sort`` stands for the unit, see ``summary_query``), the drafts (drafts), a unit's
     # scope and name (by_unit). Dropped then: ``unit_table``, ``recognition``, ``enterprise_id_1``
     # (no query used it); a database made before keeps them until its next rebuild.
     "applications": [
         simple_index("programme_id", "status", name="by_status"),
         simple_index("programme_id", "in_table", "rec_sort", "rec_rank", "_id", name="programme_table"),
-        simple_index("programme_id", "draft_unit_id", "pf_at", "_id", name="unit_draft"),
+        # only the passed applications awaiting a unit's 推荐汇总表 have an entry: the others cost
+        # a write no entry, and the programme-wide drafts (``draft_unit_id > ""``, every query's
+        # condition) no longer walk every application's empty one (0.5 s at 20,000 on SecantusDB)
+        simple_index("programme_id", "draft_unit_id", "pf_at", "_id", name="drafts",
+                     partialFilterExpression={"draft_unit_id": {"$gt": ""}}),
         simple_index("programme_id", "unit_ids", name="by_unit"),
     ],
     "reports": [simple_index("programme_id", "kind", "created_at"), simple_index("job_id")],
@@ -76,6 +80,9 @@ INDEXES = {
     "operating_reports": [simple_index("programme_id", "period", name="by_period")],
     **table_store.INDEXES,  # the 推荐汇总表's stored rows
 }
+# dropped at start: ``unit_draft`` became the partial ``drafts`` (an index's options cannot change
+# under its name)
+RETIRED_INDEXES = {"applications": ["unit_draft"]}
 
 
 class Unit(Protocol):

@@ -5,12 +5,14 @@ and review's use cases wrote (projected as reporting's handlers project them), t
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from pymongo import MongoClient
 from workflow_support import HUNAN, IN_WINDOW, PDF, catalogue, outbox, reviewer, submitted
 
 from harness.reporting_events import keys_in
@@ -26,7 +28,7 @@ from review import workflow as review_workflow
 from zjtx import inbox
 from zjtx.envelope import Envelope
 from zjtx.errors import DomainError
-from zjtx.mongo import StoreHandle
+from zjtx.mongo import StandaloneStore, StoreHandle
 from zjtx_api import registration_pb2
 
 HENGYANG = "unit-430400"
@@ -361,3 +363,27 @@ def test_the_programme_table_from_kept_rows_is_the_table_from_the_documents_befo
     assert {d["_id"]: loaded(d) for d in reporting.db.applications.find({})} == live  # event by event = replayed
     assert kept_rows() == stored
     assert list(table_store.groups(reporting.db, HUNAN, table.RECOMMENDED, ""))  # readable as merged groups too
+
+
+def test_a_database_of_an_earlier_version_loses_the_full_drafts_index_at_start(mongo: MongoClient) -> None:
+    """``unit_draft`` (an entry for every application) became the partial ``drafts`` (the passed
+    ones awaiting a unit's table only): the service starting on an earlier database drops the
+    old one and the drafts read the same, in (unit, pass time, id) order."""
+    name = f"wf_reporting_{uuid.uuid4().hex[:10]}"
+    try:
+        mongo[name].applications.create_index([("programme_id", 1), ("draft_unit_id", 1), ("pf_at", 1), ("_id", 1)],
+                                              name="unit_draft")
+        drafts = [{"_id": f"a{i}", "programme_id": HUNAN, "draft_unit_id": unit, "pf_at": i}
+                  for i, unit in enumerate(["430400", "", "430100", "430400", ""])]
+        mongo[name].applications.insert_many(drafts)
+        for _ in range(2):  # and a second start finds nothing to drop
+            StandaloneStore(mongo, name, "reporting", storage.INDEXES, storage.RETIRED_INDEXES)
+        indexes = {i["name"]: i for i in mongo[name].applications.list_indexes()}
+        assert set(indexes) == {"_id_", "by_status", "programme_table", "drafts", "by_unit"}
+        assert indexes["drafts"]["partialFilterExpression"] == {"draft_unit_id": {"$gt": ""}}
+        db = mongo[name]
+        assert [d["_id"] for d in storage.summary_documents(db, HUNAN, "", include_pending=True)] == ["a2", "a0", "a3"]
+        assert [d["_id"] for d in storage.summary_documents(db, HUNAN, "430400", include_pending=True)] == ["a0", "a3"]
+        assert storage.summary_count(db, HUNAN, "430400", include_pending=True) == 2
+    finally:
+        mongo.drop_database(name)
