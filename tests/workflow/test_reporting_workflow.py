@@ -4,6 +4,7 @@ and review's use cases wrote (projected as reporting's handlers project them), t
 
 from __future__ import annotations
 
+import gc
 import io
 import uuid
 from datetime import timedelta
@@ -233,6 +234,43 @@ def test_a_rebuild_strips_a_payload_archived_before_payloads_were_stripped(repor
     for name in storage.READ_MODELS:  # built after the documents, as declared
         declared = {model.document["name"] for model in storage.INDEXES.get(name, [])}
         assert set(reporting.db[name].index_information()) == {"_id_", *declared}
+
+
+def test_a_rebuild_runs_the_cyclic_collector_less_often_and_puts_its_threshold_back(
+        reporting: StoreHandle, open_store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The replay raises the collector's first threshold and restores the caller's at the end, also
+    when the replay fails; a threshold already as high (another rebuild running) is left alone."""
+    events, _ = recommended(open_store)
+    project(reporting, events)
+    seen: list[int] = []
+    fold = storage.projections.fold
+
+    def folding(*args: Any) -> Any:
+        seen.append(gc.get_threshold()[0])
+        return fold(*args)
+
+    monkeypatch.setattr(storage.projections, "fold", folding)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        for _ in storage.rebuild(reporting.db, reporting.db, catch_up=False):
+            pass
+        assert seen and set(seen) == {storage.REPLAY_GC_THRESHOLD}
+        assert gc.get_threshold() == (700, 10, 10)
+
+        monkeypatch.setattr(storage.projections, "fold", lambda *args: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            list(storage.rebuild(reporting.db, reporting.db, catch_up=False))
+        assert gc.get_threshold() == (700, 10, 10)
+
+        monkeypatch.setattr(storage.projections, "fold", folding)
+        gc.set_threshold(storage.REPLAY_GC_THRESHOLD * 2, 10, 10)
+        seen.clear()
+        list(storage.rebuild(reporting.db, reporting.db, catch_up=False))
+        assert set(seen) == {storage.REPLAY_GC_THRESHOLD * 2}
+        assert gc.get_threshold() == (storage.REPLAY_GC_THRESHOLD * 2, 10, 10)
+    finally:
+        gc.set_threshold(*before)
 
 
 def test_a_later_event_changes_the_served_row_and_a_rebuild_keeps_it(reporting: StoreHandle, open_store,
