@@ -29,7 +29,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from typing import Any  # noqa: E402
 
-from zjtx import grpc_tls, grpc_wakeup  # noqa: E402
+from zjtx import collector, grpc_tls, grpc_wakeup  # noqa: E402
 from zjtx.config import ConfigError, load_config  # noqa: E402
 from zjtx.processes import METRICS_PORTS, SERVICES  # noqa: E402
 
@@ -181,6 +181,7 @@ def run(name: str, instance: str | None = None) -> None:
         if isinstance(exc, StoreUnavailable | ConfigError):
             fail(str(exc))
         raise
+    collector.settle_after_start()  # what start-up made lives as long as the process
     log.info("%s started: gRPC on %s:%s", name, config.get("GRPC_BIND_HOST"), config.get("GRPC_BIND_PORT"))
     print(f"zjtx: {name} ready (gRPC {config.get('GRPC_BIND_HOST')}:{config.get('GRPC_BIND_PORT')})",
           file=sys.stderr, flush=True)
