@@ -185,9 +185,26 @@ def stored_run(data: bytes) -> bytes:
     return raw[run_at:]
 
 
+_FIELDS: dict[str, PlanFields] = {}  # by plan signature (a hash of its columns and fields)
+
+
+def _plan_fields(plan: Mapping[str, Any]) -> PlanFields:
+    """The plan's field look-up, built once per plan rather than once per row (a rebuild renders
+    10,000 rows and more)."""
+    signature = plan.get("signature")
+    if not signature:
+        return PlanFields(plan.get("fields") or {})
+    found = _FIELDS.get(signature)
+    if found is None:
+        if len(_FIELDS) >= 64:  # plans of programmes since; bounded
+            _FIELDS.clear()
+        found = _FIELDS[signature] = PlanFields(plan.get("fields") or {})
+    return found
+
+
 def render_row(doc: Mapping[str, Any], plan: Mapping[str, Any]) -> str:
     """The row's cells as sheet XML, 序号 left as ``NUMBER``, the added 推荐单位 cell marked."""
-    fields = PlanFields(plan.get("fields") or {})
+    fields = _plan_fields(plan)
     unit_column = int(plan.get("unit_column", -1))
     parts = []
     for index, (_, source) in enumerate(plan["columns"]):
