@@ -236,7 +236,7 @@ def change_with_history(unit: UnitOfWork, entry_id: str, entry: dict[str, Any], 
     leaves the change to the event's redelivery). False when the application no longer matched:
     the caller reads it again, and the entry is written again with what it finds."""
     matched = write_counted(unit.db, unit.session, [
-        Write("application_history", filter={"_id": entry_id}, update={"$set": {"seq": seq(), **entry}}, upsert=True),
+        _event_history(entry_id, entry),
         Write("applications", filter={"_id": application_id, **expected}, update=_change(changes, at, push=push)),
     ])
     return matched[1] == 1
@@ -342,10 +342,15 @@ def append_history(unit: UnitOfWork, entry: dict[str, Any]) -> None:
 
 
 def put_history(unit: UnitOfWork, entry_id: str, entry: dict[str, Any]) -> None:
-    """Write the history entry of one event under its natural key (written again, not doubled,
-    when the event is applied again after a crash)."""
-    unit.db.application_history.replace_one({"_id": entry_id}, {"seq": seq(), **entry}, upsert=True,
-                                            session=unit.session)
+    """Write the history entry of one event under its natural key (an event that changes
+    nothing; ``change_with_history`` writes it with the change)."""
+    _event_history(entry_id, entry).run_alone(unit.db, unit.session)
+
+
+def _event_history(entry_id: str, entry: dict[str, Any]) -> Write:
+    """The history entry of one event under its natural key: written again, not doubled, when
+    the event is applied again after a crash."""
+    return Write("application_history", filter={"_id": entry_id}, update={"$set": {"seq": seq(), **entry}}, upsert=True)
 
 
 def history(db: Database, application_id: str) -> list[dict[str, Any]]:
