@@ -96,6 +96,12 @@ def surge_rows(results: list[surge_bench.SizeResult], paced: surge_bench.SizeRes
     for service in (*surge_bench.SERVICES, "database"):
         add("cpu", f"  {service}", [_med([s.cpu_seconds.get(service, 0.0) / max(1, s.count) * 1000 for s in subs],
                                          "{:,.0f}")])
+    for name in ("broker", "harness"):
+        add("cpu", f"  {name}", [_med([s.cpu_seconds.get(name, 0.0) / max(1, s.count) * 1000 for s in subs],
+                                      "{:,.0f}")])
+    add("cpu", "whole chain ms per application", [_med([s.chain_cpu_ms_per_item for s in subs], "{:,.0f}")])
+    add("cpu", "  the ceiling's whole chain", [_med([surge_bench.ceiling_cpu_ms(r.raw) for r in results
+                                                      if r.raw.get("cpu_seconds")], "{:,.1f}")])
     for name in (*surge_bench.SERVICES, "database"):
         add("memory", f"peak RSS MiB, {name}", [_med([r.peak_mib.get(name, 0.0) for r in results], "{:,.0f}")])
     problems = [f"run {i + 1}: {problem}" for i, r in enumerate(results)

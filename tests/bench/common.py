@@ -41,6 +41,21 @@ def usage(pid: int) -> Usage:
     return Usage((utime + stime) / CLOCK_TICKS, peak, rss)
 
 
+def broker_pid() -> int | None:
+    """The local RabbitMQ node's Erlang VM, whose CPU is part of what a chain of events costs;
+    None when the broker runs elsewhere or cannot be seen (then it is simply not counted)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() == "beam.smp" and \
+                    b"-s rabbit boot" in (entry / "cmdline").read_bytes().replace(b"\0", b" "):
+                return int(entry.name)
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return None
+
+
 def usages(pids: dict[str, int]) -> dict[str, Usage]:
     found = {}
     for name, pid in pids.items():

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT  # noqa: E402
+from common import ROOT, broker_pid, usages  # noqa: E402
 
 EXCHANGES = ("bench.registration.events", "bench.review.events")
 # role -> queues it consumes: (queue, exchange index, forwards to exchange index or None)
@@ -157,16 +157,20 @@ def run_producers(amqp_uri: str, mongo_uri: str, count: int, producers: int, pay
                                  exchange=_exchange(0), routing_key="application.submitted",
                                  content_type="application/json", delivery_mode=2)
 
+    started = time.process_time()  # after the imports, as the roles' CPU is counted from "ready"
     threads = [threading.Thread(target=produce, args=(i,)) for i in range(producers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    print(f"cpu {time.process_time() - started:.6f}", flush=True)
 
 
 def measure(amqp_uri: str, mongo_uri: str, count: int, producers: int = 4, payload_size: int = 2000,
-            timeout: float = 600.0, retry_writes: bool = True) -> dict[str, Any]:
-    """Run the chain for ``count`` applications; returns rates and latencies. ``retry_writes``:
+            timeout: float = 600.0, retry_writes: bool = True, database_pid: int | None = None) -> dict[str, Any]:
+    """Run the chain for ``count`` applications; returns rates and latencies, and the CPU seconds
+    the chain cost (``cpu_seconds``: its processes from when they are ready, the database server
+    when ``database_pid`` is given, the local broker, and this process's polling). ``retry_writes``:
     pymongo's retryWrites for every insert, as the suite's own setting."""
     from pymongo import MongoClient
 
@@ -184,10 +188,14 @@ def measure(amqp_uri: str, mongo_uri: str, count: int, producers: int = 4, paylo
             assert process.stdout is not None
             if process.stdout.readline().strip() != "ready":
                 raise RuntimeError(f"raw chain: the {role} consumer did not start")
+        watched = {**{f"raw-{role}": process.pid for role, process in roles.items()},
+                   **({"database": database_pid} if database_pid else {}),
+                   **({"broker": broker} if (broker := broker_pid()) else {}), "harness": os.getpid()}
+        before = usages(watched)
         started = time.monotonic()
         producer = subprocess.Popen([sys.executable, __file__, "--produce", str(count), "--producers", str(producers),
                                      "--payload", str(payload_size), "--amqp", amqp_uri, "--mongo", mongo_uri, *flag],
-                                    env=env)
+                                    env=env, stdout=subprocess.PIPE, text=True)
         expected = count * INSERTS_PER_APPLICATION
         db = client[DATABASE]
         while True:
@@ -198,7 +206,8 @@ def measure(amqp_uri: str, mongo_uri: str, count: int, producers: int = 4, paylo
             if dead or (producer.poll() not in (None, 0)):
                 raise RuntimeError(f"raw chain: {', '.join(dead) or 'the producer'} exited early")
             time.sleep(0.2)
-        producer.wait(60)
+        produced, _ = producer.communicate(timeout=60)
+        after = usages(watched)
         pids = {f"raw-{role}": process.pid for role, process in roles.items()}
     finally:
         for process in roles.values():
@@ -209,7 +218,12 @@ def measure(amqp_uri: str, mongo_uri: str, count: int, producers: int = 4, paylo
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
-    return {**summarise(client[DATABASE], count, done, pids), "retry_writes": retry_writes}
+    spent = {name: after[name].cpu_seconds - before[name].cpu_seconds for name in after if name in before}
+    producing = float(next((line.split()[1] for line in produced.splitlines() if line.startswith("cpu ")), 0.0))
+    cpu_seconds = {"processes": producing + sum(v for k, v in spent.items() if k.startswith("raw-")),
+                   **{k: v for k, v in spent.items() if not k.startswith("raw-")}}
+    return {**summarise(client[DATABASE], count, done, pids), "retry_writes": retry_writes,
+            "cpu_seconds": cpu_seconds}
 
 
 def summarise(db: Any, count: int, done: int, pids: dict[str, int]) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -45,7 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import raw_limit  # noqa: E402
-from common import Usage, percentile, spread, usages  # noqa: E402
+from common import Usage, broker_pid, percentile, spread, usages  # noqa: E402
 from seed import seed_drafts  # noqa: E402
 
 from harness import surge  # noqa: E402
@@ -73,6 +74,11 @@ class Phase:
         services = sum(v for k, v in self.cpu_seconds.items() if k in SERVICES)
         return services / max(1, self.count) * 1000
 
+    @property
+    def chain_cpu_ms_per_item(self) -> float:
+        """Every process of the chain: services, database server, broker and the harness."""
+        return sum(self.cpu_seconds.values()) / max(1, self.count) * 1000
+
 
 @dataclass
 class SizeResult:
@@ -91,9 +97,14 @@ def _cpu_delta(before: dict[str, Usage], after: dict[str, Usage]) -> dict[str, f
 
 
 def _pids(rig: Rig) -> dict[str, int]:
+    """The processes a chain's CPU is counted in: the services, the database server, the local
+    broker, and this process (the clients submitting and the polling for effects)."""
     pids = rig.pids()
     if rig.db_server.pid:
         pids["database"] = rig.db_server.pid
+    if broker := broker_pid():
+        pids["broker"] = broker
+    pids["harness"] = os.getpid()
     return pids
 
 
@@ -368,8 +379,13 @@ def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str
         payload = envelope_bytes(rig, probe.application_id)
         raw_result: dict[str, Any] = {}
         if raw:
+            idle = usages(rig.pids())
             raw_result = raw_limit.measure(rig.amqp_uri, rig.db_server.uri, n, producers=clients,
-                                           payload_size=payload, retry_writes=retry_writes(env))
+                                           payload_size=payload, retry_writes=retry_writes(env),
+                                           database_pid=rig.db_server.pid)
+            # the suite's services wait meanwhile (their relays and timers poll the same database
+            # server, so a little of the ceiling's database figure is theirs): counted, not removed
+            raw_result["cpu_seconds"]["idle suite"] = sum(_cpu_delta(idle, usages(rig.pids())).values())
             log(f"  n={n}: raw chain {raw_result['completed_per_s']:,.0f} applications/s")
         timeout = 120 + n * 0.5
         received = outlets.received if outlets is not None else None
@@ -380,7 +396,7 @@ def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str
         if decisions:
             decided = measure_decisions(rig, drafts, clients, timeout, received)
             log(f"  n={n}: decisions {decided.accepted_per_s:,.1f}/s, all effects in {decided.seconds:.0f}s")
-        final = usages(_pids(rig))
+        final = usages(rig.pids() | ({"database": rig.db_server.pid} if rig.db_server.pid else {}))
         database_cpu = submissions.cpu_seconds.get("database", 0.0) / max(1, n) * 1000
         return SizeResult(n, prepare_seconds, payload, raw_result, submissions, decided,
                           {name: u.peak_mib for name, u in final.items()}, database_cpu)
@@ -404,6 +420,10 @@ def table(results: list[SizeResult]) -> list[str]:
                          f"  completed {r.raw['completed_per_s']:>7,.1f}/s")
             lines.append(f"  {'  start -> review insert, ms':<44} {spread(r.raw['to_review'])}")
             lines.append(f"  {'  start -> inbox insert, ms':<44} {spread(r.raw['to_inbox'])}")
+            if r.raw.get("cpu_seconds"):
+                lines.append(f"  {'  CPU ms per application, whole chain':<44} {ceiling_cpu_ms(r.raw):,.1f}  ("
+                             + " ".join(f"{k} {v / max(1, r.n) * 1000:,.1f}" for k, v in r.raw["cpu_seconds"].items())
+                             + ")")
         for phase in [p for p in (s, d) if p.count]:
             lines.append(f"  {phase.name + ' (suite)':<44} accepted {phase.accepted_per_s:>7,.1f}/s"
                          f"  completed {phase.completed_per_s:>7,.1f}/s  ({phase.count:,} in {phase.seconds:.0f}s)")
@@ -411,12 +431,19 @@ def table(results: list[SizeResult]) -> list[str]:
                 lines.append(f"  {'  -> ' + what + ', ms':<44} {spread(values)}  (n={len(values):,})")
             per = " ".join(f"{k} {v / max(1, phase.count) * 1000:,.0f}" for k, v in phase.cpu_seconds.items())
             lines.append(f"  {'  CPU ms per item':<44} services {phase.cpu_ms_per_item:,.0f}  ({per})")
+            lines.append(f"  {'  CPU ms per item, whole chain':<44} {phase.chain_cpu_ms_per_item:,.1f}"
+                         f" ({phase.chain_cpu_ms_per_item * phase.completed_per_s / 1000:.2f} cores busy)")
             for problem in phase.errors[:3] + phase.tallies:
                 lines.append(f"  !! {problem}")
         if r.raw:
             lines.append(f"  {'suite / ceiling (completed per second)':<44} {s.completed_per_s / r.raw['completed_per_s']:.1%}")
         lines.append("  peak MiB " + " ".join(f"{k} {v:,.0f}" for k, v in r.peak_mib.items()))
     return lines
+
+
+def ceiling_cpu_ms(raw: Mapping[str, Any]) -> float:
+    """The ceiling's CPU per application, every process of its chain (the idle suite's included)."""
+    return sum(raw.get("cpu_seconds", {}).values()) / max(1, raw.get("applications", 1)) * 1000
 
 
 def spread_of(values: list[float]) -> dict[str, float]:
@@ -473,6 +500,12 @@ def figures(results: list[SizeResult], paced: SizeResult | None) -> dict[str, An
         "database_cpu_ms_per_application_spread": spread_of(database),
         "full_rate_submit_to_task_p99_ms": spread_of([p99_ms(p.latencies["task opened"]) for p in per_app]),
         "full_rate_submit_to_inbox_p99_ms": spread_of([p99_ms(p.latencies["acknowledged in inbox"]) for p in per_app]),
+        # the whole machine's CPU per application on each side (services or the raw roles, the
+        # database server, the broker, the harness): with both sides using every core, the ratio
+        # cannot exceed ceiling / suite of these
+        "chain_cpu_ms_per_application": spread_of([p.chain_cpu_ms_per_item for p in per_app]),
+        "ceiling_chain_cpu_ms_per_application": spread_of([ceiling_cpu_ms(r.raw) for r in results
+                                                           if r.raw.get("cpu_seconds")]),
         "problems": [f"run {i + 1}: {problem}" for i, r in enumerate(results)
                      for problem in [*r.submissions.errors[:3], *r.submissions.tallies]],
     }
