@@ -537,7 +537,7 @@ def erase_personal_data(ctx: Context, request: pb.ErasePersonalDataRequest) -> p
                                                                   "archived_until": record["archived_until"]}))
         unit.emit_event(_erased_message(enterprise["_id"], record), enterprise["_id"])
 
-    ctx.store.transact(erase)
+    ctx.store.transact(erase, audited=True)
     log.info("personal data of enterprise %s erased (%d applications) by %s", enterprise["_id"],
              len(record["application_ids"]), ctx.actor)
     return _erased_message(enterprise["_id"], record)

@@ -137,7 +137,8 @@ class ReviewService(GrpcOperations):
     @api(ReviewStub)
     def CreateProgramme(self, request: pb.CreateProgrammeRequest, context: Any) -> pb.Programme:
         ctx = self._ctx(context)
-        programme = self.store.transact(lambda unit: administration.create_programme(unit, ctx, request))
+        programme = self.store.transact(lambda unit: administration.create_programme(unit, ctx, request),
+                                        audited=True)
         self.catalogue.refresh(force=True)
         return self.catalogue.message(programme.id)
 
@@ -145,7 +146,8 @@ class ReviewService(GrpcOperations):
     def AmendProgramme(self, request: pb.AmendProgrammeRequest, context: Any) -> pb.Programme:
         ctx = self._ctx(context)
         programme = self.store.transact(lambda unit: administration.amend_programme(
-            unit, ctx, request.programme_id, request.expected_version, request.changes_json, request.reason))
+            unit, ctx, request.programme_id, request.expected_version, request.changes_json, request.reason),
+            audited=True)
         self.catalogue.refresh(force=True)
         return self.catalogue.message(programme.id)
 
@@ -166,7 +168,7 @@ class ReviewService(GrpcOperations):
     def AmendUnits(self, request: pb.AmendUnitsRequest, context: Any) -> pb.ListUnitsResponse:
         ctx = self._ctx(context)
         changes = self.store.transact(lambda unit: administration.amend_units(
-            unit, ctx, request.expected_version, request.units_json, request.reason))
+            unit, ctx, request.expected_version, request.units_json, request.reason), audited=True)
         self.catalogue.refresh(force=True)  # this replica routes by the new version at once, the others within 2 s
         return pb.ListUnitsResponse(version=self.catalogue.units_version, changes=changes,
                                     units=[unit_message(u) for u in self.catalogue.units])
@@ -193,7 +195,7 @@ class ReviewService(GrpcOperations):
             audit.record(unit, audit.Entry.by(caller, "reviewer.created", f"reviewer:{document['_id']}", details={
                 "unit_id": document["unit_id"], "role": document["role"], "name": document["name"]}))
 
-        self.store.transact(create)
+        self.store.transact(create, audited=True)
         return reviewer_message(document)
 
     # ---------------------------------------------------------------- tasks and decisions
@@ -238,19 +240,20 @@ class ReviewService(GrpcOperations):
     def PassTask(self, request: pb.PassTaskRequest, context: Any) -> pb.DecisionResult:
         ctx = self._ctx(context)
         return self._decision(self.store.transact(lambda unit: workflow.decide_pass(unit, ctx, request.task_id,
-                                                                                    request.opinion)))
+                                                                                    request.opinion), audited=True))
 
     @api(ReviewStub)
     def ReturnTask(self, request: pb.ReturnTaskRequest, context: Any) -> pb.DecisionResult:
         ctx = self._ctx(context)
         items = [(r.target_kind, r.target, r.reason) for r in request.reasons]
-        return self._decision(self.store.transact(lambda unit: workflow.decide_return(unit, ctx, request.task_id, items)))
+        return self._decision(self.store.transact(lambda unit: workflow.decide_return(unit, ctx, request.task_id, items),
+                                                  audited=True))
 
     @api(ReviewStub)
     def RejectTask(self, request: pb.RejectTaskRequest, context: Any) -> pb.DecisionResult:
         ctx = self._ctx(context)
         return self._decision(self.store.transact(lambda unit: workflow.decide_reject(unit, ctx, request.task_id,
-                                                                                      request.reason)))
+                                                                                      request.reason), audited=True))
 
     # ---------------------------------------------------------------- applications
 
@@ -308,7 +311,8 @@ class ReviewService(GrpcOperations):
     @api(ReviewStub)
     def RetryRouting(self, request: pb.RetryRoutingRequest, context: Any) -> pb.ReviewApplication:
         ctx = self._ctx(context)
-        application = self.store.transact(lambda unit: workflow.retry_routing(unit, ctx, request.application_id))
+        application = self.store.transact(lambda unit: workflow.retry_routing(unit, ctx, request.application_id),
+                                          audited=True)
         return application_message(application, self.catalogue.programme(application["programme_id"]).max_return_rounds)
 
     # ---------------------------------------------------------------- 推荐汇总表
@@ -329,7 +333,7 @@ class ReviewService(GrpcOperations):
         data = (c.data for c in _chain(first, chunks))
         stored = storage.store_file(self.store.db, uuid.uuid4().hex, first.filename.strip()[:200], data, max_bytes, check)
         try:
-            upload = self.store.transact(lambda unit: workflow.record_upload(unit, ctx, plan, stored))
+            upload = self.store.transact(lambda unit: workflow.record_upload(unit, ctx, plan, stored), audited=True)
         except Exception:
             storage.delete_file(self.store.db, stored["file_id"])  # nothing refers to it: remove
             raise
@@ -369,7 +373,7 @@ class ReviewService(GrpcOperations):
     def FinaliseUnit(self, request: pb.UnitProgressRequest, context: Any) -> pb.UnitProgress:
         programme, unit_id, _ = self._progress_request(request, context)
         ctx = self._ctx(context)
-        self.store.transact(lambda unit: workflow.finalise_unit(unit, ctx, programme, unit_id))
+        self.store.transact(lambda unit: workflow.finalise_unit(unit, ctx, programme, unit_id), audited=True)
         return queries.unit_progress(self.store.db, self.catalogue, programme, unit_id)
 
     # ---------------------------------------------------------------- final level
@@ -394,7 +398,8 @@ class ReviewService(GrpcOperations):
     def Recognise(self, request: pb.RecogniseRequest, context: Any) -> pb.Publicity:
         ctx = self._ctx(context)
         programme = self.catalogue.programme(request.programme_id)
-        self.store.transact(lambda unit: recognition.recognise(unit, ctx, programme, list(request.application_ids)))
+        self.store.transact(lambda unit: recognition.recognise(unit, ctx, programme, list(request.application_ids)),
+                            audited=True)
         return queries.publicity(self.store.db, programme)
 
     @api(ReviewStub)
@@ -413,19 +418,21 @@ class ReviewService(GrpcOperations):
         ctx = self._ctx(context)
         programme = self.catalogue.programme(request.programme_id)
         return objection_message(self.store.transact(lambda unit: recognition.record_objection(
-            unit, ctx, programme, request.application_id, request.objector, request.contact, request.content)))
+            unit, ctx, programme, request.application_id, request.objector, request.contact, request.content),
+            audited=True))
 
     @api(ReviewStub)
     def ResolveObjection(self, request: pb.ResolveObjectionRequest, context: Any) -> pb.Objection:
         ctx = self._ctx(context)
         return objection_message(self.store.transact(lambda unit: recognition.resolve_objection(
-            unit, ctx, request.objection_id, request.upheld, request.resolution)))
+            unit, ctx, request.objection_id, request.upheld, request.resolution), audited=True))
 
     @api(ReviewStub)
     def Publish(self, request: pb.PublishRequest, context: Any) -> pb.PublishResult:
         ctx = self._ctx(context)
         programme = self.catalogue.programme(request.programme_id)
-        recognised, others, expired = self.store.transact(lambda unit: recognition.publish(unit, ctx, programme))
+        recognised, others, expired = self.store.transact(lambda unit: recognition.publish(unit, ctx, programme),
+                                                                audited=True)
         return pb.PublishResult(programme_id=programme.id, published_at=iso(ctx.now), recognised=recognised,
                                 not_recognised=others, expired=expired)
 
@@ -437,7 +444,7 @@ class ReviewService(GrpcOperations):
         programme = self.catalogue.programme(request.programme_id)
         return self.store.transact(lambda unit: recognition.amend_recognition(
             unit, ctx, programme, list(request.remove_application_ids), list(request.add_application_ids),
-            request.reason, request.expected_list_version))
+            request.reason, request.expected_list_version), audited=True)
 
     @api(ReviewStub)
     def ListReserve(self, request: pb.ListReserveRequest, context: Any) -> pb.ListReserveResponse:

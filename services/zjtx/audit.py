@@ -199,6 +199,8 @@ class AuditTrail:
         self._platform = platform_now or clock.now
         self._lock = threading.Lock()
         self._last: tuple[int, str] | None = None  # (seq, hash) this process last wrote or saw
+        # held by an audited transaction from before it starts until it ends (``Store.transact``)
+        self.head_lock = threading.Lock()
 
     # ---- appending -----------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import OperationFailure, PyMongoError, ServerSelectionTimeoutError
 
-from zjtx import event_types
+from zjtx import audit, event_types
 from zjtx.batch import KeyTaken, Write, write_all
 from zjtx.envelope import payload_to_data
 from zjtx.inbox import INBOX_INDEXES, AlreadyApplied, record_document
@@ -202,8 +202,8 @@ class StoreHandle:
         self.db: Database = provider.db
         self.standalone_db: Database = provider.standalone_db  # for writes outside a transaction (``apply``)
 
-    def transact(self, work: Callable[[UnitOfWork], T]) -> T:
-        return self._provider.transact(work)
+    def transact(self, work: Callable[[UnitOfWork], T], audited: bool = False) -> T:
+        return self._provider.transact(work, audited)
 
     def apply(self, work: Callable[[UnitOfWork], T], origin: str, record: tuple[str, str, str] | None = None) -> T:
         return self._provider.apply(work, origin, record)
@@ -267,8 +267,18 @@ class Store(DependencyProvider):
     def kill(self) -> None:
         self.stop()
 
-    def transact(self, work: Callable[[UnitOfWork], T]) -> T:
-        """Run ``work`` in a transaction; retried whole on transient errors (write conflicts)."""
+    def transact(self, work: Callable[[UnitOfWork], T], audited: bool = False) -> T:
+        """Run ``work`` in a transaction; retried whole on transient errors (write conflicts).
+
+        ``audited``: ``work`` appends to the service's audit trail (``zjtx.audit.record``). Every
+        such transaction writes the chain's next entry, so two at once conflict and the loser is
+        retried whole (its work done twice, the chain's head looked up again by a scan). They
+        queue in this process instead, each starting once the one before has ended, so that its
+        snapshot sees the chain's last entry; copies of the service in other processes still
+        conflict and are retried, as before."""
+        if audited:
+            with audit.trail(self.db, self.source).head_lock:
+                return self.transact(work)
         assert self.client is not None
         units: list[UnitOfWork] = []
 
