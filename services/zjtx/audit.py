@@ -25,7 +25,8 @@ last with one ``_id $in [n, n+1]`` look-up (no sort: the embedded server scans f
 copies of a service appending at once both try ``_id`` n+1: inside a transaction the loser
 gets a WriteConflict and the transaction is retried whole; outside one (the gateway) the
 loser gets a duplicate key and appends again after the winner. An aborted transaction leaves
-the remembered entry missing, which the next look-up notices.
+the remembered entry missing, which the next look-up notices. Within one process, audited
+transactions queue for the head instead (``Store.transact(..., audited=True)``, ``head_lock``).
 
 ``verify`` walks the chain in ``seq`` order and names the first broken entry; ``python -m
 zjtx.ops audit-verify`` runs it over every service's trail. What the chain cannot show alone:
