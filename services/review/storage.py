@@ -83,26 +83,41 @@ def insert_application(unit: UnitOfWork, document: dict[str, Any]) -> None:
     unit.insert("applications", document)
 
 
+# changes ``update_application(..., defer=True)`` left for the application's next write in the unit
+UNWRITTEN = "_unwritten"
+
+
 def update_application(unit: UnitOfWork, document: dict[str, Any], changes: dict[str, Any],
-                       unset: Iterable[str] = (), insert: bool = False) -> dict[str, Any]:
+                       unset: Iterable[str] = (), insert: bool = False, defer: bool = False) -> dict[str, Any]:
     """Apply ``changes`` if nobody changed the application since it was read. ``insert``: the
     document is new in this unit of work and not written yet: it is inserted with the changes
-    (one write instead of an insert and an update)."""
+    (one write instead of an insert and an update). ``defer``: the caller writes the application
+    again in this unit of work (a pass, then the status it leads to): the changes are kept on the
+    returned document and ride with that write, one update fewer (about 3 ms of the embedded
+    server's CPU for review's application)."""
+    earlier_set, earlier_unset = document.get(UNWRITTEN) or ({}, ())
+    later_unset = set(unset)
+    merged = {**{k: v for k, v in earlier_set.items() if k not in later_unset}, **changes}
+    removed = tuple(dict.fromkeys(k for k in (*earlier_unset, *unset) if k not in merged))
+    current = {k: v for k, v in document.items() if k != UNWRITTEN}
+    if defer:
+        fresh = {k: v for k, v in {**current, **merged}.items() if k not in removed}
+        return {**fresh, UNWRITTEN: (merged, removed)}
     if insert:
-        fresh = {key: value for key, value in {**document, **changes}.items() if key not in set(unset)}
+        fresh = {k: v for k, v in {**current, **merged}.items() if k not in removed}
         unit.insert("applications", fresh)
         return fresh
     # the history sequence rides along: entries appended with ``defer`` rely on it
-    sequence = {"history_seq": document["history_seq"]} if "history_seq" in document else {}
-    update: dict[str, Any] = {"$set": {**sequence, **changes}, "$inc": {"version": 1}}
-    if unset:
-        update["$unset"] = {key: "" for key in unset}
-    result = unit.db.applications.update_one({"_id": document["_id"], "version": document["version"]},
+    sequence = {"history_seq": current["history_seq"]} if "history_seq" in current else {}
+    update: dict[str, Any] = {"$set": {**sequence, **merged}, "$inc": {"version": 1}}
+    if removed:
+        update["$unset"] = {key: "" for key in removed}
+    result = unit.db.applications.update_one({"_id": current["_id"], "version": current["version"]},
                                              update, session=unit.session)
     if result.matched_count != 1:
         raise conflict("application.changed", "该申请刚刚被其他操作修改，请刷新后重试")
-    fresh = {**document, **changes, "version": document["version"] + 1}
-    for key in unset:
+    fresh = {**current, **merged, "version": current["version"] + 1}
+    for key in removed:
         fresh.pop(key, None)
     return fresh
 

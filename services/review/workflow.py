@@ -243,9 +243,10 @@ def decide_pass(unit: UnitOfWork, ctx: Context, task_id: str, opinion: str) -> O
     application = record_history(unit, application, ctx.now, reviewer_actor(ctx, task), "passed", level=task["level"],
                           task_id=task["_id"], round=task["round"], opinion=opinion, detail=f"{opinion}{note}",
                           defer=True)
+    # written with the status the pass leads to (each branch below writes the application)
     application = storage.update_application(unit, application, {
         "passed_opinion": opinion, "passed_by": ctx.actor, "last_task_id": task["_id"],
-    }, unset=("open_task_id",))
+    }, unset=("open_task_id",), defer=True)
     audit(unit, ctx, "task.passed", f"task:{task['_id']}", application_id=application["_id"],
           programme_id=task["programme_id"], unit_id=task["unit_id"], level=task["level"], opinion=opinion)
     unit.emit_event(pb.Passed(

@@ -118,12 +118,19 @@ def test_a_pass_at_the_city_waits_for_its_summary_upload_then_recommends(registr
     task_id = take(review, event)
     as_city = ctx(reviewer(HENGYANG))
 
+    before = application_of(review, event.subject)
     outcome = run(review, lambda unit: workflow.decide_pass(unit, as_city, task_id, "材料真实完整，同意推荐"))
 
     assert outcome.application["status"] == "passed_pending_summary"
     [passed] = outbox(review, "review.passed", event.subject)
     assert passed.payload(review_pb2.Passed).opinion == "材料真实完整，同意推荐"
     assert outbox(review, "review.recommended") == []
+    # the pass and the status it leads to, one write (storage.update_application's ``defer``)
+    stored = application_of(review, event.subject)
+    assert stored["version"] == before["version"] + 1 and storage.UNWRITTEN not in stored
+    assert (stored["passed_opinion"], stored["last_task_id"], stored["status"]) == (
+        "材料真实完整，同意推荐", task_id, "passed_pending_summary")
+    assert "open_task_id" not in stored and storage.UNWRITTEN not in outcome.application
 
     plan = workflow.plan_upload(as_city, HUNAN, HENGYANG, "summary_table")
     stored = storage.store_file(review.db, "summary-1", "衡阳市推荐汇总表.pdf", [PDF], 1 << 20,
@@ -134,6 +141,7 @@ def test_a_pass_at_the_city_waits_for_its_summary_upload_then_recommends(registr
     assert (application["status"], application["unit_rank"]) == ("recommended", 1)
     [recommended] = outbox(review, "review.recommended", event.subject)
     assert recommended.payload(review_pb2.Recommended).unit_rank == 1
+    assert recommended.payload(review_pb2.Recommended).opinion == "材料真实完整，同意推荐"  # as stored by the pass
     [uploaded] = outbox(review, "review.summary_uploaded")
     assert list(uploaded.payload(review_pb2.SummaryUploaded).application_ids) == [event.subject]
 
@@ -221,3 +229,25 @@ def test_erasure_reaches_the_objections_against_the_applications(review: StoreHa
     assert (kept["objection-erasure"]["objector"], kept["objection-erasure"]["contact"]) == ("〔已删除〕", "〔已删除〕")
     assert kept["objection-erasure"]["content"] == "申报数据不实"
     assert (kept["objection-kept"]["objector"], kept["objection-kept"]["contact"]) == ("异议人甲", "13800000000")
+
+
+def test_changes_deferred_ride_with_the_next_write_of_the_application(registration: StoreHandle,
+                                                                      review: StoreHandle) -> None:
+    """``update_application(..., defer=True)``: nothing written until the next update, which carries
+    both; a field set later wins over one removed earlier, and one removed later over one set earlier."""
+    event = submitted(registration)
+    take(review, event)
+    before = application_of(review, event.subject)
+
+    def work(unit: UnitOfWork) -> dict:
+        application = storage.update_application(unit, before, {"passed_opinion": "同意", "note": "先写"},
+                                                 unset=("open_task_id",), defer=True)
+        assert application_of(review, event.subject)["version"] == before["version"]  # not written yet
+        return storage.update_application(unit, application, {"open_task_id": "task-next", "level": 2},
+                                          unset=("note",))
+
+    fresh = run(review, work)
+    stored = application_of(review, event.subject)
+    assert stored["version"] == before["version"] + 1 == fresh["version"]
+    assert (stored["passed_opinion"], stored["open_task_id"], stored["level"]) == ("同意", "task-next", 2)
+    assert "note" not in stored and storage.UNWRITTEN not in stored and storage.UNWRITTEN not in fresh
