@@ -271,13 +271,14 @@ def main() -> None:
         server = embedded_mongo.start(Path(scratch) / "data")
         try:
             result = measure(rabbit.amqp_uri(vhost), server.uri, args.count, args.producers, args.payload,
-                             retry_writes=RETRY_WRITES)
+                             retry_writes=RETRY_WRITES, database_pid=server.process.pid)
         finally:
             server.stop()
+    cpu = " ".join(f"{k} {v / args.count * 1000:,.1f}" for k, v in result["cpu_seconds"].items())
     print(f"raw chain, {args.count} applications, {args.producers} producers, {args.payload} B payload: "
           f"accepted {result['accepted_per_s']:,.0f}/s, completed {result['completed_per_s']:,.0f}/s; "
           f"start->review {spread(result['to_review'])} ms; start->inbox {spread(result['to_inbox'])} ms "
-          "(p50 / p95 / p99 / max)")
+          f"(p50 / p95 / p99 / max); CPU ms per application: {cpu}")
 
 
 if __name__ == "__main__":
