@@ -97,11 +97,17 @@ def _cpu_delta(before: dict[str, Usage], after: dict[str, Usage]) -> dict[str, f
 
 
 def _pids(rig: Rig) -> dict[str, int]:
-    """The processes a chain's CPU is counted in: the services, the database server, the local
-    broker, and this process (the clients submitting and the polling for effects)."""
+    """The suite's processes: the services and the database server."""
     pids = rig.pids()
     if rig.db_server.pid:
         pids["database"] = rig.db_server.pid
+    return pids
+
+
+def _chain_pids(rig: Rig) -> dict[str, int]:
+    """The processes a chain's CPU is counted in: the suite's, the local broker, and this process
+    (the clients submitting and the polling for effects)."""
+    pids = _pids(rig)
     if broker := broker_pid():
         pids["broker"] = broker
     pids["harness"] = os.getpid()
@@ -259,7 +265,7 @@ def submit_paced(registration_target: str, drafts: list[surge.Draft], rate: floa
 def measure_submissions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout: float,
                         rate: float | None = None, received: Mapping[str, float] | None = None) -> Phase:
     phase = Phase("submissions" if rate is None else f"submissions at {rate:.1f}/s", len(drafts))
-    before = usages(_pids(rig))
+    before = usages(_chain_pids(rig))
     if rate is None:
         submissions = surge.submit_all(rig.targets["registration"], drafts, clients=clients)
     else:
@@ -271,7 +277,7 @@ def measure_submissions(rig: Rig, drafts: list[surge.Draft], clients: int, timeo
         phase.accepted_per_s = len(accepted) / max(1e-9, max(s.accepted for s in accepted) - first)  # type: ignore[type-var]
     subjects = [s.draft.application_id for s in accepted]
     complete, events = _wait_applied(rig, HOPS, subjects, timeout)
-    after = usages(_pids(rig))
+    after = usages(_chain_pids(rig))
     phase.cpu_seconds = _cpu_delta(before, after)
     starts = {s.draft.application_id: s.started for s in accepted}
     done, stamps = _completion(rig, HOPS, events, starts, dict(received or {}))
@@ -294,7 +300,7 @@ def measure_decisions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout
                       received: Mapping[str, float] | None = None) -> Phase:
     task_ids = surge.open_task_ids(rig.targets["review"], drafts)
     phase = Phase("decisions", len(task_ids))
-    before = usages(_pids(rig))
+    before = usages(_chain_pids(rig))
     decisions = surge.pass_all(rig.targets["review"], drafts, task_ids, clients=clients)
     decided = [d for d in decisions if d.decided is not None]
     phase.errors = [f"{d.task_id}: {d.error}" for d in decisions if d.error]
@@ -302,7 +308,7 @@ def measure_decisions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout
     if decided:
         phase.accepted_per_s = len(decided) / max(1e-9, max(d.decided for d in decided) - first)  # type: ignore[type-var]
     complete, events = _wait_applied(rig, DECISION_HOPS, [d.draft.application_id for d in decided], timeout)
-    after = usages(_pids(rig))
+    after = usages(_chain_pids(rig))
     phase.cpu_seconds = _cpu_delta(before, after)
     starts = {d.draft.application_id: d.started for d in decided}
     done, stamps = _completion(rig, DECISION_HOPS, events, starts, dict(received or {}))
@@ -396,7 +402,7 @@ def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str
         if decisions:
             decided = measure_decisions(rig, drafts, clients, timeout, received)
             log(f"  n={n}: decisions {decided.accepted_per_s:,.1f}/s, all effects in {decided.seconds:.0f}s")
-        final = usages(rig.pids() | ({"database": rig.db_server.pid} if rig.db_server.pid else {}))
+        final = usages(_pids(rig))
         database_cpu = submissions.cpu_seconds.get("database", 0.0) / max(1, n) * 1000
         return SizeResult(n, prepare_seconds, payload, raw_result, submissions, decided,
                           {name: u.peak_mib for name, u in final.items()}, database_cpu)
