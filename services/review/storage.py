@@ -99,27 +99,22 @@ def update_application(unit: UnitOfWork, document: dict[str, Any], changes: dict
     later_unset = set(unset)
     merged = {**{k: v for k, v in earlier_set.items() if k not in later_unset}, **changes}
     removed = tuple(dict.fromkeys(k for k in (*earlier_unset, *unset) if k not in merged))
-    current = {k: v for k, v in document.items() if k != UNWRITTEN}
+    fresh = {k: v for k, v in {**document, **merged}.items() if k not in removed and k != UNWRITTEN}
     if defer:
-        fresh = {k: v for k, v in {**current, **merged}.items() if k not in removed}
         return {**fresh, UNWRITTEN: (merged, removed)}
     if insert:
-        fresh = {k: v for k, v in {**current, **merged}.items() if k not in removed}
         unit.insert("applications", fresh)
         return fresh
     # the history sequence rides along: entries appended with ``defer`` rely on it
-    sequence = {"history_seq": current["history_seq"]} if "history_seq" in current else {}
+    sequence = {"history_seq": fresh["history_seq"]} if "history_seq" in fresh else {}
     update: dict[str, Any] = {"$set": {**sequence, **merged}, "$inc": {"version": 1}}
     if removed:
         update["$unset"] = {key: "" for key in removed}
-    result = unit.db.applications.update_one({"_id": current["_id"], "version": current["version"]},
+    result = unit.db.applications.update_one({"_id": document["_id"], "version": document["version"]},
                                              update, session=unit.session)
     if result.matched_count != 1:
         raise conflict("application.changed", "该申请刚刚被其他操作修改，请刷新后重试")
-    fresh = {**current, **merged, "version": current["version"] + 1}
-    for key in removed:
-        fresh.pop(key, None)
-    return fresh
+    return {**fresh, "version": document["version"] + 1}
 
 
 def applications_of(db: Any, programme_id: str, statuses: Iterable[str] | None = None,
