@@ -93,10 +93,7 @@ def surge_rows(results: list[surge_bench.SizeResult], paced: surge_bench.SizeRes
             cells.append(f"{p(values, 0.5):,.0f} / {p(values, 0.99):,.0f}")
         add("surge", what, cells)
     add("cpu", "services ms per application", [_med([s.cpu_ms_per_item for s in subs], "{:,.0f}")])
-    for service in (*surge_bench.SERVICES, "database"):
-        add("cpu", f"  {service}", [_med([s.cpu_seconds.get(service, 0.0) / max(1, s.count) * 1000 for s in subs],
-                                         "{:,.0f}")])
-    for name in ("broker", "harness"):
+    for name in (*surge_bench.SERVICES, "database", "broker", "harness"):
         add("cpu", f"  {name}", [_med([s.cpu_seconds.get(name, 0.0) / max(1, s.count) * 1000 for s in subs],
                                       "{:,.0f}")])
     add("cpu", "whole chain ms per application", [_med([s.chain_cpu_ms_per_item for s in subs], "{:,.0f}")])

@@ -66,6 +66,11 @@ def usages(pids: dict[str, int]) -> dict[str, Usage]:
     return found
 
 
+def cpu_delta(before: dict[str, Usage], after: dict[str, Usage]) -> dict[str, float]:
+    """CPU seconds each process spent between two readings (a process gone meanwhile: left out)."""
+    return {name: after[name].cpu_seconds - before[name].cpu_seconds for name in after if name in before}
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile (the value below which ``fraction`` of the samples lie)."""
     if not values:

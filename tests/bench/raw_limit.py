@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, broker_pid, usages  # noqa: E402
+from common import ROOT, broker_pid, cpu_delta, usages  # noqa: E402
 
 EXCHANGES = ("bench.registration.events", "bench.review.events")
 # role -> queues it consumes: (queue, exchange index, forwards to exchange index or None)
@@ -218,7 +218,7 @@ def measure(amqp_uri: str, mongo_uri: str, count: int, producers: int = 4, paylo
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
-    spent = {name: after[name].cpu_seconds - before[name].cpu_seconds for name in after if name in before}
+    spent = cpu_delta(before, after)
     producing = float(next((line.split()[1] for line in produced.splitlines() if line.startswith("cpu ")), 0.0))
     cpu_seconds = {"processes": producing + sum(v for k, v in spent.items() if k.startswith("raw-")),
                    **{k: v for k, v in spent.items() if not k.startswith("raw-")}}

@@ -46,7 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import raw_limit  # noqa: E402
-from common import Usage, broker_pid, percentile, spread, usages  # noqa: E402
+from common import broker_pid, cpu_delta, percentile, spread, usages  # noqa: E402
 from seed import seed_drafts  # noqa: E402
 
 from harness import surge  # noqa: E402
@@ -90,10 +90,6 @@ class SizeResult:
     decisions: Phase
     peak_mib: dict[str, float]
     database_cpu_ms_per_app: float
-
-
-def _cpu_delta(before: dict[str, Usage], after: dict[str, Usage]) -> dict[str, float]:
-    return {name: after[name].cpu_seconds - before[name].cpu_seconds for name in after if name in before}
 
 
 def _pids(rig: Rig) -> dict[str, int]:
@@ -278,7 +274,7 @@ def measure_submissions(rig: Rig, drafts: list[surge.Draft], clients: int, timeo
     subjects = [s.draft.application_id for s in accepted]
     complete, events = _wait_applied(rig, HOPS, subjects, timeout)
     after = usages(_chain_pids(rig))
-    phase.cpu_seconds = _cpu_delta(before, after)
+    phase.cpu_seconds = cpu_delta(before, after)
     starts = {s.draft.application_id: s.started for s in accepted}
     done, stamps = _completion(rig, HOPS, events, starts, dict(received or {}))
     submitted = events[("zjtx_registration", "application.submitted")]
@@ -309,7 +305,7 @@ def measure_decisions(rig: Rig, drafts: list[surge.Draft], clients: int, timeout
         phase.accepted_per_s = len(decided) / max(1e-9, max(d.decided for d in decided) - first)  # type: ignore[type-var]
     complete, events = _wait_applied(rig, DECISION_HOPS, [d.draft.application_id for d in decided], timeout)
     after = usages(_chain_pids(rig))
-    phase.cpu_seconds = _cpu_delta(before, after)
+    phase.cpu_seconds = cpu_delta(before, after)
     starts = {d.draft.application_id: d.started for d in decided}
     done, stamps = _completion(rig, DECISION_HOPS, events, starts, dict(received or {}))
     passed = events[("zjtx_review", "review.passed")]
@@ -391,7 +387,7 @@ def run_size(scratch: Path, n: int, clients: int, prepare_clients: int, tag: str
                                            database_pid=rig.db_server.pid)
             # the suite's services wait meanwhile (their relays and timers poll the same database
             # server, so a little of the ceiling's database figure is theirs): counted, not removed
-            raw_result["cpu_seconds"]["idle suite"] = sum(_cpu_delta(idle, usages(rig.pids())).values())
+            raw_result["cpu_seconds"]["idle suite"] = sum(cpu_delta(idle, usages(rig.pids())).values())
             log(f"  n={n}: raw chain {raw_result['completed_per_s']:,.0f} applications/s")
         timeout = 120 + n * 0.5
         received = outlets.received if outlets is not None else None
